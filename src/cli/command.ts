@@ -1,0 +1,110 @@
+import { parseArgs } from 'node:util';
+import { UserError } from '../user-error.js';
+
+/** A command declared as data: its help text and its parsing come from the same declaration. */
+export interface OptionSpec {
+  name: string;
+  type: 'string' | 'boolean';
+  short?: string;
+  multiple?: boolean;
+  valueName?: string;
+  description: string;
+  /** Values accepted; anything else is a user error listing them. */
+  choices?: readonly string[];
+}
+
+export interface CommandSpec {
+  name: string;
+  summary: string;
+  usage: string;
+  description?: string;
+  options: OptionSpec[];
+  /** Names of positional arguments, for help; undefined means none accepted. */
+  positionals?: { name: string; description: string }[];
+  examples?: string[];
+  run(args: ParsedArgs, io: CommandIo): Promise<number>;
+}
+
+export interface ParsedArgs {
+  values: Record<string, string | boolean | string[] | undefined>;
+  positionals: string[];
+}
+
+export interface CommandIo {
+  stdout: NodeJS.WriteStream | { write(s: string): unknown; isTTY?: boolean; columns?: number };
+  stderr: { write(s: string): unknown };
+  stdin: { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+}
+
+export function parseCommandArgs(command: CommandSpec, argv: string[]): ParsedArgs {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
+  for (const o of command.options) {
+    options[o.name] = { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) };
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, '');
+    throw new UserError(`${command.name}: ${message}`, `Run \`eks-doctor ${command.name} --help\` for the options.`);
+  }
+  if (!command.positionals && parsed.positionals.length > 0) {
+    throw new UserError(`${command.name}: unexpected argument '${parsed.positionals[0]}'`, `Run \`eks-doctor ${command.name} --help\` for the usage.`);
+  }
+  if (command.positionals && parsed.positionals.length > command.positionals.length) {
+    throw new UserError(`${command.name}: unexpected argument '${parsed.positionals[command.positionals.length]}'`, `Run \`eks-doctor ${command.name} --help\` for the usage.`);
+  }
+  for (const o of command.options) {
+    if (!o.choices) continue;
+    const raw = parsed.values[o.name];
+    const values = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+    for (const v of values) {
+      if (typeof v === 'string' && !o.choices.includes(v)) {
+        throw new UserError(`${command.name}: --${o.name} must be one of ${o.choices.join(', ')}; got '${v}'`);
+      }
+    }
+  }
+  return { values: parsed.values as ParsedArgs['values'], positionals: parsed.positionals };
+}
+
+export function commandHelp(command: CommandSpec): string {
+  const lines = [`Usage: ${command.usage}`, '', command.summary];
+  if (command.description) lines.push('', command.description);
+  if (command.positionals && command.positionals.length > 0) {
+    lines.push('', 'Arguments:');
+    for (const p of command.positionals) lines.push(`  ${p.name.padEnd(28)} ${p.description}`);
+  }
+  lines.push('', 'Options:');
+  for (const o of command.options) {
+    const flag = `${o.short ? `-${o.short}, ` : ''}--${o.name}${o.type === 'string' ? ` ${o.valueName ?? 'VALUE'}` : ''}`;
+    lines.push(`  ${flag.padEnd(28)} ${o.description}`);
+  }
+  if (command.examples && command.examples.length > 0) {
+    lines.push('', 'Examples:');
+    for (const e of command.examples) lines.push(`  ${e}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Comma lists and repeated flags both work: --only a,b --only c. */
+export function listValue(value: string | boolean | string[] | undefined): string[] | undefined {
+  if (value === undefined || typeof value === 'boolean') return undefined;
+  const values = Array.isArray(value) ? value : [value];
+  return values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+}
+
+export function stringValue(value: string | boolean | string[] | undefined): string | undefined {
+  if (Array.isArray(value)) return value[value.length - 1];
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function numberValue(name: string, value: string | boolean | string[] | undefined, opts: { min?: number; integer?: boolean } = {}): number | undefined {
+  const text = stringValue(value);
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isFinite(n) || (opts.integer && !Number.isInteger(n)) || (opts.min !== undefined && n < opts.min)) {
+    throw new UserError(`--${name} must be a${opts.integer ? ' whole' : ''} number${opts.min !== undefined ? ` of at least ${opts.min}` : ''}; got '${text}'`);
+  }
+  return n;
+}

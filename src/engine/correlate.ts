@@ -1,0 +1,57 @@
+import type { Diagnostic } from './diagnostic.js';
+import { resourceKey, severityRank, type Finding } from './finding.js';
+import type { CheckResult } from './run-checks.js';
+
+/**
+ * Links symptom findings to the cause findings that explain them and orders the findings:
+ * root causes first (most explained, then most severe, then by key), then the rest by severity.
+ * Returns new finding objects; the input is not modified.
+ */
+export function correlate(input: Finding[], checks: CheckResult[], diagnostics: Diagnostic[]): Finding[] {
+  const findings = input.map((f) => ({ ...f, explains: [] as string[], explainedBy: [] as string[], unexplained: undefined as Finding['unexplained'] }));
+  const symptoms = findings.filter((f) => f.symptom);
+  for (const cause of findings) {
+    for (const scope of cause.canExplain ?? []) {
+      const scopeKeys = scope.resources ? new Set(scope.resources.map(resourceKey)) : undefined;
+      for (const symptom of symptoms) {
+        if (symptom === cause || symptom.symptom !== scope.symptom) continue;
+        if (scopeKeys && !symptom.resources.some((r) => scopeKeys.has(resourceKey(r)))) continue;
+        if (!cause.explains.includes(symptom.key)) cause.explains.push(symptom.key);
+        if (!symptom.explainedBy.includes(cause.key)) symptom.explainedBy.push(cause.key);
+      }
+    }
+  }
+  const statusById = new Map(checks.map((c) => [c.id, c]));
+  for (const symptom of symptoms) {
+    if (symptom.explainedBy.length > 0) continue;
+    const candidates = diagnostics.filter((d) => d.explains.includes(symptom.symptom!));
+    const ruledOut: string[] = [];
+    const couldNotCheck: { check: string; reason: string }[] = [];
+    for (const d of candidates) {
+      const result = statusById.get(d.id);
+      if (!result) continue;
+      if (result.status === 'pass' || result.status === 'fail') ruledOut.push(d.id);
+      else couldNotCheck.push({ check: d.id, reason: result.reason ?? result.status });
+    }
+    symptom.unexplained = { ruledOut: ruledOut.sort(), couldNotCheck: couldNotCheck.sort((a, b) => a.check.localeCompare(b.check)) };
+  }
+  const cleaned: Finding[] = findings.map((f) => {
+    const { unexplained, ...rest } = f;
+    return unexplained ? { ...rest, unexplained } : rest;
+  });
+  return cleaned.sort(compareFindings);
+}
+
+export function isRootCause(f: Finding): boolean {
+  return f.explains.length > 0 && f.explainedBy.length === 0;
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  const ra = isRootCause(a);
+  const rb = isRootCause(b);
+  if (ra !== rb) return ra ? -1 : 1;
+  if (ra && rb && a.explains.length !== b.explains.length) return b.explains.length - a.explains.length;
+  const bySeverity = severityRank(a.severity) - severityRank(b.severity);
+  if (bySeverity !== 0) return bySeverity;
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}

@@ -1,0 +1,129 @@
+import type { Snapshot, SnapshotPart } from '../snapshot/types.js';
+import type { ExplainScope, Finding, Fix, ResourceRef, Severity } from './finding.js';
+import type { SymptomKind } from './symptoms.js';
+
+/** One entry of a check's catalogue of finding codes (popeye's codes.yaml, next to the logic). */
+export interface FindingCode {
+  severity: Severity;
+  /** Short, generic title for the catalogue ("Node role not mapped in aws-auth"). */
+  title: string;
+  /** Why this happens and what it breaks, for docs/checks.md. */
+  description: string;
+  /** Set when findings of this code are symptoms of this kind. */
+  symptom?: SymptomKind;
+  /** The symptom kinds findings of this code can explain. */
+  explains?: SymptomKind[];
+}
+
+/** Thresholds the user can tune (flags or the config file). */
+export interface CheckOptions {
+  /** Minutes an instance may run before not having registered is a finding. */
+  joinGracePeriodMinutes: number;
+  /** Free addresses below which a subnet is reported as low. */
+  freeIpThreshold: number;
+}
+
+export const DEFAULT_CHECK_OPTIONS: CheckOptions = {
+  joinGracePeriodMinutes: 10,
+  freeIpThreshold: 16,
+};
+
+/** What a check returns for one occurrence; the engine fills id, check, severity, key and links. */
+export interface NewFinding<C extends string> {
+  code: C;
+  /** The main resource's id, used in the key. Defaults to the first resource's id. */
+  keyResource?: string;
+  /** Overrides the code's default severity (e.g. exhausted vs low). */
+  severity?: Severity;
+  title: string;
+  rootCause: string;
+  evidence: string[];
+  resources: ResourceRef[];
+  fix: Fix;
+  /** Only for causes: which of the code's symptom kinds it explains, and for which resources. */
+  canExplain?: ExplainScope[];
+}
+
+export interface CheckInput {
+  snapshot: Snapshot;
+  options: CheckOptions;
+  /** The snapshot's capturedAt, as a Date. Time-dependent logic uses this, never the wall clock. */
+  now: Date;
+}
+
+export interface DiagnosticDefinition<C extends string> {
+  /** Stable check id, kebab-case. */
+  id: string;
+  title: string;
+  description: string;
+  docs: string[];
+  /** Parts the check cannot run without: if one failed to collect, the check reports `error`. */
+  needs: SnapshotPart[];
+  /** Parts the check reads when present but can do without. */
+  uses?: SnapshotPart[];
+  codes: Record<C, FindingCode>;
+  check(input: CheckInput): NewFinding<C>[];
+}
+
+export interface Diagnostic {
+  id: string;
+  title: string;
+  description: string;
+  docs: string[];
+  needs: SnapshotPart[];
+  uses: SnapshotPart[];
+  codes: Record<string, FindingCode>;
+  /** Symptom kinds any of this check's codes can explain. */
+  explains: SymptomKind[];
+  /** Symptom kinds this check reports. */
+  symptoms: SymptomKind[];
+  check(input: CheckInput): Finding[];
+}
+
+export function defineDiagnostic<C extends string>(def: DiagnosticDefinition<C>): Diagnostic {
+  const codes = def.codes as Record<string, FindingCode>;
+  const explains = [...new Set(Object.values(codes).flatMap((c) => c.explains ?? []))];
+  const symptoms = [...new Set(Object.values(codes).flatMap((c) => (c.symptom ? [c.symptom] : [])))];
+  return {
+    id: def.id,
+    title: def.title,
+    description: def.description,
+    docs: def.docs,
+    needs: def.needs,
+    uses: def.uses ?? [],
+    codes,
+    explains,
+    symptoms,
+    check(input) {
+      return def.check(input).map((f) => materialize(def.id, codes, f));
+    },
+  };
+}
+
+function materialize(checkId: string, codes: Record<string, FindingCode>, f: NewFinding<string>): Finding {
+  const code = codes[f.code];
+  if (!code) throw new Error(`check ${checkId} returned code '${f.code}' that is not in its catalogue`);
+  const id = `${checkId}/${f.code}`;
+  const keyResource = f.keyResource ?? f.resources[0]?.id ?? 'cluster';
+  const canExplain = f.canExplain ?? (code.explains ?? []).map((symptom) => ({ symptom }));
+  for (const scope of canExplain) {
+    if (!code.explains?.includes(scope.symptom)) {
+      throw new Error(`check ${checkId} code '${f.code}' claims to explain '${scope.symptom}' but its catalogue entry does not list it`);
+    }
+  }
+  return {
+    id,
+    key: `${id}:${keyResource}`,
+    check: checkId,
+    severity: f.severity ?? code.severity,
+    title: f.title,
+    rootCause: f.rootCause,
+    evidence: f.evidence,
+    resources: f.resources,
+    fix: f.fix,
+    ...(code.symptom ? { symptom: code.symptom } : {}),
+    ...(canExplain.length > 0 ? { canExplain } : {}),
+    explains: [],
+    explainedBy: [],
+  };
+}

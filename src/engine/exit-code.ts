@@ -1,0 +1,26 @@
+import { severityRank, type Severity } from './finding.js';
+import type { Report } from './report.js';
+
+export type FailOn = Severity | 'never';
+export const FAIL_ON_VALUES: FailOn[] = ['critical', 'warning', 'info', 'never'];
+
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_COULD_NOT_CHECK = 2;
+
+/**
+ * 0: nothing at or above --fail-on (suppressed findings do not count);
+ * 1: something is, or --fail-on-error and a check could not run;
+ * 2: no check could run at all.
+ */
+export function exitCodeFor(report: Report, policy: { failOn: FailOn; failOnError?: boolean }): number {
+  const selected = report.checks.filter((c) => c.reason !== 'not selected (--only/--skip)');
+  const ran = selected.filter((c) => c.status === 'pass' || c.status === 'fail');
+  if (selected.length > 0 && ran.length === 0) return EXIT_COULD_NOT_CHECK;
+  if (policy.failOn !== 'never') {
+    const threshold = severityRank(policy.failOn);
+    if (report.findings.some((f) => !f.suppressed && severityRank(f.severity) <= threshold)) return EXIT_FINDINGS;
+  }
+  if (policy.failOnError && report.checks.some((c) => c.status === 'error')) return EXIT_FINDINGS;
+  return EXIT_OK;
+}

@@ -1,0 +1,72 @@
+import type { SymptomKind } from './symptoms.js';
+
+export const SEVERITIES = ['critical', 'warning', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.indexOf(severity);
+}
+
+/**
+ * A resource involved in a finding, spelled exactly as AWS or Kubernetes spell it.
+ * `type` is 'aws:<service>:<kind>' or 'k8s:<Kind>'; `id` is the ARN, the AWS ID, or for
+ * Kubernetes `<namespace>/<name>` (namespaced) or `<name>` (cluster-scoped).
+ */
+export interface ResourceRef {
+  type: string;
+  id: string;
+  /** A human name when the id is opaque (a Name tag, a node group name). */
+  name?: string;
+}
+
+export interface Fix {
+  summary: string;
+  /** Ready-to-run commands with the real names filled in. Never run by eks-doctor. */
+  commands: string[];
+  docs: string[];
+}
+
+/** Which symptoms a cause finding explains: all of a kind, or only those sharing a resource. */
+export interface ExplainScope {
+  symptom: SymptomKind;
+  /** When given, only symptoms that list one of these resources (same type and id). */
+  resources?: ResourceRef[];
+}
+
+/** What a symptom with no cause found tells the engineer. */
+export interface Unexplained {
+  /** Checks that could explain this symptom, ran, and found nothing. */
+  ruledOut: string[];
+  /** Checks that could explain this symptom but could not run, with why. */
+  couldNotCheck: { check: string; reason: string }[];
+}
+
+export interface Finding {
+  /** Stable code from the catalogue: '<check>/<code>'. Scripts and suppressions rely on it. */
+  id: string;
+  /** Unique per occurrence, stable across runs: '<id>:<main resource id>'. */
+  key: string;
+  check: string;
+  severity: Severity;
+  title: string;
+  rootCause: string;
+  evidence: string[];
+  resources: ResourceRef[];
+  fix: Fix;
+  /** Set on symptom findings. */
+  symptom?: SymptomKind;
+  /** Set on cause findings: what they can explain. Correlation turns matches into `explains`. */
+  canExplain?: ExplainScope[];
+  /** Keys of the symptom findings this finding explains (filled by correlation). */
+  explains: string[];
+  /** Keys of the cause findings that explain this one (filled by correlation). */
+  explainedBy: string[];
+  /** Set on a symptom finding when no cause was found. */
+  unexplained?: Unexplained;
+  /** Set when a suppression in the config file silences this finding. */
+  suppressed?: { reason: string; expires?: string };
+}
+
+export function resourceKey(ref: ResourceRef): string {
+  return `${ref.type}|${ref.id}`;
+}

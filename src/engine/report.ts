@@ -1,0 +1,82 @@
+import type { CollectionError, Snapshot, ApiServerAccess } from '../snapshot/types.js';
+import type { Finding, Severity } from './finding.js';
+import { isRootCause } from './correlate.js';
+import type { CheckResult } from './run-checks.js';
+
+/** Bumped on any change to the report's shape; see schema/report.schema.json and the README. */
+export const REPORT_SCHEMA_VERSION = '1.0';
+
+export interface Report {
+  schemaVersion: string;
+  tool: { name: 'eks-doctor'; version: string };
+  cluster: {
+    name: string;
+    region: string;
+    arn?: string;
+    version?: string;
+    status?: string;
+    accountId?: string;
+  };
+  generatedAt: string;
+  snapshot: { capturedAt: string; description?: string; scenario?: string };
+  identity?: { arn?: string; account?: string };
+  kubernetesAccess?: ApiServerAccess;
+  summary: {
+    critical: number;
+    warning: number;
+    info: number;
+    suppressed: number;
+    rootCauses: number;
+    checks: { total: number; pass: number; fail: number; error: number; skipped: number };
+  };
+  checks: CheckResult[];
+  findings: Finding[];
+  /** API calls that failed while collecting, and what they cost. */
+  collectionErrors: CollectionError[];
+}
+
+export function buildReport(args: { snapshot: Snapshot; checks: CheckResult[]; findings: Finding[]; toolVersion: string; generatedAt?: Date }): Report {
+  const { snapshot, checks, findings } = args;
+  const active = findings.filter((f) => !f.suppressed);
+  const count = (s: Severity) => active.filter((f) => f.severity === s).length;
+  const statusCount = (s: CheckResult['status']) => checks.filter((c) => c.status === s).length;
+  const cluster = snapshot.aws.cluster;
+  const accountId = snapshot.aws.callerIdentity?.Account ?? cluster?.arn?.split(':')[4];
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: 'eks-doctor', version: args.toolVersion },
+    cluster: {
+      name: snapshot.cluster.name,
+      region: snapshot.cluster.region,
+      ...(cluster?.arn ? { arn: cluster.arn } : {}),
+      ...(cluster?.version ? { version: cluster.version } : {}),
+      ...(cluster?.status ? { status: cluster.status } : {}),
+      ...(accountId ? { accountId } : {}),
+    },
+    generatedAt: (args.generatedAt ?? new Date()).toISOString(),
+    snapshot: {
+      capturedAt: snapshot.capturedAt,
+      ...(snapshot.meta?.description ? { description: snapshot.meta.description } : {}),
+      ...(snapshot.meta?.scenario ? { scenario: snapshot.meta.scenario } : {}),
+    },
+    ...(snapshot.aws.callerIdentity ? { identity: { arn: snapshot.aws.callerIdentity.Arn, account: snapshot.aws.callerIdentity.Account } } : {}),
+    ...(snapshot.kubernetes.apiServer ? { kubernetesAccess: snapshot.kubernetes.apiServer } : {}),
+    summary: {
+      critical: count('critical'),
+      warning: count('warning'),
+      info: count('info'),
+      suppressed: findings.length - active.length,
+      rootCauses: active.filter(isRootCause).length,
+      checks: {
+        total: checks.length,
+        pass: statusCount('pass'),
+        fail: statusCount('fail'),
+        error: statusCount('error'),
+        skipped: statusCount('skipped'),
+      },
+    },
+    checks,
+    findings,
+    collectionErrors: snapshot.errors,
+  };
+}

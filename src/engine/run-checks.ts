@@ -1,0 +1,112 @@
+import { partValue, type CollectionError, type Snapshot, type SnapshotPart } from '../snapshot/types.js';
+import type { CheckOptions, Diagnostic } from './diagnostic.js';
+import { couldNotRead, partLabel } from './failure-text.js';
+import type { Finding } from './finding.js';
+
+export type CheckStatus = 'pass' | 'fail' | 'error' | 'skipped';
+
+export interface CheckResult {
+  id: string;
+  title: string;
+  status: CheckStatus;
+  durationMs: number;
+  /** Why the check is in `error` or `skipped`. */
+  reason?: string;
+  /** The failed calls that put it in `error`. */
+  failedCalls?: Pick<CollectionError, 'call' | 'code' | 'kind' | 'permission'>[];
+  findings: number;
+}
+
+export type CheckEvent =
+  | { type: 'check-start'; id: string; title: string }
+  | { type: 'check-end'; result: CheckResult; findings: Finding[] };
+
+export interface RunChecksOptions {
+  options: CheckOptions;
+  /** Check ids not selected by --only/--skip; reported as skipped. */
+  deselected?: ReadonlySet<string>;
+  onEvent?: (event: CheckEvent) => void;
+}
+
+/** Why a check cannot run on this snapshot, or undefined when it can. */
+export function missingNeeds(snapshot: Snapshot, needs: SnapshotPart[]): { status: 'error' | 'skipped'; reason: string; failed: CollectionError[] } | undefined {
+  const failed: CollectionError[] = [];
+  const absent: SnapshotPart[] = [];
+  for (const part of needs) {
+    const errors = snapshot.errors.filter((e) => e.part === part);
+    if (errors.length > 0) failed.push(...errors);
+    else if (partValue(snapshot, part) === undefined) absent.push(part);
+  }
+  if (failed.length > 0) {
+    const parts = [...new Set(failed.map((e) => e.part))];
+    const reason = parts.map((p) => couldNotRead(p, failed.find((e) => e.part === p)!)).join('; ');
+    return { status: 'error', reason, failed };
+  }
+  if (absent.length > 0) {
+    return { status: 'skipped', reason: `the snapshot holds no ${absent.map(partLabel).join(', ')}`, failed };
+  }
+  return undefined;
+}
+
+/**
+ * Runs every diagnostic against the snapshot. A check whose needs are missing reports error or
+ * skipped; a check that throws reports error; neither stops the others.
+ */
+export async function runChecks(snapshot: Snapshot, diagnostics: Diagnostic[], run: RunChecksOptions): Promise<{ checks: CheckResult[]; findings: Finding[] }> {
+  const checks: CheckResult[] = [];
+  const findings: Finding[] = [];
+  const now = new Date(snapshot.capturedAt);
+  for (const diagnostic of diagnostics) {
+    const base = { id: diagnostic.id, title: diagnostic.title };
+    if (run.deselected?.has(diagnostic.id)) {
+      const result: CheckResult = { ...base, status: 'skipped', durationMs: 0, reason: 'not selected (--only/--skip)', findings: 0 };
+      checks.push(result);
+      run.onEvent?.({ type: 'check-end', result, findings: [] });
+      continue;
+    }
+    run.onEvent?.({ type: 'check-start', ...base });
+    const started = performance.now();
+    let result: CheckResult;
+    let produced: Finding[] = [];
+    const missing = missingNeeds(snapshot, diagnostic.needs);
+    if (missing) {
+      result = {
+        ...base,
+        status: missing.status,
+        durationMs: 0,
+        reason: missing.reason,
+        ...(missing.failed.length > 0
+          ? { failedCalls: missing.failed.map(({ call, code, kind, permission }) => ({ call, code, kind, ...(permission ? { permission } : {}) })) }
+          : {}),
+        findings: 0,
+      };
+    } else {
+      try {
+        produced = uniqueKeys(diagnostic.check({ snapshot, options: run.options, now }));
+        const failing = produced.some((f) => f.severity !== 'info');
+        result = { ...base, status: failing ? 'fail' : 'pass', durationMs: 0, findings: produced.length };
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        result = { ...base, status: 'error', durationMs: 0, reason: `the check failed unexpectedly: ${message}`, findings: 0 };
+        produced = [];
+      }
+    }
+    result.durationMs = Math.round((performance.now() - started) * 100) / 100;
+    checks.push(result);
+    findings.push(...produced);
+    run.onEvent?.({ type: 'check-end', result, findings: produced });
+    // Let a live UI paint between checks.
+    if (run.onEvent) await new Promise((resolve) => setImmediate(resolve));
+  }
+  return { checks, findings };
+}
+
+/** Keys must be unique per occurrence; a check that repeats one gets a deterministic suffix. */
+function uniqueKeys(findings: Finding[]): Finding[] {
+  const seen = new Map<string, number>();
+  return findings.map((f) => {
+    const n = (seen.get(f.key) ?? 0) + 1;
+    seen.set(f.key, n);
+    return n === 1 ? f : { ...f, key: `${f.key}#${n}` };
+  });
+}

@@ -1,0 +1,23 @@
+/**
+ * The kinds of symptom that cause findings can explain.
+ *
+ * A symptom finding names its kind; a cause finding says which kinds it can explain, optionally
+ * only for some resources. Correlation joins the two, so a new cause check never edits a symptom check.
+ */
+export const SYMPTOM_KINDS = {
+  'instance-not-joined': 'EC2 instances of the cluster that never registered as Nodes',
+  'node-not-ready': 'Nodes that are not Ready',
+  'asg-capacity-shortfall': 'Auto Scaling groups below their desired capacity',
+  'nodegroup-unhealthy': 'Managed node groups with health issues or in a failed state',
+  'cluster-unhealthy': 'The EKS cluster reporting health issues or not ACTIVE',
+  'addon-unhealthy': 'Add-ons that are degraded, failed, or whose pods are not ready',
+  'pod-without-ip': 'Pods that cannot get an IP address',
+  'loadbalancer-pending': 'LoadBalancer Services that never got an address',
+  'api-server-unreachable': 'The Kubernetes API server could not be read',
+} as const;
+
+export type SymptomKind = keyof typeof SYMPTOM_KINDS;
+
+export function isSymptomKind(value: string): value is SymptomKind {
+  return Object.hasOwn(SYMPTOM_KINDS, value);
+}

@@ -1,0 +1,55 @@
+import type { Finding } from '../engine/finding.js';
+import type { Report } from '../engine/report.js';
+import { clusterLine, reportSections, resourceText, summaryLine } from './sections.js';
+
+const escapeCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+export function renderMarkdown(report: Report): string {
+  const sections = reportSections(report);
+  const out: string[] = [`# eks-doctor report: ${report.cluster.name}`, '', `${clusterLine(report)}. Captured ${report.snapshot.capturedAt}.`, '', `**Summary:** ${summaryLine(report)}`, ''];
+  if (report.kubernetesAccess && !report.kubernetesAccess.reachable) {
+    out.push(`> **Kubernetes API not reachable:** ${report.kubernetesAccess.failure?.message ?? 'unknown reason'}`, '');
+  }
+  if (sections.rootCauses.length > 0) {
+    out.push('## Root causes', '');
+    sections.rootCauses.forEach(({ cause, symptoms }, i) => {
+      out.push(...findingBlock(cause, `### ${i + 1}. `));
+      out.push(`**Explains ${symptoms.length} symptom${symptoms.length === 1 ? '' : 's'}:**`, '');
+      for (const s of symptoms) out.push(`- \`${s.severity}\` ${s.title} (\`${s.key}\`)`);
+      out.push('');
+    });
+  }
+  if (sections.unexplainedSymptoms.length > 0) {
+    out.push('## Symptoms without a found cause', '');
+    for (const s of sections.unexplainedSymptoms) {
+      out.push(...findingBlock(s, '### '));
+      out.push(`**Ruled out:** ${s.unexplained!.ruledOut.map((c) => `\`${c}\``).join(', ') || 'nothing'}`, '');
+      for (const c of s.unexplained!.couldNotCheck) out.push(`- Could not check \`${c.check}\`: ${c.reason}`);
+      out.push('');
+    }
+  }
+  if (sections.other.length > 0) {
+    out.push('## Other findings', '');
+    for (const f of sections.other) out.push(...findingBlock(f, '### '));
+  }
+  out.push('## Checks', '', '| Check | Status | Findings | Notes |', '| --- | --- | --- | --- |');
+  for (const c of report.checks) out.push(`| \`${c.id}\` | ${c.status} | ${c.findings} | ${escapeCell(c.reason ?? '')} |`);
+  out.push('');
+  if (sections.suppressed.length > 0) {
+    out.push('## Suppressed', '');
+    for (const f of sections.suppressed) out.push(`- \`${f.key}\`: ${f.suppressed!.reason}`);
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+function findingBlock(f: Finding, heading: string): string[] {
+  const lines = [`${heading}\`${f.severity}\` ${f.title}`, '', `\`${f.id}\` · key \`${f.key}\``, '', f.rootCause, ''];
+  if (f.evidence.length > 0) lines.push('**Evidence:**', '', ...f.evidence.map((e) => `- ${e}`), '');
+  if (f.resources.length > 0) lines.push(`**Resources:** ${f.resources.map((r) => `\`${resourceText(r)}\``).join(', ')}`, '');
+  if (f.explainedBy.length > 0) lines.push(`**Explained by:** ${f.explainedBy.map((k) => `\`${k}\``).join(', ')}`, '');
+  lines.push(`**Fix:** ${f.fix.summary}`, '');
+  if (f.fix.commands.length > 0) lines.push('```sh', ...f.fix.commands, '```', '');
+  if (f.fix.docs.length > 0) lines.push(...f.fix.docs.map((d) => `- ${d}`), '');
+  return lines;
+}

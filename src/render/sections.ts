@@ -1,0 +1,47 @@
+import { isRootCause } from '../engine/correlate.js';
+import type { Finding } from '../engine/finding.js';
+import type { Report } from '../engine/report.js';
+
+/** The report grouped the way every renderer shows it: causes with their symptoms, then the rest. */
+export interface ReportSections {
+  rootCauses: { cause: Finding; symptoms: Finding[] }[];
+  /** Symptoms no cause explains: each carries `unexplained`. */
+  unexplainedSymptoms: Finding[];
+  /** Findings that are neither a root cause nor a symptom explained by one. */
+  other: Finding[];
+  suppressed: Finding[];
+}
+
+export function reportSections(report: Report): ReportSections {
+  const active = report.findings.filter((f) => !f.suppressed);
+  const byKey = new Map(active.map((f) => [f.key, f]));
+  const rootCauses = active.filter(isRootCause).map((cause) => ({
+    cause,
+    symptoms: cause.explains.map((k) => byKey.get(k)).filter((f): f is Finding => f !== undefined),
+  }));
+  const unexplainedSymptoms = active.filter((f) => f.unexplained);
+  const other = active.filter((f) => !isRootCause(f) && f.explainedBy.length === 0 && !f.unexplained);
+  return { rootCauses, unexplainedSymptoms, other, suppressed: report.findings.filter((f) => f.suppressed) };
+}
+
+export function clusterLine(report: Report): string {
+  const c = report.cluster;
+  const parts = [`cluster ${c.name}`, c.region];
+  if (c.version) parts.push(`Kubernetes ${c.version}`);
+  if (c.accountId) parts.push(`account ${c.accountId}`);
+  if (c.status && c.status !== 'ACTIVE') parts.push(`status ${c.status}`);
+  return parts.join(', ');
+}
+
+export function summaryLine(report: Report): string {
+  const s = report.summary;
+  const checks = s.checks;
+  const findings = `${s.critical} critical, ${s.warning} warning, ${s.info} info`;
+  const rootCauses = s.rootCauses === 1 ? '1 root cause' : `${s.rootCauses} root causes`;
+  const checkText = `${checks.pass} passed, ${checks.fail} failed, ${checks.error} could not run, ${checks.skipped} skipped`;
+  return `${findings} (${rootCauses}${s.suppressed ? `, ${s.suppressed} suppressed` : ''}); checks: ${checkText}`;
+}
+
+export function resourceText(r: { type: string; id: string; name?: string }): string {
+  return r.name && r.name !== r.id ? `${r.id} (${r.name})` : r.id;
+}

@@ -1,0 +1,72 @@
+import type { Finding } from '../engine/finding.js';
+import type { Report } from '../engine/report.js';
+import { clusterLine, reportSections, resourceText, summaryLine } from './sections.js';
+import { createStyle, type Style } from './style.js';
+
+export function renderText(report: Report, options: { color?: boolean } = {}): string {
+  const style = createStyle(options.color ?? false);
+  const out: string[] = [];
+  const sections = reportSections(report);
+  out.push(style.bold(`eks-doctor ${report.tool.version}: ${clusterLine(report)}`));
+  if (report.snapshot.description) out.push(style.dim(`Snapshot: ${report.snapshot.description}`));
+  if (report.kubernetesAccess && !report.kubernetesAccess.reachable) {
+    out.push(style.severity('warning', `Kubernetes API not reachable: ${report.kubernetesAccess.failure?.message ?? 'unknown reason'}`));
+  }
+  out.push('');
+
+  if (sections.rootCauses.length > 0) {
+    out.push(style.bold(`ROOT CAUSES (${sections.rootCauses.length})`), '');
+    sections.rootCauses.forEach(({ cause, symptoms }, i) => {
+      out.push(...findingBlock(cause, `${i + 1}. `, style));
+      out.push(`   Explains ${symptoms.length} symptom${symptoms.length === 1 ? '' : 's'}:`);
+      for (const s of symptoms) out.push(`     - ${style.severity(s.severity, s.severity)} ${s.title}  ${style.dim(s.key)}`);
+      out.push('');
+    });
+  }
+  if (sections.unexplainedSymptoms.length > 0) {
+    out.push(style.bold(`SYMPTOMS WITHOUT A FOUND CAUSE (${sections.unexplainedSymptoms.length})`), '');
+    for (const s of sections.unexplainedSymptoms) {
+      out.push(...findingBlock(s, '- ', style));
+      const u = s.unexplained!;
+      out.push(`   Ruled out: ${u.ruledOut.length > 0 ? u.ruledOut.join(', ') : 'nothing (no check that could explain it ran)'}`);
+      for (const c of u.couldNotCheck) out.push(`   Could not check ${c.check}: ${c.reason}`);
+      out.push('');
+    }
+  }
+  if (sections.other.length > 0) {
+    out.push(style.bold(`OTHER FINDINGS (${sections.other.length})`), '');
+    for (const f of sections.other) {
+      out.push(...findingBlock(f, '- ', style));
+      out.push('');
+    }
+  }
+  if (report.findings.length === 0) out.push(style.ok('No problems found.'), '');
+
+  const notRun = report.checks.filter((c) => c.status === 'error' || (c.status === 'skipped' && !c.reason?.startsWith('not selected')));
+  if (notRun.length > 0) {
+    out.push(style.bold('CHECKS THAT COULD NOT RUN'));
+    for (const c of notRun) out.push(`  ${c.status === 'error' ? style.severity('warning', 'error  ') : style.dim('skipped')} ${c.id}: ${c.reason ?? ''}`);
+    out.push('');
+  }
+  if (sections.suppressed.length > 0) {
+    out.push(style.dim(`Suppressed: ${sections.suppressed.map((f) => `${f.key} (${f.suppressed!.reason})`).join('; ')}`), '');
+  }
+  out.push(summaryLine(report));
+  return `${out.join('\n')}\n`;
+}
+
+function findingBlock(f: Finding, bullet: string, style: Style): string[] {
+  const pad = ' '.repeat(3);
+  const lines = [`${bullet}${style.severity(f.severity, `[${f.severity}]`)} ${style.bold(f.title)}  ${style.dim(f.id)}`];
+  lines.push(`${pad}Why: ${f.rootCause}`);
+  if (f.evidence.length > 0) {
+    lines.push(`${pad}Evidence:`);
+    for (const e of f.evidence) lines.push(`${pad}  - ${e}`);
+  }
+  if (f.resources.length > 0) lines.push(`${pad}Resources: ${f.resources.map(resourceText).join(', ')}`);
+  if (f.explainedBy.length > 0) lines.push(`${pad}Explained by: ${f.explainedBy.join(', ')}`);
+  lines.push(`${pad}Fix: ${f.fix.summary}`);
+  for (const c of f.fix.commands) lines.push(`${pad}  $ ${c}`);
+  for (const d of f.fix.docs) lines.push(`${pad}  ${style.dim(d)}`);
+  return lines;
+}

@@ -1,0 +1,92 @@
+import { readFile } from 'node:fs/promises';
+import { UserError } from '../user-error.js';
+import { SNAPSHOT_KIND, SNAPSHOT_SCHEMA_VERSION, type AwsData, type KubernetesData, type Snapshot } from './types.js';
+
+const ARRAY_PARTS_AWS: (keyof AwsData)[] = [
+  'clusterVersions', 'nodegroups', 'fargateProfiles', 'addons', 'addonVersions', 'accessEntries', 'accessEntryPolicies',
+  'podIdentityAssociations', 'insights', 'autoScalingGroups', 'scalingActivities', 'reservations', 'launchTemplateVersions',
+  'instanceTypes', 'vpcs', 'vpcDnsAttributes', 'subnets', 'routeTables', 'securityGroups', 'prefixLists', 'prefixListEntries',
+  'natGateways', 'internetGateways', 'vpcEndpoints', 'iamRoles', 'iamAttachedRolePolicies', 'iamInstanceProfiles',
+  'iamOidcProviders', 'notFound',
+];
+const ARRAY_PARTS_K8S: (keyof KubernetesData)[] = [
+  'nodes', 'kubeSystemPods', 'problemPods', 'daemonSets', 'deployments', 'loadBalancerServices', 'warningEvents',
+  'serviceAccounts', 'validatingWebhooks', 'mutatingWebhooks',
+];
+
+export async function loadSnapshotFile(path: string): Promise<Snapshot> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UserError(`snapshot file ${path} does not exist`, 'Check the path; bundled scenarios are listed by `eks-doctor demo --list`.');
+    if (code === 'EISDIR') throw new UserError(`snapshot file ${path} is a directory, not a file`);
+    throw new UserError(`cannot read snapshot file ${path}: ${(error as Error).message}`);
+  }
+  return parseSnapshot(text, path);
+}
+
+export function parseSnapshot(text: string, source: string): Snapshot {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new UserError(`${source} is not valid JSON: ${jsonErrorLocation(text, error as Error)}`, 'Was the file truncated or edited by hand? Collect it again with `eks-doctor collect`.');
+  }
+  const problem = validateSnapshot(data);
+  if (problem) throw new UserError(`${source} is not an eks-doctor snapshot: ${problem}`, 'See docs/snapshot.md for the format.');
+  return data as Snapshot;
+}
+
+/** Returns the first problem found, or undefined when the document has the snapshot's shape. */
+export function validateSnapshot(data: unknown): string | undefined {
+  if (!isObject(data)) return 'the top level is not a JSON object';
+  if (data.kind !== SNAPSHOT_KIND) return `"kind" is ${JSON.stringify(data.kind)}, expected "${SNAPSHOT_KIND}"`;
+  if (data.schemaVersion !== SNAPSHOT_SCHEMA_VERSION) {
+    return `"schemaVersion" is ${JSON.stringify(data.schemaVersion)}; this eks-doctor reads version ${SNAPSHOT_SCHEMA_VERSION}`;
+  }
+  if (typeof data.capturedAt !== 'string' || Number.isNaN(Date.parse(data.capturedAt))) return '"capturedAt" is missing or not an ISO-8601 timestamp';
+  if (!isObject(data.cluster) || typeof data.cluster.name !== 'string' || typeof data.cluster.region !== 'string') {
+    return '"cluster" must be an object with string "name" and "region"';
+  }
+  if (!isObject(data.aws)) return '"aws" is missing or not an object';
+  if (!isObject(data.kubernetes)) return '"kubernetes" is missing or not an object';
+  if (!Array.isArray(data.errors)) return '"errors" is missing or not an array';
+  for (const [i, e] of data.errors.entries()) {
+    if (!isObject(e) || typeof e.part !== 'string' || typeof e.call !== 'string' || typeof e.code !== 'string' || typeof e.message !== 'string') {
+      return `"errors[${i}]" must have string "part", "call", "code" and "message"`;
+    }
+  }
+  for (const key of ARRAY_PARTS_AWS) {
+    const value = data.aws[key];
+    if (value !== undefined && !Array.isArray(value)) return `"aws.${key}" must be an array`;
+  }
+  for (const key of ARRAY_PARTS_K8S) {
+    const value = data.kubernetes[key];
+    if (value !== undefined && !Array.isArray(value)) return `"kubernetes.${key}" must be an array`;
+  }
+  if (data.aws.cluster !== undefined && !isObject(data.aws.cluster)) return '"aws.cluster" must be an object';
+  if (data.kubernetes.awsAuth !== undefined && data.kubernetes.awsAuth !== null && !isObject(data.kubernetes.awsAuth)) {
+    return '"kubernetes.awsAuth" must be an object or null';
+  }
+  return undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Node's JSON.parse says "at position N"; people want a line and column. */
+function jsonErrorLocation(text: string, error: Error): string {
+  const match = /position (\d+)/.exec(error.message);
+  if (!match) {
+    return text.trim() === '' ? 'the file is empty' : error.message;
+  }
+  const position = Number(match[1]);
+  const before = text.slice(0, position);
+  const line = before.split('\n').length;
+  const column = position - before.lastIndexOf('\n');
+  const reason = error.message.replace(/ in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, '');
+  return `${reason} at line ${line}, column ${column}`;
+}

@@ -1,0 +1,307 @@
+/**
+ * The snapshot: everything the checks read about one cluster, as one JSON document.
+ *
+ * AWS data keeps the shapes the AWS SDK v3 returns, normalised only as docs/snapshot.md says:
+ * timestamps are ISO-8601 strings, IAM policy documents are decoded JSON objects, `$metadata` is
+ * dropped, launch-template user data is removed. Kubernetes objects keep the API's shape minus
+ * `metadata.managedFields`, `status.images` and container `env` values.
+ *
+ * Every part is optional: absent means "not collected" (the checks that need it are skipped);
+ * a part whose collection failed is absent and has an entry in `errors`.
+ */
+import type { AutoScalingGroup, Activity } from '@aws-sdk/client-auto-scaling';
+import type {
+  InstanceTypeInfo,
+  InternetGateway,
+  LaunchTemplateVersion,
+  ManagedPrefixList,
+  NatGateway,
+  Reservation,
+  RouteTable,
+  SecurityGroup,
+  Subnet,
+  Vpc,
+  VpcEndpoint,
+  PrefixListEntry,
+} from '@aws-sdk/client-ec2';
+import type {
+  AccessEntry,
+  Addon,
+  AddonInfo,
+  AssociatedAccessPolicy,
+  Cluster,
+  ClusterVersionInformation,
+  FargateProfile,
+  InsightSummary,
+  Nodegroup,
+  PodIdentityAssociation,
+} from '@aws-sdk/client-eks';
+import type { AttachedPolicy, InstanceProfile, Role } from '@aws-sdk/client-iam';
+import type {
+  CoreV1Event,
+  V1ConfigMap,
+  V1DaemonSet,
+  V1Deployment,
+  V1MutatingWebhookConfiguration,
+  V1Node,
+  V1Pod,
+  V1Service,
+  V1ServiceAccount,
+  V1ValidatingWebhookConfiguration,
+  VersionInfo,
+} from '@kubernetes/client-node';
+
+export const SNAPSHOT_KIND = 'eks-doctor.snapshot';
+export const SNAPSHOT_SCHEMA_VERSION = 1;
+
+/** A value as it looks after JSON serialisation: Dates become ISO strings, methods disappear. */
+export type Serialized<T> = T extends Date
+  ? string
+  : T extends (infer U)[]
+    ? Serialized<U>[]
+    : T extends object
+      ? { [K in keyof T as T[K] extends (...args: never[]) => unknown ? never : K]: Serialized<T[K]> }
+      : T;
+
+/** An IAM policy document, decoded from the URL-encoded JSON string that IAM returns. */
+export interface PolicyDocument {
+  Version?: string;
+  Id?: string;
+  Statement: PolicyStatement[] | PolicyStatement;
+}
+export interface PolicyStatement {
+  Sid?: string;
+  Effect: 'Allow' | 'Deny';
+  Principal?: '*' | Record<string, string | string[]>;
+  NotPrincipal?: '*' | Record<string, string | string[]>;
+  Action?: string | string[];
+  NotAction?: string | string[];
+  Resource?: string | string[];
+  Condition?: Record<string, Record<string, string | string[] | boolean>>;
+}
+
+export type IamRole = Omit<Serialized<Role>, 'AssumeRolePolicyDocument'> & {
+  AssumeRolePolicyDocument?: PolicyDocument;
+};
+export type IamInstanceProfile = Omit<Serialized<InstanceProfile>, 'Roles'> & { Roles: IamRole[] };
+
+/** ListAttachedRolePolicies for one role, with the role's name added so the list can be joined to it. */
+export interface AttachedRolePolicies {
+  RoleName: string;
+  AttachedPolicies: Serialized<AttachedPolicy>[];
+}
+
+/** GetOpenIDConnectProvider, with the provider's ARN added (the response does not carry it). */
+export interface OidcProvider {
+  Arn: string;
+  Url?: string;
+  ClientIDList?: string[];
+  ThumbprintList?: string[];
+}
+
+/** DescribeVpcAttribute for the two DNS attributes of one VPC. */
+export interface VpcDnsAttributes {
+  VpcId: string;
+  EnableDnsSupport?: boolean;
+  EnableDnsHostnames?: boolean;
+}
+
+/** GetManagedPrefixListEntries for one prefix list, with its ID added. */
+export interface PrefixListEntries {
+  PrefixListId: string;
+  Entries: Serialized<PrefixListEntry>[];
+}
+
+/** ListAssociatedAccessPolicies for one access entry. */
+export interface AccessEntryPolicies {
+  principalArn: string;
+  associatedAccessPolicies: Serialized<AssociatedAccessPolicy>[];
+}
+
+/** A resource that was asked for by ID and answered "does not exist" (NoSuchEntity, InvalidGroup.NotFound, ...). */
+export interface NotFoundResource {
+  resourceType:
+    | 'iam-role'
+    | 'iam-instance-profile'
+    | 'iam-oidc-provider'
+    | 'ec2-instance'
+    | 'ec2-security-group'
+    | 'ec2-subnet'
+    | 'ec2-launch-template'
+    | 'ec2-prefix-list'
+    | 'autoscaling-group';
+  id: string;
+  call: string;
+}
+
+export interface AwsData {
+  /** sts:GetCallerIdentity */
+  callerIdentity?: { Account?: string; Arn?: string; UserId?: string };
+  /** eks:DescribeCluster .cluster */
+  cluster?: Serialized<Cluster>;
+  /** eks:DescribeClusterVersions .clusterVersions (support dates) */
+  clusterVersions?: Serialized<ClusterVersionInformation>[];
+  /** eks:ListNodegroups + eks:DescribeNodegroup .nodegroup */
+  nodegroups?: Serialized<Nodegroup>[];
+  /** eks:ListFargateProfiles + eks:DescribeFargateProfile .fargateProfile */
+  fargateProfiles?: Serialized<FargateProfile>[];
+  /** eks:ListAddons + eks:DescribeAddon .addon */
+  addons?: Serialized<Addon>[];
+  /** eks:DescribeAddonVersions .addons, for the cluster's Kubernetes version */
+  addonVersions?: Serialized<AddonInfo>[];
+  /** eks:ListAccessEntries + eks:DescribeAccessEntry .accessEntry */
+  accessEntries?: Serialized<AccessEntry>[];
+  /** eks:ListAssociatedAccessPolicies per access entry */
+  accessEntryPolicies?: AccessEntryPolicies[];
+  /** eks:ListPodIdentityAssociations + eks:DescribePodIdentityAssociation .association */
+  podIdentityAssociations?: Serialized<PodIdentityAssociation>[];
+  /** eks:ListInsights .insights */
+  insights?: Serialized<InsightSummary>[];
+  /** autoscaling:DescribeAutoScalingGroups .AutoScalingGroups (the cluster's groups only) */
+  autoScalingGroups?: Serialized<AutoScalingGroup>[];
+  /** autoscaling:DescribeScalingActivities .Activities (recent, for the cluster's groups) */
+  scalingActivities?: Serialized<Activity>[];
+  /** ec2:DescribeInstances .Reservations (the cluster's instances only) */
+  reservations?: Serialized<Reservation>[];
+  /** ec2:DescribeLaunchTemplateVersions .LaunchTemplateVersions, UserData removed */
+  launchTemplateVersions?: Serialized<LaunchTemplateVersion>[];
+  /** ec2:DescribeInstanceTypes .InstanceTypes (types in use) */
+  instanceTypes?: Serialized<InstanceTypeInfo>[];
+  /** ec2:DescribeVpcs .Vpcs (the cluster's VPC) */
+  vpcs?: Serialized<Vpc>[];
+  /** ec2:DescribeVpcAttribute enableDnsSupport / enableDnsHostnames */
+  vpcDnsAttributes?: VpcDnsAttributes[];
+  /** ec2:DescribeSubnets .Subnets (every subnet of the cluster's VPC) */
+  subnets?: Serialized<Subnet>[];
+  /** ec2:DescribeRouteTables .RouteTables (the cluster's VPC) */
+  routeTables?: Serialized<RouteTable>[];
+  /** ec2:DescribeSecurityGroups .SecurityGroups (the cluster's VPC) */
+  securityGroups?: Serialized<SecurityGroup>[];
+  /** ec2:DescribeManagedPrefixLists .PrefixLists (those referenced by rules) */
+  prefixLists?: Serialized<ManagedPrefixList>[];
+  /** ec2:GetManagedPrefixListEntries */
+  prefixListEntries?: PrefixListEntries[];
+  /** ec2:DescribeNatGateways .NatGateways (the cluster's VPC) */
+  natGateways?: Serialized<NatGateway>[];
+  /** ec2:DescribeInternetGateways .InternetGateways (attached to the cluster's VPC) */
+  internetGateways?: Serialized<InternetGateway>[];
+  /** ec2:DescribeVpcEndpoints .VpcEndpoints (the cluster's VPC) */
+  vpcEndpoints?: Serialized<VpcEndpoint>[];
+  /** iam:GetRole for node roles, IRSA and Pod Identity roles; policy documents decoded */
+  iamRoles?: IamRole[];
+  /** iam:ListAttachedRolePolicies for the same roles */
+  iamAttachedRolePolicies?: AttachedRolePolicies[];
+  /** iam:GetInstanceProfile for the instance profiles of the cluster's instances and launch templates */
+  iamInstanceProfiles?: IamInstanceProfile[];
+  /** iam:ListOpenIDConnectProviders + iam:GetOpenIDConnectProvider */
+  iamOidcProviders?: OidcProvider[];
+  /** Resources asked for by ID that do not exist. Collected alongside the parts that asked. */
+  notFound?: NotFoundResource[];
+}
+
+export type K8s<T> = Serialized<T>;
+
+/** How the Kubernetes API server was (or was not) reached. */
+export interface ApiServerAccess {
+  /** 'eks-token': DescribeCluster endpoint + in-process EKS token; 'kubeconfig'; 'in-cluster' service account. */
+  method: 'eks-token' | 'kubeconfig' | 'in-cluster' | 'none';
+  server?: string;
+  context?: string;
+  reachable: boolean;
+  /** Why it could not be reached. */
+  failure?: {
+    kind: 'unreachable' | 'timeout' | 'tls' | 'unauthorized' | 'forbidden' | 'not-configured' | 'other';
+    message: string;
+    httpStatus?: number;
+  };
+}
+
+export interface KubernetesData {
+  apiServer?: ApiServerAccess;
+  /** GET /version */
+  version?: K8s<VersionInfo>;
+  /** GET /api/v1/nodes (status.images removed) */
+  nodes?: K8s<V1Node>[];
+  /** GET /api/v1/namespaces/kube-system/configmaps/aws-auth; null when it does not exist */
+  awsAuth?: K8s<V1ConfigMap> | null;
+  /** GET /api/v1/namespaces/kube-system/pods (env values removed) */
+  kubeSystemPods?: K8s<V1Pod>[];
+  /** GET /api/v1/pods?fieldSelector=status.phase!=Running,status.phase!=Succeeded (env values removed) */
+  problemPods?: K8s<V1Pod>[];
+  /** GET /apis/apps/v1/namespaces/kube-system/daemonsets */
+  daemonSets?: K8s<V1DaemonSet>[];
+  /** GET /apis/apps/v1/namespaces/kube-system/deployments */
+  deployments?: K8s<V1Deployment>[];
+  /** GET /api/v1/services, type LoadBalancer only */
+  loadBalancerServices?: K8s<V1Service>[];
+  /** GET /api/v1/events?fieldSelector=type=Warning */
+  warningEvents?: K8s<CoreV1Event>[];
+  /** GET /api/v1/serviceaccounts (those with IAM annotations, and kube-system's) */
+  serviceAccounts?: K8s<V1ServiceAccount>[];
+  /** GET /apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations */
+  validatingWebhooks?: K8s<V1ValidatingWebhookConfiguration>[];
+  /** GET /apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations */
+  mutatingWebhooks?: K8s<V1MutatingWebhookConfiguration>[];
+}
+
+export type AwsPart = `aws.${Exclude<keyof AwsData, 'notFound'>}`;
+export type KubernetesPart = `kubernetes.${keyof KubernetesData}`;
+export type SnapshotPart = AwsPart | KubernetesPart;
+
+export type FailureKind =
+  | 'denied'
+  | 'throttled'
+  | 'timeout'
+  | 'unreachable'
+  | 'tls'
+  | 'unauthorized'
+  | 'not-found'
+  | 'invalid-response'
+  | 'server-error'
+  | 'other';
+
+/** One API call that failed, and the snapshot part it cost. */
+export interface CollectionError {
+  part: SnapshotPart;
+  /** 'ec2:DescribeSubnets' or 'GET /api/v1/nodes' */
+  call: string;
+  kind: FailureKind;
+  /** The error code as the API spelled it: 'UnauthorizedOperation', 'ThrottlingException', 'ETIMEDOUT', 'HTTP 403' */
+  code: string;
+  message: string;
+  /** For 'denied': the IAM action (or Kubernetes verb and resource) to grant. */
+  permission?: string;
+  httpStatus?: number;
+}
+
+export interface SnapshotMeta {
+  /** What this snapshot shows; required for scenarios. */
+  description?: string;
+  /** Scenario name, when the snapshot was generated from the scenario library. */
+  scenario?: string;
+  /** Named faults applied to the baseline. */
+  faults?: string[];
+  /** Root-cause finding ids a scenario is expected to produce first (used by tests). */
+  expectedRootCauses?: string[];
+  /** Whether account IDs, IPs, hostnames were replaced by placeholders. */
+  redacted?: boolean;
+  /** eks-doctor version that wrote the snapshot. */
+  collectedBy?: string;
+}
+
+export interface Snapshot {
+  kind: typeof SNAPSHOT_KIND;
+  schemaVersion: typeof SNAPSHOT_SCHEMA_VERSION;
+  /** When the data was collected; every age and grace period is measured against this. */
+  capturedAt: string;
+  cluster: { name: string; region: string };
+  meta?: SnapshotMeta;
+  aws: AwsData;
+  kubernetes: KubernetesData;
+  errors: CollectionError[];
+}
+
+export function partValue(snapshot: Snapshot, part: SnapshotPart): unknown {
+  const [section, key] = part.split('.') as ['aws' | 'kubernetes', string];
+  return (snapshot[section] as Record<string, unknown>)[key];
+}
