@@ -11,7 +11,7 @@ const ARRAY_PARTS_AWS: (keyof AwsData)[] = [
 ];
 const ARRAY_PARTS_K8S: (keyof KubernetesData)[] = [
   'nodes', 'kubeSystemPods', 'problemPods', 'daemonSets', 'deployments', 'loadBalancerServices', 'warningEvents',
-  'serviceAccounts', 'validatingWebhooks', 'mutatingWebhooks',
+  'serviceAccounts', 'validatingWebhooks', 'mutatingWebhooks', 'webhookServices',
 ];
 
 export async function loadSnapshotFile(path: string): Promise<Snapshot> {

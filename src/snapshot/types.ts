@@ -242,6 +242,8 @@ export interface KubernetesData {
   validatingWebhooks?: K8s<V1ValidatingWebhookConfiguration>[];
   /** GET /apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations */
   mutatingWebhooks?: K8s<V1MutatingWebhookConfiguration>[];
+  /** The Services that admission webhooks call (their targetPorts must be open from the control plane) */
+  webhookServices?: K8s<V1Service>[];
 }
 
 export type AwsPart = `aws.${Exclude<keyof AwsData, 'notFound'>}`;
