@@ -1,0 +1,10 @@
+import { defineScenarios } from '../scenario/fault.js';
+
+export const scenarios = defineScenarios([
+  {
+    name: 'baseline',
+    description: 'Healthy baseline: managed, self-managed, Karpenter and Fargate capacity, all joined and Ready.',
+    faults: [],
+    expectedRootCauses: [],
+  },
+]);

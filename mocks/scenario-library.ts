@@ -1,0 +1,59 @@
+/**
+ * The bundled scenarios, as the demo, the mock server and tests read them: committed snapshot
+ * files in mocks/scenarios/ (generated from mocks/library/ and mocks/faults/ by `npm run scenarios`).
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseSnapshot } from '../src/snapshot/load.js';
+import type { Snapshot } from '../src/snapshot/types.js';
+import { UserError } from '../src/user-error.js';
+
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('eks-doctor: cannot find the package root');
+    dir = parent;
+  }
+  return dir;
+}
+
+export const scenariosDir = join(packageRoot(), 'mocks', 'scenarios');
+
+export interface ScenarioSummary {
+  name: string;
+  description: string;
+  faults: string[];
+  expectedRootCauses: string[];
+  file: string;
+}
+
+export function listScenarios(): ScenarioSummary[] {
+  return readdirSync(scenariosDir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => {
+      const s = loadScenarioFile(join(scenariosDir, f));
+      return {
+        name: f.replace(/\.json$/, ''),
+        description: s.meta?.description ?? '',
+        faults: s.meta?.faults ?? [],
+        expectedRootCauses: s.meta?.expectedRootCauses ?? [],
+        file: join(scenariosDir, f),
+      };
+    });
+}
+
+function loadScenarioFile(path: string): Snapshot {
+  return parseSnapshot(readFileSync(path, 'utf8'), path);
+}
+
+export function loadScenario(name: string): Snapshot {
+  const file = join(scenariosDir, `${name}.json`);
+  if (!existsSync(file)) {
+    const names = readdirSync(scenariosDir).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, ''));
+    throw new UserError(`unknown scenario '${name}'`, `Scenarios: ${names.join(', ')}.`);
+  }
+  return loadScenarioFile(file);
+}

@@ -1,0 +1,28 @@
+/**
+ * Writes mocks/scenarios/<name>.json from the scenario library (npm run scenarios). The files are
+ * committed so `diagnose --snapshot mocks/scenarios/<name>.json` works on a fresh clone; a test
+ * fails when they are stale.
+ */
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Snapshot } from '../../src/snapshot/types.js';
+import { composeAllScenarios } from './compose.js';
+import { scenariosDir } from '../scenario-library.js';
+
+export function scenarioFileText(snapshot: Snapshot): string {
+  return `${JSON.stringify(snapshot, null, 2)}\n`;
+}
+
+export async function writeScenarioFiles(dir = scenariosDir): Promise<string[]> {
+  const snapshots = await composeAllScenarios();
+  mkdirSync(dir, { recursive: true });
+  const wanted = new Set(snapshots.map((s) => `${s.meta!.scenario}.json`));
+  for (const existing of readdirSync(dir)) if (existing.endsWith('.json') && !wanted.has(existing)) rmSync(join(dir, existing));
+  for (const s of snapshots) writeFileSync(join(dir, `${s.meta!.scenario}.json`), scenarioFileText(s));
+  return [...wanted].sort();
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const written = await writeScenarioFiles();
+  console.log(`wrote ${written.length} scenarios to ${scenariosDir}`);
+}
