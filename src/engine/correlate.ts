@@ -1,5 +1,5 @@
 import type { Diagnostic } from './diagnostic.js';
-import { resourceKey, severityRank, type Finding } from './finding.js';
+import { severityRank, type Finding } from './finding.js';
 import type { CheckResult } from './run-checks.js';
 
 /**
@@ -12,10 +12,12 @@ export function correlate(input: Finding[], checks: CheckResult[], diagnostics: 
   const symptoms = findings.filter((f) => f.symptom);
   for (const cause of findings) {
     for (const scope of cause.canExplain ?? []) {
-      const scopeKeys = scope.resources ? new Set(scope.resources.map(resourceKey)) : undefined;
+      // Ids alone: AWS IDs and ARNs are globally distinct, and matching on them keeps a link from
+      // breaking over two checks spelling a resource type differently.
+      const scopeIds = scope.resources ? new Set(scope.resources.map((r) => r.id)) : undefined;
       for (const symptom of symptoms) {
         if (symptom === cause || symptom.symptom !== scope.symptom) continue;
-        if (scopeKeys && !symptom.resources.some((r) => scopeKeys.has(resourceKey(r)))) continue;
+        if (scopeIds && !symptom.resources.some((r) => scopeIds.has(r.id))) continue;
         if (!cause.explains.includes(symptom.key)) cause.explains.push(symptom.key);
         if (!symptom.explainedBy.includes(cause.key)) symptom.explainedBy.push(cause.key);
       }

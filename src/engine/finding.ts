@@ -29,7 +29,7 @@ export interface Fix {
 /** Which symptoms a cause finding explains: all of a kind, or only those sharing a resource. */
 export interface ExplainScope {
   symptom: SymptomKind;
-  /** When given, only symptoms that list one of these resources (same type and id). */
+  /** When given, only symptoms that list one of these resources (same id; see resources.ts). */
   resources?: ResourceRef[];
 }
 
@@ -65,8 +65,4 @@ export interface Finding {
   unexplained?: Unexplained;
   /** Set when a suppression in the config file silences this finding. */
   suppressed?: { reason: string; expires?: string };
-}
-
-export function resourceKey(ref: ResourceRef): string {
-  return `${ref.type}|${ref.id}`;
 }
