@@ -1,4 +1,5 @@
-import type { Snapshot, SnapshotPart } from '../snapshot/types.js';
+import { partValue, type Snapshot, type SnapshotPart } from '../snapshot/types.js';
+import { couldNotRead, partLabel } from './failure-text.js';
 import type { ExplainScope, Finding, Fix, ResourceRef, Severity } from './finding.js';
 import type { SymptomKind } from './symptoms.js';
 
@@ -126,4 +127,25 @@ function materialize(checkId: string, codes: Record<string, FindingCode>, f: New
     explains: [],
     explainedBy: [],
   };
+}
+
+/**
+ * Thrown by a check that found, while running, that it needs a part it could do without in other
+ * cases (aws-auth needs the ConfigMap only when the authentication mode reads it). The engine
+ * reports the check as `error` with this reason, the same way as an unmet `needs`.
+ */
+export class CannotCheck extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'CannotCheck';
+  }
+}
+
+/** Returns the part's value, or throws CannotCheck saying why it is not there. */
+export function requirePart<T>(snapshot: Snapshot, part: SnapshotPart, value: T | undefined): T {
+  if (value !== undefined) return value;
+  const error = snapshot.errors.find((e) => e.part === part);
+  if (error) throw new CannotCheck(couldNotRead(part, error));
+  if (partValue(snapshot, part) === undefined) throw new CannotCheck(`the snapshot holds no ${partLabel(part)}`);
+  throw new CannotCheck(`${partLabel(part)} is missing`);
 }

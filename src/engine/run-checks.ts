@@ -1,5 +1,5 @@
 import { partValue, type CollectionError, type Snapshot, type SnapshotPart } from '../snapshot/types.js';
-import type { CheckOptions, Diagnostic } from './diagnostic.js';
+import { CannotCheck, type CheckOptions, type Diagnostic } from './diagnostic.js';
 import { couldNotRead, partLabel } from './failure-text.js';
 import type { Finding } from './finding.js';
 
@@ -87,7 +87,8 @@ export async function runChecks(snapshot: Snapshot, diagnostics: Diagnostic[], r
         result = { ...base, status: failing ? 'fail' : 'pass', durationMs: 0, findings: produced.length };
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        result = { ...base, status: 'error', durationMs: 0, reason: `the check failed unexpectedly: ${message}`, findings: 0 };
+        const reason = error instanceof CannotCheck ? error.reason : `the check failed unexpectedly: ${message}`;
+        result = { ...base, status: 'error', durationMs: 0, reason, findings: 0 };
         produced = [];
       }
     }
