@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { correlate, isRootCause } from '../../src/engine/correlate.js';
+import { defineDiagnostic, type Diagnostic } from '../../src/engine/diagnostic.js';
+import type { Finding } from '../../src/engine/finding.js';
+import type { CheckResult } from '../../src/engine/run-checks.js';
+
+function finding(partial: Partial<Finding> & Pick<Finding, 'key' | 'check'>): Finding {
+  return {
+    id: `${partial.check}/x`,
+    severity: 'warning',
+    title: partial.key,
+    rootCause: 'r',
+    evidence: ['e'],
+    resources: [],
+    fix: { summary: 's', commands: [], docs: [] },
+    explains: [],
+    explainedBy: [],
+    ...partial,
+  };
+}
+
+const result = (id: string, status: CheckResult['status'], reason?: string): CheckResult => ({ id, title: id, status, durationMs: 0, findings: 0, ...(reason ? { reason } : {}) });
+
+const causeCheck = (id: string): Diagnostic =>
+  defineDiagnostic({ id, title: id, description: id, docs: ['https://x'], needs: [], codes: { x: { severity: 'critical', title: 't', description: 'd', explains: ['instance-not-joined'] } }, check: () => [] });
+
+describe('correlate', () => {
+  const symptomA = finding({ key: 'sym:i-a', check: 'reg', symptom: 'instance-not-joined', resources: [{ type: 'aws:ec2:instance', id: 'i-a' }] });
+  const symptomB = finding({ key: 'sym:i-b', check: 'reg', symptom: 'instance-not-joined', resources: [{ type: 'aws:ec2:instance', id: 'i-b' }] });
+
+  it('links a scoped cause only to symptoms that share a resource id', () => {
+    const cause = finding({ key: 'cause:role', check: 'auth', severity: 'critical', canExplain: [{ symptom: 'instance-not-joined', resources: [{ type: 'aws:ec2:instance', id: 'i-a' }] }] });
+    const out = correlate([symptomA, symptomB, cause], [], []);
+    expect(out.find((f) => f.key === 'cause:role')!.explains).toEqual(['sym:i-a']);
+    expect(out.find((f) => f.key === 'sym:i-a')!.explainedBy).toEqual(['cause:role']);
+    expect(out.find((f) => f.key === 'sym:i-b')!.explainedBy).toEqual([]);
+  });
+
+  it('links an unscoped cause to every symptom of its kind, and never to other kinds', () => {
+    const other = finding({ key: 'sym:lb', check: 'lb', symptom: 'loadbalancer-pending' });
+    const cause = finding({ key: 'cause:nat', check: 'routes', canExplain: [{ symptom: 'instance-not-joined' }] });
+    const out = correlate([symptomA, symptomB, other, cause], [], []);
+    expect(out.find((f) => f.key === 'cause:nat')!.explains.sort()).toEqual(['sym:i-a', 'sym:i-b']);
+    expect(out.find((f) => f.key === 'sym:lb')!.explainedBy).toEqual([]);
+  });
+
+  it('puts root causes first, most explained first, then by severity and key', () => {
+    const small = finding({ key: 'cause:a', check: 'c1', severity: 'critical', canExplain: [{ symptom: 'instance-not-joined', resources: [{ type: 'x', id: 'i-a' }] }] });
+    const big = finding({ key: 'cause:b', check: 'c2', severity: 'warning', canExplain: [{ symptom: 'instance-not-joined' }] });
+    const lone = finding({ key: 'aaa-lone', check: 'c3', severity: 'critical' });
+    const out = correlate([lone, symptomA, small, symptomB, big], [], []);
+    expect(out.map((f) => f.key)).toEqual(['cause:b', 'cause:a', 'aaa-lone', 'sym:i-a', 'sym:i-b']);
+    expect(isRootCause(out[0]!)).toBe(true);
+    expect(isRootCause(out[2]!)).toBe(false);
+  });
+
+  it('says what was ruled out and what could not be checked for a symptom with no cause', () => {
+    const out = correlate([symptomA], [result('auth', 'pass'), result('routes', 'error', 'could not read route tables: denied'), result('other', 'pass')], [causeCheck('auth'), causeCheck('routes')]);
+    expect(out[0]!.unexplained).toEqual({ ruledOut: ['auth'], couldNotCheck: [{ check: 'routes', reason: 'could not read route tables: denied' }] });
+  });
+
+  it('does not modify its input', () => {
+    const cause = finding({ key: 'cause', check: 'c', canExplain: [{ symptom: 'instance-not-joined' }] });
+    correlate([symptomA, cause], [], []);
+    expect(symptomA.explainedBy).toEqual([]);
+    expect(cause.explains).toEqual([]);
+  });
+});

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { exitCodeFor } from '../../src/engine/exit-code.js';
+import type { Report } from '../../src/engine/report.js';
+import type { Finding, Severity } from '../../src/engine/finding.js';
+import type { CheckResult } from '../../src/engine/run-checks.js';
+
+function report(severities: Severity[], statuses: CheckResult['status'][], suppressed = false): Report {
+  const findings = severities.map((severity, i) => ({ key: `k${i}`, severity, ...(suppressed ? { suppressed: { reason: 'r' } } : {}) }) as Finding);
+  const checks = statuses.map((status, i) => ({ id: `c${i}`, title: 't', status, durationMs: 0, findings: 0 }));
+  return { findings, checks } as unknown as Report;
+}
+
+describe('exit codes', () => {
+  it.each([
+    [['critical'], 'critical', 1],
+    [['warning'], 'critical', 0],
+    [['warning'], 'warning', 1],
+    [['info'], 'warning', 0],
+    [['info'], 'info', 1],
+    [['critical'], 'never', 0],
+    [[], 'info', 0],
+  ] as [Severity[], 'critical' | 'warning' | 'info' | 'never', number][])('findings %j with --fail-on %s exit %i', (severities, failOn, code) => {
+    expect(exitCodeFor(report(severities, ['pass', 'fail']), { failOn })).toBe(code);
+  });
+
+  it('ignores suppressed findings', () => {
+    expect(exitCodeFor(report(['critical'], ['fail'], true), { failOn: 'critical' })).toBe(0);
+  });
+
+  it('exits 2 when no selected check could run, 1 with --fail-on-error when some could not', () => {
+    expect(exitCodeFor(report([], ['error', 'skipped']), { failOn: 'critical' })).toBe(2);
+    expect(exitCodeFor(report([], ['pass', 'error']), { failOn: 'critical' })).toBe(0);
+    expect(exitCodeFor(report([], ['pass', 'error']), { failOn: 'critical', failOnError: true })).toBe(1);
+  });
+});

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CHECK_OPTIONS, defineDiagnostic } from '../../src/engine/diagnostic.js';
+import { runChecks } from '../../src/engine/run-checks.js';
+import { buildBaseline } from '../../mocks/scenario/baseline.js';
+
+const codes = { seen: { severity: 'warning' as const, title: 't', description: 'd' } };
+const subnetsCheck = defineDiagnostic({ id: 'needs-subnets', title: 'subnets', description: 'd', docs: ['https://x'], needs: ['aws.subnets'], codes, check: () => [] });
+const nodesCheck = defineDiagnostic({
+  id: 'needs-nodes', title: 'nodes', description: 'd', docs: ['https://x'], needs: ['kubernetes.nodes'], codes,
+  check: ({ snapshot }) => [{ code: 'seen', title: `${snapshot.kubernetes.nodes!.length} nodes`, rootCause: 'r', evidence: ['e'], resources: [{ type: 'k8s:Node', id: 'n1' }], fix: { summary: 's', commands: [], docs: [] } }],
+});
+const throwing = defineDiagnostic({ id: 'throws', title: 'throws', description: 'd', docs: ['https://x'], needs: [], codes, check: () => { throw new Error('boom'); } });
+
+describe('runChecks', () => {
+  it('reports a check whose needed call was denied as error naming the call and permission; the others still run', async () => {
+    const s = buildBaseline();
+    delete s.aws.subnets;
+    s.errors.push({ part: 'aws.subnets', call: 'ec2:DescribeSubnets', kind: 'denied', code: 'UnauthorizedOperation', message: 'You are not authorized', permission: 'ec2:DescribeSubnets' });
+    const { checks, findings } = await runChecks(s, [subnetsCheck, nodesCheck, throwing], { options: DEFAULT_CHECK_OPTIONS });
+    const byId = Object.fromEntries(checks.map((c) => [c.id, c]));
+    expect(byId['needs-subnets']!.status).toBe('error');
+    expect(byId['needs-subnets']!.reason).toBe('could not read subnets: ec2:DescribeSubnets was denied (UnauthorizedOperation); grant ec2:DescribeSubnets');
+    expect(byId['needs-subnets']!.failedCalls).toEqual([{ call: 'ec2:DescribeSubnets', code: 'UnauthorizedOperation', kind: 'denied', permission: 'ec2:DescribeSubnets' }]);
+    expect(byId['needs-nodes']!.status).toBe('fail');
+    expect(findings.map((f) => f.id)).toEqual(['needs-nodes/seen']);
+    expect(byId.throws!.status).toBe('error');
+    expect(byId.throws!.reason).toBe('the check failed unexpectedly: boom');
+  });
+
+  it('skips a check whose part was never collected, and one not selected', async () => {
+    const s = buildBaseline();
+    delete s.kubernetes.nodes;
+    const { checks } = await runChecks(s, [nodesCheck, subnetsCheck], { options: DEFAULT_CHECK_OPTIONS, deselected: new Set(['needs-subnets']) });
+    expect(checks.map((c) => [c.id, c.status, c.reason])).toEqual([
+      ['needs-nodes', 'skipped', 'the snapshot holds no Kubernetes nodes'],
+      ['needs-subnets', 'skipped', 'not selected (--only/--skip)'],
+    ]);
+  });
+
+  it('emits start and end events for a live display', async () => {
+    const events: string[] = [];
+    await runChecks(buildBaseline(), [nodesCheck], { options: DEFAULT_CHECK_OPTIONS, onEvent: (e) => events.push(`${e.type}:${e.type === 'check-end' ? e.result.status : e.id}`) });
+    expect(events).toEqual(['check-start:needs-nodes', 'check-end:fail']);
+  });
+});
