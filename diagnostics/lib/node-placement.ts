@@ -1,0 +1,161 @@
+/**
+ * Where the cluster's capacity lives in the VPC: which instances, node groups, Auto Scaling groups
+ * and Fargate profiles use which subnets and security groups. The network checks use this to say
+ * which nodes a subnet, route or rule affects, and to scope the symptoms their causes explain.
+ */
+import type { ResourceRef } from '../../src/engine/finding.js';
+import type { AwsData, KubernetesData, Snapshot } from '../../src/snapshot/types.js';
+
+type Item<T> = NonNullable<T> extends (infer U)[] ? U : never;
+export type Instance = Item<Item<AwsData['reservations']>['Instances']>;
+export type KubeNode = Item<KubernetesData['nodes']>;
+
+/** Resource references spelled the way every check spells them (see src/engine/finding.ts). */
+export const ref = {
+  instance: (id: string): ResourceRef => ({ type: 'aws:ec2:instance', id }),
+  subnet: (id: string, name?: string): ResourceRef => ({ type: 'aws:ec2:subnet', id, ...(name ? { name } : {}) }),
+  securityGroup: (id: string, name?: string): ResourceRef => ({ type: 'aws:ec2:security-group', id, ...(name ? { name } : {}) }),
+  routeTable: (id: string): ResourceRef => ({ type: 'aws:ec2:route-table', id }),
+  natGateway: (id: string): ResourceRef => ({ type: 'aws:ec2:nat-gateway', id }),
+  vpc: (id: string): ResourceRef => ({ type: 'aws:ec2:vpc', id }),
+  vpcEndpoint: (id: string): ResourceRef => ({ type: 'aws:ec2:vpc-endpoint', id }),
+  launchTemplate: (id: string, name?: string): ResourceRef => ({ type: 'aws:ec2:launch-template', id, ...(name ? { name } : {}) }),
+  autoScalingGroup: (name: string): ResourceRef => ({ type: 'aws:autoscaling:group', id: name }),
+  cluster: (name: string): ResourceRef => ({ type: 'aws:eks:cluster', id: name }),
+  node: (name: string): ResourceRef => ({ type: 'k8s:Node', id: name }),
+  pod: (namespaceAndName: string): ResourceRef => ({ type: 'k8s:Pod', id: namespaceAndName }),
+  service: (namespaceAndName: string): ResourceRef => ({ type: 'k8s:Service', id: namespaceAndName }),
+  deployment: (namespaceAndName: string): ResourceRef => ({ type: 'k8s:Deployment', id: namespaceAndName }),
+  daemonSet: (namespaceAndName: string): ResourceRef => ({ type: 'k8s:DaemonSet', id: namespaceAndName }),
+};
+
+/** Instances that hold or will hold a node: pending or running (stopped and terminated ones hold no address). */
+export function liveInstances(snapshot: Snapshot): Instance[] {
+  return (snapshot.aws.reservations ?? [])
+    .flatMap((r) => r.Instances ?? [])
+    .filter((i) => i.State?.Name === 'running' || i.State?.Name === 'pending');
+}
+
+export function tagValue(tags: { Key?: string; Value?: string }[] | undefined, key: string): string | undefined {
+  return tags?.find((t) => t.Key === key)?.Value;
+}
+
+/** The security groups on an instance's primary network interface (what its traffic carries). */
+export function instanceSecurityGroups(instance: Instance): string[] {
+  const primary = (instance.NetworkInterfaces ?? []).find((n) => n.Attachment?.DeviceIndex === 0);
+  const groups = primary?.Groups ?? instance.SecurityGroups ?? [];
+  return groups.flatMap((g) => (g.GroupId ? [g.GroupId] : []));
+}
+
+export function nodeForInstance(snapshot: Snapshot, instanceId: string): KubeNode | undefined {
+  return (snapshot.kubernetes.nodes ?? []).find((n) => n.spec?.providerID?.endsWith(`/${instanceId}`));
+}
+
+export function instanceIdOfNode(node: KubeNode): string | undefined {
+  return node.spec?.providerID?.match(/\/(i-[0-9a-f]+)$/)?.[1];
+}
+
+/** Subnets that nodes use or will use: live instances', managed node groups', Auto Scaling groups' and Fargate profiles'. */
+export function nodeSubnetIds(snapshot: Snapshot): string[] {
+  const ids = new Set<string>();
+  for (const i of liveInstances(snapshot)) if (i.SubnetId) ids.add(i.SubnetId);
+  for (const ng of snapshot.aws.nodegroups ?? []) for (const s of ng.subnets ?? []) ids.add(s);
+  for (const asg of snapshot.aws.autoScalingGroups ?? []) for (const s of (asg.VPCZoneIdentifier ?? '').split(',')) if (s.trim()) ids.add(s.trim());
+  for (const fp of snapshot.aws.fargateProfiles ?? []) for (const s of fp.subnets ?? []) ids.add(s);
+  return [...ids].sort();
+}
+
+export function clusterSubnetIds(snapshot: Snapshot): string[] {
+  return [...(snapshot.aws.cluster?.resourcesVpcConfig?.subnetIds ?? [])];
+}
+
+/** What in the cluster launches capacity into a subnet, by name. */
+export function capacityInSubnet(snapshot: Snapshot, subnetId: string): { instances: Instance[]; nodegroups: string[]; autoScalingGroups: string[]; fargateProfiles: string[] } {
+  return {
+    instances: liveInstances(snapshot).filter((i) => i.SubnetId === subnetId),
+    nodegroups: (snapshot.aws.nodegroups ?? []).filter((ng) => ng.subnets?.includes(subnetId)).flatMap((ng) => (ng.nodegroupName ? [ng.nodegroupName] : [])),
+    autoScalingGroups: (snapshot.aws.autoScalingGroups ?? [])
+      .filter((a) => (a.VPCZoneIdentifier ?? '').split(',').map((s) => s.trim()).includes(subnetId))
+      .flatMap((a) => (a.AutoScalingGroupName ? [a.AutoScalingGroupName] : [])),
+    fargateProfiles: (snapshot.aws.fargateProfiles ?? []).filter((fp) => fp.subnets?.includes(subnetId)).flatMap((fp) => (fp.fargateProfileName ? [fp.fargateProfileName] : [])),
+  };
+}
+
+/**
+ * Every name a symptom about these instances, node groups or groups may carry: the instances, their
+ * Nodes, the node groups (by name and by ARN: both spellings are in use) and the Auto Scaling groups.
+ * Used only for `canExplain` scopes, which are matched by type and id and never shown.
+ */
+export function scopeRefs(snapshot: Snapshot, o: { instanceIds?: string[]; nodegroups?: string[]; autoScalingGroups?: string[]; subnetIds?: string[]; securityGroupIds?: string[]; pods?: string[]; extra?: ResourceRef[] }): ResourceRef[] {
+  const refs: ResourceRef[] = [];
+  const instanceIds = new Set(o.instanceIds ?? []);
+  const nodegroups = new Set(o.nodegroups ?? []);
+  const asgs = new Set(o.autoScalingGroups ?? []);
+  for (const id of instanceIds) {
+    refs.push(ref.instance(id));
+    const node = nodeForInstance(snapshot, id);
+    if (node?.metadata?.name) refs.push(ref.node(node.metadata.name));
+    const instance = liveInstances(snapshot).find((i) => i.InstanceId === id);
+    const asg = tagValue(instance?.Tags, 'aws:autoscaling:groupName');
+    if (asg) asgs.add(asg);
+    const ng = tagValue(instance?.Tags, 'eks:nodegroup-name');
+    if (ng) nodegroups.add(ng);
+  }
+  for (const name of nodegroups) {
+    refs.push({ type: 'aws:eks:nodegroup', id: name });
+    const arn = (snapshot.aws.nodegroups ?? []).find((n) => n.nodegroupName === name)?.nodegroupArn;
+    if (arn) refs.push({ type: 'aws:eks:nodegroup', id: arn, name });
+    for (const a of (snapshot.aws.nodegroups ?? []).find((n) => n.nodegroupName === name)?.resources?.autoScalingGroups ?? []) if (a.name) asgs.add(a.name);
+  }
+  for (const name of asgs) refs.push(ref.autoScalingGroup(name));
+  for (const s of o.subnetIds ?? []) refs.push(ref.subnet(s));
+  for (const g of o.securityGroupIds ?? []) refs.push(ref.securityGroup(g));
+  for (const p of o.pods ?? []) refs.push(ref.pod(p));
+  refs.push(...(o.extra ?? []));
+  const seen = new Set<string>();
+  return refs.filter((r) => {
+    const key = `${r.type}|${r.id}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Instances, node groups and groups whose capacity lands in these subnets. */
+export function scopeForSubnets(snapshot: Snapshot, subnetIds: string[], extra: ResourceRef[] = []): ResourceRef[] {
+  const instanceIds: string[] = [];
+  const nodegroups: string[] = [];
+  const asgs: string[] = [];
+  for (const s of subnetIds) {
+    const c = capacityInSubnet(snapshot, s);
+    instanceIds.push(...c.instances.flatMap((i) => (i.InstanceId ? [i.InstanceId] : [])));
+    nodegroups.push(...c.nodegroups);
+    asgs.push(...c.autoScalingGroups);
+  }
+  return scopeRefs(snapshot, { instanceIds, nodegroups, autoScalingGroups: asgs, subnetIds, extra });
+}
+
+export function subnetName(snapshot: Snapshot, subnetId: string): string | undefined {
+  return tagValue((snapshot.aws.subnets ?? []).find((s) => s.SubnetId === subnetId)?.Tags, 'Name');
+}
+
+/** 'subnet-0abc (shop-prod-private-eu-west-1a, eu-west-1a, 10.0.0.0/19)' for evidence lines. */
+export function describeSubnet(snapshot: Snapshot, subnetId: string): string {
+  const s = (snapshot.aws.subnets ?? []).find((x) => x.SubnetId === subnetId);
+  if (!s) return subnetId;
+  const name = tagValue(s.Tags, 'Name');
+  return `${subnetId} (${[name, s.AvailabilityZone, s.CidrBlock].filter(Boolean).join(', ')})`;
+}
+
+/** What launches into a subnet, as one line of evidence. */
+export function describeCapacity(snapshot: Snapshot, subnetId: string): string | undefined {
+  const c = capacityInSubnet(snapshot, subnetId);
+  const parts = [
+    ...c.nodegroups.map((n) => `node group ${n}`),
+    ...c.autoScalingGroups.filter((a) => !(snapshot.aws.nodegroups ?? []).some((ng) => ng.resources?.autoScalingGroups?.some((x) => x.name === a))).map((a) => `Auto Scaling group ${a}`),
+    ...c.fargateProfiles.map((f) => `Fargate profile ${f}`),
+  ];
+  const running = c.instances.length > 0 ? `${c.instances.length} live instance(s): ${c.instances.map((i) => i.InstanceId).join(', ')}` : 'no live instances';
+  if (parts.length === 0 && c.instances.length === 0) return undefined;
+  return `Used by ${parts.length > 0 ? parts.join(', ') : 'instances outside any group'}; ${running}.`;
+}
