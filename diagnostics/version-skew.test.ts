@@ -1,0 +1,115 @@
+import { describeDiagnostic, mutate } from '../test/support/diagnostic-tester.js';
+import { buildBaseline } from '../mocks/scenario/baseline.js';
+import type { Snapshot } from '../src/snapshot/types.js';
+import versionSkew from './version-skew.js';
+
+const baseline = buildBaseline();
+const batchNode = baseline.kubernetes.nodes!.find((n) => n.status?.nodeInfo?.kubeletVersion?.startsWith('v1.34'))!.metadata!.name!;
+const managedNode = baseline.kubernetes.nodes!.find((n) => n.metadata?.labels?.['eks.amazonaws.com/nodegroup'] === 'general')!.metadata!.name!;
+
+function setKubelet(s: Snapshot, node: string, version: string): void {
+  s.kubernetes.nodes!.find((n) => n.metadata?.name === node)!.status!.nodeInfo!.kubeletVersion = version;
+}
+
+function setKubeProxyImage(s: Snapshot, tag: string): void {
+  const ds = s.kubernetes.daemonSets!.find((d) => d.metadata?.name === 'kube-proxy')!;
+  const c = ds.spec!.template.spec!.containers[0]!;
+  c.image = `${c.image!.split(':')[0]}:${tag}`;
+}
+
+describeDiagnostic(versionSkew, {
+  healthy: [
+    { name: 'baseline (self-managed nodes one minor behind)', snapshot: mutate(() => {}) },
+    { name: 'a kubelet exactly three minors behind a 1.35 control plane', snapshot: mutate((s) => setKubelet(s, batchNode, 'v1.32.9-eks-1a2b3c4')) },
+    { name: 'kube-proxy three minors behind', snapshot: mutate((s) => setKubeProxyImage(s, 'v1.32.6-minimal-eksbuild.1')) },
+  ],
+  broken: [
+    {
+      name: 'kubelet four minors behind',
+      snapshot: mutate((s) => setKubelet(s, batchNode, 'v1.31.13-eks-1a2b3c4')),
+      expect: [{ id: 'version-skew/kubelet-too-old', resource: batchNode, canExplain: ['node-not-ready'] }],
+    },
+    {
+      name: 'before 1.28 only two minors are allowed',
+      snapshot: mutate((s) => {
+        s.aws.cluster!.version = '1.27';
+        for (const n of s.kubernetes.nodes!) n.status!.nodeInfo!.kubeletVersion = 'v1.27.16-eks-1a2b3c4';
+        setKubelet(s, managedNode, 'v1.24.17-eks-1a2b3c4');
+        setKubeProxyImage(s, 'v1.27.16-minimal-eksbuild.1');
+      }),
+      expect: [
+        { id: 'version-skew/kubelet-too-old', resource: managedNode, mentions: '3 minor versions behind' },
+        { id: 'version-skew/support-dates-unknown', severity: 'info' },
+      ],
+    },
+    {
+      name: 'kubelet newer than the control plane',
+      snapshot: mutate((s) => setKubelet(s, managedNode, 'v1.36.1-eks-1a2b3c4')),
+      expect: [{ id: 'version-skew/kubelet-newer-than-control-plane', resource: managedNode }],
+    },
+    {
+      name: 'kube-proxy four minors behind',
+      snapshot: mutate((s) => setKubeProxyImage(s, 'v1.31.10-minimal-eksbuild.2')),
+      expect: [{ id: 'version-skew/kube-proxy-too-old', resource: 'kube-system/kube-proxy', canExplain: ['addon-unhealthy'] }],
+    },
+    {
+      name: 'kube-proxy newer than the control plane',
+      snapshot: mutate((s) => setKubeProxyImage(s, 'v1.36.0-eksbuild.1')),
+      expect: [{ id: 'version-skew/kube-proxy-newer-than-control-plane', resource: 'kube-proxy' }],
+    },
+    {
+      name: 'standard support ends within 60 days',
+      snapshot: mutate((s) => {
+        s.capturedAt = '2027-03-01T00:00:00.000Z';
+      }),
+      expect: [{ id: 'version-skew/standard-support-ending', resource: 'shop-prod', mentions: '26 days', severity: 'warning' }],
+    },
+    {
+      name: 'past standard support, in (billed) extended support',
+      snapshot: mutate((s) => {
+        s.capturedAt = '2027-04-10T00:00:00.000Z';
+      }),
+      expect: [{ id: 'version-skew/past-standard-support', resource: 'shop-prod', mentions: 'extended support' }],
+    },
+    {
+      name: 'past standard support with upgrade policy STANDARD: EKS upgrades it',
+      snapshot: mutate((s) => {
+        s.capturedAt = '2027-04-10T00:00:00.000Z';
+        s.aws.cluster!.upgradePolicy = { supportType: 'STANDARD' };
+      }),
+      expect: [{ id: 'version-skew/past-standard-support', mentions: 'upgrade the cluster automatically' }],
+    },
+    {
+      name: 'past extended support',
+      snapshot: mutate((s) => {
+        s.capturedAt = '2028-04-01T00:00:00.000Z';
+      }),
+      expect: [{ id: 'version-skew/past-extended-support', resource: 'shop-prod', severity: 'critical' }],
+    },
+    {
+      name: 'DescribeClusterVersions denied: the support part is skipped with a note',
+      snapshot: mutate((s) => {
+        delete s.aws.clusterVersions;
+        s.errors.push({ part: 'aws.clusterVersions', call: 'eks:DescribeClusterVersions', kind: 'denied', code: 'AccessDeniedException', message: 'not authorized', permission: 'eks:DescribeClusterVersions' });
+      }),
+      expect: [{ id: 'version-skew/support-dates-unknown', severity: 'info', mentions: 'AccessDeniedException' }],
+    },
+    {
+      name: 'DescribeClusterVersions not collected',
+      snapshot: mutate((s) => {
+        delete s.aws.clusterVersions;
+      }),
+      expect: [{ id: 'version-skew/support-dates-unknown', mentions: 'not collected' }],
+    },
+  ],
+  errors: [
+    {
+      name: 'DescribeCluster failed',
+      snapshot: mutate((s) => {
+        delete s.aws.cluster;
+        s.errors.push({ part: 'aws.cluster', call: 'eks:DescribeCluster', kind: 'denied', code: 'AccessDeniedException', message: 'not authorized', permission: 'eks:DescribeCluster' });
+      }),
+      reason: 'eks:DescribeCluster',
+    },
+  ],
+});

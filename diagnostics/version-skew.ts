@@ -1,0 +1,306 @@
+import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
+import type { ResourceRef } from '../src/engine/finding.js';
+import { resource } from '../src/engine/resources.js';
+import type { Snapshot } from '../src/snapshot/types.js';
+import { defaultAddonVersion } from './lib/addon-catalog.js';
+import { imageTag, minorsBehind, minorText, parseVersion, type Version } from './lib/kube-version.js';
+import { nodeNamesByInstanceId } from './lib/node-identity.js';
+
+const DOCS = {
+  versions: 'https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html',
+  updateCluster: 'https://docs.aws.amazon.com/eks/latest/userguide/update-cluster.html',
+  updateNodegroup: 'https://docs.aws.amazon.com/eks/latest/userguide/update-managed-node-group.html',
+  selfManagedUpdate: 'https://docs.aws.amazon.com/eks/latest/userguide/update-workers.html',
+  kubeProxy: 'https://docs.aws.amazon.com/eks/latest/userguide/managing-kube-proxy.html',
+  skewPolicy: 'https://kubernetes.io/releases/version-skew-policy/',
+  describeVersions: 'https://docs.aws.amazon.com/eks/latest/APIReference/API_DescribeClusterVersions.html',
+};
+
+/**
+ * How long before the end of standard support we start warning. A minor upgrade means checking
+ * upgrade insights, updating the control plane, every add-on and every node group, one minor at a
+ * time; teams need weeks to test and roll that out, and AWS's own notices start around 60 days out.
+ */
+const SUPPORT_WARNING_DAYS = 60;
+
+type Code =
+  | 'kubelet-newer-than-control-plane'
+  | 'kubelet-too-old'
+  | 'kube-proxy-newer-than-control-plane'
+  | 'kube-proxy-too-old'
+  | 'past-extended-support'
+  | 'past-standard-support'
+  | 'standard-support-ending'
+  | 'support-dates-unknown';
+
+/** Kubelets may be three minors older than the API server from Kubernetes 1.28 on, two before. */
+function maxKubeletSkew(controlPlane: Version): number {
+  return controlPlane.major > 1 || controlPlane.minor >= 28 ? 3 : 2;
+}
+
+export default defineDiagnostic<Code>({
+  id: 'version-skew',
+  title: 'Node and kube-proxy versions within the skew policy; cluster version in support',
+  description:
+    "Each kubelet must not be newer than the control plane and at most three minor versions older (two before 1.28); kube-proxy likewise. The cluster's " +
+    'Kubernetes version is judged against its end of standard and extended support dates from DescribeClusterVersions: past extended support EKS upgrades ' +
+    'the cluster itself; past standard support it costs extended-support fees (or is auto-upgraded when the upgrade policy is STANDARD).',
+  docs: [DOCS.versions, DOCS.skewPolicy, DOCS.updateCluster],
+  needs: ['aws.cluster'],
+  uses: ['kubernetes.nodes', 'kubernetes.daemonSets', 'aws.clusterVersions', 'aws.addons', 'aws.addonVersions', 'aws.reservations'],
+  codes: {
+    'kubelet-newer-than-control-plane': {
+      severity: 'critical',
+      title: 'Kubelet newer than the control plane',
+      description: 'A kubelet must never be newer than kube-apiserver; such nodes usually come from an AMI for a later Kubernetes version and may fail to register or misbehave.',
+      explains: ['node-not-ready'],
+    },
+    'kubelet-too-old': {
+      severity: 'critical',
+      title: 'Kubelet too far behind the control plane',
+      description: 'The kubelet is more minor versions behind kube-apiserver than the skew policy allows (three from 1.28, two before): the node runs an unsupported combination and may lose its status updates after the next control plane change.',
+      explains: ['node-not-ready'],
+    },
+    'kube-proxy-newer-than-control-plane': {
+      severity: 'critical',
+      title: 'kube-proxy newer than the control plane',
+      description: 'kube-proxy must not be newer than kube-apiserver; Service routing on every node depends on it.',
+      explains: ['addon-unhealthy'],
+    },
+    'kube-proxy-too-old': {
+      severity: 'critical',
+      title: 'kube-proxy too far behind the control plane',
+      description: 'kube-proxy may be at most three minor versions older than kube-apiserver; older ones may use APIs the control plane no longer serves and stop programming Service rules.',
+      explains: ['addon-unhealthy'],
+    },
+    'past-extended-support': {
+      severity: 'critical',
+      title: 'Cluster version past the end of extended support',
+      description: 'EKS no longer supports this Kubernetes version at all and upgrades such clusters automatically, at a time you do not choose.',
+    },
+    'past-standard-support': {
+      severity: 'warning',
+      title: 'Cluster version past the end of standard support',
+      description: 'The version is in extended support (billed per cluster hour); with an upgrade policy of STANDARD, EKS upgrades the cluster automatically instead.',
+    },
+    'standard-support-ending': {
+      severity: 'warning',
+      title: 'Standard support for the cluster version ends soon',
+      description: `Standard support ends within ${SUPPORT_WARNING_DAYS} days; an upgrade (control plane, add-ons, node groups, one minor at a time) needs that long to test and roll out.`,
+    },
+    'support-dates-unknown': {
+      severity: 'info',
+      title: 'Support dates of the cluster version not known',
+      description: 'DescribeClusterVersions was not collected or does not list the version, so the support status was not judged.',
+    },
+  },
+  check({ snapshot, now }) {
+    const findings: NewFinding<Code>[] = [];
+    const cluster = snapshot.aws.cluster!;
+    const controlPlane = parseVersion(cluster.version);
+    if (!controlPlane) return findings;
+    const ctx = { cluster: snapshot.cluster.name, region: snapshot.cluster.region };
+    findings.push(...kubeletSkew(snapshot, controlPlane, ctx));
+    findings.push(...kubeProxySkew(snapshot, controlPlane, ctx));
+    findings.push(...supportStatus(snapshot, controlPlane, now, ctx));
+    return findings;
+  },
+});
+
+interface Ctx {
+  cluster: string;
+  region: string;
+}
+
+function kubeletSkew(snapshot: Snapshot, controlPlane: Version, ctx: Ctx): NewFinding<Code>[] {
+  const findings: NewFinding<Code>[] = [];
+  const maxSkew = maxKubeletSkew(controlPlane);
+  const instanceByNode = new Map([...nodeNamesByInstanceId(snapshot)].map(([instance, node]) => [node, instance]));
+  for (const node of snapshot.kubernetes.nodes ?? []) {
+    const name = node.metadata?.name;
+    const kubelet = parseVersion(node.status?.nodeInfo?.kubeletVersion);
+    if (!name || !kubelet) continue;
+    const behind = minorsBehind(controlPlane, kubelet);
+    if (behind >= 0 && behind <= maxSkew) continue;
+    const labels = node.metadata?.labels ?? {};
+    const nodegroup = labels['eks.amazonaws.com/nodegroup'];
+    const instanceId = instanceByNode.get(name);
+    const asg = instanceId ? asgOfInstance(snapshot, instanceId) : undefined;
+    const resources: ResourceRef[] = [
+      resource.node(name),
+      ...(instanceId ? [resource.instance(instanceId)] : []),
+      ...(nodegroup ? [resource.nodegroup(nodegroup)] : []),
+      ...(asg ? [resource.autoScalingGroup(asg)] : []),
+    ];
+    const newer = behind < 0;
+    const replace = nodegroup
+      ? [`aws eks update-nodegroup-version --cluster-name ${ctx.cluster} --region ${ctx.region} --nodegroup-name ${nodegroup} --kubernetes-version ${minorText(controlPlane)}`]
+      : asg
+        ? [
+            `aws ssm get-parameter --region ${ctx.region} --name /aws/service/eks/optimized-ami/${minorText(controlPlane)}/amazon-linux-2023/x86_64/standard/recommended/image_id --query Parameter.Value --output text`,
+            `aws autoscaling start-instance-refresh --region ${ctx.region} --auto-scaling-group-name ${asg}`,
+          ]
+        : [`kubectl drain ${name} --ignore-daemonsets --delete-emptydir-data`, `kubectl delete node ${name}`];
+    const evidence = [
+      `Node ${name}: kubelet ${kubelet.text}`,
+      `Control plane: ${minorText(controlPlane)}`,
+      newer ? `The kubelet is ${-behind} minor version(s) ahead` : `The kubelet is ${behind} minor versions behind; at most ${maxSkew} are allowed for a ${minorText(controlPlane)} control plane`,
+      ...(nodegroup ? [`Managed node group ${nodegroup}`] : asg ? [`Auto Scaling group ${asg}`] : []),
+    ];
+    findings.push({
+      code: newer ? 'kubelet-newer-than-control-plane' : 'kubelet-too-old',
+      title: newer
+        ? `Node ${name} runs kubelet ${minorText(kubelet)}, newer than the ${minorText(controlPlane)} control plane`
+        : `Node ${name} runs kubelet ${minorText(kubelet)}, ${behind} minor versions behind the ${minorText(controlPlane)} control plane`,
+      rootCause: newer
+        ? `A kubelet must never be newer than kube-apiserver; this node was probably launched from an AMI for Kubernetes ${minorText(kubelet)}.`
+        : `The skew policy allows a kubelet at most ${maxSkew} minor versions behind kube-apiserver; this one is ${behind} behind, an unsupported combination that breaks as the API server drops what old kubelets use.`,
+      evidence,
+      resources,
+      keyResource: name,
+      fix: {
+        summary: newer
+          ? `Replace the node with one from the EKS-optimized AMI for ${minorText(controlPlane)} (or upgrade the control plane first).`
+          : `Upgrade the node to ${minorText(controlPlane)}: ${nodegroup ? `update node group ${nodegroup}` : asg ? `point ${asg}'s launch template at the ${minorText(controlPlane)} AMI and refresh its instances` : 'replace it with a node on the current AMI'}.`,
+        commands: replace,
+        docs: [nodegroup ? DOCS.updateNodegroup : DOCS.selfManagedUpdate, DOCS.skewPolicy],
+      },
+      canExplain: [{ symptom: 'node-not-ready', resources: [resource.node(name)] }],
+    });
+  }
+  return findings;
+}
+
+function asgOfInstance(snapshot: Snapshot, instanceId: string): string | undefined {
+  for (const r of snapshot.aws.reservations ?? []) {
+    for (const i of r.Instances ?? []) {
+      if (i.InstanceId === instanceId) return i.Tags?.find((t) => t.Key === 'aws:autoscaling:groupName')?.Value;
+    }
+  }
+  return undefined;
+}
+
+function kubeProxySkew(snapshot: Snapshot, controlPlane: Version, ctx: Ctx): NewFinding<Code>[] {
+  const daemonSet = (snapshot.kubernetes.daemonSets ?? []).find((d) => d.metadata?.namespace === 'kube-system' && d.metadata?.name === 'kube-proxy');
+  const container = daemonSet?.spec?.template?.spec?.containers?.find((c) => c.name === 'kube-proxy') ?? daemonSet?.spec?.template?.spec?.containers?.[0];
+  const addon = (snapshot.aws.addons ?? []).find((a) => a.addonName === 'kube-proxy');
+  const tag = imageTag(container?.image);
+  const version = parseVersion(tag) ?? parseVersion(addon?.addonVersion);
+  if (!version) return [];
+  const behind = minorsBehind(controlPlane, version);
+  if (behind >= 0 && behind <= 3) return [];
+  const newer = behind < 0;
+  const resources: ResourceRef[] = [resource.daemonSet('kube-system', 'kube-proxy'), ...(addon ? [resource.addon('kube-proxy')] : [])];
+  const target = defaultAddonVersion(snapshot, 'kube-proxy', minorText(controlPlane));
+  const commands = addon
+    ? [`aws eks update-addon --cluster-name ${ctx.cluster} --region ${ctx.region} --addon-name kube-proxy${target ? ` --addon-version ${target}` : ''} --resolve-conflicts PRESERVE`]
+    : [
+        `aws eks describe-addon-versions --region ${ctx.region} --addon-name kube-proxy --kubernetes-version ${minorText(controlPlane)} --query 'addons[].addonVersions[].addonVersion'`,
+        `kubectl -n kube-system set image daemonset/kube-proxy kube-proxy=${(container?.image ?? '').split(':')[0]}:${target ? target.replace('-eksbuild', '-minimal-eksbuild') : `v${minorText(controlPlane)}.x-minimal-eksbuild.N`}`,
+      ];
+  return [{
+    code: newer ? 'kube-proxy-newer-than-control-plane' : 'kube-proxy-too-old',
+    title: newer
+      ? `kube-proxy ${version.text} is newer than the ${minorText(controlPlane)} control plane`
+      : `kube-proxy ${version.text} is ${behind} minor versions behind the ${minorText(controlPlane)} control plane`,
+    rootCause: newer
+      ? 'kube-proxy must not be newer than kube-apiserver; it may rely on APIs this control plane does not serve, and Service traffic on every node depends on it.'
+      : `kube-proxy may be at most three minor versions older than kube-apiserver; at ${behind} behind it may rely on APIs the control plane no longer serves and stop programming Service rules.`,
+    evidence: [
+      ...(tag ? [`kube-system/kube-proxy image: ${container?.image}`] : []),
+      ...(addon ? [`Managed add-on kube-proxy ${addon.addonVersion}`] : ['kube-proxy is self-managed (no EKS add-on)']),
+      `Control plane: ${minorText(controlPlane)}`,
+    ],
+    resources,
+    keyResource: 'kube-system/kube-proxy',
+    fix: {
+      summary: `Move kube-proxy to the ${minorText(controlPlane)} build${target ? ` (${target})` : ''}.`,
+      commands,
+      docs: [DOCS.kubeProxy, DOCS.skewPolicy],
+    },
+    canExplain: [{ symptom: 'addon-unhealthy', resources }],
+  }];
+}
+
+function supportStatus(snapshot: Snapshot, controlPlane: Version, now: Date, ctx: Ctx): NewFinding<Code>[] {
+  const version = minorText(controlPlane);
+  const clusterRef = resource.cluster(snapshot.cluster.name);
+  const failure = snapshot.errors.find((e) => e.part === 'aws.clusterVersions');
+  const info = (snapshot.aws.clusterVersions ?? []).find((v) => v.clusterVersion === version);
+  if (!info || !info.endOfStandardSupportDate) {
+    const why = failure
+      ? `eks:DescribeClusterVersions failed (${failure.code}: ${failure.message})`
+      : snapshot.aws.clusterVersions === undefined
+        ? 'eks:DescribeClusterVersions was not collected'
+        : `eks:DescribeClusterVersions lists no support dates for ${version}`;
+    return [{
+      code: 'support-dates-unknown',
+      title: `Support status of Kubernetes ${version} not checked`,
+      rootCause: `${why}, so whether ${version} is past standard or extended support was not judged (eks-doctor keeps no date table of its own).`,
+      evidence: [why, `Cluster version: ${version}`],
+      resources: [clusterRef],
+      fix: {
+        summary: `Look the dates up yourself${failure?.permission ? `, or grant ${failure.permission} and run again` : ''}.`,
+        commands: [`aws eks describe-cluster-versions --region ${ctx.region} --cluster-versions ${version}`],
+        docs: [DOCS.versions, DOCS.describeVersions],
+      },
+    }];
+  }
+  const endStandard = new Date(info.endOfStandardSupportDate);
+  const endExtended = info.endOfExtendedSupportDate ? new Date(info.endOfExtendedSupportDate) : undefined;
+  const supportType = snapshot.aws.cluster?.upgradePolicy?.supportType ?? 'EXTENDED';
+  const day = (d: Date) => d.toISOString().slice(0, 10);
+  const next = `${controlPlane.major}.${controlPlane.minor + 1}`;
+  const upgrade = {
+    commands: [
+      `aws eks list-insights --region ${ctx.region} --cluster-name ${ctx.cluster} --filter kubernetesVersions=${next}`,
+      `aws eks update-cluster-version --region ${ctx.region} --name ${ctx.cluster} --kubernetes-version ${next}`,
+    ],
+    docs: [DOCS.updateCluster, DOCS.versions],
+  };
+  const evidence = [
+    `Cluster version ${version} (${info.versionStatus ?? info.status ?? 'status not reported'})`,
+    `End of standard support: ${day(endStandard)}`,
+    ...(endExtended ? [`End of extended support: ${day(endExtended)}`] : []),
+    `Upgrade policy support type: ${supportType}`,
+    `Snapshot taken: ${day(now)}`,
+  ];
+  const daysUntil = (d: Date) => Math.ceil((d.getTime() - now.getTime()) / 86_400_000);
+  if (endExtended && now >= endExtended) {
+    return [{
+      code: 'past-extended-support',
+      title: `Kubernetes ${version} reached the end of extended support on ${day(endExtended)}`,
+      rootCause: `EKS no longer supports ${version}; clusters past extended support are upgraded by EKS automatically, at a time you do not choose.`,
+      evidence,
+      resources: [clusterRef],
+      fix: { summary: `Upgrade to ${next} now (check the upgrade insights first), then the add-ons and node groups.`, ...upgrade },
+    }];
+  }
+  if (now >= endStandard) {
+    return [{
+      code: 'past-standard-support',
+      title: `Kubernetes ${version} is past standard support (ended ${day(endStandard)})`,
+      rootCause:
+        supportType === 'STANDARD'
+          ? `Standard support for ${version} ended on ${day(endStandard)} and the upgrade policy is STANDARD, so EKS will upgrade the cluster automatically.`
+          : `Standard support for ${version} ended on ${day(endStandard)}; the cluster runs in extended support, billed per cluster hour${endExtended ? `, until ${day(endExtended)} when EKS upgrades it automatically` : ''}.`,
+      evidence,
+      resources: [clusterRef],
+      fix: { summary: `Plan the upgrade to ${next}: check upgrade insights, upgrade the control plane, then add-ons and node groups.`, ...upgrade },
+    }];
+  }
+  const left = daysUntil(endStandard);
+  if (left <= SUPPORT_WARNING_DAYS) {
+    return [{
+      code: 'standard-support-ending',
+      title: `Standard support for Kubernetes ${version} ends in ${left} days (${day(endStandard)})`,
+      rootCause:
+        `Standard support for ${version} ends on ${day(endStandard)}, within the ${SUPPORT_WARNING_DAYS}-day window in which an upgrade must be tested and rolled out; ` +
+        (supportType === 'STANDARD' ? 'with the upgrade policy STANDARD, EKS will then upgrade the cluster automatically.' : 'after that the cluster moves to extended support, billed per cluster hour.'),
+      evidence,
+      resources: [clusterRef],
+      fix: { summary: `Start the upgrade to ${next}: check upgrade insights, upgrade the control plane, then add-ons and node groups.`, ...upgrade },
+    }];
+  }
+  return [];
+}
