@@ -35,6 +35,7 @@ describe('decodeRoleTrustPolicy', () => {
   });
 
   it('leaves a role without a trust policy as it is', () => {
-    expect(decodeRoleTrustPolicy({ RoleName: 'r' })).toEqual({ RoleName: 'r' });
+    const role: { RoleName: string; AssumeRolePolicyDocument?: string } = { RoleName: 'r' };
+    expect(decodeRoleTrustPolicy(role)).toEqual({ RoleName: 'r' });
   });
 });
