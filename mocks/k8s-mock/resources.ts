@@ -43,15 +43,16 @@ function objectKey(object: KubeObject): string {
   return `${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
 }
 
-/** Concatenates lists, keeping the first of two objects with the same namespace and name. */
+/**
+ * Concatenates views of one resource, dropping from later views the objects an earlier view already
+ * holds (a Pending kube-system pod is both a kube-system pod and a problem pod). Within one view
+ * everything is served as given, so the round trip shows a snapshot exactly as it is.
+ */
 function union(...lists: (readonly unknown[] | undefined)[]): unknown[] {
-  const seen = new Set<string>();
   const out: unknown[] = [];
-  for (const object of lists.flatMap((l) => l ?? [])) {
-    const key = objectKey(object as KubeObject);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(object);
+  for (const list of lists) {
+    const earlier = new Set(out.map((o) => objectKey(o as KubeObject)));
+    out.push(...(list ?? []).filter((o) => !earlier.has(objectKey(o as KubeObject))));
   }
   return out;
 }

@@ -15,6 +15,11 @@ import { accessFailureKind, KubernetesRequestError } from './failure.js';
 
 type DataKey = Exclude<keyof KubernetesData, 'apiServer'>;
 
+export interface ServiceAccountRef {
+  namespace: string;
+  name: string;
+}
+
 interface KubeObject {
   metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> };
   spec?: { type?: string };
@@ -27,6 +32,8 @@ interface WebhookConfiguration {
 /** Shared between reads in one collection (webhook Services need the webhook configurations). */
 interface ReadContext {
   client: KubernetesClient;
+  /** ServiceAccounts named by EKS Pod Identity associations (they carry no annotation to find them by). */
+  podIdentityServiceAccounts: () => Promise<ServiceAccountRef[]>;
   once<T>(key: string, load: () => Promise<T>): Promise<T>;
 }
 
@@ -113,10 +120,18 @@ export const KUBERNETES_READS: Record<DataKey, KubernetesRead> = {
     step: 'ServiceAccounts',
     call: 'GET /api/v1/serviceaccounts',
     permission: 'list serviceaccounts --all-namespaces',
-    read: async (c) =>
-      (await c.client.list<KubeObject>('/api/v1/serviceaccounts'))
-        .filter((sa) => sa.metadata?.namespace === 'kube-system' || sa.metadata?.annotations?.[IRSA_ANNOTATION] !== undefined)
-        .map(stripKubernetesMetadata),
+    read: async (c) => {
+      const [all, podIdentity] = await Promise.all([c.client.list<KubeObject>('/api/v1/serviceaccounts'), c.podIdentityServiceAccounts()]);
+      const associated = new Set(podIdentity.map((sa) => `${sa.namespace}/${sa.name}`));
+      return all
+        .filter(
+          (sa) =>
+            sa.metadata?.namespace === 'kube-system' ||
+            sa.metadata?.annotations?.[IRSA_ANNOTATION] !== undefined ||
+            associated.has(`${sa.metadata?.namespace}/${sa.metadata?.name}`),
+        )
+        .map(stripKubernetesMetadata);
+    },
   },
   validatingWebhooks: {
     step: 'validating webhooks',
@@ -154,16 +169,10 @@ export const KUBERNETES_READS: Record<DataKey, KubernetesRead> = {
           }
         }),
       );
-      return services.filter((s) => s !== undefined).map(withoutTypeMeta);
+      return services.filter((s) => s !== undefined);
     },
   },
 };
-
-/** A GET of one object carries kind and apiVersion; list items do not. Services are kept like list items. */
-function withoutTypeMeta<T extends object>(object: T): T {
-  const { kind: _kind, apiVersion: _apiVersion, ...rest } = object as T & { kind?: string; apiVersion?: string };
-  return rest as T;
-}
 
 export interface KubernetesCollection {
   kubernetes: KubernetesData;
@@ -195,6 +204,8 @@ export async function collectKubernetes(args: {
   parts: ReadonlySet<KubernetesPart>;
   client: KubernetesClient | undefined;
   unavailable?: { message: string };
+  /** Resolves when the AWS side knows the Pod Identity associations; their ServiceAccounts are kept. */
+  podIdentityServiceAccounts?: Promise<ServiceAccountRef[]>;
   onEvent?: (event: CollectEvent) => void;
 }): Promise<KubernetesCollection> {
   const wanted = (Object.keys(KUBERNETES_READS) as DataKey[]).filter((key) => args.parts.has(`kubernetes.${key}`));
@@ -211,6 +222,8 @@ export async function collectKubernetes(args: {
   const memo = new Map<string, Promise<unknown>>();
   const context: ReadContext = {
     client,
+    // Failing to learn the associations must not cost the ServiceAccounts part.
+    podIdentityServiceAccounts: () => (args.podIdentityServiceAccounts ?? Promise.resolve([])).catch(() => []),
     once: <T>(key: string, load: () => Promise<T>) => {
       if (!memo.has(key)) memo.set(key, load());
       return memo.get(key) as Promise<T>;
