@@ -11,6 +11,8 @@ export interface OptionSpec {
   description: string;
   /** Values accepted; anything else is a user error listing them. */
   choices?: readonly string[];
+  /** For a string option whose value may be left out (`--watch` or `--watch 10`): the value it then takes. */
+  valueWhenBare?: string;
 }
 
 export interface CommandSpec {
@@ -44,7 +46,7 @@ export function parseCommandArgs(command: CommandSpec, argv: string[]): ParsedAr
   }
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: withBareValues(command, argv), options, allowPositionals: true, strict: true });
   } catch (error) {
     const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, '');
     throw new UserError(`${command.name}: ${message}`, `Run \`eks-doctor ${command.name} --help\` for the options.`);
@@ -68,6 +70,20 @@ export function parseCommandArgs(command: CommandSpec, argv: string[]): ParsedAr
   return { values: parsed.values as ParsedArgs['values'], positionals: parsed.positionals };
 }
 
+/**
+ * parseArgs has no optional values: `--watch` followed by nothing or by another option becomes
+ * `--watch=<valueWhenBare>`, so `--watch --snapshot f` does not take `--snapshot` as the seconds.
+ */
+function withBareValues(command: CommandSpec, argv: string[]): string[] {
+  const bare = new Map(command.options.filter((o) => o.valueWhenBare !== undefined).map((o) => [`--${o.name}`, o.valueWhenBare!]));
+  if (bare.size === 0) return argv;
+  return argv.map((token, i) => {
+    const value = bare.get(token);
+    const next = argv[i + 1];
+    return value !== undefined && (next === undefined || next.startsWith('-')) ? `${token}=${value}` : token;
+  });
+}
+
 export function commandHelp(command: CommandSpec): string {
   const lines = [`Usage: ${command.usage}`, '', command.summary];
   if (command.description) lines.push('', command.description);
@@ -77,7 +93,8 @@ export function commandHelp(command: CommandSpec): string {
   }
   lines.push('', 'Options:');
   for (const o of command.options) {
-    const flag = `${o.short ? `-${o.short}, ` : ''}--${o.name}${o.type === 'string' ? ` ${o.valueName ?? 'VALUE'}` : ''}`;
+    const value = o.valueWhenBare !== undefined ? ` [${o.valueName ?? 'VALUE'}]` : ` ${o.valueName ?? 'VALUE'}`;
+    const flag = `${o.short ? `-${o.short}, ` : ''}--${o.name}${o.type === 'string' ? value : ''}`;
     lines.push(`  ${flag.padEnd(28)} ${o.description}`);
   }
   if (command.examples && command.examples.length > 0) {

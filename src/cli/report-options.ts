@@ -1,46 +1,193 @@
-import type { CheckOptions } from '../engine/diagnostic.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { checkConfigAgainstCatalogue, loadConfig, type EksDoctorConfig } from '../config/config-file.js';
+import { applySuppressions, expiredSuppressionWarnings } from '../config/suppress.js';
+import type { CheckOptions, Diagnostic } from '../engine/diagnostic.js';
 import type { Selection } from '../engine/diagnose.js';
 import { exitCodeFor, FAIL_ON_VALUES, type FailOn } from '../engine/exit-code.js';
 import type { Report } from '../engine/report.js';
-import { PLAIN_FORMATS, renderPlain, type PlainFormat } from '../render/index.js';
+import type { FindingCatalogue } from '../render/catalogue.js';
+import { isPlainFormat, PLAIN_FORMATS, renderPlain, type PlainFormat } from '../render/index.js';
 import { colorWanted } from '../render/style.js';
+import { renderSummary } from '../render/summary.js';
+import { UserError } from '../user-error.js';
 import { listValue, numberValue, stringValue, type CommandIo, type OptionSpec, type ParsedArgs } from './command.js';
+
+/** `--watch` alone re-checks this often. */
+export const DEFAULT_WATCH_SECONDS = 30;
 
 /** Options shared by every command that produces a report (diagnose, demo). */
 export const REPORT_OPTIONS: OptionSpec[] = [
-  { name: 'output', short: 'o', type: 'string', valueName: 'FORMAT', description: `Report format: ${PLAIN_FORMATS.join(', ')} (default: text when not a terminal)`, choices: PLAIN_FORMATS },
+  {
+    name: 'output',
+    short: 'o',
+    type: 'string',
+    multiple: true,
+    valueName: 'FORMAT[=PATH]',
+    description: `Report format: ${PLAIN_FORMATS.join(', ')} (default: text when not a terminal). FORMAT=PATH writes that format to a file; repeat for several`,
+  },
+  { name: 'output-file', type: 'string', valueName: 'PATH', description: 'Write the report to PATH (format from --output, else from the extension: .json .xml .sarif .md .txt) and show a short summary' },
   { name: 'fail-on', type: 'string', valueName: 'SEVERITY', description: 'Exit 1 when a finding is at or above: critical (default), warning, info, never', choices: FAIL_ON_VALUES },
+  { name: 'fail-on-error', type: 'boolean', description: 'Also exit 1 when a check could not run (denied permission, unreachable API server)' },
   { name: 'only', type: 'string', multiple: true, valueName: 'CHECKS', description: 'Run only these checks (comma-separated ids, see `eks-doctor list`)' },
   { name: 'skip', type: 'string', multiple: true, valueName: 'CHECKS', description: 'Do not run these checks' },
   { name: 'join-grace-minutes', type: 'string', valueName: 'N', description: 'Minutes an instance may run before not joining is reported (default 10)' },
   { name: 'free-ip-threshold', type: 'string', valueName: 'N', description: 'Free addresses below which a subnet is reported (default 16)' },
+  { name: 'config', type: 'string', valueName: 'FILE', description: 'Suppressions, check selection and thresholds (default: ./.eks-doctor.yaml when present)' },
+  { name: 'no-config', type: 'boolean', description: 'Ignore ./.eks-doctor.yaml (an audit with nothing suppressed)' },
+  {
+    name: 'watch',
+    type: 'string',
+    valueName: 'SECONDS',
+    valueWhenBare: String(DEFAULT_WATCH_SECONDS),
+    description: `Re-check every SECONDS (default ${DEFAULT_WATCH_SECONDS}); without a terminal, one JSON report per line with the keys new and resolved`,
+  },
+  { name: 'watch-count', type: 'string', valueName: 'N', description: 'Stop --watch after N reports (exit code of the last one)' },
   { name: 'no-color', type: 'boolean', description: 'No colours (also NO_COLOR)' },
 ];
 
-export interface ReportSettings {
+export interface FileOutput {
   format: PlainFormat;
+  path: string;
+}
+
+export interface ReportSettings {
+  /** The format written to stdout (when `stdout` is 'report'). */
+  format: PlainFormat;
+  /** 'summary' when the report goes only to files: the terminal then shows a few lines. */
+  stdout: 'report' | 'summary';
+  /** Whether any --output or --output-file was given (the interactive UI runs only when none was). */
+  outputGiven: boolean;
+  files: FileOutput[];
   failOn: FailOn;
+  failOnError: boolean;
   selection: Selection;
   checkOptions: Partial<CheckOptions>;
   color: boolean;
+  /** The config file read, if any. */
+  config?: EksDoctorConfig;
+  watch?: { seconds: number; count?: number };
 }
 
-export function reportSettings(args: ParsedArgs, io: CommandIo): ReportSettings {
+const EXTENSION_FORMATS: [string, PlainFormat][] = [
+  ['.sarif.json', 'sarif'],
+  ['.sarif', 'sarif'],
+  ['.json', 'json'],
+  ['.xml', 'junit'],
+  ['.md', 'markdown'],
+  ['.markdown', 'markdown'],
+  ['.txt', 'text'],
+  ['.log', 'text'],
+];
+
+function formatFor(path: string): PlainFormat {
+  const lower = path.toLowerCase();
+  return EXTENSION_FORMATS.find(([ext]) => lower.endsWith(ext))?.[1] ?? 'json';
+}
+
+function parseOutputs(values: string[], outputFile: string | undefined): { stdoutFormats: PlainFormat[]; files: FileOutput[] } {
+  const stdoutFormats: PlainFormat[] = [];
+  const files: FileOutput[] = [];
+  for (const value of values) {
+    const eq = value.indexOf('=');
+    const format = eq === -1 ? value : value.slice(0, eq);
+    if (!isPlainFormat(format)) throw new UserError(`--output must be one of ${PLAIN_FORMATS.join(', ')} (optionally FORMAT=PATH); got '${value}'`);
+    if (eq === -1) stdoutFormats.push(format);
+    else {
+      const path = value.slice(eq + 1);
+      if (path === '') throw new UserError(`--output ${format}= needs a file path after '='`);
+      files.push({ format, path });
+    }
+  }
+  if (stdoutFormats.length > 1) {
+    throw new UserError(`only one --output format can go to the terminal; got ${stdoutFormats.join(', ')}`, 'Write the others to files: --output junit=report.xml');
+  }
+  if (outputFile !== undefined) {
+    // --output FORMAT --output-file PATH: the format names the file's format, the terminal gets the summary.
+    files.push({ format: stdoutFormats.pop() ?? formatFor(outputFile), path: outputFile });
+  }
+  const paths = files.map((f) => f.path);
+  const repeated = paths.find((p, i) => paths.indexOf(p) !== i);
+  if (repeated) throw new UserError(`two reports would be written to ${repeated}`);
+  return { stdoutFormats, files };
+}
+
+export function reportSettings(args: ParsedArgs, io: CommandIo, cwd: string = process.cwd()): ReportSettings {
   const v = args.values;
   const grace = numberValue('join-grace-minutes', v['join-grace-minutes'], { min: 0 });
   const freeIps = numberValue('free-ip-threshold', v['free-ip-threshold'], { min: 0, integer: true });
   const only = listValue(v.only);
   const skip = listValue(v.skip);
+  const outputValues = Array.isArray(v.output) ? v.output : typeof v.output === 'string' ? [v.output] : [];
+  const outputFile = stringValue(v['output-file']);
+  const { stdoutFormats, files } = parseOutputs(outputValues, outputFile);
+  const config = loadConfig({ cwd, disabled: v['no-config'] === true, ...(stringValue(v.config) !== undefined ? { path: stringValue(v.config)! } : {}) });
+  if (v['no-config'] === true && v.config !== undefined) throw new UserError('--config and --no-config contradict each other');
+
+  const watchSeconds = numberValue('watch', v.watch, { min: 0 });
+  const watchCount = numberValue('watch-count', v['watch-count'], { min: 1, integer: true });
+  if (watchCount !== undefined && watchSeconds === undefined) throw new UserError('--watch-count needs --watch');
+  const format = stdoutFormats[0] ?? 'text';
+  if (watchSeconds !== undefined && stdoutFormats.length > 0 && format !== 'json') {
+    throw new UserError(`--watch writes one JSON report per line; --output ${format} cannot be watched`, 'Use --output json (or no --output), and FORMAT=PATH for files, rewritten after every run.');
+  }
+
+  // Flags win over the file: --only or --skip replaces the file's whole selection, a threshold flag that threshold.
+  const fromFlags = only !== undefined || skip !== undefined;
+  const selectedOnly = fromFlags ? only : config?.only;
+  const selectedSkip = fromFlags ? skip : config?.skip;
   return {
-    format: (stringValue(v.output) as PlainFormat | undefined) ?? 'text',
+    format,
+    stdout: stdoutFormats.length === 0 && files.length > 0 ? 'summary' : 'report',
+    outputGiven: outputValues.length > 0 || outputFile !== undefined,
+    files,
     failOn: (stringValue(v['fail-on']) as FailOn | undefined) ?? 'critical',
-    selection: { ...(only ? { only } : {}), ...(skip ? { skip } : {}) },
-    checkOptions: { ...(grace !== undefined ? { joinGracePeriodMinutes: grace } : {}), ...(freeIps !== undefined ? { freeIpThreshold: freeIps } : {}) },
+    failOnError: v['fail-on-error'] === true,
+    selection: { ...(selectedOnly ? { only: selectedOnly } : {}), ...(selectedSkip ? { skip: selectedSkip } : {}) },
+    checkOptions: {
+      ...config?.thresholds,
+      ...(grace !== undefined ? { joinGracePeriodMinutes: grace } : {}),
+      ...(freeIps !== undefined ? { freeIpThreshold: freeIps } : {}),
+    },
     color: colorWanted(io.stdout, io.env, v['no-color'] === true ? false : undefined),
+    ...(config ? { config } : {}),
+    ...(watchSeconds !== undefined ? { watch: { seconds: watchSeconds, ...(watchCount !== undefined ? { count: watchCount } : {}) } } : {}),
   };
 }
 
-export function emitReport(report: Report, settings: ReportSettings, io: CommandIo): number {
-  io.stdout.write(renderPlain(settings.format, report, { color: settings.color && settings.format === 'text' }));
-  return exitCodeFor(report, { failOn: settings.failOn });
+/** Errors in the config file that need the catalogue (unknown check or finding ids), with their line. */
+export function checkSettingsAgainstCatalogue(settings: ReportSettings, diagnostics: Pick<Diagnostic, 'id' | 'codes'>[]): void {
+  if (settings.config) checkConfigAgainstCatalogue(settings.config, diagnostics);
+}
+
+/** What every runner applies to a fresh report: the config file's suppressions. */
+export function finishReport(report: Report, settings: ReportSettings): Report {
+  return settings.config ? applySuppressions(report, settings.config) : report;
+}
+
+export function writeReportFiles(report: Report, files: FileOutput[], catalogue: FindingCatalogue | undefined): void {
+  for (const file of files) {
+    try {
+      mkdirSync(dirname(file.path), { recursive: true });
+      writeFileSync(file.path, renderPlain(file.format, report, { color: false, ...(catalogue ? { catalogue } : {}) }));
+    } catch (error) {
+      throw new UserError(`cannot write the ${file.format} report to ${file.path}: ${(error as Error).message}`);
+    }
+  }
+}
+
+export function reportExitCode(report: Report, settings: ReportSettings): number {
+  return exitCodeFor(report, { failOn: settings.failOn, failOnError: settings.failOnError });
+}
+
+/** Writes one report where the settings say (stdout, files, summary) and returns the exit code. */
+export function emitReport(report: Report, settings: ReportSettings, io: CommandIo, catalogue?: FindingCatalogue): number {
+  for (const warning of expiredSuppressionWarnings(report)) io.stderr.write(`${warning}\n`);
+  writeReportFiles(report, settings.files, catalogue);
+  if (settings.stdout === 'summary') {
+    io.stdout.write(renderSummary(report, settings.files, { color: settings.color }));
+  } else {
+    io.stdout.write(renderPlain(settings.format, report, { color: settings.color && settings.format === 'text', ...(catalogue ? { catalogue } : {}) }));
+  }
+  return reportExitCode(report, settings);
 }

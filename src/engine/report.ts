@@ -33,13 +33,42 @@ export interface Report {
   findings: Finding[];
   /** API calls that failed while collecting, and what they cost. */
   collectionErrors: CollectionError[];
+  /** The config file in effect (.eks-doctor.yaml or --config) and what each suppression did. */
+  config?: { file: string; suppressions: SuppressionOutcome[] };
+  /** Only in `--watch` output: what changed since the previous report of the same watch. */
+  changes?: ReportChanges;
+}
+
+/**
+ * One suppression from the config file and its effect on this report: `applied` silenced the
+ * findings in `matched`; `expired` no longer silences them (they count again); `unused` matched
+ * nothing (the problem is gone, or the entry has a typo).
+ */
+export interface SuppressionOutcome {
+  id: string;
+  resources?: string[];
+  keys?: string[];
+  reason: string;
+  /** YYYY-MM-DD: the last day the suppression works. */
+  expires?: string;
+  /** Line of the entry in the config file. */
+  line: number;
+  status: 'applied' | 'expired' | 'unused';
+  /** Keys of the findings the entry matches. */
+  matched: string[];
+}
+
+export interface ReportChanges {
+  /** 1 for the first report of a watch. */
+  run: number;
+  /** Keys of active findings not in the previous report (on run 1: every active finding). */
+  new: string[];
+  /** Keys of active findings of the previous report that are gone. */
+  resolved: string[];
 }
 
 export function buildReport(args: { snapshot: Snapshot; checks: CheckResult[]; findings: Finding[]; toolVersion: string; generatedAt?: Date }): Report {
   const { snapshot, checks, findings } = args;
-  const active = findings.filter((f) => !f.suppressed);
-  const count = (s: Severity) => active.filter((f) => f.severity === s).length;
-  const statusCount = (s: CheckResult['status']) => checks.filter((c) => c.status === s).length;
   const cluster = snapshot.aws.cluster;
   const accountId = snapshot.aws.callerIdentity?.Account ?? cluster?.arn?.split(':')[4];
   return {
@@ -61,22 +90,30 @@ export function buildReport(args: { snapshot: Snapshot; checks: CheckResult[]; f
     },
     ...(snapshot.aws.callerIdentity ? { identity: { arn: snapshot.aws.callerIdentity.Arn, account: snapshot.aws.callerIdentity.Account } } : {}),
     ...(snapshot.kubernetes.apiServer ? { kubernetesAccess: snapshot.kubernetes.apiServer } : {}),
-    summary: {
-      critical: count('critical'),
-      warning: count('warning'),
-      info: count('info'),
-      suppressed: findings.length - active.length,
-      rootCauses: active.filter(isRootCause).length,
-      checks: {
-        total: checks.length,
-        pass: statusCount('pass'),
-        fail: statusCount('fail'),
-        error: statusCount('error'),
-        skipped: statusCount('skipped'),
-      },
-    },
+    summary: summarize(checks, findings),
     checks,
     findings,
     collectionErrors: snapshot.errors,
+  };
+}
+
+/** The counts in `summary`; recomputed when suppressions change which findings are active. */
+export function summarize(checks: CheckResult[], findings: Finding[]): Report['summary'] {
+  const active = findings.filter((f) => !f.suppressed);
+  const count = (s: Severity) => active.filter((f) => f.severity === s).length;
+  const statusCount = (s: CheckResult['status']) => checks.filter((c) => c.status === s).length;
+  return {
+    critical: count('critical'),
+    warning: count('warning'),
+    info: count('info'),
+    suppressed: findings.length - active.length,
+    rootCauses: active.filter(isRootCause).length,
+    checks: {
+      total: checks.length,
+      pass: statusCount('pass'),
+      fail: statusCount('fail'),
+      error: statusCount('error'),
+      skipped: statusCount('skipped'),
+    },
   };
 }

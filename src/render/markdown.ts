@@ -40,6 +40,12 @@ export function renderMarkdown(report: Report): string {
     for (const f of sections.suppressed) out.push(`- \`${f.key}\`: ${f.suppressed!.reason}`);
     out.push('');
   }
+  const expired = report.config?.suppressions.filter((x) => x.status === 'expired') ?? [];
+  if (expired.length > 0) {
+    out.push('## Expired suppressions', '');
+    for (const e of expired) out.push(`- \`${e.id}\` (${report.config!.file} line ${e.line}) expired on ${e.expires}: ${e.reason}`);
+    out.push('');
+  }
   return out.join('\n');
 }
 

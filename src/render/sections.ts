@@ -20,7 +20,8 @@ export function reportSections(report: Report): ReportSections {
     symptoms: cause.explains.map((k) => byKey.get(k)).filter((f): f is Finding => f !== undefined),
   }));
   const unexplainedSymptoms = active.filter((f) => f.unexplained);
-  const other = active.filter((f) => !isRootCause(f) && f.explainedBy.length === 0 && !f.unexplained);
+  // A symptom whose causes are all suppressed is shown on its own rather than nowhere.
+  const other = active.filter((f) => !isRootCause(f) && !f.explainedBy.some((k) => byKey.has(k)) && !f.unexplained);
   return { rootCauses, unexplainedSymptoms, other, suppressed: report.findings.filter((f) => f.suppressed) };
 }
 

@@ -51,6 +51,9 @@ export function renderText(report: Report, options: { color?: boolean } = {}): s
   if (sections.suppressed.length > 0) {
     out.push(style.dim(`Suppressed: ${sections.suppressed.map((f) => `${f.key} (${f.suppressed!.reason})`).join('; ')}`), '');
   }
+  for (const e of report.config?.suppressions.filter((x) => x.status === 'expired') ?? []) {
+    out.push(style.severity('warning', `Expired suppression: ${e.id} (${report.config!.file} line ${e.line}) stopped working after ${e.expires}; its findings count again.`));
+  }
   out.push(summaryLine(report));
   return `${out.join('\n')}\n`;
 }

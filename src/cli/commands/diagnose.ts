@@ -1,10 +1,12 @@
 import { diagnoseSnapshot } from '../../engine/diagnose.js';
+import type { DiagnosisRunner } from '../../engine/progress.js';
 import { loadDiagnostics } from '../../engine/registry.js';
 import { loadSnapshotFile } from '../../snapshot/load.js';
 import { UserError } from '../../user-error.js';
 import { TOOL_VERSION } from '../../version.js';
 import { stringValue, type CommandSpec } from '../command.js';
-import { emitReport, REPORT_OPTIONS, reportSettings } from '../report-options.js';
+import { checkSettingsAgainstCatalogue, emitReport, finishReport, REPORT_OPTIONS, reportSettings } from '../report-options.js';
+import { watchNdjson } from '../watch-ndjson.js';
 
 export const diagnoseCommand: CommandSpec = {
   name: 'diagnose',
@@ -17,14 +19,27 @@ export const diagnoseCommand: CommandSpec = {
   examples: [
     'eks-doctor diagnose --snapshot mocks/scenarios/node-role-not-mapped.json',
     'eks-doctor diagnose --snapshot bundle.json --output json --fail-on warning',
+    'eks-doctor diagnose --snapshot bundle.json --output junit=report.xml --output sarif=report.sarif --fail-on warning --fail-on-error',
   ],
   async run(args, io) {
     const settings = reportSettings(args, io);
     const file = stringValue(args.values.snapshot);
     if (!file) throw new UserError('diagnose needs a cluster to look at', 'Give --snapshot FILE (a saved snapshot), or try `eks-doctor demo`.');
-    const snapshot = await loadSnapshotFile(file);
     const diagnostics = await loadDiagnostics();
-    const report = await diagnoseSnapshot(snapshot, { diagnostics, selection: settings.selection, options: settings.checkOptions, toolVersion: TOOL_VERSION });
-    return emitReport(report, settings, io);
+    checkSettingsAgainstCatalogue(settings, diagnostics);
+    // Re-reads the snapshot on every run, so --watch sees a file that another process rewrites.
+    const runner: DiagnosisRunner = async ({ onEvent, only }) => {
+      const snapshot = await loadSnapshotFile(file);
+      const report = await diagnoseSnapshot(snapshot, {
+        diagnostics,
+        selection: only ? { only } : settings.selection,
+        options: settings.checkOptions,
+        toolVersion: TOOL_VERSION,
+        ...(onEvent ? { onEvent } : {}),
+      });
+      return finishReport(report, settings);
+    };
+    if (settings.watch) return watchNdjson(runner, settings, io, diagnostics);
+    return emitReport(await runner({}), settings, io, diagnostics);
   },
 };

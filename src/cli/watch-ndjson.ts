@@ -1,0 +1,48 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { DiagnosisRunner } from '../engine/progress.js';
+import type { Report, ReportChanges } from '../engine/report.js';
+import type { FindingCatalogue } from '../render/catalogue.js';
+import { UserError } from '../user-error.js';
+import { expiredSuppressionWarnings } from '../config/suppress.js';
+import type { CommandIo } from './command.js';
+import { reportExitCode, writeReportFiles, type ReportSettings } from './report-options.js';
+
+/** Keys of active findings new and resolved between two reports; on the first, every active key is new. */
+export function reportChanges(previous: Report | undefined, next: Report, run: number): ReportChanges {
+  const activeKeys = (r: Report) => r.findings.filter((f) => !f.suppressed).map((f) => f.key);
+  const before = new Set(previous ? activeKeys(previous) : []);
+  const after = activeKeys(next);
+  const afterSet = new Set(after);
+  return { run, new: after.filter((k) => !before.has(k)), resolved: [...before].filter((k) => !afterSet.has(k)) };
+}
+
+/**
+ * `--watch` for machines: re-runs the whole diagnosis every `seconds` (counted from the end of the
+ * previous run) and writes each report as one JSON line with `changes`. Files given with
+ * FORMAT=PATH are rewritten after each run. A run that fails after the first is reported on
+ * stderr and the watch goes on; --watch-count ends it, with the exit code of the last report.
+ */
+export async function watchNdjson(runner: DiagnosisRunner, settings: ReportSettings, io: CommandIo, catalogue?: FindingCatalogue): Promise<number> {
+  const watch = settings.watch!;
+  let previous: Report | undefined;
+  let exitCode = 0;
+  for (let run = 1; ; run++) {
+    try {
+      const report = await runner({});
+      const changes = reportChanges(previous, report, run);
+      if (run === 1) for (const warning of expiredSuppressionWarnings(report)) io.stderr.write(`${warning}\n`);
+      const line: Report = { ...report, changes };
+      // Files first: whoever reads the line may go and read the files.
+      writeReportFiles(line, settings.files, catalogue);
+      io.stdout.write(`${JSON.stringify(line)}\n`);
+      exitCode = reportExitCode(report, settings);
+      previous = report;
+    } catch (error) {
+      if (run === 1) throw error;
+      const message = error instanceof UserError ? error.message : error instanceof Error ? error.message : String(error);
+      io.stderr.write(`eks-doctor: watch run ${run} failed: ${message}; trying again in ${watch.seconds}s\n`);
+    }
+    if (watch.count !== undefined && run >= watch.count) return exitCode;
+    await sleep(watch.seconds * 1000);
+  }
+}

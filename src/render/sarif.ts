@@ -1,0 +1,127 @@
+import type { Finding, Severity } from '../engine/finding.js';
+import type { Report } from '../engine/report.js';
+import type { FindingCatalogue } from './catalogue.js';
+import { resourceText } from './sections.js';
+
+/**
+ * SARIF 2.1.0 (https://docs.oasis-open.org/sarif/sarif/v2.1.0/): one run; its rules are the finding
+ * codes of the catalogue, its results the findings. A cluster has no source files, so a result's
+ * locations are logical locations (kind 'resource', fullyQualifiedName '<type>/<id>'). The finding
+ * key is the partial fingerprint, so viewers track one problem across runs. Checks that could not
+ * run become tool execution notifications. Suppressed findings carry an external suppression.
+ */
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', warning: 'warning', info: 'note' };
+
+const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+
+interface SarifRule {
+  id: string;
+  name: string;
+  shortDescription: { text: string };
+  fullDescription: { text: string };
+  helpUri?: string;
+  help: { text: string };
+  defaultConfiguration: { level: 'error' | 'warning' | 'note' };
+  properties: { check: string; severity: Severity; tags: string[] };
+}
+
+export function renderSarif(report: Report, catalogue: FindingCatalogue): string {
+  const rules: SarifRule[] = catalogue.flatMap((check) =>
+    Object.entries(check.codes).map(([code, c]) => ({
+      id: `${check.id}/${code}`,
+      name: pascalCase(`${check.id}-${code}`),
+      shortDescription: { text: c.title },
+      fullDescription: { text: c.description },
+      ...(check.docs[0] ? { helpUri: check.docs[0] } : {}),
+      help: { text: `${c.description}${check.docs.length > 0 ? `\n${check.docs.join('\n')}` : ''}` },
+      defaultConfiguration: { level: LEVEL[c.severity] },
+      properties: { check: check.id, severity: c.severity, tags: ['eks', check.id] },
+    })),
+  );
+  // A report may hold codes the given catalogue lacks (another version wrote it): describe them from the finding.
+  for (const f of report.findings) {
+    if (rules.some((r) => r.id === f.id)) continue;
+    rules.push({
+      id: f.id,
+      name: pascalCase(f.id.replace('/', '-')),
+      shortDescription: { text: f.title },
+      fullDescription: { text: f.title },
+      help: { text: f.fix.summary },
+      defaultConfiguration: { level: LEVEL[f.severity] },
+      properties: { check: f.check, severity: f.severity, tags: ['eks', f.check] },
+    });
+  }
+  const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
+  const notRun = report.checks.filter((c) => c.status === 'error');
+  const log = {
+    $schema: SARIF_SCHEMA,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'eks-doctor',
+            version: report.tool.version,
+            semanticVersion: report.tool.version,
+            rules,
+          },
+        },
+        automationDetails: { id: `eks-doctor/${report.cluster.region}/${report.cluster.name}/` },
+        invocations: [
+          {
+            // Some checks could not run: the run did not fully succeed even though it completed.
+            executionSuccessful: notRun.length === 0,
+            endTimeUtc: report.generatedAt,
+            toolExecutionNotifications: notRun.map((c) => ({
+              level: 'error',
+              message: { text: `Check ${c.id} could not run: ${c.reason ?? 'unknown reason'}` },
+              descriptor: { id: c.id },
+            })),
+          },
+        ],
+        results: report.findings.map((f) => result(f, ruleIndex.get(f.id)!)),
+        properties: {
+          schemaVersion: report.schemaVersion,
+          cluster: report.cluster,
+          capturedAt: report.snapshot.capturedAt,
+          summary: report.summary,
+        },
+      },
+    ],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+function result(f: Finding, ruleIndex: number): object {
+  const message = [`${f.title}. ${f.rootCause}`, `Fix: ${f.fix.summary}`, ...f.fix.commands.map((c) => `  $ ${c}`)].join('\n');
+  return {
+    ruleId: f.id,
+    ruleIndex,
+    level: LEVEL[f.severity],
+    message: { text: message },
+    locations: f.resources.map((r) => ({
+      logicalLocations: [{ name: resourceText(r), fullyQualifiedName: `${r.type}/${r.id}`, kind: 'resource' }],
+    })),
+    partialFingerprints: { 'eksDoctorKey/v1': f.key },
+    ...(f.suppressed
+      ? { suppressions: [{ kind: 'external', status: 'accepted', justification: f.suppressed.reason, ...(f.suppressed.expires ? { properties: { expires: f.suppressed.expires } } : {}) }] }
+      : {}),
+    properties: {
+      key: f.key,
+      severity: f.severity,
+      evidence: f.evidence,
+      fix: f.fix,
+      ...(f.symptom ? { symptom: f.symptom } : {}),
+      explains: f.explains,
+      explainedBy: f.explainedBy,
+    },
+  };
+}
+
+function pascalCase(s: string): string {
+  return s
+    .split(/[^A-Za-z0-9]+/)
+    .filter((w) => w !== '')
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
+}
