@@ -4,6 +4,7 @@ import { checkConfigAgainstCatalogue, loadConfig, type EksDoctorConfig } from '.
 import { applySuppressions, expiredSuppressionWarnings } from '../config/suppress.js';
 import type { CheckOptions, Diagnostic } from '../engine/diagnostic.js';
 import type { Selection } from '../engine/diagnose.js';
+import type { DiagnosisRunner } from '../engine/progress.js';
 import { exitCodeFor, FAIL_ON_VALUES, type FailOn } from '../engine/exit-code.js';
 import type { Report } from '../engine/report.js';
 import type { FindingCatalogue } from '../render/catalogue.js';
@@ -163,6 +164,11 @@ export function checkSettingsAgainstCatalogue(settings: ReportSettings, diagnost
 /** What every runner applies to a fresh report: the config file's suppressions. */
 export function finishReport(report: Report, settings: ReportSettings): Report {
   return settings.config ? applySuppressions(report, settings.config) : report;
+}
+
+/** The runner every output path (plain, --watch, the interactive UI) uses: each report gets the config file's suppressions. */
+export function configuredRunner(runner: DiagnosisRunner, settings: ReportSettings): DiagnosisRunner {
+  return async (args) => finishReport(await runner(args), settings);
 }
 
 export function writeReportFiles(report: Report, files: FileOutput[], catalogue: FindingCatalogue | undefined): void {

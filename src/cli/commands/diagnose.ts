@@ -5,8 +5,8 @@ import { loadSnapshotFile } from '../../snapshot/load.js';
 import { UserError } from '../../user-error.js';
 import { TOOL_VERSION } from '../../version.js';
 import { stringValue, type CommandSpec } from '../command.js';
-import { checkSettingsAgainstCatalogue, emitReport, finishReport, REPORT_OPTIONS, reportSettings } from '../report-options.js';
-import { watchNdjson } from '../watch-ndjson.js';
+import { deliverReport } from '../deliver-report.js';
+import { REPORT_OPTIONS, reportSettings } from '../report-options.js';
 
 export const diagnoseCommand: CommandSpec = {
   name: 'diagnose',
@@ -26,20 +26,17 @@ export const diagnoseCommand: CommandSpec = {
     const file = stringValue(args.values.snapshot);
     if (!file) throw new UserError('diagnose needs a cluster to look at', 'Give --snapshot FILE (a saved snapshot), or try `eks-doctor demo`.');
     const diagnostics = await loadDiagnostics();
-    checkSettingsAgainstCatalogue(settings, diagnostics);
     // Re-reads the snapshot on every run, so --watch sees a file that another process rewrites.
     const runner: DiagnosisRunner = async ({ onEvent, only }) => {
       const snapshot = await loadSnapshotFile(file);
-      const report = await diagnoseSnapshot(snapshot, {
+      return diagnoseSnapshot(snapshot, {
         diagnostics,
         selection: only ? { only } : settings.selection,
         options: settings.checkOptions,
         toolVersion: TOOL_VERSION,
         ...(onEvent ? { onEvent } : {}),
       });
-      return finishReport(report, settings);
     };
-    if (settings.watch) return watchNdjson(runner, settings, io, diagnostics);
-    return emitReport(await runner({}), settings, io, diagnostics);
+    return deliverReport(runner, settings, io, diagnostics);
   },
 };
