@@ -83,3 +83,10 @@ describe('schema/report.schema.json', () => {
     expect(pkg.files).toContain('schema/');
   });
 });
+
+describe('resource types the schema accepts', () => {
+  it.each(['aws:ec2:instance', 'aws:eks:access-entry', 'aws:resource', 'k8s:Node', 'k8s:ServiceAccount'])('%s', (type) => {
+    const defs = reportSchema.$defs as Record<string, { properties: { type: { pattern: string } } }>;
+    expect(type).toMatch(new RegExp(defs.resourceRef.properties.type.pattern));
+  });
+});
