@@ -41,18 +41,46 @@ export function correlate(input: Finding[], checks: CheckResult[], diagnostics: 
     const { unexplained, ...rest } = f;
     return unexplained ? { ...rest, unexplained } : rest;
   });
-  return cleaned.sort(compareFindings);
+  const impact = impactOf(cleaned);
+  return cleaned.sort((a, b) => compareFindings(a, b, impact));
+}
+
+/**
+ * How much each finding explains, for ranking: the distinct symptoms it reaches through `explains`
+ * (directly or through symptoms that explain others) that explain nothing themselves. A symptom
+ * that restates another one (a node group health issue that explains the same Auto Scaling group's
+ * shortfall) then adds nothing, so a cause does not outrank another merely because a second check
+ * reports its effect at another level.
+ */
+function impactOf(findings: Finding[]): Map<string, number> {
+  const byKey = new Map(findings.map((f) => [f.key, f]));
+  const impact = new Map<string, number>();
+  for (const f of findings) {
+    if (f.explains.length === 0) continue;
+    const reached = new Set<string>();
+    const stack = [...f.explains];
+    while (stack.length > 0) {
+      const key = stack.pop()!;
+      if (reached.has(key) || key === f.key) continue;
+      reached.add(key);
+      stack.push(...(byKey.get(key)?.explains ?? []));
+    }
+    impact.set(f.key, [...reached].filter((k) => (byKey.get(k)?.explains.length ?? 0) === 0).length);
+  }
+  return impact;
 }
 
 export function isRootCause(f: Finding): boolean {
   return f.explains.length > 0 && f.explainedBy.length === 0;
 }
 
-function compareFindings(a: Finding, b: Finding): number {
+function compareFindings(a: Finding, b: Finding, impact: Map<string, number>): number {
   const ra = isRootCause(a);
   const rb = isRootCause(b);
   if (ra !== rb) return ra ? -1 : 1;
-  if (ra && rb && a.explains.length !== b.explains.length) return b.explains.length - a.explains.length;
+  const ia = impact.get(a.key) ?? 0;
+  const ib = impact.get(b.key) ?? 0;
+  if (ra && rb && ia !== ib) return ib - ia;
   const bySeverity = severityRank(a.severity) - severityRank(b.severity);
   if (bySeverity !== 0) return bySeverity;
   return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;

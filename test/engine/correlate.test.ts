@@ -54,6 +54,41 @@ describe('correlate', () => {
     expect(isRootCause(out[2]!)).toBe(false);
   });
 
+  it('ranks by distinct symptoms reached: a symptom that restates another adds nothing to its cause', () => {
+    // 'capacity' explains the ASG shortfall directly and through a node group health issue that
+    // explains the same shortfall; 'quota' explains one shortfall. Both reach one end symptom, so
+    // severity decides, not the extra restating link.
+    const asgA = finding({ key: 'asg:a', check: 'reg', symptom: 'asg-capacity-shortfall', resources: [{ type: 'aws:autoscaling:group', id: 'a' }] });
+    const asgB = finding({ key: 'asg:b', check: 'reg', symptom: 'asg-capacity-shortfall', resources: [{ type: 'aws:autoscaling:group', id: 'b' }] });
+    const health = finding({
+      key: 'ng:a',
+      check: 'ng',
+      symptom: 'nodegroup-unhealthy',
+      severity: 'critical',
+      resources: [{ type: 'aws:autoscaling:group', id: 'a' }],
+      canExplain: [{ symptom: 'asg-capacity-shortfall', resources: [{ type: 'aws:autoscaling:group', id: 'a' }] }],
+    });
+    const capacity = finding({
+      key: 'capacity:a',
+      check: 'launch',
+      severity: 'warning',
+      canExplain: [
+        { symptom: 'asg-capacity-shortfall', resources: [{ type: 'aws:autoscaling:group', id: 'a' }] },
+        { symptom: 'nodegroup-unhealthy', resources: [{ type: 'aws:autoscaling:group', id: 'a' }] },
+      ],
+    });
+    const quota = finding({ key: 'quota:b', check: 'launch', severity: 'critical', canExplain: [{ symptom: 'asg-capacity-shortfall', resources: [{ type: 'aws:autoscaling:group', id: 'b' }] }] });
+    const out = correlate([capacity, health, asgA, asgB, quota], [], []);
+    expect(out.find((f) => f.key === 'capacity:a')!.explains.sort()).toEqual(['asg:a', 'ng:a']);
+    expect(out.filter(isRootCause).map((f) => f.key)).toEqual(['quota:b', 'capacity:a']);
+  });
+
+  it('still ranks a cause reaching more distinct symptoms first', () => {
+    const wide = finding({ key: 'wide', check: 'c', severity: 'warning', canExplain: [{ symptom: 'instance-not-joined' }] });
+    const narrow = finding({ key: 'narrow', check: 'c', severity: 'critical', canExplain: [{ symptom: 'instance-not-joined', resources: [{ type: 'aws:ec2:instance', id: 'i-a' }] }] });
+    expect(correlate([narrow, wide, symptomA, symptomB], [], []).filter(isRootCause).map((f) => f.key)).toEqual(['wide', 'narrow']);
+  });
+
   it('says what was ruled out and what could not be checked for a symptom with no cause', () => {
     const out = correlate([symptomA], [result('auth', 'pass'), result('routes', 'error', 'could not read route tables: denied'), result('other', 'pass')], [causeCheck('auth'), causeCheck('routes')]);
     expect(out[0]!.unexplained).toEqual({ ruledOut: ['auth'], couldNotCheck: [{ check: 'routes', reason: 'could not read route tables: denied' }] });
