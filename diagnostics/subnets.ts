@@ -222,7 +222,7 @@ function optional(line: string | undefined): string[] {
 function capacityRefs(snapshot: Snapshot, subnetId: string): ResourceRef[] {
   const c = capacityInSubnet(snapshot, subnetId);
   return [
-    ...c.nodegroups.map((n) => ({ type: 'aws:eks:nodegroup', id: n })),
+    ...c.nodegroups.map((n) => ref.nodegroup(n)),
     ...c.autoScalingGroups.filter((a) => !(snapshot.aws.nodegroups ?? []).some((ng) => ng.resources?.autoScalingGroups?.some((x) => x.name === a))).map((a) => ref.autoScalingGroup(a)),
   ];
 }

@@ -8,7 +8,16 @@ export interface RequestLogEntry {
   /** AWS action ('DescribeSubnets') or Kubernetes '<VERB> <path>' without the query ('GET /api/v1/nodes'). */
   action: string;
   /** For Kubernetes: the request's verb, resource and namespace, as RBAC sees them. */
-  kubernetes?: { verb: string; resource: string; group: string; namespace?: string; name?: string; query: string };
+  kubernetes?: {
+    verb: string;
+    resource: string;
+    group: string;
+    namespace?: string;
+    name?: string;
+    /** For requests outside the resource API ('/version', '/api', '/apis'): RBAC's nonResourceURLs. */
+    nonResourceURL?: string;
+    query: string;
+  };
   region?: string;
   status: number;
   /** Set when the mock injected a fault into this answer. */

@@ -4,25 +4,19 @@
  * which nodes a subnet, route or rule affects, and to scope the symptoms their causes explain.
  */
 import type { ResourceRef } from '../../src/engine/finding.js';
+import { resource } from '../../src/engine/resources.js';
 import type { AwsData, KubernetesData, Snapshot } from '../../src/snapshot/types.js';
 
 type Item<T> = NonNullable<T> extends (infer U)[] ? U : never;
 export type Instance = Item<Item<AwsData['reservations']>['Instances']>;
 export type KubeNode = Item<KubernetesData['nodes']>;
 
-/** Resource references spelled the way every check spells them (see src/engine/finding.ts). */
+/**
+ * The canonical resource builders (src/engine/resources.ts), with Kubernetes objects taken as one
+ * 'namespace/name' string because that is how these checks carry them around.
+ */
 export const ref = {
-  instance: (id: string): ResourceRef => ({ type: 'aws:ec2:instance', id }),
-  subnet: (id: string, name?: string): ResourceRef => ({ type: 'aws:ec2:subnet', id, ...(name ? { name } : {}) }),
-  securityGroup: (id: string, name?: string): ResourceRef => ({ type: 'aws:ec2:security-group', id, ...(name ? { name } : {}) }),
-  routeTable: (id: string): ResourceRef => ({ type: 'aws:ec2:route-table', id }),
-  natGateway: (id: string): ResourceRef => ({ type: 'aws:ec2:nat-gateway', id }),
-  vpc: (id: string): ResourceRef => ({ type: 'aws:ec2:vpc', id }),
-  vpcEndpoint: (id: string): ResourceRef => ({ type: 'aws:ec2:vpc-endpoint', id }),
-  launchTemplate: (id: string, name?: string): ResourceRef => ({ type: 'aws:ec2:launch-template', id, ...(name ? { name } : {}) }),
-  autoScalingGroup: (name: string): ResourceRef => ({ type: 'aws:autoscaling:group', id: name }),
-  cluster: (name: string): ResourceRef => ({ type: 'aws:eks:cluster', id: name }),
-  node: (name: string): ResourceRef => ({ type: 'k8s:Node', id: name }),
+  ...resource,
   pod: (namespaceAndName: string): ResourceRef => ({ type: 'k8s:Pod', id: namespaceAndName }),
   service: (namespaceAndName: string): ResourceRef => ({ type: 'k8s:Service', id: namespaceAndName }),
   deployment: (namespaceAndName: string): ResourceRef => ({ type: 'k8s:Deployment', id: namespaceAndName }),
@@ -102,7 +96,7 @@ export function scopeRefs(snapshot: Snapshot, o: { instanceIds?: string[]; nodeg
     if (ng) nodegroups.add(ng);
   }
   for (const name of nodegroups) {
-    refs.push({ type: 'aws:eks:nodegroup', id: name });
+    refs.push(ref.nodegroup(name));
     const arn = (snapshot.aws.nodegroups ?? []).find((n) => n.nodegroupName === name)?.nodegroupArn;
     if (arn) refs.push({ type: 'aws:eks:nodegroup', id: arn, name });
     for (const a of (snapshot.aws.nodegroups ?? []).find((n) => n.nodegroupName === name)?.resources?.autoScalingGroups ?? []) if (a.name) asgs.add(a.name);

@@ -134,3 +134,18 @@ export function danglingReferences(snapshot: Snapshot, groupIds: string[]): { gr
   }
   return out;
 }
+
+/** Destinations (or sources) that the groups' rules allow for protocol/port, whoever the peer is. */
+export function allowedPeers(snapshot: Snapshot, groupIds: string[], direction: 'ingress' | 'egress', protocol: Protocol, port: number): { cidrs: string[]; prefixLists: string[]; groups: string[] } {
+  const out = { cidrs: [] as string[], prefixLists: [] as string[], groups: [] as string[] };
+  for (const id of groupIds) {
+    const group = groupById(snapshot, id);
+    for (const rule of (direction === 'ingress' ? group?.IpPermissions : group?.IpPermissionsEgress) ?? []) {
+      if (!protocolMatches(rule.IpProtocol, protocol) || !portMatches(rule, port)) continue;
+      out.cidrs.push(...(rule.IpRanges ?? []).flatMap((r) => (r.CidrIp ? [r.CidrIp] : [])));
+      out.prefixLists.push(...(rule.PrefixListIds ?? []).flatMap((p) => (p.PrefixListId ? [p.PrefixListId] : [])));
+      out.groups.push(...(rule.UserIdGroupPairs ?? []).flatMap((p) => (p.GroupId ? [p.GroupId] : [])));
+    }
+  }
+  return out;
+}

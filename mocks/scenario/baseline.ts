@@ -339,9 +339,9 @@ export function buildBaseline(size: Partial<BaselineSize> = {}): Snapshot {
         },
       ],
       instanceTypes: [
-        instanceType('m6i.xlarge', 4, 15, 'x86_64'),
-        instanceType('c6i.2xlarge', 4, 15, 'x86_64'),
-        instanceType('m7g.large', 3, 10, 'arm64'),
+        instanceType('m6i.xlarge', 4, 4, 15, 'x86_64'),
+        instanceType('c6i.2xlarge', 8, 4, 15, 'x86_64'),
+        instanceType('m7g.large', 2, 3, 10, 'arm64'),
       ],
       vpcs: [
         {
@@ -885,13 +885,14 @@ function routeTable(id: string, main: boolean, subnets: string[], routes: Item<A
   };
 }
 
-function instanceType(type: string, maxEnis: number, ipv4PerEni: number, arch: 'x86_64' | 'arm64'): Item<AwsData['instanceTypes']> {
+function instanceType(type: string, vcpus: number, maxEnis: number, ipv4PerEni: number, arch: 'x86_64' | 'arm64'): Item<AwsData['instanceTypes']> {
   // The SDK types InstanceType as a closed union of every type; ours are members of it.
   const InstanceType = type as Item<AwsData['instanceTypes']>['InstanceType'];
   return {
     InstanceType,
     CurrentGeneration: true,
     Hypervisor: 'nitro',
+    VCpuInfo: { DefaultVCpus: vcpus },
     ProcessorInfo: { SupportedArchitectures: [arch] },
     NetworkInfo: { MaximumNetworkInterfaces: maxEnis, Ipv4AddressesPerInterface: ipv4PerEni, Ipv6AddressesPerInterface: ipv4PerEni, Ipv6Supported: true, EnaSupport: 'required', MaximumNetworkCards: 1, DefaultNetworkCardIndex: 0 },
   };

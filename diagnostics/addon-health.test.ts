@@ -1,0 +1,106 @@
+import { AddonIssueCode } from '@aws-sdk/client-eks';
+import { describe, expect, it } from 'vitest';
+import { describeDiagnostic, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
+import { EBS_CSI_ROLE_ARN } from '../mocks/scenario/baseline.js';
+import type { Snapshot } from '../src/snapshot/types.js';
+import addonHealth from './addon-health.js';
+import { ADDON_ISSUE_CODES, healthCodeToFindingCode } from './lib/health-codes.js';
+
+const addon = (s: Snapshot, name: string) => s.aws.addons!.find((a) => a.addonName === name)!;
+
+function withIssue(code: string, name = 'vpc-cni'): Snapshot {
+  return mutate((s) => {
+    const a = addon(s, name);
+    a.status = 'DEGRADED';
+    a.health = { issues: [{ code: code as AddonIssueCode, message: `EKS says ${code}`, resourceIds: [] }] };
+  });
+}
+
+describeDiagnostic(addonHealth, {
+  healthy: [{ name: 'baseline: every add-on ACTIVE', snapshot: mutate(() => {}) }],
+  broken: [
+    ...Object.keys(ADDON_ISSUE_CODES).map((code) => ({
+      name: `health issue ${code}`,
+      snapshot: withIssue(code),
+      expect: [{ id: `addon-health/${healthCodeToFindingCode(code)}`, resource: 'vpc-cni', mentions: code }],
+    })),
+    {
+      name: 'a code newer than this version',
+      snapshot: withIssue('PodIdentityAssociationMissing'),
+      expect: [{ id: 'addon-health/unrecognised-issue', resource: 'vpc-cni' }],
+    },
+    ...(['CREATE_FAILED', 'UPDATE_FAILED', 'DELETE_FAILED', 'DEGRADED'] as const).map((status) => ({
+      name: `${status} with no health issue`,
+      snapshot: mutate((s) => {
+        addon(s, 'coredns').status = status;
+      }),
+      expect: [{ id: `addon-health/status-${status.toLowerCase().replace('_', '-')}`, resource: 'coredns' }],
+    })),
+    {
+      name: 'UPDATING is info only',
+      snapshot: mutate((s) => {
+        addon(s, 'kube-proxy').status = 'UPDATING';
+      }),
+      expect: [{ id: 'addon-health/status-in-progress', resource: 'kube-proxy', severity: 'info' as const }],
+    },
+  ],
+  errors: [
+    {
+      name: 'add-ons could not be listed',
+      snapshot: mutate((s) => {
+        delete s.aws.addons;
+        s.errors.push({ part: 'aws.addons', call: 'eks:ListAddons', kind: 'denied', code: 'AccessDeniedException', message: 'not authorized', permission: 'eks:ListAddons' });
+      }),
+      reason: 'eks:ListAddons',
+    },
+  ],
+});
+
+describe('addon-health catalogue', () => {
+  it('decodes every AddonIssueCode of the EKS API (10)', () => {
+    expect(Object.keys(ADDON_ISSUE_CODES).sort()).toEqual(Object.values(AddonIssueCode).sort());
+    expect(Object.keys(ADDON_ISSUE_CODES)).toHaveLength(10);
+  });
+
+  it('gives every code its own title, cause and fix, for the add-on at hand', () => {
+    const seen = { titles: new Set<string>(), causes: new Set<string>(), fixes: new Set<string>() };
+    for (const code of Object.keys(ADDON_ISSUE_CODES)) {
+      const [f] = runDiagnostic(addonHealth, withIssue(code));
+      seen.titles.add(f!.title);
+      seen.causes.add(f!.rootCause);
+      seen.fixes.add(f!.fix.summary);
+      expect(f!.fix.commands.length, code).toBeGreaterThan(0);
+      expect(f!.symptom).toBe('addon-unhealthy');
+    }
+    const n = Object.keys(ADDON_ISSUE_CODES).length;
+    expect(seen.titles.size).toBe(n);
+    expect(seen.causes.size).toBe(n);
+    expect(seen.fixes.size).toBe(n);
+  });
+});
+
+describe('addon-health specifics', () => {
+  it('InsufficientNumberOfReplicas names the DaemonSet, shows its readiness and lists its pods by selector', () => {
+    const snapshot = mutate((s) => {
+      const a = addon(s, 'vpc-cni');
+      a.status = 'DEGRADED';
+      a.health = { issues: [{ code: 'InsufficientNumberOfReplicas', message: 'The add-on is unhealthy because it doesn\'t have the desired number of replicas.', resourceIds: [] }] };
+      s.kubernetes.daemonSets!.find((d) => d.metadata?.name === 'aws-node')!.status!.numberReady = 4;
+    });
+    const [f] = runDiagnostic(addonHealth, snapshot);
+    expect(f!.resources).toContainEqual({ type: 'k8s:DaemonSet', id: 'kube-system/aws-node' });
+    expect(f!.evidence).toContain('DaemonSet kube-system/aws-node: 4 of 6 pods ready.');
+    expect(f!.fix.commands[0]).toBe('kubectl get pods -n kube-system -l k8s-app=aws-node -o wide');
+  });
+
+  it('AddonPermissionFailure names the IRSA role for IAM causes and checks its policies', () => {
+    const [f] = runDiagnostic(addonHealth, withIssue('AddonPermissionFailure', 'aws-ebs-csi-driver'));
+    expect(f!.resources).toContainEqual({ type: 'aws:iam:role', id: EBS_CSI_ROLE_ARN });
+    expect(f!.fix.commands).toContain('aws iam list-attached-role-policies --role-name shop-prod-ebs-csi');
+  });
+
+  it('ConfigurationConflict fixes with the add-on\'s own version and OVERWRITE', () => {
+    const [f] = runDiagnostic(addonHealth, withIssue('ConfigurationConflict', 'coredns'));
+    expect(f!.fix.commands.at(-1)).toMatch(/^aws eks update-addon --cluster-name shop-prod --addon-name coredns --addon-version v[\d.]+-eksbuild\.\d+ --resolve-conflicts OVERWRITE --region eu-west-1$/);
+  });
+});

@@ -1,0 +1,172 @@
+/**
+ * Cluster health: every issue Amazon EKS reports on the cluster itself (all 19 ClusterIssueCode
+ * values) and the cluster's own status (FAILED, UPDATING, ...). Each issue is a `cluster-unhealthy`
+ * symptom naming the cluster and the resources the issue concerns (its subnets, security groups,
+ * role, KMS key, VPC), so cause checks can explain it.
+ */
+import { defineDiagnostic, type FindingCode, type NewFinding } from '../src/engine/diagnostic.js';
+import type { ResourceRef } from '../src/engine/finding.js';
+import type { Snapshot } from '../src/snapshot/types.js';
+import { CLUSTER_ISSUE_CODES, HEALTH_DOCS, healthCodeToFindingCode, type ClusterCodeEntry, type ClusterContext } from './lib/health-codes.js';
+import { resource } from '../src/engine/resources.js';
+import { kmsKeyResource, refForAwsId, uniqueRefs } from './lib/symptom-resources.js';
+
+const ENTRIES: Record<string, ClusterCodeEntry> = CLUSTER_ISSUE_CODES;
+
+const STATUS_CODES = {
+  'status-failed': {
+    severity: 'critical',
+    title: 'The cluster is in FAILED status',
+    description: 'Cluster creation failed; a FAILED cluster cannot be used or repaired and must be deleted and recreated.',
+    symptom: 'cluster-unhealthy',
+  },
+  'status-deleting': {
+    severity: 'warning',
+    title: 'The cluster is being deleted',
+    description: 'The cluster is DELETING; everything on it is about to go away.',
+    symptom: 'cluster-unhealthy',
+  },
+  'status-in-progress': {
+    severity: 'info',
+    title: 'The cluster is being created or updated',
+    description: 'The cluster is CREATING, PENDING or UPDATING: API server endpoints may be replaced and other updates wait until it finishes.',
+  },
+  'unrecognised-issue': {
+    severity: 'warning',
+    title: 'Cluster health issue with a code this version does not know',
+    description: 'Amazon EKS reported a cluster health issue code newer than this eks-doctor; its message is shown as is.',
+    symptom: 'cluster-unhealthy',
+  },
+} satisfies Record<string, FindingCode>;
+
+const codes: Record<string, FindingCode> = { ...STATUS_CODES };
+for (const [code, entry] of Object.entries(ENTRIES)) {
+  codes[healthCodeToFindingCode(code)] = {
+    severity: entry.severity,
+    title: entry.title,
+    description: `${code}: ${entry.cause}${entry.recoverable ? '' : ' Not recoverable: the cluster must be recreated.'}`,
+    symptom: 'cluster-unhealthy',
+  };
+}
+
+export default defineDiagnostic<string>({
+  id: 'cluster-health',
+  title: 'The cluster is ACTIVE and reports no health issues',
+  description:
+    'Decodes every health issue Amazon EKS reports on the cluster (DescribeCluster health.issues) with the cause and the fix, and reports a cluster that is FAILED, DELETING or mid-update.',
+  docs: [HEALTH_DOCS.clusterHealth, HEALTH_DOCS.clusterIssueApi],
+  needs: ['aws.cluster'],
+  codes,
+  check({ snapshot }) {
+    const cluster = snapshot.aws.cluster;
+    if (!cluster) return [];
+    const ctx = context(snapshot);
+    const clusterRef = resource.cluster(ctx.cluster);
+    const statusText = `Cluster ${ctx.cluster} is ${cluster.status ?? 'in an unknown status'}`;
+    const findings: NewFinding<string>[] = [];
+    for (const issue of cluster.health?.issues ?? []) {
+      const code = issue.code ?? 'Other';
+      const resourceIds = issue.resourceIds ?? [];
+      const entry = ENTRIES[code];
+      const issueRefs = resourceIds.map(refForAwsId);
+      if (!entry) {
+        findings.push({
+          code: 'unrecognised-issue',
+          keyResource: code,
+          title: `Cluster ${ctx.cluster} reports ${code}`,
+          rootCause: `Amazon EKS reports a cluster health issue this eks-doctor does not know: ${issue.message ?? 'no message'}.`,
+          evidence: [`${statusText}.`, `Health issue ${code}: ${issue.message ?? '(no message)'}`, ...affected(resourceIds)],
+          resources: uniqueRefs([clusterRef, ...issueRefs]),
+          fix: { summary: 'Read the issue message for what to fix.', commands: [`aws eks describe-cluster --name ${ctx.cluster} --region ${ctx.region} --query cluster.health`], docs: [HEALTH_DOCS.clusterHealth] },
+        });
+        continue;
+      }
+      const fix = entry.fix({ ...ctx, resourceIds });
+      findings.push({
+        code: healthCodeToFindingCode(code),
+        keyResource: code,
+        title: `Cluster ${ctx.cluster}: ${entry.title.charAt(0).toLowerCase()}${entry.title.slice(1)} (${code})`,
+        rootCause: `${entry.cause}${entry.recoverable ? '' : ' Amazon EKS documents this as not recoverable.'}`,
+        evidence: [`${statusText}; Amazon EKS reports ${code}: ${issue.message ?? '(no message)'}`, ...affected(resourceIds), ...supportingEvidence(snapshot, code, resourceIds)],
+        resources: uniqueRefs([clusterRef, ...issueRefs, ...relatedRefs(ctx, code)]),
+        fix: { summary: fix.summary, commands: fix.commands, docs: entry.docs },
+      });
+    }
+    if (cluster.status === 'FAILED') {
+      findings.push({
+        code: 'status-failed',
+        keyResource: ctx.cluster,
+        title: `${statusText}`,
+        rootCause: 'Cluster creation failed. A FAILED cluster cannot be repaired: find why it failed (its health issues and the CloudTrail CreateCluster event), fix that, delete it and create it again.',
+        evidence: [`${statusText} (created ${cluster.createdAt ?? 'at an unknown time'}).`],
+        resources: [clusterRef],
+        fix: {
+          summary: 'Read why creation failed, then delete and recreate the cluster.',
+          commands: [`aws eks describe-cluster --name ${ctx.cluster} --region ${ctx.region} --query cluster.health`, `aws eks delete-cluster --name ${ctx.cluster} --region ${ctx.region}`],
+          docs: [HEALTH_DOCS.clusterHealth],
+        },
+      });
+    } else if (cluster.status === 'DELETING') {
+      findings.push({
+        code: 'status-deleting',
+        keyResource: ctx.cluster,
+        title: `${statusText}`,
+        rootCause: 'Someone or some automation deleted the cluster; it cannot be stopped.',
+        evidence: [`${statusText}.`],
+        resources: [clusterRef],
+        fix: { summary: 'Find who deleted it in CloudTrail; recreate from your infrastructure code if it was a mistake.', commands: [`aws cloudtrail lookup-events --lookup-attributes AttributeKey=EventName,AttributeValue=DeleteCluster --region ${ctx.region}`], docs: [HEALTH_DOCS.clusterHealth] },
+      });
+    } else if (cluster.status === 'CREATING' || cluster.status === 'UPDATING' || cluster.status === 'PENDING') {
+      findings.push({
+        code: 'status-in-progress',
+        keyResource: ctx.cluster,
+        title: `${statusText}`,
+        rootCause: 'A cluster operation is in progress; other cluster and node group updates wait for it, and the API server may briefly drop connections.',
+        evidence: [`${statusText}.`],
+        resources: [clusterRef],
+        fix: { summary: 'Wait for the update to finish.', commands: [`aws eks list-updates --name ${ctx.cluster} --region ${ctx.region}`], docs: [HEALTH_DOCS.clusterUpdate] },
+      });
+    }
+    return findings;
+  },
+});
+
+function context(snapshot: Snapshot): ClusterContext {
+  const cluster = snapshot.aws.cluster!;
+  const vpc = cluster.resourcesVpcConfig;
+  const kmsKeyArn = cluster.encryptionConfig?.find((e) => e.provider?.keyArn)?.provider?.keyArn;
+  return {
+    cluster: cluster.name ?? snapshot.cluster.name,
+    region: snapshot.cluster.region,
+    resourceIds: [],
+    ...(cluster.roleArn ? { roleArn: cluster.roleArn } : {}),
+    subnetIds: vpc?.subnetIds ?? [],
+    securityGroupIds: vpc?.securityGroupIds ?? [],
+    ...(vpc?.vpcId ? { vpcId: vpc.vpcId } : {}),
+    ...(kmsKeyArn ? { kmsKeyArn } : {}),
+    ...(cluster.version ? { version: cluster.version } : {}),
+  };
+}
+
+/** The configured resources an issue concerns when its resourceIds do not name them. */
+function relatedRefs(ctx: ClusterContext, code: string): ResourceRef[] {
+  if ((code === 'AccessDenied' || code === 'IamRoleNotFound') && ctx.roleArn) return [resource.role(ctx.roleArn)];
+  if (code.startsWith('Kms') && ctx.kmsKeyArn) return [kmsKeyResource(ctx.kmsKeyArn)];
+  if (code === 'VpcNotFound' && ctx.vpcId) return [resource.vpc(ctx.vpcId)];
+  return [];
+}
+
+function affected(resourceIds: string[]): string[] {
+  return resourceIds.length > 0 ? [`Affected resources: ${resourceIds.join(', ')}`] : [];
+}
+
+function supportingEvidence(snapshot: Snapshot, code: string, resourceIds: string[]): string[] {
+  if (code !== 'InsufficientFreeAddresses' && code !== 'Ec2SubnetNotFound') return [];
+  return resourceIds
+    .filter((id) => id.startsWith('subnet-'))
+    .flatMap((id) => {
+      const subnet = snapshot.aws.subnets?.find((s) => s.SubnetId === id);
+      if (subnet) return [`Subnet ${id} (${subnet.AvailabilityZone ?? '?'}): ${subnet.AvailableIpAddressCount ?? '?'} free addresses.`];
+      return snapshot.aws.subnets ? [`Subnet ${id} is not in the VPC's subnet list.`] : [];
+    });
+}

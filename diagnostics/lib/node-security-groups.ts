@@ -1,0 +1,83 @@
+/**
+ * Which security groups the cluster's nodes carry, grouped into sets that share the same groups:
+ * from live instances' primary interfaces, and for node groups and Auto Scaling groups with no live
+ * instance, from their launch template (or, for a managed node group without one, the cluster
+ * security group EKS attaches). Notes where a launch template replaced the cluster security group.
+ */
+import type { Snapshot } from '../../src/snapshot/types.js';
+import { instanceSecurityGroups, liveInstances, tagValue, type Instance } from './node-placement.js';
+
+export interface NodeGroupSet {
+  /** Sorted security group IDs. */
+  groupIds: string[];
+  /** Live instances carrying exactly these groups. */
+  instances: Instance[];
+  /** Managed node groups and Auto Scaling groups that launch (or will launch) nodes with these groups. */
+  nodegroups: string[];
+  autoScalingGroups: string[];
+  /** Set when the cluster security group is not among the groups, saying where the groups come from. */
+  replacedClusterGroupNote?: string;
+}
+
+type LaunchTemplateRef = { id?: string; name?: string; version?: string };
+
+function launchTemplateGroups(snapshot: Snapshot, lt: LaunchTemplateRef): { groupIds: string[]; label: string } | undefined {
+  const versions = (snapshot.aws.launchTemplateVersions ?? []).filter((v) => (lt.id && v.LaunchTemplateId === lt.id) || (lt.name && v.LaunchTemplateName === lt.name));
+  if (versions.length === 0) return undefined;
+  const wanted = lt.version && /^\d+$/.test(lt.version) ? versions.find((v) => String(v.VersionNumber) === lt.version) : undefined;
+  const version = wanted ?? versions.find((v) => v.DefaultVersion) ?? versions[0]!;
+  const data = version.LaunchTemplateData;
+  const groupIds = [...(data?.SecurityGroupIds ?? []), ...(data?.NetworkInterfaces ?? []).filter((n) => (n.DeviceIndex ?? 0) === 0).flatMap((n) => n.Groups ?? [])];
+  return { groupIds: [...new Set(groupIds)].sort(), label: `launch template ${version.LaunchTemplateId} (${version.LaunchTemplateName}, version ${version.VersionNumber})` };
+}
+
+export function nodeSecurityGroupSets(snapshot: Snapshot): NodeGroupSet[] {
+  const clusterGroup = snapshot.aws.cluster?.resourcesVpcConfig?.clusterSecurityGroupId;
+  const sets = new Map<string, NodeGroupSet>();
+  const setFor = (groupIds: string[]) => {
+    const key = groupIds.join(',');
+    let set = sets.get(key);
+    if (!set) sets.set(key, (set = { groupIds, instances: [], nodegroups: [], autoScalingGroups: [] }));
+    return set;
+  };
+  for (const instance of liveInstances(snapshot)) {
+    const groups = [...new Set(instanceSecurityGroups(instance))].sort();
+    if (groups.length === 0) continue;
+    const set = setFor(groups);
+    set.instances.push(instance);
+    const ng = tagValue(instance.Tags, 'eks:nodegroup-name');
+    const asg = tagValue(instance.Tags, 'aws:autoscaling:groupName');
+    if (ng && !set.nodegroups.includes(ng)) set.nodegroups.push(ng);
+    if (asg && !set.autoScalingGroups.includes(asg)) set.autoScalingGroups.push(asg);
+  }
+  const covered = (name: string) => [...sets.values()].some((s) => s.nodegroups.includes(name) || s.autoScalingGroups.includes(name));
+  for (const ng of snapshot.aws.nodegroups ?? []) {
+    if (!ng.nodegroupName || covered(ng.nodegroupName)) continue;
+    const lt = ng.launchTemplate ? launchTemplateGroups(snapshot, ng.launchTemplate) : undefined;
+    // Without launch-template groups, EKS attaches the cluster security group (plus remote-access groups).
+    const groups = lt && lt.groupIds.length > 0 ? lt.groupIds : [...new Set([clusterGroup, ...(ng.remoteAccess?.sourceSecurityGroups ?? [])].filter((g): g is string => !!g))].sort();
+    if (groups.length === 0) continue;
+    setFor(groups).nodegroups.push(ng.nodegroupName);
+  }
+  for (const asg of snapshot.aws.autoScalingGroups ?? []) {
+    const name = asg.AutoScalingGroupName;
+    if (!name || covered(name) || tagValue(asg.Tags, 'eks:nodegroup-name')) continue;
+    const ltRef = asg.LaunchTemplate ?? asg.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification;
+    const lt = ltRef ? launchTemplateGroups(snapshot, { id: ltRef.LaunchTemplateId, name: ltRef.LaunchTemplateName, version: ltRef.Version }) : undefined;
+    if (!lt || lt.groupIds.length === 0) continue;
+    setFor(lt.groupIds).autoScalingGroups.push(name);
+  }
+  for (const set of sets.values()) {
+    if (!clusterGroup || set.groupIds.includes(clusterGroup)) continue;
+    const sources = [
+      ...set.nodegroups.map((n) => (snapshot.aws.nodegroups ?? []).find((g) => g.nodegroupName === n)?.launchTemplate).filter((x) => !!x).map((lt) => launchTemplateGroups(snapshot, lt!)?.label),
+      ...set.autoScalingGroups.map((a) => {
+        const g = (snapshot.aws.autoScalingGroups ?? []).find((x) => x.AutoScalingGroupName === a);
+        const l = g?.LaunchTemplate ?? g?.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification;
+        return l ? launchTemplateGroups(snapshot, { id: l.LaunchTemplateId, name: l.LaunchTemplateName, version: l.Version })?.label : undefined;
+      }),
+    ].filter((x): x is string => !!x);
+    set.replacedClusterGroupNote = `These nodes do not carry the cluster security group ${clusterGroup}${sources.length > 0 ? `: ${[...new Set(sources)].join(' and ')} names its own security groups, which replace it` : ''}, so only the rules of ${set.groupIds.join(', ')} let them talk to the control plane.`;
+  }
+  return [...sets.values()];
+}

@@ -1,0 +1,298 @@
+/**
+ * A read-only Kubernetes API server that serves the Kubernetes side of a snapshot over TLS.
+ *
+ * It is what the live path talks to in tests and in `eks-doctor demo`: the tool reaches it with the
+ * CA and endpoint that (mock) DescribeCluster hands out and an in-process EKS token, and kubectl
+ * reaches it with a kubeconfig. It honours limit/continue, field and label selectors, serves the
+ * discovery documents kubectl needs, and logs every request as RBAC sees it.
+ */
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { RequestLog, type RequestLogEntry } from '../request-log.js';
+import type { KubernetesData } from '../../src/snapshot/types.js';
+import { createCertificateAuthority, type KeyAndCertificate } from './certificates.js';
+import { verifyEksToken, type MockAwsCredentials } from './eks-token-check.js';
+import {
+  apiGroupDocument,
+  apiGroupListDocument,
+  apiResourceListDocument,
+  apiVersionsDocument,
+  findResourceType,
+  groupVersion,
+  objectsByResource,
+  type ResourceType,
+} from './resources.js';
+import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, SelectorError } from './selectors.js';
+
+/**
+ * How the mock misbehaves, for degradation tests:
+ * - 'refuse': nothing listens on the port (connection refused);
+ * - 'hang': requests are accepted and never answered;
+ * - 'unauthorized': every request gets 401, as for a caller with no aws-auth mapping or access entry;
+ * - 'wrong-ca': the server presents a certificate from a CA other than the one it advertises.
+ */
+export type KubernetesFault = 'refuse' | 'hang' | 'unauthorized' | 'wrong-ca';
+
+export interface KubernetesMockOptions {
+  kubernetes: KubernetesData;
+  /** The cluster name the EKS token must be signed for (x-k8s-aws-id). */
+  clusterName: string;
+  /** The credentials tokens must be signed with. */
+  credentials: MockAwsCredentials;
+  log?: RequestLog;
+  port?: number;
+  /** Added to every answer. */
+  latencyMs?: number;
+  fault?: KubernetesFault;
+  /** RBAC denials, as '<verb> <resource>' ('list pods', 'get configmaps'): answered 403. */
+  forbidden?: string[];
+  /** Reject tokens older than 15 minutes, as aws-iam-authenticator does. Off by default: a long-running mock-server hands out one token. */
+  checkTokenAge?: boolean;
+}
+
+export interface KubernetesMock {
+  /** https://127.0.0.1:PORT */
+  url: string;
+  /** The CA's PEM, base64-encoded: what DescribeCluster's certificateAuthority.data carries. */
+  certificateAuthorityData: string;
+  log: RequestLog;
+  setFault(fault: KubernetesFault | undefined): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface ParsedPath {
+  type: ResourceType;
+  namespace?: string;
+  name?: string;
+}
+
+/** '/api/v1/namespaces/kube-system/pods' -> pods in kube-system; undefined for anything else. */
+function parseResourcePath(path: string): { group: string; version: string; rest: string[] } | undefined {
+  const parts = path.split('/').filter((p) => p !== '');
+  if (parts[0] === 'api' && parts.length >= 3) return { group: '', version: parts[1]!, rest: parts.slice(2) };
+  if (parts[0] === 'apis' && parts.length >= 4) return { group: parts[1]!, version: parts[2]!, rest: parts.slice(3) };
+  return undefined;
+}
+
+function resolveResource(path: string): ParsedPath | { unknown: { group: string; resource: string; namespace?: string; name?: string } } | undefined {
+  const parsed = parseResourcePath(path);
+  if (!parsed) return undefined;
+  let rest = parsed.rest;
+  let namespace: string | undefined;
+  if (rest[0] === 'namespaces' && rest.length >= 3) {
+    namespace = rest[1];
+    rest = rest.slice(2);
+  }
+  const [resource, name, ...extra] = rest;
+  if (!resource || extra.length > 0) return { unknown: { group: parsed.group, resource: resource ?? '', ...(namespace ? { namespace } : {}) } };
+  const type = findResourceType(parsed.group, parsed.version, resource);
+  if (!type) return { unknown: { group: parsed.group, resource, ...(namespace ? { namespace } : {}), ...(name ? { name } : {}) } };
+  return { type, ...(namespace ? { namespace } : {}), ...(name ? { name } : {}) };
+}
+
+function statusBody(code: number, reason: string, message: string, details?: Record<string, unknown>): unknown {
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code };
+}
+
+interface ContinueToken {
+  offset: number;
+}
+
+function decodeContinue(token: string): ContinueToken | undefined {
+  try {
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as ContinueToken;
+    return Number.isInteger(parsed.offset) && parsed.offset >= 0 ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function startKubernetesMock(options: KubernetesMockOptions): Promise<KubernetesMock> {
+  const log = options.log ?? new RequestLog();
+  const objects = objectsByResource(options.kubernetes);
+  const ca = createCertificateAuthority('eks-doctor mock cluster CA');
+  const hosts = { dns: ['localhost'], ips: ['127.0.0.1'] };
+  const goodCertificate = ca.issueServerCertificate(hosts);
+  let rogueCertificate: KeyAndCertificate | undefined;
+  let fault = options.fault;
+  const sockets = new Set<Socket>();
+  const hanging = new Set<ServerResponse>();
+
+  const server: Server = createServer({ key: goodCertificate.keyPem, cert: goodCertificate.certPem }, (req, res) => {
+    void handle(req, res);
+  });
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  function send(res: ServerResponse, status: number, body: unknown): void {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const startedAt = Date.now();
+    const url = new URL(req.url ?? '/', 'https://mock');
+    const path = url.pathname;
+    const resolved = resolveResource(path);
+    const watch = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
+    const method = (req.method ?? 'GET').toUpperCase();
+    const entry: RequestLogEntry = { service: 'kubernetes', action: `${method} ${path}`, status: 0, startedAt, endedAt: startedAt };
+    if (resolved && 'type' in resolved) {
+      const verb = method !== 'GET' ? method.toLowerCase() : resolved.name ? 'get' : watch ? 'watch' : 'list';
+      entry.kubernetes = {
+        verb,
+        resource: resolved.type.resource,
+        group: resolved.type.group,
+        ...(resolved.namespace ? { namespace: resolved.namespace } : {}),
+        ...(resolved.name ? { name: resolved.name } : {}),
+        query: url.search.slice(1),
+      };
+    } else if (resolved) {
+      entry.kubernetes = { verb: method === 'GET' ? (resolved.unknown.name ? 'get' : 'list') : method.toLowerCase(), ...resolved.unknown, query: url.search.slice(1) };
+    } else {
+      entry.kubernetes = { verb: method.toLowerCase(), resource: '', group: '', nonResourceURL: path, query: url.search.slice(1) };
+    }
+    const finish = (status: number, body: unknown, injected?: string): void => {
+      entry.status = status;
+      entry.endedAt = Date.now();
+      if (injected) entry.fault = injected;
+      log.add(entry);
+      send(res, status, body);
+    };
+
+    if (fault === 'hang') {
+      entry.fault = 'hang';
+      log.add(entry);
+      hanging.add(res);
+      res.on('close', () => hanging.delete(res));
+      return;
+    }
+    if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
+    if (fault === 'unauthorized') return finish(401, statusBody(401, 'Unauthorized', 'Unauthorized'), 'unauthorized');
+    const verdict = verifyEksToken(req.headers.authorization, {
+      clusterName: options.clusterName,
+      credentials: options.credentials,
+      ...(options.checkTokenAge ? { checkAge: true } : {}),
+    });
+    if (!verdict.ok) return finish(401, statusBody(401, 'Unauthorized', 'Unauthorized'));
+    if (method !== 'GET') return finish(405, statusBody(405, 'MethodNotAllowed', `the mock API server is read-only; ${method} is not allowed`));
+
+    if (path === '/version') {
+      return finish(200, options.kubernetes.version ?? { major: '1', minor: '31', gitVersion: 'v1.31.0-eks-mock', platform: 'linux/amd64' });
+    }
+    if (path === '/api') return finish(200, apiVersionsDocument(url.host));
+    if (path === '/apis') return finish(200, apiGroupListDocument());
+    const discoveryParts = path.split('/').filter((p) => p !== '');
+    if (discoveryParts[0] === 'api' && discoveryParts.length === 2) {
+      const doc = apiResourceListDocument('', discoveryParts[1]!);
+      return doc ? finish(200, doc) : finish(404, statusBody(404, 'NotFound', 'the server could not find the requested resource'));
+    }
+    if (discoveryParts[0] === 'apis' && discoveryParts.length === 2) {
+      const doc = apiGroupDocument(discoveryParts[1]!);
+      return doc ? finish(200, doc) : finish(404, statusBody(404, 'NotFound', 'the server could not find the requested resource'));
+    }
+    if (discoveryParts[0] === 'apis' && discoveryParts.length === 3) {
+      const doc = apiResourceListDocument(discoveryParts[1]!, discoveryParts[2]!);
+      return doc ? finish(200, doc) : finish(404, statusBody(404, 'NotFound', 'the server could not find the requested resource'));
+    }
+    if (!resolved || !('type' in resolved)) return finish(404, statusBody(404, 'NotFound', 'the server could not find the requested resource'));
+
+    const { type, namespace, name } = resolved;
+    const verb = entry.kubernetes.verb;
+    if (watch) return finish(405, statusBody(405, 'MethodNotAllowed', 'the mock API server does not serve watches'));
+    if (options.forbidden?.includes(`${verb} ${type.resource}`)) {
+      const scope = namespace ? `in the namespace "${namespace}"` : 'at the cluster scope';
+      return finish(
+        403,
+        statusBody(403, 'Forbidden', `${type.resource} is forbidden: User "eks-doctor-mock" cannot ${verb} resource "${type.resource}" in API group "${type.group}" ${scope}`, {
+          kind: type.resource,
+          ...(name ? { name } : {}),
+        }),
+        'forbidden',
+      );
+    }
+    const all = (objects.get(type.resource) ?? []) as { metadata?: { name?: string; namespace?: string } }[];
+    const inScope = namespace && type.namespaced ? all.filter((o) => o.metadata?.namespace === namespace) : all;
+
+    if (name) {
+      const found = inScope.find((o) => o.metadata?.name === name);
+      if (!found) {
+        return finish(404, statusBody(404, 'NotFound', `${type.resource}${type.group ? `.${type.group}` : ''} "${name}" not found`, { name, kind: type.resource, ...(type.group ? { group: type.group } : {}) }));
+      }
+      // A GET of one object carries its type; list items do not.
+      return finish(200, { kind: type.kind, apiVersion: groupVersion(type), ...found });
+    }
+
+    let selected: unknown[];
+    try {
+      const fields = parseFieldSelector(url.searchParams.get('fieldSelector') ?? '', type.resource);
+      const labels = parseLabelSelector(url.searchParams.get('labelSelector') ?? '');
+      selected = inScope.filter((o) => matchesFields(o, fields) && matchesLabels(o, labels));
+    } catch (error) {
+      if (error instanceof SelectorError) return finish(400, statusBody(400, 'BadRequest', error.message));
+      throw error;
+    }
+    const limitText = url.searchParams.get('limit');
+    const limit = limitText ? Number(limitText) : 0;
+    const continueText = url.searchParams.get('continue');
+    let offset = 0;
+    if (continueText) {
+      const token = decodeContinue(continueText);
+      if (!token) return finish(400, statusBody(400, 'BadRequest', 'continue key is not valid'));
+      offset = token.offset;
+    }
+    const end = limit > 0 ? offset + limit : selected.length;
+    const items = selected.slice(offset, end);
+    const remaining = selected.length - Math.min(end, selected.length);
+    const metadata: Record<string, unknown> = { resourceVersion: '1' };
+    if (remaining > 0) {
+      metadata.continue = Buffer.from(JSON.stringify({ offset: end } satisfies ContinueToken)).toString('base64url');
+      metadata.remainingItemCount = remaining;
+    }
+    return finish(200, { kind: `${type.kind}List`, apiVersion: groupVersion(type), metadata, items });
+  }
+
+  const listen = (port: number): Promise<void> =>
+    new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  const stopListening = (): Promise<void> =>
+    new Promise((resolve) => {
+      for (const res of hanging) res.destroy();
+      for (const socket of sockets) socket.destroy();
+      if (!server.listening) return resolve();
+      server.close(() => resolve());
+    });
+
+  await listen(options.port ?? 0);
+  const port = (server.address() as AddressInfo).port;
+
+  async function setFault(next: KubernetesFault | undefined): Promise<void> {
+    fault = next;
+    if (next === 'wrong-ca') {
+      rogueCertificate ??= createCertificateAuthority('some other CA').issueServerCertificate(hosts);
+      server.setSecureContext({ key: rogueCertificate.keyPem, cert: rogueCertificate.certPem });
+    } else {
+      server.setSecureContext({ key: goodCertificate.keyPem, cert: goodCertificate.certPem });
+    }
+    if (next === 'refuse' && server.listening) await stopListening();
+    if (next !== 'refuse' && !server.listening) await listen(port);
+  }
+  if (fault) await setFault(fault);
+
+  return {
+    url: `https://127.0.0.1:${port}`,
+    certificateAuthorityData: Buffer.from(ca.certPem, 'utf8').toString('base64'),
+    log,
+    setFault,
+    close: stopListening,
+  };
+}

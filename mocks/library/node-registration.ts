@@ -1,0 +1,25 @@
+import { defineScenarios } from '../scenario/fault.js';
+
+export const scenarios = defineScenarios([
+  {
+    name: 'asg-insufficient-capacity',
+    description:
+      'The managed node group general was scaled from 3 to 5 m6i.xlarge instances, and every launch since has failed with InsufficientInstanceCapacity, in each of its three Availability Zones in turn: the group stays at 3 of 5.',
+    faults: ['general-launches-insufficient-capacity'],
+    expectedRootCauses: ['node-registration/launch-capacity-unavailable'],
+  },
+  {
+    name: 'asg-vcpu-quota',
+    description:
+      'The self-managed batch group was scaled from 2 to 4 c6i.2xlarge instances, and every launch fails because the account is at its On-Demand vCPU quota of 32: the group stays at 2 of 4.',
+    faults: ['batch-launches-vcpu-quota'],
+    expectedRootCauses: ['node-registration/launch-quota-exceeded'],
+  },
+  {
+    name: 'asg-capacity-and-quota',
+    description:
+      'Two groups short at once: the managed node group general cannot get m6i.xlarge capacity in any zone, and the self-managed batch group is blocked by the On-Demand vCPU quota. The quota ranks first: it will not resolve by itself.',
+    faults: ['general-launches-insufficient-capacity', 'batch-launches-vcpu-quota'],
+    expectedRootCauses: ['node-registration/launch-quota-exceeded', 'node-registration/launch-capacity-unavailable'],
+  },
+]);

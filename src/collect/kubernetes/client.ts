@@ -1,0 +1,139 @@
+/**
+ * GET-only access to the API server: one request at a time through `get`, whole collections
+ * through `list` (limit/continue paging, so a large cluster is read in bounded pages).
+ *
+ * Objects are kept exactly as the API serialises them (JSON parsed, nothing converted): the
+ * snapshot then reads like `kubectl get -o json`, and fields newer than client-node's models survive.
+ * client-node supplies the connection (kubeconfig, CA, auth plugins, proxy); the request is ours so
+ * that every call has a deadline and its failure is classified.
+ */
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { TOOL_VERSION } from '../../version.js';
+import type { KubernetesConnection } from './connection.js';
+import { classifyHttpStatus, classifyTransportError, KubernetesRequestError } from './failure.js';
+
+/** One request as --debug prints it. Never carries headers (they hold the bearer token). */
+export interface KubernetesRequestRecord {
+  method: 'GET';
+  /** Path and query: '/api/v1/pods?limit=500&fieldSelector=...' */
+  path: string;
+  status?: number;
+  durationMs: number;
+  error?: string;
+}
+
+export interface KubernetesClientSettings {
+  /** Bounds each request (connect, TLS, answer). */
+  requestTimeoutMs: number;
+  /** Aborts every request when the run's overall --timeout is reached. */
+  deadline?: AbortSignal;
+  onRequest?: (record: KubernetesRequestRecord) => void;
+}
+
+export interface ListOptions {
+  fieldSelector?: string;
+  labelSelector?: string;
+  /** Items per page (the API's `limit`). */
+  pageSize?: number;
+}
+
+export interface KubernetesList<T> {
+  metadata?: { continue?: string; resourceVersion?: string };
+  items?: T[];
+}
+
+/** Answers above this are refused rather than buffered: a list page is far smaller. */
+const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_PAGE_SIZE = 500;
+
+export class KubernetesClient {
+  constructor(
+    readonly connection: KubernetesConnection,
+    private readonly settings: KubernetesClientSettings,
+  ) {}
+
+  async get<T>(path: string, query: Record<string, string | number | undefined> = {}): Promise<T> {
+    const search = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') search.set(key, String(value));
+    const pathAndQuery = search.size > 0 ? `${path}?${search.toString()}` : path;
+    const started = performance.now();
+    try {
+      const { status, body } = await this.send(pathAndQuery);
+      this.settings.onRequest?.({ method: 'GET', path: pathAndQuery, status, durationMs: Math.round(performance.now() - started) });
+      if (status < 200 || status >= 300) throw classifyHttpStatus(status, statusMessage(body) ?? `HTTP ${status}`);
+      try {
+        return JSON.parse(body) as T;
+      } catch {
+        throw new KubernetesRequestError('invalid-response', 'InvalidJSON', `the answer to GET ${path} is not JSON`, status);
+      }
+    } catch (error) {
+      if (error instanceof KubernetesRequestError && error.httpStatus === undefined) {
+        this.settings.onRequest?.({ method: 'GET', path: pathAndQuery, durationMs: Math.round(performance.now() - started), error: `${error.code}: ${error.message}` });
+      }
+      throw error;
+    }
+  }
+
+  /** Every item of a collection, page by page. */
+  async list<T>(path: string, options: ListOptions = {}): Promise<T[]> {
+    const items: T[] = [];
+    let continueToken: string | undefined;
+    do {
+      const page = await this.get<KubernetesList<T>>(path, {
+        limit: options.pageSize ?? DEFAULT_PAGE_SIZE,
+        continue: continueToken,
+        fieldSelector: options.fieldSelector,
+        labelSelector: options.labelSelector,
+      });
+      items.push(...(page.items ?? []));
+      continueToken = page.metadata?.continue || undefined;
+    } while (continueToken);
+    return items;
+  }
+
+  private async send(pathAndQuery: string): Promise<{ status: number; body: string }> {
+    const { agent, headers } = await this.connection.requestOptions();
+    const url = new URL(this.connection.server.replace(/\/+$/, '') + pathAndQuery);
+    const timeout = AbortSignal.timeout(this.settings.requestTimeoutMs);
+    const signal = this.settings.deadline ? AbortSignal.any([timeout, this.settings.deadline]) : timeout;
+    const request = url.protocol === 'http:' ? httpRequest : httpsRequest;
+    return new Promise((resolve, reject) => {
+      const failed = (error: unknown): void =>
+        reject(
+          error instanceof KubernetesRequestError
+            ? error
+            : classifyTransportError(error, { timedOut: timeout.aborted, deadline: this.settings.deadline?.aborted ?? false, timeoutMs: this.settings.requestTimeoutMs }),
+        );
+      const req = request(
+        url,
+        { method: 'GET', agent, headers: { ...headers, Accept: 'application/json', 'User-Agent': `eks-doctor/${TOOL_VERSION}` }, signal },
+        (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > MAX_RESPONSE_BYTES) {
+              req.destroy(new KubernetesRequestError('invalid-response', 'ResponseTooLarge', `the answer exceeds ${MAX_RESPONSE_BYTES} bytes`));
+              return;
+            }
+            chunks.push(chunk);
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', failed);
+        },
+      );
+      req.on('error', failed);
+      req.end();
+    });
+  }
+}
+
+function statusMessage(body: string): string | undefined {
+  try {
+    const parsed = JSON.parse(body) as { kind?: string; message?: string };
+    return parsed.kind === 'Status' && parsed.message ? parsed.message : undefined;
+  } catch {
+    return body.trim().slice(0, 200) || undefined;
+  }
+}

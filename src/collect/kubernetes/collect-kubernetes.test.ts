@@ -1,0 +1,111 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startKubernetesMock, type KubernetesMock } from '../../../mocks/k8s-mock/api-server.js';
+import { RequestLog } from '../../../mocks/request-log.js';
+import { expectKubernetesRequestsAllowed } from '../../../test/support/cluster-role.js';
+import { listScenarios, loadScenario } from '../../../mocks/scenario-library.js';
+import type { KubernetesPart, Snapshot } from '../../snapshot/types.js';
+import { KubernetesClient } from './client.js';
+import { collectKubernetes, KUBERNETES_READS } from './collect-kubernetes.js';
+import { eksTokenConnection } from './connection.js';
+import { EksTokenSource } from './eks-token.js';
+
+const credentials = { accessKeyId: 'AKIAEKSDOCTORMOCK000', secretAccessKey: 'eks-doctor-mock-secret' };
+const ALL_PARTS = new Set(Object.keys(KUBERNETES_READS).map((k) => `kubernetes.${k}` as KubernetesPart));
+
+let mock: KubernetesMock | undefined;
+afterEach(async () => {
+  if (mock) expectKubernetesRequestsAllowed(mock.log);
+  await mock?.close();
+  mock = undefined;
+});
+
+function clientFor(m: KubernetesMock, clusterName: string, settings: { requestTimeoutMs?: number; pageSize?: number; tokenCluster?: string } = {}): KubernetesClient {
+  const tokens = new EksTokenSource({ clusterName: settings.tokenCluster ?? clusterName, region: 'eu-west-1', credentials: async () => credentials });
+  const connection = eksTokenConnection({ clusterName, endpoint: m.url, certificateAuthorityData: m.certificateAuthorityData, tokens });
+  return new KubernetesClient(connection, { requestTimeoutMs: settings.requestTimeoutMs ?? 10_000 });
+}
+
+async function serve(snapshot: Snapshot, extra: Partial<Parameters<typeof startKubernetesMock>[0]> = {}): Promise<KubernetesMock> {
+  mock = await startKubernetesMock({ kubernetes: snapshot.kubernetes, clusterName: snapshot.cluster.name, credentials, log: new RequestLog(), ...extra });
+  return mock;
+}
+
+describe('Kubernetes collection from the mock API server', () => {
+  for (const { name } of listScenarios()) {
+    it(`round-trips the Kubernetes side of scenario ${name}`, async () => {
+      const scenario = loadScenario(name);
+      const m = await serve(scenario);
+      const podIdentityServiceAccounts = Promise.resolve(
+        (scenario.aws.podIdentityAssociations ?? []).map((a) => ({ namespace: a.namespace ?? '', name: a.serviceAccount ?? '' })),
+      );
+      const { kubernetes, errors } = await collectKubernetes({ parts: ALL_PARTS, client: clientFor(m, scenario.cluster.name), podIdentityServiceAccounts });
+      expect(errors).toEqual([]);
+      const { apiServer, ...collected } = kubernetes;
+      const { apiServer: _expectedAccess, ...expected } = scenario.kubernetes;
+      expect(apiServer).toEqual({ method: 'eks-token', server: m.url, reachable: true });
+      expect(collected).toEqual(expected);
+      // Read-only and narrow: GETs only, and never every pod of the cluster.
+      expect(m.log.entries.every((e) => e.action.startsWith('GET '))).toBe(true);
+      const podLists = m.log.entries.filter((e) => e.kubernetes?.resource === 'pods' && e.kubernetes.verb === 'list');
+      expect(podLists.every((e) => e.kubernetes?.namespace === 'kube-system' || e.kubernetes?.query.includes('fieldSelector'))).toBe(true);
+    });
+  }
+
+  it('reads only the parts asked for', async () => {
+    const m = await serve(loadScenario('baseline'));
+    const { kubernetes } = await collectKubernetes({ parts: new Set<KubernetesPart>(['kubernetes.nodes']), client: clientFor(m, 'shop-prod') });
+    expect(Object.keys(kubernetes).sort()).toEqual(['apiServer', 'nodes']);
+    expect(m.log.entries.map((e) => e.action)).toEqual(['GET /version', 'GET /api/v1/nodes']);
+  });
+
+  it('follows continue tokens page by page', async () => {
+    const scenario = loadScenario('baseline');
+    const m = await serve(scenario);
+    const client = clientFor(m, 'shop-prod');
+    const pods = await client.list('/api/v1/namespaces/kube-system/pods', { pageSize: 4 });
+    expect(pods).toEqual(scenario.kubernetes.kubeSystemPods);
+    const pages = m.log.entries.filter((e) => e.action === 'GET /api/v1/namespaces/kube-system/pods');
+    expect(pages.length).toBe(Math.ceil(scenario.kubernetes.kubeSystemPods!.length / 4));
+  });
+
+  it('records a 403 as a denied part with the RBAC permission to grant, and reads the rest', async () => {
+    const m = await serve(loadScenario('baseline'), { forbidden: ['list nodes'] });
+    const { kubernetes, errors } = await collectKubernetes({ parts: ALL_PARTS, client: clientFor(m, 'shop-prod') });
+    expect(errors).toEqual([
+      expect.objectContaining({ part: 'kubernetes.nodes', call: 'GET /api/v1/nodes', kind: 'denied', code: 'HTTP 403', permission: 'list nodes', httpStatus: 403 }),
+    ]);
+    expect(kubernetes.nodes).toBeUndefined();
+    expect(kubernetes.kubeSystemPods?.length).toBeGreaterThan(0);
+  });
+
+  it('a token for another cluster is refused with 401, and nothing else is tried', async () => {
+    const m = await serve(loadScenario('baseline'));
+    const { kubernetes, errors } = await collectKubernetes({ parts: ALL_PARTS, client: clientFor(m, 'shop-prod', { tokenCluster: 'other-cluster' }) });
+    expect(kubernetes.apiServer).toMatchObject({ reachable: false, failure: { kind: 'unauthorized', httpStatus: 401 } });
+    expect(errors.length).toBe(ALL_PARTS.size);
+    expect(errors.every((e) => e.kind === 'unauthorized')).toBe(true);
+    expect(m.log.entries.map((e) => e.action)).toEqual(['GET /version']);
+  });
+
+  const degradations = [
+    { fault: 'refuse', kind: 'unreachable' },
+    { fault: 'hang', kind: 'timeout' },
+    { fault: 'unauthorized', kind: 'unauthorized' },
+    { fault: 'wrong-ca', kind: 'tls' },
+  ] as const;
+  for (const { fault, kind } of degradations) {
+    it(`an API server that is '${fault}' is reported as ${kind}`, async () => {
+      const m = await serve(loadScenario('baseline'), { fault });
+      const { kubernetes, errors } = await collectKubernetes({ parts: ALL_PARTS, client: clientFor(m, 'shop-prod', { requestTimeoutMs: 1500 }) });
+      expect(kubernetes.apiServer).toMatchObject({ method: 'eks-token', reachable: false, failure: { kind } });
+      expect(errors.map((e) => e.part).sort()).toEqual([...ALL_PARTS].sort());
+      expect(new Set(errors.map((e) => e.kind))).toEqual(new Set([kind]));
+    });
+  }
+
+  it('without a connection, says why and records every part as not attempted', async () => {
+    const { kubernetes, errors } = await collectKubernetes({ parts: new Set<KubernetesPart>(['kubernetes.nodes']), client: undefined, unavailable: { message: 'DescribeCluster failed' } });
+    expect(kubernetes.apiServer).toEqual({ method: 'none', reachable: false, failure: { kind: 'not-configured', message: 'DescribeCluster failed' } });
+    expect(errors).toEqual([expect.objectContaining({ part: 'kubernetes.nodes', code: 'NotConfigured' })]);
+  });
+});

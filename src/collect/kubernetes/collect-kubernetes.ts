@@ -1,0 +1,284 @@
+/**
+ * Fills the Kubernetes side of a snapshot: only the parts the selected checks need, each with the
+ * narrowest request that serves it (kube-system only, pods that are not running, Warning events),
+ * paged, concurrently, every failure kept as a CollectionError.
+ *
+ * The first request (GET /version) doubles as the reachability probe: when it fails, nothing else
+ * is tried (each part would fail the same way and cost another timeout), the failure is recorded on
+ * `apiServer`, and every wanted part gets an error naming the same cause.
+ */
+import type { CollectEvent } from '../../engine/progress.js';
+import { sanitizeNode, sanitizePod, sanitizeWorkload, stripKubernetesMetadata } from '../../snapshot/sanitize.js';
+import type { ApiServerAccess, CollectionError, KubernetesData, KubernetesPart } from '../../snapshot/types.js';
+import type { KubernetesClient } from './client.js';
+import { accessFailureKind, KubernetesRequestError } from './failure.js';
+
+type DataKey = Exclude<keyof KubernetesData, 'apiServer'>;
+
+export interface ServiceAccountRef {
+  namespace: string;
+  name: string;
+}
+
+interface KubeObject {
+  metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> };
+  spec?: { type?: string };
+}
+
+interface WebhookConfiguration {
+  webhooks?: { clientConfig?: { service?: { namespace?: string; name?: string } } }[];
+}
+
+/** Shared between reads in one collection (webhook Services need the webhook configurations). */
+interface ReadContext {
+  client: KubernetesClient;
+  /** ServiceAccounts named by EKS Pod Identity associations (they carry no annotation to find them by). */
+  podIdentityServiceAccounts: () => Promise<ServiceAccountRef[]>;
+  once<T>(key: string, load: () => Promise<T>): Promise<T>;
+}
+
+interface KubernetesRead {
+  /** Progress label. */
+  step: string;
+  /** The request, as CollectionError.call spells it. */
+  call: string;
+  /** What to grant when the API answers 403, as `kubectl auth can-i` takes it. */
+  permission: string;
+  read(context: ReadContext): Promise<unknown>;
+}
+
+const FAILED_PROBLEM_PHASES = 'status.phase!=Running,status.phase!=Succeeded';
+/** The annotation that binds a ServiceAccount to an IAM role (IRSA). */
+const IRSA_ANNOTATION = 'eks.amazonaws.com/role-arn';
+
+const validatingWebhooks = (c: ReadContext): Promise<unknown[]> =>
+  c.once('validating', () => c.client.list('/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations'));
+const mutatingWebhooks = (c: ReadContext): Promise<unknown[]> =>
+  c.once('mutating', () => c.client.list('/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations'));
+
+/** Every part, and the one request (or paged list) that fills it. docs/kubernetes.md lists the same. */
+export const KUBERNETES_READS: Record<DataKey, KubernetesRead> = {
+  version: { step: 'Kubernetes version', call: 'GET /version', permission: 'get /version', read: (c) => c.once('version', () => c.client.get('/version')) },
+  nodes: {
+    step: 'Kubernetes nodes',
+    call: 'GET /api/v1/nodes',
+    permission: 'list nodes',
+    read: async (c) => (await c.client.list('/api/v1/nodes')).map(sanitizeNode),
+  },
+  awsAuth: {
+    step: 'aws-auth ConfigMap',
+    call: 'GET /api/v1/namespaces/kube-system/configmaps/aws-auth',
+    permission: 'get configmaps -n kube-system',
+    read: async (c) => {
+      try {
+        return stripKubernetesMetadata(await c.client.get('/api/v1/namespaces/kube-system/configmaps/aws-auth'));
+      } catch (error) {
+        // Clusters that use access entries only have no aws-auth: that is data, not a failure.
+        if (error instanceof KubernetesRequestError && error.kind === 'not-found') return null;
+        throw error;
+      }
+    },
+  },
+  kubeSystemPods: {
+    step: 'kube-system pods',
+    call: 'GET /api/v1/namespaces/kube-system/pods',
+    permission: 'list pods -n kube-system',
+    read: async (c) => (await c.client.list('/api/v1/namespaces/kube-system/pods')).map(sanitizePod),
+  },
+  problemPods: {
+    step: 'pods not running',
+    call: `GET /api/v1/pods?fieldSelector=${FAILED_PROBLEM_PHASES}`,
+    permission: 'list pods --all-namespaces',
+    read: async (c) => (await c.client.list('/api/v1/pods', { fieldSelector: FAILED_PROBLEM_PHASES })).map(sanitizePod),
+  },
+  daemonSets: {
+    step: 'kube-system DaemonSets',
+    call: 'GET /apis/apps/v1/namespaces/kube-system/daemonsets',
+    permission: 'list daemonsets.apps -n kube-system',
+    read: async (c) => (await c.client.list('/apis/apps/v1/namespaces/kube-system/daemonsets')).map(sanitizeWorkload),
+  },
+  deployments: {
+    step: 'kube-system Deployments',
+    call: 'GET /apis/apps/v1/namespaces/kube-system/deployments',
+    permission: 'list deployments.apps -n kube-system',
+    read: async (c) => (await c.client.list('/apis/apps/v1/namespaces/kube-system/deployments')).map(sanitizeWorkload),
+  },
+  loadBalancerServices: {
+    step: 'LoadBalancer Services',
+    call: 'GET /api/v1/services',
+    permission: 'list services --all-namespaces',
+    // spec.type is not a field selector on every Kubernetes version EKS supports, so filter here.
+    read: async (c) => (await c.client.list<KubeObject>('/api/v1/services')).filter((s) => s.spec?.type === 'LoadBalancer').map(stripKubernetesMetadata),
+  },
+  warningEvents: {
+    step: 'Warning events',
+    call: 'GET /api/v1/events?fieldSelector=type=Warning',
+    permission: 'list events --all-namespaces',
+    read: async (c) => (await c.client.list('/api/v1/events', { fieldSelector: 'type=Warning' })).map(stripKubernetesMetadata),
+  },
+  serviceAccounts: {
+    step: 'ServiceAccounts',
+    call: 'GET /api/v1/serviceaccounts',
+    permission: 'list serviceaccounts --all-namespaces',
+    read: async (c) => {
+      const [all, podIdentity] = await Promise.all([c.client.list<KubeObject>('/api/v1/serviceaccounts'), c.podIdentityServiceAccounts()]);
+      const associated = new Set(podIdentity.map((sa) => `${sa.namespace}/${sa.name}`));
+      return all
+        .filter(
+          (sa) =>
+            sa.metadata?.namespace === 'kube-system' ||
+            sa.metadata?.annotations?.[IRSA_ANNOTATION] !== undefined ||
+            associated.has(`${sa.metadata?.namespace}/${sa.metadata?.name}`),
+        )
+        .map(stripKubernetesMetadata);
+    },
+  },
+  validatingWebhooks: {
+    step: 'validating webhooks',
+    call: 'GET /apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations',
+    permission: 'list validatingwebhookconfigurations.admissionregistration.k8s.io',
+    read: async (c) => (await validatingWebhooks(c)).map(stripKubernetesMetadata),
+  },
+  mutatingWebhooks: {
+    step: 'mutating webhooks',
+    call: 'GET /apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations',
+    permission: 'list mutatingwebhookconfigurations.admissionregistration.k8s.io',
+    read: async (c) => (await mutatingWebhooks(c)).map(stripKubernetesMetadata),
+  },
+  webhookServices: {
+    step: 'webhook Services',
+    call: 'GET /api/v1/namespaces/{namespace}/services/{name}',
+    permission: 'get services --all-namespaces',
+    read: async (c) => {
+      const configurations = [...(await validatingWebhooks(c)), ...(await mutatingWebhooks(c))] as WebhookConfiguration[];
+      const targets = new Map<string, { namespace: string; name: string }>();
+      for (const configuration of configurations) {
+        for (const webhook of configuration.webhooks ?? []) {
+          const service = webhook.clientConfig?.service;
+          if (service?.namespace && service.name) targets.set(`${service.namespace}/${service.name}`, { namespace: service.namespace, name: service.name });
+        }
+      }
+      const services = await Promise.all(
+        [...targets.values()].map(async ({ namespace, name }) => {
+          try {
+            return stripKubernetesMetadata(await c.client.get<KubeObject>(`/api/v1/namespaces/${encodeURIComponent(namespace)}/services/${encodeURIComponent(name)}`));
+          } catch (error) {
+            // A webhook whose Service is gone is evidence for the webhook check, not a failed read.
+            if (error instanceof KubernetesRequestError && error.kind === 'not-found') return undefined;
+            throw error;
+          }
+        }),
+      );
+      return services.filter((s) => s !== undefined);
+    },
+  },
+};
+
+export interface KubernetesCollection {
+  kubernetes: KubernetesData;
+  errors: CollectionError[];
+}
+
+function errorFor(key: DataKey, error: unknown): CollectionError {
+  const read = KUBERNETES_READS[key];
+  const classified = error instanceof KubernetesRequestError ? error : new KubernetesRequestError('other', 'ERROR', error instanceof Error ? error.message : String(error));
+  return {
+    part: `kubernetes.${key}`,
+    call: read.call,
+    kind: classified.kind,
+    code: classified.code,
+    message: classified.message,
+    ...(classified.kind === 'denied' ? { permission: read.permission } : {}),
+    ...(classified.httpStatus !== undefined ? { httpStatus: classified.httpStatus } : {}),
+  };
+}
+
+/** Concurrent, but not all at once: the API server is someone's production control plane. */
+const MAX_CONCURRENT_READS = 4;
+
+/**
+ * `client` is undefined when no connection could be set up (no kubeconfig, DescribeCluster failed,
+ * cluster without an endpoint); `unavailable` then says why.
+ */
+export async function collectKubernetes(args: {
+  parts: ReadonlySet<KubernetesPart>;
+  client: KubernetesClient | undefined;
+  unavailable?: { message: string };
+  /** Resolves when the AWS side knows the Pod Identity associations; their ServiceAccounts are kept. */
+  podIdentityServiceAccounts?: Promise<ServiceAccountRef[]>;
+  onEvent?: (event: CollectEvent) => void;
+}): Promise<KubernetesCollection> {
+  const wanted = (Object.keys(KUBERNETES_READS) as DataKey[]).filter((key) => args.parts.has(`kubernetes.${key}`));
+  if (wanted.length === 0 && !args.parts.has('kubernetes.apiServer')) return { kubernetes: {}, errors: [] };
+
+  if (!args.client) {
+    const message = args.unavailable?.message ?? 'no way to reach the API server was configured';
+    const apiServer: ApiServerAccess = { method: 'none', reachable: false, failure: { kind: 'not-configured', message } };
+    const errors = wanted.map((key) => errorFor(key, new KubernetesRequestError('other', 'NotConfigured', `not attempted: ${message}`)));
+    return { kubernetes: { apiServer }, errors };
+  }
+  const client = args.client;
+  const access = { method: client.connection.method, server: client.connection.server, ...(client.connection.context ? { context: client.connection.context } : {}) };
+  const memo = new Map<string, Promise<unknown>>();
+  const context: ReadContext = {
+    client,
+    // Failing to learn the associations must not cost the ServiceAccounts part.
+    podIdentityServiceAccounts: () => (args.podIdentityServiceAccounts ?? Promise.resolve([])).catch(() => []),
+    once: <T>(key: string, load: () => Promise<T>) => {
+      if (!memo.has(key)) memo.set(key, load());
+      return memo.get(key) as Promise<T>;
+    },
+  };
+
+  args.onEvent?.({ type: 'collect-start', step: 'Kubernetes API server' });
+  const probeStarted = performance.now();
+  try {
+    await KUBERNETES_READS.version.read(context);
+  } catch (error) {
+    const failure = error instanceof KubernetesRequestError ? error : new KubernetesRequestError('other', 'ERROR', String(error));
+    args.onEvent?.({ type: 'collect-end', step: 'Kubernetes API server', durationMs: Math.round(performance.now() - probeStarted), ok: false, error: failure.message });
+    const apiServer: ApiServerAccess = {
+      ...access,
+      reachable: false,
+      failure: { kind: accessFailureKind(failure.kind), message: failure.message, ...(failure.httpStatus !== undefined ? { httpStatus: failure.httpStatus } : {}) },
+    };
+    // Every wanted part fails for the same reason; the message says none of them was tried.
+    const errors = wanted.map((key) =>
+      key === 'version'
+        ? errorFor(key, failure)
+        : errorFor(key, new KubernetesRequestError(failure.kind, failure.code, `not attempted: GET /version failed: ${failure.message}`, failure.httpStatus)),
+    );
+    return { kubernetes: { apiServer }, errors };
+  }
+  args.onEvent?.({ type: 'collect-end', step: 'Kubernetes API server', durationMs: Math.round(performance.now() - probeStarted), ok: true });
+
+  const kubernetes: KubernetesData = { apiServer: { ...access, reachable: true } };
+  const errors: CollectionError[] = [];
+  const queue = [...wanted];
+  const worker = async (): Promise<void> => {
+    for (let key = queue.shift(); key !== undefined; key = queue.shift()) {
+      const read = KUBERNETES_READS[key];
+      args.onEvent?.({ type: 'collect-start', step: read.step });
+      const started = performance.now();
+      try {
+        (kubernetes as Record<string, unknown>)[key] = await read.read(context);
+        args.onEvent?.({ type: 'collect-end', step: read.step, durationMs: Math.round(performance.now() - started), ok: true });
+      } catch (error) {
+        const recorded = errorFor(key, error);
+        errors.push(recorded);
+        args.onEvent?.({ type: 'collect-end', step: read.step, durationMs: Math.round(performance.now() - started), ok: false, error: recorded.message });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(MAX_CONCURRENT_READS, wanted.length) }, worker));
+  return { kubernetes: orderedLikeTheSchema(kubernetes), errors };
+}
+
+/** Concurrent reads finish in any order; the snapshot's keys should not depend on it. */
+function orderedLikeTheSchema(data: KubernetesData): KubernetesData {
+  const ordered: Record<string, unknown> = {};
+  for (const key of ['apiServer', ...Object.keys(KUBERNETES_READS)]) {
+    if (key in data) ordered[key] = (data as Record<string, unknown>)[key];
+  }
+  return ordered as KubernetesData;
+}
