@@ -75,8 +75,11 @@ describe('suppressions', () => {
   });
 
   it('a suppression that matches nothing is listed as unused', async () => {
-    const { report } = await diagnose(configFile('suppressions:\n  - id: aws-auth/configmap-missing\n    reason: r\n'));
+    const config = configFile('suppressions:\n  - id: aws-auth/configmap-missing\n    reason: r\n');
+    const { report } = await diagnose(config);
     expect(report!.config!.suppressions[0]).toMatchObject({ status: 'unused', matched: [] });
+    const text = await runCli(['diagnose', '--snapshot', variants.critical, '--config', config]);
+    expect(text.stdout).toContain('Unused suppressions (they match nothing; remove them once the problem is fixed): aws-auth/configmap-missing (line 2)');
   });
 
   it('a malformed file is exit 2 with one line naming the file and the line', async () => {

@@ -54,6 +54,10 @@ export function renderText(report: Report, options: { color?: boolean } = {}): s
   for (const e of report.config?.suppressions.filter((x) => x.status === 'expired') ?? []) {
     out.push(style.severity('warning', `Expired suppression: ${e.id} (${report.config!.file} line ${e.line}) stopped working after ${e.expires}; its findings count again.`));
   }
+  const unused = report.config?.suppressions.filter((x) => x.status === 'unused') ?? [];
+  if (unused.length > 0) {
+    out.push(style.dim(`Unused suppressions (they match nothing; remove them once the problem is fixed): ${unused.map((u) => `${u.id} (line ${u.line})`).join(', ')}`));
+  }
   out.push(summaryLine(report));
   return `${out.join('\n')}\n`;
 }
