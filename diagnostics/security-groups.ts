@@ -11,7 +11,7 @@ import type { SymptomKind } from '../src/engine/symptoms.js';
 import type { KubernetesData, Snapshot } from '../src/snapshot/types.js';
 import { cidrContains } from './lib/ipv4-cidr.js';
 import { ref, scopeRefs } from './lib/node-placement.js';
-import { nodeSecurityGroupSets, type NodeGroupSet } from './lib/node-security-groups.js';
+import { nodePeer, nodeSecurityGroupSets, type NodeGroupSet } from './lib/node-security-groups.js';
 import { allowedPeers, danglingReferences, groupLabel, groupsAllow, type FlowVerdict, type Peer, type Protocol } from './lib/security-group-rules.js';
 
 const SG_REQS = 'https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html';
@@ -221,18 +221,6 @@ function vpcCidrs(snapshot: Snapshot): string[] {
   const vpc = (snapshot.aws.vpcs ?? []).find((v) => v.VpcId === vpcId);
   const cidrs = (vpc?.CidrBlockAssociationSet ?? []).flatMap((a) => (a.CidrBlock && a.CidrBlockState?.State === 'associated' ? [a.CidrBlock] : []));
   return cidrs.length > 0 ? cidrs : vpc?.CidrBlock ? [vpc.CidrBlock] : [];
-}
-
-/** The nodes as a peer: their groups and each instance's address (or, before any instance exists, their subnets' ranges). */
-function nodePeer(snapshot: Snapshot, set: NodeGroupSet): Peer {
-  const ips = set.instances.flatMap((i) => (i.PrivateIpAddress ? [`${i.PrivateIpAddress}/32`] : []));
-  if (ips.length > 0) return { groupIds: set.groupIds, cidrs: ips };
-  const subnetIds = [
-    ...set.nodegroups.flatMap((n) => (snapshot.aws.nodegroups ?? []).find((g) => g.nodegroupName === n)?.subnets ?? []),
-    ...set.autoScalingGroups.flatMap((a) => ((snapshot.aws.autoScalingGroups ?? []).find((g) => g.AutoScalingGroupName === a)?.VPCZoneIdentifier ?? '').split(',').map((s) => s.trim())),
-  ];
-  const cidrs = subnetIds.flatMap((id) => (snapshot.aws.subnets ?? []).find((s) => s.SubnetId === id)?.CidrBlock ?? []);
-  return { groupIds: set.groupIds, cidrs: [...new Set(cidrs)] };
 }
 
 /**

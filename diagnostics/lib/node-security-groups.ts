@@ -6,6 +6,7 @@
  */
 import type { Snapshot } from '../../src/snapshot/types.js';
 import { instanceSecurityGroups, liveInstances, tagValue, type Instance } from './node-placement.js';
+import type { Peer } from './security-group-rules.js';
 
 export interface NodeGroupSet {
   /** Sorted security group IDs. */
@@ -80,4 +81,23 @@ export function nodeSecurityGroupSets(snapshot: Snapshot): NodeGroupSet[] {
     set.replacedClusterGroupNote = `These nodes do not carry the cluster security group ${clusterGroup}${sources.length > 0 ? `: ${[...new Set(sources)].join(' and ')} names its own security groups, which replace it` : ''}, so only the rules of ${set.groupIds.join(', ')} let them talk to the control plane.`;
   }
   return [...sets.values()];
+}
+
+/** The nodes of a set as a peer: their groups and each instance's address (or, before any instance exists, their subnets' ranges). */
+export function nodePeer(snapshot: Snapshot, set: NodeGroupSet): Peer {
+  const ips = set.instances.flatMap((i) => (i.PrivateIpAddress ? [`${i.PrivateIpAddress}/32`] : []));
+  if (ips.length > 0) return { groupIds: set.groupIds, cidrs: ips };
+  const cidrs = setSubnetIds(snapshot, set).flatMap((id) => (snapshot.aws.subnets ?? []).find((s) => s.SubnetId === id)?.CidrBlock ?? []);
+  return { groupIds: set.groupIds, cidrs: [...new Set(cidrs)] };
+}
+
+/** Subnets the set's nodes are in or will launch into. */
+export function setSubnetIds(snapshot: Snapshot, set: NodeGroupSet): string[] {
+  return [
+    ...new Set([
+      ...set.instances.flatMap((i) => (i.SubnetId ? [i.SubnetId] : [])),
+      ...set.nodegroups.flatMap((n) => (snapshot.aws.nodegroups ?? []).find((g) => g.nodegroupName === n)?.subnets ?? []),
+      ...set.autoScalingGroups.flatMap((a) => ((snapshot.aws.autoScalingGroups ?? []).find((g) => g.AutoScalingGroupName === a)?.VPCZoneIdentifier ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
+    ]),
+  ];
 }
