@@ -177,7 +177,7 @@ export default defineDiagnostic<Code>({
         findings.push({
           ...base,
           code: 'role-path-not-stripped',
-          title: `aws-auth maps ${role.name} with its path ${role.path}: ${usage} cannot join`,
+          title: `aws-auth maps node role ${role.name} with its path ${role.path}`,
           rootCause: `aws-auth must name the role as ${bareArn}; the entry at mapRoles line ${pathMapping.line} keeps the path (${pathMapping.rolearn}), which never matches the role the kubelets present.`,
           evidence: [`mapRoles line ${pathMapping.line}: rolearn ${pathMapping.rolearn}`, `role ${role.arn} has path ${role.path}`, `used by ${usage}`],
           fix: { summary: `Change the rolearn to ${bareArn} (remove the path).`, commands: ['kubectl edit configmap aws-auth -n kube-system', mapRoleCommand(ctx, role)], docs: [DOCS.configMap] },
@@ -210,7 +210,7 @@ export default defineDiagnostic<Code>({
         findings.push({
           ...base,
           code: 'node-role-not-mapped',
-          title: `Node role ${role.arn} is not mapped ${where}: ${usage} cannot join`,
+          title: `Node role ${role.name} is not mapped ${where}`,
           rootCause: `${capitalise(usage)} authenticate as ${role.arn}, which is not allowed into the cluster ${where} (authentication mode ${mode}), so their kubelets get 401 Unauthorized and never register.`,
           evidence: [
             `authenticationMode: ${mode}`,
@@ -243,14 +243,15 @@ function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
+/** "the nodes of node group general (3 instances)" */
 function describeUsage(role: NodeRole): string {
-  const parts: string[] = [];
-  if (role.nodegroups.length > 0) parts.push(`node group${role.nodegroups.length > 1 ? 's' : ''} ${role.nodegroups.join(', ')}`);
-  const selfManaged = role.autoScalingGroups.filter((g) => !role.nodegroups.some((ng) => g.includes(ng)));
-  if (selfManaged.length > 0 && role.nodegroups.length === 0) parts.push(`Auto Scaling group${selfManaged.length > 1 ? 's' : ''} ${selfManaged.join(', ')}`);
-  if (role.fargateProfiles.length > 0) parts.push(`Fargate profile${role.fargateProfiles.length > 1 ? 's' : ''} ${role.fargateProfiles.join(', ')}`);
-  if (role.instanceIds.length > 0) parts.push(`${role.instanceIds.length} instance${role.instanceIds.length > 1 ? 's' : ''}`);
-  return parts.length > 0 ? `the nodes of ${parts.join(', ')}` : 'its nodes';
+  const owners: string[] = [];
+  if (role.nodegroups.length > 0) owners.push(`node group${role.nodegroups.length > 1 ? 's' : ''} ${role.nodegroups.join(', ')}`);
+  else if (role.autoScalingGroups.length > 0) owners.push(`Auto Scaling group${role.autoScalingGroups.length > 1 ? 's' : ''} ${role.autoScalingGroups.join(', ')}`);
+  if (role.fargateProfiles.length > 0) owners.push(`Fargate profile${role.fargateProfiles.length > 1 ? 's' : ''} ${role.fargateProfiles.join(', ')}`);
+  const count = role.instanceIds.length > 0 ? ` (${role.instanceIds.length} instance${role.instanceIds.length > 1 ? 's' : ''})` : '';
+  if (owners.length === 0) return role.instanceIds.length > 0 ? `its ${role.instanceIds.length} instance${role.instanceIds.length > 1 ? 's' : ''}` : 'its nodes';
+  return `the nodes of ${owners.join(' and ')}${count}`;
 }
 
 function roleResources(role: NodeRole): ResourceRef[] {
