@@ -1,0 +1,309 @@
+/**
+ * The AWS mock: one HTTP server on 127.0.0.1 that answers EC2, Auto Scaling, IAM, STS and EKS over
+ * their real wire protocols, from the AWS side of any number of snapshots.
+ *
+ * Requests are routed by the SigV4 credential scope (`Credential=AKID/date/REGION/SERVICE/aws4_request`):
+ * the service decides the protocol (EC2 and Auto Scaling both have a DescribeTags), the region
+ * decides which snapshots answer. Signatures are not verified; the scope is all the mock needs.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import * as autoScalingClient from '@aws-sdk/client-auto-scaling';
+import * as ec2Client from '@aws-sdk/client-ec2';
+import * as eksClient from '@aws-sdk/client-eks';
+import * as iamClient from '@aws-sdk/client-iam';
+import * as stsClient from '@aws-sdk/client-sts';
+import type { Snapshot } from '../../src/snapshot/types.js';
+import { RequestLog } from '../request-log.js';
+import { AwsApiError, type Handler, type HandlerContext } from './api.js';
+import { FaultInjector, faultsFromSnapshot, type FaultRule } from './faults.js';
+import { AUTOSCALING_HANDLERS } from './services/autoscaling.js';
+import { EC2_HANDLERS } from './services/ec2.js';
+import { eksHandlers, type ClusterOverrides } from './services/eks.js';
+import { IAM_HANDLERS, STS_HANDLERS } from './services/iam.js';
+import { escapeXml, matchPath, operationModels, readQueryInput, readRestInput, toWireJson, writeXmlMembers, type OperationModel, type XmlFlavor } from './wire.js';
+import { MockWorld } from './world.js';
+
+/** Fixed credentials for talking to the mock; the Kubernetes mock verifies EKS tokens signed with them. */
+export const MOCK_CREDENTIALS = {
+  accessKeyId: 'AKIAEKSDOCTORMOCK000',
+  secretAccessKey: 'eks-doctor-mock-secret-key-not-a-real-secret',
+} as const;
+
+export interface AwsMockOptions {
+  snapshots: Snapshot[];
+  faults?: FaultRule[];
+  /** Added to every answer (ms). */
+  latencyMs?: number;
+  log?: RequestLog;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Caps every page so tests can prove the tool follows pagination tokens. */
+  maxPageSize?: number;
+  /** Lets the Kubernetes mock put its own API server's endpoint and CA into DescribeCluster. */
+  clusterOverrides?: (snapshot: Snapshot) => ClusterOverrides | undefined;
+  /** Serve the failures recorded in the snapshots' errors (default true). */
+  replaySnapshotErrors?: boolean;
+}
+
+export interface AwsMock {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  log: RequestLog;
+  /** Replaces the injected faults (the snapshots' own recorded failures stay) and resets their counters. */
+  setFaults(faults: FaultRule[]): void;
+  close(): Promise<void>;
+}
+
+interface ServiceProtocol {
+  protocol: 'ec2' | 'query' | 'rest-json';
+  version?: string;
+  xmlNamespace?: string;
+  operations: Map<string, OperationModel>;
+  handlers: Record<string, Handler>;
+}
+
+/** One list of SDK models per process: reading the EC2 model takes a moment. */
+let models: Record<'ec2' | 'autoscaling' | 'iam' | 'sts' | 'eks', Map<string, OperationModel>> | undefined;
+function loadModels() {
+  models ??= {
+    ec2: operationModels(ec2Client),
+    autoscaling: operationModels(autoScalingClient),
+    iam: operationModels(iamClient),
+    sts: operationModels(stsClient),
+    eks: operationModels(eksClient),
+  };
+  return models;
+}
+
+export async function startAwsMock(options: AwsMockOptions): Promise<AwsMock> {
+  const world = new MockWorld(options.snapshots);
+  const log = options.log ?? new RequestLog();
+  const recorded = options.replaySnapshotErrors === false ? [] : options.snapshots.flatMap(faultsFromSnapshot);
+  const faults = new FaultInjector([...(options.faults ?? []), ...recorded]);
+  const loaded = loadModels();
+  const services: Record<string, ServiceProtocol> = {
+    ec2: { protocol: 'ec2', version: '2016-11-15', xmlNamespace: 'http://ec2.amazonaws.com/doc/2016-11-15/', operations: loaded.ec2, handlers: EC2_HANDLERS },
+    autoscaling: { protocol: 'query', version: '2011-01-01', xmlNamespace: 'http://autoscaling.amazonaws.com/doc/2011-01-01/', operations: loaded.autoscaling, handlers: AUTOSCALING_HANDLERS },
+    iam: { protocol: 'query', version: '2010-05-08', xmlNamespace: 'https://iam.amazonaws.com/doc/2010-05-08/', operations: loaded.iam, handlers: IAM_HANDLERS },
+    sts: { protocol: 'query', version: '2011-06-15', xmlNamespace: 'https://sts.amazonaws.com/doc/2011-06-15/', operations: loaded.sts, handlers: STS_HANDLERS },
+    eks: { protocol: 'rest-json', operations: loaded.eks, handlers: eksHandlers(options.clusterOverrides) },
+  };
+  const sockets = new Set<Socket>();
+
+  const server = createServer((request, response) => {
+    void handle(request, response).catch((error: unknown) => {
+      // A bug in the mock: answer something a client can see rather than hanging.
+      if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' });
+      response.end(`aws-mock internal error: ${error instanceof Error ? error.stack : String(error)}`);
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const startedAt = Date.now();
+    const body = await readBody(request);
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const scope = credentialScope(request, url);
+    const finish = (entry: { service: string; action: string; region?: string; status: number; fault?: string }) =>
+      log.add({ ...entry, startedAt, endedAt: Date.now() });
+
+    if (!scope) {
+      sendXml(response, 403, `<ErrorResponse><Error><Type>Sender</Type><Code>MissingAuthenticationToken</Code><Message>Request is missing Authentication Token</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`);
+      finish({ service: 'unknown', action: `${request.method} ${url.pathname}`, status: 403 });
+      return;
+    }
+    const service = services[scope.service];
+    if (!service) {
+      sendXml(response, 400, `<ErrorResponse><Error><Type>Sender</Type><Code>UnknownService</Code><Message>The AWS mock does not serve ${escapeXml(scope.service)}</Message></Error></ErrorResponse>`);
+      finish({ service: scope.service, action: `${request.method} ${url.pathname}`, region: scope.region, status: 400 });
+      return;
+    }
+
+    // Which operation, and its input.
+    let operation: OperationModel | undefined;
+    let input: Record<string, unknown> = {};
+    let actionName: string;
+    if (service.protocol === 'rest-json') {
+      const match = findRestOperation(service.operations, request.method ?? 'GET', url.pathname);
+      actionName = match?.operation.name ?? `${request.method} ${url.pathname}`;
+      if (match) {
+        operation = match.operation;
+        input = readRestInput(operation.input, match.labels, url.searchParams);
+        if (body.length > 0) {
+          try {
+            input = { ...(JSON.parse(body.toString('utf8')) as Record<string, unknown>), ...input };
+          } catch {
+            return answerError(new AwsApiError('SerializationException', 'The request body is not valid JSON', 400));
+          }
+        }
+      }
+    } else {
+      const params = request.method === 'POST' ? new URLSearchParams(body.toString('utf8')) : url.searchParams;
+      actionName = params.get('Action') ?? '(no Action)';
+      operation = service.operations.get(actionName);
+      if (operation) input = readQueryInput(operation.input, params, service.protocol === 'ec2' ? 'ec2' : 'query');
+    }
+
+    const decision = faults.decide(scope.service, actionName, scope.region);
+    const latency = decision.latencyMs + (options.latencyMs ?? 0);
+    if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
+    const fault = decision.fault;
+
+    function answerError(error: AwsApiError, faultName?: string): void {
+      const requestId = randomUUID();
+      if (service!.protocol === 'rest-json') {
+        response.writeHead(error.status, { 'content-type': 'application/json', 'x-amzn-requestid': requestId, 'x-amzn-errortype': error.code });
+        response.end(JSON.stringify({ message: error.message }));
+      } else if (service!.protocol === 'ec2') {
+        sendXml(response, error.status, `<Response><Errors><Error><Code>${escapeXml(error.code)}</Code><Message>${escapeXml(error.message)}</Message></Error></Errors><RequestID>${requestId}</RequestID></Response>`);
+      } else {
+        sendXml(
+          response,
+          error.status,
+          `<ErrorResponse xmlns="${service!.xmlNamespace}"><Error><Type>${error.fault}</Type><Code>${escapeXml(error.code)}</Code><Message>${escapeXml(error.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+        );
+      }
+      finish({ service: scope!.service, action: actionName, region: scope!.region, status: error.status, ...(faultName ? { fault: faultName } : {}) });
+    }
+
+    if (fault?.kind === 'hang') {
+      finish({ service: scope.service, action: actionName, region: scope.region, status: 0, fault: 'hang' });
+      return; // The socket stays open until the client gives up or close() destroys it.
+    }
+    if (fault && fault.kind !== 'garbage' && fault.kind !== 'truncated') {
+      return answerError(injectedError(fault, service.protocol, scope.service, actionName), fault.kind);
+    }
+    if (!operation) {
+      return answerError(
+        service.protocol === 'rest-json'
+          ? new AwsApiError('UnknownOperationException', `No operation matches ${request.method} ${url.pathname}`, 404)
+          : new AwsApiError('InvalidAction', `The action ${actionName} is not valid for this web service.`, 400),
+      );
+    }
+    if (service.protocol !== 'rest-json' && new URLSearchParams(request.method === 'POST' ? body.toString('utf8') : url.search).get('Version') !== service.version) {
+      return answerError(new AwsApiError('InvalidParameterValue', `Version must be ${service.version}`, 400));
+    }
+    const handler = service.handlers[actionName];
+    if (!handler) {
+      // The mock serves only reads; a mutating action (or one eks-doctor never calls) is refused.
+      return answerError(
+        service.protocol === 'ec2'
+          ? new AwsApiError('UnsupportedOperation', `The AWS mock does not implement ${actionName}.`, 400)
+          : new AwsApiError(service.protocol === 'rest-json' ? 'InvalidRequestException' : 'InvalidAction', `The AWS mock does not implement ${actionName}.`, 400),
+      );
+    }
+
+    let output: Record<string, unknown>;
+    try {
+      const context: HandlerContext = { region: scope.region, world, ...(options.maxPageSize !== undefined ? { maxPageSize: options.maxPageSize } : {}) };
+      output = handler(input, context);
+    } catch (error) {
+      if (error instanceof AwsApiError) return answerError(error);
+      throw error;
+    }
+
+    const requestId = randomUUID();
+    let text: string;
+    let contentType: string;
+    if (service.protocol === 'rest-json') {
+      text = JSON.stringify(toWireJson(operation.output, output) ?? {});
+      contentType = 'application/json';
+    } else {
+      text = xmlEnvelope(service, actionName, writeXmlMembers(operation.output, output, service.protocol === 'ec2' ? 'ec2' : ('query' satisfies XmlFlavor)), requestId);
+      contentType = 'text/xml;charset=UTF-8';
+    }
+    if (fault?.kind === 'garbage') text = service.protocol === 'rest-json' ? '{"clusters": [oops' : '<<<this is not XML>>>';
+    if (fault?.kind === 'truncated') text = text.slice(0, Math.floor(text.length / 2));
+    response.writeHead(operation.http?.status ?? 200, { 'content-type': contentType, 'x-amzn-requestid': requestId, 'content-length': Buffer.byteLength(text) });
+    response.end(text);
+    finish({ service: scope.service, action: actionName, region: scope.region, status: operation.http?.status ?? 200, ...(fault ? { fault: fault.kind } : {}) });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    log,
+    setFaults(rules) {
+      faults.set([...rules, ...recorded]);
+    },
+    close() {
+      for (const socket of sockets) socket.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function readBody(request: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+/** The region and service a request was signed for: from the Authorization header, or a presigned URL. */
+export function credentialScope(request: IncomingMessage, url: URL): { accessKeyId: string; region: string; service: string } | undefined {
+  const header = request.headers.authorization ?? '';
+  const credential = /Credential=([^,\s]+)/.exec(header)?.[1] ?? url.searchParams.get('X-Amz-Credential') ?? undefined;
+  if (!credential) return undefined;
+  const [accessKeyId, , region, service] = credential.split('/');
+  if (!accessKeyId || !region || !service) return undefined;
+  return { accessKeyId, region, service };
+}
+
+function findRestOperation(operations: Map<string, OperationModel>, method: string, path: string): { operation: OperationModel; labels: Record<string, string> } | undefined {
+  for (const operation of operations.values()) {
+    if (!operation.http || operation.http.method !== method) continue;
+    const labels = matchPath(operation.http.path, path);
+    if (labels) return { operation, labels };
+  }
+  return undefined;
+}
+
+function xmlEnvelope(service: ServiceProtocol, action: string, members: string, requestId: string): string {
+  const head = '<?xml version="1.0" encoding="UTF-8"?>\n';
+  if (service.protocol === 'ec2') {
+    return `${head}<${action}Response xmlns="${service.xmlNamespace}"><requestId>${requestId}</requestId>${members}</${action}Response>`;
+  }
+  return `${head}<${action}Response xmlns="${service.xmlNamespace}"><${action}Result>${members}</${action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`;
+}
+
+function sendXml(response: ServerResponse, status: number, xml: string): void {
+  response.writeHead(status, { 'content-type': 'text/xml;charset=UTF-8', 'content-length': Buffer.byteLength(xml) });
+  response.end(xml);
+}
+
+/** The error each protocol really answers for an injected fault. */
+function injectedError(fault: FaultRule, protocol: ServiceProtocol['protocol'], service: string, action: string): AwsApiError {
+  const iamAction = `${service}:${action}`;
+  switch (fault.kind) {
+    case 'throttle':
+      if (protocol === 'ec2') return new AwsApiError('RequestLimitExceeded', 'Request limit exceeded.', 503);
+      if (protocol === 'rest-json') return new AwsApiError('ThrottlingException', 'Rate exceeded', 429);
+      return new AwsApiError('Throttling', 'Rate exceeded', 400);
+    case 'denied': {
+      const message = `User: arn:aws:iam::111122223333:user/eks-doctor-mock is not authorized to perform: ${iamAction} because no identity-based policy allows the ${iamAction} action`;
+      if (protocol === 'ec2') return new AwsApiError('UnauthorizedOperation', `You are not authorized to perform this operation. ${message}`, 403);
+      if (protocol === 'rest-json') return new AwsApiError('AccessDeniedException', message, 403);
+      return new AwsApiError('AccessDenied', message, 403);
+    }
+    case 'server-error': {
+      const status = fault.status ?? 500;
+      if (protocol === 'ec2') return new AwsApiError(status === 503 ? 'Unavailable' : 'InternalError', 'An internal error has occurred', status);
+      if (protocol === 'rest-json') return new AwsApiError(status === 503 ? 'ServiceUnavailableException' : 'ServerException', 'An internal error has occurred', status);
+      return new AwsApiError(status === 503 ? 'ServiceUnavailable' : 'InternalFailure', 'An internal error has occurred', status, 'Receiver');
+    }
+    default:
+      throw new Error(`fault ${fault.kind} is not an error answer`);
+  }
+}

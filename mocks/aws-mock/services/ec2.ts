@@ -1,0 +1,234 @@
+/** EC2: the Describe and Get actions eks-doctor calls, with the IDs, filters and page sizes it uses. */
+import type { Snapshot } from '../../../src/snapshot/types.js';
+import { applyFilters, AwsApiError, numberParam, paginate, stringList, stringParam, tagFilter, type Filter, type Handler, type HandlerContext, type Input } from '../api.js';
+
+type AwsData = Snapshot['aws'];
+type Reservation = NonNullable<AwsData['reservations']>[number];
+type Instance = NonNullable<Reservation['Instances']>[number];
+
+function filtersOf(input: Input): Filter[] | undefined {
+  // Most actions call the member Filters; DescribeNatGateways calls it Filter.
+  const value = input.Filters ?? input.Filter;
+  return Array.isArray(value) ? (value as Filter[]) : undefined;
+}
+
+function page<T>(items: T[], input: Input, context: HandlerContext, limits: { max: number; default?: number }): { page: T[]; nextToken: string | undefined } {
+  const requested = numberParam(input, 'MaxResults');
+  if (requested !== undefined && (requested < 1 || requested > limits.max)) {
+    throw new AwsApiError('InvalidParameterValue', `Value ( ${requested} ) for parameter maxResults is invalid. Expecting a value less than or equal to ${limits.max}.`, 400);
+  }
+  // Without MaxResults, EC2 returns everything in one answer.
+  return paginate(items, {
+    token: stringParam(input, 'NextToken'),
+    pageSize: requested,
+    defaultPageSize: limits.default ?? Number.MAX_SAFE_INTEGER,
+    maxPageSize: requested === undefined ? Number.MAX_SAFE_INTEGER : limits.max,
+    context,
+    invalidTokenCode: 'InvalidPaginationToken',
+  });
+}
+
+function byIds<T>(items: T[], ids: string[] | undefined, id: (item: T) => string | undefined, notFound: (missing: string) => AwsApiError): T[] {
+  if (!ids || ids.length === 0) return items;
+  const result: T[] = [];
+  for (const wanted of ids) {
+    const found = items.find((item) => id(item) === wanted);
+    if (!found) throw notFound(wanted);
+    result.push(found);
+  }
+  return result;
+}
+
+function vpcFilter(name: string): ((r: { VpcId?: string; Tags?: { Key?: string; Value?: string }[] }) => (string | undefined)[]) | undefined {
+  if (name === 'vpc-id') return (r) => [r.VpcId];
+  return tagFilter(name);
+}
+
+function describeInstances(input: Input, context: HandlerContext) {
+  const pairs: { reservation: Reservation; instance: Instance }[] = [];
+  for (const reservation of context.world.regional(context.region, 'reservations')) {
+    for (const instance of reservation.Instances ?? []) pairs.push({ reservation, instance });
+  }
+  const ids = stringList(input, 'InstanceIds');
+  if (ids) {
+    const missing = ids.filter((id) => !pairs.some((p) => p.instance.InstanceId === id));
+    if (missing.length > 0) throw new AwsApiError('InvalidInstanceID.NotFound', `The instance IDs '${missing.join(', ')}' do not exist`, 400);
+  }
+  const selected = applyFilters(
+    ids ? pairs.filter((p) => ids.includes(p.instance.InstanceId ?? '')) : pairs,
+    filtersOf(input),
+    (name) => {
+      const tags = tagFilter(name);
+      if (tags) return (p) => tags(p.instance);
+      switch (name) {
+        case 'instance-id':
+          return (p) => [p.instance.InstanceId];
+        case 'instance-state-name':
+          return (p) => [p.instance.State?.Name];
+        case 'vpc-id':
+          return (p) => [p.instance.VpcId];
+        case 'subnet-id':
+          return (p) => [p.instance.SubnetId];
+        case 'instance-type':
+          return (p) => [p.instance.InstanceType];
+        case 'reservation-id':
+          return (p) => [p.reservation.ReservationId];
+        default:
+          return undefined;
+      }
+    },
+    'InvalidParameterValue',
+  );
+  // Regroup the matching instances under their reservations, in the order they were stored.
+  const grouped = new Map<Reservation, Instance[]>();
+  for (const { reservation, instance } of selected) grouped.set(reservation, [...(grouped.get(reservation) ?? []), instance]);
+  const reservations = [...grouped].map(([reservation, instances]) => ({ ...reservation, Instances: instances }));
+  const { page: items, nextToken } = page(reservations, input, context, { max: 1000 });
+  return { Reservations: items, NextToken: nextToken };
+}
+
+function launchTemplateVersions(input: Input, context: HandlerContext) {
+  const all = context.world.regional(context.region, 'launchTemplateVersions');
+  const id = stringParam(input, 'LaunchTemplateId');
+  const name = stringParam(input, 'LaunchTemplateName');
+  let versions = all;
+  if (id !== undefined || name !== undefined) {
+    versions = all.filter((v) => (id === undefined || v.LaunchTemplateId === id) && (name === undefined || v.LaunchTemplateName === name));
+    if (versions.length === 0) {
+      throw id !== undefined
+        ? new AwsApiError('InvalidLaunchTemplateId.NotFound', `The specified launch template, with template ID ${id}, does not exist.`, 400)
+        : new AwsApiError('InvalidLaunchTemplateName.NotFoundException', `The specified launch template, with template name ${name}, does not exist.`, 400);
+    }
+  }
+  const wanted = stringList(input, 'Versions');
+  if (wanted && wanted.length > 0) {
+    const latest = Math.max(...versions.map((v) => v.VersionNumber ?? 0));
+    const selected: typeof versions = [];
+    for (const w of wanted) {
+      const match = versions.filter((v) => (w === '$Latest' ? v.VersionNumber === latest : w === '$Default' ? v.DefaultVersion === true : String(v.VersionNumber) === w));
+      if (match.length === 0) {
+        throw new AwsApiError('InvalidLaunchTemplateId.VersionNotFound', `Could not find launch template version ${w} for template ${id ?? name}.`, 400);
+      }
+      for (const m of match) if (!selected.includes(m)) selected.push(m);
+    }
+    versions = selected;
+  }
+  const { page: items, nextToken } = page(versions, input, context, { max: 200 });
+  return { LaunchTemplateVersions: items, NextToken: nextToken };
+}
+
+export const EC2_HANDLERS: Record<string, Handler> = {
+  DescribeInstances: describeInstances,
+
+  DescribeVpcs(input, context) {
+    const vpcs = byIds(context.world.regional(context.region, 'vpcs'), stringList(input, 'VpcIds'), (v) => v.VpcId, (id) => new AwsApiError('InvalidVpcID.NotFound', `The vpc ID '${id}' does not exist`, 400));
+    const { page: items, nextToken } = page(applyFilters(vpcs, filtersOf(input), vpcFilter, 'InvalidParameterValue'), input, context, { max: 1000 });
+    return { Vpcs: items, NextToken: nextToken };
+  },
+
+  DescribeVpcAttribute(input, context) {
+    const vpcId = stringParam(input, 'VpcId') ?? '';
+    const attribute = stringParam(input, 'Attribute');
+    if (!context.world.regional(context.region, 'vpcs').some((v) => v.VpcId === vpcId)) {
+      throw new AwsApiError('InvalidVpcID.NotFound', `The vpc ID '${vpcId}' does not exist`, 400);
+    }
+    // A VPC the snapshot holds no attributes for gets what EKS requires (both on).
+    const stored = context.world.regional(context.region, 'vpcDnsAttributes').find((a) => a.VpcId === vpcId);
+    if (attribute === 'enableDnsSupport') return { VpcId: vpcId, EnableDnsSupport: { Value: stored ? stored.EnableDnsSupport ?? false : true } };
+    if (attribute === 'enableDnsHostnames') return { VpcId: vpcId, EnableDnsHostnames: { Value: stored ? stored.EnableDnsHostnames ?? false : true } };
+    throw new AwsApiError('InvalidParameterValue', `Value (${attribute}) for parameter attribute is invalid. Unknown attribute.`, 400);
+  },
+
+  DescribeSubnets(input, context) {
+    const subnets = byIds(
+      context.world.regional(context.region, 'subnets'),
+      stringList(input, 'SubnetIds'),
+      (s) => s.SubnetId,
+      (id) => new AwsApiError('InvalidSubnetID.NotFound', `The subnet ID '${id}' does not exist`, 400),
+    );
+    const filtered = applyFilters(subnets, filtersOf(input), (name) => (name === 'subnet-id' ? (s: (typeof subnets)[number]) => [s.SubnetId] : vpcFilter(name)), 'InvalidParameterValue');
+    const { page: items, nextToken } = page(filtered, input, context, { max: 1000 });
+    return { Subnets: items, NextToken: nextToken };
+  },
+
+  DescribeRouteTables(input, context) {
+    const tables = context.world.regional(context.region, 'routeTables');
+    const filtered = applyFilters(
+      tables,
+      filtersOf(input),
+      (name) => (name === 'association.subnet-id' ? (t: (typeof tables)[number]) => (t.Associations ?? []).map((a) => a.SubnetId) : vpcFilter(name)),
+      'InvalidParameterValue',
+    );
+    const { page: items, nextToken } = page(filtered, input, context, { max: 100 });
+    return { RouteTables: items, NextToken: nextToken };
+  },
+
+  DescribeSecurityGroups(input, context) {
+    const groups = byIds(
+      context.world.regional(context.region, 'securityGroups'),
+      stringList(input, 'GroupIds'),
+      (g) => g.GroupId,
+      (id) => new AwsApiError('InvalidGroup.NotFound', `The security group '${id}' does not exist`, 400),
+    );
+    const filtered = applyFilters(groups, filtersOf(input), (name) => (name === 'group-id' ? (g: (typeof groups)[number]) => [g.GroupId] : vpcFilter(name)), 'InvalidParameterValue');
+    const { page: items, nextToken } = page(filtered, input, context, { max: 1000 });
+    return { SecurityGroups: items, NextToken: nextToken };
+  },
+
+  DescribeNatGateways(input, context) {
+    const gateways = context.world.regional(context.region, 'natGateways');
+    const filtered = applyFilters(gateways, filtersOf(input), vpcFilter, 'InvalidParameterValue');
+    const { page: items, nextToken } = page(filtered, input, context, { max: 1000 });
+    return { NatGateways: items, NextToken: nextToken };
+  },
+
+  DescribeInternetGateways(input, context) {
+    const gateways = context.world.regional(context.region, 'internetGateways');
+    const filtered = applyFilters(
+      gateways,
+      filtersOf(input),
+      (name) => (name === 'attachment.vpc-id' ? (g: (typeof gateways)[number]) => (g.Attachments ?? []).map((a) => a.VpcId) : tagFilter(name)),
+      'InvalidParameterValue',
+    );
+    const { page: items, nextToken } = page(filtered, input, context, { max: 1000 });
+    return { InternetGateways: items, NextToken: nextToken };
+  },
+
+  DescribeVpcEndpoints(input, context) {
+    const endpoints = context.world.regional(context.region, 'vpcEndpoints');
+    const filtered = applyFilters(endpoints, filtersOf(input), vpcFilter, 'InvalidParameterValue');
+    const { page: items, nextToken } = page(filtered, input, context, { max: 1000 });
+    return { VpcEndpoints: items, NextToken: nextToken };
+  },
+
+  DescribeInstanceTypes(input, context) {
+    const wanted = stringList(input, 'InstanceTypes');
+    const known = context.world.regional(context.region, 'instanceTypes');
+    if (wanted && wanted.length > 100) throw new AwsApiError('InvalidParameterValue', 'The maximum number of instance types is 100.', 400);
+    const types = wanted ? known.filter((t) => wanted.includes(t.InstanceType ?? '')) : known;
+    const { page: items, nextToken } = page(types, input, context, { max: 100 });
+    return { InstanceTypes: items, NextToken: nextToken };
+  },
+
+  DescribeManagedPrefixLists(input, context) {
+    const lists = byIds(
+      context.world.regional(context.region, 'prefixLists'),
+      stringList(input, 'PrefixListIds'),
+      (p) => p.PrefixListId,
+      (id) => new AwsApiError('InvalidPrefixListID.NotFound', `The prefix list ID '${id}' does not exist`, 400),
+    );
+    const { page: items, nextToken } = page(lists, input, context, { max: 100 });
+    return { PrefixLists: items, NextToken: nextToken };
+  },
+
+  GetManagedPrefixListEntries(input, context) {
+    const id = stringParam(input, 'PrefixListId') ?? '';
+    const list = context.world.regional(context.region, 'prefixLists').find((p) => p.PrefixListId === id);
+    const entries = context.world.regional(context.region, 'prefixListEntries').find((p) => p.PrefixListId === id);
+    if (!list && !entries) throw new AwsApiError('InvalidPrefixListID.NotFound', `The prefix list ID '${id}' does not exist`, 400);
+    const { page: items, nextToken } = page(entries?.Entries ?? [], input, context, { max: 100 });
+    return { Entries: items, NextToken: nextToken };
+  },
+
+  DescribeLaunchTemplateVersions: launchTemplateVersions,
+};

@@ -1,0 +1,172 @@
+/** EKS (REST-JSON): the cluster, its node groups, Fargate profiles, add-ons, access entries, Pod Identity, insights. */
+import type { Snapshot } from '../../../src/snapshot/types.js';
+import { AwsApiError, numberParam, paginate, requiredString, stringList, stringParam, type Handler, type HandlerContext, type Input } from '../api.js';
+
+function notFound(message: string): AwsApiError {
+  return new AwsApiError('ResourceNotFoundException', message, 404);
+}
+
+function clusterOf(input: Input, context: HandlerContext, member = 'clusterName'): Snapshot {
+  const name = requiredString(input, member, 'InvalidParameterException');
+  const snapshot = context.world.cluster(context.region, name);
+  if (!snapshot || !snapshot.aws.cluster) throw notFound(`No cluster found for name: ${name}.`);
+  return snapshot;
+}
+
+function page<T>(items: T[], input: Input, context: HandlerContext) {
+  const requested = numberParam(input, 'maxResults');
+  if (requested !== undefined && (requested < 1 || requested > 100)) {
+    throw new AwsApiError('InvalidParameterException', 'maxResults must be between 1 and 100', 400);
+  }
+  return paginate(items, {
+    token: stringParam(input, 'nextToken'),
+    pageSize: requested,
+    defaultPageSize: 100,
+    maxPageSize: 100,
+    context,
+    invalidTokenCode: 'InvalidParameterException',
+  });
+}
+
+export interface ClusterOverrides {
+  endpoint?: string;
+  certificateAuthorityData?: string;
+}
+
+export function eksHandlers(clusterOverrides?: (snapshot: Snapshot) => ClusterOverrides | undefined): Record<string, Handler> {
+  return {
+    ListClusters(input, context) {
+      const names = context.world.clustersIn(context.region).filter((s) => s.aws.cluster).map((s) => s.cluster.name);
+      const { page: clusters, nextToken } = page(names, input, context);
+      return { clusters, nextToken };
+    },
+
+    DescribeCluster(input, context) {
+      const snapshot = clusterOf(input, context, 'name');
+      const overrides = clusterOverrides?.(snapshot);
+      const cluster = { ...snapshot.aws.cluster };
+      if (overrides?.endpoint !== undefined) cluster.endpoint = overrides.endpoint;
+      if (overrides?.certificateAuthorityData !== undefined) cluster.certificateAuthority = { data: overrides.certificateAuthorityData };
+      return { cluster };
+    },
+
+    DescribeClusterVersions(input, context) {
+      const wanted = stringList(input, 'clusterVersions');
+      let versions = context.world.regional(context.region, 'clusterVersions');
+      if (wanted && wanted.length > 0) versions = versions.filter((v) => wanted.includes(v.clusterVersion ?? ''));
+      const { page: clusterVersions, nextToken } = page(versions, input, context);
+      return { clusterVersions, nextToken };
+    },
+
+    ListNodegroups(input, context) {
+      const { page: nodegroups, nextToken } = page((clusterOf(input, context).aws.nodegroups ?? []).map((n) => n.nodegroupName), input, context);
+      return { nodegroups, nextToken };
+    },
+
+    DescribeNodegroup(input, context) {
+      const name = requiredString(input, 'nodegroupName', 'InvalidParameterException');
+      const nodegroup = (clusterOf(input, context).aws.nodegroups ?? []).find((n) => n.nodegroupName === name);
+      if (!nodegroup) throw notFound(`No node group found for name: ${name}.`);
+      return { nodegroup };
+    },
+
+    ListFargateProfiles(input, context) {
+      const names = (clusterOf(input, context).aws.fargateProfiles ?? []).map((p) => p.fargateProfileName);
+      const { page: fargateProfileNames, nextToken } = page(names, input, context);
+      return { fargateProfileNames, nextToken };
+    },
+
+    DescribeFargateProfile(input, context) {
+      const name = requiredString(input, 'fargateProfileName', 'InvalidParameterException');
+      const fargateProfile = (clusterOf(input, context).aws.fargateProfiles ?? []).find((p) => p.fargateProfileName === name);
+      if (!fargateProfile) throw notFound(`No Fargate Profile found with name: ${name}.`);
+      return { fargateProfile };
+    },
+
+    ListAddons(input, context) {
+      const { page: addons, nextToken } = page((clusterOf(input, context).aws.addons ?? []).map((a) => a.addonName), input, context);
+      return { addons, nextToken };
+    },
+
+    DescribeAddon(input, context) {
+      const snapshot = clusterOf(input, context);
+      const name = requiredString(input, 'addonName', 'InvalidParameterException');
+      const addon = (snapshot.aws.addons ?? []).find((a) => a.addonName === name);
+      if (!addon) throw notFound(`No addon: ${name} found in cluster: ${snapshot.cluster.name}`);
+      return { addon };
+    },
+
+    DescribeAddonVersions(input, context) {
+      const kubernetesVersion = stringParam(input, 'kubernetesVersion');
+      const addonName = stringParam(input, 'addonName');
+      let addons = context.world.regional(context.region, 'addonVersions');
+      if (addonName !== undefined) addons = addons.filter((a) => a.addonName === addonName);
+      if (kubernetesVersion !== undefined) {
+        // Keep the versions compatible with that Kubernetes version, as EKS does.
+        addons = addons
+          .map((a) => ({
+            ...a,
+            addonVersions: (a.addonVersions ?? []).filter((v) => !v.compatibilities || v.compatibilities.some((c) => c.clusterVersion === kubernetesVersion)),
+          }))
+          .filter((a) => a.addonVersions.length > 0);
+      }
+      const { page: items, nextToken } = page(addons, input, context);
+      return { addons: items, nextToken };
+    },
+
+    ListAccessEntries(input, context) {
+      const snapshot = clusterOf(input, context);
+      if (snapshot.aws.cluster?.accessConfig?.authenticationMode === 'CONFIG_MAP') {
+        throw new AwsApiError('InvalidRequestException', "The cluster's authentication mode must be set to one of [API, API_AND_CONFIG_MAP] to perform this operation.", 400);
+      }
+      const { page: accessEntries, nextToken } = page((snapshot.aws.accessEntries ?? []).map((e) => e.principalArn), input, context);
+      return { accessEntries, nextToken };
+    },
+
+    DescribeAccessEntry(input, context) {
+      const principalArn = requiredString(input, 'principalArn', 'InvalidParameterException');
+      const accessEntry = (clusterOf(input, context).aws.accessEntries ?? []).find((e) => e.principalArn === principalArn);
+      if (!accessEntry) throw notFound(`The specified access entry resource is not found.`);
+      return { accessEntry };
+    },
+
+    ListAssociatedAccessPolicies(input, context) {
+      const snapshot = clusterOf(input, context);
+      const principalArn = requiredString(input, 'principalArn', 'InvalidParameterException');
+      if (!(snapshot.aws.accessEntries ?? []).some((e) => e.principalArn === principalArn)) throw notFound('The specified access entry resource is not found.');
+      const stored = (snapshot.aws.accessEntryPolicies ?? []).find((p) => p.principalArn === principalArn);
+      const { page: associatedAccessPolicies, nextToken } = page(stored?.associatedAccessPolicies ?? [], input, context);
+      return { clusterName: snapshot.cluster.name, principalArn, associatedAccessPolicies, nextToken };
+    },
+
+    ListPodIdentityAssociations(input, context) {
+      const snapshot = clusterOf(input, context);
+      const namespace = stringParam(input, 'namespace');
+      const serviceAccount = stringParam(input, 'serviceAccount');
+      const summaries = (snapshot.aws.podIdentityAssociations ?? [])
+        .filter((a) => (namespace === undefined || a.namespace === namespace) && (serviceAccount === undefined || a.serviceAccount === serviceAccount))
+        .map((a) => ({
+          clusterName: a.clusterName,
+          namespace: a.namespace,
+          serviceAccount: a.serviceAccount,
+          associationArn: a.associationArn,
+          associationId: a.associationId,
+          ownerArn: a.ownerArn,
+        }));
+      const { page: associations, nextToken } = page(summaries, input, context);
+      return { associations, nextToken };
+    },
+
+    DescribePodIdentityAssociation(input, context) {
+      const id = requiredString(input, 'associationId', 'InvalidParameterException');
+      const association = (clusterOf(input, context).aws.podIdentityAssociations ?? []).find((a) => a.associationId === id);
+      if (!association) throw notFound(`No Pod Identity Association found with id: ${id}.`);
+      return { association };
+    },
+
+    ListInsights(input, context) {
+      const { page: insights, nextToken } = page(clusterOf(input, context).aws.insights ?? [], input, context);
+      return { insights, nextToken };
+    },
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * The account the mock pretends to be: the AWS side of every snapshot it serves, indexed the way
+ * the APIs look things up. EKS calls name their cluster; EC2 and Auto Scaling calls do not, so
+ * regional resources are the union of the region's snapshots, and IAM (a global service) is the
+ * union of all of them. Where two snapshots hold the same ID the first one wins: serve snapshots
+ * that disagree about shared resources (two variants of one scenario) from separate mocks.
+ */
+import type { AwsData, Snapshot } from '../../src/snapshot/types.js';
+
+export const DEFAULT_ACCOUNT_ID = '111122223333';
+
+type ArrayPart = { [K in keyof AwsData]-?: NonNullable<AwsData[K]> extends (infer _U)[] ? K : never }[keyof AwsData];
+type Item<K extends ArrayPart> = NonNullable<AwsData[K]>[number];
+
+/** How each regional or global part identifies its items (for the first-wins union). */
+const IDENTITY: { [K in ArrayPart]?: (item: Item<K>) => string | undefined } = {
+  clusterVersions: (v) => v.clusterVersion,
+  addonVersions: (a) => a.addonName,
+  autoScalingGroups: (g) => g.AutoScalingGroupName,
+  scalingActivities: (a) => a.ActivityId,
+  reservations: (r) => r.ReservationId,
+  launchTemplateVersions: (v) => `${v.LaunchTemplateId}:${v.VersionNumber}`,
+  instanceTypes: (t) => t.InstanceType,
+  vpcs: (v) => v.VpcId,
+  vpcDnsAttributes: (v) => v.VpcId,
+  subnets: (s) => s.SubnetId,
+  routeTables: (r) => r.RouteTableId,
+  securityGroups: (g) => g.GroupId,
+  prefixLists: (p) => p.PrefixListId,
+  prefixListEntries: (p) => p.PrefixListId,
+  natGateways: (n) => n.NatGatewayId,
+  internetGateways: (i) => i.InternetGatewayId,
+  vpcEndpoints: (e) => e.VpcEndpointId,
+  iamRoles: (r) => r.RoleName,
+  iamAttachedRolePolicies: (p) => p.RoleName,
+  iamInstanceProfiles: (p) => p.InstanceProfileName,
+  iamOidcProviders: (p) => p.Arn,
+};
+
+const GLOBAL_PARTS: ArrayPart[] = ['iamRoles', 'iamAttachedRolePolicies', 'iamInstanceProfiles', 'iamOidcProviders'];
+
+export class MockWorld {
+  private readonly unions = new Map<string, unknown[]>();
+
+  constructor(readonly snapshots: Snapshot[]) {}
+
+  regions(): string[] {
+    return [...new Set(this.snapshots.map((s) => s.cluster.region))];
+  }
+
+  clustersIn(region: string): Snapshot[] {
+    return this.snapshots.filter((s) => s.cluster.region === region);
+  }
+
+  cluster(region: string, name: string): Snapshot | undefined {
+    return this.snapshots.find((s) => s.cluster.region === region && s.cluster.name === name);
+  }
+
+  /** A regional part (EC2, Auto Scaling, EKS version catalogues) as one list for the region. */
+  regional<K extends ArrayPart>(region: string, part: K): Item<K>[] {
+    return this.union(part, GLOBAL_PARTS.includes(part) ? this.snapshots : this.clustersIn(region), GLOBAL_PARTS.includes(part) ? '*' : region);
+  }
+
+  /** A global part (IAM): every snapshot's, whatever the region. */
+  global<K extends ArrayPart>(part: K): Item<K>[] {
+    return this.union(part, this.snapshots, '*');
+  }
+
+  /** The caller identity STS reports: the first snapshot's in the region, else any, else a fixed one. */
+  callerIdentity(region: string): NonNullable<AwsData['callerIdentity']> {
+    const own = this.clustersIn(region).find((s) => s.aws.callerIdentity)?.aws.callerIdentity ?? this.snapshots.find((s) => s.aws.callerIdentity)?.aws.callerIdentity;
+    return own ?? { Account: DEFAULT_ACCOUNT_ID, Arn: `arn:aws:iam::${DEFAULT_ACCOUNT_ID}:user/eks-doctor-mock`, UserId: 'AIDAEKSDOCTORMOCK0001' };
+  }
+
+  private union<K extends ArrayPart>(part: K, snapshots: Snapshot[], scope: string): Item<K>[] {
+    const cacheKey = `${scope}/${part}`;
+    const cached = this.unions.get(cacheKey);
+    if (cached) return cached as Item<K>[];
+    const identity = IDENTITY[part] as ((item: Item<K>) => string | undefined) | undefined;
+    const seen = new Set<string>();
+    const items: Item<K>[] = [];
+    for (const snapshot of snapshots) {
+      for (const item of (snapshot.aws[part] ?? []) as Item<K>[]) {
+        const id = identity?.(item);
+        if (id !== undefined) {
+          if (seen.has(id)) continue;
+          seen.add(id);
+        }
+        items.push(item);
+      }
+    }
+    this.unions.set(cacheKey, items);
+    return items;
+  }
+}
