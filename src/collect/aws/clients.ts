@@ -1,0 +1,143 @@
+/**
+ * The five SDK clients, configured the way AWS users expect: the default credential chain
+ * (environment, shared files, SSO, web identity/IRSA, container and instance metadata), --profile,
+ * the region from --region, AWS_REGION, AWS_DEFAULT_REGION or the profile, --endpoint-url (and the
+ * SDK's own AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE>), proxies, an explicit retry budget, and
+ * a timeout on every HTTP attempt.
+ */
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { EKSClient } from '@aws-sdk/client-eks';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { STSClient } from '@aws-sdk/client-sts';
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, HandlerExecutionContext, MetadataBearer } from '@smithy/types';
+import { UserError } from '../../user-error.js';
+import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_ATTEMPTS } from './defaults.js';
+import { proxyAgents, proxySettingsFromEnv } from './proxy.js';
+
+
+export interface AwsConnectionOptions {
+  region?: string;
+  profile?: string;
+  endpointUrl?: string;
+  /** Fixed credentials (tests, the mock); otherwise the default provider chain. */
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** Bound on one HTTP attempt (connection to last byte). */
+  callTimeoutMs?: number;
+  connectTimeoutMs?: number;
+  /** Attempts per call, including the first; throttling and 5xx are retried with the SDK's backoff. */
+  maxAttempts?: number;
+  env?: NodeJS.ProcessEnv;
+  /** Receives one line per request for --debug. Never given credentials or signatures. */
+  debug?: (line: string) => void;
+}
+
+export interface AwsClients {
+  region: string;
+  eks: EKSClient;
+  ec2: EC2Client;
+  autoScaling: AutoScalingClient;
+  iam: IAMClient;
+  sts: STSClient;
+  destroy(): void;
+}
+
+/** --region, then AWS_REGION, then AWS_DEFAULT_REGION (which SDK v3 ignores), then the profile's region. */
+export async function resolveRegion(options: Pick<AwsConnectionOptions, 'region' | 'profile' | 'env'>): Promise<string> {
+  const env = options.env ?? process.env;
+  const explicit = options.region || env.AWS_REGION || env.AWS_DEFAULT_REGION;
+  if (explicit) return explicit;
+  // The SDK's own resolver reads the shared config file for the profile.
+  const probe = new STSClient(options.profile ? { profile: options.profile } : {});
+  try {
+    const region = await probe.config.region();
+    if (region) return region;
+  } catch {
+    // no region configured anywhere: fall through to the user error
+  } finally {
+    probe.destroy();
+  }
+  throw new UserError(
+    'no AWS region given',
+    `Pass --region (for example --region eu-west-1), set AWS_REGION, or set a region for the profile in ~/.aws/config${options.profile ? ` ([profile ${options.profile}])` : ''}.`,
+  );
+}
+
+export async function createAwsClients(options: AwsConnectionOptions): Promise<AwsClients> {
+  const env = options.env ?? process.env;
+  // eks-doctor supports Node 20 (package.json engines); the SDK's notice about its future Node 22
+  // requirement would otherwise interleave with every report on stderr.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const region = await resolveRegion(options);
+  const credentials = options.credentials ?? fromNodeProviderChain(options.profile ? { profile: options.profile } : {});
+  const requestHandler = new NodeHttpHandler({
+    connectionTimeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    requestTimeout: options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+    throwOnRequestTimeout: true,
+    ...proxyAgents(proxySettingsFromEnv(env), options.endpointUrl),
+  });
+  const common = {
+    region,
+    credentials,
+    requestHandler,
+    maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    retryMode: 'standard',
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
+  } as const;
+  const clients = {
+    eks: new EKSClient(common),
+    ec2: new EC2Client(common),
+    autoScaling: new AutoScalingClient(common),
+    iam: new IAMClient(common),
+    sts: new STSClient(common),
+  };
+  if (options.debug) {
+    const debug = options.debug;
+    addDebugLog(clients.eks, 'eks', debug);
+    addDebugLog(clients.ec2, 'ec2', debug);
+    addDebugLog(clients.autoScaling, 'autoscaling', debug);
+    addDebugLog(clients.iam, 'iam', debug);
+    addDebugLog(clients.sts, 'sts', debug);
+  }
+  return {
+    region,
+    ...clients,
+    destroy() {
+      for (const client of Object.values(clients)) client.destroy();
+    },
+  };
+}
+
+interface ClientWithStack {
+  middlewareStack: {
+    add(
+      middleware: (next: (args: unknown) => Promise<{ output: unknown }>, context: HandlerExecutionContext) => (args: unknown) => Promise<{ output: unknown }>,
+      options: { step: 'initialize'; name: string },
+    ): void;
+  };
+}
+
+/** One line per call: service, action, final HTTP status, duration, and how many retries it took. */
+function addDebugLog(client: unknown, service: string, debug: (line: string) => void): void {
+  (client as ClientWithStack).middlewareStack.add(
+    (next, context) => async (args) => {
+      const started = performance.now();
+      const action = String(context.commandName ?? 'unknown').replace(/Command$/, '');
+      try {
+        const result = await next(args);
+        const metadata = (result.output as MetadataBearer).$metadata;
+        debug(`aws ${service}:${action} ${metadata.httpStatusCode ?? '-'} ${Math.round(performance.now() - started)}ms retries=${Math.max(0, (metadata.attempts ?? 1) - 1)}`);
+        return result;
+      } catch (error) {
+        const metadata = (error as Partial<MetadataBearer>).$metadata;
+        const name = error instanceof Error ? error.name : 'Error';
+        debug(`aws ${service}:${action} ${metadata?.httpStatusCode ?? '-'} ${Math.round(performance.now() - started)}ms retries=${Math.max(0, (metadata?.attempts ?? 1) - 1)} error=${name}`);
+        throw error;
+      }
+    },
+    { step: 'initialize', name: 'eksDoctorDebugLog' },
+  );
+}

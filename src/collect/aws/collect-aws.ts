@@ -1,0 +1,104 @@
+/**
+ * Collects the AWS side of a snapshot: checks the credentials and that the cluster exists (the two
+ * failures that make everything else pointless, reported as user errors), then fetches the planned
+ * parts concurrently under one deadline. Every other failure is recorded against its part.
+ */
+import { ListClustersCommand } from '@aws-sdk/client-eks';
+import type { CollectEvent } from '../../engine/progress.js';
+import type { AwsData, CollectionError } from '../../snapshot/types.js';
+import { UserError } from '../../user-error.js';
+import { AWS_PARTS, type AwsPartKey } from '../plan.js';
+import type { AwsClients } from './clients.js';
+import { AwsCollection } from './collection.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_SECONDS } from './defaults.js';
+import { awsCollectors } from './parts.js';
+
+
+export interface AwsCollectRequest {
+  clients: AwsClients;
+  clusterName: string;
+  parts: readonly AwsPartKey[];
+  /** Role ARNs found elsewhere (IRSA annotations on service accounts); may arrive while AWS collection runs. */
+  extraRoleArns?: string[] | Promise<string[]>;
+  /** Bounds the whole collection; calls still running then are recorded as timed out. */
+  timeoutSeconds?: number;
+  concurrency?: number;
+  onEvent?: (event: CollectEvent) => void;
+  /** Where the requests go, for error messages ("cannot reach ..."). */
+  endpointDescription?: string;
+}
+
+export interface AwsCollectResult {
+  aws: AwsData;
+  errors: CollectionError[];
+}
+
+export async function collectAws(request: AwsCollectRequest): Promise<AwsCollectResult> {
+  const timeoutSeconds = request.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), timeoutSeconds * 1000);
+  try {
+    const collection = new AwsCollection(
+      {
+        clusterName: request.clusterName,
+        signal: deadline.signal,
+        deadlineSeconds: timeoutSeconds,
+        concurrency: request.concurrency ?? DEFAULT_CONCURRENCY,
+        ...(request.onEvent ? { onEvent: request.onEvent } : {}),
+      },
+      awsCollectors(request.clients, Promise.resolve(request.extraRoleArns ?? [])),
+    );
+
+    await Promise.all([collection.part('callerIdentity'), collection.part('cluster')]);
+    failOnUnusableCredentials(collection.errors, request);
+    await failOnUnknownCluster(collection, request, deadline.signal);
+
+    await Promise.all(request.parts.map((p) => collection.part(p)));
+
+    const aws: AwsData = {};
+    for (const key of AWS_PARTS) if (collection.aws[key] !== undefined) (aws as Record<string, unknown>)[key] = collection.aws[key];
+    aws.notFound = collection.notFound;
+    const order = new Map(AWS_PARTS.map((p, i) => [`aws.${p}`, i]));
+    const errors = [...collection.errors].sort((a, b) => (order.get(a.part) ?? 99) - (order.get(b.part) ?? 99));
+    return { aws, errors };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function failOnUnusableCredentials(errors: CollectionError[], request: AwsCollectRequest): void {
+  const failure = errors.find((e) => e.part === 'aws.callerIdentity');
+  if (!failure) return;
+  if (failure.code === 'CredentialsProviderError' || /credential/i.test(failure.message) && failure.kind === 'other') {
+    throw new UserError(
+      'no AWS credentials found',
+      'Provide them the usual way: --profile NAME (or AWS_PROFILE), `aws sso login --profile NAME`, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run where an instance, container or IRSA role is available. See docs/aws.md.',
+    );
+  }
+  if (failure.kind === 'unauthorized') {
+    throw new UserError(`AWS rejected the credentials (${failure.code}: ${failure.message})`, 'Refresh them (`aws sso login`, new session token) or pick another --profile. See docs/aws.md.');
+  }
+  if (failure.kind === 'unreachable' || failure.kind === 'tls') {
+    throw new UserError(`cannot reach AWS${request.endpointDescription ? ` at ${request.endpointDescription}` : ''}: ${failure.message}`, 'Check --endpoint-url, AWS_ENDPOINT_URL, HTTPS_PROXY/NO_PROXY and the network. See docs/aws.md.');
+  }
+}
+
+async function failOnUnknownCluster(collection: AwsCollection, request: AwsCollectRequest, signal: AbortSignal): Promise<void> {
+  const failure = collection.errors.find((e) => e.part === 'aws.cluster');
+  if (!failure || failure.code !== 'ResourceNotFoundException') return;
+  const region = request.clients.region;
+  let hint: string;
+  try {
+    const names: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await request.clients.eks.send(new ListClustersCommand({ maxResults: 100, ...(nextToken ? { nextToken } : {}) }), { abortSignal: signal });
+      names.push(...(page.clusters ?? []));
+      nextToken = page.nextToken;
+    } while (nextToken);
+    hint = names.length > 0 ? `Clusters in ${region}: ${names.sort().join(', ')}. Pass --region if yours is elsewhere.` : `There are no EKS clusters in ${region}. Pass --region if yours is elsewhere.`;
+  } catch (error) {
+    hint = `Could not list the clusters in ${region} (${error instanceof Error ? error.name : String(error)}); check the name and --region.`;
+  }
+  throw new UserError(`no EKS cluster named '${request.clusterName}' in ${region}`, hint);
+}

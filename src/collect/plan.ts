@@ -1,0 +1,38 @@
+/**
+ * What a live run must fetch: the union of the selected checks' `needs` and `uses`. Collectors
+ * add what those parts depend on (instances come from Auto Scaling groups, roles from node groups
+ * and instance profiles, ...), so this plan is the floor, never more than the checks read.
+ */
+import type { Diagnostic } from '../engine/diagnostic.js';
+import type { AwsData, KubernetesData, SnapshotPart } from '../snapshot/types.js';
+
+export type AwsPartKey = Exclude<keyof AwsData, 'notFound'>;
+
+/** Every AWS part, in the order snapshots list them (the order of AwsData). */
+export const AWS_PARTS: readonly AwsPartKey[] = [
+  'callerIdentity', 'cluster', 'clusterVersions', 'nodegroups', 'fargateProfiles', 'addons', 'addonVersions', 'accessEntries',
+  'accessEntryPolicies', 'podIdentityAssociations', 'insights', 'autoScalingGroups', 'scalingActivities', 'reservations',
+  'launchTemplateVersions', 'instanceTypes', 'vpcs', 'vpcDnsAttributes', 'subnets', 'routeTables', 'securityGroups', 'prefixLists',
+  'prefixListEntries', 'natGateways', 'internetGateways', 'vpcEndpoints', 'iamRoles', 'iamAttachedRolePolicies',
+  'iamInstanceProfiles', 'iamOidcProviders',
+];
+
+/** Parts every live run reads: who am I (and are the credentials good), and does the cluster exist. */
+export const ALWAYS_COLLECTED: readonly AwsPartKey[] = ['callerIdentity', 'cluster'];
+
+export interface CollectionPlan {
+  aws: AwsPartKey[];
+  kubernetes: (keyof KubernetesData)[];
+}
+
+export function planFromParts(parts: Iterable<SnapshotPart>): CollectionPlan {
+  const wanted = new Set(parts);
+  return {
+    aws: AWS_PARTS.filter((p) => ALWAYS_COLLECTED.includes(p) || wanted.has(`aws.${p}`)),
+    kubernetes: [...wanted].filter((p) => p.startsWith('kubernetes.')).map((p) => p.slice('kubernetes.'.length) as keyof KubernetesData).sort(),
+  };
+}
+
+export function planCollection(diagnostics: Diagnostic[]): CollectionPlan {
+  return planFromParts(diagnostics.flatMap((d) => [...d.needs, ...d.uses]));
+}

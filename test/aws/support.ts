@@ -1,0 +1,85 @@
+/**
+ * Shared by the AWS tests: collect a scenario back from the mock, and compare snapshots the way the
+ * round trip defines equality (docs/aws.md, "Round trip").
+ */
+import { createAwsClients, type AwsConnectionOptions } from '../../src/collect/aws/clients.js';
+import { collectSnapshot } from '../../src/collect/collect.js';
+import { planFromParts, type CollectionPlan } from '../../src/collect/plan.js';
+import type { CollectEvent } from '../../src/engine/progress.js';
+import type { Snapshot, SnapshotPart } from '../../src/snapshot/types.js';
+import { MOCK_CREDENTIALS } from '../../mocks/aws-mock/index.js';
+
+/** The AWS parts a snapshot holds, or recorded as failed: what collecting it again must fetch. */
+export function planForSnapshot(snapshot: Snapshot): CollectionPlan {
+  const parts: SnapshotPart[] = Object.entries(snapshot.aws)
+    .filter(([key, value]) => key !== 'notFound' && value !== undefined)
+    .map(([key]) => `aws.${key}` as SnapshotPart);
+  for (const e of snapshot.errors) if (e.part.startsWith('aws.')) parts.push(e.part);
+  return planFromParts(parts);
+}
+
+/** The IRSA role ARNs the Kubernetes side would hand the AWS side. */
+export function irsaRoleArns(snapshot: Snapshot): string[] {
+  return (snapshot.kubernetes.serviceAccounts ?? []).flatMap((sa) => {
+    const arn = sa.metadata?.annotations?.['eks.amazonaws.com/role-arn'];
+    return arn ? [arn] : [];
+  });
+}
+
+export async function collectFromMock(
+  snapshot: Snapshot,
+  url: string,
+  options: { plan?: CollectionPlan; connection?: Partial<AwsConnectionOptions>; timeoutSeconds?: number; onEvent?: (e: CollectEvent) => void; clusterName?: string } = {},
+): Promise<Snapshot> {
+  const clients = await createAwsClients({
+    region: snapshot.cluster.region,
+    endpointUrl: url,
+    credentials: MOCK_CREDENTIALS,
+    env: {},
+    maxAttempts: 4,
+    ...options.connection,
+  });
+  try {
+    return await collectSnapshot({
+      clusterName: options.clusterName ?? snapshot.cluster.name,
+      plan: options.plan ?? planForSnapshot(snapshot),
+      aws: clients,
+      extraRoleArns: irsaRoleArns(snapshot),
+      ...(options.timeoutSeconds !== undefined ? { timeoutSeconds: options.timeoutSeconds } : {}),
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    });
+  } finally {
+    clients.destroy();
+  }
+}
+
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * The round trip's notion of "the same": timestamps compared as instants (the SDK prints
+ * milliseconds), and the items of each top-level list compared as a set (collectors merge several
+ * queries, so a part's order is the order answers arrived in). Nested order is kept.
+ */
+export function canonical(value: unknown, topLevel = true): unknown {
+  if (typeof value === 'string' && ISO_TIMESTAMP.test(value)) return new Date(value).toISOString();
+  if (Array.isArray(value)) {
+    const items = value.map((v) => canonical(v, false));
+    return topLevel ? items.map((i) => JSON.stringify(i)).sort().map((s) => JSON.parse(s) as unknown) : items;
+  }
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k, canonical(v, false)]),
+    );
+  }
+  return value;
+}
+
+export function errorSummary(snapshot: Snapshot): string[] {
+  return snapshot.errors
+    .filter((e) => e.part.startsWith('aws.'))
+    .map((e) => `${e.part} ${e.call} ${e.kind} ${e.code}${e.permission ? ` grant ${e.permission}` : ''}`)
+    .sort();
+}
