@@ -4,7 +4,14 @@
  * API takes many IDs (instances, instance types, prefix lists) and issued concurrently where it
  * takes one (node groups, roles, instance profiles).
  */
-import { DescribeAutoScalingGroupsCommand, DescribeScalingActivitiesCommand, paginateDescribeAutoScalingGroups, type AutoScalingGroup, type Filter as AsgFilter } from '@aws-sdk/client-auto-scaling';
+import {
+  DescribeAutoScalingGroupsCommand,
+  paginateDescribeAutoScalingGroups,
+  paginateDescribeScalingActivities,
+  type Activity,
+  type AutoScalingGroup,
+  type Filter as AsgFilter,
+} from '@aws-sdk/client-auto-scaling';
 import {
   DescribeManagedPrefixListsCommand,
   DescribeSecurityGroupsCommand,
@@ -50,6 +57,9 @@ import type { AwsClients } from './clients.js';
 import { chunks, each, toSnapshotJson, type AwsCollection, type AwsKey } from './collection.js';
 
 type Collectors = { [K in AwsKey]: { step: string; collect(c: AwsCollection): Promise<NonNullable<AwsData[K]>> } };
+
+/** Scaling activities kept per Auto Scaling group, newest first. */
+const RECENT_ACTIVITIES_PER_GROUP = 50;
 
 /** Roles whose access entries say "these are nodes": their role must exist and carry the node policies. */
 const NODE_ACCESS_ENTRY_TYPES = new Set(['EC2_LINUX', 'EC2_WINDOWS', 'FARGATE_LINUX', 'HYBRID_LINUX', 'EC2']);
@@ -325,12 +335,16 @@ export function awsCollectors(clients: AwsClients, extraRoleArns: Promise<string
       step: 'autoscaling:DescribeScalingActivities',
       async collect(c) {
         const groups = await c.need('autoScalingGroups', 'scalingActivities');
-        // The most recent activities of each group (one page): enough to see why launches fail.
+        // The most recent activities of each group (AWS lists newest first): enough to see why launches fail.
         const perGroup = await each(unique(groups.map((g) => g.AutoScalingGroupName)), async (AutoScalingGroupName) => {
-          const out = await c.call('scalingActivities', 'autoscaling:DescribeScalingActivities', (abortSignal) =>
-            autoScaling.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName, MaxRecords: 20 }), { abortSignal }),
-          );
-          return out?.Activities ?? [];
+          const activities: Activity[] = [];
+          const paginator = paginateDescribeScalingActivities({ client: autoScaling, pageSize: 50 }, { AutoScalingGroupName }, { abortSignal: c.settings.signal });
+          while (activities.length < RECENT_ACTIVITIES_PER_GROUP) {
+            const step = await c.call('scalingActivities', 'autoscaling:DescribeScalingActivities', () => paginator.next());
+            if (!step || step.done) break;
+            activities.push(...(step.value.Activities ?? []));
+          }
+          return activities.slice(0, RECENT_ACTIVITIES_PER_GROUP);
         });
         return toSnapshotJson(perGroup.flat());
       },
