@@ -52,9 +52,10 @@ import {
 import { GetInstanceProfileCommand, GetOpenIDConnectProviderCommand, GetRoleCommand, ListOpenIDConnectProvidersCommand, paginateListAttachedRolePolicies } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { sanitizeLaunchTemplateVersion } from '../../snapshot/sanitize.js';
-import type { AwsData, IamRole, PolicyDocument, Serialized } from '../../snapshot/types.js';
+import { decodeRoleTrustPolicy } from '../../snapshot/policy-document.js';
+import type { AwsData, IamRole, Serialized } from '../../snapshot/types.js';
 import type { AwsClients } from './clients.js';
-import { chunks, each, toSnapshotJson, type AwsCollection, type AwsKey } from './collection.js';
+import { CallFailed, chunks, each, toSnapshotJson, type AwsCollection, type AwsKey } from './collection.js';
 
 type Collectors = { [K in AwsKey]: { step: string; collect(c: AwsCollection): Promise<NonNullable<AwsData[K]>> } };
 
@@ -69,32 +70,13 @@ export function nameFromArn(arn: string): string {
   return arn.slice(arn.lastIndexOf('/') + 1);
 }
 
-/** IAM returns policy documents as URL-encoded JSON; snapshots hold them decoded. */
-export function decodePolicyDocument(document: string | undefined): PolicyDocument | undefined {
-  if (document === undefined) return undefined;
-  for (const candidate of [safeDecode(document), document]) {
-    try {
-      return JSON.parse(candidate) as PolicyDocument;
-    } catch {
-      // try the next spelling
-    }
-  }
-  return undefined;
-}
-
-function safeDecode(text: string): string {
+/** A role with its trust policy decoded; a document that is not a policy fails the part rather than entering the snapshot half-read. */
+function roleFromWire(part: AwsKey, call: string, role: { AssumeRolePolicyDocument?: string }): IamRole {
   try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
+    return toSnapshotJson(decodeRoleTrustPolicy(role)) as IamRole;
+  } catch (error) {
+    throw new CallFailed({ part: `aws.${part}`, call, kind: 'invalid-response', code: 'InvalidPolicyDocument', message: `the role's trust policy could not be decoded: ${(error as Error).message}` });
   }
-}
-
-function roleFromWire(role: object): IamRole {
-  const json = toSnapshotJson(role) as Serialized<{ AssumeRolePolicyDocument?: string }> & Record<string, unknown>;
-  const document = decodePolicyDocument(json.AssumeRolePolicyDocument);
-  const { AssumeRolePolicyDocument: _raw, ...rest } = json;
-  return { ...(rest as Omit<IamRole, 'AssumeRolePolicyDocument'>), ...(document ? { AssumeRolePolicyDocument: document } : {}) };
 }
 
 function unique<T>(items: Iterable<T | undefined>): T[] {
@@ -614,7 +596,7 @@ export function awsCollectors(clients: AwsClients, extraRoleArns: Promise<string
             return [];
           }
           const { Roles, ...profile } = out.InstanceProfile;
-          return [{ ...toSnapshotJson(profile), Roles: (Roles ?? []).map(roleFromWire) }];
+          return [{ ...toSnapshotJson(profile), Roles: (Roles ?? []).map((r) => roleFromWire('iamInstanceProfiles', 'iam:GetInstanceProfile', r)) }];
         });
         return found.flat();
       },
@@ -630,7 +612,7 @@ export function awsCollectors(clients: AwsClients, extraRoleArns: Promise<string
             c.addNotFound({ resourceType: 'iam-role', id: arn, call: 'iam:GetRole' });
             return [];
           }
-          return [roleFromWire(out.Role)];
+          return [roleFromWire('iamRoles', 'iam:GetRole', out.Role)];
         });
         // Two references to one role (with and without its path) are one role.
         const seen = new Set<string>();
