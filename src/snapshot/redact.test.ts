@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { diagnoseSnapshot } from '../engine/diagnose.js';
+import { loadDiagnostics } from '../engine/registry.js';
+import { listScenarios, loadScenario } from '../../mocks/scenario-library.js';
+import { Redactor, redactSnapshot } from './redact.js';
+
+describe('redaction', () => {
+  it('replaces account IDs in ARNs, bare, and in ECR image names, the same way each time', () => {
+    const r = new Redactor(Buffer.alloc(32, 1));
+    r.learnAccounts({ Account: '111122223333', other: 'arn:aws:iam::444455556666:role/x' });
+    expect(r.text('arn:aws:iam::111122223333:role/node')).toBe('arn:aws:iam::000000000001:role/node');
+    expect(r.text('account 111122223333 and 444455556666')).toBe('account 000000000001 and 000000000002');
+    expect(r.text('111122223333.dkr.ecr.eu-west-1.amazonaws.com/app:1')).toBe('000000000001.dkr.ecr.eu-west-1.amazonaws.com/app:1');
+    expect(r.text('1111222233334')).toBe('1111222233334');
+  });
+
+  it('pseudonymises addresses consistently, keeping private ranges and prefixes', () => {
+    const r = new Redactor(Buffer.alloc(32, 2));
+    const a = r.text('10.0.1.10');
+    expect(r.text('10.0.1.10')).toBe(a);
+    expect(a).toMatch(/^10\.\d+\.\d+\.\d+$/);
+    expect(a).not.toBe('10.0.1.10');
+    // Subnet and instance: the instance stays inside the subnet.
+    const subnet = r.text('10.0.1.0/24');
+    expect(subnet.endsWith('.0/24')).toBe(true);
+    expect(a.split('.').slice(0, 3)).toEqual(subnet.split('/')[0]!.split('.').slice(0, 3));
+    expect(r.text('172.20.5.9')).toMatch(/^172\.(1[6-9]|2\d|3[01])\./);
+    expect(r.text('54.23.1.7')).toMatch(/^198\.1[89]\./);
+    expect(r.text('0.0.0.0/0')).toBe('0.0.0.0/0');
+    expect(r.text('169.254.169.254')).toBe('169.254.169.254');
+    // Host names embed the same pseudonym as the address.
+    expect(r.text('ip-10-0-1-10.eu-west-1.compute.internal')).toBe(`ip-${a.replaceAll('.', '-')}.eu-west-1.compute.internal`);
+    expect(r.text('v1.35.2-eks-3a1b2c4')).toBe('v1.35.2-eks-3a1b2c4');
+  });
+
+  it('replaces the cluster ID in the endpoint and the OIDC issuer alike, and load balancer names', () => {
+    const r = new Redactor();
+    const endpoint = r.text('https://5F1E2D3C4B5A69788796A5B4C3D2E1F0.gr7.eu-west-1.eks.amazonaws.com');
+    const issuer = r.text('https://oidc.eks.eu-west-1.amazonaws.com/id/5F1E2D3C4B5A69788796A5B4C3D2E1F0');
+    expect(endpoint).toBe('https://REDACTED000000000000000000000001.gr7.eu-west-1.eks.amazonaws.com');
+    expect(issuer.endsWith('/id/REDACTED000000000000000000000001')).toBe(true);
+    expect(r.text('k8s-shop-storefro-1a2b3c4d5e-0123456789abcdef.elb.eu-west-1.amazonaws.com')).toBe('redacted-lb-1.elb.eu-west-1.amazonaws.com');
+  });
+
+  for (const { name } of listScenarios()) {
+    it(`scenario ${name}: nothing identifying survives, and the diagnosis is unchanged`, async () => {
+      const original = loadScenario(name);
+      const redacted = redactSnapshot(original);
+      const text = JSON.stringify(redacted);
+      const accounts = new Set([...JSON.stringify(original).matchAll(/arn:aws[\w-]*:[\w-]+:[\w-]*:(\d{12}):/g)].map((m) => m[1]!));
+      for (const account of accounts) expect(text).not.toContain(account);
+      for (const address of JSON.stringify(original).match(/\b10\.\d+\.\d+\.\d+\b/g) ?? []) expect(text).not.toMatch(new RegExp(`\\b${address.replaceAll('.', '\\.')}\\b`));
+      expect(redacted.meta?.redacted).toBe(true);
+      const diagnostics = await loadDiagnostics();
+      const before = await diagnoseSnapshot(original, { diagnostics, toolVersion: 'test' });
+      const after = await diagnoseSnapshot(redacted, { diagnostics, toolVersion: 'test' });
+      expect(after.findings.map((f) => f.id)).toEqual(before.findings.map((f) => f.id));
+      expect(after.checks.map((c) => c.status)).toEqual(before.checks.map((c) => c.status));
+    });
+  }
+});
