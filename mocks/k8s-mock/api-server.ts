@@ -30,9 +30,34 @@ import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, S
  * - 'refuse': nothing listens on the port (connection refused);
  * - 'hang': requests are accepted and never answered;
  * - 'unauthorized': every request gets 401, as for a caller with no aws-auth mapping or access entry;
- * - 'wrong-ca': the server presents a certificate from a CA other than the one it advertises.
+ * - 'wrong-ca': the server presents a certificate from a CA other than the one it advertises;
+ * - 'forbidden': every request gets 403, as for a caller without RBAC rights.
  */
-export type KubernetesFault = 'refuse' | 'hang' | 'unauthorized' | 'wrong-ca';
+export type KubernetesFault = 'refuse' | 'hang' | 'unauthorized' | 'wrong-ca' | 'forbidden';
+
+/**
+ * A snapshot whose API server could not be read is served the same way, so a scenario of an
+ * unreachable cluster round-trips and `demo` shows it live.
+ */
+export function faultForSnapshot(kubernetes: KubernetesData): KubernetesFault | undefined {
+  const access = kubernetes.apiServer;
+  if (!access || access.reachable || !access.failure) return undefined;
+  switch (access.failure.kind) {
+    case 'unreachable':
+    case 'not-configured':
+      return 'refuse';
+    case 'timeout':
+      return 'hang';
+    case 'tls':
+      return 'wrong-ca';
+    case 'unauthorized':
+      return 'unauthorized';
+    case 'forbidden':
+      return 'forbidden';
+    default:
+      return 'refuse';
+  }
+}
 
 export interface KubernetesMockOptions {
   kubernetes: KubernetesData;
@@ -44,6 +69,7 @@ export interface KubernetesMockOptions {
   port?: number;
   /** Added to every answer. */
   latencyMs?: number;
+  /** Defaults to what the snapshot's apiServer part says (see faultForSnapshot). */
   fault?: KubernetesFault;
   /** RBAC denials, as '<verb> <resource>' ('list pods', 'get configmaps'): answered 403. */
   forbidden?: string[];
@@ -115,7 +141,7 @@ export async function startKubernetesMock(options: KubernetesMockOptions): Promi
   const hosts = { dns: ['localhost'], ips: ['127.0.0.1'] };
   const goodCertificate = ca.issueServerCertificate(hosts);
   let rogueCertificate: KeyAndCertificate | undefined;
-  let fault = options.fault;
+  let fault = options.fault ?? faultForSnapshot(options.kubernetes);
   const sockets = new Set<Socket>();
   const hanging = new Set<ServerResponse>();
 
@@ -179,6 +205,9 @@ export async function startKubernetesMock(options: KubernetesMockOptions): Promi
       ...(options.checkTokenAge ? { checkAge: true } : {}),
     });
     if (!verdict.ok) return finish(401, statusBody(401, 'Unauthorized', 'Unauthorized'));
+    if (fault === 'forbidden') {
+      return finish(403, statusBody(403, 'Forbidden', `forbidden: User "eks-doctor-mock" cannot get path "${path}"`), 'forbidden');
+    }
     if (method !== 'GET') return finish(405, statusBody(405, 'MethodNotAllowed', `the mock API server is read-only; ${method} is not allowed`));
 
     if (path === '/version') {
