@@ -3,7 +3,7 @@ import { startKubernetesMock, type KubernetesMock } from '../../../mocks/k8s-moc
 import { RequestLog } from '../../../mocks/request-log.js';
 import { expectKubernetesRequestsAllowed } from '../../../test/support/cluster-role.js';
 import { listScenarios, loadScenario } from '../../../mocks/scenario-library.js';
-import type { KubernetesPart, Snapshot } from '../../snapshot/types.js';
+import type { CollectionError, KubernetesPart, Snapshot } from '../../snapshot/types.js';
 import { KubernetesClient } from './client.js';
 import { collectKubernetes, KUBERNETES_READS } from './collect-kubernetes.js';
 import { eksTokenConnection } from './connection.js';
@@ -38,10 +38,23 @@ describe('Kubernetes collection from the mock API server', () => {
       const podIdentityServiceAccounts = Promise.resolve(
         (scenario.aws.podIdentityAssociations ?? []).map((a) => ({ namespace: a.namespace ?? '', name: a.serviceAccount ?? '' })),
       );
-      const { kubernetes, errors } = await collectKubernetes({ parts: ALL_PARTS, client: clientFor(m, scenario.cluster.name), podIdentityServiceAccounts });
-      expect(errors).toEqual([]);
+      const { kubernetes, errors } = await collectKubernetes({
+        parts: ALL_PARTS,
+        client: clientFor(m, scenario.cluster.name, { requestTimeoutMs: 2000 }),
+        podIdentityServiceAccounts,
+      });
       const { apiServer, ...collected } = kubernetes;
-      const { apiServer: _expectedAccess, ...expected } = scenario.kubernetes;
+      const { apiServer: expectedAccess, ...expected } = scenario.kubernetes;
+      if (expectedAccess?.reachable === false) {
+        // A scenario whose API server could not be read: the same failure, recorded the same way.
+        expect(apiServer).toMatchObject({ method: 'eks-token', server: m.url, reachable: false, failure: { kind: expectedAccess.failure!.kind } });
+        const shape = (e: CollectionError) => ({ part: e.part, call: e.call, kind: e.kind, code: e.code });
+        const expectedErrors = scenario.errors.filter((e) => e.part.startsWith('kubernetes.')).map(shape);
+        expect(errors.filter((e) => expectedErrors.some((x) => x.part === e.part)).map(shape)).toEqual(expectedErrors);
+        expect(collected).toEqual(expected);
+        return;
+      }
+      expect(errors).toEqual([]);
       expect(apiServer).toEqual({ method: 'eks-token', server: m.url, reachable: true });
       expect(collected).toEqual(expected);
       // Read-only and narrow: GETs only, and never every pod of the cluster.

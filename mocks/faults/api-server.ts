@@ -1,0 +1,48 @@
+import { KUBERNETES_READS } from '../../src/collect/kubernetes/collect-kubernetes.js';
+import type { ApiServerAccess, FailureKind, KubernetesPart, Snapshot } from '../../src/snapshot/types.js';
+import { defineFaults } from '../scenario/fault.js';
+
+/** Who runs eks-doctor in these scenarios: an on-call engineer's SSO role, with no access entry. */
+const ONCALL_ROLE_ARN = (account: string): string => `arn:aws:sts::${account}:assumed-role/AWSReservedSSO_OnCall_0123456789abcdef/alice`;
+
+/**
+ * The API server could not be read: the Kubernetes side holds only `apiServer`, and every part the
+ * baseline had is a CollectionError naming the same cause, as the collector records it.
+ */
+function apiServerUnreadable(s: Snapshot, failure: NonNullable<ApiServerAccess['failure']>, code: string): void {
+  const kind: FailureKind = failure.kind === 'forbidden' ? 'denied' : failure.kind === 'not-configured' ? 'other' : failure.kind;
+  const parts = Object.keys(s.kubernetes).filter((k) => k !== 'apiServer') as (keyof typeof KUBERNETES_READS)[];
+  s.errors.push(
+    ...parts.map((key) => ({
+      part: `kubernetes.${key}` as KubernetesPart,
+      call: KUBERNETES_READS[key].call,
+      kind,
+      code,
+      message: key === 'version' ? failure.message : `not attempted: GET /version failed: ${failure.message}`,
+      ...(failure.httpStatus ? { httpStatus: failure.httpStatus } : {}),
+    })),
+  );
+  s.kubernetes = { apiServer: { method: 'eks-token', server: s.aws.cluster!.endpoint!, reachable: false, failure } };
+}
+
+export const faults = defineFaults([
+  {
+    name: 'api-server-private-only',
+    description: 'Public access to the cluster endpoint is disabled and eks-doctor runs outside the VPC: the API server never answers.',
+    apply(s) {
+      s.aws.cluster!.resourcesVpcConfig!.endpointPublicAccess = false;
+      s.aws.cluster!.resourcesVpcConfig!.publicAccessCidrs = [];
+      apiServerUnreadable(s, { kind: 'timeout', message: 'no answer within 10s' }, 'ETIMEDOUT');
+    },
+  },
+  {
+    name: 'api-server-caller-not-mapped',
+    description: 'The cluster uses access entries only, and the IAM role eks-doctor runs as has none: the API server answers 401.',
+    apply(s) {
+      const account = s.aws.callerIdentity!.Account!;
+      s.aws.callerIdentity = { ...s.aws.callerIdentity, Arn: ONCALL_ROLE_ARN(account), UserId: 'AROAONCALLEXAMPLE:alice' };
+      s.aws.cluster!.accessConfig = { ...s.aws.cluster!.accessConfig, authenticationMode: 'API' };
+      apiServerUnreadable(s, { kind: 'unauthorized', message: 'Unauthorized', httpStatus: 401 }, 'HTTP 401');
+    },
+  },
+]);
