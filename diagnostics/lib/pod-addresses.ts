@@ -1,0 +1,77 @@
+/**
+ * How many pod addresses a node can hold under the Amazon VPC CNI, and which pods are stuck
+ * without one. The limits follow the EKS user guide: without prefix delegation a node has
+ * ENIs × (IPv4 addresses per ENI − 1) pod addresses, and the default max-pods adds 2 for the
+ * host-network pods (https://docs.aws.amazon.com/eks/latest/userguide/choosing-instance-type.html);
+ * with prefix delegation each of those slots holds a /28 prefix of 16 addresses
+ * (https://docs.aws.amazon.com/eks/latest/userguide/cni-increase-ip-addresses.html).
+ */
+import type { AwsData, KubernetesData, Snapshot } from '../../src/snapshot/types.js';
+
+type Item<T> = NonNullable<T> extends (infer U)[] ? U : never;
+export type InstanceTypeInfo = Item<AwsData['instanceTypes']>;
+export type KubePod = Item<KubernetesData['problemPods']>;
+
+export interface EniLimits {
+  instanceType: string;
+  maxEnis: number;
+  ipv4PerEni: number;
+  /** Secondary addresses the CNI can hand to pods without prefix delegation. */
+  podAddresses: number;
+  /** The max-pods value AWS computes for this type without prefix delegation. */
+  eniMaxPods: number;
+  nitro: boolean;
+}
+
+export function eniLimits(info: InstanceTypeInfo): EniLimits | undefined {
+  const maxEnis = info.NetworkInfo?.MaximumNetworkInterfaces;
+  const ipv4PerEni = info.NetworkInfo?.Ipv4AddressesPerInterface;
+  if (!maxEnis || !ipv4PerEni || !info.InstanceType) return undefined;
+  const podAddresses = maxEnis * (ipv4PerEni - 1);
+  return { instanceType: info.InstanceType, maxEnis, ipv4PerEni, podAddresses, eniMaxPods: podAddresses + 2, nitro: info.Hypervisor === 'nitro' };
+}
+
+export type PrefixDelegation =
+  | { state: 'off'; why: string }
+  | { state: 'on'; why: string }
+  | { state: 'unknown'; why: string };
+
+/**
+ * Whether the VPC CNI runs with prefix delegation. Snapshots keep env variable names but not their
+ * values, so: no ENABLE_PREFIX_DELEGATION on aws-node means off (the default); present, it may be
+ * "true" or "false", and only a node allowing more pods than its addresses (max-pods raised to
+ * match prefixes) suggests it is on.
+ */
+export function prefixDelegation(snapshot: Snapshot, allocatablePods?: number, limits?: EniLimits): PrefixDelegation {
+  const ds = (snapshot.kubernetes.daemonSets ?? []).find((d) => d.metadata?.name === 'aws-node');
+  if (!ds) return { state: 'unknown', why: 'the aws-node DaemonSet is not in the snapshot' };
+  const names = (ds.spec?.template?.spec?.containers ?? []).flatMap((c) => (c.env ?? []).map((e) => e.name));
+  if (!names.includes('ENABLE_PREFIX_DELEGATION')) return { state: 'off', why: 'aws-node does not set ENABLE_PREFIX_DELEGATION (default false)' };
+  if (allocatablePods !== undefined && limits && allocatablePods > limits.eniMaxPods) {
+    return { state: 'on', why: `aws-node sets ENABLE_PREFIX_DELEGATION (value not in the snapshot) and the node allows ${allocatablePods} pods, more than the ${limits.eniMaxPods} its addresses allow without prefixes` };
+  }
+  return { state: 'unknown', why: 'aws-node sets ENABLE_PREFIX_DELEGATION, but snapshots do not keep env values, so whether it is "true" cannot be told' };
+}
+
+const NO_IP = /failed to assign an IP address|assign an IP address to container|no available IP|InsufficientFreeAddresses|InsufficientCidrBlocks|ipamd.*(no|out of).*(IP|address)/i;
+
+/** Pods on a node that are waiting for the CNI to give them an address, with the event that says so. */
+export function podsWaitingForAddress(snapshot: Snapshot, nodeName: string): { pod: string; message: string }[] {
+  const out: { pod: string; message: string }[] = [];
+  for (const pod of snapshot.kubernetes.problemPods ?? []) {
+    if (pod.spec?.nodeName !== nodeName || pod.status?.podIP) continue;
+    const id = `${pod.metadata?.namespace}/${pod.metadata?.name}`;
+    const event = (snapshot.kubernetes.warningEvents ?? []).find(
+      (e) => e.involvedObject?.kind === 'Pod' && `${e.involvedObject.namespace}/${e.involvedObject.name}` === id && NO_IP.test(e.message ?? ''),
+    );
+    if (event) out.push({ pod: id, message: event.message ?? '' });
+  }
+  return out;
+}
+
+/** Pods the snapshot shows on the node that take a VPC address (host-network pods do not): a lower bound. */
+export function knownPodsUsingAddresses(snapshot: Snapshot, nodeName: string): number {
+  return [...(snapshot.kubernetes.kubeSystemPods ?? []), ...(snapshot.kubernetes.problemPods ?? [])].filter(
+    (p) => p.spec?.nodeName === nodeName && !p.spec?.hostNetwork && p.status?.podIP,
+  ).length;
+}
