@@ -1,0 +1,58 @@
+import { render } from 'ink-testing-library';
+import { describe, expect, it } from 'vitest';
+import type { ProgressEvent } from '../engine/progress.js';
+import { lowIps, oldAddon } from '../../test/tui/report-fixture.js';
+import { applyProgressEvent, EMPTY_PROGRESS } from './progress-state.js';
+import { ProgressView } from './ProgressView.js';
+import { SPINNER_FRAMES } from './Spinner.js';
+
+const replay = (events: ProgressEvent[]) => events.reduce(applyProgressEvent, EMPTY_PROGRESS);
+const spinning = (line: string | undefined) => SPINNER_FRAMES.some((frame) => line?.includes(`${frame} `));
+
+describe('ProgressView', () => {
+  it('shows a spinner on what is running and the result and duration of what finished', () => {
+    const progress = replay([
+      { type: 'collect-start', step: 'eks:DescribeCluster' },
+      { type: 'collect-end', step: 'eks:DescribeCluster', durationMs: 1500, ok: true },
+      { type: 'collect-start', step: 'Kubernetes nodes' },
+      { type: 'check-start', id: 'subnets', title: 'Subnets' },
+      { type: 'check-end', result: { id: 'subnets', title: 'Subnets', status: 'fail', durationMs: 3, findings: 1 }, findings: [lowIps] },
+      { type: 'check-start', id: 'lb-controller', title: 'LB controller' },
+      { type: 'check-end', result: { id: 'lb-controller', title: 'LB controller', status: 'error', durationMs: 0, reason: 'could not read deployments: forbidden', findings: 0 }, findings: [] },
+      { type: 'check-start', id: 'addons', title: 'Add-ons' },
+    ]);
+    const { lastFrame } = render(<ProgressView progress={progress} height={20} />);
+    const lines = (lastFrame() ?? '').split('\n');
+    expect(lines[0]).toBe('Diagnosing: collected 1/2 · checks 2/3 · 1 finding so far');
+    expect(lines.find((l) => l.includes('eks:DescribeCluster'))).toBe('  ✓ collect eks:DescribeCluster 1.5s');
+    const nodes = lines.find((l) => l.includes('Kubernetes nodes'));
+    expect(spinning(nodes)).toBe(true);
+    expect(nodes).toContain('reading…');
+    expect(lines.find((l) => l.includes('check subnets'))).toBe('  ✗ check subnets 1 finding 3ms');
+    expect(lines.find((l) => l.includes('lb-controller'))).toContain('! check lb-controller could not run: could not read deployments: forbidden');
+    expect(spinning(lines.find((l) => l.includes('check addons')))).toBe(true);
+  });
+
+  it('shows findings as soon as the checks that produce them finish', () => {
+    const progress = replay([
+      { type: 'check-end', result: { id: 'subnets', title: 'Subnets', status: 'fail', durationMs: 3, findings: 1 }, findings: [lowIps] },
+      { type: 'check-end', result: { id: 'addons', title: 'Add-ons', status: 'pass', durationMs: 1, findings: 1 }, findings: [oldAddon] },
+    ]);
+    const frame = render(<ProgressView progress={progress} height={20} />).lastFrame() ?? '';
+    expect(frame).toContain('Found so far\n  critical Subnet subnet-0123 has 3 free addresses\n  info     Add-on vpc-cni');
+  });
+
+  it('in a short terminal folds finished entries and keeps what is running in view', () => {
+    const events: ProgressEvent[] = [];
+    for (let i = 0; i < 20; i += 1) {
+      events.push({ type: 'check-start', id: `check-${i}`, title: `Check ${i}` });
+      events.push({ type: 'check-end', result: { id: `check-${i}`, title: `Check ${i}`, status: 'pass', durationMs: 1, findings: 0 }, findings: [] });
+    }
+    events.push({ type: 'check-start', id: 'still-running', title: 'Still running' });
+    const frame = render(<ProgressView progress={replay(events)} height={6} />).lastFrame() ?? '';
+    const lines = frame.split('\n');
+    expect(lines.length).toBeLessThanOrEqual(6);
+    expect(frame).toContain('finished above');
+    expect(frame).toContain('check still-running');
+  });
+});

@@ -1,0 +1,18 @@
+/** The keys, in one place: the help screen, the hint bar and docs/tui.md say the same thing. */
+export const KEY_HELP: { keys: string; action: string }[] = [
+  { keys: '↑ ↓ / k j', action: 'move through the findings; in a finding, scroll' },
+  { keys: 'PgUp PgDn, g G', action: 'a page up or down, to the top or the bottom' },
+  { keys: 'Enter', action: 'open the selected finding' },
+  { keys: 'Esc', action: 'back to the list; in the list, clear filter and search' },
+  { keys: 'Tab', action: 'in a finding: select the next fix command' },
+  { keys: 'c', action: 'copy the selected fix command to the clipboard (OSC 52)' },
+  { keys: 'p', action: "quit and print the selected finding's fix commands, unwrapped" },
+  { keys: 'P', action: 'quit and print the fix commands of every finding listed' },
+  { keys: 's', action: 'filter by severity: critical, warning, info, all' },
+  { keys: 'f', action: 'filter by check (cycles through checks with findings)' },
+  { keys: '/', action: 'search titles and resources; Enter keeps it, Esc clears it' },
+  { keys: 'r', action: 're-check everything and show what changed' },
+  { keys: 'R', action: "re-check only the selected finding's check" },
+  { keys: '?', action: 'show or hide this help' },
+  { keys: 'q', action: 'quit with the exit code the report earns' },
+];
