@@ -1,5 +1,5 @@
 import { render } from 'ink';
-import { EXIT_COULD_NOT_CHECK, exitCodeFor } from '../engine/exit-code.js';
+import { EXIT_COULD_NOT_CHECK } from '../engine/exit-code.js';
 import { summaryLine } from '../render/sections.js';
 import { App, type QuitOutcome } from './App.js';
 import { osc52 } from './clipboard.js';
@@ -49,7 +49,7 @@ export async function runTui(options: TuiOptions, streams: TuiStreams): Promise<
     leave();
   }
   const report = outcome.fullReport;
-  const code = report ? exitCodeFor(report, { failOn: options.failOn }) : EXIT_COULD_NOT_CHECK;
+  const code = report ? options.exitCode(report) : EXIT_COULD_NOT_CHECK;
   stderr.write(report ? `eks-doctor: ${report.cluster.name}: ${summaryLine(report)} (exit ${code})\n` : `eks-doctor: quit before the diagnosis finished (exit ${code})\n`);
   for (const command of outcome.print) stdout.write(`${command}\n`);
   return code;

@@ -1,16 +1,20 @@
 import { diagnoseSnapshot } from '../../engine/diagnose.js';
-import type { DiagnosisRunner } from '../../engine/progress.js';
+import type { DiagnosisRunner, ProgressEvent } from '../../engine/progress.js';
 import { loadDiagnostics } from '../../engine/registry.js';
+import { loadSnapshotFile } from '../../snapshot/load.js';
+import type { Snapshot } from '../../snapshot/types.js';
+import { interactiveWanted } from '../../tui/launch.js';
 import { TOOL_VERSION } from '../../version.js';
 import { stringValue, type CommandSpec } from '../command.js';
-import { deliverReport } from '../deliver-report.js';
-import { LIVE_OPTIONS, snapshotSource } from '../live-options.js';
+import { reportInteractivelyOrPlain } from '../interactive.js';
+import { LIVE_OPTIONS, liveSettings, snapshotSource } from '../live-options.js';
 import { REPORT_OPTIONS, reportSettings } from '../report-options.js';
 
 export const diagnoseCommand: CommandSpec = {
   name: 'diagnose',
   summary: 'Diagnose a cluster: collect (read-only), run the checks, show root causes first.',
   usage: 'eks-doctor diagnose (--cluster NAME [--region REGION] | --snapshot FILE) [options]',
+  description: 'In a terminal this opens the interactive UI (keys: docs/tui.md); through a pipe, with --output or with --debug it prints the report.',
   options: [
     { name: 'snapshot', type: 'string', valueName: 'FILE', description: 'Analyse a saved snapshot offline instead of a live cluster' },
     ...LIVE_OPTIONS,
@@ -25,11 +29,16 @@ export const diagnoseCommand: CommandSpec = {
   async run(args, io) {
     const settings = reportSettings(args, io);
     const diagnostics = await loadDiagnostics();
-    const readSnapshot = snapshotSource(stringValue(args.values.snapshot), args, io, diagnostics);
+    const file = stringValue(args.values.snapshot);
+    const readSnapshot = snapshotSource(file, args, io, diagnostics);
+    // --debug writes each AWS request to stderr, which would tear the UI's screen: it gets the plain path.
+    const interactive = interactiveWanted(io, settings.outputGiven) && args.values.debug !== true;
+    // A bad file is said on the plain terminal, before the UI takes the screen.
+    if (file && interactive) await loadSnapshotFile(file);
     // Reads afresh on every run: --watch sees a snapshot file another process rewrites, or the live cluster now.
     const runner: DiagnosisRunner = async ({ onEvent, only }) => {
       const selection = only ? { only } : settings.selection;
-      const snapshot = await readSnapshot(selection, onEvent);
+      const snapshot = file ? await readFileAsStep(`snapshot ${file}`, () => readSnapshot(selection), onEvent) : await readSnapshot(selection, onEvent);
       return diagnoseSnapshot(snapshot, {
         diagnostics,
         selection,
@@ -38,6 +47,22 @@ export const diagnoseCommand: CommandSpec = {
         ...(onEvent ? { onEvent } : {}),
       });
     };
-    return deliverReport(runner, settings, io, diagnostics);
+    const live = liveSettings(args);
+    const target = file ? `snapshot ${file}` : `cluster ${live?.clusterName ?? ''}${live?.region ? ` in ${live.region}` : ''}`;
+    return reportInteractivelyOrPlain({ runner, settings, io, diagnostics, target, interactive });
   },
 };
+
+/** Reading a snapshot file is the whole collection offline: the UI shows it as one step. */
+async function readFileAsStep(step: string, read: () => Promise<Snapshot>, onEvent?: (event: ProgressEvent) => void): Promise<Snapshot> {
+  onEvent?.({ type: 'collect-start', step });
+  const started = performance.now();
+  try {
+    const snapshot = await read();
+    onEvent?.({ type: 'collect-end', step, durationMs: performance.now() - started, ok: true });
+    return snapshot;
+  } catch (error) {
+    onEvent?.({ type: 'collect-end', step, durationMs: performance.now() - started, ok: false, error: error instanceof Error ? error.message : String(error) });
+    throw error;
+  }
+}

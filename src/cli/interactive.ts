@@ -1,0 +1,36 @@
+import type { Diagnostic } from '../engine/diagnostic.js';
+import type { DiagnosisRunner } from '../engine/progress.js';
+import { interactiveWanted, launchTui } from '../tui/launch.js';
+import type { CommandIo } from './command.js';
+import { deliverReport } from './deliver-report.js';
+import { checkSettingsAgainstCatalogue, configuredRunner, reportExitCode, type ReportSettings } from './report-options.js';
+
+/**
+ * The output decision every report command (diagnose, demo) shares: a person at a terminal (stdin
+ * and stdout both TTYs) who asked for no --output gets the interactive UI; everyone else the plain
+ * end (report, files, NDJSON --watch). Both apply the config file's suppressions and earn the exit
+ * code the same way.
+ */
+export async function reportInteractivelyOrPlain(args: {
+  runner: DiagnosisRunner;
+  settings: ReportSettings;
+  io: CommandIo;
+  diagnostics: Diagnostic[];
+  /** What is diagnosed, for the UI's header until the first report names the cluster. */
+  target: string;
+  /** The command's own decision when it has more reasons than the terminals (--debug); else interactiveWanted. */
+  interactive?: boolean;
+}): Promise<number> {
+  const { runner, settings, io, diagnostics, target } = args;
+  const interactive = args.interactive ?? interactiveWanted(io, settings.outputGiven);
+  if (!interactive) return deliverReport(runner, settings, io, diagnostics);
+  checkSettingsAgainstCatalogue(settings, diagnostics);
+  return launchTui({
+    runner: configuredRunner(runner, settings),
+    target,
+    exitCode: (report) => reportExitCode(report, settings),
+    color: settings.color,
+    // A re-check every 0 seconds would hammer a live cluster's APIs: at least one second between runs.
+    ...(settings.watch ? { watchSeconds: Math.max(1, settings.watch.seconds) } : {}),
+  });
+}
