@@ -271,21 +271,26 @@ export function App({ runner, target, watchSeconds, size, copy, onQuit }: AppPro
   );
 }
 
-/** The state of the diagnosis in one line: a spinner while it runs, the summary once it is done. */
+/** The state of the diagnosis in one line: a spinner while a re-check runs, else the summary. */
 function RunLine({ session }: { session: ReturnType<typeof sessionReducer> }) {
-  if (session.running) {
+  if (session.running && session.report) {
     const counts = progressCounts(session.progress);
-    const what = session.report ? `Re-checking ${session.only ? `check ${session.only.join(', ')}` : 'all checks'}` : 'Diagnosing';
     return (
       <Text wrap="truncate-end">
-        <Spinner /> {what}: checks {counts.checksDone}/{counts.checks}
+        <Spinner /> Re-checking {session.only ? `check ${session.only.join(', ')}` : 'all checks'}: checks {counts.checksDone}/{counts.checks}
         {counts.steps > 0 ? `, collected ${counts.stepsDone}/${counts.steps}` : ''}
       </Text>
     );
   }
-  if (!session.report) return <Text> </Text>;
+  // The first run has the whole progress view below; this line says what the keys do meanwhile.
+  if (!session.report) return <Text dimColor wrap="truncate-end">{session.running ? 'The results appear below as soon as the checks finish; q quits.' : ' '}</Text>;
   const narrowed = session.report !== session.fullReport ? ` (only check ${session.only?.join(', ') ?? ''}; r re-checks all)` : '';
-  return <Text wrap="truncate-end">{summaryLine(session.report)}{narrowed}</Text>;
+  return (
+    <Text wrap="truncate-end">
+      {summaryLine(session.report)}
+      {narrowed}
+    </Text>
+  );
 }
 
 /** The selection by key, so a re-check keeps it on the same finding; by position when that went away. */

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,14 +12,20 @@ const hook = join(root, 'test', 'tui', 'record-imports.mjs');
 const work = mkdtempSync(join(tmpdir(), 'eks-doctor-imports-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** Runs node with the import recorder and returns every module URL the process resolved. */
-function importsOf(args: string[]): string[] {
+/**
+ * Runs node with the import recorder and returns every module URL the process resolved. The exit
+ * code is the report's business (a minimal snapshot earns 2, "could not check"); stdout must hold
+ * what was asked for.
+ */
+function importsOf(args: string[], expectOutput: (stdout: string) => void): string[] {
   const log = join(work, `imports-${Math.random().toString(36).slice(2)}.log`);
-  execFileSync(process.execPath, ['--import', pathToFileURL(hook).href, ...args], {
+  const result = spawnSync(process.execPath, ['--import', pathToFileURL(hook).href, ...args], {
     cwd: root,
     env: { ...process.env, EKS_DOCTOR_IMPORT_LOG: log },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
   });
+  expect(result.stderr).not.toContain('internal error');
+  expectOutput(result.stdout);
   return existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : [];
 }
 
@@ -27,19 +33,19 @@ const isUi = (url: string) => /\/node_modules\/(ink|react|react-reconciler|yoga-
 
 describe.skipIf(!existsSync(join(root, 'dist', 'src', 'cli', 'main.js')))('ink and React load only on the interactive path', () => {
   it('the recorder sees them when the UI module is imported (the control)', () => {
-    const urls = importsOf(['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(join(root, 'dist', 'src', 'tui', 'run.js')).href)})`]);
+    const urls = importsOf(['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(join(root, 'dist', 'src', 'tui', 'run.js')).href)})`], () => {});
     expect(urls.some(isUi)).toBe(true);
   });
 
   it('--version does not import them', () => {
-    const urls = importsOf([bin, '--version']);
+    const urls = importsOf([bin, '--version'], (stdout) => expect(stdout).toMatch(/^\d+\.\d+\.\d+/));
     expect(urls.some((u) => u.includes('/dist/src/cli/main.js'))).toBe(true);
     expect(urls.filter(isUi)).toEqual([]);
   });
 
   it('diagnose --output json does not import them', () => {
     const snapshot = writeMinimalSnapshot(work);
-    const urls = importsOf([bin, 'diagnose', '--snapshot', snapshot, '--output', 'json']);
+    const urls = importsOf([bin, 'diagnose', '--snapshot', snapshot, '--output', 'json'], (stdout) => expect(JSON.parse(stdout)).toHaveProperty('findings'));
     expect(urls.some((u) => u.includes('/dist/src/render/json.js'))).toBe(true);
     expect(urls.filter(isUi)).toEqual([]);
   });
