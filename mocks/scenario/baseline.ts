@@ -93,6 +93,78 @@ function privateIp(azIndex: number, n: number): string {
   return `10.0.${azIndex * 32 + 1 + Math.floor(n / 250)}.${10 + (n % 250)}`;
 }
 
+/**
+ * Where managed nodes live. Up to NODES_PER_SUBNET nodes per Availability Zone they share the three
+ * private subnets (the default layout, whose addresses the committed scenarios rely on). Past that,
+ * each AZ gets more /19 subnets carved from secondary VPC CIDR blocks (10.1.0.0/16, 10.2.0.0/16, ...,
+ * eight /19s each), as a real cluster of thousands of nodes would: a /19 holds about 540 nodes at
+ * 15 addresses each, so 400 per subnet keeps every subnet comfortably above the low-address mark.
+ */
+const NODES_PER_SUBNET = 400;
+
+interface ExtraSubnet {
+  id: string;
+  azIndex: number;
+  cidr: string;
+  /** Second octet of its secondary block and the third octet it starts at. */
+  block: number;
+  base: number;
+}
+
+function extraSubnet(e: number, azIndex: number): ExtraSubnet {
+  const block = 1 + Math.floor(e / 8);
+  const base = (e % 8) * 32;
+  return { id: `subnet-0${(0xa0000 + e).toString(16).padStart(16, '0')}`, azIndex, cidr: `10.${block}.${base}.0/19`, block, base };
+}
+
+interface ManagedLayout {
+  /** Extra private subnets, in creation order (empty in the default layout). */
+  extraSubnets: ExtraSubnet[];
+  place(n: number): { privateIp: string; subnetId: string };
+}
+
+function managedLayout(managedNodes: number): ManagedLayout {
+  const perAz = Math.ceil(managedNodes / 3);
+  const subnetsPerAz = Math.max(1, Math.ceil(perAz / NODES_PER_SUBNET));
+  if (subnetsPerAz === 1) {
+    // Rows of 240 hosts (.10 to .249) keep every address valid; below 240 nodes this is privateIp's layout.
+    return { extraSubnets: [], place: (n) => ({ privateIp: `10.0.${(n % 3) * 32 + 1 + Math.floor(n / 240)}.${10 + (n % 240)}`, subnetId: PRIVATE_SUBNETS[n % 3] }) };
+  }
+  const extraSubnets: ExtraSubnet[] = [];
+  for (let j = 1; j < subnetsPerAz; j++) for (let az = 0; az < 3; az++) extraSubnets.push(extraSubnet(extraSubnets.length, az));
+  return {
+    extraSubnets,
+    place(n) {
+      const azIndex = n % 3;
+      const k = Math.floor(n / 3);
+      const j = Math.floor(k / NODES_PER_SUBNET);
+      const i = k % NODES_PER_SUBNET;
+      const row = 1 + Math.floor(i / 240);
+      if (j === 0) return { privateIp: `10.0.${azIndex * 32 + row}.${10 + (i % 240)}`, subnetId: PRIVATE_SUBNETS[azIndex] };
+      const subnet = extraSubnets[(j - 1) * 3 + azIndex]!;
+      return { privateIp: `10.${subnet.block}.${subnet.base + row}.${10 + (i % 240)}`, subnetId: subnet.id };
+    },
+  };
+}
+
+function countBy<T>(items: T[], key: (item: T) => string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+  return counts;
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string | undefined): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    if (k === undefined) continue;
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
 function instanceIdFor(prefix: string, n: number): string {
   return `i-0${prefix}${n.toString(16).padStart(15 - prefix.length, '0')}`;
 }
@@ -103,13 +175,16 @@ export function buildBaseline(size: Partial<BaselineSize> = {}): Snapshot {
   const nodes: NodeSpec[] = [];
   const managedGroupCount = Math.max(1, Math.ceil(managedNodes / 50));
   const managedAsgs = Array.from({ length: managedGroupCount }, (_, g) => (g === 0 ? MANAGED_ASG : `${MANAGED_ASG}-${g}`));
+  const layout = managedLayout(managedNodes);
+  const privateSubnetIds = [...PRIVATE_SUBNETS, ...layout.extraSubnets.map((e) => e.id)];
   for (let n = 0; n < managedNodes; n++) {
     const azIndex = n % 3;
+    const placed = layout.place(n);
     nodes.push({
       instanceId: instanceIdFor('a', n),
-      privateIp: privateIp(azIndex, n),
+      privateIp: placed.privateIp,
       az: AZS[azIndex],
-      subnetId: PRIVATE_SUBNETS[azIndex],
+      subnetId: placed.subnetId,
       instanceType: 'm6i.xlarge',
       profileArn: iamArn(`instance-profile/${MANAGED_PROFILE_NAME}`),
       profileId: 'AIPAMANAGEDNODEGROUP01',
@@ -165,6 +240,14 @@ export function buildBaseline(size: Partial<BaselineSize> = {}): Snapshot {
   });
 
   const fargateNodeName = `fargate-${dnsName('10.0.40.9')}`;
+  const nodesPerSubnet = countBy(nodes, (n) => n.subnetId);
+  const asgMembers = groupBy(nodes, (n) => n.asgName);
+  // Workloads and configuration grow with the cluster the way they do in real ones: CoreDNS by the
+  // cluster-proportional autoscaler's default of one replica per 16 nodes, one aws-auth team mapping
+  // and one database security group per 100 nodes, one routine warning event per 50 nodes.
+  // The default 6-node baseline gets none of the extras.
+  const corednsReplicas = Math.max(2, Math.ceil(nodes.length / 16));
+  const databaseGroups = Array.from({ length: Math.floor(nodes.length / 100) }, (_, i) => databaseSecurityGroup(i));
 
   const snapshot: Snapshot = {
     kind: SNAPSHOT_KIND,
@@ -219,7 +302,7 @@ export function buildBaseline(size: Partial<BaselineSize> = {}): Snapshot {
           capacityType: 'ON_DEMAND',
           scalingConfig: { minSize: Math.min(2, managedNodes), maxSize: Math.max(6, managedNodes * 2), desiredSize: managedNodes },
           instanceTypes: ['m6i.xlarge'],
-          subnets: [...PRIVATE_SUBNETS],
+          subnets: privateSubnetIds,
           amiType: 'AL2023_x86_64_STANDARD',
           nodeRole: NODE_ROLE_ARN,
           labels: {},
@@ -297,10 +380,10 @@ export function buildBaseline(size: Partial<BaselineSize> = {}): Snapshot {
       ],
       autoScalingGroups: [
         ...managedAsgs.map((name, g) => {
-          const members = nodes.filter((n) => n.asgName === name);
-          return asg(name, members, { min: g === 0 ? Math.min(2, managedNodes) : 0, max: Math.max(6, members.length * 2), tags: { 'eks:cluster-name': clusterName, 'eks:nodegroup-name': MANAGED_NODEGROUP, [`k8s.io/cluster-autoscaler/${clusterName}`]: 'owned', [`kubernetes.io/cluster/${clusterName}`]: 'owned' }, launchTemplate: { LaunchTemplateId: 'lt-0a9b8c7d6e5f4a3b2', LaunchTemplateName: `eks-8ec9a1b2-3c4d-5e6f-7a8b-9c0d1e2f3a4b`, Version: '1' } });
+          const members = asgMembers.get(name) ?? [];
+          return asg(name, members, { min: g === 0 ? Math.min(2, managedNodes) : 0, max: Math.max(6, members.length * 2), tags: { 'eks:cluster-name': clusterName, 'eks:nodegroup-name': MANAGED_NODEGROUP, [`k8s.io/cluster-autoscaler/${clusterName}`]: 'owned', [`kubernetes.io/cluster/${clusterName}`]: 'owned' }, launchTemplate: { LaunchTemplateId: 'lt-0a9b8c7d6e5f4a3b2', LaunchTemplateName: `eks-8ec9a1b2-3c4d-5e6f-7a8b-9c0d1e2f3a4b`, Version: '1' }, subnets: privateSubnetIds });
         }),
-        asg(BATCH_ASG, nodes.filter((n) => n.asgName === BATCH_ASG), { min: 0, max: 10, tags: { [`kubernetes.io/cluster/${clusterName}`]: 'owned', Name: 'shop-prod-batch' }, launchTemplate: { LaunchTemplateId: BATCH_LAUNCH_TEMPLATE_ID, LaunchTemplateName: 'shop-prod-batch', Version: '$Latest' } }),
+        asg(BATCH_ASG, asgMembers.get(BATCH_ASG) ?? [], { min: 0, max: 10, tags: { [`kubernetes.io/cluster/${clusterName}`]: 'owned', Name: 'shop-prod-batch' }, launchTemplate: { LaunchTemplateId: BATCH_LAUNCH_TEMPLATE_ID, LaunchTemplateName: 'shop-prod-batch', Version: '$Latest' } }),
       ],
       scalingActivities: [
         {
@@ -352,14 +435,18 @@ export function buildBaseline(size: Partial<BaselineSize> = {}): Snapshot {
           InstanceTenancy: 'default',
           IsDefault: false,
           OwnerId: account,
-          CidrBlockAssociationSet: [{ AssociationId: 'vpc-cidr-assoc-0a1b2c3d', CidrBlock: '10.0.0.0/16', CidrBlockState: { State: 'associated' } }],
+          CidrBlockAssociationSet: [
+            { AssociationId: 'vpc-cidr-assoc-0a1b2c3d', CidrBlock: '10.0.0.0/16', CidrBlockState: { State: 'associated' } },
+            ...[...new Set(layout.extraSubnets.map((e) => e.block))].map((block) => ({ AssociationId: `vpc-cidr-assoc-0b${block.toString(16).padStart(6, '0')}`, CidrBlock: `10.${block}.0.0/16`, CidrBlockState: { State: 'associated' as const } })),
+          ],
           Tags: tags({ Name: 'shop-prod' }),
         },
       ],
       vpcDnsAttributes: [{ VpcId: vpcId, EnableDnsSupport: true, EnableDnsHostnames: true }],
       subnets: [
-        ...PRIVATE_SUBNETS.map((id, i) => subnet(id, AZS[i], `10.0.${i * 32}.0/19`, 8187 - nodes.filter((n) => n.subnetId === id).length * 15, false, { Name: `shop-prod-private-${AZS[i]}`, 'kubernetes.io/role/internal-elb': '1', [`kubernetes.io/cluster/${clusterName}`]: 'shared' })),
+        ...PRIVATE_SUBNETS.map((id, i) => subnet(id, AZS[i], `10.0.${i * 32}.0/19`, 8187 - (nodesPerSubnet.get(id) ?? 0) * 15, false, { Name: `shop-prod-private-${AZS[i]}`, 'kubernetes.io/role/internal-elb': '1', [`kubernetes.io/cluster/${clusterName}`]: 'shared' })),
         ...PUBLIC_SUBNETS.map((id, i) => subnet(id, AZS[i], `10.0.${96 + i * 4}.0/22`, 1019, true, { Name: `shop-prod-public-${AZS[i]}`, 'kubernetes.io/role/elb': '1' })),
+        ...layout.extraSubnets.map((e) => subnet(e.id, AZS[e.azIndex], e.cidr, 8187 - (nodesPerSubnet.get(e.id) ?? 0) * 15, false, { Name: `shop-prod-private-${AZS[e.azIndex]}-${e.block}-${e.base / 32}`, 'kubernetes.io/role/internal-elb': '1' })),
       ],
       routeTables: [
         routeTable(MAIN_RTB, true, [], [{ DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local', Origin: 'CreateRouteTable', State: 'active' }]),
@@ -367,7 +454,7 @@ export function buildBaseline(size: Partial<BaselineSize> = {}): Snapshot {
           { DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local', Origin: 'CreateRouteTable', State: 'active' },
           { DestinationCidrBlock: '0.0.0.0/0', GatewayId: INTERNET_GATEWAY_ID, Origin: 'CreateRoute', State: 'active' },
         ]),
-        routeTable(PRIVATE_RTB, false, [...PRIVATE_SUBNETS], [
+        routeTable(PRIVATE_RTB, false, privateSubnetIds, [
           { DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local', Origin: 'CreateRouteTable', State: 'active' },
           { DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: NAT_GATEWAY_ID, Origin: 'CreateRoute', State: 'active' },
           { DestinationPrefixListId: 'pl-6da54004', GatewayId: 'vpce-0s3gateway000001', Origin: 'CreateRoute', State: 'active' },
@@ -394,6 +481,7 @@ export function buildBaseline(size: Partial<BaselineSize> = {}): Snapshot {
           IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] }],
           Tags: tags({ Name: `${clusterName}-control-plane` }),
         },
+        ...databaseGroups,
       ],
       natGateways: [
         {
@@ -478,11 +566,12 @@ export function buildBaseline(size: Partial<BaselineSize> = {}): Snapshot {
             '  username: platform-readonly',
             '  groups:',
             '    - platform:view',
+            ...teamRoleMappings(nodes.length),
             '',
           ].join('\n'),
         },
       },
-      kubeSystemPods: kubeSystemPods(nodes),
+      kubeSystemPods: kubeSystemPods(nodes, corednsReplicas),
       problemPods: [],
       daemonSets: [
         daemonSet('aws-node', `602401143452.dkr.ecr.${region}.amazonaws.com/amazon-k8s-cni:${ADDON_VERSION['vpc-cni']}`, nodes.length, 'aws-node'),
@@ -491,7 +580,7 @@ export function buildBaseline(size: Partial<BaselineSize> = {}): Snapshot {
         daemonSet('ebs-csi-node', `602401143452.dkr.ecr.${region}.amazonaws.com/eks/aws-ebs-csi-driver:${ADDON_VERSION['aws-ebs-csi-driver']}`, nodes.length, 'ebs-csi-node-sa'),
       ],
       deployments: [
-        deployment('coredns', `602401143452.dkr.ecr.${region}.amazonaws.com/eks/coredns:${ADDON_VERSION.coredns}`, 2, 'coredns'),
+        deployment('coredns', `602401143452.dkr.ecr.${region}.amazonaws.com/eks/coredns:${ADDON_VERSION.coredns}`, corednsReplicas, 'coredns'),
         deployment('ebs-csi-controller', `602401143452.dkr.ecr.${region}.amazonaws.com/eks/aws-ebs-csi-driver:${ADDON_VERSION['aws-ebs-csi-driver']}`, 2, 'ebs-csi-controller-sa'),
         deployment('aws-load-balancer-controller', 'public.ecr.aws/eks/aws-load-balancer-controller:v2.14.1', 2, 'aws-load-balancer-controller'),
       ],
@@ -515,7 +604,7 @@ export function buildBaseline(size: Partial<BaselineSize> = {}): Snapshot {
           status: { loadBalancer: { ingress: [{ hostname: `k8s-shop-storefro-0a1b2c3d4e-0123456789abcdef.elb.${region}.amazonaws.com` }] } },
         },
       ],
-      warningEvents: [],
+      warningEvents: routineWarningEvents(nodes),
       serviceAccounts: [
         serviceAccount('kube-system', 'aws-node'),
         serviceAccount('kube-system', 'coredns'),
@@ -588,7 +677,7 @@ function accessEntry(principalArn: string, type: string, kubernetesGroups: strin
   };
 }
 
-function asg(name: string, members: NodeSpec[], o: { min: number; max: number; tags: Record<string, string>; launchTemplate: { LaunchTemplateId: string; LaunchTemplateName: string; Version: string } }): Item<AwsData['autoScalingGroups']> {
+function asg(name: string, members: NodeSpec[], o: { min: number; max: number; tags: Record<string, string>; launchTemplate: { LaunchTemplateId: string; LaunchTemplateName: string; Version: string }; subnets?: string[] }): Item<AwsData['autoScalingGroups']> {
   return {
     AutoScalingGroupName: name,
     AutoScalingGroupARN: arn('autoscaling', `autoScalingGroup:5a6b7c8d-0000-1111-2222-${name.length.toString().padStart(12, '0')}:autoScalingGroupName/${name}`),
@@ -613,7 +702,7 @@ function asg(name: string, members: NodeSpec[], o: { min: number; max: number; t
     })),
     CreatedTime: '2025-06-01T12:00:00.000Z',
     SuspendedProcesses: [],
-    VPCZoneIdentifier: PRIVATE_SUBNETS.join(','),
+    VPCZoneIdentifier: (o.subnets ?? PRIVATE_SUBNETS).join(','),
     EnabledMetrics: [],
     Tags: Object.entries(o.tags).map(([Key, Value]) => ({ ResourceId: name, ResourceType: 'auto-scaling-group', Key, Value, PropagateAtLaunch: true })),
     TerminationPolicies: ['AllocationStrategy', 'OldestLaunchTemplate', 'OldestInstance'],
@@ -757,7 +846,7 @@ function fargateNode(name: string) {
   };
 }
 
-function kubeSystemPods(nodes: NodeSpec[]) {
+function kubeSystemPods(nodes: NodeSpec[], corednsReplicas: number) {
   const pods = [];
   for (const n of nodes) {
     const nodeName = dnsName(n.privateIp);
@@ -774,6 +863,11 @@ function kubeSystemPods(nodes: NodeSpec[]) {
     pods.push(pod(`coredns-7d9c6f8b4c-${['x2k9p', 'q7w4m'][i]}`, 'coredns', nodeName, podIp(n, 10 + i), [['coredns', `eks/coredns:${ADDON_VERSION.coredns}`]], 'ReplicaSet'));
     pods.push(pod(`ebs-csi-controller-5c8f9d7b6-${['h4j2k', 'p9r3t'][i]}`, 'ebs-csi-controller', nodeName, podIp(n, 20 + i), [['ebs-plugin', `eks/aws-ebs-csi-driver:${ADDON_VERSION['aws-ebs-csi-driver']}`]], 'ReplicaSet'));
     pods.push(pod(`aws-load-balancer-controller-6b7d8c9f5-${['m2n8b', 'v5c1x'][i]}`, 'aws-load-balancer-controller', nodeName, podIp(n, 30 + i), [['aws-load-balancer-controller', 'aws-load-balancer-controller:v2.14.1']], 'ReplicaSet'));
+  }
+  // Replicas past the first two, spread over the nodes as the scheduler's anti-affinity would.
+  for (let i = 2; i < corednsReplicas; i++) {
+    const n = nodes[(i * 16) % nodes.length]!;
+    pods.push(pod(`coredns-7d9c6f8b4c-${i.toString(36).padStart(5, '0')}`, 'coredns', dnsName(n.privateIp), podIp(n, 10 + (i % 10)), [['coredns', `eks/coredns:${ADDON_VERSION.coredns}`]], 'ReplicaSet'));
   }
   return pods;
 }
@@ -949,4 +1043,50 @@ function instanceProfile(name: string, id: string, roleName: string, path: strin
     CreateDate: '2024-03-14T09:00:00.000Z',
     Roles: [role(roleName, path, trust)],
   };
+}
+
+/** A database's security group admitting the nodes on 5432: present in big VPCs, unrelated to the cluster's health. */
+function databaseSecurityGroup(i: number): Item<AwsData['securityGroups']> {
+  const id = `sg-0db${i.toString(16).padStart(14, '0')}`;
+  return {
+    GroupId: id,
+    GroupName: `shop-prod-db-${i}`,
+    Description: `Database ${i}: PostgreSQL from the cluster's nodes`,
+    OwnerId: account,
+    VpcId: vpcId,
+    IpPermissions: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, UserIdGroupPairs: [{ GroupId: clusterSecurityGroupId, UserId: account, Description: 'EKS nodes' }], IpRanges: [], Ipv6Ranges: [], PrefixListIds: [] }],
+    IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] }],
+    Tags: tags({ Name: `shop-prod-db-${i}` }),
+  };
+}
+
+/** Read-only team mappings in aws-auth, one per 100 nodes (none in the default baseline). */
+function teamRoleMappings(nodeCount: number): string[] {
+  return Array.from({ length: Math.floor(nodeCount / 100) }, (_, i) => [`- rolearn: ${iamArn(`role/team-${i}-readonly`)}`, `  username: team-${i}-readonly`, '  groups:', `    - team-${i}:view`]).flat();
+}
+
+/**
+ * The routine Warning events a busy cluster always has (an application's readiness probe failing
+ * during a rollout), one per 50 nodes: volume for the collector, nothing the checks should act on.
+ */
+function routineWarningEvents(nodes: NodeSpec[]): NonNullable<KubernetesData['warningEvents']> {
+  return Array.from({ length: Math.floor(nodes.length / 50) }, (_, i) => {
+    const pod = `storefront-6d8f7c9b5-${i.toString(36).padStart(5, '0')}`;
+    const node = nodes[(i * 50) % nodes.length]!;
+    return {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: `${pod}.18a1b2c3d4e5f${i.toString(16).padStart(3, '0')}`, namespace: 'shop', uid: `e0e0e0e0-0000-4000-8000-${i.toString(16).padStart(12, '0')}`, resourceVersion: `${95000 + i}`, creationTimestamp: '2026-11-20T03:05:00Z' },
+      involvedObject: { kind: 'Pod', namespace: 'shop', name: pod, apiVersion: 'v1', fieldPath: 'spec.containers{storefront}' },
+      reason: 'Unhealthy',
+      message: 'Readiness probe failed: HTTP probe failed with statuscode: 503',
+      source: { component: 'kubelet', host: dnsName(node.privateIp) },
+      firstTimestamp: '2026-11-20T03:04:10Z',
+      lastTimestamp: '2026-11-20T03:05:00Z',
+      count: 3,
+      type: 'Warning',
+      reportingComponent: 'kubelet',
+      reportingInstance: dnsName(node.privateIp),
+    };
+  });
 }
