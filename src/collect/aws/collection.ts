@@ -47,13 +47,13 @@ export class AwsCollection {
   private readonly notFoundSeen = new Set<string>();
   readonly notFound: NotFoundResource[] = [];
   private readonly tasks = new Map<string, Promise<unknown>>();
-  private readonly limiter: CallLimiter;
+  /** One cap per service: AWS throttles per service, and a service that hangs must not starve the others. */
+  private readonly limiters = new Map<string, CallLimiter>();
 
   constructor(
     readonly settings: CollectionSettings,
     private readonly collectors: { [K in AwsKey]: { step: string; collect(c: AwsCollection): Promise<NonNullable<AwsData[K]>> } },
   ) {
-    this.limiter = new CallLimiter(settings.concurrency);
   }
 
   /**
@@ -112,14 +112,17 @@ export class AwsCollection {
   }
 
   /**
-   * One API call (or one page of one), under the concurrency cap and the overall deadline. A
+   * One API call (or one page of one), under its service's concurrency cap and the overall deadline. A
    * failure throws CallFailed, except codes listed in `notFound`, which resolve to undefined.
    */
   async call<T>(part: AwsKey, call: string, send: (signal: AbortSignal) => Promise<T>, notFound?: { codes: readonly string[] }): Promise<T | undefined> {
     const { signal, deadlineSeconds } = this.settings;
     if (signal.aborted) throw new CallFailed(classifyAwsError(new Error('aborted'), `aws.${part}`, call, { deadlineExceeded: true, deadlineSeconds }));
     try {
-      return await this.limiter.run(() => {
+      const service = call.slice(0, call.indexOf(':'));
+      let limiter = this.limiters.get(service);
+      if (!limiter) this.limiters.set(service, (limiter = new CallLimiter(this.settings.concurrency)));
+      return await limiter.run(() => {
         if (signal.aborted) throw Object.assign(new Error('aborted'), { name: 'AbortError' });
         return send(signal);
       });

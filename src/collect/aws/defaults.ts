@@ -6,5 +6,5 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 export const DEFAULT_MAX_ATTEMPTS = 4;
 /** Bound on the whole collection (--timeout). */
 export const DEFAULT_TIMEOUT_SECONDS = 120;
-/** AWS requests in flight at once. */
+/** AWS requests in flight at once, per service (EKS, EC2, Auto Scaling, IAM, STS). */
 export const DEFAULT_CONCURRENCY = 8;
