@@ -22,7 +22,30 @@ function apiServerUnreadable(s: Snapshot, failure: NonNullable<ApiServerAccess['
       ...(failure.httpStatus ? { httpStatus: failure.httpStatus } : {}),
     })),
   );
+  dropRolesOnlyKubernetesNames(s);
   s.kubernetes = { apiServer: { method: 'eks-token', server: s.aws.cluster!.endpoint!, reachable: false, failure } };
+}
+
+/**
+ * IRSA roles that only a ServiceAccount annotation names cannot be found without the API server, so
+ * live collection would not have them: leave them out, as the collector would.
+ */
+function dropRolesOnlyKubernetesNames(s: Snapshot): void {
+  const annotated = new Set((s.kubernetes.serviceAccounts ?? []).map((sa) => sa.metadata?.annotations?.['eks.amazonaws.com/role-arn']).filter((a): a is string => a !== undefined));
+  const namedByAws = new Set(
+    [
+      ...(s.aws.nodegroups ?? []).map((g) => g.nodeRole),
+      ...(s.aws.fargateProfiles ?? []).map((p) => p.podExecutionRoleArn),
+      ...(s.aws.iamInstanceProfiles ?? []).flatMap((p) => p.Roles.map((r) => r.Arn)),
+      ...(s.aws.accessEntries ?? []).map((e) => e.principalArn),
+      ...(s.aws.podIdentityAssociations ?? []).map((a) => a.roleArn),
+      ...(s.aws.addons ?? []).map((a) => a.serviceAccountRoleArn),
+    ].filter((a): a is string => a !== undefined),
+  );
+  const dropped = new Set((s.aws.iamRoles ?? []).filter((r) => r.Arn && annotated.has(r.Arn) && !namedByAws.has(r.Arn)).map((r) => r.RoleName));
+  if (dropped.size === 0) return;
+  s.aws.iamRoles = s.aws.iamRoles!.filter((r) => !dropped.has(r.RoleName));
+  s.aws.iamAttachedRolePolicies = (s.aws.iamAttachedRolePolicies ?? []).filter((a) => !dropped.has(a.RoleName));
 }
 
 export const faults = defineFaults([
