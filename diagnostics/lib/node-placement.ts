@@ -80,7 +80,7 @@ export function capacityInSubnet(snapshot: Snapshot, subnetId: string): { instan
  * Nodes, the node groups (by name and by ARN: both spellings are in use) and the Auto Scaling groups.
  * Used only for `canExplain` scopes, which are matched by type and id and never shown.
  */
-export function scopeRefs(snapshot: Snapshot, o: { instanceIds?: string[]; nodegroups?: string[]; autoScalingGroups?: string[]; subnetIds?: string[]; securityGroupIds?: string[]; pods?: string[]; extra?: ResourceRef[] }): ResourceRef[] {
+export function scopeRefs(snapshot: Snapshot, o: { instanceIds?: string[]; nodegroups?: string[]; autoScalingGroups?: string[]; subnetIds?: string[]; securityGroupIds?: string[]; pods?: string[]; extra?: ResourceRef[]; groupsOfInstances?: boolean }): ResourceRef[] {
   const refs: ResourceRef[] = [];
   const instanceIds = new Set(o.instanceIds ?? []);
   const nodegroups = new Set(o.nodegroups ?? []);
@@ -90,6 +90,7 @@ export function scopeRefs(snapshot: Snapshot, o: { instanceIds?: string[]; nodeg
     const node = nodeForInstance(snapshot, id);
     if (node?.metadata?.name) refs.push(ref.node(node.metadata.name));
     const instance = liveInstances(snapshot).find((i) => i.InstanceId === id);
+    if (o.groupsOfInstances === false) continue;
     const asg = tagValue(instance?.Tags, 'aws:autoscaling:groupName');
     if (asg) asgs.add(asg);
     const ng = tagValue(instance?.Tags, 'eks:nodegroup-name');
@@ -115,18 +116,27 @@ export function scopeRefs(snapshot: Snapshot, o: { instanceIds?: string[]; nodeg
   });
 }
 
-/** Instances, node groups and groups whose capacity lands in these subnets. */
+/**
+ * The instances (and their Nodes) in these subnets, the subnets themselves, and the node groups and
+ * Auto Scaling groups that launch only into them. A group that also uses healthy subnets is left
+ * out: its symptoms are linked through the subnet or instance they name, so a broken subnet does not
+ * claim a group's unrelated trouble.
+ */
 export function scopeForSubnets(snapshot: Snapshot, subnetIds: string[], extra: ResourceRef[] = []): ResourceRef[] {
+  const affected = new Set(subnetIds);
   const instanceIds: string[] = [];
-  const nodegroups: string[] = [];
-  const asgs: string[] = [];
+  const nodegroups = new Set<string>();
+  const asgs = new Set<string>();
   for (const s of subnetIds) {
     const c = capacityInSubnet(snapshot, s);
     instanceIds.push(...c.instances.flatMap((i) => (i.InstanceId ? [i.InstanceId] : [])));
-    nodegroups.push(...c.nodegroups);
-    asgs.push(...c.autoScalingGroups);
+    for (const n of c.nodegroups) if (((snapshot.aws.nodegroups ?? []).find((g) => g.nodegroupName === n)?.subnets ?? []).every((x) => affected.has(x))) nodegroups.add(n);
+    for (const a of c.autoScalingGroups) {
+      const zones = ((snapshot.aws.autoScalingGroups ?? []).find((g) => g.AutoScalingGroupName === a)?.VPCZoneIdentifier ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+      if (zones.every((x) => affected.has(x))) asgs.add(a);
+    }
   }
-  return scopeRefs(snapshot, { instanceIds, nodegroups, autoScalingGroups: asgs, subnetIds, extra });
+  return scopeRefs(snapshot, { instanceIds, nodegroups: [...nodegroups], autoScalingGroups: [...asgs], subnetIds, extra, groupsOfInstances: false });
 }
 
 export function subnetName(snapshot: Snapshot, subnetId: string): string | undefined {
