@@ -3,6 +3,7 @@
  * failures that make everything else pointless, reported as user errors), then fetches the planned
  * parts concurrently under one deadline. Every other failure is recorded against its part.
  */
+import { setMaxListeners } from 'node:events';
 import { ListClustersCommand } from '@aws-sdk/client-eks';
 import type { CollectEvent } from '../../engine/progress.js';
 import type { AwsData, CollectionError } from '../../snapshot/types.js';
@@ -36,6 +37,8 @@ export interface AwsCollectResult {
 export async function collectAws(request: AwsCollectRequest): Promise<AwsCollectResult> {
   const timeoutSeconds = request.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
   const deadline = new AbortController();
+  // Every call in flight listens on this one signal; dozens at once is expected, not a leak.
+  setMaxListeners(0, deadline.signal);
   const timer = setTimeout(() => deadline.abort(), timeoutSeconds * 1000);
   try {
     const collection = new AwsCollection(

@@ -61,6 +61,10 @@ export function classifyAwsError(error: unknown, part: SnapshotPart, call: strin
   if (UNAUTHORIZED.has(name)) return { ...base, kind: 'unauthorized', code: name, message };
   if (e.code && NETWORK.has(e.code)) return { ...base, kind: 'unreachable', code: e.code, message };
   if ((e.code && TLS.test(e.code)) || TLS.test(name)) return { ...base, kind: 'tls', code: e.code ?? name, message };
+  // An emulator that lacks an API answers its own 404 page, which no AWS parser can read.
+  if (isParseFailure(e) && httpStatus === 404) {
+    return { ...base, kind: 'other', code: 'HTTP 404', message: `the endpoint does not implement ${call} (HTTP 404 with a body that is not an AWS error)` };
+  }
   if (isParseFailure(e)) return { ...base, kind: 'invalid-response', code: 'InvalidResponse', message: `the response could not be parsed: ${message}` };
   if (e.$fault === 'server' || (httpStatus !== undefined && httpStatus >= 500)) {
     return { ...base, kind: 'server-error', code: name === 'Error' && httpStatus ? `HTTP ${httpStatus}` : name, message: attemptsNote(message, e) };

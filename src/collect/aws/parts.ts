@@ -88,10 +88,18 @@ export function awsCollectors(clients: AwsClients, extraRoleArns: Promise<string
 
   /** Shared values: computed once, read by several parts. */
   const cluster = async (c: AwsCollection, forPart: AwsKey) => c.need('cluster', forPart);
-  const vpcId = async (c: AwsCollection, forPart: AwsKey) => {
-    const id = (await cluster(c, forPart)).resourcesVpcConfig?.vpcId;
-    if (!id) throw new Error('the cluster reports no VPC');
-    return id;
+  /** The cluster's VPC; emulators that leave it out of DescribeCluster get it from the cluster's subnets. */
+  const vpcId = async (c: AwsCollection, forPart: AwsKey): Promise<string> => {
+    const config = (await cluster(c, forPart)).resourcesVpcConfig;
+    if (config?.vpcId) return config.vpcId;
+    const fromSubnets = await c.shared('vpcIdFromSubnets', async () => {
+      const subnetIds = config?.subnetIds ?? [];
+      if (subnetIds.length === 0) return undefined;
+      const out = await c.call(forPart, 'ec2:DescribeSubnets', (abortSignal) => ec2.send(new DescribeSubnetsCommand({ SubnetIds: subnetIds }), { abortSignal }));
+      return out?.Subnets?.find((s) => s.VpcId)?.VpcId;
+    });
+    if (!fromSubnets) throw new CallFailed({ part: `aws.${forPart}`, call: 'eks:DescribeCluster', kind: 'other', code: 'NoVpc', message: 'the cluster names no VPC and no subnets to find it from' });
+    return fromSubnets;
   };
   const vpcFilter = (id: string): Ec2Filter[] => [{ Name: 'vpc-id', Values: [id] }];
   const clusterName = (c: AwsCollection) => c.settings.clusterName;
@@ -114,13 +122,15 @@ export function awsCollectors(clients: AwsClients, extraRoleArns: Promise<string
   /** Role ARNs the checks look at: node roles, Fargate, Pod Identity, IRSA (add-ons and Kubernetes annotations). */
   const roleArns = (c: AwsCollection, forPart: AwsKey) =>
     c.shared('roleArns', async () => {
-      const [nodegroups, fargate, profiles, entries, associations, addons, extra] = await Promise.all([
-        c.need('nodegroups', forPart),
-        c.need('fargateProfiles', forPart),
-        c.need('iamInstanceProfiles', forPart),
-        c.need('accessEntries', forPart),
-        c.need('podIdentityAssociations', forPart),
-        c.need('addons', forPart),
+      // Each source is optional: a source that could not be read (or an emulator that lacks it) only
+      // means fewer roles are looked up; its own failure is recorded against its own part.
+      const [nodegroups = [], fargate = [], profiles = [], entries = [], associations = [], addons = [], extra] = await Promise.all([
+        c.part('nodegroups'),
+        c.part('fargateProfiles'),
+        c.part('iamInstanceProfiles'),
+        c.part('accessEntries'),
+        c.part('podIdentityAssociations'),
+        c.part('addons'),
         extraRoleArns,
       ]);
       return unique([
