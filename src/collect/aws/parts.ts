@@ -120,7 +120,7 @@ export function awsCollectors(clients: AwsClients, extraRoleArns: Promise<string
     });
 
   /** Role ARNs the checks look at: node roles, Fargate, Pod Identity, IRSA (add-ons and Kubernetes annotations). */
-  const roleArns = (c: AwsCollection, forPart: AwsKey) =>
+  const roleArns = (c: AwsCollection) =>
     c.shared('roleArns', async () => {
       // Each source is optional: a source that could not be read (or an emulator that lacks it) only
       // means fewer roles are looked up; its own failure is recorded against its own part.
@@ -615,7 +615,7 @@ export function awsCollectors(clients: AwsClients, extraRoleArns: Promise<string
     iamRoles: {
       step: 'iam:GetRole',
       async collect(c) {
-        const arns = await roleArns(c, 'iamRoles');
+        const arns = await roleArns(c);
         const roles = await each(arns, async (arn) => {
           const out = await c.call('iamRoles', 'iam:GetRole', (abortSignal) => iam.send(new GetRoleCommand({ RoleName: nameFromArn(arn) }), { abortSignal }), { codes: ['NoSuchEntity', 'NoSuchEntityException'] });
           if (!out?.Role) {
@@ -633,7 +633,7 @@ export function awsCollectors(clients: AwsClients, extraRoleArns: Promise<string
     iamAttachedRolePolicies: {
       step: 'iam:ListAttachedRolePolicies',
       async collect(c) {
-        const names = unique((await roleArns(c, 'iamAttachedRolePolicies')).map(nameFromArn));
+        const names = unique((await roleArns(c)).map(nameFromArn));
         const perRole = await each(names, async (RoleName) => {
           const pages = await c.pages(
             'iamAttachedRolePolicies',
