@@ -1,7 +1,7 @@
 import { Box, Text, useApp, useInput, type Key } from 'ink';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { SEVERITIES, type Finding } from '../engine/finding.js';
-import type { DiagnosisRunner } from '../engine/progress.js';
+import type { DiagnosisRunner, ProgressEvent } from '../engine/progress.js';
 import type { Report } from '../engine/report.js';
 import { summaryLine } from '../render/sections.js';
 import { ChangesBanner } from './ChangesBanner.js';
@@ -40,6 +40,8 @@ export interface AppProps {
 
 type View = 'list' | 'detail' | 'help';
 
+const PROGRESS_INTERVAL_MS = 50;
+
 /** The interactive UI: runs the diagnosis, shows it, and re-runs it on `r` or on the --watch timer. */
 export function App({ runner, target, watchSeconds, size, copy, onQuit }: AppProps) {
   const { exit } = useApp();
@@ -61,13 +63,31 @@ export function App({ runner, target, watchSeconds, size, copy, onQuit }: AppPro
       if (running.current) return;
       running.current = true;
       dispatch({ type: 'run-start', ...(only ? { only } : {}) });
-      runner({ onEvent: (event) => dispatch({ type: 'progress', event }), ...(only ? { only } : {}) }).then(
+      // Progress events come in bursts (a snapshot's checks finish within milliseconds of each
+      // other); one render per event would cost more than the diagnosis on a busy machine. They are
+      // handed to React together, at most every PROGRESS_INTERVAL_MS, and at the end of the run.
+      let pending: ProgressEvent[] = [];
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const flush = () => {
+        if (timer) clearTimeout(timer);
+        timer = undefined;
+        if (pending.length === 0) return;
+        dispatch({ type: 'progress', events: pending });
+        pending = [];
+      };
+      const onEvent = (event: ProgressEvent) => {
+        pending.push(event);
+        timer ??= setTimeout(flush, PROGRESS_INTERVAL_MS);
+      };
+      runner({ onEvent, ...(only ? { only } : {}) }).then(
         (report) => {
           running.current = false;
+          flush();
           dispatch({ type: 'run-end', report, at: new Date() });
         },
         (error: unknown) => {
           running.current = false;
+          flush();
           dispatch({ type: 'run-failed', message: errorText(error) });
         },
       );

@@ -47,8 +47,14 @@ describe('sessionReducer', () => {
 
   it('collects progress only while a run is in flight', () => {
     const running = sessionReducer(INITIAL_SESSION, { type: 'run-start' });
-    const progressed = sessionReducer(running, { type: 'progress', event: { type: 'collect-start', step: 'snapshot' } });
-    expect(progressed.progress.steps).toHaveLength(1);
-    expect(sessionReducer(INITIAL_SESSION, { type: 'progress', event: { type: 'collect-start', step: 'x' } })).toBe(INITIAL_SESSION);
+    const progressed = sessionReducer(running, {
+      type: 'progress',
+      events: [
+        { type: 'collect-start', step: 'snapshot' },
+        { type: 'collect-end', step: 'snapshot', durationMs: 3, ok: true },
+      ],
+    });
+    expect(progressed.progress.steps).toEqual([{ name: 'snapshot', status: 'ok', durationMs: 3 }]);
+    expect(sessionReducer(INITIAL_SESSION, { type: 'progress', events: [{ type: 'collect-start', step: 'x' }] })).toBe(INITIAL_SESSION);
   });
 });

@@ -32,7 +32,8 @@ export interface SessionState {
 
 export type SessionAction =
   | { type: 'run-start'; only?: string[] }
-  | { type: 'progress'; event: ProgressEvent }
+  /** Events in the order they happened; several at once when they came in a burst. */
+  | { type: 'progress'; events: ProgressEvent[] }
   | { type: 'run-end'; report: Report; at: Date }
   | { type: 'run-failed'; message: string };
 
@@ -45,7 +46,7 @@ export function sessionReducer(state: SessionState, action: SessionAction): Sess
       return { ...rest, running: true, progress: EMPTY_PROGRESS, ...(action.only ? { only: action.only } : {}) };
     }
     case 'progress':
-      return state.running ? { ...state, progress: applyProgressEvent(state.progress, action.event) } : state;
+      return state.running ? { ...state, progress: action.events.reduce(applyProgressEvent, state.progress) } : state;
     case 'run-end': {
       const ran = checksThatRan(action.report);
       const narrowed = state.only !== undefined;
