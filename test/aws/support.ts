@@ -18,14 +18,9 @@ export function planForSnapshot(snapshot: Snapshot): CollectionPlan {
   return planFromParts(parts);
 }
 
-/**
- * The IRSA role ARNs the Kubernetes side would hand the AWS side. A scenario whose API server could
- * not be read has no service accounts, yet was built from a cluster whose IRSA roles were known: then
- * its IAM roles stand in for what the service accounts would have said.
- */
+/** The IRSA role ARNs the Kubernetes side would hand the AWS side: its service accounts' annotations. */
 export function irsaRoleArns(snapshot: Snapshot): string[] {
-  if (snapshot.kubernetes.serviceAccounts === undefined) return (snapshot.aws.iamRoles ?? []).flatMap((r) => (r.Arn ? [r.Arn] : []));
-  return snapshot.kubernetes.serviceAccounts.flatMap((sa) => {
+  return (snapshot.kubernetes.serviceAccounts ?? []).flatMap((sa) => {
     const arn = sa.metadata?.annotations?.['eks.amazonaws.com/role-arn'];
     return arn ? [arn] : [];
   });

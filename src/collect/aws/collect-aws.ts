@@ -25,6 +25,8 @@ export interface AwsCollectRequest {
   timeoutSeconds?: number;
   concurrency?: number;
   onEvent?: (event: CollectEvent) => void;
+  /** Called once the credentials work and the cluster exists, with what DescribeCluster said (absent if it failed). */
+  onCluster?: (cluster: AwsData['cluster']) => void;
   /** Where the requests go, for error messages ("cannot reach ..."). */
   endpointDescription?: string;
 }
@@ -55,6 +57,7 @@ export async function collectAws(request: AwsCollectRequest): Promise<AwsCollect
     await Promise.all([collection.part('callerIdentity'), collection.part('cluster')]);
     failOnUnusableCredentials(collection.errors, request);
     await failOnUnknownCluster(collection, request, deadline.signal);
+    request.onCluster?.(collection.aws.cluster);
 
     await Promise.all(request.parts.map((p) => collection.part(p)));
 
