@@ -66,11 +66,14 @@ export function classifyDefaultEgress(snapshot: Snapshot, table: RouteTable): De
   const route = defaultRoute(table);
   if (!route) return { kind: 'none' };
   const target = routeTarget(route);
-  if (route.State === 'blackhole') return { kind: 'blackhole', route, target, why: `EC2 reports the route to ${target} as a blackhole: its target was deleted or detached` };
   if (route.NatGatewayId) {
     const nat = (snapshot.aws.natGateways ?? []).find((n) => n.NatGatewayId === route.NatGatewayId);
     if (snapshot.aws.natGateways && !nat) return { kind: 'blackhole', route, target, why: `NAT gateway ${target} does not exist in the VPC` };
-    if (nat && nat.State !== 'available') return { kind: 'blackhole', route, target, why: `NAT gateway ${target} is ${nat.State}` };
+    if (nat && nat.State !== 'available') return { kind: 'blackhole', route, target, why: `NAT gateway ${target} is ${nat.State}${nat.DeleteTime ? ` (since ${nat.DeleteTime})` : ''}${route.State === 'blackhole' ? ' and EC2 marks the route a blackhole' : ''}` };
+  }
+  if (route.State === 'blackhole') return { kind: 'blackhole', route, target, why: `EC2 reports the route to ${target} as a blackhole: its target was deleted or detached` };
+  if (route.NatGatewayId) {
+    const nat = (snapshot.aws.natGateways ?? []).find((n) => n.NatGatewayId === route.NatGatewayId);
     if (nat?.ConnectivityType === 'private') return { kind: 'unverifiable', route, target, what: 'private NAT gateway' };
     const publicIps = (nat?.NatGatewayAddresses ?? []).flatMap((a) => (a.PublicIp ? [a.PublicIp] : []));
     return { kind: 'nat-gateway', route, target, publicIps };
