@@ -32,6 +32,8 @@ export interface LiveSettings {
   timeoutSeconds: number;
   callTimeoutMs: number;
   debug: boolean;
+  /** Shared across the clusters of one --all-clusters audit. */
+  rateLimiter?: { acquire(): Promise<void> };
 }
 
 /** The live settings, or undefined when no --cluster was given. */
@@ -74,6 +76,7 @@ export async function connectAws(settings: LiveSettings, io: CommandIo): Promise
     callTimeoutMs: settings.callTimeoutMs,
     env: io.env,
     ...(settings.debug ? { debug: (line: string) => void io.stderr.write(`${line}\n`) } : {}),
+    ...(settings.rateLimiter ? { rateLimiter: settings.rateLimiter } : {}),
   });
 }
 

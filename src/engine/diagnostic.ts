@@ -146,6 +146,6 @@ export function requirePart<T>(snapshot: Snapshot, part: SnapshotPart, value: T 
   if (value !== undefined) return value;
   const error = snapshot.errors.find((e) => e.part === part);
   if (error) throw new CannotCheck(couldNotRead(part, error));
-  if (partValue(snapshot, part) === undefined) throw new CannotCheck(`the snapshot holds no ${partLabel(part)}`);
+  if (partValue(snapshot, part) === undefined) throw new CannotCheck(`the snapshot holds no ${partLabel(part).replace(/^the /, '')}`);
   throw new CannotCheck(`${partLabel(part)} is missing`);
 }

@@ -43,7 +43,7 @@ export function missingNeeds(snapshot: Snapshot, needs: SnapshotPart[]): { statu
     return { status: 'error', reason, failed };
   }
   if (absent.length > 0) {
-    return { status: 'skipped', reason: `the snapshot holds no ${absent.map(partLabel).join(', ')}`, failed };
+    return { status: 'skipped', reason: `the snapshot holds no ${absent.map((p) => partLabel(p).replace(/^the /, '')).join(', ')}`, failed };
   }
   return undefined;
 }

@@ -7,6 +7,7 @@ import { interactiveWanted } from '../../tui/launch.js';
 import { TOOL_VERSION } from '../../version.js';
 import { stringValue, type CommandSpec } from '../command.js';
 import { reportInteractivelyOrPlain } from '../interactive.js';
+import { auditAllClusters, FLEET_OPTIONS } from '../fleet.js';
 import { LIVE_OPTIONS, liveSettings, snapshotSource } from '../live-options.js';
 import { REPORT_OPTIONS, reportSettings } from '../report-options.js';
 
@@ -18,10 +19,12 @@ export const diagnoseCommand: CommandSpec = {
   options: [
     { name: 'snapshot', type: 'string', valueName: 'FILE', description: 'Analyse a saved snapshot offline instead of a live cluster' },
     ...LIVE_OPTIONS,
+    ...FLEET_OPTIONS,
     ...REPORT_OPTIONS,
   ],
   examples: [
     'eks-doctor diagnose --cluster shop-prod --region eu-west-1',
+    'eks-doctor diagnose --all-clusters --regions eu-west-1,us-east-1 --report-dir reports/ --fail-on warning',
     'eks-doctor diagnose --snapshot mocks/scenarios/node-role-not-mapped.json',
     'eks-doctor diagnose --snapshot bundle.json --output json --fail-on warning',
     'eks-doctor diagnose --snapshot bundle.json --output junit=report.xml --output sarif=report.sarif --fail-on warning --fail-on-error',
@@ -29,6 +32,7 @@ export const diagnoseCommand: CommandSpec = {
   async run(args, io) {
     const settings = reportSettings(args, io);
     const diagnostics = await loadDiagnostics();
+    if (args.values['all-clusters'] === true) return auditAllClusters(args, settings, io, diagnostics);
     const file = stringValue(args.values.snapshot);
     const readSnapshot = snapshotSource(file, args, io, diagnostics);
     // --debug writes each AWS request to stderr, which would tear the UI's screen: it gets the plain path.

@@ -32,6 +32,8 @@ export interface AwsConnectionOptions {
   env?: NodeJS.ProcessEnv;
   /** Receives one line per request for --debug. Never given credentials or signatures. */
   debug?: (line: string) => void;
+  /** Shared by all clients of a multi-cluster audit: every HTTP attempt (retries too) takes a token. */
+  rateLimiter?: { acquire(): Promise<void> };
 }
 
 export interface AwsClients {
@@ -94,6 +96,9 @@ export async function createAwsClients(options: AwsConnectionOptions): Promise<A
     iam: new IAMClient(common),
     sts: new STSClient(common),
   };
+  if (options.rateLimiter) {
+    for (const client of Object.values(clients)) addRateLimit(client, options.rateLimiter);
+  }
   if (options.debug) {
     const debug = options.debug;
     addDebugLog(clients.eks, 'eks', debug);
@@ -139,5 +144,22 @@ function addDebugLog(client: unknown, service: string, debug: (line: string) => 
       }
     },
     { step: 'initialize', name: 'eksDoctorDebugLog' },
+  );
+}
+
+interface ClientWithFinalizeStack {
+  middlewareStack: {
+    add(middleware: (next: (args: unknown) => Promise<unknown>) => (args: unknown) => Promise<unknown>, options: { step: 'finalizeRequest'; name: string }): void;
+  };
+}
+
+/** In the finalizeRequest step, which runs once per attempt: retries are paced too. */
+function addRateLimit(client: unknown, limiter: { acquire(): Promise<void> }): void {
+  (client as ClientWithFinalizeStack).middlewareStack.add(
+    (next) => async (args) => {
+      await limiter.acquire();
+      return next(args);
+    },
+    { step: 'finalizeRequest', name: 'eksDoctorRateLimit' },
   );
 }

@@ -1,0 +1,225 @@
+/**
+ * `diagnose --all-clusters`: every cluster of the given regions (and of each profile's account),
+ * several at a time, under one shared AWS request rate; one report file per cluster and a summary
+ * table. A cluster that cannot be audited (denied, unreachable, deleted mid-run) is a row of the
+ * summary, never the end of the run.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { planCollection } from '../collect/plan.js';
+import { RequestRateLimiter } from '../collect/aws/rate-limit.js';
+import { isRootCause } from '../engine/correlate.js';
+import { diagnoseSnapshot, selectedDiagnostics } from '../engine/diagnose.js';
+import type { Diagnostic } from '../engine/diagnostic.js';
+import { EXIT_COULD_NOT_CHECK, EXIT_FINDINGS, EXIT_OK } from '../engine/exit-code.js';
+import type { Report } from '../engine/report.js';
+import { renderPlain, type PlainFormat } from '../render/index.js';
+import { UserError } from '../user-error.js';
+import { TOOL_VERSION } from '../version.js';
+import { listValue, numberValue, stringValue, type CommandIo, type OptionSpec, type ParsedArgs } from './command.js';
+import { collectLive, connectAws, type LiveSettings } from './live-options.js';
+import { checkSettingsAgainstCatalogue, configuredRunner, reportExitCode, type ReportSettings } from './report-options.js';
+
+export const FLEET_OPTIONS: OptionSpec[] = [
+  { name: 'all-clusters', type: 'boolean', description: 'Audit every cluster of --regions (and of each --profiles account): one report per cluster and a summary table' },
+  { name: 'regions', type: 'string', valueName: 'A,B', description: 'Regions for --all-clusters (default: --region, AWS_REGION, AWS_DEFAULT_REGION)' },
+  { name: 'profiles', type: 'string', valueName: 'A,B', description: 'Profiles (accounts) for --all-clusters; a profile with role_arn assumes that role (default: --profile or the default chain)' },
+  { name: 'concurrency', type: 'string', valueName: 'N', description: 'Clusters audited at once with --all-clusters (default 3)' },
+  { name: 'max-requests-per-second', type: 'string', valueName: 'N', description: 'AWS requests per second across all clusters of --all-clusters (default 20)' },
+  { name: 'report-dir', type: 'string', valueName: 'DIR', description: 'Where --all-clusters writes one report per cluster and summary.json (default ./eks-doctor-reports)' },
+];
+
+const DEFAULTS = { concurrency: 3, requestsPerSecond: 20, reportDir: 'eks-doctor-reports' };
+
+export interface FleetRow {
+  profile?: string;
+  account?: string;
+  region: string;
+  cluster?: string;
+  /** clean: nothing at or above --fail-on; findings; incomplete: checks could not run; failed: no report. */
+  status: 'clean' | 'findings' | 'incomplete' | 'failed';
+  critical: number;
+  warning: number;
+  info: number;
+  checksInError: number;
+  topRootCause?: { id: string; title: string };
+  reportFile?: string;
+  error?: string;
+  exitCode: number;
+}
+
+export interface FleetSummary {
+  kind: 'eks-doctor.fleet-summary';
+  tool: { name: 'eks-doctor'; version: string };
+  generatedAt: string;
+  regions: string[];
+  rows: FleetRow[];
+}
+
+interface Target {
+  profile?: string;
+  account?: string;
+  region: string;
+  cluster: string;
+}
+
+export async function auditAllClusters(args: ParsedArgs, settings: ReportSettings, io: CommandIo, diagnostics: Diagnostic[]): Promise<number> {
+  const v = args.values;
+  if (stringValue(v.cluster) !== undefined) throw new UserError('--all-clusters audits every cluster; drop --cluster (or drop --all-clusters to audit one)');
+  if (v['snapshot'] !== undefined) throw new UserError('--all-clusters reads live clusters; it does not take --snapshot');
+  if (settings.watch) throw new UserError('--watch follows one cluster; it does not combine with --all-clusters');
+  const regions = listValue(v.regions) ?? [stringValue(v.region) ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION].filter((r): r is string => !!r);
+  if (regions.length === 0) throw new UserError('--all-clusters needs the regions to audit', 'Pass --regions eu-west-1,us-east-1 (or --region, or set AWS_REGION).');
+  const profiles: (string | undefined)[] = listValue(v.profiles) ?? [stringValue(v.profile)];
+  const concurrency = numberValue('concurrency', v.concurrency, { min: 1, integer: true }) ?? DEFAULTS.concurrency;
+  const perSecond = numberValue('max-requests-per-second', v['max-requests-per-second'], { min: 1 }) ?? DEFAULTS.requestsPerSecond;
+  const reportDir = stringValue(v['report-dir']) ?? DEFAULTS.reportDir;
+  const format: PlainFormat = settings.outputGiven && settings.stdout === 'report' && settings.format !== 'text' ? settings.format : 'json';
+  const base = baseLiveSettings(args, new RequestRateLimiter(perSecond));
+  const plan = planCollection(selectedDiagnostics(diagnostics, settings.selection));
+  const catalogue = diagnostics;
+  checkSettingsAgainstCatalogue(settings, diagnostics);
+  try {
+    mkdirSync(reportDir, { recursive: true });
+  } catch (error) {
+    throw new UserError(`cannot create the report directory ${reportDir}: ${(error as Error).message}`);
+  }
+
+  const rows: FleetRow[] = [];
+  const targets: Target[] = [];
+  // Discovery: which clusters each profile sees in each region. A failure is a row, not the end.
+  await inParallel(
+    profiles.flatMap((profile) => regions.map((region) => ({ profile, region }))),
+    concurrency,
+    async ({ profile, region }) => {
+      try {
+        const found = await listClusters({ ...base, region, ...(profile ? { profile } : {}) }, io);
+        for (const cluster of found.clusters) targets.push({ ...(profile ? { profile } : {}), ...(found.account ? { account: found.account } : {}), region, cluster });
+      } catch (error) {
+        rows.push({ ...(profile ? { profile } : {}), region, status: 'failed', critical: 0, warning: 0, info: 0, checksInError: 0, error: `could not list clusters: ${messageOf(error)}`, exitCode: EXIT_COULD_NOT_CHECK });
+      }
+    },
+  );
+
+  await inParallel(targets, concurrency, async (target) => {
+    const live: LiveSettings = { ...base, clusterName: target.cluster, region: target.region, ...(target.profile ? { profile: target.profile } : {}) };
+    const runner = configuredRunner(async ({ onEvent }) => {
+      const snapshot = await collectLive(live, plan, io, onEvent);
+      return diagnoseSnapshot(snapshot, { diagnostics, selection: settings.selection, options: settings.checkOptions, toolVersion: TOOL_VERSION });
+    }, settings);
+    try {
+      const report = await runner({});
+      const file = join(reportDir, `${fileStem(target, report)}.${EXTENSIONS[format]}`);
+      writeFileSync(file, renderPlain(format, report, { color: false, catalogue }));
+      rows.push(rowFor(target, report, file, reportExitCode(report, settings)));
+    } catch (error) {
+      rows.push({ ...target, status: 'failed', critical: 0, warning: 0, info: 0, checksInError: 0, error: messageOf(error), exitCode: EXIT_COULD_NOT_CHECK });
+    }
+  });
+
+  rows.sort((a, b) => `${a.account ?? ''}|${a.region}|${a.cluster ?? ''}`.localeCompare(`${b.account ?? ''}|${b.region}|${b.cluster ?? ''}`));
+  const summary: FleetSummary = { kind: 'eks-doctor.fleet-summary', tool: { name: 'eks-doctor', version: TOOL_VERSION }, generatedAt: new Date().toISOString(), regions, rows };
+  writeFileSync(join(reportDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  io.stdout.write(format === 'json' && settings.outputGiven ? `${JSON.stringify(summary, null, 2)}\n` : renderFleetTable(summary, reportDir));
+  return fleetExitCode(rows, settings.failOnError);
+}
+
+/**
+ * The worst cluster decides: 1 when any cluster has findings at or above --fail-on (or, with
+ * --fail-on-error, could not be fully checked), 2 when no cluster at all could be audited.
+ */
+export function fleetExitCode(rows: FleetRow[], failOnError: boolean): number {
+  if (rows.length === 0) return EXIT_OK;
+  if (rows.every((r) => r.status === 'failed' || r.exitCode === EXIT_COULD_NOT_CHECK)) return EXIT_COULD_NOT_CHECK;
+  if (rows.some((r) => r.exitCode === EXIT_FINDINGS)) return EXIT_FINDINGS;
+  if (failOnError && rows.some((r) => r.status === 'failed' || r.status === 'incomplete')) return EXIT_FINDINGS;
+  return EXIT_OK;
+}
+
+export function renderFleetTable(summary: FleetSummary, reportDir: string): string {
+  const header = ['ACCOUNT', 'REGION', 'CLUSTER', 'STATUS', 'CRIT', 'WARN', 'INFO', 'TOP ROOT CAUSE'];
+  const body = summary.rows.map((r) => [
+    r.account ?? r.profile ?? '-',
+    r.region,
+    r.cluster ?? '(discovery)',
+    r.status,
+    String(r.critical),
+    String(r.warning),
+    String(r.info),
+    r.error ? `error: ${r.error}` : (r.topRootCause?.title ?? (r.checksInError > 0 ? `${r.checksInError} check(s) could not run` : '-')),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (i === header.length - 1 ? 0 : row[i]!.length))));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
+  const counts = { clusters: summary.rows.filter((r) => r.cluster).length, failed: summary.rows.filter((r) => r.status === 'failed').length };
+  return `${[line(header), ...body.map(line)].join('\n')}\n\n${counts.clusters} cluster(s) in ${summary.regions.join(', ')}; ${counts.failed} could not be audited. Reports and summary.json in ${reportDir}/\n`;
+}
+
+const EXTENSIONS: Record<PlainFormat, string> = { json: 'json', markdown: 'md', junit: 'xml', sarif: 'sarif', text: 'txt' };
+
+function rowFor(target: Target, report: Report, reportFile: string, exitCode: number): FleetRow {
+  const active = report.findings.filter((f) => !f.suppressed);
+  const top = active.find(isRootCause) ?? active[0];
+  const checksInError = report.summary.checks.error;
+  const status: FleetRow['status'] = exitCode === EXIT_FINDINGS && active.some((f) => f.severity !== 'info') ? 'findings' : checksInError > 0 ? 'incomplete' : exitCode === EXIT_FINDINGS ? 'findings' : 'clean';
+  return {
+    ...target,
+    account: report.cluster.accountId ?? target.account,
+    status,
+    critical: report.summary.critical,
+    warning: report.summary.warning,
+    info: report.summary.info,
+    checksInError,
+    ...(top ? { topRootCause: { id: top.id, title: top.title } } : {}),
+    reportFile,
+    exitCode,
+  } as FleetRow;
+}
+
+function fileStem(target: Target, report: Report): string {
+  const safe = (s: string) => s.replace(/[^A-Za-z0-9_.-]/g, '_');
+  return [report.cluster.accountId ?? target.account ?? target.profile ?? 'default', target.region, target.cluster].map(safe).join('_');
+}
+
+function baseLiveSettings(args: ParsedArgs, rateLimiter: RequestRateLimiter): Omit<LiveSettings, 'clusterName'> {
+  const v = args.values;
+  const endpointUrl = stringValue(v['endpoint-url']);
+  const timeoutSeconds = numberValue('timeout', v.timeout, { min: 1 }) ?? 120;
+  const callTimeoutSeconds = numberValue('call-timeout', v['call-timeout'], { min: 0.1 });
+  return {
+    ...(endpointUrl ? { endpointUrl } : {}),
+    timeoutSeconds,
+    callTimeoutMs: callTimeoutSeconds !== undefined ? callTimeoutSeconds * 1000 : Math.min(15_000, timeoutSeconds * 1000),
+    debug: v.debug === true,
+    rateLimiter,
+  };
+}
+
+async function listClusters(settings: Omit<LiveSettings, 'clusterName'>, io: CommandIo): Promise<{ account?: string; clusters: string[] }> {
+  const aws = await connectAws({ ...settings, clusterName: '' }, io);
+  try {
+    const [{ paginateListClusters }, { GetCallerIdentityCommand }] = await Promise.all([import('@aws-sdk/client-eks'), import('@aws-sdk/client-sts')]);
+    const identity = await aws.sts.send(new GetCallerIdentityCommand({})).catch(() => undefined);
+    const clusters: string[] = [];
+    for await (const page of paginateListClusters({ client: aws.eks, pageSize: 100 }, {})) clusters.push(...(page.clusters ?? []));
+    return { ...(identity?.Account ? { account: identity.Account } : {}), clusters: clusters.sort() };
+  } finally {
+    aws.destroy();
+  }
+}
+
+async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await work(item);
+    }
+  });
+  await Promise.all(workers);
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof UserError) return error.message;
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}
