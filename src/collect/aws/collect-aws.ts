@@ -75,7 +75,7 @@ export async function collectAws(request: AwsCollectRequest): Promise<AwsCollect
 function failOnUnusableCredentials(errors: CollectionError[], request: AwsCollectRequest): void {
   const failure = errors.find((e) => e.part === 'aws.callerIdentity');
   if (!failure) return;
-  if (failure.code === 'CredentialsProviderError' || /credential/i.test(failure.message) && failure.kind === 'other') {
+  if (failure.code === 'CredentialsProviderError' || (failure.kind === 'other' && /credential/i.test(failure.message))) {
     throw new UserError(
       'no AWS credentials found',
       'Provide them the usual way: --profile NAME (or AWS_PROFILE), `aws sso login --profile NAME`, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run where an instance, container or IRSA role is available. See docs/aws.md.',
