@@ -201,6 +201,21 @@ describe('App', () => {
     }
   });
 
+  it('fits 80x24 while a live collection has dozens of calls in flight', async () => {
+    const runner: DiagnosisRunner = ({ onEvent }) => {
+      for (let i = 0; i < 40; i += 1) onEvent?.({ type: 'collect-start', step: `ec2:Describe${i}` });
+      return new Promise<Report>(() => {});
+    };
+    const app = start(runner, { columns: 80, rows: 24 });
+    const frame = await frameWith(app, 'more running');
+    const lines = frame.split('\n');
+    expect(lines.length).toBeLessThanOrEqual(23);
+    // Every line is whole: none was squeezed into another by the layout.
+    expect(lines.filter((l) => l.includes('collect ec2:Describe')).every((l) => /^ {2}\S collect ec2:Describe\d+ reading…$/.test(l))).toBe(true);
+    expect(lines[lines.length - 1]).toMatch(/^↑↓\/jk move/);
+    app.unmount();
+  });
+
   it('--watch re-checks on a timer without a key press', async () => {
     const { runner, calls } = scriptedRunner([makeReport(), fixed]);
     const app = start(runner, undefined, 0.05);

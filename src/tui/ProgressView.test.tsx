@@ -52,7 +52,19 @@ describe('ProgressView', () => {
     const frame = render(<ProgressView progress={replay(events)} height={6} />).lastFrame() ?? '';
     const lines = frame.split('\n');
     expect(lines.length).toBeLessThanOrEqual(6);
-    expect(frame).toContain('finished above');
+    expect(frame).toContain('… 17 finished (not shown)');
     expect(frame).toContain('check still-running');
+  });
+
+  it('never outgrows its height, even when dozens of calls run at once (a live collection)', () => {
+    const events: ProgressEvent[] = [];
+    for (let i = 0; i < 40; i += 1) events.push({ type: 'collect-start', step: `ec2:Describe${i}` });
+    events.push({ type: 'collect-end', step: 'ec2:Describe0', durationMs: 5, ok: true });
+    const frame = render(<ProgressView progress={replay(events)} height={10} />).lastFrame() ?? '';
+    const lines = frame.split('\n');
+    expect(lines).toHaveLength(10);
+    expect(lines[1]).toBe('  … 1 finished, 31 more running (not shown)');
+    expect(lines[2]).toContain('collect ec2:Describe1 reading…');
+    expect(lines[9]).toContain('collect ec2:Describe8 reading…');
   });
 });

@@ -4,7 +4,7 @@ import { progressCounts, visibleChecks } from './progress-state.js';
 import { Spinner } from './Spinner.js';
 import { SeverityLabel, useColor } from './theme.js';
 
-type Entry = { kind: 'step'; step: StepProgress } | { kind: 'check'; check: CheckProgress };
+export type Entry = { kind: 'step'; step: StepProgress } | { kind: 'check'; check: CheckProgress };
 
 /**
  * Each collection step and check with a spinner, then its result and duration, and the findings as
@@ -16,8 +16,8 @@ export function ProgressView({ progress, height }: { progress: RunProgress; heig
   const found = counts.findings;
   const findingBudget = found.length === 0 ? 0 : Math.min(found.length + 1, Math.max(2, Math.floor(height / 3)));
   const all: Entry[] = [...progress.steps.map((step) => ({ kind: 'step' as const, step })), ...visibleChecks(progress).map((check) => ({ kind: 'check' as const, check }))];
-  const entries = foldFinished(all, Math.max(1, height - 1 - findingBudget));
-  const folded = all.length - entries.length;
+  const { shown: entries, finishedHidden, runningHidden } = fitEntries(all, Math.max(1, height - 1 - findingBudget));
+  const hidden = [finishedHidden > 0 ? `${finishedHidden} finished` : '', runningHidden > 0 ? `${runningHidden} more running` : ''].filter((t) => t !== '');
   const summary = [
     counts.steps > 0 ? `collected ${counts.stepsDone}/${counts.steps}` : undefined,
     `checks ${counts.checksDone}/${counts.checks}`,
@@ -28,7 +28,7 @@ export function ProgressView({ progress, height }: { progress: RunProgress; heig
       <Text bold wrap="truncate-end">
         Diagnosing: {summary.join(' · ')}
       </Text>
-      {folded > 0 ? <Text dimColor>  … {folded} finished above</Text> : null}
+      {hidden.length > 0 ? <Text dimColor>  … {hidden.join(', ')} (not shown)</Text> : null}
       {entries.map((e) => (e.kind === 'step' ? <StepLine key={`s:${e.step.name}`} step={e.step} /> : <CheckLine key={`c:${e.check.id}`} check={e.check} />))}
       {findingBudget > 0 ? (
         <Box flexDirection="column">
@@ -46,18 +46,27 @@ export function ProgressView({ progress, height }: { progress: RunProgress; heig
   );
 }
 
-/** Drops the oldest finished entries until the rest and a "finished above" line fit in `budget`. */
-function foldFinished(entries: Entry[], budget: number): Entry[] {
-  if (entries.length <= budget) return entries;
+/**
+ * What fits in `budget` lines, one of them saying what was left out: the oldest finished entries
+ * go first; when even the running ones do not fit (a live collection starts dozens of calls at
+ * once), the latest started are left out, counted.
+ */
+export function fitEntries(entries: Entry[], budget: number): { shown: Entry[]; finishedHidden: number; runningHidden: number } {
+  if (entries.length <= budget) return { shown: entries, finishedHidden: 0, runningHidden: 0 };
+  const room = Math.max(0, budget - 1);
   const running = (e: Entry) => (e.kind === 'step' ? e.step.status : e.check.status) === 'running';
-  let excess = entries.length - (budget - 1);
-  return entries.filter((e) => {
+  let excess = entries.length - room;
+  let finishedHidden = 0;
+  const kept = entries.filter((e) => {
     if (excess > 0 && !running(e)) {
       excess -= 1;
+      finishedHidden += 1;
       return false;
     }
     return true;
   });
+  const shown = kept.slice(0, room);
+  return { shown, finishedHidden, runningHidden: kept.length - shown.length };
 }
 
 function StatusIcon({ status }: { status: string }) {
