@@ -131,8 +131,9 @@ describe('App', () => {
     const { runner, calls } = scriptedRunner([makeReport(), makeReport([])]);
     const app = start(runner);
     await frameWith(app, 'ROOT CAUSES (1)');
-    await press(app, 'j');
-    await press(app, 'R');
+    // Typed faster than a render: R must act on the row j moved to.
+    app.stdin.write('j');
+    app.stdin.write('R');
     await frameWith(app, 'Re-checked check subnets');
     expect(calls[1]).toEqual({ only: ['subnets'] });
   });

@@ -52,6 +52,7 @@ export function App({ runner, target, watchSeconds, size, copy, onQuit }: AppPro
   const [filter, setFilter] = useState<ListFilter>(NO_FILTER);
   const [searching, setSearching] = useState(false);
   const [selection, setSelection] = useState<{ key?: string; index: number }>({ index: 0 });
+  const selectionNow = useRef<{ key?: string; index: number }>({ index: 0 });
   const [opened, setOpened] = useState<Finding | undefined>();
   const [detailOffset, setDetailOffset] = useState(0);
   const [selectedCommand, setSelectedCommand] = useState(0);
@@ -123,19 +124,28 @@ export function App({ runner, target, watchSeconds, size, copy, onQuit }: AppPro
     exit();
   };
 
-  /** Moves by `delta` from wherever the selection is when React applies it, so fast repeats add up. */
+  /**
+   * Keys can arrive faster than React renders (tmux send-keys, a paste, key repeat): `j` then
+   * `Enter` must open the row `j` moved to. So the selection is also kept in a ref that key
+   * handlers read and write at once; the state only triggers the render.
+   */
+  const select = (next: { key?: string; index: number }) => {
+    selectionNow.current = next;
+    setSelection(next);
+  };
+  const selectedNow = (): Finding | undefined => findings[selectionIndex(findings.map((r) => r.finding.key), selectionNow.current)]?.finding;
+
   const move = (delta: number | 'first' | 'last') => {
     const keys = findings.map((r) => r.finding.key);
     if (keys.length === 0) return;
-    setSelection((previous) => {
-      const from = selectionIndex(keys, previous);
-      const to = delta === 'first' ? 0 : delta === 'last' ? keys.length - 1 : from + delta;
-      const index = Math.max(0, Math.min(keys.length - 1, to));
-      return { key: keys[index], index };
-    });
+    const from = selectionIndex(keys, selectionNow.current);
+    const to = delta === 'first' ? 0 : delta === 'last' ? keys.length - 1 : from + delta;
+    const index = Math.max(0, Math.min(keys.length - 1, to));
+    select({ key: keys[index], index });
   };
 
   const open = () => {
+    const selected = selectedNow();
     if (!selected) return;
     setOpened(selected);
     setDetailOffset(0);
@@ -174,7 +184,7 @@ export function App({ runner, target, watchSeconds, size, copy, onQuit }: AppPro
       setFilter((f) => ({ ...f, query: f.query.slice(0, -1) }));
     } else if (input && !key.ctrl && !key.meta) {
       setFilter((f) => ({ ...f, query: f.query + input }));
-      setSelection({ index: 0 });
+      select({ index: 0 });
     }
   };
 
@@ -190,14 +200,14 @@ export function App({ runner, target, watchSeconds, size, copy, onQuit }: AppPro
     else if (input === '/') setSearching(true);
     else if (input === 's') {
       setFilter((f) => cycleSeverity(f));
-      setSelection({ index: 0 });
+      select({ index: 0 });
     } else if (input === 'f' && report) {
       setFilter((f) => cycleCheck(f, checksWithFindings(report)));
-      setSelection({ index: 0 });
+      select({ index: 0 });
     } else if (key.escape && filterActive(filter)) {
       setFilter(NO_FILTER);
-    } else if (input === 'c') copyCommand(selected, 0);
-    else if (input === 'p') printAndQuit(selected?.fix.commands ?? []);
+    } else if (input === 'c') copyCommand(selectedNow(), 0);
+    else if (input === 'p') printAndQuit(selectedNow()?.fix.commands ?? []);
     else if (input === 'P') printAndQuit(findings.flatMap((r) => r.finding.fix.commands));
   };
 
@@ -245,7 +255,7 @@ export function App({ runner, target, watchSeconds, size, copy, onQuit }: AppPro
       return;
     }
     if (input === 'R') {
-      const check = view === 'detail' ? current?.check : selected?.check;
+      const check = view === 'detail' ? current?.check : selectedNow()?.check;
       if (check) startRun([check]);
       else setMessage('Select a finding to re-check its check.');
       return;

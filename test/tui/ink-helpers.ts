@@ -21,7 +21,9 @@ interface Rendered {
  * fixed time.
  */
 export async function frameWhere(instance: Rendered, seen: (frame: string) => boolean, what: string): Promise<string> {
-  for (let attempt = 0; attempt < 500; attempt += 1) {
+  // A generous bound: the machines running the tests are shared and sometimes very busy.
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
     const frame = instance.lastFrame() ?? '';
     if (seen(frame)) return frame;
     await new Promise((resolve) => setTimeout(resolve, 5));
