@@ -58,13 +58,19 @@ export class TmuxTerminal {
     return this.tmux(['show-buffer']);
   }
 
-  /** Waits until the screen satisfies `seen`; the failure shows the screen. */
+  /**
+   * Waits until the screen satisfies `seen` and is settled (the same in two captures 100 ms
+   * apart): a capture can catch a redraw half done, and a key sent then may reach the program
+   * glued to the previous one (Esc then / arrives as Alt-/).
+   */
   async waitFor(seen: (screen: string) => boolean, what: string, joined = false, timeoutMs = 30_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     let screen = '';
+    let previous: string | undefined;
     while (Date.now() < deadline) {
       screen = this.screen(joined);
-      if (seen(screen)) return screen;
+      if (seen(screen) && screen === previous) return screen;
+      previous = screen;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     throw new Error(`the terminal never showed ${what}; it shows:\n${screen}`);
