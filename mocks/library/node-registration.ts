@@ -22,4 +22,11 @@ export const scenarios = defineScenarios([
     faults: ['general-launches-insufficient-capacity', 'batch-launches-vcpu-quota'],
     expectedRootCauses: ['node-registration/launch-quota-exceeded', 'node-registration/launch-capacity-unavailable'],
   },
+  {
+    name: 'asg-instance-profile-deleted',
+    description:
+      'The instance profile of the self-managed batch group (shop-prod-batch-profile) was deleted while its launch template still names it: the group was scaled from 2 to 3 and every launch fails with "Invalid IAM Instance Profile ARN".',
+    faults: ['batch-instance-profile-deleted'],
+    expectedRootCauses: ['node-iam-role/instance-profile-not-found'],
+  },
 ]);
