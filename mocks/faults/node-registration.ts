@@ -8,7 +8,7 @@
  * launch is a scaling activity worded the way Auto Scaling words it.
  */
 import type { Snapshot } from '../../src/snapshot/types.js';
-import { AZS, BASELINE, BATCH_ASG, BATCH_PROFILE_ARN, BATCH_PROFILE_NAME, MANAGED_ASG, PRIVATE_SUBNETS, dnsName } from '../scenario/baseline.js';
+import { AZS, BASELINE, BATCH_ASG, BATCH_PROFILE_ARN, BATCH_ROLE_NAME, MANAGED_ASG, PRIVATE_SUBNETS, dnsName } from '../scenario/baseline.js';
 import { defineFaults } from '../scenario/fault.js';
 
 type Reservation = NonNullable<Snapshot['aws']['reservations']>[number];
@@ -241,7 +241,11 @@ export const faults = defineFaults([
       'The instance profile of the self-managed batch group (shop-prod-batch-profile) was deleted; the group was scaled from 2 to 3 and every launch fails with "Invalid IAM Instance Profile ARN".',
     apply(snapshot) {
       snapshot.aws.iamInstanceProfiles = (snapshot.aws.iamInstanceProfiles ?? []).filter((p) => p.Arn !== BATCH_PROFILE_ARN);
-      (snapshot.aws.notFound ??= []).push({ resourceType: 'iam-instance-profile', id: BATCH_PROFILE_NAME, call: 'iam:GetInstanceProfile' });
+      // The collector finds a self-managed group's role only through its instance profile: with the
+      // profile gone, the role and its policies are not collected either.
+      snapshot.aws.iamRoles = (snapshot.aws.iamRoles ?? []).filter((r) => r.RoleName !== BATCH_ROLE_NAME);
+      snapshot.aws.iamAttachedRolePolicies = (snapshot.aws.iamAttachedRolePolicies ?? []).filter((r) => r.RoleName !== BATCH_ROLE_NAME);
+      (snapshot.aws.notFound ??= []).push({ resourceType: 'iam-instance-profile', id: BATCH_PROFILE_ARN, call: 'iam:GetInstanceProfile' });
       failLaunches(snapshot, BATCH_ASG, 3, [
         { message: INSTANCE_PROFILE_MESSAGE(BATCH_PROFILE_ARN), startTime: minutesBeforeCapture(snapshot, 6), zoneIndex: 2 },
         { message: INSTANCE_PROFILE_MESSAGE(BATCH_PROFILE_ARN), startTime: minutesBeforeCapture(snapshot, 16), zoneIndex: 0 },
