@@ -403,6 +403,16 @@ describe('node-registration details', () => {
     expect(f!.fix.commands[0]).toBe(`aws ec2 get-console-output --instance-id ${managed(s)[0]} --latest --output text --region eu-west-1`);
   });
 
+  it('describes the first five unjoined instances in full and lists the rest by ID', () => {
+    const s = buildBaseline({ managedNodes: 8 });
+    for (const id of managed(s)) withoutNode(s, id);
+    const [f] = runDiagnostic(nodeRegistration, s);
+    expect(f!.title).toBe('8 instances of node group general never registered as Nodes');
+    expect(f!.evidence).toHaveLength(6);
+    expect(f!.evidence[5]).toBe(`3 more instances in the same state: ${managed(s).slice(5).join(', ')}.`);
+    expect(f!.resources.filter((r) => r.type === 'aws:ec2:instance')).toHaveLength(8);
+  });
+
   it('measures the grace period against capturedAt, not the wall clock', () => {
     const s = unjoined(40);
     const later = structuredClone(s);

@@ -65,6 +65,8 @@ const FAILURE_PATTERNS: [SelfEvidentFailure, RegExp][] = [
 
 /** How many failed activities to quote per group: enough to show a pattern, few enough to read. */
 const QUOTED_FAILURES = 3;
+/** How many unjoined instances to describe in full per group; the rest are listed by ID. */
+const QUOTED_INSTANCES = 5;
 
 export default defineDiagnostic<Code>({
   id: 'node-registration',
@@ -199,14 +201,10 @@ function instancesNotJoined(snapshot: Snapshot, index: ClusterInstances, graceMi
       keyResource: groupName ?? firstId,
       title,
       rootCause: `${n === 1 ? 'This instance has' : 'These instances have'} been running for longer than the ${graceMinutes}-minute join grace period and no Node registered for ${n === 1 ? 'it' : 'them'}: the kubelet could not bootstrap or authenticate to the cluster (node role not mapped in aws-auth or access entries, missing IAM permissions, no route to the API server, STS or ECR, security groups, or a bootstrap/user-data error).`,
-      evidence: instances.map(({ instance, minutes }) => {
-        const id = instance.InstanceId!;
-        const where = [instance.PrivateDnsName || 'no private DNS name', instance.SubnetId, instance.IamInstanceProfile?.Arn ? `instance profile ${instance.IamInstanceProfile.Arn}` : undefined]
-          .filter(Boolean)
-          .join(', ');
-        const az = instance.Placement?.AvailabilityZone ?? '<az>';
-        return `${id} (${where}) has been running since ${instance.LaunchTime} (${describeAge(minutes)} before the snapshot); no Node has providerID aws:///${az}/${id}${instance.PrivateDnsName ? ` or the name ${instance.PrivateDnsName}` : ''}.`;
-      }),
+      evidence: [
+        ...instances.slice(0, QUOTED_INSTANCES).map(({ instance, minutes }) => describeUnjoined(instance, minutes)),
+        ...(n > QUOTED_INSTANCES ? [`${n - QUOTED_INSTANCES} more instances in the same state: ${instances.slice(QUOTED_INSTANCES).map(({ instance }) => instance.InstanceId).join(', ')}.`] : []),
+      ],
       resources,
       fix: {
         summary: `Find out why the kubelet cannot join: read the boot log of one of these instances, open a session on it and read the kubelet log (sudo journalctl -u kubelet --no-pager | tail -n 100), or let the AWSSupport-TroubleshootEKSWorkerNode runbook check the usual causes.`,
@@ -220,6 +218,15 @@ function instancesNotJoined(snapshot: Snapshot, index: ClusterInstances, graceMi
     });
   }
   return findings;
+}
+
+function describeUnjoined(instance: Ec2Instance, minutes: number): string {
+  const id = instance.InstanceId!;
+  const where = [instance.PrivateDnsName || 'no private DNS name', instance.SubnetId, instance.IamInstanceProfile?.Arn ? `instance profile ${instance.IamInstanceProfile.Arn}` : undefined]
+    .filter(Boolean)
+    .join(', ');
+  const az = instance.Placement?.AvailabilityZone ?? '<az>';
+  return `${id} (${where}) has been running since ${instance.LaunchTime} (${describeAge(minutes)} before the snapshot); no Node has providerID aws:///${az}/${id}${instance.PrivateDnsName ? ` or the name ${instance.PrivateDnsName}` : ''}.`;
 }
 
 function dedupe(refs: ResourceRef[]): ResourceRef[] {
