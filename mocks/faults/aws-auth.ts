@@ -28,20 +28,20 @@ export const faults = defineFaults([
       const asg = s.aws.autoScalingGroups!.find((g) => g.AutoScalingGroupName === BATCH_ASG)!;
       const launchTime = new Date(Date.parse(s.capturedAt) - 35 * 60_000).toISOString();
       for (let i = 0; i < 3; i++) {
-        const id = `i-0b5ca1e0ut00000${i}`;
+        const id = `i-0b5ca1e0a000000${i}`;
         const ip = `10.0.${33 + i}.${200 + i}`;
         const az = AZS[(i + 1) % 3]!;
         asg.Instances!.push({ InstanceId: id, InstanceType: 'c6i.2xlarge', AvailabilityZone: az, LifecycleState: 'InService', HealthStatus: 'Healthy', LaunchTemplate: asg.LaunchTemplate, ProtectedFromScaleIn: false });
         const template = structuredClone(s.aws.reservations!.find((r) => r.Instances![0]!.IamInstanceProfile?.Arn === BATCH_PROFILE_ARN)!.Instances![0]!);
         Object.assign(template, { InstanceId: id, PrivateIpAddress: ip, PrivateDnsName: dnsName(ip), LaunchTime: launchTime, SubnetId: PRIVATE_SUBNETS[(i + 1) % 3], Placement: { AvailabilityZone: az, Tenancy: 'default', GroupName: '' } });
         template.NetworkInterfaces = [];
-        s.aws.reservations!.push({ ReservationId: `r-0b5ca1e0ut00000${i}`, OwnerId: s.aws.callerIdentity?.Account, Groups: [], Instances: [template] });
+        s.aws.reservations!.push({ ReservationId: `r-0b5ca1e0a000000${i}`, OwnerId: s.aws.callerIdentity?.Account, Groups: [], Instances: [template] });
       }
       asg.DesiredCapacity = asg.Instances!.length;
       s.aws.scalingActivities!.unshift({
         ActivityId: '5a6b7c8d-1111-2222-3333-0000000000b5',
         AutoScalingGroupName: BATCH_ASG,
-        Description: 'Launching a new EC2 instance: i-0b5ca1e0ut000000',
+        Description: 'Launching a new EC2 instance: i-0b5ca1e0a0000000',
         Cause: `At ${launchTime} a user request update of AutoScalingGroup constraints to min: 0, max: 10, desired: 5 changing the desired capacity from 2 to 5.`,
         StartTime: launchTime,
         EndTime: new Date(Date.parse(launchTime) + 30_000).toISOString(),
