@@ -42,6 +42,8 @@ export default defineDiagnostic<Code>({
   },
   check({ snapshot }) {
     const findings: NewFinding<Code>[] = [];
+    // Looked up once, not per node: a 5,000-node cluster made the per-node scans quadratic.
+    const subnetOfInstance = new Map((snapshot.aws.reservations ?? []).flatMap((r) => r.Instances ?? []).map((i) => [i.InstanceId, i.SubnetId]));
     for (const node of snapshot.kubernetes.nodes ?? []) {
       const name = node.metadata?.name;
       const instanceId = instanceIdOfNode(node);
@@ -53,8 +55,9 @@ export default defineDiagnostic<Code>({
       const allocatable = Number(node.status?.allocatable?.pods ?? NaN);
       const pd = prefixDelegation(snapshot, Number.isFinite(allocatable) ? allocatable : undefined, limits);
       const waiting = podsWaitingForAddress(snapshot, name);
-      const subnetId = instanceSubnet(snapshot, instanceId);
-      const scope = scopeRefs(snapshot, { instanceIds: [instanceId], pods: waiting.map((w) => w.pod), subnetIds: subnetId ? [subnetId] : [] });
+      const subnetId = subnetOfInstance.get(instanceId);
+      // Only a finding needs the scope, and building it reads every instance and Node.
+      const scope = () => scopeRefs(snapshot, { instanceIds: [instanceId], pods: waiting.map((w) => w.pod), subnetIds: subnetId ? [subnetId] : [] });
       const limitLine = `${typeName}: ${limits.maxEnis} network interfaces × ${limits.ipv4PerEni} IPv4 addresses = ${limits.podAddresses} pod addresses without prefix delegation (max-pods ${limits.eniMaxPods}).`;
       const waitingLines = waiting.slice(0, 5).map((w) => `${w.pod}: ${w.message}`);
 
@@ -72,7 +75,7 @@ export default defineDiagnostic<Code>({
             commands: [`aws ec2 create-subnet-cidr-reservation --subnet-id ${subnetId} --reservation-type prefix --cidr <unused-/24-inside-the-subnet>`],
             docs: [PREFIX_DELEGATION, CIDR_RESERVATIONS],
           },
-          canExplain: [{ symptom: 'pod-without-ip', resources: scope }],
+          canExplain: [{ symptom: 'pod-without-ip', resources: scope() }],
         });
         continue;
       }
@@ -96,16 +99,12 @@ export default defineDiagnostic<Code>({
             : [`kubectl drain ${name} --ignore-daemonsets --delete-emptydir-data`],
           docs: [INSTANCE_TYPES, PREFIX_PROCEDURE, CUSTOM_NETWORKING],
         },
-        canExplain: [{ symptom: 'pod-without-ip', resources: scope }],
+        canExplain: [{ symptom: 'pod-without-ip', resources: scope() }],
       });
     }
     return findings;
   },
 });
-
-function instanceSubnet(snapshot: Snapshot, instanceId: string): string | undefined {
-  return (snapshot.aws.reservations ?? []).flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId === instanceId)?.SubnetId;
-}
 
 function describeSubnetFree(snapshot: Snapshot, subnetId: string): string {
   const free = (snapshot.aws.subnets ?? []).find((s) => s.SubnetId === subnetId)?.AvailableIpAddressCount;

@@ -228,10 +228,19 @@ function vpcCidrs(snapshot: Snapshot): string[] {
  * covering one node but not another does not count), with the blocking side named.
  */
 function flowForAll(snapshot: Snapshot, from: Peer, to: Peer, protocol: Protocol, port: number): { allowed: boolean; blockedBy?: 'egress' | 'ingress'; egressBlocked: boolean; ingressBlocked: boolean; evidence: string[] } {
-  const each = (peer: Peer) => (peer.cidrs.length > 0 ? peer.cidrs.map((c) => ({ groupIds: peer.groupIds, cidrs: [c] })) : [{ groupIds: peer.groupIds, cidrs: [] }]);
-  const failing = (verdicts: FlowVerdict[]) => verdicts.find((v) => !v.allowed);
-  const egress = failing(each(to).map((peer) => groupsAllow(snapshot, from.groupIds, 'egress', protocol, port, peer)));
-  const ingress = failing(each(from).map((peer) => groupsAllow(snapshot, to.groupIds, 'ingress', protocol, port, peer)));
+  // The first address range of `peer` the groups do not allow. A rule naming the peer's security
+  // group allows every range at once, so that is tried first: a 5,000-node peer has 5,000 ranges.
+  const firstFailing = (groupIds: string[], direction: 'ingress' | 'egress', peer: Peer): FlowVerdict | undefined => {
+    if (peer.cidrs.length > 1 && groupsAllow(snapshot, groupIds, direction, protocol, port, { groupIds: peer.groupIds, cidrs: [] }).allowed) return undefined;
+    const each = peer.cidrs.length > 0 ? peer.cidrs.map((c) => ({ groupIds: peer.groupIds, cidrs: [c] })) : [{ groupIds: peer.groupIds, cidrs: [] }];
+    for (const one of each) {
+      const verdict = groupsAllow(snapshot, groupIds, direction, protocol, port, one);
+      if (!verdict.allowed) return verdict;
+    }
+    return undefined;
+  };
+  const egress = firstFailing(from.groupIds, 'egress', to);
+  const ingress = firstFailing(to.groupIds, 'ingress', from);
   const uncertain = (egress?.uncertain ?? false) || (ingress?.uncertain ?? false);
   // A prefix list whose entries were not collected could be what allows it: do not claim a block.
   if ((!egress && !ingress) || uncertain) return { allowed: true, egressBlocked: false, ingressBlocked: false, evidence: [] };
@@ -344,11 +353,12 @@ function webhookFindings(snapshot: Snapshot, sets: NodeGroupSet[], controlPlane:
 function podNodesMatching(snapshot: Snapshot, namespace: string, selector: Record<string, string> | undefined): Set<string> {
   const instances = new Set<string>();
   if (!selector || Object.keys(selector).length === 0) return instances;
+  const nodesByName = new Map((snapshot.kubernetes.nodes ?? []).map((n) => [n.metadata?.name, n]));
   for (const pod of snapshot.kubernetes.kubeSystemPods ?? []) {
     if (pod.metadata?.namespace !== namespace) continue;
     const labels = pod.metadata?.labels ?? {};
     if (!Object.entries(selector).every(([k, v]) => labels[k] === v)) continue;
-    const node = (snapshot.kubernetes.nodes ?? []).find((n) => n.metadata?.name === pod.spec?.nodeName);
+    const node = pod.spec?.nodeName === undefined ? undefined : nodesByName.get(pod.spec.nodeName);
     const id = node?.spec?.providerID?.match(/\/(i-[0-9a-f]+)$/)?.[1];
     if (id) instances.add(id);
   }

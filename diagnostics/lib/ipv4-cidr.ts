@@ -20,8 +20,23 @@ export function parseIpv4(address: string): number | undefined {
   return value;
 }
 
+/**
+ * Parsed ranges, remembered: rule evaluation asks about the same few rule CIDRs and node /32s
+ * thousands of times on a large cluster. Bounded so a long --watch session cannot grow it forever.
+ */
+const parsed = new Map<string, Ipv4Range | undefined>();
+const PARSED_LIMIT = 100_000;
+
 /** '10.0.0.0/16' or a bare address (a /32). */
 export function parseCidr(cidr: string): Ipv4Range | undefined {
+  if (parsed.has(cidr)) return parsed.get(cidr);
+  if (parsed.size >= PARSED_LIMIT) parsed.clear();
+  const range = parseCidrUncached(cidr);
+  parsed.set(cidr, range);
+  return range;
+}
+
+function parseCidrUncached(cidr: string): Ipv4Range | undefined {
   const [address, bitsText] = cidr.trim().split('/');
   const base = parseIpv4(address ?? '');
   if (base === undefined) return undefined;

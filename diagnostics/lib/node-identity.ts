@@ -90,8 +90,15 @@ export function instanceProfileUses(snapshot: Snapshot): InstanceProfileUse[] {
     }
     return use;
   };
+  // A Set per list: thousands of instances share a profile, and list.includes made this quadratic.
+  const members = new WeakMap<string[], Set<string>>();
   const add = (list: string[], value: string | undefined) => {
-    if (value && !list.includes(value)) list.push(value);
+    if (!value) return;
+    let seen = members.get(list);
+    if (!seen) members.set(list, (seen = new Set(list)));
+    if (seen.has(value)) return;
+    seen.add(value);
+    list.push(value);
   };
   for (const reservation of snapshot.aws.reservations ?? []) {
     for (const instance of reservation.Instances ?? []) {
@@ -129,7 +136,18 @@ export function nodeRoleScope(snapshot: Snapshot, role: NodeRole): ResourceRef[]
     ...nodesOfNodegroups(snapshot, role.nodegroups).map((name) => resource.node(name)),
     ...role.nodegroups.map((name) => resource.nodegroup(name)),
     ...role.autoScalingGroups.map((name) => resource.autoScalingGroup(name)),
-  ].filter((ref, i, all) => all.findIndex((o) => o.type === ref.type && o.id === ref.id) === i);
+  ].filter(firstOfEach());
+}
+
+/** A filter keeping the first reference of each type and id, in linear time. */
+function firstOfEach(): (ref: ResourceRef) => boolean {
+  const seen = new Set<string>();
+  return (ref) => {
+    const key = `${ref.type}\u0000${ref.id}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  };
 }
 
 /** Everything an instance profile stands behind. */
@@ -148,7 +166,8 @@ export function instanceProfileScope(snapshot: Snapshot, use: InstanceProfileUse
 /** Node names carrying a managed node group's label. */
 function nodesOfNodegroups(snapshot: Snapshot, nodegroups: string[]): string[] {
   if (nodegroups.length === 0) return [];
+  const wanted = new Set(nodegroups);
   return (snapshot.kubernetes.nodes ?? [])
-    .filter((n) => nodegroups.includes(n.metadata?.labels?.['eks.amazonaws.com/nodegroup'] ?? ''))
+    .filter((n) => wanted.has(n.metadata?.labels?.['eks.amazonaws.com/nodegroup'] ?? ''))
     .map((n) => n.metadata!.name!);
 }

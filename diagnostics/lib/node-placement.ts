@@ -85,12 +85,21 @@ export function scopeRefs(snapshot: Snapshot, o: { instanceIds?: string[]; nodeg
   const instanceIds = new Set(o.instanceIds ?? []);
   const nodegroups = new Set(o.nodegroups ?? []);
   const asgs = new Set(o.autoScalingGroups ?? []);
+  // Indexed once per call: a scope can name every instance of a 5,000-node cluster.
+  const live = instanceIds.size > 0 ? new Map(liveInstances(snapshot).map((i) => [i.InstanceId, i])) : new Map<string | undefined, Instance>();
+  const nodeByInstance = new Map<string, KubeNode>();
+  if (instanceIds.size > 0) {
+    for (const n of snapshot.kubernetes.nodes ?? []) {
+      const id = n.spec?.providerID?.split('/').pop();
+      if (id && instanceIds.has(id) && !nodeByInstance.has(id)) nodeByInstance.set(id, n);
+    }
+  }
   for (const id of instanceIds) {
     refs.push(ref.instance(id));
-    const node = nodeForInstance(snapshot, id);
+    const node = nodeByInstance.get(id);
     if (node?.metadata?.name) refs.push(ref.node(node.metadata.name));
-    const instance = liveInstances(snapshot).find((i) => i.InstanceId === id);
     if (o.groupsOfInstances === false) continue;
+    const instance = live.get(id);
     const asg = tagValue(instance?.Tags, 'aws:autoscaling:groupName');
     if (asg) asgs.add(asg);
     const ng = tagValue(instance?.Tags, 'eks:nodegroup-name');

@@ -48,8 +48,15 @@ export function nodeRoles(snapshot: Snapshot): NodeRole[] {
     }
     return role;
   };
+  // A Set per list: thousands of instances share a role, and list.includes made this quadratic.
+  const members = new WeakMap<string[], Set<string>>();
   const addUnique = (list: string[], value: string | undefined) => {
-    if (value && !list.includes(value)) list.push(value);
+    if (!value) return;
+    let seen = members.get(list);
+    if (!seen) members.set(list, (seen = new Set(list)));
+    if (seen.has(value)) return;
+    seen.add(value);
+    list.push(value);
   };
   const profileRoles = (profileArn: string) => {
     const profile = profiles.get(profileArn) ?? profilesByName.get(profileArn.split('/').pop() ?? '');
