@@ -241,7 +241,7 @@ function checkInstanceProfile(snapshot: Snapshot, use: InstanceProfileUse, ec2Ro
       canExplain: (['instance-not-joined', 'asg-capacity-shortfall', 'nodegroup-unhealthy'] as const).map((symptom) => ({ symptom, resources: scope })),
     }];
   }
-  if (use.profile && use.profile.Roles.length === 0) {
+  if (use.profile && (use.profile.Roles ?? []).length === 0) {
     return [{
       code: 'instance-profile-without-role',
       title: `Instance profile ${use.name} holds no role`,

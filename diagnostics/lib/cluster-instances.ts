@@ -191,7 +191,7 @@ export class ClusterInstances {
     }
 
     for (const profile of aws.iamInstanceProfiles ?? []) {
-      if (profile.Arn) this.rolesOfProfileArn.set(profile.Arn, profile.Roles.map((r) => r.Arn).filter((a): a is string => a !== undefined));
+      if (profile.Arn) this.rolesOfProfileArn.set(profile.Arn, (profile.Roles ?? []).map((r) => r.Arn).filter((a): a is string => a !== undefined));
     }
   }
 

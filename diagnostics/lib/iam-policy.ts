@@ -13,7 +13,9 @@ import type { PolicyDocument, PolicyStatement } from '../../src/snapshot/types.j
 
 export function statementsOf(document: PolicyDocument | undefined): PolicyStatement[] {
   if (!document) return [];
-  return Array.isArray(document.Statement) ? document.Statement : [document.Statement];
+  // A document without statements (hand-edited snapshot, truncated decode) allows nothing.
+  if (document.Statement === undefined || document.Statement === null) return [];
+  return (Array.isArray(document.Statement) ? document.Statement : [document.Statement]).filter((s) => s !== undefined && s !== null);
 }
 
 export function asList<T>(value: T | T[] | undefined): T[] {

@@ -32,7 +32,9 @@ export function roleIsMissing(snapshot: Snapshot, roleArn: string): boolean {
 }
 
 export function attachedPoliciesOf(snapshot: Snapshot, roleName: string): AttachedRolePolicies | undefined {
-  return (snapshot.aws.iamAttachedRolePolicies ?? []).find((a) => a.RoleName === roleName);
+  const found = (snapshot.aws.iamAttachedRolePolicies ?? []).find((a) => a.RoleName === roleName);
+  // A hand-edited or truncated snapshot may lack the list: read it as "none attached".
+  return found ? { ...found, AttachedPolicies: found.AttachedPolicies ?? [] } : undefined;
 }
 
 /** Whether an AWS managed policy (arn:<partition>:iam::aws:policy/[<path>/]<name>) of one of these names is attached. */

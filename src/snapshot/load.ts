@@ -36,7 +36,25 @@ export function parseSnapshot(text: string, source: string): Snapshot {
   }
   const problem = validateSnapshot(data);
   if (problem) throw new UserError(`${source} is not an eks-doctor snapshot: ${problem}`, 'See docs/snapshot.md for the format.');
-  return data as Snapshot;
+  // Most snapshots hold no null at all; the scan is cheap next to the parse.
+  return (text.includes('null') ? withoutNulls(data) : data) as Snapshot;
+}
+
+/**
+ * JSON null means "absent" everywhere in a snapshot except `kubernetes.awsAuth` (null: the ConfigMap
+ * does not exist). The SDK never produces null, but hand-edited files and Kubernetes objects
+ * (`eventTime: null`) do, so null properties are dropped and null list items removed here, once,
+ * rather than every check guarding every field against null as well as undefined.
+ */
+export function withoutNulls(value: unknown, key?: string): unknown {
+  if (Array.isArray(value)) return value.filter((item) => item !== null).map((item) => withoutNulls(item));
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v === null && !(k === 'awsAuth' && key === 'kubernetes')) continue;
+    out[k] = withoutNulls(v, k);
+  }
+  return out;
 }
 
 /** Returns the first problem found, or undefined when the document has the snapshot's shape. */
