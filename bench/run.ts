@@ -1,0 +1,247 @@
+/**
+ * `npm run bench`: how eks-doctor behaves at scale. For each generated cluster size, full
+ * `eks-doctor diagnose --output json` runs as separate processes against the AWS mock with a fixed
+ * latency on every request, and the medians of: wall time, requests per API action, the critical
+ * path of requests and the latency it adds up to, wall / critical path, peak RSS, and the time the
+ * checks and correlation take on their own. Then the start-up cost (--version, the JSON path, and
+ * which of them load ink or React) and a --watch soak. Writes bench/results/<time>.json and prints
+ * a table (docs/performance.md shows the latest).
+ *
+ *   npm run bench                                  quick: 100 and 1,000 nodes, 3 runs, soak of 20
+ *   npm run bench -- --full                        100, 1,000, 5,000, 20,000 nodes, soak of 200
+ *   npm run bench -- --sizes 5000 --runs 5 --aws-latency 40 --soak 200 --soak-size 5000
+ *
+ * Peak and soak RSS are read from /proc (Linux).
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync, mkdtempSync } from 'node:fs';
+import { cpus, tmpdir, totalmem, platform, release } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { diagnoseSnapshot } from '../src/engine/diagnose.js';
+import { loadDiagnostics } from '../src/engine/registry.js';
+import { MOCK_CREDENTIALS, startAwsMock } from '../mocks/aws-mock/index.js';
+import { buildScaledCluster } from '../mocks/scenario/scale.js';
+import { criticalPath } from './critical-path.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const cli = join(root, 'bin', 'eks-doctor.js');
+const importWatch = join(root, 'dist', 'bench', 'import-watch.js');
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string' },
+    runs: { type: 'string' },
+    'aws-latency': { type: 'string', default: '40' },
+    soak: { type: 'string' },
+    'soak-size': { type: 'string' },
+    full: { type: 'boolean', default: false },
+    out: { type: 'string' },
+  },
+});
+const full = values.full === true;
+const sizes = (values.sizes ?? (full ? '100,1000,5000,20000' : '100,1000')).split(',').map(Number).filter((n) => n > 0);
+const runs = Number(values.runs ?? 3);
+const awsLatencyMs = Number(values['aws-latency']);
+const soakRuns = Number(values.soak ?? (full ? 200 : 20));
+const soakSize = Number(values['soak-size'] ?? (full ? 5000 : 1000));
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const mb = (kb: number) => Math.round(kb / 102.4) / 10;
+
+interface ProcessResult {
+  code: number | null;
+  wallMs: number;
+  peakRssKb: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** /proc/<pid>/status field in kB (VmHWM: peak resident set; VmRSS: current). */
+function procStatusKb(pid: number, field: 'VmHWM' | 'VmRSS'): number | undefined {
+  try {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs the CLI; peak RSS is the last VmHWM read before the process exits (it only grows). */
+function runCli(args: string[], env: Record<string, string> = {}, onLine?: (line: string, pid: number) => void): Promise<ProcessResult> {
+  return new Promise((resolvePromise, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let peak = 0;
+    const sample = () => {
+      const hwm = child.pid ? procStatusKb(child.pid, 'VmHWM') : undefined;
+      if (hwm !== undefined) peak = Math.max(peak, hwm);
+    };
+    const timer = setInterval(sample, 20);
+    const out: Buffer[] = [];
+    let pending = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      sample();
+      if (!onLine) return void out.push(chunk);
+      pending += chunk.toString('utf8');
+      for (let nl = pending.indexOf('\n'); nl !== -1; nl = pending.indexOf('\n')) {
+        onLine(pending.slice(0, nl), child.pid!);
+        pending = pending.slice(nl + 1);
+      }
+    });
+    const err: Buffer[] = [];
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearInterval(timer);
+      resolvePromise({ code, wallMs: performance.now() - started, peakRssKb: peak, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+    });
+  });
+}
+
+interface SizeResult {
+  nodes: number;
+  runs: number;
+  wallMs: number;
+  criticalPathMs: number;
+  criticalPathRequests: number;
+  wallOverCriticalPath: number;
+  requests: number;
+  requestsPerAction: Record<string, number>;
+  peakRssMb: number;
+  checksAndCorrelationMs: number;
+  exitCodes: number[];
+  criticalChain: string[];
+}
+
+async function measureSize(nodes: number): Promise<SizeResult> {
+  const snapshot = buildScaledCluster(nodes);
+  const mock = await startAwsMock({ snapshots: [snapshot], latencyMs: awsLatencyMs });
+  const env = { AWS_ACCESS_KEY_ID: MOCK_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: MOCK_CREDENTIALS.secretAccessKey, AWS_REGION: snapshot.cluster.region };
+  const walls: number[] = [];
+  const paths: { ms: number; chain: string[] }[] = [];
+  const rss: number[] = [];
+  const exitCodes: number[] = [];
+  let counts: Record<string, number> = {};
+  try {
+    for (let r = 0; r < runs; r++) {
+      mock.log.clear();
+      const result = await runCli(['diagnose', '--cluster', snapshot.cluster.name, '--region', snapshot.cluster.region, '--endpoint-url', mock.url, '--output', 'json', '--timeout', '600'], env);
+      if (result.code !== 0 && result.code !== 1) throw new Error(`diagnose at ${nodes} nodes exited ${result.code}: ${result.stderr.slice(0, 2000)}`);
+      exitCodes.push(result.code);
+      walls.push(result.wallMs);
+      rss.push(result.peakRssKb);
+      paths.push(criticalPath(mock.log.entries));
+      counts = Object.fromEntries([...mock.log.countsByAction()].sort(([a], [b]) => a.localeCompare(b)));
+    }
+  } finally {
+    await mock.close();
+  }
+  // The checks and correlation alone, in this process, on the same cluster (warmed up once).
+  const diagnostics = await loadDiagnostics();
+  const checkTimes: number[] = [];
+  for (let r = 0; r <= runs; r++) {
+    const started = performance.now();
+    await diagnoseSnapshot(snapshot, { diagnostics, toolVersion: 'bench', generatedAt: new Date(snapshot.capturedAt) });
+    if (r > 0) checkTimes.push(performance.now() - started);
+  }
+  const medianPath = paths.sort((a, b) => a.ms - b.ms)[Math.floor(paths.length / 2)]!;
+  const wallMs = median(walls);
+  return {
+    nodes,
+    runs,
+    wallMs: Math.round(wallMs),
+    criticalPathMs: Math.round(medianPath.ms),
+    criticalPathRequests: medianPath.chain.length,
+    wallOverCriticalPath: Math.round((wallMs / medianPath.ms) * 100) / 100,
+    requests: Object.values(counts).reduce((a, b) => a + b, 0),
+    requestsPerAction: counts,
+    peakRssMb: mb(median(rss)),
+    checksAndCorrelationMs: Math.round(median(checkTimes)),
+    exitCodes,
+    criticalChain: medianPath.chain,
+  };
+}
+
+interface StartupResult {
+  versionMs: number;
+  jsonPathMs: number;
+  versionLoadsInkOrReact: string[];
+  jsonPathLoadsInkOrReact: string[];
+}
+
+async function measureStartup(): Promise<StartupResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'eks-doctor-bench-'));
+  const inkOrReact = async (args: string[]) => {
+    const log = join(dir, 'imports.log');
+    rmSync(log, { force: true });
+    writeFileSync(log, '');
+    await runCli(args, { EKS_DOCTOR_IMPORT_LOG: log, NODE_OPTIONS: `--import=${importWatch}` });
+    return [...new Set(readFileSync(log, 'utf8').split('\n').filter((u) => /\/node_modules\/(ink|react|react-reconciler)\//.test(u)).map((u) => u.replace(/^.*\/node_modules\//, '').split('/')[0]!))];
+  };
+  const baseline = join(root, 'mocks', 'scenarios', 'baseline.json');
+  const jsonArgs = ['diagnose', '--snapshot', baseline, '--output', 'json'];
+  const version: number[] = [];
+  const json: number[] = [];
+  for (let r = 0; r < 7; r++) {
+    version.push((await runCli(['--version'])).wallMs);
+    json.push((await runCli(jsonArgs)).wallMs);
+  }
+  const result = { versionMs: Math.round(median(version)), jsonPathMs: Math.round(median(json)), versionLoadsInkOrReact: await inkOrReact(['--version']), jsonPathLoadsInkOrReact: await inkOrReact(jsonArgs) };
+  rmSync(dir, { recursive: true, force: true });
+  return result;
+}
+
+interface SoakResult {
+  nodes: number;
+  runs: number;
+  rssAfterFirstMb: number;
+  rssAtEndMb: number;
+  growthPercent: number;
+}
+
+/** --watch re-diagnosing one saved cluster in one process; RSS read as each NDJSON line arrives. */
+async function soak(nodes: number, count: number): Promise<SoakResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'eks-doctor-soak-'));
+  const file = join(dir, `scale-${nodes}.json`);
+  writeFileSync(file, JSON.stringify(buildScaledCluster(nodes)));
+  const rss: number[] = [];
+  const result = await runCli(['diagnose', '--snapshot', file, '--output', 'json', '--watch', '0', '--watch-count', String(count)], {}, (_line, pid) => {
+    rss.push(procStatusKb(pid, 'VmRSS') ?? NaN);
+  });
+  rmSync(dir, { recursive: true, force: true });
+  if (rss.length !== count) throw new Error(`the soak wrote ${rss.length} reports, not ${count}: ${result.stderr.slice(0, 2000)}`);
+  const first = rss[0]!;
+  const last = rss[rss.length - 1]!;
+  return { nodes, runs: count, rssAfterFirstMb: mb(first), rssAtEndMb: mb(last), growthPercent: Math.round(((last - first) / first) * 1000) / 10 };
+}
+
+function table(results: SizeResult[]): string {
+  const header = '| nodes | wall (ms) | critical path (ms, requests) | wall / critical path | requests | peak RSS (MB) | checks + correlation (ms) |';
+  const rule = '|---:|---:|---:|---:|---:|---:|---:|';
+  const rows = results.map((r) => `| ${r.nodes.toLocaleString('en')} | ${r.wallMs} | ${r.criticalPathMs} (${r.criticalPathRequests}) | ${r.wallOverCriticalPath} | ${r.requests} | ${r.peakRssMb} | ${r.checksAndCorrelationMs} |`);
+  return [header, rule, ...rows].join('\n');
+}
+
+const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, os: `${platform()} ${release()}` };
+console.log(`eks-doctor bench: sizes ${sizes.join(', ')}, ${runs} runs each, AWS latency ${awsLatencyMs} ms, on ${machine.cpus} x ${machine.cpuModel}`);
+const sizeResults: SizeResult[] = [];
+for (const nodes of sizes) {
+  const r = await measureSize(nodes);
+  sizeResults.push(r);
+  console.log(`  ${nodes} nodes: wall ${r.wallMs} ms, critical path ${r.criticalPathMs} ms, ${r.requests} requests, peak RSS ${r.peakRssMb} MB, checks ${r.checksAndCorrelationMs} ms`);
+}
+const startup = await measureStartup();
+const soakResult = soakRuns > 0 ? await soak(soakSize, soakRuns) : undefined;
+const results = { takenAt: new Date().toISOString(), machine, settings: { runs, awsLatencyMs, kubernetes: 'not measured: the live path does not collect from the Kubernetes API yet' }, sizes: sizeResults, startup, soak: soakResult };
+const outFile = values.out ?? join(root, 'bench', 'results', `${results.takenAt.replace(/[:.]/g, '-')}.json`);
+mkdirSync(dirname(outFile), { recursive: true });
+writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\n${table(sizeResults)}\n`);
+console.log(`start-up: --version ${startup.versionMs} ms (loads ${startup.versionLoadsInkOrReact.join(', ') || 'neither ink nor React'}); diagnose --snapshot --output json ${startup.jsonPathMs} ms (loads ${startup.jsonPathLoadsInkOrReact.join(', ') || 'neither ink nor React'})`);
+if (soakResult) console.log(`soak: ${soakResult.runs} --watch runs over ${soakResult.nodes} nodes: RSS ${soakResult.rssAfterFirstMb} MB after the first, ${soakResult.rssAtEndMb} MB at the end (${soakResult.growthPercent}%)`);
+console.log(`results: ${outFile}${existsSync(outFile) ? '' : ' (not written)'}`);
