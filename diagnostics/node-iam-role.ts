@@ -1,4 +1,5 @@
-import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
+import { CannotCheck, defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
+import { couldNotRead } from '../src/engine/failure-text.js';
 import type { ExplainScope, ResourceRef } from '../src/engine/finding.js';
 import { resource } from '../src/engine/resources.js';
 import type { SymptomKind } from '../src/engine/symptoms.js';
@@ -104,6 +105,10 @@ export default defineDiagnostic<Code>({
     const partition = snapshot.aws.cluster?.arn?.split(':')[1] ?? 'aws';
     const managedPolicyArn = (name: string) => `arn:${partition}:iam::aws:policy/${name}`;
     const ec2Roles = nodeRoles(snapshot).filter((r) => r.kind === 'ec2');
+    // With nothing naming a node role readable, "no problem found" would be a guess: say why instead.
+    const sources = ['aws.nodegroups', 'aws.reservations', 'aws.launchTemplateVersions', 'aws.iamInstanceProfiles'] as const;
+    const unreadable = sources.flatMap((part) => snapshot.errors.filter((e) => e.part === part).slice(0, 1).map((e) => couldNotRead(part, e)));
+    if (ec2Roles.length === 0 && (snapshot.aws.fargateProfiles ?? []).length === 0 && unreadable.length === sources.length) throw new CannotCheck(unreadable.join('; '));
 
     for (const use of instanceProfileUses(snapshot)) findings.push(...checkInstanceProfile(snapshot, use, ec2Roles));
 
