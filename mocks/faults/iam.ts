@@ -1,0 +1,163 @@
+/**
+ * Faults on the identity and software side: node roles missing policies, the VPC CNI without
+ * permissions, IRSA broken by a deleted OIDC provider, add-ons left behind by an upgrade, nodes
+ * whose kubelet is too old, a cluster version past standard support. Each fault also puts in the
+ * symptoms the cluster would show (pods crash-looping with the error they log, Nodes NotReady with
+ * the condition the kubelet reports), so the symptom checks have something real to report.
+ */
+import type { Snapshot } from '../../src/snapshot/types.js';
+import { BASELINE, BATCH_ROLE_NAME, KARPENTER_ROLE_NAME, MANAGED_ASG, MANAGED_NODEGROUP, NODE_ROLE_NAME, OIDC_PROVIDER_ARN, iamArn } from '../scenario/baseline.js';
+import { defineFaults } from '../scenario/fault.js';
+import { groupInstanceIds, launchUnjoinedInstance, minutesBeforeCapture } from './node-registration.js';
+
+type Pod = NonNullable<Snapshot['kubernetes']['kubeSystemPods']>[number];
+type Node = NonNullable<Snapshot['kubernetes']['nodes']>[number];
+
+export const VPC_CNI_ROLE_NAME = 'shop-prod-vpc-cni';
+export const VPC_CNI_ROLE_ARN = iamArn(`role/${VPC_CNI_ROLE_NAME}`);
+const ISSUER_HOST = `oidc.eks.${BASELINE.region}.amazonaws.com/id/${BASELINE.oidcId}`;
+
+export const CNI_NOT_INITIALIZED =
+  'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized';
+
+function detachPolicy(snapshot: Snapshot, roleName: string, policyName: string): void {
+  const entry = snapshot.aws.iamAttachedRolePolicies?.find((a) => a.RoleName === roleName);
+  if (!entry) throw new Error(`no attached policies for ${roleName} in the snapshot`);
+  entry.AttachedPolicies = entry.AttachedPolicies.filter((p) => p.PolicyName !== policyName);
+}
+
+const isFargate = (node: Node) => node.metadata?.labels?.['eks.amazonaws.com/compute-type'] === 'fargate';
+
+/**
+ * The pods of a kube-system DaemonSet crash-loop on every EC2 node with `message` in their last
+ * termination; the DaemonSet counts none ready.
+ */
+export function daemonSetCrashLooping(snapshot: Snapshot, name: string, message: string, since: string): void {
+  const pods = (snapshot.kubernetes.kubeSystemPods ?? []).filter((p) => p.metadata?.ownerReferences?.some((o) => o.kind === 'DaemonSet' && o.name === name));
+  for (const pod of pods) crashLoop(pod, message, since);
+  const ds = snapshot.kubernetes.daemonSets?.find((d) => d.metadata?.namespace === 'kube-system' && d.metadata?.name === name);
+  if (!ds?.status) throw new Error(`no DaemonSet kube-system/${name} in the snapshot`);
+  ds.status.numberReady = 0;
+  ds.status.numberAvailable = 0;
+  ds.status.numberUnavailable = ds.status.desiredNumberScheduled;
+}
+
+function crashLoop(pod: Pod, message: string, since: string): void {
+  pod.status!.conditions = [{ type: 'Ready', status: 'False', reason: 'ContainersNotReady', message: 'containers with unready status: [aws-node]', lastTransitionTime: since }];
+  pod.status!.containerStatuses = (pod.status!.containerStatuses ?? []).map((c, i) =>
+    i === 0
+      ? {
+          ...c,
+          ready: false,
+          started: false,
+          restartCount: 9,
+          state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off 5m0s restarting failed container=${c.name} pod=${pod.metadata!.name}` } },
+          lastState: { terminated: { exitCode: 1, reason: 'Error', message, startedAt: since, finishedAt: since } },
+        }
+      : c,
+  );
+}
+
+/** Every EC2 Node NotReady because the CNI never initialised (Fargate nodes do not run aws-node). */
+export function nodesCniNotInitialized(snapshot: Snapshot, since: string): void {
+  for (const node of snapshot.kubernetes.nodes ?? []) {
+    if (isFargate(node)) continue;
+    node.status!.conditions = (node.status!.conditions ?? []).map((c) =>
+      c.type === 'Ready' ? { ...c, status: 'False', reason: 'KubeletNotReady', message: CNI_NOT_INITIALIZED, lastTransitionTime: since } : c,
+    );
+    node.spec!.taints = [...(node.spec!.taints ?? []), { key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' }];
+  }
+}
+
+/** aws-node gets its own IRSA role, as AWS recommends: the CNI policy moves from the node roles to it. */
+function vpcCniOnIrsa(snapshot: Snapshot): void {
+  const template = snapshot.aws.iamRoles!.find((r) => r.RoleName === 'shop-prod-ebs-csi')!;
+  snapshot.aws.iamRoles!.push({
+    ...structuredClone(template),
+    RoleName: VPC_CNI_ROLE_NAME,
+    Arn: VPC_CNI_ROLE_ARN,
+    RoleId: 'AROASHOPPRODVPCCNI0001',
+    AssumeRolePolicyDocument: {
+      Version: '2012-10-17',
+      Statement: [{
+        Effect: 'Allow',
+        Principal: { Federated: OIDC_PROVIDER_ARN },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: { StringEquals: { [`${ISSUER_HOST}:aud`]: 'sts.amazonaws.com', [`${ISSUER_HOST}:sub`]: 'system:serviceaccount:kube-system:aws-node' } },
+      }],
+    },
+  });
+  snapshot.aws.iamAttachedRolePolicies!.push({ RoleName: VPC_CNI_ROLE_NAME, AttachedPolicies: [{ PolicyName: 'AmazonEKS_CNI_Policy', PolicyArn: 'arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy' }] });
+  for (const role of [NODE_ROLE_NAME, BATCH_ROLE_NAME, KARPENTER_ROLE_NAME]) detachPolicy(snapshot, role, 'AmazonEKS_CNI_Policy');
+  snapshot.aws.addons!.find((a) => a.addonName === 'vpc-cni')!.serviceAccountRoleArn = VPC_CNI_ROLE_ARN;
+  const sa = snapshot.kubernetes.serviceAccounts!.find((s) => s.metadata?.namespace === 'kube-system' && s.metadata?.name === 'aws-node')!;
+  sa.metadata!.annotations = { ...(sa.metadata!.annotations ?? {}), 'eks.amazonaws.com/role-arn': VPC_CNI_ROLE_ARN };
+}
+
+export const faults = defineFaults([
+  {
+    name: 'node-roles-cni-policy-detached',
+    description:
+      'AmazonEKS_CNI_Policy was detached from every node role while aws-node has no role of its own; after the nodes were replaced at 02:40, ipamd gets UnauthorizedOperation, aws-node crash-loops everywhere and every EC2 Node is NotReady with "cni plugin not initialized".',
+    apply(snapshot) {
+      for (const role of [NODE_ROLE_NAME, BATCH_ROLE_NAME, KARPENTER_ROLE_NAME]) detachPolicy(snapshot, role, 'AmazonEKS_CNI_Policy');
+      const since = minutesBeforeCapture(snapshot, 32);
+      daemonSetCrashLooping(
+        snapshot,
+        'aws-node',
+        'level=error msg="Failed to call ec2:DescribeNetworkInterfaces" error="UnauthorizedOperation: You are not authorized to perform this operation. status code: 403"; ipamd init failed',
+        since,
+      );
+      nodesCniNotInitialized(snapshot, since);
+    },
+  },
+  {
+    name: 'vpc-cni-irsa-oidc-provider-deleted',
+    description:
+      "The VPC CNI runs on its own IRSA role (shop-prod-vpc-cni), and the cluster's IAM OIDC provider was deleted in an IAM clean-up: aws-node fails with InvalidIdentityToken, crash-loops on every node, and the EC2 Nodes go NotReady.",
+    apply(snapshot) {
+      vpcCniOnIrsa(snapshot);
+      snapshot.aws.iamOidcProviders = [];
+      (snapshot.aws.notFound ??= []).push({ resourceType: 'iam-oidc-provider', id: OIDC_PROVIDER_ARN, call: 'iam:GetOpenIDConnectProvider' });
+      const since = minutesBeforeCapture(snapshot, 18);
+      daemonSetCrashLooping(
+        snapshot,
+        'aws-node',
+        `WebIdentityErr: failed to retrieve credentials caused by: InvalidIdentityToken: No OpenIDConnect provider found in your account for https://${ISSUER_HOST} status code: 400`,
+        since,
+      );
+      nodesCniNotInitialized(snapshot, since);
+    },
+  },
+  {
+    name: 'vpc-cni-addon-version-incompatible',
+    description:
+      'The control plane was upgraded to 1.35 but the managed vpc-cni add-on was left at v1.16.0-eksbuild.1, which EKS does not support on 1.35: aws-node crash-loops on every node.',
+    apply(snapshot) {
+      const version = 'v1.16.0-eksbuild.1';
+      snapshot.aws.addons!.find((a) => a.addonName === 'vpc-cni')!.addonVersion = version;
+      const ds = snapshot.kubernetes.daemonSets!.find((d) => d.metadata?.name === 'aws-node')!;
+      const container = ds.spec!.template.spec!.containers[0]!;
+      container.image = `${container.image!.split(':')[0]}:${version}`;
+      for (const pod of snapshot.kubernetes.kubeSystemPods ?? []) {
+        if (!pod.metadata?.name?.startsWith('aws-node-')) continue;
+        const c = pod.spec!.containers[0]!;
+        c.image = `${c.image!.split(':')[0]}:${version}`;
+      }
+      daemonSetCrashLooping(snapshot, 'aws-node', 'panic: failed to list *v1.Node: the server could not find the requested resource (get nodes.v1alpha1.crd.k8s.amazonaws.com)', minutesBeforeCapture(snapshot, 50));
+    },
+  },
+  {
+    name: 'general-node-role-worker-policy-detached',
+    description:
+      "AmazonEKSWorkerNodePolicy was detached from the node role of managed node group general; a new instance launched 40 minutes ago never registered (the kubelet cannot describe its instance) and the node group reports NodeCreationFailure.",
+    apply(snapshot) {
+      detachPolicy(snapshot, NODE_ROLE_NAME, 'AmazonEKSWorkerNodePolicy');
+      const template = groupInstanceIds(snapshot, MANAGED_ASG)[0]!;
+      const instance = launchUnjoinedInstance(snapshot, template, { instanceId: 'i-0a5ee00000000a0c1', privateIp: '10.0.1.77', launchTime: minutesBeforeCapture(snapshot, 40) });
+      const nodegroup = snapshot.aws.nodegroups!.find((n) => n.nodegroupName === MANAGED_NODEGROUP)!;
+      nodegroup.status = 'DEGRADED';
+      nodegroup.health = { issues: [{ code: 'NodeCreationFailure', message: 'Instances failed to join the kubernetes cluster', resourceIds: [instance.InstanceId!] }] };
+    },
+  },
+]);
