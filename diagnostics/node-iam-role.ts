@@ -91,13 +91,13 @@ export default defineDiagnostic<Code>({
       severity: 'critical',
       title: 'Node role cannot pull images from Amazon ECR',
       description: 'The pause, aws-node and kube-proxy images come from Amazon ECR; without AmazonEC2ContainerRegistryPullOnly (or ReadOnly) the kubelet cannot pull them, so the CNI never starts and nodes stay NotReady.',
-      explains: ['node-not-ready', 'nodegroup-unhealthy', 'addon-unhealthy'],
+      explains: ['node-not-ready', 'addon-unhealthy'],
     },
     'cni-policy-missing': {
       severity: 'critical',
       title: 'AmazonEKS_CNI_Policy is on neither the node role nor the aws-node role',
       description: 'The VPC CNI (aws-node) needs ec2:AssignPrivateIpAddresses, ec2:AttachNetworkInterface and friends, from its own IRSA/Pod Identity role or else from the node role. Without them it never initialises: nodes stay NotReady ("cni plugin not initialized") and pods get no IP.',
-      explains: ['node-not-ready', 'pod-without-ip', 'addon-unhealthy', 'nodegroup-unhealthy'],
+      explains: ['node-not-ready', 'pod-without-ip', 'addon-unhealthy'],
     },
   },
   check({ snapshot }) {
@@ -188,7 +188,7 @@ export default defineDiagnostic<Code>({
         missingPolicy('worker-node-policy-missing', 'AmazonEKSWorkerNodePolicy', 'the kubelet cannot describe its instance and the VPC, so the node cannot register or stay Ready.', [...JOIN, 'node-not-ready']);
       }
       if (!hasManagedPolicy(attached, ECR_PULL_POLICIES)) {
-        missingPolicy('ecr-pull-policy-missing', 'AmazonEC2ContainerRegistryPullOnly', 'the kubelet cannot pull the pause, aws-node and kube-proxy images from Amazon ECR, so the CNI never starts.', ['node-not-ready', 'nodegroup-unhealthy', 'addon-unhealthy']);
+        missingPolicy('ecr-pull-policy-missing', 'AmazonEC2ContainerRegistryPullOnly', 'the kubelet cannot pull the pause, aws-node and kube-proxy images from Amazon ECR, so the CNI never starts.', ['node-not-ready', 'addon-unhealthy']);
       }
     }
 
@@ -325,7 +325,7 @@ function checkCniPolicy(snapshot: Snapshot, ec2Roles: NodeRole[], managedPolicyA
         commands: [`aws iam attach-role-policy --role-name ${role.name} --policy-arn ${managedPolicyArn('AmazonEKS_CNI_Policy')}`, 'kubectl -n kube-system rollout restart daemonset/aws-node'],
         docs: [DOCS.cniIrsa, DOCS.nodeRole],
       },
-      canExplain: (['node-not-ready', 'pod-without-ip', 'addon-unhealthy', 'nodegroup-unhealthy'] as const).map((symptom) => ({ symptom, resources: scope })),
+      canExplain: (['node-not-ready', 'pod-without-ip', 'addon-unhealthy'] as const).map((symptom) => ({ symptom, resources: scope })),
     });
   }
   return findings;

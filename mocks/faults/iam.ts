@@ -6,9 +6,8 @@
  * the condition the kubelet reports), so the symptom checks have something real to report.
  */
 import type { Snapshot } from '../../src/snapshot/types.js';
-import { BASELINE, BATCH_ROLE_NAME, KARPENTER_ROLE_NAME, MANAGED_ASG, MANAGED_NODEGROUP, NODE_ROLE_NAME, OIDC_PROVIDER_ARN, iamArn } from '../scenario/baseline.js';
+import { BASELINE, BATCH_ROLE_NAME, KARPENTER_ROLE_NAME, MANAGED_ASG, MANAGED_NODEGROUP, NODE_ROLE_NAME, OIDC_PROVIDER_ARN, dnsName, iamArn } from '../scenario/baseline.js';
 import { defineFaults } from '../scenario/fault.js';
-import { groupInstanceIds, launchUnjoinedInstance, minutesBeforeCapture } from './node-registration.js';
 
 type Pod = NonNullable<Snapshot['kubernetes']['kubeSystemPods']>[number];
 type Node = NonNullable<Snapshot['kubernetes']['nodes']>[number];
@@ -19,6 +18,29 @@ const ISSUER_HOST = `oidc.eks.${BASELINE.region}.amazonaws.com/id/${BASELINE.oid
 
 export const CNI_NOT_INITIALIZED =
   'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized';
+
+function minutesBeforeCapture(snapshot: Snapshot, minutes: number): string {
+  return new Date(Date.parse(snapshot.capturedAt) - minutes * 60_000).toISOString();
+}
+
+/**
+ * A new member of a managed node group's Auto Scaling group, launched `minutes` ago, that never
+ * became a Node: a copy of the group's first instance under a new ID and address.
+ */
+function launchUnjoinedMember(snapshot: Snapshot, groupName: string, instanceId: string, privateIp: string, minutes: number): string {
+  const group = snapshot.aws.autoScalingGroups!.find((g) => g.AutoScalingGroupName === groupName)!;
+  const firstId = group.Instances![0]!.InstanceId!;
+  const template = snapshot.aws.reservations!.flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId === firstId)!;
+  const launchTime = minutesBeforeCapture(snapshot, minutes);
+  const copy = { ...structuredClone(template), InstanceId: instanceId, PrivateIpAddress: privateIp, PrivateDnsName: dnsName(privateIp), LaunchTime: launchTime };
+  copy.NetworkInterfaces = (copy.NetworkInterfaces ?? []).map((eni) => ({ ...eni, NetworkInterfaceId: `eni-${instanceId.slice(2)}`, PrivateIpAddress: privateIp, Attachment: { ...eni.Attachment, AttachTime: launchTime, AttachmentId: `eni-attach-${instanceId.slice(2)}` } }));
+  snapshot.aws.reservations!.push({ ReservationId: `r-0${instanceId.slice(-16)}`, OwnerId: BASELINE.account, Groups: [], Instances: [copy] });
+  group.Instances!.push({ ...group.Instances![0]!, InstanceId: instanceId });
+  group.DesiredCapacity = group.Instances!.length;
+  const nodegroup = snapshot.aws.nodegroups!.find((n) => n.resources?.autoScalingGroups?.some((a) => a.name === groupName));
+  if (nodegroup?.scalingConfig) nodegroup.scalingConfig.desiredSize = group.DesiredCapacity;
+  return instanceId;
+}
 
 function detachPolicy(snapshot: Snapshot, roleName: string, policyName: string): void {
   const entry = snapshot.aws.iamAttachedRolePolicies?.find((a) => a.RoleName === roleName);
@@ -153,11 +175,10 @@ export const faults = defineFaults([
       "AmazonEKSWorkerNodePolicy was detached from the node role of managed node group general; a new instance launched 40 minutes ago never registered (the kubelet cannot describe its instance) and the node group reports NodeCreationFailure.",
     apply(snapshot) {
       detachPolicy(snapshot, NODE_ROLE_NAME, 'AmazonEKSWorkerNodePolicy');
-      const template = groupInstanceIds(snapshot, MANAGED_ASG)[0]!;
-      const instance = launchUnjoinedInstance(snapshot, template, { instanceId: 'i-0a5ee00000000a0c1', privateIp: '10.0.1.77', launchTime: minutesBeforeCapture(snapshot, 40) });
+      const instanceId = launchUnjoinedMember(snapshot, MANAGED_ASG, 'i-0a5ee00000000a0c1', '10.0.1.77', 40);
       const nodegroup = snapshot.aws.nodegroups!.find((n) => n.nodegroupName === MANAGED_NODEGROUP)!;
       nodegroup.status = 'DEGRADED';
-      nodegroup.health = { issues: [{ code: 'NodeCreationFailure', message: 'Instances failed to join the kubernetes cluster', resourceIds: [instance.InstanceId!] }] };
+      nodegroup.health = { issues: [{ code: 'NodeCreationFailure', message: 'Instances failed to join the kubernetes cluster', resourceIds: [instanceId] }] };
     },
   },
 ]);

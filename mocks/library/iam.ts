@@ -33,6 +33,6 @@ export const scenarios = defineScenarios([
     description:
       'Two IAM faults at once: the node role of node group general lost AmazonEKSWorkerNodePolicy (a new instance never joins), and no node role has AmazonEKS_CNI_Policy (aws-node crash-loops, Nodes NotReady).',
     faults: ['general-node-role-worker-policy-detached', 'node-roles-cni-policy-detached'],
-    expectedRootCauses: ['node-iam-role/cni-policy-missing', 'node-iam-role/worker-node-policy-missing'],
+    expectedRootCauses: ['node-iam-role/worker-node-policy-missing', 'node-iam-role/cni-policy-missing'],
   },
 ]);
