@@ -298,7 +298,7 @@ function checkCniPolicy(snapshot: Snapshot, ec2Roles: NodeRole[], managedPolicyA
         commands: [...names.map((n) => `aws iam attach-role-policy --role-name ${n} --policy-arn ${managedPolicyArn('AmazonEKS_CNI_Policy')}`), 'kubectl -n kube-system rollout restart daemonset/aws-node'],
         docs: [DOCS.cniIrsa, DOCS.nodeRole],
       },
-      canExplain: (['node-not-ready', 'pod-without-ip', 'addon-unhealthy'] as const).map((symptom) => ({ symptom, resources: scope })),
+      canExplain: cniExplains(scope, cniScope),
     }];
   }
   const findings: NewFinding<Code>[] = [];
@@ -325,8 +325,17 @@ function checkCniPolicy(snapshot: Snapshot, ec2Roles: NodeRole[], managedPolicyA
         commands: [`aws iam attach-role-policy --role-name ${role.name} --policy-arn ${managedPolicyArn('AmazonEKS_CNI_Policy')}`, 'kubectl -n kube-system rollout restart daemonset/aws-node'],
         docs: [DOCS.cniIrsa, DOCS.nodeRole],
       },
-      canExplain: (['node-not-ready', 'pod-without-ip', 'addon-unhealthy'] as const).map((symptom) => ({ symptom, resources: scope })),
+      canExplain: cniExplains(scope, cniScope),
     });
   }
   return findings;
+}
+
+/** Nodes and their pods suffer everywhere the role is used; of the add-ons, only the VPC CNI itself (kube-proxy does not need these permissions). */
+function cniExplains(scope: ResourceRef[], cniScope: ResourceRef[]): ExplainScope[] {
+  return [
+    { symptom: 'node-not-ready', resources: scope },
+    { symptom: 'pod-without-ip', resources: scope },
+    { symptom: 'addon-unhealthy', resources: cniScope },
+  ];
 }

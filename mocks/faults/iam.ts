@@ -65,7 +65,8 @@ export function daemonSetCrashLooping(snapshot: Snapshot, name: string, message:
 }
 
 function crashLoop(pod: Pod, message: string, since: string): void {
-  pod.status!.conditions = [{ type: 'Ready', status: 'False', reason: 'ContainersNotReady', message: 'containers with unready status: [aws-node]', lastTransitionTime: since }];
+  const container = pod.spec?.containers?.[0]?.name ?? 'aws-node';
+  pod.status!.conditions = [{ type: 'Ready', status: 'False', reason: 'ContainersNotReady', message: `containers with unready status: [${container}]`, lastTransitionTime: since }];
   pod.status!.containerStatuses = (pod.status!.containerStatuses ?? []).map((c, i) =>
     i === 0
       ? {
@@ -167,6 +168,24 @@ export const faults = defineFaults([
         c.image = `${c.image!.split(':')[0]}:${version}`;
       }
       daemonSetCrashLooping(snapshot, 'aws-node', 'panic: failed to list *v1.Node: the server could not find the requested resource (get nodes.v1alpha1.crd.k8s.amazonaws.com)', minutesBeforeCapture(snapshot, 50));
+    },
+  },
+  {
+    name: 'kube-proxy-left-at-1-31',
+    description:
+      'The managed kube-proxy add-on was left at v1.31 through four control plane upgrades: on 1.35 it no longer finds the APIs it lists, crash-loops on every node, and Services stop routing.',
+    apply(snapshot) {
+      const version = 'v1.31.10-eksbuild.2';
+      snapshot.aws.addons!.find((a) => a.addonName === 'kube-proxy')!.addonVersion = version;
+      const ds = snapshot.kubernetes.daemonSets!.find((d) => d.metadata?.name === 'kube-proxy')!;
+      const container = ds.spec!.template.spec!.containers[0]!;
+      container.image = `${container.image!.split(':')[0]}:${version}`;
+      for (const pod of snapshot.kubernetes.kubeSystemPods ?? []) {
+        if (!pod.metadata?.name?.startsWith('kube-proxy-')) continue;
+        const c = pod.spec!.containers[0]!;
+        c.image = `${c.image!.split(':')[0]}:${version}`;
+      }
+      daemonSetCrashLooping(snapshot, 'kube-proxy', 'E1120 02:58:11.412 reflector.go:158] "Unhandled Error" err="failed to list *v1.EndpointSlice: the server could not find the requested resource"', minutesBeforeCapture(snapshot, 14));
     },
   },
   {

@@ -22,17 +22,10 @@ export const scenarios = defineScenarios([
     expectedRootCauses: ['addon-versions/managed-addon-incompatible'],
   },
   {
-    name: 'node-role-missing-worker-policy',
+    name: 'cni-policy-missing-and-kube-proxy-too-old',
     description:
-      'AmazonEKSWorkerNodePolicy was detached from the node role of managed node group general: a new instance has been running for 40 minutes without registering, and the node group reports NodeCreationFailure.',
-    faults: ['general-node-role-worker-policy-detached'],
-    expectedRootCauses: ['node-iam-role/worker-node-policy-missing'],
-  },
-  {
-    name: 'worker-policy-and-cni-policy-missing',
-    description:
-      'Two IAM faults at once: the node role of node group general lost AmazonEKSWorkerNodePolicy (a new instance never joins), and no node role has AmazonEKS_CNI_Policy (aws-node crash-loops, Nodes NotReady).',
-    faults: ['general-node-role-worker-policy-detached', 'node-roles-cni-policy-detached'],
-    expectedRootCauses: ['node-iam-role/worker-node-policy-missing', 'node-iam-role/cni-policy-missing'],
+      'Two faults at once: no node role has AmazonEKS_CNI_Policy (aws-node crash-loops, Nodes NotReady), and kube-proxy was left at v1.31 on a 1.35 control plane (kube-proxy crash-loops). Each has its own symptom and its own root cause.',
+    faults: ['node-roles-cni-policy-detached', 'kube-proxy-left-at-1-31'],
+    expectedRootCauses: ['node-iam-role/cni-policy-missing', 'version-skew/kube-proxy-too-old'],
   },
 ]);
