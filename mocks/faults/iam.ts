@@ -140,8 +140,8 @@ export const faults = defineFaults([
       "The VPC CNI runs on its own IRSA role (shop-prod-vpc-cni), and the cluster's IAM OIDC provider was deleted in an IAM clean-up: aws-node fails with InvalidIdentityToken, crash-loops on every node, and the EC2 Nodes go NotReady.",
     apply(snapshot) {
       vpcCniOnIrsa(snapshot);
+      // ListOpenIDConnectProviders simply no longer lists it (nothing asks for it by ARN, so no NoSuchEntity).
       snapshot.aws.iamOidcProviders = [];
-      (snapshot.aws.notFound ??= []).push({ resourceType: 'iam-oidc-provider', id: OIDC_PROVIDER_ARN, call: 'iam:GetOpenIDConnectProvider' });
       const since = minutesBeforeCapture(snapshot, 18);
       daemonSetCrashLooping(
         snapshot,
