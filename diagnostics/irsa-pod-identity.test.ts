@@ -1,7 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { describeDiagnostic, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
+import { describeDiagnostic, mutate } from '../test/support/diagnostic-tester.js';
 import { BASELINE, BILLING_ROLE_ARN, EBS_CSI_ROLE_ARN, OIDC_PROVIDER_ARN } from '../mocks/scenario/baseline.js';
-import { CannotCheck } from '../src/engine/diagnostic.js';
 import { decodeRoleTrustPolicy } from '../src/snapshot/policy-document.js';
 import type { IamRole, PolicyDocument, Snapshot } from '../src/snapshot/types.js';
 import irsaPodIdentity from './irsa-pod-identity.js';
@@ -146,14 +144,14 @@ describeDiagnostic(irsaPodIdentity, {
       expect: [{ id: 'irsa-pod-identity/pod-identity-agent-missing', resource: 'eks-pod-identity-agent', canExplain: ['addon-unhealthy'] }],
     },
   ],
-});
-
-describe('irsa-pod-identity without IAM roles', () => {
-  it('cannot judge IRSA when iam:GetRole failed, and says why', () => {
-    const snapshot = mutate((s) => {
-      delete s.aws.iamRoles;
-      s.errors.push({ part: 'aws.iamRoles', call: 'iam:GetRole', kind: 'denied', code: 'AccessDenied', message: 'not authorized', permission: 'iam:GetRole' });
-    });
-    expect(() => runDiagnostic(irsaPodIdentity, snapshot)).toThrow(CannotCheck);
-  });
+  errors: [
+    {
+      name: 'iam:GetRole denied: no role can be judged',
+      snapshot: mutate((s) => {
+        delete s.aws.iamRoles;
+        s.errors.push({ part: 'aws.iamRoles', call: 'iam:GetRole', kind: 'denied', code: 'AccessDenied', message: 'not authorized', permission: 'iam:GetRole' });
+      }),
+      reason: 'iam:GetRole',
+    },
+  ],
 });

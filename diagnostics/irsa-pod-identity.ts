@@ -1,4 +1,4 @@
-import { defineDiagnostic, requirePart, type NewFinding } from '../src/engine/diagnostic.js';
+import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
 import type { ExplainScope, ResourceRef } from '../src/engine/finding.js';
 import { resource } from '../src/engine/resources.js';
 import type { SymptomKind } from '../src/engine/symptoms.js';
@@ -42,8 +42,8 @@ export default defineDiagnostic<Code>({
     'trust policy names that provider with :aud sts.amazonaws.com and a :sub matching system:serviceaccount:<namespace>:<name>. Pod Identity associations ' +
     'need a role trusting pods.eks.amazonaws.com for sts:AssumeRole and sts:TagSession, and the eks-pod-identity-agent add-on.',
   docs: [DOCS.irsa, DOCS.oidcProvider, DOCS.irsaRole, DOCS.podIdentityRole, DOCS.podIdentityAgent],
-  needs: ['aws.cluster'],
-  uses: ['aws.iamRoles', 'aws.iamOidcProviders', 'kubernetes.serviceAccounts', 'aws.podIdentityAssociations', 'aws.addons', 'kubernetes.daemonSets', 'kubernetes.nodes'],
+  needs: ['aws.cluster', 'aws.iamRoles'],
+  uses: ['aws.iamOidcProviders', 'kubernetes.serviceAccounts', 'aws.podIdentityAssociations', 'aws.addons', 'kubernetes.daemonSets', 'kubernetes.nodes'],
   codes: {
     'oidc-provider-missing': {
       severity: 'critical',
@@ -113,7 +113,6 @@ export default defineDiagnostic<Code>({
     const issuerHost = (cluster.identity?.oidc?.issuer ?? '').replace(/^https:\/\//, '');
     const irsaUsers = irsaServiceAccounts(snapshot);
     const associations = snapshot.aws.podIdentityAssociations ?? [];
-    if (irsaUsers.length > 0 || associations.length > 0) requirePart(snapshot, 'aws.iamRoles', snapshot.aws.iamRoles);
 
     // --- the OIDC provider ---
     const providers = snapshot.aws.iamOidcProviders;
