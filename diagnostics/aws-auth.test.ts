@@ -26,6 +26,7 @@ describeDiagnostic(awsAuth, {
       mapRoles(s).mapRoles = 'this: [is not read in API mode';
     }) },
     { name: 'role ARNs compared without regard to case', snapshot: mutate((s) => { mapRoles(s).mapRoles = mapRoles(s).mapRoles!.replace(batchMapping, batchMapping.replace('shop-prod-batch-node', 'Shop-Prod-Batch-Node')); }) },
+    { name: 'Auto Mode: an EC2 access entry lets the node role in', snapshot: mutate((s) => { s.aws.cluster!.computeConfig = { enabled: true }; s.aws.accessEntries!.find((e) => e.principalArn === KARPENTER_ROLE_ARN)!.type = 'EC2'; }) },
     { name: 'no node roles at all (nothing to map)', snapshot: mutate((s) => { configMapMode(s); s.aws.nodegroups = []; s.aws.reservations = []; s.aws.fargateProfiles = []; s.aws.launchTemplateVersions = []; s.kubernetes.awsAuth = null; }) },
   ],
   broken: [
@@ -51,6 +52,8 @@ describeDiagnostic(awsAuth, {
       expect: [{ id: 'aws-auth/node-role-not-mapped', resource: KARPENTER_ROLE_ARN }, { id: 'aws-auth/node-role-not-mapped', resource: FARGATE_ROLE_ARN }] },
     { name: 'API mode: batch role mapped only in the (ignored) ConfigMap', snapshot: mutate((s) => { s.aws.cluster!.accessConfig = { authenticationMode: 'API' }; }),
       expect: [{ id: 'aws-auth/node-role-not-mapped', resource: BATCH_ROLE_ARN, mentions: 'access entry' }] },
+    { name: 'node role with an EC2 (Auto Mode) access entry on a cluster without Auto Mode', snapshot: mutate((s) => { s.aws.accessEntries!.find((e) => e.principalArn === KARPENTER_ROLE_ARN)!.type = 'EC2'; }),
+      expect: [{ id: 'aws-auth/access-entry-wrong-type', resource: KARPENTER_ROLE_ARN, mentions: 'EC2' }] },
     { name: 'node role with a STANDARD access entry', snapshot: mutate((s) => { s.aws.accessEntries!.find((e) => e.principalArn === KARPENTER_ROLE_ARN)!.type = 'STANDARD'; }),
       expect: [{ id: 'aws-auth/access-entry-wrong-type', resource: KARPENTER_ROLE_ARN, mentions: 'STANDARD' }] },
   ],

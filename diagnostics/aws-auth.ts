@@ -12,7 +12,9 @@ const DOCS = {
   nodeJoin: 'https://docs.aws.amazon.com/eks/latest/userguide/troubleshooting.html#worker-node-fail',
 };
 
-const EC2_NODE = { username: 'system:node:{{EC2PrivateDNSName}}', groups: ['system:bootstrappers', 'system:nodes'], entryTypes: ['EC2_LINUX', 'EC2_WINDOWS', 'EC2', 'HYBRID_LINUX'] };
+const EC2_NODE = { username: 'system:node:{{EC2PrivateDNSName}}', groups: ['system:bootstrappers', 'system:nodes'], entryTypes: ['EC2_LINUX', 'EC2_WINDOWS', 'HYBRID_LINUX'] };
+/** The EC2 type is for EKS Auto Mode's node role only; elsewhere it does not place the role in the node groups. */
+const AUTO_MODE_ENTRY_TYPES = ['EC2'];
 const FARGATE_NODE = { username: 'system:node:{{SessionName}}', groups: ['system:bootstrappers', 'system:nodes', 'system:node-proxier'], entryTypes: ['FARGATE_LINUX'] };
 
 type Code =
@@ -48,7 +50,7 @@ export default defineDiagnostic<Code>({
     'role-path-not-stripped': { severity: 'critical', title: 'aws-auth maps a role ARN with its path', description: 'The authenticator sees the role ARN without its path (role/NAME); a mapping that keeps the path (role/PATH/NAME) never matches.', explains: [...NODE_SYMPTOMS] },
     'missing-groups': { severity: 'critical', title: 'Node role mapped without the node groups', description: 'Nodes need system:bootstrappers (to request their certificate) and system:nodes (for the Node authorizer); Fargate also system:node-proxier.', explains: [...NODE_SYMPTOMS] },
     'wrong-username': { severity: 'critical', title: 'Node role mapped with the wrong username', description: 'The Node authorizer only lets a kubelet act for the node named in its username: it must be system:node:{{EC2PrivateDNSName}} (Fargate: system:node:{{SessionName}}).', explains: [...NODE_SYMPTOMS] },
-    'access-entry-wrong-type': { severity: 'critical', title: 'Node role has an access entry of the wrong type', description: 'Node roles need an access entry of type EC2_LINUX, EC2_WINDOWS (or EC2 for Auto Mode, HYBRID_LINUX for hybrid nodes, FARGATE_LINUX for Fargate); a STANDARD entry cannot grant the node groups.', explains: [...NODE_SYMPTOMS] },
+    'access-entry-wrong-type': { severity: 'critical', title: 'Node role has an access entry of the wrong type', description: 'Node roles need an access entry of type EC2_LINUX or EC2_WINDOWS (EC2 only for EKS Auto Mode, HYBRID_LINUX for hybrid nodes, FARGATE_LINUX for Fargate); a STANDARD entry, or EC2 outside Auto Mode, does not grant the node groups.', explains: [...NODE_SYMPTOMS] },
     'duplicate-mapping': { severity: 'warning', title: 'Role mapped more than once in aws-auth', description: 'Only one of the duplicate entries takes effect, so an edit to the other silently does nothing.' },
   },
   check({ snapshot }) {
@@ -62,9 +64,11 @@ export default defineDiagnostic<Code>({
     const entries = entriesCount ? requirePart(snapshot, 'aws.accessEntries', snapshot.aws.accessEntries) : [];
 
     const entryFor = (role: NodeRole) => entries.find((e) => sameArn(e.principalArn, role.arn) || sameArn(e.principalArn, roleArnWithoutPath(role.arn)));
+    const autoMode = cluster.computeConfig?.enabled === true;
     const validEntry = (role: NodeRole) => {
       const entry = entryFor(role);
-      return entry?.type !== undefined && expectation(role).entryTypes.includes(entry.type);
+      const types = [...expectation(role).entryTypes, ...(autoMode && role.kind === 'ec2' ? AUTO_MODE_ENTRY_TYPES : [])];
+      return entry?.type !== undefined && types.includes(entry.type);
     };
     // Roles whose access entry already lets them in need nothing from aws-auth.
     const needConfigMap = roles.filter((r) => !validEntry(r));
