@@ -2,6 +2,7 @@
  * Flags shared by every command that reads a live cluster (diagnose --cluster, collect): which
  * cluster, how to reach AWS, and how long to wait. docs/aws.md documents them and their defaults.
  */
+import type { AwsCredentialIdentity } from '@smithy/types';
 import type { AwsClients } from '../collect/aws/clients.js';
 import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_TIMEOUT_SECONDS } from '../collect/aws/defaults.js';
 import { planCollection, type CollectionPlan } from '../collect/plan.js';
@@ -21,7 +22,9 @@ export const LIVE_OPTIONS: OptionSpec[] = [
   { name: 'endpoint-url', type: 'string', valueName: 'URL', description: 'Send every AWS call to this endpoint (a mock, an emulator, a VPC endpoint)' },
   { name: 'timeout', type: 'string', valueName: 'SECONDS', description: `Bound on the whole collection (default ${DEFAULT_TIMEOUT_SECONDS})` },
   { name: 'call-timeout', type: 'string', valueName: 'SECONDS', description: `Bound on each HTTP attempt (default ${DEFAULT_CALL_TIMEOUT_MS / 1000})` },
-  { name: 'debug', type: 'boolean', description: 'Print each AWS request (service, action, status, duration, retries) to stderr' },
+  { name: 'kubeconfig', type: 'string', valueName: 'FILE', description: 'Reach the API server with this kubeconfig (default: KUBECONFIG, else the DescribeCluster endpoint and an EKS token)' },
+  { name: 'context', type: 'string', valueName: 'NAME', description: 'kubeconfig context to use (implies the kubeconfig)' },
+  { name: 'debug', type: 'boolean', description: 'Print each AWS and Kubernetes request (action or path, status, duration) to stderr; never credentials or tokens' },
 ];
 
 export interface LiveSettings {
@@ -32,8 +35,17 @@ export interface LiveSettings {
   timeoutSeconds: number;
   callTimeoutMs: number;
   debug: boolean;
+<<<<<<< HEAD
   /** Shared across the clusters of one --all-clusters audit. */
   rateLimiter?: { acquire(): Promise<void> };
+=======
+  kubeconfig?: string;
+  context?: string;
+  /** Fixed credentials instead of the default chain (the demo's mock credentials). */
+  credentials?: AwsCredentialIdentity;
+  /** The collection's clock (the demo pins it to its scenario's time). */
+  now?: () => Date;
+>>>>>>> f5e640b (Live diagnosis end to end: Kubernetes side in the orchestrator, --kubeconfig/--context, demo, mock-server, --save-snapshot, --redact)
 }
 
 /** The live settings, or undefined when no --cluster was given. */
@@ -41,7 +53,7 @@ export function liveSettings(args: ParsedArgs): LiveSettings | undefined {
   const v = args.values;
   const clusterName = stringValue(v.cluster);
   if (clusterName === undefined) {
-    for (const flag of ['region', 'profile', 'endpoint-url', 'timeout', 'call-timeout']) {
+    for (const flag of ['region', 'profile', 'endpoint-url', 'timeout', 'call-timeout', 'kubeconfig', 'context']) {
       if (v[flag] !== undefined) throw new UserError(`--${flag} only applies to a live cluster`, 'Add --cluster NAME.');
     }
     return undefined;
@@ -55,6 +67,8 @@ export function liveSettings(args: ParsedArgs): LiveSettings | undefined {
   const callTimeoutSeconds = numberValue('call-timeout', v['call-timeout'], { min: 0.1 });
   const region = stringValue(v.region);
   const profile = stringValue(v.profile);
+  const kubeconfig = stringValue(v.kubeconfig);
+  const context = stringValue(v.context);
   return {
     clusterName,
     ...(region ? { region } : {}),
@@ -63,6 +77,8 @@ export function liveSettings(args: ParsedArgs): LiveSettings | undefined {
     timeoutSeconds,
     callTimeoutMs: callTimeoutSeconds !== undefined ? callTimeoutSeconds * 1000 : Math.min(DEFAULT_CALL_TIMEOUT_MS, timeoutSeconds * 1000),
     debug: v.debug === true,
+    ...(kubeconfig ? { kubeconfig } : {}),
+    ...(context ? { context } : {}),
   };
 }
 
@@ -73,6 +89,7 @@ export async function connectAws(settings: LiveSettings, io: CommandIo): Promise
     ...(settings.region ? { region: settings.region } : {}),
     ...(settings.profile ? { profile: settings.profile } : {}),
     ...(settings.endpointUrl ? { endpointUrl: settings.endpointUrl } : {}),
+    ...(settings.credentials ? { credentials: settings.credentials } : {}),
     callTimeoutMs: settings.callTimeoutMs,
     env: io.env,
     ...(settings.debug ? { debug: (line: string) => void io.stderr.write(`${line}\n`) } : {}),
@@ -90,8 +107,18 @@ export async function collectLive(settings: LiveSettings, plan: CollectionPlan, 
       plan,
       aws,
       timeoutSeconds: settings.timeoutSeconds,
+      kubernetes: {
+        env: io.env,
+        requestTimeoutMs: settings.callTimeoutMs,
+        ...(settings.kubeconfig ? { kubeconfig: settings.kubeconfig } : {}),
+        ...(settings.context ? { context: settings.context } : {}),
+        ...(settings.debug
+          ? { onRequest: (r) => void io.stderr.write(`k8s GET ${r.path} ${r.status ?? '-'} ${r.durationMs}ms${r.error ? ` error=${r.error}` : ''}\n`) }
+          : {}),
+      },
       ...(onEvent ? { onEvent } : {}),
       ...(settings.endpointUrl ? { endpointDescription: settings.endpointUrl } : {}),
+      ...(settings.now ? { now: settings.now } : {}),
     });
   } finally {
     aws.destroy();

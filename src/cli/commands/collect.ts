@@ -1,5 +1,9 @@
 import { writeFile } from 'node:fs/promises';
+import { KUBERNETES_READS } from '../../collect/kubernetes/collect-kubernetes.js';
 import { AWS_PARTS, planFromParts } from '../../collect/plan.js';
+import { redactSnapshot } from '../../snapshot/redact.js';
+import type { SnapshotPart } from '../../snapshot/types.js';
+import { REDACT_OPTION, snapshotText } from '../bundle-options.js';
 import { UserError } from '../../user-error.js';
 import { stringValue, type CommandSpec } from '../command.js';
 import { collectLive, LIVE_OPTIONS, liveSettings } from '../live-options.js';
@@ -9,17 +13,21 @@ export const collectCommand: CommandSpec = {
   summary: 'Read a live cluster (read-only) and save everything the checks use as a snapshot file.',
   usage: 'eks-doctor collect --cluster NAME --out FILE [--region REGION] [--profile NAME] [--endpoint-url URL]',
   description:
-    'The snapshot holds the AWS side of the cluster (see docs/aws.md for the calls made and the IAM policy they need). ' +
+    'The snapshot holds the AWS side of the cluster (see docs/aws.md for the calls made and the IAM policy they need) and the Kubernetes side (docs/kubernetes.md: the reads made and the ClusterRole they need). ' +
     'Analyse it later, or elsewhere, with `eks-doctor diagnose --snapshot FILE`. Failed calls are recorded in the file, not fatal.',
-  options: [{ name: 'out', type: 'string', valueName: 'FILE', description: 'Where to write the snapshot ("-" for stdout)' }, ...LIVE_OPTIONS],
+  options: [{ name: 'out', type: 'string', valueName: 'FILE', description: 'Where to write the snapshot ("-" for stdout)' }, REDACT_OPTION, ...LIVE_OPTIONS],
   examples: ['eks-doctor collect --cluster shop-prod --region eu-west-1 --out shop-prod.json', 'eks-doctor collect --cluster demo --endpoint-url http://127.0.0.1:4566 --out demo.json'],
   async run(args, io) {
-    const settings = liveSettings(args);
+    const live = liveSettings(args);
+    const settings = live ? { ...live, redact: args.values.redact === true } : undefined;
     if (!settings) throw new UserError('collect needs a cluster', 'Give --cluster NAME (and --region if AWS_REGION is not set).');
     const out = stringValue(args.values.out);
     if (!out) throw new UserError('collect needs --out FILE', 'Give the file to write, or --out - for stdout.');
-    const snapshot = await collectLive(settings, planFromParts(AWS_PARTS.map((p) => `aws.${p}` as const)), io);
-    const text = `${JSON.stringify(snapshot, null, 2)}\n`;
+    // The whole support bundle: every AWS part and every Kubernetes part any check reads.
+    const parts: SnapshotPart[] = [...AWS_PARTS.map((p) => `aws.${p}` as const), 'kubernetes.apiServer', ...Object.keys(KUBERNETES_READS).map((k) => `kubernetes.${k}` as SnapshotPart)];
+    const collected = await collectLive(settings, planFromParts(parts), io);
+    const snapshot = settings.redact ? redactSnapshot(collected) : collected;
+    const text = snapshotText(snapshot);
     if (out === '-') io.stdout.write(text);
     else {
       try {
@@ -28,8 +36,13 @@ export const collectCommand: CommandSpec = {
         throw new UserError(`cannot write ${out}: ${(error as Error).message}`);
       }
     }
-    const parts = Object.keys(snapshot.aws).filter((k) => k !== 'notFound').length;
-    io.stderr.write(`eks-doctor: ${out === '-' ? 'wrote' : `wrote ${out}:`} ${parts} AWS parts of ${snapshot.cluster.name} (${snapshot.cluster.region})${snapshot.errors.length > 0 ? `, ${snapshot.errors.length} failed calls:` : ''}\n`);
+    const awsParts = Object.keys(snapshot.aws).filter((k) => k !== 'notFound').length;
+    const kubernetesParts = Object.keys(snapshot.kubernetes).filter((k) => k !== 'apiServer').length;
+    const access = snapshot.kubernetes.apiServer;
+    const kubernetesNote = access && !access.reachable ? ` (API server not read: ${access.failure?.kind ?? 'unknown'}: ${access.failure?.message ?? ''})` : '';
+    io.stderr.write(
+      `eks-doctor: ${out === '-' ? 'wrote' : `wrote ${out}:`} ${awsParts} AWS and ${kubernetesParts} Kubernetes parts of ${snapshot.cluster.name} (${snapshot.cluster.region})${kubernetesNote}${snapshot.errors.length > 0 ? `, ${snapshot.errors.length} failed calls:` : ''}\n`,
+    );
     for (const e of snapshot.errors) io.stderr.write(`  ${e.call} ${e.kind} (${e.code})${e.permission ? `: grant ${e.permission}` : ''}\n`);
     return 0;
   },

@@ -6,6 +6,7 @@ import type { Snapshot } from '../../snapshot/types.js';
 import { interactiveWanted } from '../../tui/launch.js';
 import { TOOL_VERSION } from '../../version.js';
 import { stringValue, type CommandSpec } from '../command.js';
+import { bundleKeeper, bundleSettings, REDACT_OPTION, SAVE_SNAPSHOT_OPTION } from '../bundle-options.js';
 import { reportInteractivelyOrPlain } from '../interactive.js';
 import { auditAllClusters, FLEET_OPTIONS } from '../fleet.js';
 import { LIVE_OPTIONS, liveSettings, snapshotSource } from '../live-options.js';
@@ -20,11 +21,15 @@ export const diagnoseCommand: CommandSpec = {
     { name: 'snapshot', type: 'string', valueName: 'FILE', description: 'Analyse a saved snapshot offline instead of a live cluster' },
     ...LIVE_OPTIONS,
     ...FLEET_OPTIONS,
+    SAVE_SNAPSHOT_OPTION,
+    REDACT_OPTION,
     ...REPORT_OPTIONS,
   ],
   examples: [
     'eks-doctor diagnose --cluster shop-prod --region eu-west-1',
     'eks-doctor diagnose --all-clusters --regions eu-west-1,us-east-1 --report-dir reports/ --fail-on warning',
+    'eks-doctor diagnose --cluster shop-prod --save-snapshot bundle.json --redact',
+    'eks-doctor diagnose --cluster shop-prod --kubeconfig ~/.kube/config --context shop-prod',
     'eks-doctor diagnose --snapshot mocks/scenarios/node-role-not-mapped.json',
     'eks-doctor diagnose --snapshot bundle.json --output json --fail-on warning',
     'eks-doctor diagnose --snapshot bundle.json --output junit=report.xml --output sarif=report.sarif --fail-on warning --fail-on-error',
@@ -35,14 +40,15 @@ export const diagnoseCommand: CommandSpec = {
     if (args.values['all-clusters'] === true) return auditAllClusters(args, settings, io, diagnostics);
     const file = stringValue(args.values.snapshot);
     const readSnapshot = snapshotSource(file, args, io, diagnostics);
-    // --debug writes each AWS request to stderr, which would tear the UI's screen: it gets the plain path.
+    const keep = bundleKeeper(bundleSettings(args));
+    // --debug writes each AWS and Kubernetes request to stderr, which would tear the UI's screen: it gets the plain path.
     const interactive = interactiveWanted(io, settings.outputGiven) && args.values.debug !== true;
     // A bad file is said on the plain terminal, before the UI takes the screen.
     if (file && interactive) await loadSnapshotFile(file);
     // Reads afresh on every run: --watch sees a snapshot file another process rewrites, or the live cluster now.
     const runner: DiagnosisRunner = async ({ onEvent, only }) => {
       const selection = only ? { only } : settings.selection;
-      const snapshot = file ? await readFileAsStep(`snapshot ${file}`, () => readSnapshot(selection), onEvent) : await readSnapshot(selection, onEvent);
+      const snapshot = await keep(file ? await readFileAsStep(`snapshot ${file}`, () => readSnapshot(selection), onEvent) : await readSnapshot(selection, onEvent));
       return diagnoseSnapshot(snapshot, {
         diagnostics,
         selection,

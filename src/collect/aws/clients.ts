@@ -43,6 +43,8 @@ export interface AwsClients {
   autoScaling: AutoScalingClient;
   iam: IAMClient;
   sts: STSClient;
+  /** The credentials every client signs with; the EKS token for the API server is signed with them too. */
+  credentials: AwsCredentialIdentityProvider;
   destroy(): void;
 }
 
@@ -110,6 +112,7 @@ export async function createAwsClients(options: AwsConnectionOptions): Promise<A
   return {
     region,
     ...clients,
+    credentials: typeof credentials === 'function' ? credentials : async () => credentials,
     destroy() {
       for (const client of Object.values(clients)) client.destroy();
     },

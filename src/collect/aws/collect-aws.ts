@@ -25,8 +25,12 @@ export interface AwsCollectRequest {
   timeoutSeconds?: number;
   concurrency?: number;
   onEvent?: (event: CollectEvent) => void;
-  /** Called once the credentials work and the cluster exists, with what DescribeCluster said (absent if it failed). */
-  onCluster?: (cluster: AwsData['cluster']) => void;
+  /**
+   * Called once the credentials work and the cluster exists, with what DescribeCluster said (absent
+   * if it failed) and a way to await other parts: the Kubernetes side starts then (it needs the
+   * endpoint and CA, and later the Pod Identity associations) and runs alongside the AWS side.
+   */
+  onCluster?: (cluster: AwsData['cluster'], part: <K extends AwsPartKey>(key: K) => Promise<AwsData[K] | undefined>) => void;
   /** Where the requests go, for error messages ("cannot reach ..."). */
   endpointDescription?: string;
 }
@@ -57,7 +61,7 @@ export async function collectAws(request: AwsCollectRequest): Promise<AwsCollect
     await Promise.all([collection.part('callerIdentity'), collection.part('cluster')]);
     failOnUnusableCredentials(collection.errors, request);
     await failOnUnknownCluster(collection, request, deadline.signal);
-    request.onCluster?.(collection.aws.cluster);
+    request.onCluster?.(collection.aws.cluster, (key) => collection.part(key));
 
     await Promise.all(request.parts.map((p) => collection.part(p)));
 

@@ -207,6 +207,8 @@ export async function collectKubernetes(args: {
   /** Resolves when the AWS side knows the Pod Identity associations; their ServiceAccounts are kept. */
   podIdentityServiceAccounts?: Promise<ServiceAccountRef[]>;
   onEvent?: (event: CollectEvent) => void;
+  /** Each part as soon as it is read (the AWS side looks up the IAM roles ServiceAccounts name). */
+  onPart?: <K extends DataKey>(key: K, value: KubernetesData[K]) => void;
 }): Promise<KubernetesCollection> {
   const wanted = (Object.keys(KUBERNETES_READS) as DataKey[]).filter((key) => args.parts.has(`kubernetes.${key}`));
   if (wanted.length === 0 && !args.parts.has('kubernetes.apiServer')) return { kubernetes: {}, errors: [] };
@@ -261,7 +263,9 @@ export async function collectKubernetes(args: {
       args.onEvent?.({ type: 'collect-start', step: read.step });
       const started = performance.now();
       try {
-        (kubernetes as Record<string, unknown>)[key] = await read.read(context);
+        const value = (await read.read(context)) as KubernetesData[typeof key];
+        (kubernetes as Record<string, unknown>)[key] = value;
+        args.onPart?.(key, value);
         args.onEvent?.({ type: 'collect-end', step: read.step, durationMs: Math.round(performance.now() - started), ok: true });
       } catch (error) {
         const recorded = errorFor(key, error);

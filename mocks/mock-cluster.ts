@@ -1,0 +1,81 @@
+/**
+ * One scenario served live: the AWS mock and the Kubernetes mock API server together, wired so that
+ * DescribeCluster names the Kubernetes mock's endpoint and CA. `demo`, `mock-server` and the
+ * end-to-end tests all start it this way.
+ */
+import { MOCK_CREDENTIALS, startAwsMock, type AwsMock, type FaultRule } from './aws-mock/index.js';
+import { startKubernetesMock, type KubernetesFault, type KubernetesMock } from './k8s-mock/api-server.js';
+import { mockKubeconfigYaml } from './k8s-mock/kubeconfig.js';
+import { RequestLog } from './request-log.js';
+import { createEksToken } from '../src/collect/kubernetes/eks-token.js';
+import type { Snapshot } from '../src/snapshot/types.js';
+
+export interface MockCluster {
+  clusterName: string;
+  region: string;
+  /** The AWS endpoint (http://127.0.0.1:PORT), for --endpoint-url and AWS_ENDPOINT_URL. */
+  awsUrl: string;
+  /** The API server (https://127.0.0.1:PORT). */
+  kubernetesUrl: string;
+  credentials: typeof MOCK_CREDENTIALS;
+  aws: AwsMock;
+  kubernetes: KubernetesMock;
+  /** Both mocks' requests, in arrival order. */
+  log: RequestLog;
+  /** A kubeconfig for kubectl or --kubeconfig, with a token signed by the mock credentials. */
+  kubeconfig(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startMockCluster(options: {
+  scenario: Snapshot;
+  awsPort?: number;
+  kubernetesPort?: number;
+  kubernetesFault?: KubernetesFault;
+  awsFaults?: FaultRule[];
+  latencyMs?: number;
+  log?: RequestLog;
+}): Promise<MockCluster> {
+  const { scenario } = options;
+  const log = options.log ?? new RequestLog();
+  const kubernetes = await startKubernetesMock({
+    kubernetes: scenario.kubernetes,
+    clusterName: scenario.cluster.name,
+    credentials: MOCK_CREDENTIALS,
+    log,
+    ...(options.kubernetesPort !== undefined ? { port: options.kubernetesPort } : {}),
+    ...(options.kubernetesFault ? { fault: options.kubernetesFault } : {}),
+    ...(options.latencyMs !== undefined ? { latencyMs: options.latencyMs } : {}),
+  });
+  let aws: AwsMock;
+  try {
+    aws = await startAwsMock({
+      snapshots: [scenario],
+      log,
+      ...(options.awsPort !== undefined ? { port: options.awsPort } : {}),
+      ...(options.awsFaults ? { faults: options.awsFaults } : {}),
+      ...(options.latencyMs !== undefined ? { latencyMs: options.latencyMs } : {}),
+      clusterOverrides: (s) => (s.cluster.name === scenario.cluster.name ? { endpoint: kubernetes.url, certificateAuthorityData: kubernetes.certificateAuthorityData } : undefined),
+    });
+  } catch (error) {
+    await kubernetes.close();
+    throw error;
+  }
+  return {
+    clusterName: scenario.cluster.name,
+    region: scenario.cluster.region,
+    awsUrl: aws.url,
+    kubernetesUrl: kubernetes.url,
+    credentials: MOCK_CREDENTIALS,
+    aws,
+    kubernetes,
+    log,
+    async kubeconfig() {
+      const token = await createEksToken({ clusterName: scenario.cluster.name, region: scenario.cluster.region, credentials: MOCK_CREDENTIALS, stsEndpoint: aws.url });
+      return mockKubeconfigYaml({ clusterName: scenario.cluster.name, server: kubernetes.url, certificateAuthorityData: kubernetes.certificateAuthorityData, token });
+    },
+    async close() {
+      await Promise.all([aws.close(), kubernetes.close()]);
+    },
+  };
+}

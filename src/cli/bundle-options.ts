@@ -1,0 +1,53 @@
+/**
+ * --save-snapshot and --redact: what a report command keeps of the snapshot it diagnosed, and
+ * whether what it shows and keeps may be shared. One Redactor per command run, so the report and
+ * the saved bundle use the same placeholders.
+ */
+import { writeFile } from 'node:fs/promises';
+import { Redactor, redactSnapshot } from '../snapshot/redact.js';
+import type { Snapshot } from '../snapshot/types.js';
+import { UserError } from '../user-error.js';
+import { stringValue, type OptionSpec, type ParsedArgs } from './command.js';
+
+export const SAVE_SNAPSHOT_OPTION: OptionSpec = {
+  name: 'save-snapshot',
+  type: 'string',
+  valueName: 'FILE',
+  description: 'Also save the snapshot diagnosed (a support bundle; `diagnose --snapshot FILE` reads it back)',
+};
+
+export const REDACT_OPTION: OptionSpec = {
+  name: 'redact',
+  type: 'boolean',
+  description: 'Replace account IDs, IP addresses, host names and ARN account parts, consistently, in the report and the saved snapshot',
+};
+
+export interface BundleSettings {
+  saveTo?: string;
+  redact: boolean;
+}
+
+export function bundleSettings(args: ParsedArgs): BundleSettings {
+  const saveTo = stringValue(args.values['save-snapshot']);
+  return { ...(saveTo ? { saveTo } : {}), redact: args.values.redact === true };
+}
+
+export function snapshotText(snapshot: Snapshot): string {
+  return `${JSON.stringify(snapshot, null, 2)}\n`;
+}
+
+/** Returns what the command should diagnose and show: the snapshot, redacted when asked; saves it when asked. */
+export function bundleKeeper(settings: BundleSettings): (snapshot: Snapshot) => Promise<Snapshot> {
+  const redactor = settings.redact ? new Redactor() : undefined;
+  return async (snapshot) => {
+    const kept = redactor ? redactSnapshot(snapshot, redactor) : snapshot;
+    if (settings.saveTo) {
+      try {
+        await writeFile(settings.saveTo, snapshotText(kept));
+      } catch (error) {
+        throw new UserError(`cannot write the snapshot to ${settings.saveTo}: ${(error as Error).message}`);
+      }
+    }
+    return kept;
+  };
+}

@@ -1,0 +1,87 @@
+import { listScenarios, loadScenario } from '../../../mocks/scenario-library.js';
+import { planCollection } from '../../collect/plan.js';
+import { diagnoseSnapshot, selectedDiagnostics } from '../../engine/diagnose.js';
+import type { DiagnosisRunner } from '../../engine/progress.js';
+import { loadDiagnostics } from '../../engine/registry.js';
+import { TOOL_VERSION } from '../../version.js';
+import { bundleKeeper, bundleSettings, REDACT_OPTION, SAVE_SNAPSHOT_OPTION } from '../bundle-options.js';
+import { numberValue, type CommandSpec } from '../command.js';
+import { reportInteractivelyOrPlain } from '../interactive.js';
+import { collectLive, type LiveSettings } from '../live-options.js';
+import { REPORT_OPTIONS, reportSettings } from '../report-options.js';
+import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_TIMEOUT_SECONDS } from '../../collect/aws/defaults.js';
+
+/** A sick cluster with one clear root cause: what a first-time user should see. */
+export const DEFAULT_DEMO_SCENARIO = 'node-role-not-mapped';
+
+export const demoCommand: CommandSpec = {
+  name: 'demo',
+  summary: 'Diagnose a bundled example cluster through the live path, with no AWS account or cluster needed.',
+  usage: 'eks-doctor demo [SCENARIO] [options]',
+  description:
+    'Starts a local AWS API and a local Kubernetes API server (TLS, EKS token authentication) serving the scenario, then runs ' +
+    'exactly what `eks-doctor diagnose --cluster` runs against them: the AWS SDK and the Kubernetes client over HTTP and TLS. ' +
+    'Your AWS credentials, profiles and kubeconfig play no part. `eks-doctor demo --list` shows the scenarios.',
+  positionals: [{ name: 'SCENARIO', description: `Scenario to serve (default ${DEFAULT_DEMO_SCENARIO}; see --list)` }],
+  options: [
+    { name: 'list', type: 'boolean', description: 'List the bundled scenarios and exit' },
+    ...REPORT_OPTIONS,
+    SAVE_SNAPSHOT_OPTION,
+    REDACT_OPTION,
+    { name: 'timeout', type: 'string', valueName: 'SECONDS', description: `Bound on the whole collection (default ${DEFAULT_TIMEOUT_SECONDS})` },
+    { name: 'call-timeout', type: 'string', valueName: 'SECONDS', description: `Bound on each HTTP attempt (default ${DEFAULT_CALL_TIMEOUT_MS / 1000})` },
+    { name: 'debug', type: 'boolean', description: 'Print each AWS and Kubernetes request to stderr' },
+  ],
+  examples: ['eks-doctor demo', 'eks-doctor demo --list', 'eks-doctor demo api-server-private-only --output json', 'eks-doctor demo baseline --only aws-auth,node-registration'],
+  async run(args, io) {
+    if (args.values.list === true) {
+      const scenarios = listScenarios();
+      const width = Math.max(...scenarios.map((s) => s.name.length));
+      io.stdout.write(`${scenarios.map((s) => `${s.name.padEnd(width)}  ${s.description}`).join('\n')}\n`);
+      return 0;
+    }
+    const name = args.positionals[0] ?? DEFAULT_DEMO_SCENARIO;
+    const scenario = loadScenario(name);
+    const settings = reportSettings(args, io);
+    const diagnostics = await loadDiagnostics();
+    const keep = bundleKeeper(bundleSettings(args));
+    const timeoutSeconds = numberValue('timeout', args.values.timeout, { min: 1 }) ?? DEFAULT_TIMEOUT_SECONDS;
+    const callTimeoutSeconds = numberValue('call-timeout', args.values['call-timeout'], { min: 0.1 });
+
+    // The mocks (and the SDK models they serve) load only when a demo runs, not for every command.
+    const { startMockCluster } = await import('../../../mocks/mock-cluster.js');
+    const cluster = await startMockCluster({ scenario });
+    try {
+      const live: LiveSettings = {
+        clusterName: cluster.clusterName,
+        region: cluster.region,
+        endpointUrl: cluster.awsUrl,
+        credentials: cluster.credentials,
+        timeoutSeconds,
+        callTimeoutMs: callTimeoutSeconds !== undefined ? callTimeoutSeconds * 1000 : Math.min(DEFAULT_CALL_TIMEOUT_MS, timeoutSeconds * 1000),
+        debug: args.values.debug === true,
+        // The mock's world stands at the moment the scenario was captured; ages are measured from there.
+        now: () => new Date(scenario.capturedAt),
+      };
+      // An empty environment: no AWS_PROFILE, AWS_ENDPOINT_URL_*, proxy or KUBECONFIG of the user's is used.
+      const demoIo = { ...io, env: {} };
+      const runner: DiagnosisRunner = async ({ onEvent, only }) => {
+        const selection = only ? { only } : settings.selection;
+        const collected = await collectLive(live, planCollection(selectedDiagnostics(diagnostics, selection)), demoIo, onEvent);
+        const snapshot = await keep({ ...collected, meta: { ...collected.meta, scenario: name, ...(scenario.meta?.description ? { description: scenario.meta.description } : {}) } });
+        return diagnoseSnapshot(snapshot, { diagnostics, selection, options: settings.checkOptions, toolVersion: TOOL_VERSION, ...(onEvent ? { onEvent } : {}) });
+      };
+      return await reportInteractivelyOrPlain({
+        runner,
+        settings,
+        io,
+        diagnostics,
+        target: `demo scenario ${name} (cluster ${cluster.clusterName}, served locally)`,
+        // --debug lines would tear the UI's screen.
+        ...(args.values.debug === true ? { interactive: false } : {}),
+      });
+    } finally {
+      await cluster.close();
+    }
+  },
+};
