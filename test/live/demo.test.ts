@@ -1,0 +1,64 @@
+/**
+ * `eks-doctor demo`: the live path end to end against the bundled mocks, for every scenario. The
+ * report must be the one the same scenario gives offline (diagnose --snapshot): collection through
+ * the SDK and the Kubernetes client changes nothing the checks see.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { listScenarios } from '../../mocks/scenario-library.js';
+import type { Report } from '../../src/engine/report.js';
+import { parseSnapshot } from '../../src/snapshot/load.js';
+import { runCli } from '../support/run-cli.js';
+
+describe('eks-doctor demo', () => {
+  it('--list names every scenario with its description', async () => {
+    const { code, stdout } = await runCli(['demo', '--list']);
+    expect(code).toBe(0);
+    for (const s of listScenarios()) expect(stdout).toContain(s.name);
+  });
+
+  it('an unknown scenario is a user error listing the real ones', async () => {
+    const { code, stderr } = await runCli(['demo', 'no-such-scenario']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('baseline');
+  });
+
+  for (const scenario of listScenarios()) {
+    it(`scenario ${scenario.name}: the live report equals the offline one`, async () => {
+      const live = await runCli(['demo', scenario.name, '--output', 'json', '--fail-on', 'warning']);
+      const offline = await runCli(['diagnose', '--snapshot', scenario.file, '--output', 'json', '--fail-on', 'warning']);
+      const liveReport = JSON.parse(live.stdout) as Report;
+      const offlineReport = JSON.parse(offline.stdout) as Report;
+      expect(live.code).toBe(offline.code);
+      expect(liveReport.findings.map((f) => f.key)).toEqual(offlineReport.findings.map((f) => f.key));
+      expect(liveReport.checks.map((c) => `${c.id}:${c.status}`)).toEqual(offlineReport.checks.map((c) => `${c.id}:${c.status}`));
+      expect(liveReport.kubernetesAccess?.method).toBe('eks-token');
+      expect(liveReport.kubernetesAccess?.server).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      if (scenario.expectedRootCauses[0]) expect(liveReport.findings[0]?.id).toBe(scenario.expectedRootCauses[0]);
+    });
+  }
+
+  it('--save-snapshot --redact: the bundle and the report share placeholders, and no account ID survives', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eks-doctor-demo-'));
+    const file = join(dir, 'bundle.json');
+    const { code, stdout } = await runCli(['demo', 'node-role-not-mapped', '--output', 'json', '--save-snapshot', file, '--redact']);
+    expect(code).toBe(1);
+    const text = readFileSync(file, 'utf8');
+    const bundle = parseSnapshot(text, file);
+    expect(bundle.meta?.redacted).toBe(true);
+    for (const output of [text, stdout]) {
+      expect(output).not.toContain('111122223333');
+      expect(output).not.toMatch(/ip-10-0-1-10\b/);
+    }
+    const report = JSON.parse(stdout) as Report;
+    expect(report.findings[0]?.id).toBe('aws-auth/node-role-not-mapped');
+    // The role the report names is the one the bundle holds.
+    const named = report.findings[0]!.resources[0]!.id;
+    expect(text).toContain(named);
+    // And the bundle diagnoses the same offline.
+    const again = JSON.parse((await runCli(['diagnose', '--snapshot', file, '--output', 'json'])).stdout) as Report;
+    expect(again.findings.map((f) => f.key)).toEqual(report.findings.map((f) => f.key));
+  });
+});
