@@ -35,17 +35,14 @@ export interface LiveSettings {
   timeoutSeconds: number;
   callTimeoutMs: number;
   debug: boolean;
-<<<<<<< HEAD
   /** Shared across the clusters of one --all-clusters audit. */
   rateLimiter?: { acquire(): Promise<void> };
-=======
   kubeconfig?: string;
   context?: string;
   /** Fixed credentials instead of the default chain (the demo's mock credentials). */
   credentials?: AwsCredentialIdentity;
   /** The collection's clock (the demo pins it to its scenario's time). */
   now?: () => Date;
->>>>>>> f5e640b (Live diagnosis end to end: Kubernetes side in the orchestrator, --kubeconfig/--context, demo, mock-server, --save-snapshot, --redact)
 }
 
 /** The live settings, or undefined when no --cluster was given. */
