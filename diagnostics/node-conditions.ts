@@ -1,0 +1,296 @@
+/**
+ * Node conditions: Nodes that are not Ready (False, or Unknown when the kubelet stopped posting
+ * status), each a `node-not-ready` symptom with the likely reason from the evidence around it: the
+ * aws-node (VPC CNI) or kube-proxy pod on that node not running and why, the container runtime
+ * network not ready ("cni plugin not initialized"), the kubelet gone silent, the EC2 instance not
+ * running, pressure conditions.
+ *
+ * Two of those reasons are causes in their own right and reported as such, scoped to the NotReady
+ * nodes they explain: the CNI or kube-proxy pod not running on them (the kubelet reports Ready only
+ * once the CNI is initialised, and aws-node reaches the API server through the kubernetes Service
+ * that kube-proxy programs), and the node's instance stopped. DaemonSet-wide readiness of aws-node and
+ * kube-proxy is the add-on checks' business; this check only looks at the pods on NotReady nodes.
+ * Pressure on a Ready node is a warning of its own, not a symptom.
+ */
+import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
+import type { ResourceRef } from '../src/engine/finding.js';
+import { resource } from '../src/engine/resources.js';
+import type { KubernetesData, Snapshot } from '../src/snapshot/types.js';
+import { instancesById, nodePlacement, placementRefs, uniqueRefs, type NodePlacement } from './lib/symptom-resources.js';
+
+type Pod = NonNullable<KubernetesData['kubeSystemPods']>[number];
+
+const DOCS = {
+  notReady: 'https://docs.aws.amazon.com/eks/latest/userguide/troubleshooting.html#not-ready',
+  runtimeNetwork: 'https://docs.aws.amazon.com/eks/latest/userguide/troubleshooting.html#troubleshoot-container-runtime-network',
+  nodeHealth: 'https://docs.aws.amazon.com/eks/latest/userguide/node-health.html',
+  vpcCni: 'https://docs.aws.amazon.com/eks/latest/userguide/managing-vpc-cni.html',
+  cniRole: 'https://docs.aws.amazon.com/eks/latest/userguide/cni-iam-role.html',
+  kubeProxy: 'https://docs.aws.amazon.com/eks/latest/userguide/managing-kube-proxy.html',
+  runbook: 'https://docs.aws.amazon.com/systems-manager-automation-runbooks/latest/userguide/automation-awssupport-troubleshooteksworkernode.html',
+  instanceStates: 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-lifecycle.html',
+  pressure: 'https://kubernetes.io/docs/concepts/scheduling-eviction/node-pressure-eviction/',
+};
+
+const PRESSURE_TYPES = ['MemoryPressure', 'DiskPressure', 'PIDPressure'] as const;
+/** The kubelet's Ready message while the CNI has not written its config (containerd and dockershim spellings). */
+const CNI_NOT_READY = /network plugin (is )?not ready|cni plugin not initialized|cni config uninitialized|NetworkPluginNotReady/i;
+const KUBELET_SILENT = /Kubelet stopped posting node status/i;
+
+type Code = 'node-not-ready' | 'cni-not-running' | 'kube-proxy-not-running' | 'instance-not-running' | 'node-pressure';
+
+export default defineDiagnostic<Code>({
+  id: 'node-conditions',
+  title: 'Nodes are Ready and under no pressure',
+  description:
+    "Reports Nodes whose Ready condition is False or Unknown, with the likely reason from the aws-node and kube-proxy pods on them, the Ready condition's message and the EC2 instance state; and Ready Nodes under memory, disk or PID pressure.",
+  docs: [DOCS.notReady, DOCS.nodeHealth],
+  needs: ['kubernetes.nodes'],
+  uses: ['kubernetes.kubeSystemPods', 'aws.reservations', 'aws.nodegroups'],
+  codes: {
+    'node-not-ready': {
+      severity: 'critical',
+      title: 'Node is not Ready',
+      description:
+        'A Node reports Ready False (the kubelet runs but says the node cannot take pods: CNI not initialised, runtime down, pressure) or Unknown (the kubelet stopped posting status: the instance is down, overloaded or cut off from the API server). Pods are not scheduled there and are evicted after a while.',
+      symptom: 'node-not-ready',
+    },
+    'cni-not-running': {
+      severity: 'critical',
+      title: 'The VPC CNI (aws-node) is not running on NotReady nodes',
+      description:
+        "The aws-node pod on a NotReady node is crashing, waiting or missing. Until it writes the CNI configuration the kubelet reports the network plugin not ready, keeps the node NotReady and cannot give pods an IP. Its log says why: no route to the API server, no permission to call EC2, or no free addresses.",
+      explains: ['node-not-ready', 'pod-without-ip', 'addon-unhealthy'],
+    },
+    'kube-proxy-not-running': {
+      severity: 'critical',
+      title: 'kube-proxy is not running on NotReady nodes',
+      description:
+        "The kube-proxy pod on a NotReady node is crashing, waiting or missing. Without it the node has no rules for the kubernetes Service address, so aws-node cannot reach the API server, the CNI never initialises and the node stays NotReady (and its pods get no IP).",
+      explains: ['node-not-ready', 'pod-without-ip', 'addon-unhealthy'],
+    },
+    'instance-not-running': {
+      severity: 'critical',
+      title: "A NotReady node's EC2 instance is not running",
+      description: 'The EC2 instance behind a NotReady node is stopped, stopping or shutting down, so its kubelet cannot post status.',
+      explains: ['node-not-ready'],
+    },
+    'node-pressure': {
+      severity: 'warning',
+      title: 'Ready node under memory, disk or PID pressure',
+      description: 'The kubelet reports MemoryPressure, DiskPressure or PIDPressure: it taints the node against new pods and starts evicting pods to reclaim the resource.',
+    },
+  },
+  check({ snapshot }) {
+    const instances = instancesById(snapshot);
+    const pods = snapshot.kubernetes.kubeSystemPods;
+    const findings: NewFinding<Code>[] = [];
+    const cniBroken: Broken[] = [];
+    const proxyBroken: Broken[] = [];
+    for (const node of snapshot.kubernetes.nodes ?? []) {
+      const placement = nodePlacement(node, instances);
+      const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
+      const pressure = (node.status?.conditions ?? []).filter((c) => (PRESSURE_TYPES as readonly string[]).includes(c.type) && c.status === 'True');
+      if (ready?.status === 'True') {
+        if (pressure.length > 0) findings.push(pressureFinding(placement, pressure));
+        continue;
+      }
+      // Fargate nodes run no aws-node or kube-proxy pods; they are AWS's to repair.
+      const cni = placement.fargate || !pods ? undefined : daemonPodState(pods, 'aws-node', placement.nodeName);
+      const proxy = placement.fargate || !pods ? undefined : daemonPodState(pods, 'kube-proxy', placement.nodeName);
+      // Where kube-proxy is down too, aws-node's failure is its consequence: report the node under kube-proxy only.
+      if (proxy && !proxy.running) proxyBroken.push({ placement, state: proxy, ...(cni && !cni.running ? { alsoBroken: cni } : {}) });
+      else if (cni && !cni.running) cniBroken.push({ placement, state: cni });
+      const instanceState = placement.instance?.State?.Name;
+      if (instanceState && instanceState !== 'running' && instanceState !== 'pending') findings.push(instanceFinding(snapshot, placement, instanceState));
+      findings.push(notReadyFinding(snapshot, placement, { ready, pressure, cni, proxy, podsCollected: pods !== undefined }));
+    }
+    if (cniBroken.length > 0) findings.push(daemonFinding(snapshot, 'cni-not-running', 'aws-node', cniBroken));
+    if (proxyBroken.length > 0) findings.push(daemonFinding(snapshot, 'kube-proxy-not-running', 'kube-proxy', proxyBroken));
+    return findings;
+  },
+});
+
+interface PodState {
+  pod?: Pod;
+  running: boolean;
+  /** 'CrashLoopBackOff (12 restarts; last exit: Error, code 1)', 'missing', ... */
+  summary: string;
+}
+
+interface Broken {
+  placement: NodePlacement;
+  state: PodState;
+  /** For kube-proxy: the aws-node pod on the same node, when it is down as well. */
+  alsoBroken?: PodState;
+}
+
+/** The state of a DaemonSet's pod on a node, found by owner and node. */
+function daemonPodState(pods: Pod[], daemonSet: string, nodeName: string): PodState {
+  const pod = pods.find((p) => p.spec?.nodeName === nodeName && p.metadata?.ownerReferences?.some((o) => o.kind === 'DaemonSet' && o.name === daemonSet));
+  if (!pod) return { running: false, summary: `no ${daemonSet} pod is scheduled on the node` };
+  const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+  const notReady = (pod.status?.containerStatuses ?? []).filter((c) => !c.ready);
+  const running = pod.status?.phase === 'Running' && notReady.length === 0 && (pod.status?.containerStatuses?.length ?? 0) > 0;
+  if (running) return { pod, running, summary: 'running' };
+  const parts: string[] = [];
+  for (const c of statuses) {
+    const waiting = c.state?.waiting;
+    const terminated = c.state?.terminated ?? c.lastState?.terminated;
+    if (!waiting && c.ready) continue;
+    const bits = [waiting?.reason ?? (c.state?.running ? 'running, not ready' : c.state?.terminated ? 'terminated' : 'not ready')];
+    if (c.restartCount) bits.push(`${c.restartCount} restarts`);
+    if (terminated) bits.push(`last exit: ${terminated.reason ?? 'unknown'}${terminated.exitCode !== undefined ? `, code ${terminated.exitCode}` : ''}${terminated.message ? `: ${terminated.message.trim()}` : ''}`);
+    if (waiting?.message) bits.push(waiting.message.trim());
+    parts.push(`container ${c.name}: ${bits.join('; ')}`);
+  }
+  return { pod, running: false, summary: `${pod.metadata?.name} is ${pod.status?.phase ?? 'in an unknown phase'}${parts.length > 0 ? ` (${parts.join(' | ')})` : ''}` };
+}
+
+function notReadyFinding(
+  snapshot: Snapshot,
+  p: NodePlacement,
+  o: { ready: { status?: string; reason?: string; message?: string; lastTransitionTime?: string; lastHeartbeatTime?: string } | undefined; pressure: { type: string; message?: string }[]; cni?: PodState; proxy?: PodState; podsCollected: boolean },
+): NewFinding<Code> {
+  const status = o.ready?.status ?? 'missing';
+  const message = o.ready?.message ?? '';
+  const instanceState = p.instance?.State?.Name;
+  const evidence: string[] = [
+    o.ready
+      ? `Ready is ${status}${o.ready.reason ? ` (${o.ready.reason})` : ''} since ${o.ready.lastTransitionTime ?? 'an unknown time'}${o.ready.lastHeartbeatTime ? `, last heartbeat ${o.ready.lastHeartbeatTime}` : ''}: ${message || '(no message)'}`
+      : 'The Node has no Ready condition: its kubelet never posted status.',
+  ];
+  for (const c of o.pressure) evidence.push(`${c.type} is True: ${c.message ?? ''}`.trim());
+  if (o.cni) evidence.push(`aws-node on this node: ${o.cni.summary}.`);
+  if (o.proxy) evidence.push(`kube-proxy on this node: ${o.proxy.summary}.`);
+  if (!o.podsCollected && !p.fargate) evidence.push('kube-system pods were not collected: the aws-node and kube-proxy pods on this node could not be checked.');
+  if (p.instanceId) evidence.push(instanceState ? `EC2 instance ${p.instanceId} is ${instanceState}${p.instance?.StateReason?.Message ? ` (${p.instance.StateReason.Message})` : ''}.` : `EC2 instance ${p.instanceId} was not among the collected instances.`);
+  if (p.nodegroup) evidence.push(`Node group ${p.nodegroup}${p.autoScalingGroup ? `, Auto Scaling group ${p.autoScalingGroup}` : ''}.`);
+
+  const reason = likelyReason(status, message, o, instanceState);
+  const region = snapshot.cluster.region;
+  const commands = [`kubectl describe node ${p.nodeName}`];
+  if (o.cni?.pod && !o.cni.running) commands.push(`kubectl logs -n kube-system ${o.cni.pod.metadata?.name} -c aws-node --previous --tail=50`);
+  if (o.proxy?.pod && !o.proxy.running) commands.push(`kubectl logs -n kube-system ${o.proxy.pod.metadata?.name} --previous --tail=50`);
+  if (p.instanceId) {
+    commands.push(`aws ec2 describe-instance-status --instance-ids ${p.instanceId} --include-all-instances --region ${region}`);
+    commands.push(`aws ssm start-automation-execution --document-name AWSSupport-TroubleshootEKSWorkerNode --parameters ClusterName=${snapshot.cluster.name},WorkerID=${p.instanceId} --region ${region}`);
+  }
+  return {
+    code: 'node-not-ready',
+    keyResource: p.nodeName,
+    title: `Node ${p.nodeName} is ${status === 'Unknown' ? 'NotReady (status Unknown)' : 'NotReady'}${p.nodegroup ? ` in node group ${p.nodegroup}` : ''}`,
+    rootCause: reason,
+    evidence,
+    resources: uniqueRefs(placementRefs(p)),
+    fix: {
+      summary: 'Look at the node\'s conditions and the pods that must run on it; if the instance itself is unhealthy, replace it (drain, then terminate: its Auto Scaling group launches a new one).',
+      commands,
+      docs: [DOCS.notReady, ...(CNI_NOT_READY.test(message) ? [DOCS.runtimeNetwork] : []), DOCS.nodeHealth],
+    },
+  };
+}
+
+function likelyReason(status: string, message: string, o: { cni?: PodState; proxy?: PodState; pressure: { type: string }[] }, instanceState: string | undefined): string {
+  if (instanceState && instanceState !== 'running' && instanceState !== 'pending') return `Its EC2 instance is ${instanceState}, so the kubelet cannot post status.`;
+  if (o.proxy && !o.proxy.running && o.cni && !o.cni.running) {
+    return 'Neither kube-proxy nor aws-node is running on it: without kube-proxy, aws-node cannot reach the API server through the kubernetes Service, the CNI never initialises, and the kubelet keeps the node NotReady.';
+  }
+  if (o.cni && !o.cni.running) return 'The VPC CNI pod (aws-node) on it is not running, so the container runtime network is not ready and the kubelet keeps the node NotReady.';
+  if (o.proxy && !o.proxy.running) return 'kube-proxy is not running on it; aws-node needs it to reach the API server before the CNI can initialise.';
+  if (CNI_NOT_READY.test(message)) return 'The kubelet reports the container runtime network not ready: the CNI plugin has not initialised on the node, though its aws-node pod looks healthy or was not collected.';
+  if (status === 'Unknown' || KUBELET_SILENT.test(message)) {
+    return 'The kubelet stopped posting node status: the instance is down or overloaded, the kubelet or container runtime crashed, or the node lost its network path to the API server.';
+  }
+  if (o.pressure.length > 0) return `The node is under ${o.pressure.map((c) => c.type).join(' and ')}; the kubelet is reclaiming resources and may not report Ready until it recovers.`;
+  if (status === 'missing') return 'The Node has no Ready condition: its kubelet registered it but never reported status.';
+  return `The kubelet reports the node not Ready${message ? `: ${message}` : ''}.`;
+}
+
+function daemonFinding(snapshot: Snapshot, code: 'cni-not-running' | 'kube-proxy-not-running', daemonSet: string, broken: Broken[]): NewFinding<Code> {
+  const nodes = broken.map((b) => b.placement.nodeName);
+  const scope: ResourceRef[] = uniqueRefs(broken.flatMap((b) => [resource.node(b.placement.nodeName), ...(b.placement.instanceId ? [resource.instance(b.placement.instanceId)] : [])]));
+  const pods = broken.flatMap((b) => (b.state.pod?.metadata?.name ? [b.state.pod.metadata.name] : []));
+  const first = pods[0];
+  const cni = code === 'cni-not-running';
+  const role = snapshot.kubernetes.serviceAccounts?.find((s) => s.metadata?.namespace === 'kube-system' && s.metadata?.name === 'aws-node')?.metadata?.annotations?.['eks.amazonaws.com/role-arn'];
+  const countText = `${broken.length} NotReady node${broken.length === 1 ? '' : 's'}`;
+  return {
+    code,
+    keyResource: `kube-system/${daemonSet}`,
+    title: cni ? `The VPC CNI (aws-node) is not running on ${countText}` : `kube-proxy is not running on ${countText}`,
+    rootCause: cni
+      ? 'aws-node must start on a node before its kubelet reports Ready or any pod there gets an IP. It fails when it cannot reach the API server (kube-proxy down, security groups), cannot call EC2 (its IAM role lacks AmazonEKS_CNI_Policy or IMDS is unreachable), or its image cannot be pulled; its log says which.'
+      : 'kube-proxy programs the node\'s rules for Service addresses, including the kubernetes Service that aws-node uses to reach the API server. Without it the CNI cannot initialise and the node stays NotReady; a bad kube-proxy image or version, or a failed add-on update, is the usual reason.',
+    evidence: broken.map((b) => `${b.placement.nodeName}: ${b.state.summary}${b.alsoBroken ? `; aws-node there: ${b.alsoBroken.summary}` : ''}.`),
+    resources: uniqueRefs([resource.daemonSet('kube-system', daemonSet), ...pods.map((p) => resource.pod('kube-system', p)), ...scope]),
+    fix: {
+      summary: cni
+        ? `Read the aws-node log on ${nodes[0]} for why it exits, fix that, and the pods recover on their own.${role ? ` Its IAM role is ${role}.` : ' It runs with the node role (no IRSA role on its service account): the node role needs AmazonEKS_CNI_Policy.'}`
+        : `Read the kube-proxy log on ${nodes[0]} and check the kube-proxy add-on version against the cluster version; roll back a bad update.`,
+      commands: cni
+        ? [
+            ...(first ? [`kubectl logs -n kube-system ${first} -c aws-node --previous --tail=50`, `kubectl describe pod -n kube-system ${first}`] : []),
+            'kubectl get daemonset aws-node -n kube-system -o wide',
+            `aws eks describe-addon --cluster-name ${snapshot.cluster.name} --addon-name vpc-cni --region ${snapshot.cluster.region}`,
+          ]
+        : [
+            ...(first ? [`kubectl logs -n kube-system ${first} --previous --tail=50`, `kubectl describe pod -n kube-system ${first}`] : []),
+            'kubectl get daemonset kube-proxy -n kube-system -o wide',
+            `aws eks describe-addon --cluster-name ${snapshot.cluster.name} --addon-name kube-proxy --region ${snapshot.cluster.region}`,
+          ],
+      docs: cni ? [DOCS.vpcCni, DOCS.cniRole, DOCS.runtimeNetwork] : [DOCS.kubeProxy],
+    },
+    // The add-on (vpc-cni or kube-proxy) reports the same failure as DEGRADED: its symptom names the DaemonSet.
+    canExplain: [
+      { symptom: 'node-not-ready', resources: scope },
+      { symptom: 'pod-without-ip', resources: scope },
+      { symptom: 'addon-unhealthy', resources: [resource.daemonSet('kube-system', daemonSet)] },
+    ],
+  };
+}
+
+function instanceFinding(snapshot: Snapshot, p: NodePlacement, state: string): NewFinding<Code> {
+  const id = p.instanceId!;
+  const region = snapshot.cluster.region;
+  const reason = p.instance?.StateReason?.Message ?? p.instance?.StateTransitionReason;
+  const stopped = state === 'stopped' || state === 'stopping';
+  return {
+    code: 'instance-not-running',
+    keyResource: id,
+    title: `Node ${p.nodeName}: its instance ${id} is ${state}`,
+    rootCause: `The EC2 instance behind the node is ${state}${reason ? ` (${reason})` : ''}, so its kubelet cannot post status and the node stays NotReady.${p.autoScalingGroup ? ` Its Auto Scaling group ${p.autoScalingGroup} replaces an instance it finds unhealthy; a stopped one it may not.` : ''}`,
+    evidence: [`EC2 instance ${id} state: ${state}${reason ? ` (${reason})` : ''}.`, `Node ${p.nodeName} has providerID ending in ${id}.`],
+    resources: uniqueRefs([resource.instance(id, p.nodeName), resource.node(p.nodeName), ...(p.autoScalingGroup ? [resource.autoScalingGroup(p.autoScalingGroup)] : [])]),
+    fix: {
+      summary: stopped ? 'Start the instance if it was stopped by mistake, or drain and delete the node so the Auto Scaling group replaces it.' : 'The instance is going away: drain and delete the node so its pods move.',
+      commands: [
+        ...(stopped ? [`aws ec2 start-instances --instance-ids ${id} --region ${region}`] : []),
+        `kubectl drain ${p.nodeName} --ignore-daemonsets --delete-emptydir-data`,
+        `kubectl delete node ${p.nodeName}`,
+      ],
+      docs: [DOCS.instanceStates, DOCS.notReady],
+    },
+    canExplain: [{ symptom: 'node-not-ready', resources: [resource.node(p.nodeName), resource.instance(id)] }],
+  };
+}
+
+function pressureFinding(p: NodePlacement, pressure: { type: string; message?: string; lastTransitionTime?: string }[]): NewFinding<Code> {
+  const types = pressure.map((c) => c.type);
+  const disk = types.includes('DiskPressure');
+  return {
+    code: 'node-pressure',
+    keyResource: p.nodeName,
+    title: `Node ${p.nodeName} is under ${types.join(' and ')}`,
+    rootCause: `The kubelet reports ${types.join(' and ')}: it taints the node so no new pods land there and evicts pods to reclaim ${disk ? 'disk space (image and container layers, logs, emptyDir volumes)' : 'the resource'}.`,
+    evidence: pressure.map((c) => `${c.type} is True since ${c.lastTransitionTime ?? 'an unknown time'}: ${c.message ?? ''}`.trim()),
+    resources: uniqueRefs(placementRefs(p)),
+    fix: {
+      summary: disk
+        ? 'Find what fills the disk (images, logs, emptyDir), and give the node group a larger root volume if it is simply too small.'
+        : 'Find the pods using the most of it and set requests and limits that match; the kubelet evicts the rest meanwhile.',
+      commands: [`kubectl describe node ${p.nodeName}`, `kubectl top node ${p.nodeName}`, `kubectl get pods --all-namespaces --field-selector spec.nodeName=${p.nodeName} -o wide`, 'kubectl get events --all-namespaces --field-selector reason=Evicted'],
+      docs: [DOCS.pressure, DOCS.nodeHealth],
+    },
+  };
+}
