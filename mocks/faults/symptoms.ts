@@ -8,7 +8,7 @@
  * statuses the API returns, an event the reason and message the kubelet or controller writes.
  */
 import type { Snapshot } from '../../src/snapshot/types.js';
-import { MANAGED_NODEGROUP, BATCH_ASG } from '../scenario/baseline.js';
+import { MANAGED_NODEGROUP, BATCH_ASG, PRIVATE_SUBNETS } from '../scenario/baseline.js';
 import { defineFaults } from '../scenario/fault.js';
 
 type Node = NonNullable<Snapshot['kubernetes']['nodes']>[number];
@@ -142,6 +142,89 @@ export function warningEvent(snapshot: Snapshot, e: { involved: { kind: string; 
   };
 }
 
+/** A workload pod stuck in ContainerCreating on `node`, as the API lists it among pods not Running. */
+export function stuckPod(snapshot: Snapshot, namespace: string, name: string, node: string, app: string): Pod {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name,
+      namespace,
+      uid: `5f5f5f5f-0000-4000-8000-${name.slice(-12).padStart(12, '0')}`,
+      resourceVersion: '120001',
+      creationTimestamp: minutesBefore(snapshot, 18),
+      labels: { app },
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${app}-6d4f8b7c9d`, uid: `6f6f6f6f-0000-4000-8000-${app.slice(-12).padStart(12, '0')}`, controller: true }],
+    },
+    spec: { nodeName: node, serviceAccountName: 'default', containers: [{ name: app, image: `111122223333.dkr.ecr.eu-west-1.amazonaws.com/${app}:2026.11.3` }] },
+    status: {
+      phase: 'Pending',
+      hostIP: node.replace(/^ip-(\d+)-(\d+)-(\d+)-(\d+)\..*$/, '$1.$2.$3.$4'),
+      startTime: minutesBefore(snapshot, 18),
+      conditions: [
+        { type: 'PodScheduled', status: 'True', lastTransitionTime: minutesBefore(snapshot, 18) },
+        { type: 'Ready', status: 'False', reason: 'ContainersNotReady', message: `containers with unready status: [${app}]`, lastTransitionTime: minutesBefore(snapshot, 18) },
+      ],
+      containerStatuses: [{ name: app, image: `111122223333.dkr.ecr.eu-west-1.amazonaws.com/${app}:2026.11.3`, imageID: '', ready: false, restartCount: 0, started: false, state: { waiting: { reason: 'ContainerCreating' } } }],
+    },
+  };
+}
+
+/** The kubelet's event when the VPC CNI had no address for the pod. */
+export const NO_IP_MESSAGE = (sandbox: string) =>
+  `Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "${sandbox}": plugin type="aws-cni" name="aws-cni" failed (add): add cmd: failed to assign an IP address to container`;
+
+/** Pods of `app` stuck on `node` with the VPC CNI's "failed to assign an IP address" events. */
+export function podsWithoutIp(snapshot: Snapshot, node: string, namespace: string, app: string, count: number): void {
+  for (let i = 0; i < count; i++) {
+    const name = `${app}-6d4f8b7c9d-${['k2x7q', 'p9m4t', 'z3c8w', 'h5v1n', 'r7b2d'][i % 5]}${i >= 5 ? i : ''}`;
+    const pod = stuckPod(snapshot, namespace, name, node, app);
+    snapshot.kubernetes.problemPods = [...(snapshot.kubernetes.problemPods ?? []), pod];
+    snapshot.kubernetes.warningEvents = [
+      ...(snapshot.kubernetes.warningEvents ?? []),
+      warningEvent(snapshot, {
+        involved: { kind: 'Pod', namespace, name, uid: pod.metadata!.uid! },
+        reason: 'FailedCreatePodSandBox',
+        message: NO_IP_MESSAGE(`${(i + 1).toString(16).padStart(2, '0')}a7c3e91f0b2d4c6e8f1a3b5c7d9e0f2a4b6c8d0e1f3a5b7c9d1e3f5a7b9c1d3e5`),
+        source: { component: 'kubelet', host: node },
+        count: 14 + i,
+      }),
+    ];
+  }
+}
+
+/** Free addresses of a subnet as EC2 reports them. */
+export function setFreeAddresses(snapshot: Snapshot, subnetId: string, free: number): void {
+  snapshot.aws.subnets!.find((s) => s.SubnetId === subnetId)!.AvailableIpAddressCount = free;
+}
+
+type Service = NonNullable<Snapshot['kubernetes']['loadBalancerServices']>[number];
+
+/**
+ * A new internet-facing NLB Service for the AWS Load Balancer Controller, created `minutes` ago,
+ * that never got an address.
+ */
+export function pendingService(snapshot: Snapshot, namespace: string, name: string, minutes: number): Service {
+  const template = snapshot.kubernetes.loadBalancerServices![0]!;
+  const service = structuredClone(template);
+  service.metadata = { ...service.metadata, name, namespace, uid: `5e5e5e5e-0000-1111-2222-${name.slice(-12).padStart(12, '0')}`, creationTimestamp: minutesBefore(snapshot, minutes) };
+  service.spec = { ...service.spec, selector: { app: name }, clusterIP: '172.20.77.40', clusterIPs: ['172.20.77.40'] };
+  service.status = { loadBalancer: {} };
+  snapshot.kubernetes.loadBalancerServices = [...(snapshot.kubernetes.loadBalancerServices ?? []), service];
+  return service;
+}
+
+/** The AWS Load Balancer Controller's event when no subnet carries the role tag the scheme needs. */
+export function noSubnetEvent(snapshot: Snapshot, service: Service, role: 'elb' | 'internal-elb'): Event {
+  return warningEvent(snapshot, {
+    involved: { kind: 'Service', namespace: service.metadata!.namespace!, name: service.metadata!.name!, uid: service.metadata!.uid! },
+    reason: 'FailedBuildModel',
+    message: `Failed build model due to unable to resolve at least one subnet (0 match VPC and tags: [kubernetes.io/role/${role}])`,
+    source: { component: 'service' },
+    count: 23,
+  });
+}
+
 export const faults = defineFaults([
   {
     name: 'general-aws-node-crashloop',
@@ -201,6 +284,47 @@ export const faults = defineFaults([
       disk.message = 'kubelet has disk pressure';
       disk.lastTransitionTime = minutesBefore(snapshot, 15);
       node.spec!.taints = [...(node.spec!.taints ?? []), { key: 'node.kubernetes.io/disk-pressure', effect: 'NoSchedule', timeAdded: minutesBefore(snapshot, 15) }];
+    },
+  },
+  {
+    name: 'subnet-b-exhausted',
+    description: `The private subnet ${PRIVATE_SUBNETS[1]} (eu-west-1b) has no free addresses left: pods and new nodes there get none.`,
+    apply(snapshot) {
+      setFreeAddresses(snapshot, PRIVATE_SUBNETS[1], 0);
+    },
+  },
+  {
+    name: 'general-pods-without-ip-in-subnet-b',
+    description: 'Four checkout pods on the general node in eu-west-1b are stuck in ContainerCreating: the VPC CNI fails with "failed to assign an IP address to container".',
+    apply(snapshot) {
+      const node = nodegroupNodes(snapshot).find((n) => n.metadata?.labels?.['topology.kubernetes.io/zone'] === 'eu-west-1b')!;
+      podsWithoutIp(snapshot, nodeName(node), 'shop', 'checkout', 4);
+    },
+  },
+  {
+    name: 'general-health-insufficient-free-addresses',
+    description: `EKS reports InsufficientFreeAddresses on the managed node group general for ${PRIVATE_SUBNETS[1]}: it cannot launch replacement nodes there.`,
+    apply(snapshot) {
+      const group = snapshot.aws.nodegroups!.find((g) => g.nodegroupName === MANAGED_NODEGROUP)!;
+      group.status = 'DEGRADED';
+      group.health = {
+        issues: [{ code: 'InsufficientFreeAddresses', message: 'One or more of the subnets associated with your managed node group does not have enough available IP addresses for new nodes.', resourceIds: [PRIVATE_SUBNETS[1]] }],
+      };
+    },
+  },
+  {
+    name: 'public-subnets-lose-elb-tag',
+    description: 'The kubernetes.io/role/elb tag was removed from every public subnet (a Terraform change), so no subnet qualifies for an internet-facing load balancer.',
+    apply(snapshot) {
+      for (const subnet of snapshot.aws.subnets ?? []) subnet.Tags = subnet.Tags?.filter((t) => t.Key !== 'kubernetes.io/role/elb');
+    },
+  },
+  {
+    name: 'promo-lb-pending-no-subnet',
+    description: 'A new internet-facing NLB Service shop/promo has had no address for 40 minutes: the AWS Load Balancer Controller cannot resolve a subnet tagged kubernetes.io/role/elb.',
+    apply(snapshot) {
+      const service = pendingService(snapshot, 'shop', 'promo', 40);
+      snapshot.kubernetes.warningEvents = [...(snapshot.kubernetes.warningEvents ?? []), noSubnetEvent(snapshot, service, 'elb')];
     },
   },
 ]);

@@ -22,4 +22,18 @@ export const scenarios = defineScenarios([
     faults: ['batch-instance-stopped'],
     expectedRootCauses: ['node-conditions/instance-not-running'],
   },
+  {
+    name: 'subnet-exhausted-pods-and-nodegroup',
+    description:
+      'The private subnet in eu-west-1b has no free addresses: four checkout pods on the general node there are stuck without an IP, and EKS reports InsufficientFreeAddresses on the node group. One cause, two symptoms at different levels.',
+    faults: ['subnet-b-exhausted', 'general-pods-without-ip-in-subnet-b', 'general-health-insufficient-free-addresses'],
+    expectedRootCauses: ['subnets/subnet-exhausted'],
+  },
+  {
+    name: 'cni-crash-and-subnet-exhausted',
+    description:
+      'Two faults at once: aws-node crashes on two general nodes (NotReady, vpc-cni DEGRADED) while the eu-west-1b private subnet is exhausted (node group InsufficientFreeAddresses). Each cause explains its own symptoms; the CNI crash explains more and ranks first.',
+    faults: ['general-aws-node-crashloop', 'subnet-b-exhausted', 'general-health-insufficient-free-addresses'],
+    expectedRootCauses: ['node-conditions/cni-not-running', 'subnets/subnet-exhausted'],
+  },
 ]);
