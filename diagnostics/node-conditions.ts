@@ -60,6 +60,8 @@ export default defineDiagnostic<Code>({
       title: 'The VPC CNI (aws-node) is not running on NotReady nodes',
       description:
         "The aws-node pod on a NotReady node is crashing, waiting or missing. Until it writes the CNI configuration the kubelet reports the network plugin not ready, keeps the node NotReady and cannot give pods an IP. Its log says why: no route to the API server, no permission to call EC2, or no free addresses.",
+      // Itself the symptom of a deeper cause (an IAM role without the CNI policy, a bad add-on update).
+      symptom: 'addon-unhealthy',
       explains: ['node-not-ready', 'pod-without-ip', 'addon-unhealthy'],
     },
     'kube-proxy-not-running': {
@@ -67,6 +69,8 @@ export default defineDiagnostic<Code>({
       title: 'kube-proxy is not running on NotReady nodes',
       description:
         "The kube-proxy pod on a NotReady node is crashing, waiting or missing. Without it the node has no rules for the kubernetes Service address, so aws-node cannot reach the API server, the CNI never initialises and the node stays NotReady (and its pods get no IP).",
+      // Itself the symptom of a deeper cause (an IAM role without the CNI policy, a bad add-on update).
+      symptom: 'addon-unhealthy',
       explains: ['node-not-ready', 'pod-without-ip', 'addon-unhealthy'],
     },
     'instance-not-running': {
@@ -245,7 +249,9 @@ function daemonFinding(snapshot: Snapshot, code: 'cni-not-running' | 'kube-proxy
     canExplain: [
       { symptom: 'node-not-ready', resources: scope },
       { symptom: 'pod-without-ip', resources: scope },
-      { symptom: 'addon-unhealthy', resources: [resource.daemonSet('kube-system', daemonSet)] },
+      // Without kube-proxy, aws-node cannot reach the API server either: its DaemonSet's missing
+      // pods are kube-proxy's doing.
+      { symptom: 'addon-unhealthy', resources: cni ? [resource.daemonSet('kube-system', daemonSet)] : [resource.daemonSet('kube-system', daemonSet), resource.daemonSet('kube-system', 'aws-node')] },
     ],
   };
 }

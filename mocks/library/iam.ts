@@ -26,6 +26,7 @@ export const scenarios = defineScenarios([
     description:
       'Two faults at once: no node role has AmazonEKS_CNI_Policy (aws-node crash-loops, Nodes NotReady), and kube-proxy was left at v1.31 on a 1.35 control plane (kube-proxy crash-loops). Each has its own symptom and its own root cause.',
     faults: ['node-roles-cni-policy-detached', 'kube-proxy-left-at-1-31'],
-    expectedRootCauses: ['node-iam-role/cni-policy-missing', 'version-skew/kube-proxy-too-old'],
+    // kube-proxy down takes aws-node with it on every node, so it reaches more symptoms and ranks first.
+    expectedRootCauses: ['version-skew/kube-proxy-too-old', 'node-iam-role/cni-policy-missing'],
   },
 ]);
