@@ -4,7 +4,7 @@
  * admits some CIDRs, the caller is not mapped to a Kubernetes identity, or lacks RBAC rights, or the
  * certificate presented was not the cluster's.
  */
-import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
+import { defineDiagnostic, requirePart, type NewFinding } from '../src/engine/diagnostic.js';
 import type { ResourceRef } from '../src/engine/finding.js';
 import { resource } from '../src/engine/resources.js';
 import type { ApiServerAccess, Snapshot } from '../src/snapshot/types.js';
@@ -107,7 +107,9 @@ export default defineDiagnostic<Code>({
   check({ snapshot }) {
     const access = snapshot.kubernetes.apiServer!;
     if (access.reachable || !access.failure) return [];
-    const cluster = snapshot.aws.cluster;
+    // Without the cluster's description there is nothing to explain the failure with (and with a
+    // kubeconfig-less run, no endpoint was ever known): say what is missing instead.
+    const cluster = access.method === 'kubeconfig' ? snapshot.aws.cluster : requirePart(snapshot, 'aws.cluster', snapshot.aws.cluster);
     const name = snapshot.cluster.name;
     const region = snapshot.cluster.region;
     const clusterRef = resource.cluster(cluster?.arn ?? name, name);

@@ -141,7 +141,7 @@ describe.skipIf(!botocore)(`botocore ${botocore ?? '(absent)'} reads the mock`, 
   };
 
   beforeAll(async () => {
-    mock = await startAwsMock({ snapshots: [scenario], maxPageSize: 2, log });
+    mock = await startAwsMock({ clusterOverrides: (s) => ({ endpoint: s.aws.cluster?.endpoint }), snapshots: [scenario], maxPageSize: 2, log });
     const home = mkdtempSync(join(tmpdir(), 'eks-doctor-awscli-'));
     env = {
       PATH: process.env.PATH ?? '',

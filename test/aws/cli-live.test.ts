@@ -42,10 +42,12 @@ describe('live commands against the AWS mock', () => {
     const out = join(dir, 'collected.json');
     const collected = await runCli(['collect', '--cluster', name, '--region', region, '--endpoint-url', mock.url, '--out', out]);
     expect(collected.code, collected.stderr).toBe(0);
-    expect(collected.stderr).toMatch(new RegExp(`wrote ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: \\d+ AWS parts of ${name}`));
+    expect(collected.stderr).toMatch(new RegExp(`wrote ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: \\d+ AWS and \\d+ Kubernetes parts of ${name}`));
     const snapshot = parseSnapshot(readFileSync(out, 'utf8'), out);
     expect(snapshot.cluster).toEqual({ name, region });
-    expect(snapshot.errors).toEqual([]);
+    // Every AWS call succeeded; only the Kubernetes side failed (no Kubernetes mock behind this one).
+    expect(snapshot.errors.filter((e) => e.part.startsWith('aws.'))).toEqual([]);
+    expect(snapshot.kubernetes.apiServer?.reachable).toBe(false);
     expect(canonical(snapshot.aws.subnets)).toEqual(canonical(baseline.aws.subnets));
     expect(canonical(snapshot.aws.reservations)).toEqual(canonical(baseline.aws.reservations));
 
@@ -55,13 +57,17 @@ describe('live commands against the AWS mock', () => {
     expect(report.checks.find((c) => c.id === 'subnets')?.status).toBe('pass');
   });
 
-  it('diagnose --cluster runs the AWS-side checks live and skips those that need Kubernetes', async () => {
+  it('diagnose --cluster runs the AWS-side checks live; those that need Kubernetes say it could not be reached', async () => {
     mock.log.clear();
     const { code, stdout, stderr } = await runCli(['diagnose', '--cluster', name, '--region', region, '--endpoint-url', mock.url, '--output', 'json', '--fail-on', 'never']);
     expect(code, stderr).toBe(0);
     const report = JSON.parse(stdout) as Report;
     expect(report.checks.find((c) => c.id === 'subnets')?.status).toBe('pass');
-    expect(report.checks.find((c) => c.id === 'node-registration')?.status).toBe('skipped');
+    // The AWS mock alone points DescribeCluster at a loopback port that refuses connections.
+    const registration = report.checks.find((c) => c.id === 'node-registration');
+    expect(registration?.status).toBe('error');
+    expect(registration?.reason).toMatch(/Kubernetes nodes/);
+    expect(report.kubernetesAccess?.reachable).toBe(false);
     expect(report.identity?.account ?? report.cluster.accountId).toBe(baseline.aws.callerIdentity?.Account);
   });
 

@@ -14,7 +14,7 @@ describe.each(scenarios)('round trip of scenario $name', ({ name }) => {
   const scenario = loadScenario(name);
   let mock: AwsMock;
   beforeAll(async () => {
-    mock = await startAwsMock({ snapshots: [scenario], maxPageSize: 2 });
+    mock = await startAwsMock({ clusterOverrides: (s) => ({ endpoint: s.aws.cluster?.endpoint }), snapshots: [scenario], maxPageSize: 2 });
   });
   afterAll(() => mock.close());
 

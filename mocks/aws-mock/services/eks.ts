@@ -33,6 +33,9 @@ export interface ClusterOverrides {
   certificateAuthorityData?: string;
 }
 
+/** Where DescribeCluster points when no Kubernetes mock serves the cluster. */
+export const UNREACHABLE_LOCAL_ENDPOINT = 'https://127.0.0.1:9';
+
 export function eksHandlers(clusterOverrides?: (snapshot: Snapshot) => ClusterOverrides | undefined): Record<string, Handler> {
   return {
     ListClusters(input, context) {
@@ -46,6 +49,9 @@ export function eksHandlers(clusterOverrides?: (snapshot: Snapshot) => ClusterOv
       const overrides = clusterOverrides?.(snapshot);
       const cluster = { ...snapshot.aws.cluster };
       if (overrides?.endpoint !== undefined) cluster.endpoint = overrides.endpoint;
+      // With no Kubernetes mock attached, never hand out the scenario's real-looking public endpoint:
+      // a live run would try to reach it. Port 9 (discard) on loopback refuses the connection.
+      else if (cluster.endpoint !== undefined) cluster.endpoint = UNREACHABLE_LOCAL_ENDPOINT;
       if (overrides?.certificateAuthorityData !== undefined) cluster.certificateAuthority = { data: overrides.certificateAuthorityData };
       return { cluster };
     },
