@@ -26,7 +26,7 @@ export class TmuxTerminal {
   }
 
   private tmux(args: string[]): string {
-    return execFileSync('tmux', ['-L', this.socket, '-f', this.config, ...args], { encoding: 'utf8' });
+    return execFileSync('tmux', ['-L', this.socket, '-f', this.config, ...args], { encoding: 'utf8', env: terminalEnvironment() });
   }
 
   /** Starts `command` (a shell command line) in a new session of exactly columns x rows. */
@@ -92,6 +92,17 @@ export class TmuxTerminal {
 }
 
 export const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * The environment of a person's terminal: without the CI markers, which make ink draw nothing
+ * until the app exits (CI runs `.ci/run` with CI=true, but the UI under test runs in a real tmux
+ * terminal). The tmux server started by these commands passes it on to the panes.
+ */
+function terminalEnvironment(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) if (key === 'CI' || key === 'CONTINUOUS_INTEGRATION' || key.startsWith('CI_')) delete env[key];
+  return env;
+}
 
 /** A command line for tmux that runs `script` in sh, prints its exit code and keeps the pane open to read it. */
 export function shellScript(script: string): string {
