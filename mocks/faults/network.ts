@@ -291,7 +291,10 @@ export const faults = defineFaults([
     description: 'The ecr.dkr interface endpoint of a private cluster was deleted: a new node cannot pull the VPC CNI image and stays NotReady.',
     apply(s) {
       removeEndpoint(s, 'ecr.dkr');
-      cniImagePullFails(s, instancesOfGroup(s, MANAGED_ASG)[0]!, `602401143452.dkr.ecr.${region}.amazonaws.com`);
+      const replaced = instancesOfGroup(s, MANAGED_ASG)[0]!;
+      cniImagePullFails(s, replaced, `602401143452.dkr.ecr.${region}.amazonaws.com`);
+      // A managed node that never turns Ready fails the node group's scale-out the same way a node that never joins does.
+      nodegroupIssue(s, 'NodeCreationFailure', 'Unhealthy nodes in the kubernetes cluster', [replaced.InstanceId!]);
     },
   },
   {
