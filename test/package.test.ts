@@ -60,6 +60,14 @@ describe('the packed package', () => {
     expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
+  it('runs the demo (the live path against the bundled mock) from the installed copy', () => {
+    const result = run(['demo', '--output', 'json']);
+    expect(result.code, result.stderr).toBe(1);
+    const report = JSON.parse(result.stdout) as { findings: { id: string }[]; kubernetesAccess?: { reachable: boolean } };
+    expect(report.findings[0]!.id).toBe('aws-auth/node-role-not-mapped');
+    expect(report.kubernetesAccess?.reachable).toBe(true);
+  });
+
   it('diagnoses a bundled scenario from the installed copy', () => {
     const installedRoot = join(prefix, 'lib', 'node_modules', 'eks-doctor');
     const scenarios = readdirSync(join(installedRoot, 'mocks', 'scenarios'));
