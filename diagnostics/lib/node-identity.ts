@@ -9,6 +9,7 @@ import { resource } from '../../src/engine/resources.js';
 import type { AttachedRolePolicies, IamInstanceProfile, IamRole, Snapshot } from '../../src/snapshot/types.js';
 import { instanceProfileNameOf, sameRole } from './iam-arn.js';
 import type { NodeRole } from './node-roles.js';
+import { uniqueAppender } from './unique-lists.js';
 
 /** Instance ID -> Node name, from each Node's providerID (aws:///<az>/<instance id>). */
 export function nodeNamesByInstanceId(snapshot: Snapshot): Map<string, string> {
@@ -92,16 +93,7 @@ export function instanceProfileUses(snapshot: Snapshot): InstanceProfileUse[] {
     }
     return use;
   };
-  // A Set per list: thousands of instances share a profile, and list.includes made this quadratic.
-  const members = new WeakMap<string[], Set<string>>();
-  const add = (list: string[], value: string | undefined) => {
-    if (!value) return;
-    let seen = members.get(list);
-    if (!seen) members.set(list, (seen = new Set(list)));
-    if (seen.has(value)) return;
-    seen.add(value);
-    list.push(value);
-  };
+  const add = uniqueAppender();
   for (const reservation of snapshot.aws.reservations ?? []) {
     for (const instance of reservation.Instances ?? []) {
       const ref = instance.IamInstanceProfile?.Arn;

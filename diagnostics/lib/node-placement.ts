@@ -6,6 +6,7 @@
 import type { ResourceRef } from '../../src/engine/finding.js';
 import { resource } from '../../src/engine/resources.js';
 import type { AwsData, KubernetesData, Snapshot } from '../../src/snapshot/types.js';
+import { tagValue } from './cluster-instances.js';
 
 type Item<T> = NonNullable<T> extends (infer U)[] ? U : never;
 export type Instance = Item<Item<AwsData['reservations']>['Instances']>;
@@ -30,9 +31,8 @@ export function liveInstances(snapshot: Snapshot): Instance[] {
     .filter((i) => i.State?.Name === 'running' || i.State?.Name === 'pending');
 }
 
-export function tagValue(tags: { Key?: string; Value?: string }[] | undefined, key: string): string | undefined {
-  return tags?.find((t) => t.Key === key)?.Value;
-}
+// One definition, kept where the instance index lives; re-exported for this module's importers.
+export { tagValue };
 
 /** The security groups on an instance's primary network interface (what its traffic carries). */
 export function instanceSecurityGroups(instance: Instance): string[] {

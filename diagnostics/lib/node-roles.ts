@@ -1,4 +1,5 @@
 import type { Snapshot } from '../../src/snapshot/types.js';
+import { uniqueAppender } from './unique-lists.js';
 
 /**
  * The IAM roles the cluster's nodes run as, and who uses each: managed node groups (nodeRole), the
@@ -48,16 +49,7 @@ export function nodeRoles(snapshot: Snapshot): NodeRole[] {
     }
     return role;
   };
-  // A Set per list: thousands of instances share a role, and list.includes made this quadratic.
-  const members = new WeakMap<string[], Set<string>>();
-  const addUnique = (list: string[], value: string | undefined) => {
-    if (!value) return;
-    let seen = members.get(list);
-    if (!seen) members.set(list, (seen = new Set(list)));
-    if (seen.has(value)) return;
-    seen.add(value);
-    list.push(value);
-  };
+  const addUnique = uniqueAppender();
   const profileRoles = (profileArn: string) => {
     const profile = profiles.get(profileArn) ?? profilesByName.get(profileArn.split('/').pop() ?? '');
     return profile?.Roles ?? [];
