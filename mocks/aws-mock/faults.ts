@@ -30,6 +30,13 @@ export interface FaultRule {
   first?: number;
   /** Fault every Nth matching request (the Nth, 2Nth, ...). */
   every?: number;
+  /**
+   * What `first` and `every` count: all matching requests together ('action', the default), or each
+   * distinct request (same action, region and input) on its own. Per request, "every 2nd" fails
+   * every second attempt of each call however the tool interleaves its concurrent calls, so a test
+   * can promise that a retrying client always gets through.
+   */
+  countPer?: 'action' | 'request';
   /** For 'latency'. */
   latencyMs?: number;
   /** For 'server-error': 500 (default), 502, 503, 504. */
@@ -43,7 +50,7 @@ export interface FaultDecision {
 
 export class FaultInjector {
   private rules: FaultRule[] = [];
-  private readonly counters = new Map<FaultRule, number>();
+  private readonly counters = new Map<FaultRule, Map<string, number>>();
 
   constructor(rules: FaultRule[] = []) {
     this.set(rules);
@@ -55,14 +62,20 @@ export class FaultInjector {
     this.counters.clear();
   }
 
-  /** Counts the request against every matching rule and says what to do with it. */
-  decide(service: string, action: string, region: string): FaultDecision {
+  /**
+   * Counts the request against every matching rule and says what to do with it. `requestKey`
+   * identifies the request's input, for rules counted per request.
+   */
+  decide(service: string, action: string, region: string, requestKey = ''): FaultDecision {
     let latencyMs = 0;
     let fault: FaultRule | undefined;
     for (const rule of this.rules) {
       if (!matchesAction(rule.action, service, action) || (rule.region !== undefined && rule.region !== region)) continue;
-      const n = (this.counters.get(rule) ?? 0) + 1;
-      this.counters.set(rule, n);
+      const counter = this.counters.get(rule) ?? new Map<string, number>();
+      this.counters.set(rule, counter);
+      const key = rule.countPer === 'request' ? `${service}:${action}@${region}?${requestKey}` : '';
+      const n = (counter.get(key) ?? 0) + 1;
+      counter.set(key, n);
       const applies = (rule.first === undefined || n <= rule.first) && (rule.every === undefined || n % rule.every === 0);
       if (!applies) continue;
       if (rule.kind === 'latency') latencyMs += rule.latencyMs ?? 0;

@@ -149,7 +149,7 @@ export async function startAwsMock(options: AwsMockOptions): Promise<AwsMock> {
       if (operation) input = readQueryInput(operation.input, params, service.protocol === 'ec2' ? 'ec2' : 'query');
     }
 
-    const decision = faults.decide(scope.service, actionName, scope.region);
+    const decision = faults.decide(scope.service, actionName, scope.region, JSON.stringify(input));
     const latency = decision.latencyMs + (options.latencyMs ?? 0);
     if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
     const fault = decision.fault;
