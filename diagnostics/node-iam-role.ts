@@ -113,8 +113,9 @@ export default defineDiagnostic<Code>({
     for (const use of instanceProfileUses(snapshot)) findings.push(...checkInstanceProfile(snapshot, use, ec2Roles));
 
     for (const role of ec2Roles) {
-      const scope = nodeRoleScope(snapshot, role);
-      const explain = (kinds: SymptomKind[]): ExplainScope[] => kinds.map((symptom) => ({ symptom, resources: scope }));
+      // Built only for a role with a finding: it names every instance and Node behind the role.
+      const scope = lazy(() => nodeRoleScope(snapshot, role));
+      const explain = (kinds: SymptomKind[]): ExplainScope[] => kinds.map((symptom) => ({ symptom, resources: scope() }));
       const users = describeUsers(role);
       const iamRole = findRole(snapshot, role.arn);
       if (!iamRole) {
@@ -124,7 +125,7 @@ export default defineDiagnostic<Code>({
             title: `Node role ${role.name} does not exist`,
             rootCause: `IAM has no role ${role.arn}, yet ${users} use it: their instances get no credentials and cannot join the cluster.`,
             evidence: [`iam:GetRole ${role.name}: NoSuchEntity`, `Used by ${users}`, ...nodegroupIssues(snapshot, role.nodegroups, ['IamNodeRoleNotFound'])],
-            resources: scope,
+            resources: scope(),
             keyResource: role.arn,
             fix: {
               summary: `Re-create the role ${role.name} with the EC2 trust policy and the node policies; then remove and re-add it to each instance profile (profiles hold roles by unique ID), and roll the nodes.`,
@@ -150,7 +151,7 @@ export default defineDiagnostic<Code>({
           title: `Node role ${role.name} does not trust ec2.amazonaws.com`,
           rootCause: `The trust policy of ${role.name} does not let ec2.amazonaws.com call sts:AssumeRole, so ${users} get no credentials and their kubelets cannot authenticate.`,
           evidence: [`Trust policy principals: ${describeTrustedPrincipals(iamRole.AssumeRolePolicyDocument)}`, `Used by ${users}`],
-          resources: scope,
+          resources: scope(),
           keyResource: role.arn,
           fix: {
             summary: `Restore the EC2 trust policy on ${role.name}, then replace the nodes that failed to join.`,
@@ -175,7 +176,7 @@ export default defineDiagnostic<Code>({
           title: `Node role ${role.name} lacks ${policy}`,
           rootCause: `${role.name} has no ${policy} attached: ${why} This affects ${users}.`,
           evidence: [`Attached policies: ${attachedNames}`, ...customNote, `Used by ${users}`, ...nodegroupIssues(snapshot, role.nodegroups, ['AccessDenied'])],
-          resources: scope,
+          resources: scope(),
           keyResource: role.arn,
           fix: {
             summary: `Attach ${policy} to ${role.name}; nodes pick it up within minutes (restart the kubelet or replace nodes that already gave up).`,
@@ -208,6 +209,12 @@ function describeUsers(role: NodeRole): string {
   return parts.length > 0 ? parts.join(', ') : `instance profile ${role.instanceProfileArns.join(', ')}`;
 }
 
+/** A value computed on first use and kept. */
+function lazy<T>(compute: () => T): () => T {
+  let value: { v: T } | undefined;
+  return () => (value ??= { v: compute() }).v;
+}
+
 /** Health issues the node groups report that point at the node role, as evidence. */
 function nodegroupIssues(snapshot: Snapshot, nodegroups: string[], codes: string[]): string[] {
   return (snapshot.aws.nodegroups ?? [])
@@ -216,7 +223,7 @@ function nodegroupIssues(snapshot: Snapshot, nodegroups: string[], codes: string
 }
 
 function checkInstanceProfile(snapshot: Snapshot, use: InstanceProfileUse, ec2Roles: NodeRole[]): NewFinding<Code>[] {
-  const scope = instanceProfileScope(snapshot, use);
+  const scope = lazy(() => instanceProfileScope(snapshot, use));
   const users = [
     use.instanceIds.length > 0 ? `instance(s) ${use.instanceIds.join(', ')}` : '',
     use.launchTemplateIds.length > 0 ? `launch template ${use.launchTemplateIds.join(', ')}` : '',
@@ -232,7 +239,7 @@ function checkInstanceProfile(snapshot: Snapshot, use: InstanceProfileUse, ec2Ro
       title: `Instance profile ${use.name} does not exist`,
       rootCause: `${users || 'The cluster\'s capacity'} name instance profile ${use.name}, which IAM no longer has: new instances cannot launch with it and running ones have no credentials.`,
       evidence: [`iam:GetInstanceProfile ${use.name}: NoSuchEntity`, `Referenced by ${users}`, ...nodegroupIssues(snapshot, use.nodegroups, ['IamInstanceProfileNotFound'])],
-      resources: scope,
+      resources: scope(),
       keyResource: use.arn,
       fix: {
         summary: `Re-create instance profile ${use.name} with the node role in it (or point the launch template at an existing profile), then replace the instances.`,
@@ -243,7 +250,7 @@ function checkInstanceProfile(snapshot: Snapshot, use: InstanceProfileUse, ec2Ro
         ],
         docs: [DOCS.instanceProfiles, DOCS.nodeRole],
       },
-      canExplain: (['instance-not-joined', 'asg-capacity-shortfall', 'nodegroup-unhealthy'] as const).map((symptom) => ({ symptom, resources: scope })),
+      canExplain: (['instance-not-joined', 'asg-capacity-shortfall', 'nodegroup-unhealthy'] as const).map((symptom) => ({ symptom, resources: scope() })),
     }];
   }
   if (use.profile && (use.profile.Roles ?? []).length === 0) {
@@ -252,14 +259,14 @@ function checkInstanceProfile(snapshot: Snapshot, use: InstanceProfileUse, ec2Ro
       title: `Instance profile ${use.name} holds no role`,
       rootCause: `Instance profile ${use.name} has no role in it, so ${users || 'its instances'} run without AWS credentials and their kubelets cannot authenticate to the cluster.`,
       evidence: [`iam:GetInstanceProfile ${use.name}: Roles = []`, `Referenced by ${users}`],
-      resources: scope,
+      resources: scope(),
       keyResource: use.arn,
       fix: {
         summary: `Add the node role to ${use.name}; running instances get credentials within minutes, or replace them.`,
         commands: [`aws iam add-role-to-instance-profile --instance-profile-name ${use.name} --role-name ${roleName}`, ...refresh],
         docs: [DOCS.instanceProfiles, DOCS.nodeRole],
       },
-      canExplain: JOIN.map((symptom) => ({ symptom, resources: scope })),
+      canExplain: JOIN.map((symptom) => ({ symptom, resources: scope() })),
     }];
   }
   return [];

@@ -8,6 +8,7 @@ import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 import { describeSubnet, instanceIdOfNode, ref, scopeRefs } from './lib/node-placement.js';
 import { eniLimits, knownPodsUsingAddresses, podsWaitingForAddress, prefixDelegation } from './lib/pod-addresses.js';
+import { subnetById } from './lib/route-tables.js';
 
 const INSTANCE_TYPES = 'https://docs.aws.amazon.com/eks/latest/userguide/choosing-instance-type.html#determine-max-pods';
 const PREFIX_DELEGATION = 'https://docs.aws.amazon.com/eks/latest/userguide/cni-increase-ip-addresses.html';
@@ -107,7 +108,7 @@ export default defineDiagnostic<Code>({
 });
 
 function describeSubnetFree(snapshot: Snapshot, subnetId: string): string {
-  const free = (snapshot.aws.subnets ?? []).find((s) => s.SubnetId === subnetId)?.AvailableIpAddressCount;
+  const free = subnetById(snapshot, subnetId)?.AvailableIpAddressCount;
   return `${describeSubnet(snapshot, subnetId)}${free !== undefined ? ` has ${free} free addresses` : ''}.`;
 }
 

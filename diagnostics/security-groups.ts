@@ -7,12 +7,14 @@
  */
 import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
 import type { ResourceRef } from '../src/engine/finding.js';
+import { memoised } from '../src/engine/snapshot-memo.js';
 import type { SymptomKind } from '../src/engine/symptoms.js';
 import type { KubernetesData, Snapshot } from '../src/snapshot/types.js';
 import { cidrContains } from './lib/ipv4-cidr.js';
 import { ref, scopeRefs } from './lib/node-placement.js';
 import { nodePeer, nodeSecurityGroupSets, type NodeGroupSet } from './lib/node-security-groups.js';
 import { allowedPeers, danglingReferences, groupLabel, groupsAllow, type FlowVerdict, type Peer, type Protocol } from './lib/security-group-rules.js';
+import { subnetById } from './lib/route-tables.js';
 
 const SG_REQS = 'https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html';
 const SG_RULES = 'https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html';
@@ -112,7 +114,7 @@ export default defineDiagnostic<Code>({
     }
     const existingControlPlane = controlPlaneGroups.filter((g) => known.has(g));
     if (existingControlPlane.length === 0) return findings;
-    const clusterSubnetCidrs = (vpc.subnetIds ?? []).flatMap((id) => (snapshot.aws.subnets ?? []).find((s) => s.SubnetId === id)?.CidrBlock ?? []);
+    const clusterSubnetCidrs = (vpc.subnetIds ?? []).flatMap((id) => subnetById(snapshot, id)?.CidrBlock ?? []);
     const controlPlane: Peer = { groupIds: existingControlPlane, cidrs: clusterSubnetCidrs.length > 0 ? clusterSubnetCidrs : vpcCidrs(snapshot) };
     const sets = nodeSecurityGroupSets(snapshot);
 
@@ -121,7 +123,9 @@ export default defineDiagnostic<Code>({
       const who = describeSet(snapshot, set);
       const note = set.replacedClusterGroupNote ? [set.replacedClusterGroupNote] : [];
       const resources = setResources(set);
-      const scope = scopeRefs(snapshot, { instanceIds: set.instances.map((i) => i.InstanceId!), nodegroups: set.nodegroups, autoScalingGroups: set.autoScalingGroups, securityGroupIds: set.groupIds });
+      // Names every instance of the set: built only when the set gets a finding.
+      let scope: ResourceRef[] | undefined;
+      const scopeOf = () => (scope ??= scopeRefs(snapshot, { instanceIds: set.instances.map((i) => i.InstanceId!), nodegroups: set.nodegroups, autoScalingGroups: set.autoScalingGroups, securityGroupIds: set.groupIds }));
       const nodeGroup = set.groupIds[0]!;
 
       // Nodes → control plane, TCP 443.
@@ -142,7 +146,7 @@ export default defineDiagnostic<Code>({
             ],
             docs: [SG_REQS, NODE_JOIN],
           },
-          canExplain: NODE_SYMPTOMS.map((symptom) => ({ symptom, resources: scope })),
+          canExplain: NODE_SYMPTOMS.map((symptom) => ({ symptom, resources: scopeOf() })),
         });
       }
 
@@ -161,7 +165,7 @@ export default defineDiagnostic<Code>({
             commands: [`aws ec2 authorize-security-group-egress --group-id ${nodeGroup} --ip-permissions 'IpProtocol=tcp,FromPort=443,ToPort=443,IpRanges=[{CidrIp=0.0.0.0/0}]'`],
             docs: [SG_REQS, NODE_JOIN],
           },
-          canExplain: NODE_SYMPTOMS.map((symptom) => ({ symptom, resources: scope })),
+          canExplain: NODE_SYMPTOMS.map((symptom) => ({ symptom, resources: scopeOf() })),
         });
       }
 
@@ -353,16 +357,21 @@ function webhookFindings(snapshot: Snapshot, sets: NodeGroupSet[], controlPlane:
 function podNodesMatching(snapshot: Snapshot, namespace: string, selector: Record<string, string> | undefined): Set<string> {
   const instances = new Set<string>();
   if (!selector || Object.keys(selector).length === 0) return instances;
-  const nodesByName = new Map((snapshot.kubernetes.nodes ?? []).map((n) => [n.metadata?.name, n]));
+  const instanceOfNode = instanceIdsByNodeName(snapshot);
+  const wanted = Object.entries(selector);
   for (const pod of snapshot.kubernetes.kubeSystemPods ?? []) {
     if (pod.metadata?.namespace !== namespace) continue;
     const labels = pod.metadata?.labels ?? {};
-    if (!Object.entries(selector).every(([k, v]) => labels[k] === v)) continue;
-    const node = pod.spec?.nodeName === undefined ? undefined : nodesByName.get(pod.spec.nodeName);
-    const id = node?.spec?.providerID?.match(/\/(i-[0-9a-f]+)$/)?.[1];
+    if (!wanted.every(([k, v]) => labels[k] === v)) continue;
+    const id = pod.spec?.nodeName === undefined ? undefined : instanceOfNode.get(pod.spec.nodeName);
     if (id) instances.add(id);
   }
   return instances;
+}
+
+/** Node name -> EC2 instance ID from its providerID; the last Node of a repeated name wins, as `new Map(entries)` does. */
+function instanceIdsByNodeName(snapshot: Snapshot): ReadonlyMap<string | undefined, string | undefined> {
+  return memoised(snapshot, 'security-groups/instance-by-node-name', () => new Map((snapshot.kubernetes.nodes ?? []).map((n) => [n.metadata?.name, n.spec?.providerID?.match(/\/(i-[0-9a-f]+)$/)?.[1]])));
 }
 
 /** Every node set must reach the nodes running CoreDNS (all nodes when they are unknown) on TCP and UDP 53. */

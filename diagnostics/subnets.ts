@@ -6,7 +6,7 @@
 import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
 import type { ResourceRef } from '../src/engine/finding.js';
 import type { Snapshot } from '../src/snapshot/types.js';
-import { capacityInSubnet, clusterSubnetIds, describeCapacity, describeSubnet, nodeSubnetIds, ref, scopeForSubnets, subnetName, tagValue } from './lib/node-placement.js';
+import { capacityInSubnet, clusterSubnetIds, describeCapacity, describeSubnet, isManagedNodegroupGroup, nodeForInstance, nodeSubnetIds, ref, scopeForSubnets, subnetName, tagValue } from './lib/node-placement.js';
 import { isPublicSubnet, routeTableForSubnet, subnetById, type Subnet } from './lib/route-tables.js';
 import { loadBalancerScheme, isRoleTagged } from './lib/load-balancer-subnets.js';
 
@@ -113,6 +113,8 @@ export default defineDiagnostic<Code>({
       if (!subnet) continue;
       const free = subnet.AvailableIpAddressCount ?? 0;
       const need = addressesOneNodeTakes(snapshot, subnetId);
+      // Evidence lists every instance in the subnet: built only for a subnet that gets a finding.
+      if (free >= need.count && free >= options.freeIpThreshold) continue;
       const isClusterSubnet = clusterSubnets.includes(subnetId);
       const evidence = [
         `${describeSubnet(snapshot, subnetId)} has ${free} free IPv4 address(es).`,
@@ -223,7 +225,7 @@ function capacityRefs(snapshot: Snapshot, subnetId: string): ResourceRef[] {
   const c = capacityInSubnet(snapshot, subnetId);
   return [
     ...c.nodegroups.map((n) => ref.nodegroup(n)),
-    ...c.autoScalingGroups.filter((a) => !(snapshot.aws.nodegroups ?? []).some((ng) => ng.resources?.autoScalingGroups?.some((x) => x.name === a))).map((a) => ref.autoScalingGroup(a)),
+    ...c.autoScalingGroups.filter((a) => !isManagedNodegroupGroup(snapshot, a)).map((a) => ref.autoScalingGroup(a)),
   ];
 }
 
@@ -231,7 +233,7 @@ function capacityRefs(snapshot: Snapshot, subnetId: string): ResourceRef[] {
 function podsOnSubnet(snapshot: Snapshot, subnetId: string): ResourceRef[] {
   const nodeNames = new Set(
     capacityInSubnet(snapshot, subnetId)
-      .instances.map((i) => (snapshot.kubernetes.nodes ?? []).find((n) => n.spec?.providerID?.endsWith(`/${i.InstanceId}`))?.metadata?.name)
+      .instances.map((i) => (i.InstanceId !== undefined ? nodeForInstance(snapshot, i.InstanceId)?.metadata?.name : undefined))
       .filter((n): n is string => !!n),
   );
   return [...(snapshot.kubernetes.problemPods ?? []), ...(snapshot.kubernetes.kubeSystemPods ?? [])]

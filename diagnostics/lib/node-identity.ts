@@ -6,13 +6,18 @@
  */
 import type { ResourceRef } from '../../src/engine/finding.js';
 import { resource } from '../../src/engine/resources.js';
+import { memoised } from '../../src/engine/snapshot-memo.js';
 import type { AttachedRolePolicies, IamInstanceProfile, IamRole, Snapshot } from '../../src/snapshot/types.js';
 import { instanceProfileNameOf, sameRole } from './iam-arn.js';
 import type { NodeRole } from './node-roles.js';
 import { uniqueAppender } from './unique-lists.js';
 
 /** Instance ID -> Node name, from each Node's providerID (aws:///<az>/<instance id>). */
-export function nodeNamesByInstanceId(snapshot: Snapshot): Map<string, string> {
+export function nodeNamesByInstanceId(snapshot: Snapshot): ReadonlyMap<string, string> {
+  return memoised(snapshot, 'node-identity/node-names-by-instance', () => buildNodeNamesByInstanceId(snapshot));
+}
+
+function buildNodeNamesByInstanceId(snapshot: Snapshot): Map<string, string> {
   const byInstance = new Map<string, string>();
   for (const node of snapshot.kubernetes.nodes ?? []) {
     const instanceId = /\/(i-[0-9a-f]+)$/.exec(node.spec?.providerID ?? '')?.[1];

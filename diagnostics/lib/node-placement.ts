@@ -5,8 +5,10 @@
  */
 import type { ResourceRef } from '../../src/engine/finding.js';
 import { resource } from '../../src/engine/resources.js';
+import { memoised } from '../../src/engine/snapshot-memo.js';
 import type { AwsData, KubernetesData, Snapshot } from '../../src/snapshot/types.js';
 import { tagValue } from './cluster-instances.js';
+import { subnetById } from './route-tables.js';
 
 type Item<T> = NonNullable<T> extends (infer U)[] ? U : never;
 export type Instance = Item<Item<AwsData['reservations']>['Instances']>;
@@ -26,9 +28,57 @@ export const ref = {
 
 /** Instances that hold or will hold a node: pending or running (stopped and terminated ones hold no address). */
 export function liveInstances(snapshot: Snapshot): Instance[] {
-  return (snapshot.aws.reservations ?? [])
-    .flatMap((r) => r.Instances ?? [])
-    .filter((i) => i.State?.Name === 'running' || i.State?.Name === 'pending');
+  return [...placementIndex(snapshot).live];
+}
+
+interface PlacementIndex {
+  live: Instance[];
+  liveBySubnet: Map<string, Instance[]>;
+  /** Node by the last segment of its providerID; the first Node wins, as a linear search would find it. */
+  nodeByInstanceId: Map<string, KubeNode>;
+  nodegroupsBySubnet: Map<string, string[]>;
+  autoScalingGroupsBySubnet: Map<string, string[]>;
+  fargateProfilesBySubnet: Map<string, string[]>;
+  /** Auto Scaling groups a managed node group owns. */
+  managedGroupNames: Set<string>;
+}
+
+/** Who uses which subnet, built once per run (src/engine/snapshot-memo.ts): a subnet loop then costs its own instances, not the cluster's. */
+function placementIndex(snapshot: Snapshot): PlacementIndex {
+  return memoised(snapshot, 'node-placement', () => {
+    const live = (snapshot.aws.reservations ?? []).flatMap((r) => r.Instances ?? []).filter((i) => i.State?.Name === 'running' || i.State?.Name === 'pending');
+    const liveBySubnet = new Map<string, Instance[]>();
+    for (const i of live) if (i.SubnetId !== undefined) append(liveBySubnet, i.SubnetId, i);
+    const nodeByInstanceId = new Map<string, KubeNode>();
+    for (const n of snapshot.kubernetes.nodes ?? []) {
+      const providerId = n.spec?.providerID;
+      const slash = providerId?.lastIndexOf('/') ?? -1;
+      if (providerId === undefined || slash === -1) continue;
+      const id = providerId.slice(slash + 1);
+      if (!nodeByInstanceId.has(id)) nodeByInstanceId.set(id, n);
+    }
+    const nodegroupsBySubnet = new Map<string, string[]>();
+    for (const ng of snapshot.aws.nodegroups ?? []) if (ng.nodegroupName) for (const s of new Set(ng.subnets ?? [])) append(nodegroupsBySubnet, s, ng.nodegroupName);
+    const autoScalingGroupsBySubnet = new Map<string, string[]>();
+    for (const a of snapshot.aws.autoScalingGroups ?? []) {
+      if (a.AutoScalingGroupName) for (const s of new Set((a.VPCZoneIdentifier ?? '').split(',').map((x) => x.trim()))) append(autoScalingGroupsBySubnet, s, a.AutoScalingGroupName);
+    }
+    const fargateProfilesBySubnet = new Map<string, string[]>();
+    for (const fp of snapshot.aws.fargateProfiles ?? []) if (fp.fargateProfileName) for (const s of new Set(fp.subnets ?? [])) append(fargateProfilesBySubnet, s, fp.fargateProfileName);
+    const managedGroupNames = new Set((snapshot.aws.nodegroups ?? []).flatMap((ng) => (ng.resources?.autoScalingGroups ?? []).flatMap((x) => (x.name !== undefined ? [x.name] : []))));
+    return { live, liveBySubnet, nodeByInstanceId, nodegroupsBySubnet, autoScalingGroupsBySubnet, fargateProfilesBySubnet, managedGroupNames };
+  });
+}
+
+function append<V>(map: Map<string, V[]>, key: string, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** Whether a managed node group owns this Auto Scaling group (it is then named through the node group). */
+export function isManagedNodegroupGroup(snapshot: Snapshot, autoScalingGroupName: string): boolean {
+  return placementIndex(snapshot).managedGroupNames.has(autoScalingGroupName);
 }
 
 // One definition, kept where the instance index lives; re-exported for this module's importers.
@@ -41,8 +91,9 @@ export function instanceSecurityGroups(instance: Instance): string[] {
   return groups.flatMap((g) => (g.GroupId ? [g.GroupId] : []));
 }
 
+/** The Node whose providerID ends in `/<instanceId>`. */
 export function nodeForInstance(snapshot: Snapshot, instanceId: string): KubeNode | undefined {
-  return (snapshot.kubernetes.nodes ?? []).find((n) => n.spec?.providerID?.endsWith(`/${instanceId}`));
+  return placementIndex(snapshot).nodeByInstanceId.get(instanceId);
 }
 
 export function instanceIdOfNode(node: KubeNode): string | undefined {
@@ -65,14 +116,18 @@ export function clusterSubnetIds(snapshot: Snapshot): string[] {
 
 /** What in the cluster launches capacity into a subnet, by name. */
 export function capacityInSubnet(snapshot: Snapshot, subnetId: string): { instances: Instance[]; nodegroups: string[]; autoScalingGroups: string[]; fargateProfiles: string[] } {
+  const index = placementIndex(snapshot);
   return {
-    instances: liveInstances(snapshot).filter((i) => i.SubnetId === subnetId),
-    nodegroups: (snapshot.aws.nodegroups ?? []).filter((ng) => ng.subnets?.includes(subnetId)).flatMap((ng) => (ng.nodegroupName ? [ng.nodegroupName] : [])),
-    autoScalingGroups: (snapshot.aws.autoScalingGroups ?? [])
-      .filter((a) => (a.VPCZoneIdentifier ?? '').split(',').map((s) => s.trim()).includes(subnetId))
-      .flatMap((a) => (a.AutoScalingGroupName ? [a.AutoScalingGroupName] : [])),
-    fargateProfiles: (snapshot.aws.fargateProfiles ?? []).filter((fp) => fp.subnets?.includes(subnetId)).flatMap((fp) => (fp.fargateProfileName ? [fp.fargateProfileName] : [])),
+    instances: [...(index.liveBySubnet.get(subnetId) ?? [])],
+    nodegroups: [...(index.nodegroupsBySubnet.get(subnetId) ?? [])],
+    autoScalingGroups: [...(index.autoScalingGroupsBySubnet.get(subnetId) ?? [])],
+    fargateProfiles: [...(index.fargateProfilesBySubnet.get(subnetId) ?? [])],
   };
+}
+
+/** Live instances by ID; the last of a repeated ID wins, as `new Map(entries)` does. */
+function liveById(snapshot: Snapshot): Map<string | undefined, Instance> {
+  return memoised(snapshot, 'node-placement/live-by-id', () => new Map(placementIndex(snapshot).live.map((i) => [i.InstanceId, i])));
 }
 
 /**
@@ -86,14 +141,8 @@ export function scopeRefs(snapshot: Snapshot, o: { instanceIds?: string[]; nodeg
   const nodegroups = new Set(o.nodegroups ?? []);
   const asgs = new Set(o.autoScalingGroups ?? []);
   // Indexed once per call: a scope can name every instance of a 5,000-node cluster.
-  const live = instanceIds.size > 0 ? new Map(liveInstances(snapshot).map((i) => [i.InstanceId, i])) : new Map<string | undefined, Instance>();
-  const nodeByInstance = new Map<string, KubeNode>();
-  if (instanceIds.size > 0) {
-    for (const n of snapshot.kubernetes.nodes ?? []) {
-      const id = n.spec?.providerID?.split('/').pop();
-      if (id && instanceIds.has(id) && !nodeByInstance.has(id)) nodeByInstance.set(id, n);
-    }
-  }
+  const live = instanceIds.size > 0 ? liveById(snapshot) : new Map<string | undefined, Instance>();
+  const nodeByInstance = placementIndex(snapshot).nodeByInstanceId;
   for (const id of instanceIds) {
     refs.push(ref.instance(id));
     const node = nodeByInstance.get(id);
@@ -149,12 +198,12 @@ export function scopeForSubnets(snapshot: Snapshot, subnetIds: string[], extra: 
 }
 
 export function subnetName(snapshot: Snapshot, subnetId: string): string | undefined {
-  return tagValue((snapshot.aws.subnets ?? []).find((s) => s.SubnetId === subnetId)?.Tags, 'Name');
+  return tagValue(subnetById(snapshot, subnetId)?.Tags, 'Name');
 }
 
 /** 'subnet-0abc (shop-prod-private-eu-west-1a, eu-west-1a, 10.0.0.0/19)' for evidence lines. */
 export function describeSubnet(snapshot: Snapshot, subnetId: string): string {
-  const s = (snapshot.aws.subnets ?? []).find((x) => x.SubnetId === subnetId);
+  const s = subnetById(snapshot, subnetId);
   if (!s) return subnetId;
   const name = tagValue(s.Tags, 'Name');
   return `${subnetId} (${[name, s.AvailabilityZone, s.CidrBlock].filter(Boolean).join(', ')})`;
@@ -165,7 +214,7 @@ export function describeCapacity(snapshot: Snapshot, subnetId: string): string |
   const c = capacityInSubnet(snapshot, subnetId);
   const parts = [
     ...c.nodegroups.map((n) => `node group ${n}`),
-    ...c.autoScalingGroups.filter((a) => !(snapshot.aws.nodegroups ?? []).some((ng) => ng.resources?.autoScalingGroups?.some((x) => x.name === a))).map((a) => `Auto Scaling group ${a}`),
+    ...c.autoScalingGroups.filter((a) => !isManagedNodegroupGroup(snapshot, a)).map((a) => `Auto Scaling group ${a}`),
     ...c.fargateProfiles.map((f) => `Fargate profile ${f}`),
   ];
   const running = c.instances.length > 0 ? `${c.instances.length} live instance(s): ${c.instances.map((i) => i.InstanceId).join(', ')}` : 'no live instances';

@@ -4,9 +4,12 @@
  * instance, from their launch template (or, for a managed node group without one, the cluster
  * security group EKS attaches). Notes where a launch template replaced the cluster security group.
  */
+import { memoised } from '../../src/engine/snapshot-memo.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
 import { instanceSecurityGroups, liveInstances, tagValue, type Instance } from './node-placement.js';
 import type { Peer } from './security-group-rules.js';
+import { subnetById } from './route-tables.js';
+import { uniqueAppender } from './unique-lists.js';
 
 export interface NodeGroupSet {
   /** Sorted security group IDs. */
@@ -32,7 +35,12 @@ function launchTemplateGroups(snapshot: Snapshot, lt: LaunchTemplateRef): { grou
   return { groupIds: [...new Set(groupIds)].sort(), label: `launch template ${version.LaunchTemplateId} (${version.LaunchTemplateName}, version ${version.VersionNumber})` };
 }
 
+/** The sets, built once per run (src/engine/snapshot-memo.ts); callers get their own array of shared sets. */
 export function nodeSecurityGroupSets(snapshot: Snapshot): NodeGroupSet[] {
+  return [...memoised(snapshot, 'node-security-groups/sets', () => buildNodeSecurityGroupSets(snapshot))];
+}
+
+function buildNodeSecurityGroupSets(snapshot: Snapshot): NodeGroupSet[] {
   const clusterGroup = snapshot.aws.cluster?.resourcesVpcConfig?.clusterSecurityGroupId;
   const sets = new Map<string, NodeGroupSet>();
   const setFor = (groupIds: string[]) => {
@@ -41,6 +49,7 @@ export function nodeSecurityGroupSets(snapshot: Snapshot): NodeGroupSet[] {
     if (!set) sets.set(key, (set = { groupIds, instances: [], nodegroups: [], autoScalingGroups: [] }));
     return set;
   };
+  const addUnique = uniqueAppender();
   for (const instance of liveInstances(snapshot)) {
     const groups = [...new Set(instanceSecurityGroups(instance))].sort();
     if (groups.length === 0) continue;
@@ -48,8 +57,8 @@ export function nodeSecurityGroupSets(snapshot: Snapshot): NodeGroupSet[] {
     set.instances.push(instance);
     const ng = tagValue(instance.Tags, 'eks:nodegroup-name');
     const asg = tagValue(instance.Tags, 'aws:autoscaling:groupName');
-    if (ng && !set.nodegroups.includes(ng)) set.nodegroups.push(ng);
-    if (asg && !set.autoScalingGroups.includes(asg)) set.autoScalingGroups.push(asg);
+    addUnique(set.nodegroups, ng);
+    addUnique(set.autoScalingGroups, asg);
   }
   const covered = (name: string) => [...sets.values()].some((s) => s.nodegroups.includes(name) || s.autoScalingGroups.includes(name));
   for (const ng of snapshot.aws.nodegroups ?? []) {
@@ -87,7 +96,7 @@ export function nodeSecurityGroupSets(snapshot: Snapshot): NodeGroupSet[] {
 export function nodePeer(snapshot: Snapshot, set: NodeGroupSet): Peer {
   const ips = set.instances.flatMap((i) => (i.PrivateIpAddress ? [`${i.PrivateIpAddress}/32`] : []));
   if (ips.length > 0) return { groupIds: set.groupIds, cidrs: ips };
-  const cidrs = setSubnetIds(snapshot, set).flatMap((id) => (snapshot.aws.subnets ?? []).find((s) => s.SubnetId === id)?.CidrBlock ?? []);
+  const cidrs = setSubnetIds(snapshot, set).flatMap((id) => subnetById(snapshot, id)?.CidrBlock ?? []);
   return { groupIds: set.groupIds, cidrs: [...new Set(cidrs)] };
 }
 

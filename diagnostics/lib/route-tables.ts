@@ -3,6 +3,7 @@
  * traffic: a subnet uses the route table explicitly associated with it, else its VPC's main table
  * (https://docs.aws.amazon.com/vpc/latest/userguide/RouteTables.html#RouteTables).
  */
+import { memoised } from '../../src/engine/snapshot-memo.js';
 import type { AwsData, Snapshot } from '../../src/snapshot/types.js';
 
 type Item<T> = NonNullable<T> extends (infer U)[] ? U : never;
@@ -21,7 +22,16 @@ export function routeTableForSubnet(snapshot: Snapshot, subnetId: string): { tab
 }
 
 export function subnetById(snapshot: Snapshot, subnetId: string): Subnet | undefined {
-  return (snapshot.aws.subnets ?? []).find((s) => s.SubnetId === subnetId);
+  return subnetsById(snapshot).get(subnetId);
+}
+
+/** Subnets by ID (the first of a repeated ID wins, as a search would find it), once per run. */
+function subnetsById(snapshot: Snapshot): Map<string | undefined, Subnet> {
+  return memoised(snapshot, 'route-tables/subnets-by-id', () => {
+    const byId = new Map<string | undefined, Subnet>();
+    for (const s of snapshot.aws.subnets ?? []) if (!byId.has(s.SubnetId)) byId.set(s.SubnetId, s);
+    return byId;
+  });
 }
 
 /** The IPv4 default route (0.0.0.0/0) of a table, if any. */

@@ -1,5 +1,6 @@
 import { partValue, type Snapshot, type SnapshotPart } from '../snapshot/types.js';
 import { couldNotRead, partLabel } from './failure-text.js';
+import { withSnapshotIndexes } from './snapshot-memo.js';
 import type { ExplainScope, Finding, Fix, ResourceRef, Severity } from './finding.js';
 import type { SymptomKind } from './symptoms.js';
 
@@ -96,7 +97,7 @@ export function defineDiagnostic<C extends string>(def: DiagnosticDefinition<C>)
     explains,
     symptoms,
     check(input) {
-      return def.check(input).map((f) => materialize(def.id, codes, f));
+      return withSnapshotIndexes(input.snapshot, () => def.check(input).map((f) => materialize(def.id, codes, f)));
     },
   };
 }

@@ -2,6 +2,7 @@ import { partValue, type CollectionError, type Snapshot, type SnapshotPart } fro
 import { CannotCheck, type CheckOptions, type Diagnostic } from './diagnostic.js';
 import { couldNotRead, partLabel } from './failure-text.js';
 import type { Finding } from './finding.js';
+import { withSnapshotIndexesAsync } from './snapshot-memo.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'error' | 'skipped';
 
@@ -53,6 +54,11 @@ export function missingNeeds(snapshot: Snapshot, needs: SnapshotPart[]): { statu
  * skipped; a check that throws reports error; neither stops the others.
  */
 export async function runChecks(snapshot: Snapshot, diagnostics: Diagnostic[], run: RunChecksOptions): Promise<{ checks: CheckResult[]; findings: Finding[] }> {
+  // The checks share per-snapshot indexes (src/engine/snapshot-memo.ts) for the length of the run.
+  return withSnapshotIndexesAsync(snapshot, () => runEach(snapshot, diagnostics, run));
+}
+
+async function runEach(snapshot: Snapshot, diagnostics: Diagnostic[], run: RunChecksOptions): Promise<{ checks: CheckResult[]; findings: Finding[] }> {
   const checks: CheckResult[] = [];
   const findings: Finding[] = [];
   const now = new Date(snapshot.capturedAt);
