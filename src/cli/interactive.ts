@@ -4,6 +4,7 @@ import { interactiveWanted, launchTui } from '../tui/launch.js';
 import type { CommandIo } from './command.js';
 import { deliverReport } from './deliver-report.js';
 import { checkSettingsAgainstCatalogue, configuredRunner, reportExitCode, type ReportSettings } from './report-options.js';
+import type { TraceWriter } from './trace-option.js';
 
 /**
  * The output decision every report command (diagnose, demo) shares: a person at a terminal (stdin
@@ -20,13 +21,15 @@ export async function reportInteractivelyOrPlain(args: {
   target: string;
   /** The command's own decision when it has more reasons than the terminals (--debug); else interactiveWanted. */
   interactive?: boolean;
+  /** --trace: every run recorded (in the UI, each re-check rewrites the file). */
+  trace?: TraceWriter;
 }): Promise<number> {
-  const { runner, settings, io, diagnostics, target } = args;
+  const { runner, settings, io, diagnostics, target, trace } = args;
   const interactive = args.interactive ?? interactiveWanted(io, settings.outputGiven);
-  if (!interactive) return deliverReport(runner, settings, io, diagnostics);
+  if (!interactive) return deliverReport(runner, settings, io, diagnostics, trace);
   checkSettingsAgainstCatalogue(settings, diagnostics);
   return launchTui({
-    runner: configuredRunner(runner, settings),
+    runner: configuredRunner(trace ? trace.traced(runner) : runner, settings),
     target,
     exitCode: (report) => reportExitCode(report, settings),
     color: settings.color,

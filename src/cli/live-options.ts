@@ -12,6 +12,7 @@ import type { Diagnostic } from '../engine/diagnostic.js';
 import type { CollectEvent, ProgressEvent } from '../engine/progress.js';
 import { loadSnapshotFile } from '../snapshot/load.js';
 import type { Snapshot } from '../snapshot/types.js';
+import type { Tracer } from '../trace/tracer.js';
 import { UserError } from '../user-error.js';
 import { numberValue, stringValue, type CommandIo, type OptionSpec, type ParsedArgs } from './command.js';
 
@@ -80,7 +81,7 @@ export function liveSettings(args: ParsedArgs): LiveSettings | undefined {
 }
 
 /** The SDK is loaded only on live paths: `diagnose --snapshot` and --help never pay for it. */
-export async function connectAws(settings: LiveSettings, io: CommandIo): Promise<AwsClients> {
+export async function connectAws(settings: LiveSettings, io: CommandIo, tracer?: Tracer): Promise<AwsClients> {
   const { createAwsClients } = await import('../collect/aws/clients.js');
   return createAwsClients({
     ...(settings.region ? { region: settings.region } : {}),
@@ -91,12 +92,13 @@ export async function connectAws(settings: LiveSettings, io: CommandIo): Promise
     env: io.env,
     ...(settings.debug ? { debug: (line: string) => void io.stderr.write(`${line}\n`) } : {}),
     ...(settings.rateLimiter ? { rateLimiter: settings.rateLimiter } : {}),
+    ...(tracer ? { tracer } : {}),
   });
 }
 
-/** Collects a snapshot of the planned parts from the live cluster. */
-export async function collectLive(settings: LiveSettings, plan: CollectionPlan, io: CommandIo, onEvent?: (event: CollectEvent) => void): Promise<Snapshot> {
-  const aws = await connectAws(settings, io);
+/** Collects a snapshot of the planned parts from the live cluster; with a tracer (--trace), every request is a span. */
+export async function collectLive(settings: LiveSettings, plan: CollectionPlan, io: CommandIo, onEvent?: (event: CollectEvent) => void, tracer?: Tracer): Promise<Snapshot> {
+  const aws = await connectAws(settings, io, tracer);
   const { collectSnapshot } = await import('../collect/collect.js');
   try {
     return await collectSnapshot({
@@ -116,6 +118,7 @@ export async function collectLive(settings: LiveSettings, plan: CollectionPlan, 
       ...(onEvent ? { onEvent } : {}),
       ...(settings.endpointUrl ? { endpointDescription: settings.endpointUrl } : {}),
       ...(settings.now ? { now: settings.now } : {}),
+      ...(tracer ? { tracer } : {}),
     });
   } finally {
     aws.destroy();
@@ -131,12 +134,12 @@ export function snapshotSource(
   args: ParsedArgs,
   io: CommandIo,
   diagnostics: Diagnostic[],
-): (selection: Selection, onEvent?: (event: ProgressEvent) => void) => Promise<Snapshot> {
+): (selection: Selection, onEvent?: (event: ProgressEvent) => void, tracer?: Tracer) => Promise<Snapshot> {
   const live = liveSettings(args);
   if (file && live) throw new UserError('give either --snapshot FILE or --cluster NAME, not both');
   if (file) return () => loadSnapshotFile(file);
   if (!live) {
     throw new UserError('diagnose needs a cluster to look at', 'Give --cluster NAME (live, read-only) or --snapshot FILE (a saved snapshot), or try `eks-doctor demo`.');
   }
-  return (selection, onEvent) => collectLive(live, planCollection(selectedDiagnostics(diagnostics, selection)), io, onEvent);
+  return (selection, onEvent, tracer) => collectLive(live, planCollection(selectedDiagnostics(diagnostics, selection)), io, onEvent, tracer);
 }

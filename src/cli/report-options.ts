@@ -13,6 +13,7 @@ import { colorWanted } from '../render/style.js';
 import { renderSummary } from '../render/summary.js';
 import { UserError } from '../user-error.js';
 import { listValue, numberValue, stringValue, type CommandIo, type OptionSpec, type ParsedArgs } from './command.js';
+import { TRACE_OPTION } from './trace-option.js';
 
 /** `--watch` alone re-checks this often. */
 export const DEFAULT_WATCH_SECONDS = 30;
@@ -44,6 +45,7 @@ export const REPORT_OPTIONS: OptionSpec[] = [
     description: `Re-check every SECONDS (default ${DEFAULT_WATCH_SECONDS}); without a terminal, one JSON report per line with the keys new and resolved`,
   },
   { name: 'watch-count', type: 'string', valueName: 'N', description: 'Stop --watch after N reports (exit code of the last one)' },
+  TRACE_OPTION,
   { name: 'no-color', type: 'boolean', description: 'No colours (also NO_COLOR)' },
 ];
 

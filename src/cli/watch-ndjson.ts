@@ -4,8 +4,10 @@ import type { Report, ReportChanges } from '../engine/report.js';
 import type { FindingCatalogue } from '../render/catalogue.js';
 import { UserError } from '../user-error.js';
 import { expiredSuppressionWarnings } from '../config/suppress.js';
+import { inSpan, NO_TRACE, PHASE } from '../trace/tracer.js';
 import type { CommandIo } from './command.js';
 import { reportExitCode, writeReportFiles, type ReportSettings } from './report-options.js';
+import { maybeTraced, type TraceWriter } from './trace-option.js';
 
 /** Keys of active findings new and resolved between two reports; on the first, every active key is new. */
 export function reportChanges(previous: Report | undefined, next: Report, run: number): ReportChanges {
@@ -21,20 +23,27 @@ export function reportChanges(previous: Report | undefined, next: Report, run: n
  * previous run) and writes each report as one JSON line with `changes`. Files given with
  * FORMAT=PATH are rewritten after each run. A run that fails after the first is reported on
  * stderr and the watch goes on; --watch-count ends it, with the exit code of the last report.
+ * --trace rewrites its file after every run with that run's trace.
  */
-export async function watchNdjson(runner: DiagnosisRunner, settings: ReportSettings, io: CommandIo, catalogue?: FindingCatalogue): Promise<number> {
+export async function watchNdjson(runner: DiagnosisRunner, settings: ReportSettings, io: CommandIo, catalogue?: FindingCatalogue, trace?: TraceWriter): Promise<number> {
   const watch = settings.watch!;
   let previous: Report | undefined;
   let exitCode = 0;
   for (let run = 1; ; run++) {
     try {
-      const report = await runner({});
-      const changes = reportChanges(previous, report, run);
-      if (run === 1) for (const warning of expiredSuppressionWarnings(report)) io.stderr.write(`${warning}\n`);
-      const line: Report = { ...report, changes };
-      // Files first: whoever reads the line may go and read the files.
-      writeReportFiles(line, settings.files, catalogue);
-      io.stdout.write(`${JSON.stringify(line)}\n`);
+      const report = await maybeTraced(trace, async (tracer) => {
+        const report = await runner(tracer ? { tracer } : {});
+        const changes = reportChanges(previous, report, run);
+        if (run === 1) for (const warning of expiredSuppressionWarnings(report)) io.stderr.write(`${warning}\n`);
+        const line: Report = { ...report, changes };
+        await inSpan(tracer ?? NO_TRACE, PHASE.render, () => {
+          // Files first: whoever reads the line may go and read the files.
+          writeReportFiles(line, settings.files, catalogue);
+          io.stdout.write(`${JSON.stringify(line)}\n`);
+        });
+        tracer?.run.set({ 'eks_doctor.watch_run': run, 'eks_doctor.exit_code': reportExitCode(report, settings) });
+        return report;
+      });
       exitCode = reportExitCode(report, settings);
       previous = report;
     } catch (error) {

@@ -6,6 +6,7 @@
  */
 import type { CollectEvent } from '../engine/progress.js';
 import { SNAPSHOT_KIND, SNAPSHOT_SCHEMA_VERSION, type AwsData, type KubernetesData, type KubernetesPart, type Snapshot } from '../snapshot/types.js';
+import { inSpan, NO_TRACE, PHASE, type Tracer } from '../trace/tracer.js';
 import { TOOL_VERSION } from '../version.js';
 import type { AwsClients } from './aws/clients.js';
 import { collectAws } from './aws/collect-aws.js';
@@ -44,6 +45,11 @@ export interface CollectSnapshotOptions {
   endpointDescription?: string;
   /** The clock (tests pin it; the demo pins it to its scenario's time). */
   now?: () => Date;
+  /**
+   * --trace: the two sides as phase spans. Give the same tracer to createAwsClients, whose request
+   * spans hang under the 'collect AWS' phase started here.
+   */
+  tracer?: Tracer;
 }
 
 const IRSA_ANNOTATION = 'eks.amazonaws.com/role-arn';
@@ -64,7 +70,8 @@ export async function collectSnapshot(options: CollectSnapshotOptions): Promise<
   // The Kubernetes side shares the run's deadline with the AWS side.
   const deadline = AbortSignal.timeout(timeoutSeconds * 1000);
 
-  const aws = await collectAws({
+  const tracer = options.tracer ?? NO_TRACE;
+  const aws = await inSpan(tracer, PHASE.collectAws, () => collectAws({
     clients: options.aws,
     clusterName: options.clusterName,
     parts: options.plan.aws,
@@ -75,11 +82,14 @@ export async function collectSnapshot(options: CollectSnapshotOptions): Promise<
     ...(options.endpointDescription ? { endpointDescription: options.endpointDescription } : {}),
     onCluster: (cluster, part) => {
       if (kubernetesParts.size === 0) return;
-      kubernetesSide = collectKubernetesSide({ options, cluster, part, parts: kubernetesParts, deadline, onServiceAccounts: serviceAccountRoles.resolve });
+      // A phase of its own beside 'collect AWS' (not inside it): the two sides run concurrently.
+      kubernetesSide = inSpan(tracer, PHASE.collectKubernetes, () =>
+        collectKubernetesSide({ options, cluster, part, parts: kubernetesParts, deadline, onServiceAccounts: serviceAccountRoles.resolve }),
+      );
       // Whatever happens on the Kubernetes side, the AWS side must not wait for role ARNs forever.
       void kubernetesSide.finally(() => serviceAccountRoles.resolve([]));
     },
-  }).finally(() => serviceAccountRoles.resolve([]));
+  })).finally(() => serviceAccountRoles.resolve([]));
   const kubernetes = kubernetesSide ? await kubernetesSide : { kubernetes: {}, errors: [] };
 
   return {
@@ -126,6 +136,7 @@ async function collectKubernetesSide(args: {
           requestTimeoutMs: access.requestTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
           deadline: args.deadline,
           ...(access.onRequest ? { onRequest: access.onRequest } : {}),
+          ...(options.tracer ? { tracer: options.tracer } : {}),
         })
       : undefined;
   const podIdentityServiceAccounts: Promise<ServiceAccountRef[]> = options.plan.aws.includes('podIdentityAssociations')

@@ -1,4 +1,5 @@
 import type { Snapshot } from '../snapshot/types.js';
+import { inSpan, NO_TRACE, PHASE, type Span, type Tracer } from '../trace/tracer.js';
 import { UserError } from '../user-error.js';
 import { correlate } from './correlate.js';
 import { DEFAULT_CHECK_OPTIONS, type CheckOptions, type Diagnostic } from './diagnostic.js';
@@ -41,14 +42,35 @@ export async function diagnoseSnapshot(
     toolVersion: string;
     onEvent?: (event: CheckEvent) => void;
     generatedAt?: Date;
+    /** --trace: 'checks' (a span per check) and 'correlation' phases. */
+    tracer?: Tracer;
   },
 ): Promise<Report> {
   const deselected = deselectedChecks(args.diagnostics, args.selection ?? {});
-  const { checks, findings } = await runChecks(snapshot, args.diagnostics, {
-    options: { ...DEFAULT_CHECK_OPTIONS, ...args.options },
-    deselected,
-    ...(args.onEvent ? { onEvent: args.onEvent } : {}),
+  const tracer = args.tracer ?? NO_TRACE;
+  const { checks, findings } = await inSpan(tracer, PHASE.checks, (phase) => {
+    const onEvent = tracer.enabled ? traceChecks(tracer, phase, args.onEvent) : args.onEvent;
+    return runChecks(snapshot, args.diagnostics, { options: { ...DEFAULT_CHECK_OPTIONS, ...args.options }, deselected, ...(onEvent ? { onEvent } : {}) });
   });
-  const ordered = correlate(findings, checks, args.diagnostics);
-  return buildReport({ snapshot, checks, findings: ordered, toolVersion: args.toolVersion, ...(args.generatedAt ? { generatedAt: args.generatedAt } : {}) });
+  return inSpan(tracer, PHASE.correlation, () => {
+    const ordered = correlate(findings, checks, args.diagnostics);
+    return buildReport({ snapshot, checks, findings: ordered, toolVersion: args.toolVersion, ...(args.generatedAt ? { generatedAt: args.generatedAt } : {}) });
+  });
+}
+
+/** A span per check, from the check's own start and end events (a deselected check has only an end: a span of no length). */
+function traceChecks(tracer: Tracer, phase: Span, forward: ((event: CheckEvent) => void) | undefined): (event: CheckEvent) => void {
+  const open = new Map<string, Span>();
+  return (event) => {
+    if (event.type === 'check-start') open.set(event.id, tracer.start(`check ${event.id}`, { parent: phase, attributes: { 'eks_doctor.check.id': event.id } }));
+    else {
+      const { result } = event;
+      const span = open.get(result.id) ?? tracer.start(`check ${result.id}`, { parent: phase, attributes: { 'eks_doctor.check.id': result.id } });
+      open.delete(result.id);
+      span.set({ 'eks_doctor.check.status': result.status, 'eks_doctor.check.findings': result.findings });
+      // The failed calls' codes, not the reason's text: AWS messages can quote ARNs with account IDs.
+      span.end(result.status === 'error' ? (result.failedCalls?.map((c) => `${c.call} ${c.code}`).join(', ') ?? 'the check could not run') : undefined);
+    }
+    forward?.(event);
+  };
 }

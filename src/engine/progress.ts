@@ -1,3 +1,4 @@
+import type { Tracer } from '../trace/tracer.js';
 import type { Report } from './report.js';
 import type { CheckEvent } from './run-checks.js';
 
@@ -13,6 +14,6 @@ export type ProgressEvent = CollectEvent | CheckEvent;
 
 /**
  * Runs one whole diagnosis (collect when live, then checks and correlation). The TUI and --watch
- * call it again to re-check; `only` narrows a re-check to some checks.
+ * call it again to re-check; `only` narrows a re-check to some checks; `tracer` records the run (--trace).
  */
-export type DiagnosisRunner = (args: { onEvent?: (event: ProgressEvent) => void; only?: string[] }) => Promise<Report>;
+export type DiagnosisRunner = (args: { onEvent?: (event: ProgressEvent) => void; only?: string[]; tracer?: Tracer }) => Promise<Report>;

@@ -9,6 +9,7 @@ import { numberValue, type CommandSpec } from '../command.js';
 import { reportInteractivelyOrPlain } from '../interactive.js';
 import { collectLive, type LiveSettings } from '../live-options.js';
 import { REPORT_OPTIONS, reportSettings } from '../report-options.js';
+import { traceWriter } from '../trace-option.js';
 import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_TIMEOUT_SECONDS } from '../../collect/aws/defaults.js';
 
 /** A sick cluster with one clear root cause: what a first-time user should see. */
@@ -32,7 +33,13 @@ export const demoCommand: CommandSpec = {
     { name: 'call-timeout', type: 'string', valueName: 'SECONDS', description: `Bound on each HTTP attempt (default ${DEFAULT_CALL_TIMEOUT_MS / 1000})` },
     { name: 'debug', type: 'boolean', description: 'Print each AWS and Kubernetes request to stderr' },
   ],
-  examples: ['eks-doctor demo', 'eks-doctor demo --list', 'eks-doctor demo api-server-private-only --output json', 'eks-doctor demo baseline --only aws-auth,node-registration'],
+  examples: [
+    'eks-doctor demo',
+    'eks-doctor demo --list',
+    'eks-doctor demo api-server-private-only --output json',
+    'eks-doctor demo baseline --only aws-auth,node-registration',
+    'eks-doctor demo baseline --output json --trace trace.json',
+  ],
   async run(args, io) {
     if (args.values.list === true) {
       const scenarios = listScenarios();
@@ -43,6 +50,7 @@ export const demoCommand: CommandSpec = {
     const name = args.positionals[0] ?? DEFAULT_DEMO_SCENARIO;
     const scenario = loadScenario(name);
     const settings = reportSettings(args, io);
+    const trace = traceWriter(args, 'demo', io, { 'eks_doctor.scenario': name, 'eks_doctor.cluster': scenario.cluster.name, 'aws.region': scenario.cluster.region });
     const diagnostics = await loadDiagnostics();
     const keep = bundleKeeper(bundleSettings(args));
     const timeoutSeconds = numberValue('timeout', args.values.timeout, { min: 1 }) ?? DEFAULT_TIMEOUT_SECONDS;
@@ -65,11 +73,11 @@ export const demoCommand: CommandSpec = {
       };
       // An empty environment: no AWS_PROFILE, AWS_ENDPOINT_URL_*, proxy or KUBECONFIG of the user's is used.
       const demoIo = { ...io, env: {} };
-      const runner: DiagnosisRunner = async ({ onEvent, only }) => {
+      const runner: DiagnosisRunner = async ({ onEvent, only, tracer }) => {
         const selection = only ? { only } : settings.selection;
-        const collected = await collectLive(live, planCollection(selectedDiagnostics(diagnostics, selection)), demoIo, onEvent);
+        const collected = await collectLive(live, planCollection(selectedDiagnostics(diagnostics, selection)), demoIo, onEvent, tracer);
         const snapshot = await keep({ ...collected, meta: { ...collected.meta, scenario: name, ...(scenario.meta?.description ? { description: scenario.meta.description } : {}) } });
-        return diagnoseSnapshot(snapshot, { diagnostics, selection, options: settings.checkOptions, toolVersion: TOOL_VERSION, ...(onEvent ? { onEvent } : {}) });
+        return diagnoseSnapshot(snapshot, { diagnostics, selection, options: settings.checkOptions, toolVersion: TOOL_VERSION, ...(onEvent ? { onEvent } : {}), ...(tracer ? { tracer } : {}) });
       };
       return await reportInteractivelyOrPlain({
         runner,
@@ -79,6 +87,7 @@ export const demoCommand: CommandSpec = {
         target: `demo scenario ${name} (cluster ${cluster.clusterName}, served locally)`,
         // --debug lines would tear the UI's screen.
         ...(args.values.debug === true ? { interactive: false } : {}),
+        ...(trace ? { trace } : {}),
       });
     } finally {
       await cluster.close();

@@ -11,6 +11,8 @@ import { reportInteractivelyOrPlain } from '../interactive.js';
 import { auditAllClusters, FLEET_OPTIONS } from '../fleet.js';
 import { LIVE_OPTIONS, liveSettings, snapshotSource } from '../live-options.js';
 import { REPORT_OPTIONS, reportSettings } from '../report-options.js';
+import { traceWriter } from '../trace-option.js';
+import { inSpan, NO_TRACE } from '../../trace/tracer.js';
 
 export const diagnoseCommand: CommandSpec = {
   name: 'diagnose',
@@ -33,12 +35,17 @@ export const diagnoseCommand: CommandSpec = {
     'eks-doctor diagnose --snapshot mocks/scenarios/node-role-not-mapped.json',
     'eks-doctor diagnose --snapshot bundle.json --output json --fail-on warning',
     'eks-doctor diagnose --snapshot bundle.json --output junit=report.xml --output sarif=report.sarif --fail-on warning --fail-on-error',
+    'eks-doctor diagnose --cluster shop-prod --output json --trace trace.json',
   ],
   async run(args, io) {
     const settings = reportSettings(args, io);
+    const file = stringValue(args.values.snapshot);
+    // --all-clusters takes --region(s) without --cluster: liveSettings would refuse them.
+    const live = args.values['all-clusters'] === true ? undefined : liveSettings(args);
+    // Before anything is read: an unwritable --trace path is said now, not after a long collection.
+    const trace = traceWriter(args, 'diagnose', io, live ? { 'eks_doctor.cluster': live.clusterName, ...(live.region ? { 'aws.region': live.region } : {}) } : {});
     const diagnostics = await loadDiagnostics();
     if (args.values['all-clusters'] === true) return auditAllClusters(args, settings, io, diagnostics);
-    const file = stringValue(args.values.snapshot);
     const readSnapshot = snapshotSource(file, args, io, diagnostics);
     const keep = bundleKeeper(bundleSettings(args));
     // --debug writes each AWS and Kubernetes request to stderr, which would tear the UI's screen: it gets the plain path.
@@ -46,20 +53,24 @@ export const diagnoseCommand: CommandSpec = {
     // A bad file is said on the plain terminal, before the UI takes the screen.
     if (file && interactive) await loadSnapshotFile(file);
     // Reads afresh on every run: --watch sees a snapshot file another process rewrites, or the live cluster now.
-    const runner: DiagnosisRunner = async ({ onEvent, only }) => {
+    const runner: DiagnosisRunner = async ({ onEvent, only, tracer }) => {
       const selection = only ? { only } : settings.selection;
-      const snapshot = await keep(file ? await readFileAsStep(`snapshot ${file}`, () => readSnapshot(selection), onEvent) : await readSnapshot(selection, onEvent));
+      const snapshot = await keep(
+        file
+          ? await inSpan(tracer ?? NO_TRACE, 'read snapshot', () => readFileAsStep(`snapshot ${file}`, () => readSnapshot(selection), onEvent))
+          : await readSnapshot(selection, onEvent, tracer),
+      );
       return diagnoseSnapshot(snapshot, {
         diagnostics,
         selection,
         options: settings.checkOptions,
         toolVersion: TOOL_VERSION,
         ...(onEvent ? { onEvent } : {}),
+        ...(tracer ? { tracer } : {}),
       });
     };
-    const live = liveSettings(args);
     const target = file ? `snapshot ${file}` : `cluster ${live?.clusterName ?? ''}${live?.region ? ` in ${live.region}` : ''}`;
-    return reportInteractivelyOrPlain({ runner, settings, io, diagnostics, target, interactive });
+    return reportInteractivelyOrPlain({ runner, settings, io, diagnostics, target, interactive, ...(trace ? { trace } : {}) });
   },
 };
 

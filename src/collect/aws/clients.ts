@@ -13,6 +13,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, HandlerExecutionContext, MetadataBearer } from '@smithy/types';
+import { NO_TRACE, PHASE, type Span, type Tracer } from '../../trace/tracer.js';
 import { UserError } from '../../user-error.js';
 import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_ATTEMPTS } from './defaults.js';
 import { proxyAgents, proxySettingsFromEnv } from './proxy.js';
@@ -34,6 +35,8 @@ export interface AwsConnectionOptions {
   debug?: (line: string) => void;
   /** Shared by all clients of a multi-cluster audit: every HTTP attempt (retries too) takes a token. */
   rateLimiter?: { acquire(): Promise<void> };
+  /** --trace: a span per call and a CLIENT span per HTTP attempt, under the open 'collect AWS' phase. */
+  tracer?: Tracer;
 }
 
 export interface AwsClients {
@@ -101,6 +104,11 @@ export async function createAwsClients(options: AwsConnectionOptions): Promise<A
   if (options.rateLimiter) {
     for (const client of Object.values(clients)) addRateLimit(client, options.rateLimiter);
   }
+  const tracer = options.tracer ?? NO_TRACE;
+  // Without --trace no middleware is added at all: tracing costs nothing then.
+  if (tracer.enabled) {
+    for (const key of Object.keys(SIGNING_NAMES) as (keyof typeof SIGNING_NAMES)[]) addRequestTracing(clients[key], SIGNING_NAMES[key], region, tracer);
+  }
   if (options.debug) {
     const debug = options.debug;
     addDebugLog(clients.eks, 'eks', debug);
@@ -118,6 +126,9 @@ export async function createAwsClients(options: AwsConnectionOptions): Promise<A
     },
   };
 }
+
+/** The name each service signs with and the mock logs: 'ec2:DescribeSubnets', as in the IAM policy. */
+const SIGNING_NAMES = { eks: 'eks', ec2: 'ec2', autoScaling: 'autoscaling', iam: 'iam', sts: 'sts' } as const;
 
 interface ClientWithStack {
   middlewareStack: {
@@ -165,4 +176,89 @@ function addRateLimit(client: unknown, limiter: { acquire(): Promise<void> }): v
     },
     { step: 'finalizeRequest', name: 'eksDoctorRateLimit' },
   );
+}
+
+interface TracedCall {
+  span: Span;
+  attempts: number;
+}
+
+interface ClientWithTracingStack {
+  middlewareStack: {
+    add(
+      middleware: (next: (args: { request?: unknown }) => Promise<{ output: unknown; response?: unknown }>, context: HandlerExecutionContext) => (args: { request?: unknown }) => Promise<{ output: unknown; response?: unknown }>,
+      options: { step: 'initialize' | 'finalizeRequest'; name: string; priority?: 'low' },
+    ): void;
+  };
+}
+
+/**
+ * --trace: the logical call (initialize step, once per `send`: its attempts, final status, error
+ * code) as an INTERNAL span, and each HTTP attempt (finalizeRequest step, after the SDK's retry
+ * middleware, so once per attempt) as a CLIENT span inside it: one CLIENT span per request that
+ * reaches the wire, and the back-off between attempts shows as the gaps. Attributes are the
+ * service, action, region, status and error code: never headers, parameters or messages, which can
+ * hold credentials, account IDs or addresses.
+ */
+function addRequestTracing(client: unknown, service: string, region: string, tracer: Tracer): void {
+  const calls = new WeakMap<HandlerExecutionContext, TracedCall>();
+  const stack = (client as ClientWithTracingStack).middlewareStack;
+  stack.add(
+    (next, context) => async (args) => {
+      const method = action(context);
+      const call: TracedCall = {
+        span: tracer.start(`${service}:${method}`, { parent: PHASE.collectAws, attributes: { 'rpc.system': 'aws-api', 'rpc.service': service, 'rpc.method': method, 'aws.region': region } }),
+        attempts: 0,
+      };
+      calls.set(context, call);
+      try {
+        const result = await next(args);
+        const metadata = (result.output as MetadataBearer).$metadata;
+        call.span.set({ 'http.response.status_code': metadata.httpStatusCode, 'eks_doctor.attempts': metadata.attempts ?? call.attempts });
+        call.span.end();
+        return result;
+      } catch (error) {
+        const metadata = (error as Partial<MetadataBearer>).$metadata;
+        const code = errorCode(error);
+        call.span.set({ 'http.response.status_code': metadata?.httpStatusCode, 'eks_doctor.attempts': metadata?.attempts ?? call.attempts, 'error.type': code });
+        call.span.end(code);
+        throw error;
+      }
+    },
+    { step: 'initialize', name: 'eksDoctorTraceCall' },
+  );
+  stack.add(
+    (next, context) => async (args) => {
+      const call = calls.get(context);
+      const attempt = call ? ++call.attempts : 1;
+      const method = action(context);
+      const span = tracer.start(`${service}:${method}`, {
+        kind: 'client',
+        parent: call?.span ?? PHASE.collectAws,
+        attributes: { 'rpc.system': 'aws-api', 'rpc.service': service, 'rpc.method': method, 'aws.region': region, 'eks_doctor.attempt': attempt },
+      });
+      try {
+        const result = await next(args);
+        span.set({ 'http.response.status_code': (result.response as { statusCode?: number } | undefined)?.statusCode });
+        span.end();
+        return result;
+      } catch (error) {
+        const code = errorCode(error);
+        span.set({ 'http.response.status_code': (error as Partial<MetadataBearer>).$metadata?.httpStatusCode, 'error.type': code });
+        span.end(code);
+        throw error;
+      }
+    },
+    // Innermost of the step: after retries are decided and the request is signed, just before the wire.
+    { step: 'finalizeRequest', name: 'eksDoctorTraceAttempt', priority: 'low' },
+  );
+}
+
+function action(context: HandlerExecutionContext): string {
+  return String(context.commandName ?? 'unknown').replace(/Command$/, '');
+}
+
+/** The SDK's error name ('Throttling', 'AccessDenied', 'TimeoutError'): a code, never the message. */
+function errorCode(error: unknown): string {
+  return error instanceof Error ? error.name : 'Error';
 }

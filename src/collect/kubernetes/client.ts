@@ -9,6 +9,7 @@
  */
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { NO_TRACE, PHASE, type Tracer } from '../../trace/tracer.js';
 import { TOOL_VERSION } from '../../version.js';
 import type { KubernetesConnection } from './connection.js';
 import { classifyHttpStatus, classifyTransportError, KubernetesRequestError } from './failure.js';
@@ -29,6 +30,8 @@ export interface KubernetesClientSettings {
   /** Aborts every request when the run's overall --timeout is reached. */
   deadline?: AbortSignal;
   onRequest?: (record: KubernetesRequestRecord) => void;
+  /** --trace: a CLIENT span per request, under the open 'collect Kubernetes' phase. */
+  tracer?: Tracer;
 }
 
 export interface ListOptions {
@@ -58,16 +61,28 @@ export class KubernetesClient {
     for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') search.set(key, String(value));
     const pathAndQuery = search.size > 0 ? `${path}?${search.toString()}` : path;
     const started = performance.now();
+    // The path without its query: a continue token is an opaque server cursor, and selectors can name nodes.
+    const span = (this.settings.tracer ?? NO_TRACE).start(`GET ${path}`, {
+      kind: 'client',
+      parent: PHASE.collectKubernetes,
+      attributes: { 'http.request.method': 'GET', 'url.path': path, 'eks_doctor.continued': search.has('continue') },
+    });
     try {
       const { status, body } = await this.send(pathAndQuery);
+      span.set({ 'http.response.status_code': status });
       this.settings.onRequest?.({ method: 'GET', path: pathAndQuery, status, durationMs: Math.round(performance.now() - started) });
       if (status < 200 || status >= 300) throw classifyHttpStatus(status, statusMessage(body) ?? `HTTP ${status}`);
       try {
-        return JSON.parse(body) as T;
+        const parsed = JSON.parse(body) as T;
+        span.end();
+        return parsed;
       } catch {
         throw new KubernetesRequestError('invalid-response', 'InvalidJSON', `the answer to GET ${path} is not JSON`, status);
       }
     } catch (error) {
+      const code = error instanceof KubernetesRequestError ? error.code : error instanceof Error ? error.name : 'Error';
+      span.set({ 'error.type': code });
+      span.end(code);
       if (error instanceof KubernetesRequestError && error.httpStatus === undefined) {
         this.settings.onRequest?.({ method: 'GET', path: pathAndQuery, durationMs: Math.round(performance.now() - started), error: `${error.code}: ${error.message}` });
       }
