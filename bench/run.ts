@@ -1,15 +1,17 @@
 /**
  * `npm run bench`: how eks-doctor behaves at scale. For each generated cluster size, full
- * `eks-doctor diagnose --output json` runs as separate processes against the AWS mock with a fixed
- * latency on every request, and the medians of: wall time, requests per API action, the critical
- * path of requests and the latency it adds up to, wall / critical path, peak RSS, and the time the
- * checks and correlation take on their own. Then the start-up cost (--version, the JSON path, and
- * which of them load ink or React) and a --watch soak. Writes bench/results/<time>.json and prints
- * a table (docs/performance.md shows the latest).
+ * `eks-doctor diagnose --output json --trace FILE` runs as separate processes against the mocks
+ * (AWS and the Kubernetes API server) with a fixed latency on every request, and the medians of:
+ * wall time, requests per API action, the critical path of requests (from the run's own trace;
+ * from the mock's log too, for comparison) and the latency it adds up to, wall / critical path,
+ * peak RSS, the phases of the run as its trace times them, and the time the checks and
+ * correlation take on their own. Then the start-up cost (--version, the JSON path, and which of
+ * them load ink or React) and a --watch soak. Writes bench/results/<time>.json and prints a table
+ * (docs/performance.md shows the latest).
  *
  *   npm run bench                                  quick: 100 and 1,000 nodes, 3 runs, soak of 20
  *   npm run bench -- --full                        100, 1,000, 5,000, 20,000 nodes, soak of 200
- *   npm run bench -- --sizes 5000 --runs 5 --aws-latency 40 --soak 200 --soak-size 5000
+ *   npm run bench -- --sizes 5000 --runs 5 --aws-latency 40 --kubernetes-latency 10 --soak 200 --soak-size 5000
  *
  * Peak and soak RSS are read from /proc (Linux).
  */
@@ -21,9 +23,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { diagnoseSnapshot } from '../src/engine/diagnose.js';
 import { loadDiagnostics } from '../src/engine/registry.js';
-import { MOCK_CREDENTIALS, startAwsMock } from '../mocks/aws-mock/index.js';
+import { startMockCluster } from '../mocks/mock-cluster.js';
 import { buildScaledCluster } from '../mocks/scenario/scale.js';
-import { criticalPath } from './critical-path.js';
+import type { OtlpTraceFile } from '../src/trace/tracer.js';
+import { criticalPath, requestsFromLog, requestsFromTrace, type CriticalPath } from './critical-path.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = join(root, 'bin', 'eks-doctor.js');
@@ -34,6 +37,7 @@ const { values } = parseArgs({
     sizes: { type: 'string' },
     runs: { type: 'string' },
     'aws-latency': { type: 'string', default: '40' },
+    'kubernetes-latency': { type: 'string', default: '10' },
     soak: { type: 'string' },
     'soak-size': { type: 'string' },
     full: { type: 'boolean', default: false },
@@ -44,6 +48,7 @@ const full = values.full === true;
 const sizes = (values.sizes ?? (full ? '100,1000,5000,20000' : '100,1000')).split(',').map(Number).filter((n) => n > 0);
 const runs = Number(values.runs ?? 3);
 const awsLatencyMs = Number(values['aws-latency']);
+const kubernetesLatencyMs = Number(values['kubernetes-latency']);
 const soakRuns = Number(values.soak ?? (full ? 200 : 20));
 const soakSize = Number(values['soak-size'] ?? (full ? 5000 : 1000));
 
@@ -107,39 +112,74 @@ interface SizeResult {
   nodes: number;
   runs: number;
   wallMs: number;
+  /** From the run's --trace: its CLIENT spans, AWS and Kubernetes. */
   criticalPathMs: number;
   criticalPathRequests: number;
+  /** The same computed from the mocks' request log (server-side times), for comparison. */
+  criticalPathFromLogMs: number;
   wallOverCriticalPath: number;
   requests: number;
   requestsPerAction: Record<string, number>;
+  /** Whether the trace held exactly one CLIENT span per request in the mocks' log, in every run. */
+  traceMatchesLog: boolean;
   peakRssMb: number;
+  /** Each phase of the run as its trace times it (collect AWS, collect Kubernetes, checks, correlation, render). */
+  phasesMs: Record<string, number>;
   checksAndCorrelationMs: number;
   exitCodes: number[];
   criticalChain: string[];
 }
 
+/** The root span's children (the phases) and their durations in ms. */
+function phaseDurations(trace: OtlpTraceFile): Record<string, number> {
+  const spans = trace.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans));
+  const root = spans.find((s) => s.parentSpanId === undefined);
+  const phases: Record<string, number> = {};
+  for (const s of spans) if (root && s.parentSpanId === root.spanId) phases[s.name] = Number(BigInt(s.endTimeUnixNano) - BigInt(s.startTimeUnixNano)) / 1e6;
+  return phases;
+}
+
+function medianOf<T extends { ms: number }>(items: T[]): T {
+  return [...items].sort((a, b) => a.ms - b.ms)[Math.floor(items.length / 2)]!;
+}
+
 async function measureSize(nodes: number): Promise<SizeResult> {
   const snapshot = buildScaledCluster(nodes);
-  const mock = await startAwsMock({ snapshots: [snapshot], latencyMs: awsLatencyMs });
-  const env = { AWS_ACCESS_KEY_ID: MOCK_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: MOCK_CREDENTIALS.secretAccessKey, AWS_REGION: snapshot.cluster.region };
+  const cluster = await startMockCluster({ scenario: snapshot, latencyMs: awsLatencyMs, kubernetesLatencyMs });
+  const env = { AWS_ACCESS_KEY_ID: cluster.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: cluster.credentials.secretAccessKey, AWS_REGION: snapshot.cluster.region };
+  const traceDir = mkdtempSync(join(tmpdir(), 'eks-doctor-bench-trace-'));
   const walls: number[] = [];
-  const paths: { ms: number; chain: string[] }[] = [];
+  const paths: CriticalPath[] = [];
+  const logPaths: CriticalPath[] = [];
+  const phases: Record<string, number>[] = [];
   const rss: number[] = [];
   const exitCodes: number[] = [];
+  let traceMatchesLog = true;
   let counts: Record<string, number> = {};
   try {
     for (let r = 0; r < runs; r++) {
-      mock.log.clear();
-      const result = await runCli(['diagnose', '--cluster', snapshot.cluster.name, '--region', snapshot.cluster.region, '--endpoint-url', mock.url, '--output', 'json', '--timeout', '600'], env);
+      cluster.log.clear();
+      const traceFile = join(traceDir, `run-${r}.json`);
+      const result = await runCli(
+        ['diagnose', '--cluster', snapshot.cluster.name, '--region', snapshot.cluster.region, '--endpoint-url', cluster.awsUrl, '--output', 'json', '--timeout', '600', '--trace', traceFile],
+        env,
+      );
       if (result.code !== 0 && result.code !== 1) throw new Error(`diagnose at ${nodes} nodes exited ${result.code}: ${result.stderr.slice(0, 2000)}`);
       exitCodes.push(result.code);
       walls.push(result.wallMs);
       rss.push(result.peakRssKb);
-      paths.push(criticalPath(mock.log.entries));
-      counts = Object.fromEntries([...mock.log.countsByAction()].sort(([a], [b]) => a.localeCompare(b)));
+      const trace = JSON.parse(readFileSync(traceFile, 'utf8')) as OtlpTraceFile;
+      const traced = requestsFromTrace(trace);
+      const logged = requestsFromLog(cluster.log.entries);
+      traceMatchesLog &&= traced.length === logged.length;
+      paths.push(criticalPath(traced));
+      logPaths.push(criticalPath(logged));
+      phases.push(phaseDurations(trace));
+      counts = Object.fromEntries([...cluster.log.countsByAction()].sort(([a], [b]) => a.localeCompare(b)));
     }
   } finally {
-    await mock.close();
+    await cluster.close();
+    rmSync(traceDir, { recursive: true, force: true });
   }
   // The checks and correlation alone, in this process, on the same cluster (warmed up once).
   const diagnostics = await loadDiagnostics();
@@ -149,18 +189,22 @@ async function measureSize(nodes: number): Promise<SizeResult> {
     await diagnoseSnapshot(snapshot, { diagnostics, toolVersion: 'bench', generatedAt: new Date(snapshot.capturedAt) });
     if (r > 0) checkTimes.push(performance.now() - started);
   }
-  const medianPath = paths.sort((a, b) => a.ms - b.ms)[Math.floor(paths.length / 2)]!;
+  const medianPath = medianOf(paths);
   const wallMs = median(walls);
+  const phaseNames = [...new Set(phases.flatMap((p) => Object.keys(p)))];
   return {
     nodes,
     runs,
     wallMs: Math.round(wallMs),
     criticalPathMs: Math.round(medianPath.ms),
     criticalPathRequests: medianPath.chain.length,
+    criticalPathFromLogMs: Math.round(medianOf(logPaths).ms),
     wallOverCriticalPath: Math.round((wallMs / medianPath.ms) * 100) / 100,
     requests: Object.values(counts).reduce((a, b) => a + b, 0),
     requestsPerAction: counts,
+    traceMatchesLog,
     peakRssMb: mb(median(rss)),
+    phasesMs: Object.fromEntries(phaseNames.map((name) => [name, Math.round(median(phases.map((p) => p[name] ?? NaN)))])),
     checksAndCorrelationMs: Math.round(median(checkTimes)),
     exitCodes,
     criticalChain: medianPath.chain,
@@ -221,23 +265,28 @@ async function soak(nodes: number, count: number): Promise<SoakResult> {
 }
 
 function table(results: SizeResult[]): string {
-  const header = '| nodes | wall (ms) | critical path (ms, requests) | wall / critical path | requests | peak RSS (MB) | checks + correlation (ms) |';
-  const rule = '|---:|---:|---:|---:|---:|---:|---:|';
-  const rows = results.map((r) => `| ${r.nodes.toLocaleString('en')} | ${r.wallMs} | ${r.criticalPathMs} (${r.criticalPathRequests}) | ${r.wallOverCriticalPath} | ${r.requests} | ${r.peakRssMb} | ${r.checksAndCorrelationMs} |`);
+  const header = '| nodes | wall (ms) | collect AWS / Kubernetes (ms) | critical path (ms, requests) | wall / critical path | requests | peak RSS (MB) | checks + correlation (ms) |';
+  const rule = '|---:|---:|---:|---:|---:|---:|---:|---:|';
+  const rows = results.map(
+    (r) =>
+      `| ${r.nodes.toLocaleString('en')} | ${r.wallMs} | ${r.phasesMs['collect AWS'] ?? '-'} / ${r.phasesMs['collect Kubernetes'] ?? '-'} | ${r.criticalPathMs} (${r.criticalPathRequests}) | ${r.wallOverCriticalPath} | ${r.requests} | ${r.peakRssMb} | ${r.checksAndCorrelationMs} |`,
+  );
   return [header, rule, ...rows].join('\n');
 }
 
 const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, os: `${platform()} ${release()}` };
-console.log(`eks-doctor bench: sizes ${sizes.join(', ')}, ${runs} runs each, AWS latency ${awsLatencyMs} ms, on ${machine.cpus} x ${machine.cpuModel}`);
+console.log(`eks-doctor bench: sizes ${sizes.join(', ')}, ${runs} runs each, latency ${awsLatencyMs} ms AWS and ${kubernetesLatencyMs} ms Kubernetes, on ${machine.cpus} x ${machine.cpuModel}`);
 const sizeResults: SizeResult[] = [];
 for (const nodes of sizes) {
   const r = await measureSize(nodes);
   sizeResults.push(r);
-  console.log(`  ${nodes} nodes: wall ${r.wallMs} ms, critical path ${r.criticalPathMs} ms, ${r.requests} requests, peak RSS ${r.peakRssMb} MB, checks ${r.checksAndCorrelationMs} ms`);
+  console.log(
+    `  ${nodes} nodes: wall ${r.wallMs} ms, critical path ${r.criticalPathMs} ms (mock log: ${r.criticalPathFromLogMs} ms), ${r.requests} requests${r.traceMatchesLog ? '' : ' (the trace and the log disagree on the count!)'}, peak RSS ${r.peakRssMb} MB, checks ${r.checksAndCorrelationMs} ms; phases ${Object.entries(r.phasesMs).map(([k, v]) => `${k} ${v}`).join(', ')} ms`,
+  );
 }
 const startup = await measureStartup();
 const soakResult = soakRuns > 0 ? await soak(soakSize, soakRuns) : undefined;
-const results = { takenAt: new Date().toISOString(), machine, settings: { runs, awsLatencyMs, kubernetes: 'not measured: the live path does not collect from the Kubernetes API yet' }, sizes: sizeResults, startup, soak: soakResult };
+const results = { takenAt: new Date().toISOString(), machine, settings: { runs, awsLatencyMs, kubernetesLatencyMs }, sizes: sizeResults, startup, soak: soakResult };
 const outFile = values.out ?? join(root, 'bench', 'results', `${results.takenAt.replace(/[:.]/g, '-')}.json`);
 mkdirSync(dirname(outFile), { recursive: true });
 writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
