@@ -69,5 +69,7 @@ describe('policy/clusterrole.yaml', () => {
       ),
     );
     expect([...granted].filter((g) => !used.has(g)), 'grants the tool never uses').toEqual([]);
-  });
+    // One mock per scenario, each with freshly generated RSA keys: about a minute when the whole
+    // suite shares two cores, so the default 60 s is not enough.
+  }, 240_000);
 });

@@ -4,8 +4,6 @@
  * --debug, region and endpoint resolution, proxies, and the user errors for a wrong cluster name.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import { connect, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +11,7 @@ import type { Report } from '../../src/engine/report.js';
 import { parseSnapshot } from '../../src/snapshot/load.js';
 import { loadScenario } from '../../mocks/scenario-library.js';
 import { MOCK_CREDENTIALS, startAwsMock, type AwsMock } from '../../mocks/aws-mock/index.js';
+import { startForwardProxy, type ForwardProxy } from '../support/forward-proxy.js';
 import { runCli } from '../support/run-cli.js';
 import { canonical } from './support.js';
 
@@ -129,45 +128,24 @@ describe('live commands against the AWS mock', () => {
   });
 
   describe('through an HTTP proxy', () => {
-    let proxy: Server;
-    let proxied = 0;
+    let proxy: ForwardProxy;
     beforeAll(async () => {
-      // A forward proxy: plain requests arrive with absolute URLs and are relayed; CONNECT opens a tunnel.
-      proxy = createServer((req, res) => {
-        proxied++;
-        const target = new URL(req.url ?? '/');
-        const upstream = httpRequest({ host: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers: req.headers }, (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        });
-        req.pipe(upstream);
-      });
-      proxy.on('connect', (req, client: Socket, head: Buffer) => {
-        proxied++;
-        const [host, port] = (req.url ?? '').split(':');
-        const upstream = connect(Number(port), host, () => {
-          client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-          upstream.write(head);
-          upstream.pipe(client);
-          client.pipe(upstream);
-        });
-        upstream.on('error', () => client.destroy());
-        client.on('error', () => upstream.destroy());
-      });
-      await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+      proxy = await startForwardProxy();
     });
-    afterAll(() => new Promise<void>((resolve) => proxy.close(() => resolve())));
+    afterAll(() => proxy.close());
 
     it('HTTP_PROXY carries the calls, and NO_PROXY sends them direct', async () => {
-      const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
       const args = ['collect', '--cluster', name, '--region', region, '--endpoint-url', mock.url, '--out', join(dir, 'proxy.json')];
-      const via = await runCli(args, { HTTP_PROXY: proxyUrl });
+      const via = await runCli(args, { HTTP_PROXY: proxy.url });
       expect(via.code, via.stderr).toBe(0);
-      expect(proxied).toBeGreaterThan(0);
-      proxied = 0;
-      const direct = await runCli(args, { HTTP_PROXY: proxyUrl, NO_PROXY: 'localhost,127.0.0.1' });
+      // hpagent tunnels plain HTTP with CONNECT too.
+      const reached = [...proxy.tunnels, ...proxy.relayed.map((u) => new URL(u).host)];
+      expect(reached.length).toBeGreaterThan(0);
+      expect(new Set(reached)).toEqual(new Set([new URL(mock.url).host]));
+      proxy.reset();
+      const direct = await runCli(args, { HTTP_PROXY: proxy.url, NO_PROXY: 'localhost,127.0.0.1' });
       expect(direct.code, direct.stderr).toBe(0);
-      expect(proxied).toBe(0);
+      expect([...proxy.relayed, ...proxy.tunnels]).toEqual([]);
     });
   });
 });

@@ -16,7 +16,8 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, HandlerExecu
 import { NO_TRACE, PHASE, type Span, type Tracer } from '../../trace/tracer.js';
 import { UserError } from '../../user-error.js';
 import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_ATTEMPTS } from './defaults.js';
-import { proxyAgents, proxySettingsFromEnv } from './proxy.js';
+import { proxySettingsFromEnv } from '../proxy.js';
+import { proxyAgents } from './proxy.js';
 
 
 export interface AwsConnectionOptions {

@@ -118,7 +118,12 @@ export class KubernetesClient {
         reject(
           error instanceof KubernetesRequestError
             ? error
-            : classifyTransportError(error, { timedOut: timeout.aborted, deadline: this.settings.deadline?.aborted ?? false, timeoutMs: this.settings.requestTimeoutMs }),
+            : classifyTransportError(error, {
+                timedOut: timeout.aborted,
+                deadline: this.settings.deadline?.aborted ?? false,
+                timeoutMs: this.settings.requestTimeoutMs,
+                ...(this.connection.proxy ? { proxy: this.connection.proxy, target: url.host } : {}),
+              }),
         );
       const req = request(
         url,

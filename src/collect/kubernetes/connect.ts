@@ -11,6 +11,7 @@ import { delimiter, join } from 'node:path';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { AwsData } from '../../snapshot/types.js';
 import { UserError } from '../../user-error.js';
+import { proxySettingsFromEnv } from '../proxy.js';
 import { eksTokenConnection, inClusterConnection, kubeconfigConnection, type KubernetesConnection } from './connection.js';
 import { EksTokenSource } from './eks-token.js';
 import { inClusterIssuer, isOwnCluster, SERVICE_ACCOUNT_DIR } from './in-cluster.js';
@@ -41,6 +42,8 @@ function kubeconfigFiles(options: ConnectOptions): string[] | undefined {
 }
 
 export function connectToApiServer(options: ConnectOptions): ConnectResult {
+  // HTTPS_PROXY/NO_PROXY apply to the API server as they do to the AWS calls.
+  const proxy = proxySettingsFromEnv(options.env);
   const files = kubeconfigFiles(options);
   if (files) {
     const missing = options.kubeconfig && !existsSync(options.kubeconfig);
@@ -48,7 +51,7 @@ export function connectToApiServer(options: ConnectOptions): ConnectResult {
       throw new UserError(`kubeconfig ${options.kubeconfig ?? options.env.KUBECONFIG} does not exist`, 'Give an existing file with --kubeconfig, or leave it out to reach the cluster with its DescribeCluster endpoint and an EKS token.');
     }
     try {
-      return { connection: kubeconfigConnection({ files, ...(options.context ? { context: options.context } : {}) }) };
+      return { connection: kubeconfigConnection({ files, proxy, ...(options.context ? { context: options.context } : {}) }) };
     } catch (error) {
       throw new UserError(`cannot use kubeconfig ${files.join(delimiter)}: ${(error as Error).message}`, options.context ? 'Check the --context name with `kubectl config get-contexts`.' : undefined);
     }
@@ -57,7 +60,7 @@ export function connectToApiServer(options: ConnectOptions): ConnectResult {
   const root = options.fileSystemRoot ?? '';
   const issuer = inClusterIssuer(options.env, root + SERVICE_ACCOUNT_DIR);
   if (issuer && isOwnCluster(issuer, options.cluster?.identity?.oidc?.issuer)) {
-    return { connection: inClusterConnection(root) };
+    return { connection: inClusterConnection(root, proxy) };
   }
 
   const cluster = options.cluster;
@@ -72,6 +75,6 @@ export function connectToApiServer(options: ConnectOptions): ConnectResult {
     ...(options.stsEndpoint ? { stsEndpoint: options.stsEndpoint } : {}),
   });
   return {
-    connection: eksTokenConnection({ clusterName: options.clusterName, endpoint: cluster.endpoint, certificateAuthorityData: cluster.certificateAuthority.data, tokens }),
+    connection: eksTokenConnection({ clusterName: options.clusterName, endpoint: cluster.endpoint, certificateAuthorityData: cluster.certificateAuthority.data, tokens, proxy }),
   };
 }

@@ -4,11 +4,16 @@
  * with an in-process EKS token, or the pod's own service account when running inside the cluster.
  * All three become a client-node KubeConfig, which also handles proxies, client certificates and
  * exec plugins; the EKS token is added per request so that it can be renewed during a long run.
+ *
+ * Proxies: a kubeconfig cluster's `proxy-url` wins, as with kubectl; otherwise HTTPS_PROXY (or
+ * HTTP_PROXY for an http:// server) applies unless NO_PROXY names the API server's host. Either way
+ * client-node tunnels with CONNECT and verifies TLS against the cluster's CA inside the tunnel.
  */
 import type { Agent } from 'node:http';
 import type { RequestOptions } from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { ApiServerAccess } from '../../snapshot/types.js';
+import { proxyFor, type ProxySettings } from '../proxy.js';
 import type { EksTokenSource } from './eks-token.js';
 
 export interface KubernetesConnection {
@@ -16,6 +21,8 @@ export interface KubernetesConnection {
   /** The API server's URL. */
   server: string;
   context?: string;
+  /** The proxy requests go through (kubeconfig proxy-url or HTTPS_PROXY), without credentials; absent when direct. */
+  proxy?: string;
   /** Transport and headers for one request (the agent carries the CA and any client certificate). */
   requestOptions(): Promise<{ agent: Agent | undefined; headers: Record<string, string> }>;
 }
@@ -29,12 +36,39 @@ function headersOf(options: RequestOptions): Record<string, string> {
   return headers;
 }
 
-function fromKubeConfig(config: KubeConfig, method: KubernetesConnection['method'], extraHeaders?: () => Promise<Record<string, string>>): KubernetesConnection {
+/** 'http://user:secret@proxy:3128' -> 'http://proxy:3128': the URL appears in reports and --debug. */
+function withoutCredentials(proxyUrl: string): string {
+  try {
+    const url = new URL(proxyUrl);
+    url.username = '';
+    url.password = '';
+    return url.toString().replace(/\/$/, '');
+  } catch {
+    return proxyUrl.replace(/\/\/[^@/]*@/, '//');
+  }
+}
+
+/** Gives the current cluster the environment's proxy when the kubeconfig names none and NO_PROXY does not exempt it. */
+function applyEnvironmentProxy(config: KubeConfig, proxy: ProxySettings | undefined): void {
+  const cluster = config.getCurrentCluster();
+  if (!cluster || cluster.proxyUrl || !proxy) return;
+  const proxyUrl = proxyFor(cluster.server, proxy);
+  if (proxyUrl) config.clusters = config.clusters.map((c) => (c === cluster ? { ...c, proxyUrl } : c));
+}
+
+function fromKubeConfig(
+  config: KubeConfig,
+  method: KubernetesConnection['method'],
+  proxy: ProxySettings | undefined,
+  extraHeaders?: () => Promise<Record<string, string>>,
+): KubernetesConnection {
+  applyEnvironmentProxy(config, proxy);
   const cluster = config.getCurrentCluster();
   if (!cluster) throw new Error('the kubeconfig has no current cluster');
   return {
     method,
     server: cluster.server,
+    ...(cluster.proxyUrl ? { proxy: withoutCredentials(cluster.proxyUrl) } : {}),
     ...(method === 'kubeconfig' ? { context: config.getCurrentContext() } : {}),
     async requestOptions() {
       const options: RequestOptions = {};
@@ -45,17 +79,23 @@ function fromKubeConfig(config: KubeConfig, method: KubernetesConnection['method
 }
 
 /** The DescribeCluster endpoint and CA, authenticated with an EKS token made in-process. */
-export function eksTokenConnection(args: { clusterName: string; endpoint: string; certificateAuthorityData: string; tokens: EksTokenSource }): KubernetesConnection {
+export function eksTokenConnection(args: {
+  clusterName: string;
+  endpoint: string;
+  certificateAuthorityData: string;
+  tokens: EksTokenSource;
+  proxy?: ProxySettings;
+}): KubernetesConnection {
   const config = new KubeConfig();
   config.loadFromClusterAndUser(
     { name: args.clusterName, server: args.endpoint, caData: args.certificateAuthorityData, skipTLSVerify: false },
     { name: 'eks-doctor' },
   );
-  return fromKubeConfig(config, 'eks-token', async () => ({ Authorization: `Bearer ${await args.tokens.token()}` }));
+  return fromKubeConfig(config, 'eks-token', args.proxy, async () => ({ Authorization: `Bearer ${await args.tokens.token()}` }));
 }
 
 /** A kubeconfig file (or several, as KUBECONFIG lists them), at the given or current context. */
-export function kubeconfigConnection(args: { files: string[]; context?: string }): KubernetesConnection {
+export function kubeconfigConnection(args: { files: string[]; context?: string; proxy?: ProxySettings }): KubernetesConnection {
   const config = new KubeConfig();
   const [first, ...others] = args.files;
   if (!first) throw new Error('no kubeconfig file given');
@@ -70,12 +110,12 @@ export function kubeconfigConnection(args: { files: string[]; context?: string }
     if (!config.getCurrentContext()) config.setCurrentContext(extra.getCurrentContext());
   }
   if (args.context) config.setCurrentContext(args.context);
-  return fromKubeConfig(config, 'kubeconfig');
+  return fromKubeConfig(config, 'kubeconfig', args.proxy);
 }
 
 /** The pod's service account (token file re-read by client-node, so projected-token rotation works). */
-export function inClusterConnection(serviceAccountRoot = ''): KubernetesConnection {
+export function inClusterConnection(serviceAccountRoot = '', proxy?: ProxySettings): KubernetesConnection {
   const config = new KubeConfig();
   config.loadFromCluster(serviceAccountRoot);
-  return fromKubeConfig(config, 'in-cluster');
+  return fromKubeConfig(config, 'in-cluster', proxy);
 }

@@ -29,14 +29,21 @@ function isTlsCode(code: string): boolean {
 }
 
 /** A transport error (no HTTP answer) from node:https. */
-export function classifyTransportError(error: unknown, what: { timedOut: boolean; deadline: boolean; timeoutMs: number }): KubernetesRequestError {
-  if (what.deadline) return new KubernetesRequestError('timeout', 'ETIMEDOUT', 'the run reached its --timeout before the API server answered');
-  if (what.timedOut) return new KubernetesRequestError('timeout', 'ETIMEDOUT', `no answer within ${what.timeoutMs / 1000}s`);
+export function classifyTransportError(
+  error: unknown,
+  what: { timedOut: boolean; deadline: boolean; timeoutMs: number; /** The proxy the request went through, credentials removed. */ proxy?: string; /** host:port */ target?: string },
+): KubernetesRequestError {
+  const via = what.proxy ? ` (through the proxy ${what.proxy})` : '';
+  if (what.deadline) return new KubernetesRequestError('timeout', 'ETIMEDOUT', `the run reached its --timeout before the API server answered${via}`);
+  if (what.timedOut) return new KubernetesRequestError('timeout', 'ETIMEDOUT', `no answer within ${what.timeoutMs / 1000}s${via}`);
   const code = (error as NodeJS.ErrnoException | undefined)?.code ?? 'ERROR';
   const message = error instanceof Error ? error.message : String(error);
-  if (UNREACHABLE_CODES.has(code) || message === 'socket hang up') return new KubernetesRequestError('unreachable', code, message);
-  if (isTlsCode(code)) return new KubernetesRequestError('tls', code, message);
-  return new KubernetesRequestError('other', code, message);
+  // hpagent's words when the proxy answers CONNECT with anything but 200.
+  const refused = what.proxy ? /^Bad response: (\d+)$/.exec(message) : null;
+  if (refused) return new KubernetesRequestError('unreachable', `HTTP ${refused[1]} from proxy`, `the proxy ${what.proxy} answered HTTP ${refused[1]} to CONNECT ${what.target ?? ''}`.trimEnd());
+  if (UNREACHABLE_CODES.has(code) || message === 'socket hang up') return new KubernetesRequestError('unreachable', code, message + via);
+  if (isTlsCode(code)) return new KubernetesRequestError('tls', code, message + via);
+  return new KubernetesRequestError('other', code, message + via);
 }
 
 /** An HTTP answer other than 2xx. `message` is the Status object's message when there is one. */
