@@ -6,7 +6,7 @@
  * moto's own instances, and every Kubernetes request must be one policy/clusterrole.yaml allows.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -29,6 +29,40 @@ const version = motoAvailable();
 if (!version) console.log('skipping moto with a Kubernetes side: python3 cannot import moto[server] (pip install "moto[server]")');
 else if (!built) console.log('skipping moto with a Kubernetes side: the CLI is not built (npm test builds it)');
 
+const policy = JSON.parse(readFileSync(new URL('../../policy/iam-policy.json', import.meta.url), 'utf8')) as { Statement: { Effect: string; Action: string[] }[] };
+const allowedActions = new Set(policy.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => s.Action));
+
+async function motoRecorder(url: string, command: 'reset-recording' | 'start-recording' | 'stop-recording' | 'download-recording'): Promise<string> {
+  const response = await fetch(`${url}/moto-api/recorder/${command}`, { method: command === 'download-recording' ? 'GET' : 'POST' });
+  if (!response.ok) throw new Error(`moto recorder ${command}: HTTP ${response.status}`);
+  return response.text();
+}
+
+interface RecordedRequest {
+  method: string;
+  path: string;
+  /** From the SigV4 credential scope: 'ec2', 'eks', 'sts', ... */
+  service: string;
+  /** The query protocol's Action parameter (EC2, IAM, Auto Scaling, STS); undefined for EKS's REST calls. */
+  action?: string;
+}
+
+/** moto's recording (one JSON object a line: method, url, headers, body maybe base64) as requests. */
+function parseRecording(text: string): RecordedRequest[] {
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      const entry = JSON.parse(line) as { method: string; url: string; headers: Record<string, string>; body?: string | null; body_encoded?: boolean };
+      const authorization = Object.entries(entry.headers).find(([name]) => name.toLowerCase() === 'authorization')?.[1] ?? '';
+      const service = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(authorization)?.[1] ?? 'unsigned';
+      const body = entry.body ? (entry.body_encoded ? Buffer.from(entry.body, 'base64').toString('utf8') : entry.body) : '';
+      const url = new URL(entry.url);
+      const action = new URLSearchParams(body).get('Action') ?? url.searchParams.get('Action') ?? undefined;
+      return { method: entry.method, path: url.pathname, service, ...(action ? { action } : {}) };
+    });
+}
+
 function resourceIds(finding: Finding | undefined): string[] {
   return (finding?.resources ?? []).map((r) => r.id);
 }
@@ -42,16 +76,17 @@ describe.skipIf(!version || !built)(`moto ${version ?? '(absent)'} and the Kuber
   const log = new RequestLog();
   let run: { code: number; stdout: string; stderr: string };
   let report: Report;
+  let awsRequests: RecordedRequest[];
 
   beforeAll(async () => {
-    moto = await startMoto();
+    home = mkdtempSync(join(tmpdir(), 'eks-doctor-moto-k8s-'));
+    moto = await startMoto({ env: { MOTO_RECORDER_FILEPATH: join(home, 'moto-recording.jsonl') } });
     ids = await provisionSickCluster(moto.url);
     // Built after provisioning: the Nodes name the instances moto launched.
     const side = sickKubernetesSide(await motoWorkerInstances(moto.url));
     nodes = side.nodes;
     apiServer = await startKubernetesMock({ kubernetes: side.kubernetes, clusterName: SICK_CLUSTER.name, credentials: MOCK_CREDENTIALS, log });
 
-    home = mkdtempSync(join(tmpdir(), 'eks-doctor-moto-k8s-'));
     const kubeconfig = join(home, 'kubeconfig');
     const token = await createEksToken({ clusterName: SICK_CLUSTER.name, region: SICK_CLUSTER.region, credentials: MOCK_CREDENTIALS });
     writeFileSync(kubeconfig, mockKubeconfigYaml({ clusterName: SICK_CLUSTER.name, server: apiServer.url, certificateAuthorityData: apiServer.certificateAuthorityData, token }));
@@ -75,6 +110,9 @@ describe.skipIf(!version || !built)(`moto ${version ?? '(absent)'} and the Kuber
     ];
     // Only what a user's shell would hand over: moto's credentials, and a HOME with no AWS config.
     const env = { PATH: process.env.PATH ?? '', HOME: home, AWS_ACCESS_KEY_ID: MOCK_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: MOCK_CREDENTIALS.secretAccessKey };
+    // moto's recorder logs what it receives from here on: the tool's requests, not the set-up's.
+    await motoRecorder(moto.url, 'reset-recording');
+    await motoRecorder(moto.url, 'start-recording');
     try {
       const { stdout, stderr } = await runFile(process.execPath, args, { encoding: 'utf8', env, timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
       run = { code: 0, stdout, stderr };
@@ -82,6 +120,8 @@ describe.skipIf(!version || !built)(`moto ${version ?? '(absent)'} and the Kuber
       const e = error as { code?: number; stdout?: string; stderr?: string };
       run = { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? String(error) };
     }
+    await motoRecorder(moto.url, 'stop-recording');
+    awsRequests = parseRecording(await motoRecorder(moto.url, 'download-recording'));
     report = JSON.parse(run.stdout || '{}') as Report;
   }, 180_000);
 
@@ -109,6 +149,19 @@ describe.skipIf(!version || !built)(`moto ${version ?? '(absent)'} and the Kuber
 
   it('every Kubernetes request is a get or list that policy/clusterrole.yaml allows', () => {
     expectKubernetesRequestsAllowed(log);
+  });
+
+  it('every AWS request moto received from the tool is a read that policy/iam-policy.json allows', () => {
+    expect(awsRequests.length).toBeGreaterThan(10);
+    const queryActions = new Set(awsRequests.filter((r) => r.action).map((r) => `${r.service}:${r.action}`));
+    expect(queryActions).toContain('ec2:DescribeInstances');
+    expect(queryActions).toContain('iam:GetRole');
+    for (const action of queryActions) expect(allowedActions.has(action), `${action} is not in policy/iam-policy.json`).toBe(true);
+    // EKS is a REST API: a read is a GET.
+    const eks = awsRequests.filter((r) => r.service === 'eks');
+    expect(eks.map((r) => r.path)).toContain(`/clusters/${SICK_CLUSTER.name}`);
+    expect(eks.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`)).toEqual([]);
+    expect(awsRequests.filter((r) => !r.action && r.service !== 'eks').map((r) => `${r.service} ${r.method} ${r.path}`)).toEqual([]);
   });
 
   it('the Kubernetes-side checks ran over the cluster objects', () => {
