@@ -159,7 +159,12 @@ export interface AwsData {
   insights?: Serialized<InsightSummary>[];
   /** autoscaling:DescribeAutoScalingGroups .AutoScalingGroups (the cluster's groups only) */
   autoScalingGroups?: Serialized<AutoScalingGroup>[];
-  /** autoscaling:DescribeScalingActivities .Activities (recent, for the cluster's groups) */
+  /**
+   * autoscaling:DescribeScalingActivities .Activities: the 50 most recent of each group in trouble
+   * (fewer InService instances than desired, an instance not InService and Healthy, suspended
+   * processes, or a managed node group reporting health issues; src/collect/aws/activity-groups.ts).
+   * A healthy group's activities are not collected: checks read activities only for groups in trouble.
+   */
   scalingActivities?: Serialized<Activity>[];
   /** ec2:DescribeInstances .Reservations (the cluster's instances only) */
   reservations?: Serialized<Reservation>[];

@@ -6,7 +6,8 @@ import { createAwsClients, type AwsConnectionOptions } from '../../src/collect/a
 import { collectSnapshot } from '../../src/collect/collect.js';
 import { planFromParts, type CollectionPlan } from '../../src/collect/plan.js';
 import type { CollectEvent } from '../../src/engine/progress.js';
-import type { Snapshot, SnapshotPart } from '../../src/snapshot/types.js';
+import { groupsWhoseActivitiesAreRead } from '../../src/collect/aws/activity-groups.js';
+import type { AwsData, Snapshot, SnapshotPart } from '../../src/snapshot/types.js';
 import { MOCK_CREDENTIALS } from '../../mocks/aws-mock/index.js';
 
 /** The AWS parts a snapshot holds, or recorded as failed: what collecting it again must fetch. */
@@ -51,6 +52,16 @@ export async function collectFromMock(
   } finally {
     clients.destroy();
   }
+}
+
+/**
+ * The AWS side a live collection of this snapshot gives back: scaling activities only of the groups
+ * the collector asks about (src/collect/aws/activity-groups.ts), everything else as it is.
+ */
+export function asCollected(aws: AwsData): AwsData {
+  if (aws.scalingActivities === undefined) return aws;
+  const asked = new Set(groupsWhoseActivitiesAreRead(aws));
+  return { ...aws, scalingActivities: aws.scalingActivities.filter((a) => a.AutoScalingGroupName !== undefined && asked.has(a.AutoScalingGroupName)) };
 }
 
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;

@@ -12,7 +12,7 @@ import { createAwsClients } from '../../src/collect/aws/clients.js';
 import { collectSnapshot } from '../../src/collect/collect.js';
 import { planFromParts } from '../../src/collect/plan.js';
 import type { Snapshot, SnapshotPart } from '../../src/snapshot/types.js';
-import { canonical, errorSummary, planForSnapshot } from '../aws/support.js';
+import { asCollected, canonical, errorSummary, planForSnapshot } from '../aws/support.js';
 import { expectKubernetesRequestsAllowed } from '../support/cluster-role.js';
 
 function wholePlan(snapshot: Snapshot) {
@@ -53,7 +53,7 @@ describe.each(listScenarios())('whole-snapshot round trip of scenario $name', ({
     expect(collected.cluster).toEqual(scenario.cluster);
     // DescribeCluster names the mock API server: the one difference the wiring makes.
     expect(collected.aws.cluster?.endpoint).toBe(cluster.kubernetesUrl);
-    const withMockEndpoint = structuredClone(scenario.aws);
+    const withMockEndpoint = structuredClone(asCollected(scenario.aws));
     if (withMockEndpoint.cluster) {
       withMockEndpoint.cluster.endpoint = cluster.kubernetesUrl;
       withMockEndpoint.cluster.certificateAuthority = { data: cluster.kubernetes.certificateAuthorityData };

@@ -54,6 +54,7 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { sanitizeLaunchTemplateVersion } from '../../snapshot/sanitize.js';
 import { decodeRoleTrustPolicy } from '../../snapshot/policy-document.js';
 import type { AwsData, IamRole, Serialized } from '../../snapshot/types.js';
+import { groupsWhoseActivitiesAreRead } from './activity-groups.js';
 import type { AwsClients } from './clients.js';
 import { CallFailed, chunks, each, toSnapshotJson, type AwsCollection, type AwsKey } from './collection.js';
 
@@ -326,9 +327,10 @@ export function awsCollectors(clients: AwsClients, extraRoleArns: Promise<string
     scalingActivities: {
       step: 'autoscaling:DescribeScalingActivities',
       async collect(c) {
-        const groups = await c.need('autoScalingGroups', 'scalingActivities');
-        // The most recent activities of each group (AWS lists newest first): enough to see why launches fail.
-        const perGroup = await each(unique(groups.map((g) => g.AutoScalingGroupName)), async (AutoScalingGroupName) => {
+        const [groups, nodegroups] = await Promise.all([c.need('autoScalingGroups', 'scalingActivities'), c.part('nodegroups')]);
+        // Only the groups a check reads activities for (activity-groups.ts): one request per group otherwise.
+        // The most recent activities of each (AWS lists newest first): enough to see why launches fail.
+        const perGroup = await each(groupsWhoseActivitiesAreRead({ autoScalingGroups: groups, nodegroups }), async (AutoScalingGroupName) => {
           const activities: Activity[] = [];
           const paginator = paginateDescribeScalingActivities({ client: autoScaling, pageSize: 50 }, { AutoScalingGroupName }, { abortSignal: c.settings.signal });
           while (activities.length < RECENT_ACTIVITIES_PER_GROUP) {
