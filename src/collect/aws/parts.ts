@@ -428,6 +428,10 @@ export function awsCollectors(clients: AwsClients, extraRoleArns: Promise<string
           ...(templates ?? []).map((t) => t.LaunchTemplateData?.InstanceType),
           ...(groups ?? []).flatMap((g) => [...(g.Instances ?? []).map((i) => i.InstanceType), ...(g.MixedInstancesPolicy?.LaunchTemplate?.Overrides ?? []).map((o) => o.InstanceType)]),
         ]).sort();
+        // No type found because the reads that name them failed is not "no instance types": fail with their cause.
+        const sources = { reservations, nodegroups, launchTemplateVersions: templates, autoScalingGroups: groups };
+        const failedSource = (Object.keys(sources) as (keyof typeof sources)[]).find((key) => sources[key] === undefined);
+        if (types.length === 0 && failedSource) await c.need(failedSource, 'instanceTypes');
         const perChunk = await each(chunks(types, 100), async (InstanceTypes) => {
           const pages = await c.pages(
             'instanceTypes',
