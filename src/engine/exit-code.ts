@@ -8,14 +8,20 @@ export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_COULD_NOT_CHECK = 2;
 
+/** Checks whose verdict is on eks-doctor's access to the cluster rather than on the cluster. */
+const ABOUT_EKS_DOCTOR_ITSELF: ReadonlySet<string> = new Set(['api-server-access']);
+
 /**
  * 0: nothing at or above --fail-on (suppressed findings do not count);
  * 1: something is, or --fail-on-error and a check could not run;
- * 2: no check could run at all.
+ * 2: no check of the cluster could run at all.
  */
 export function exitCodeFor(report: Report, policy: { failOn: FailOn; failOnError?: boolean }): number {
   const selected = report.checks.filter((c) => c.reason !== 'not selected (--only/--skip)');
-  const ran = selected.filter((c) => c.status === 'pass' || c.status === 'fail');
+  // A verdict on eks-doctor's own access (the API server could not be read) is no diagnosis of the
+  // cluster: alone, it does not count as a check that ran, unless it is all that was asked for.
+  const aboutTheCluster = selected.some((c) => !ABOUT_EKS_DOCTOR_ITSELF.has(c.id)) ? selected.filter((c) => !ABOUT_EKS_DOCTOR_ITSELF.has(c.id)) : selected;
+  const ran = aboutTheCluster.filter((c) => c.status === 'pass' || c.status === 'fail');
   if (selected.length > 0 && ran.length === 0) return EXIT_COULD_NOT_CHECK;
   if (policy.failOn !== 'never') {
     const threshold = severityRank(policy.failOn);

@@ -32,4 +32,16 @@ describe('exit codes', () => {
     expect(exitCodeFor(report([], ['pass', 'error']), { failOn: 'critical' })).toBe(0);
     expect(exitCodeFor(report([], ['pass', 'error']), { failOn: 'critical', failOnError: true })).toBe(1);
   });
+
+  it('exits 2 when only api-server-access ran: saying the API server could not be read diagnoses nothing', () => {
+    const onlyAccess = (statuses: CheckResult['status'][]) => {
+      const r = report(['warning'], statuses);
+      r.checks[0]!.id = 'api-server-access';
+      return r;
+    };
+    expect(exitCodeFor(onlyAccess(['fail', 'error', 'error']), { failOn: 'warning' })).toBe(2);
+    expect(exitCodeFor(onlyAccess(['fail', 'pass', 'error']), { failOn: 'warning' })).toBe(1);
+    // Unless it is all that was selected (--only api-server-access).
+    expect(exitCodeFor(onlyAccess(['fail']), { failOn: 'warning' })).toBe(1);
+  });
 });
