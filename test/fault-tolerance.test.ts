@@ -4,6 +4,9 @@
  * spread over every action by counter (deterministic: never by chance), their effect on the checks'
  * statuses, and the exit code when nothing at all can be read. No timing assertions.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AWS_PARTS, planFromParts, type CollectionPlan } from '../src/collect/plan.js';
 import { diagnoseSnapshot } from '../src/engine/diagnose.js';
@@ -11,9 +14,11 @@ import type { Report } from '../src/engine/report.js';
 import { loadDiagnostics } from '../src/engine/registry.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 import { loadScenario } from '../mocks/scenario-library.js';
-import { MOCK_CREDENTIALS, startAwsMock, type AwsMock, type FaultRule } from '../mocks/aws-mock/index.js';
+import { startAwsMock, type AwsMock, type FaultRule } from '../mocks/aws-mock/index.js';
 import { collectFromMock } from './aws/support.js';
-import { runCli } from './support/run-cli.js';
+import { CLI_BUILT, isolatedEnv, runCliProcess, STACK_FRAME, type CliProcessResult } from './support/run-cli.js';
+import type { KubernetesFault } from '../mocks/k8s-mock/api-server.js';
+import { startMockCluster, type MockCluster } from '../mocks/mock-cluster.js';
 
 const baseline = loadScenario('baseline');
 const everyAwsPart: CollectionPlan = planFromParts(AWS_PARTS.map((p) => `aws.${p}` as const));
@@ -90,25 +95,99 @@ describe('faults spread over every AWS action', () => {
   });
 });
 
-describe('every AWS action denied, through the CLI', () => {
-  let mock: AwsMock;
-  const saved = { ...process.env };
-  beforeAll(async () => {
-    mock = await startAwsMock({ snapshots: [baseline], faults: [{ action: '*', kind: 'denied' }] });
-    process.env.AWS_ACCESS_KEY_ID = MOCK_CREDENTIALS.accessKeyId;
-    process.env.AWS_SECRET_ACCESS_KEY = MOCK_CREDENTIALS.secretAccessKey;
-    process.env.AWS_EC2_METADATA_DISABLED = 'true';
-    delete process.env.AWS_PROFILE;
-  });
-  afterAll(async () => {
-    process.env = saved;
-    await mock.close();
+/** Every AWS service eks-doctor reads, denied. STS is left out: GetCallerIdentity needs no permission, and AWS answers it even under an explicit deny. */
+const denyEveryRead: FaultRule[] = ['eks:*', 'ec2:*', 'autoscaling:*', 'iam:*'].map((action) => ({ action, kind: 'denied' }));
+
+describe.skipIf(!CLI_BUILT)('every AWS action denied, diagnose as a process', () => {
+  const clusters: MockCluster[] = [];
+  afterAll(() => Promise.all(clusters.map((c) => c.close())));
+  async function cluster(options: { awsFaults: FaultRule[]; kubernetesFault?: KubernetesFault }): Promise<MockCluster> {
+    const started = await startMockCluster({ scenario: baseline, ...options });
+    clusters.push(started);
+    return started;
+  }
+  async function diagnose(c: MockCluster, extra: string[] = []): Promise<CliProcessResult & { report: Report }> {
+    const env = isolatedEnv({ AWS_ACCESS_KEY_ID: c.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: c.credentials.secretAccessKey, AWS_REGION: c.region });
+    const run = await runCliProcess(['diagnose', '--cluster', c.clusterName, '--endpoint-url', c.awsUrl, '--timeout', '20', '--output', 'json', ...extra], { env, watchdogMs: 120_000 });
+    expect(run.exitedOnItsOwn).toBe(true);
+    expect(run.stderr).not.toMatch(STACK_FRAME);
+    return { ...run, report: JSON.parse(run.stdout) as Report };
+  }
+  async function kubeconfigFile(c: MockCluster): Promise<string> {
+    const file = join(mkdtempSync(join(tmpdir(), 'eks-doctor-kubeconfig-')), 'config');
+    writeFileSync(file, await c.kubeconfig());
+    return file;
+  }
+  /** One paragraph: a single line, which the terminal wraps; never one line per failed call. */
+  function oneParagraph(stderr: string): string {
+    const lines = stderr.trim().split('\n');
+    expect(lines, stderr).toHaveLength(1);
+    return lines[0]!;
+  }
+
+  it('and the API server unreachable: exit 2 and one paragraph naming the caller, the policy to attach and where it is documented', async () => {
+    const { code, stderr, report } = await diagnose(await cluster({ awsFaults: denyEveryRead }));
+    expect(code).toBe(2);
+    expect(report.checks.every((c) => c.status === 'error')).toBe(true);
+    const message = oneParagraph(stderr);
+    expect(message).toMatch(/^eks-doctor: no check could run\. AWS denied the reads of arn:aws:sts::111122223333:assumed-role\/platform-admin\/oncall: \d+ calls \(eks:DescribeCluster, /);
+    expect(message).toContain('lack eks-doctor\'s read-only permissions: attach policy/iam-policy.json');
+    expect(message).toMatch(/aws iam put-role-policy --role-name platform-admin --policy-name eks-doctor-read-only --policy-document file:\/\/\/\S+\/policy\/iam-policy\.json\)/);
+    expect(message).toContain('docs/aws.md');
+    // DescribeCluster was denied, so nothing names the API server; the message says how to reach it anyway.
+    expect(message).toMatch(/The Kubernetes API server could not be read either: .*DescribeCluster.*--kubeconfig/);
   });
 
-  it('exits 2 and says the credentials lack permissions', async () => {
-    const { name, region } = baseline.cluster;
-    const { code, stdout, stderr } = await runCli(['diagnose', '--cluster', name, '--region', region, '--endpoint-url', mock.url, '--output', 'json']);
-    expect(code, stderr).toBe(2);
-    expect(`${stdout}\n${stderr}`).toMatch(/permission|denied|not authori[sz]ed|credentials/i);
+  it('STS too: the message says the identity is unknown', async () => {
+    const { code, stderr } = await diagnose(await cluster({ awsFaults: [{ action: '*', kind: 'denied' }] }));
+    expect(code).toBe(2);
+    expect(oneParagraph(stderr)).toMatch(/AWS denied the reads of these credentials \(sts:GetCallerIdentity was denied too, so their identity is unknown\): \d+ calls .*policy\/iam-policy\.json/);
+  });
+
+  it('and the API server of --kubeconfig refusing connections: exit 2, and the paragraph says why Kubernetes could not be read', async () => {
+    const c = await cluster({ awsFaults: denyEveryRead, kubernetesFault: 'refuse' });
+    const { code, stderr, report } = await diagnose(c, ['--kubeconfig', await kubeconfigFile(c)]);
+    expect(code).toBe(2);
+    expect(report.kubernetesAccess).toMatchObject({ method: 'kubeconfig', reachable: false, failure: { kind: 'unreachable' } });
+    expect(oneParagraph(stderr)).toMatch(/policy\/iam-policy\.json.* The Kubernetes API server could not be read either: connect ECONNREFUSED/);
+  });
+
+  it('but the API server reachable through --kubeconfig: the Kubernetes-side checks run, the AWS-side ones name the permission, exit code not 2', async () => {
+    const c = await cluster({ awsFaults: denyEveryRead });
+    const { code, stderr, report } = await diagnose(c, ['--kubeconfig', await kubeconfigFile(c)]);
+    expect(code).not.toBe(2);
+    expect(stderr).not.toContain('no check could run');
+    expect(report.kubernetesAccess).toMatchObject({ method: 'kubeconfig', reachable: true });
+    const diagnostics = await loadDiagnostics();
+    const kubernetesOnly = diagnostics.filter((d) => d.needs.every((p) => p.startsWith('kubernetes.')));
+    expect(kubernetesOnly.length).toBeGreaterThan(2);
+    for (const d of diagnostics) {
+      const check = report.checks.find((x) => x.id === d.id)!;
+      if (kubernetesOnly.includes(d)) {
+        expect(['pass', 'fail'], `${d.id}: ${check.reason ?? ''}`).toContain(check.status);
+      } else {
+        expect(check.status, d.id).toBe('error');
+        expect(check.reason, d.id).toMatch(/was denied \(\w+\); grant \w+:\w+/);
+        expect(check.failedCalls!.every((f) => f.kind === 'denied' && f.permission === f.call), d.id).toBe(true);
+      }
+    }
+  });
+
+  it('no AWS credentials anywhere: exit 2 and a message naming every source the SDK tried', async () => {
+    const c = await cluster({ awsFaults: [] });
+    const run = await runCliProcess(['diagnose', '--cluster', c.clusterName, '--region', c.region, '--endpoint-url', c.awsUrl, '--output', 'json'], {
+      env: isolatedEnv(),
+      watchdogMs: 120_000,
+    });
+    expect(run.exitedOnItsOwn).toBe(true);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).not.toMatch(STACK_FRAME);
+    expect(run.stderr).toMatch(/^eks-doctor: no AWS credentials found/);
+    for (const source of ['AWS_ACCESS_KEY_ID', '~/.aws/credentials', '~/.aws/config', 'SSO', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'Pod Identity', 'instance metadata']) {
+      expect(run.stderr).toContain(source);
+    }
+    // Nothing reached AWS unsigned.
+    expect(c.aws.log.entries).toEqual([]);
   });
 });

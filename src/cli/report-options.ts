@@ -5,13 +5,14 @@ import { applySuppressions, expiredSuppressionWarnings } from '../config/suppres
 import type { CheckOptions, Diagnostic } from '../engine/diagnostic.js';
 import type { Selection } from '../engine/diagnose.js';
 import type { DiagnosisRunner } from '../engine/progress.js';
-import { exitCodeFor, FAIL_ON_VALUES, type FailOn } from '../engine/exit-code.js';
+import { EXIT_COULD_NOT_CHECK, exitCodeFor, FAIL_ON_VALUES, type FailOn } from '../engine/exit-code.js';
 import type { Report } from '../engine/report.js';
 import type { FindingCatalogue } from '../render/catalogue.js';
 import { isPlainFormat, PLAIN_FORMATS, renderPlain, type PlainFormat } from '../render/index.js';
 import { colorWanted } from '../render/style.js';
 import { renderSummary } from '../render/summary.js';
 import { UserError } from '../user-error.js';
+import { couldNotCheckMessage } from './could-not-check.js';
 import { listValue, numberValue, stringValue, type CommandIo, type OptionSpec, type ParsedArgs } from './command.js';
 import { TRACE_OPTION } from './trace-option.js';
 
@@ -197,5 +198,8 @@ export function emitReport(report: Report, settings: ReportSettings, io: Command
   } else {
     io.stdout.write(renderPlain(settings.format, report, { color: settings.color && settings.format === 'text', ...(catalogue ? { catalogue } : {}) }));
   }
-  return reportExitCode(report, settings);
+  const code = reportExitCode(report, settings);
+  // The report (perhaps JSON for a machine) lists every check; a person reading stderr gets the one reason.
+  if (code === EXIT_COULD_NOT_CHECK) io.stderr.write(`${couldNotCheckMessage(report)}\n`);
+  return code;
 }

@@ -80,9 +80,16 @@ function failOnUnusableCredentials(errors: CollectionError[], request: AwsCollec
   const failure = errors.find((e) => e.part === 'aws.callerIdentity');
   if (!failure) return;
   if (failure.code === 'CredentialsProviderError' || (failure.kind === 'other' && /credential/i.test(failure.message))) {
+    // The SDK's own sentence is generic unless a named profile is missing or broken: then it says which.
+    const specific = /could not load credentials from any providers/i.test(failure.message) ? '' : ` (${failure.message})`;
     throw new UserError(
-      'no AWS credentials found',
-      'Provide them the usual way: --profile NAME (or AWS_PROFILE), `aws sso login --profile NAME`, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run where an instance, container or IRSA role is available. See docs/aws.md.',
+      `no AWS credentials found${specific}`,
+      [
+        'Looked where the AWS SDK looks, in this order: the environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY),',
+        'the shared files ~/.aws/credentials and ~/.aws/config (the profile from --profile or AWS_PROFILE, else default; SSO and credential_process included),',
+        'web identity (AWS_WEB_IDENTITY_TOKEN_FILE with AWS_ROLE_ARN, as IRSA sets them), container credentials (ECS, EKS Pod Identity), then EC2 instance metadata.',
+        'Provide them in one of those places: --profile NAME, `aws sso login --profile NAME`, or the environment variables. See "Credentials" in docs/aws.md.',
+      ].join(' '),
     );
   }
   if (failure.kind === 'unauthorized') {
