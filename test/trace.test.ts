@@ -12,7 +12,9 @@ import type { FaultRule } from '../mocks/aws-mock/index.js';
 import { startMockCluster, type MockCluster } from '../mocks/mock-cluster.js';
 import { listScenarios, loadScenario } from '../mocks/scenario-library.js';
 import type { Report } from '../src/engine/report.js';
-import { PHASE } from '../src/trace/tracer.js';
+import { PHASE, RecordingTracer } from '../src/trace/tracer.js';
+import { startAwsMock } from '../mocks/aws-mock/index.js';
+import { collectFromMock } from './aws/support.js';
 import { countBy, readTrace, requestKey, type Trace } from './support/otlp.js';
 import { runCli } from './support/run-cli.js';
 
@@ -151,6 +153,34 @@ describe('--trace against the mocks', () => {
       expect(stdout).toBe('');
     }
     expect(cluster.log.entries).toEqual([]);
+  });
+});
+
+describe('the per-service cap in a trace', () => {
+  it('a call that waits for a free slot has a queued span under collect AWS, and the cap shows as calls one after another', async () => {
+    const baseline = loadScenario('baseline');
+    const mock = await startAwsMock({ snapshots: [baseline] });
+    const tracer = new RecordingTracer('collect', {}, { 'service.name': 'eks-doctor' });
+    try {
+      // One request in flight per service: of the IAM roles looked up together (one batch), all but the first must wait.
+      await collectFromMock(baseline, mock.url, { tracer, concurrency: 1 });
+    } finally {
+      await mock.close();
+    }
+    const path = traceFile();
+    writeFileSync(path, JSON.stringify(tracer.finish()));
+    const trace = readTrace(path);
+    const queued = trace.spans.filter((s) => s.name.startsWith('queued '));
+    const roleLookups = trace.spans.filter((s) => s.kind === 'internal' && s.name === 'iam:GetRole');
+    expect(roleLookups.length).toBeGreaterThan(1);
+    expect(queued.filter((s) => s.attributes['eks_doctor.call'] === 'iam:GetRole').length).toBeGreaterThanOrEqual(roleLookups.length - 1);
+    for (const span of queued) {
+      expect(trace.byId.get(span.parentId!)?.name).toBe(PHASE.collectAws);
+      expect(span.attributes['eks_doctor.concurrency']).toBe(1);
+    }
+    // With one slot per service, no two calls of a service overlap: the cap held, and the trace shows it.
+    const calls = trace.spans.filter((s) => s.kind === 'internal' && s.attributes['rpc.service'] === 'iam').sort((a, b) => (a.start < b.start ? -1 : 1));
+    for (let i = 1; i < calls.length; i++) expect(calls[i]!.start >= calls[i - 1]!.end).toBe(true);
   });
 });
 

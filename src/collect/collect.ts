@@ -80,6 +80,7 @@ export async function collectSnapshot(options: CollectSnapshotOptions): Promise<
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     ...(options.endpointDescription ? { endpointDescription: options.endpointDescription } : {}),
+    ...(options.tracer ? { tracer: options.tracer } : {}),
     onCluster: (cluster, part) => {
       if (kubernetesParts.size === 0) return;
       // A phase of its own beside 'collect AWS' (not inside it): the two sides run concurrently.

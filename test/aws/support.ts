@@ -8,6 +8,7 @@ import { planFromParts, type CollectionPlan } from '../../src/collect/plan.js';
 import type { CollectEvent } from '../../src/engine/progress.js';
 import { groupsWhoseActivitiesAreRead } from '../../src/collect/aws/activity-groups.js';
 import type { AwsData, Snapshot, SnapshotPart } from '../../src/snapshot/types.js';
+import type { Tracer } from '../../src/trace/tracer.js';
 import { MOCK_CREDENTIALS } from '../../mocks/aws-mock/index.js';
 
 /** The AWS parts a snapshot holds, or recorded as failed: what collecting it again must fetch. */
@@ -30,7 +31,16 @@ export function irsaRoleArns(snapshot: Snapshot): string[] {
 export async function collectFromMock(
   snapshot: Snapshot,
   url: string,
-  options: { plan?: CollectionPlan; connection?: Partial<AwsConnectionOptions>; timeoutSeconds?: number; onEvent?: (e: CollectEvent) => void; clusterName?: string } = {},
+  options: {
+    plan?: CollectionPlan;
+    connection?: Partial<AwsConnectionOptions>;
+    timeoutSeconds?: number;
+    onEvent?: (e: CollectEvent) => void;
+    clusterName?: string;
+    concurrency?: number;
+    /** --trace: given to the clients and the collection alike. */
+    tracer?: Tracer;
+  } = {},
 ): Promise<Snapshot> {
   const clients = await createAwsClients({
     region: snapshot.cluster.region,
@@ -38,6 +48,7 @@ export async function collectFromMock(
     credentials: MOCK_CREDENTIALS,
     env: {},
     maxAttempts: 4,
+    ...(options.tracer ? { tracer: options.tracer } : {}),
     ...options.connection,
   });
   try {
@@ -48,6 +59,8 @@ export async function collectFromMock(
       extraRoleArns: irsaRoleArns(snapshot),
       ...(options.timeoutSeconds !== undefined ? { timeoutSeconds: options.timeoutSeconds } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+      ...(options.tracer ? { tracer: options.tracer } : {}),
     });
   } finally {
     clients.destroy();

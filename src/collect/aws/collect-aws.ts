@@ -7,6 +7,7 @@ import { setMaxListeners } from 'node:events';
 import { ListClustersCommand } from '@aws-sdk/client-eks';
 import type { CollectEvent } from '../../engine/progress.js';
 import type { AwsData, CollectionError } from '../../snapshot/types.js';
+import type { Tracer } from '../../trace/tracer.js';
 import { UserError } from '../../user-error.js';
 import { AWS_PARTS, type AwsPartKey } from '../plan.js';
 import type { AwsClients } from './clients.js';
@@ -33,6 +34,8 @@ export interface AwsCollectRequest {
   onCluster?: (cluster: AwsData['cluster'], part: <K extends AwsPartKey>(key: K) => Promise<AwsData[K] | undefined>) => void;
   /** Where the requests go, for error messages ("cannot reach ..."). */
   endpointDescription?: string;
+  /** --trace: waits for a free slot under the concurrency cap as spans. */
+  tracer?: Tracer;
 }
 
 export interface AwsCollectResult {
@@ -54,6 +57,7 @@ export async function collectAws(request: AwsCollectRequest): Promise<AwsCollect
         deadlineSeconds: timeoutSeconds,
         concurrency: request.concurrency ?? DEFAULT_CONCURRENCY,
         ...(request.onEvent ? { onEvent: request.onEvent } : {}),
+        ...(request.tracer ? { tracer: request.tracer } : {}),
       },
       awsCollectors(request.clients, Promise.resolve(request.extraRoleArns ?? [])),
     );

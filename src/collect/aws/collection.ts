@@ -5,6 +5,7 @@
  */
 import type { CollectEvent } from '../../engine/progress.js';
 import type { AwsData, CollectionError, NotFoundResource, Serialized, SnapshotPart } from '../../snapshot/types.js';
+import { NO_TRACE, PHASE, type Tracer } from '../../trace/tracer.js';
 import { classifyAwsError } from './failure.js';
 
 export type AwsKey = Exclude<keyof AwsData, 'notFound'>;
@@ -19,7 +20,12 @@ export class CallFailed extends Error {
 class CallLimiter {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
-  constructor(private readonly limit: number) {}
+  constructor(readonly limit: number) {}
+
+  /** Whether a call started now would wait for a free slot. */
+  get full(): boolean {
+    return this.active >= this.limit;
+  }
 
   async run<T>(fn: () => Promise<T>): Promise<T> {
     if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
@@ -39,6 +45,8 @@ export interface CollectionSettings {
   deadlineSeconds: number;
   concurrency: number;
   onEvent?: (event: CollectEvent) => void;
+  /** --trace: a span for each wait for a free slot under the cap (the requests themselves are traced by the clients). */
+  tracer?: Tracer;
 }
 
 export class AwsCollection {
@@ -122,7 +130,11 @@ export class AwsCollection {
       const service = call.slice(0, call.indexOf(':'));
       let limiter = this.limiters.get(service);
       if (!limiter) this.limiters.set(service, (limiter = new CallLimiter(this.settings.concurrency)));
+      const tracer = this.settings.tracer ?? NO_TRACE;
+      // Client-side queueing, visible in a trace: the time this call waited behind the cap.
+      const queued = tracer.enabled && limiter.full ? tracer.start(`queued ${call}`, { parent: PHASE.collectAws, attributes: { 'eks_doctor.call': call, 'eks_doctor.concurrency': limiter.limit } }) : undefined;
       return await limiter.run(() => {
+        queued?.end();
         if (signal.aborted) throw Object.assign(new Error('aborted'), { name: 'AbortError' });
         return send(signal);
       });
