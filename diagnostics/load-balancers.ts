@@ -20,6 +20,7 @@ import {
   type Service,
 } from './lib/load-balancer-subnets.js';
 import { isPublicSubnet } from './lib/route-tables.js';
+import { clusterVpcId } from './lib/cluster-vpc.js';
 
 const NLB = 'https://docs.aws.amazon.com/eks/latest/userguide/network-load-balancing.html';
 const LBC = 'https://docs.aws.amazon.com/eks/latest/userguide/aws-load-balancer-controller.html';
@@ -118,7 +119,7 @@ export default defineDiagnostic<Code>({
         }
       }
       if (!snapshot.aws.subnets) continue;
-      const vpcId = snapshot.aws.cluster?.resourcesVpcConfig?.vpcId;
+      const vpcId = clusterVpcId(snapshot);
       const subnets = snapshot.aws.subnets.filter((s) => !vpcId || s.VpcId === vpcId);
       const named = explicitSubnets(service);
       if (named) {

@@ -11,6 +11,7 @@ import { resource } from '../src/engine/resources.js';
 import type { KubernetesData, Snapshot } from '../src/snapshot/types.js';
 import { loadBalancerScheme, needsLoadBalancerController, roleForScheme } from './lib/load-balancer-subnets.js';
 import { uniqueRefs } from './lib/symptom-resources.js';
+import { clusterVpcId } from './lib/cluster-vpc.js';
 
 type Service = NonNullable<KubernetesData['loadBalancerServices']>[number];
 type Event = NonNullable<KubernetesData['warningEvents']>[number];
@@ -76,7 +77,7 @@ function pendingFinding(snapshot: Snapshot, service: Service, ageMinutes: number
   const controllerRefs: ResourceRef[] = lbc ? [resource.deployment('kube-system', LBC_DEPLOYMENT)] : [];
   const controller = lbc ? 'the AWS Load Balancer Controller' : 'the in-tree AWS cloud provider';
   const lbcDeployment = snapshot.kubernetes.deployments?.find((d) => d.metadata?.namespace === 'kube-system' && d.metadata?.name === LBC_DEPLOYMENT);
-  const vpcId = snapshot.aws.cluster?.resourcesVpcConfig?.vpcId;
+  const vpcId = clusterVpcId(snapshot);
   const region = snapshot.cluster.region;
 
   const evidence = [

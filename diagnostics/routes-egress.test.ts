@@ -14,6 +14,13 @@ describeDiagnostic(routesEgress, {
   healthy: [
     { name: 'baseline: private subnets behind an available NAT gateway', snapshot: buildBaseline() },
     { name: 'fully private cluster with every endpoint it needs', snapshot: privateCluster },
+    {
+      // moto's DescribeCluster has no vpcId: the cluster subnets' VPC stands in, so the endpoints are found.
+      name: 'fully private cluster whose DescribeCluster lacks vpcId',
+      snapshot: fromPrivate((s) => {
+        delete s.aws.cluster!.resourcesVpcConfig!.vpcId;
+      }),
+    },
     { name: 'egress through a transit gateway is info, never a warning', snapshot: mutate(fault('egress-via-transit-gateway')), allowInfo: ['routes-egress/egress-unverifiable'] },
     {
       name: 'public access restricted to a range that holds the NAT address',
@@ -64,6 +71,14 @@ describeDiagnostic(routesEgress, {
       name: 'private cluster without the ecr.dkr endpoint',
       snapshot: fromPrivate((s) => removeEndpoint(s, 'ecr.dkr')),
       expect: [{ id: 'routes-egress/endpoint-missing', resource: BASELINE.vpcId, mentions: 'ecr.dkr', canExplain: ['node-not-ready', 'addon-unhealthy'] }],
+    },
+    {
+      name: 'private cluster without the ecr.dkr endpoint, DescribeCluster lacking vpcId: the VPC is still named',
+      snapshot: fromPrivate((s) => {
+        removeEndpoint(s, 'ecr.dkr');
+        delete s.aws.cluster!.resourcesVpcConfig!.vpcId;
+      }),
+      expect: [{ id: 'routes-egress/endpoint-missing', resource: BASELINE.vpcId, mentions: 'ecr.dkr' }],
     },
     {
       name: 'private cluster without the S3 gateway endpoint',

@@ -13,6 +13,7 @@ import { capacityInSubnet, describeCapacity, describeSubnet, nodeSubnetIds, ref,
 import { nodePeer, nodeSecurityGroupSets, setSubnetIds } from './lib/node-security-groups.js';
 import { classifyDefaultEgress, routeTableForSubnet, type DefaultEgress } from './lib/route-tables.js';
 import { groupLabel, groupsAllow } from './lib/security-group-rules.js';
+import { clusterVpcId } from './lib/cluster-vpc.js';
 
 const NETWORK_REQS = 'https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html#node-subnet-reqs';
 const PRIVATE_CLUSTERS = 'https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html';
@@ -163,21 +164,22 @@ export default defineDiagnostic<Code>({
     if (isolated.length > 0 && snapshot.aws.vpcEndpoints) findings.push(...endpointFindings(snapshot, isolated, region));
 
     // The API server itself: DNS for the private endpoint, and the public endpoint's allow list.
-    const dns = (snapshot.aws.vpcDnsAttributes ?? []).find((d) => d.VpcId === vpcConfig.vpcId);
+    const vpcId = clusterVpcId(snapshot);
+    const dns = vpcId ? (snapshot.aws.vpcDnsAttributes ?? []).find((d) => d.VpcId === vpcId) : undefined;
     if (vpcConfig.endpointPrivateAccess && dns && (dns.EnableDnsSupport === false || dns.EnableDnsHostnames === false)) {
       const off = [dns.EnableDnsSupport === false ? 'enableDnsSupport' : '', dns.EnableDnsHostnames === false ? 'enableDnsHostnames' : ''].filter(Boolean);
       const privateOnly = !vpcConfig.endpointPublicAccess;
       findings.push({
         code: 'vpc-dns-disabled',
-        keyResource: vpcConfig.vpcId!,
+        keyResource: vpcId!,
         severity: privateOnly ? 'critical' : 'warning',
-        title: `${off.join(' and ')} ${off.length > 1 ? 'are' : 'is'} off on ${vpcConfig.vpcId}`,
+        title: `${off.join(' and ')} ${off.length > 1 ? 'are' : 'is'} off on ${vpcId}`,
         rootCause: `The private API endpoint is a Route 53 private hosted zone that resolves only in a VPC with enableDnsSupport and enableDnsHostnames; with ${off.join(' and ')} off, nodes ${privateOnly ? 'cannot resolve the API server at all (public access is off), so they never register' : 'resolve the public endpoint instead and depend on internet egress and publicAccessCidrs'}.`,
-        evidence: [`${vpcConfig.vpcId}: enableDnsSupport ${dns.EnableDnsSupport}, enableDnsHostnames ${dns.EnableDnsHostnames}.`, `Endpoint access: private ${vpcConfig.endpointPrivateAccess}, public ${vpcConfig.endpointPublicAccess}.`],
-        resources: [ref.vpc(vpcConfig.vpcId!), ref.cluster(snapshot.cluster.name)],
+        evidence: [`${vpcId}: enableDnsSupport ${dns.EnableDnsSupport}, enableDnsHostnames ${dns.EnableDnsHostnames}.`, `Endpoint access: private ${vpcConfig.endpointPrivateAccess}, public ${vpcConfig.endpointPublicAccess}.`],
+        resources: [ref.vpc(vpcId!), ref.cluster(snapshot.cluster.name)],
         fix: {
           summary: 'Turn both DNS attributes on (one attribute per call); the DHCP options set must also use AmazonProvidedDNS.',
-          commands: off.map((a) => `aws ec2 modify-vpc-attribute --vpc-id ${vpcConfig.vpcId} --${a === 'enableDnsSupport' ? 'enable-dns-support' : 'enable-dns-hostnames'} '{"Value":true}'`),
+          commands: off.map((a) => `aws ec2 modify-vpc-attribute --vpc-id ${vpcId} --${a === 'enableDnsSupport' ? 'enable-dns-support' : 'enable-dns-hostnames'} '{"Value":true}'`),
           docs: [CLUSTER_ENDPOINT, VPC_DNS],
         },
         canExplain: NODE_SYMPTOMS.map((symptom) => ({ symptom, resources: scopeForSubnets(snapshot, subnets) })),
@@ -206,7 +208,7 @@ function requiredServices(snapshot: Snapshot): { service: string; why: string }[
 }
 
 function endpointFor(snapshot: Snapshot, region: string, service: string): VpcEndpoint[] {
-  const vpcId = snapshot.aws.cluster?.resourcesVpcConfig?.vpcId;
+  const vpcId = clusterVpcId(snapshot);
   return (snapshot.aws.vpcEndpoints ?? []).filter((e) => e.VpcId === vpcId && e.ServiceName === `com.amazonaws.${region}.${service}`);
 }
 
@@ -216,7 +218,7 @@ function isAvailable(e: VpcEndpoint): boolean {
 
 function endpointFindings(snapshot: Snapshot, subnetIds: string[], region: string): NewFinding<Code>[] {
   const findings: NewFinding<Code>[] = [];
-  const vpcId = snapshot.aws.cluster?.resourcesVpcConfig?.vpcId ?? '<vpc-id>';
+  const vpcId = clusterVpcId(snapshot) ?? '<vpc-id>';
   const subnetLines = subnetIds.map((s) => `${describeSubnet(snapshot, s)} has no default route (route table ${routeTableForSubnet(snapshot, s)?.table.RouteTableId}).`);
   const scope = scopeForSubnets(snapshot, subnetIds);
   const missing = requiredServices(snapshot).filter((r) => endpointFor(snapshot, region, r.service).length === 0);

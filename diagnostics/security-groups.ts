@@ -15,6 +15,7 @@ import { ref, scopeRefs } from './lib/node-placement.js';
 import { nodePeer, nodeSecurityGroupSets, type NodeGroupSet } from './lib/node-security-groups.js';
 import { allowedPeers, danglingReferences, groupLabel, groupsAllow, type FlowVerdict, type Peer, type Protocol } from './lib/security-group-rules.js';
 import { subnetById } from './lib/route-tables.js';
+import { clusterVpcId } from './lib/cluster-vpc.js';
 
 const SG_REQS = 'https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html';
 const SG_RULES = 'https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html';
@@ -221,7 +222,7 @@ export default defineDiagnostic<Code>({
 });
 
 function vpcCidrs(snapshot: Snapshot): string[] {
-  const vpcId = snapshot.aws.cluster?.resourcesVpcConfig?.vpcId;
+  const vpcId = clusterVpcId(snapshot);
   const vpc = (snapshot.aws.vpcs ?? []).find((v) => v.VpcId === vpcId);
   const cidrs = (vpc?.CidrBlockAssociationSet ?? []).flatMap((a) => (a.CidrBlock && a.CidrBlockState?.State === 'associated' ? [a.CidrBlock] : []));
   return cidrs.length > 0 ? cidrs : vpc?.CidrBlock ? [vpc.CidrBlock] : [];

@@ -9,6 +9,7 @@ import type { Snapshot } from '../src/snapshot/types.js';
 import { capacityInSubnet, clusterSubnetIds, describeCapacity, describeSubnet, isManagedNodegroupGroup, nodeForInstance, nodeSubnetIds, ref, scopeForSubnets, subnetName, tagValue } from './lib/node-placement.js';
 import { isPublicSubnet, routeTableForSubnet, subnetById, type Subnet } from './lib/route-tables.js';
 import { loadBalancerScheme, isRoleTagged } from './lib/load-balancer-subnets.js';
+import { clusterVpcId } from './lib/cluster-vpc.js';
 
 const NETWORK_REQS = 'https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html';
 const NODE_SUBNET_REQS = 'https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html#node-subnet-reqs';
@@ -308,7 +309,7 @@ function publicSubnetsWithoutPublicIp(snapshot: Snapshot, nodeSubnets: string[])
 
 function roleTagFindings(snapshot: Snapshot): NewFinding<Code>[] {
   const findings: NewFinding<Code>[] = [];
-  const vpcId = snapshot.aws.cluster?.resourcesVpcConfig?.vpcId;
+  const vpcId = clusterVpcId(snapshot);
   const subnets = (snapshot.aws.subnets ?? []).filter((s) => !vpcId || s.VpcId === vpcId);
   const publicSubnets = subnets.filter((s) => isPublicSubnet(snapshot, s.SubnetId!));
   const privateSubnets = subnets.filter((s) => !isPublicSubnet(snapshot, s.SubnetId!));

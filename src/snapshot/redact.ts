@@ -35,8 +35,15 @@ const KEPT_RANGES: { base: number; bits: number }[] = [
   { base: ip(169, 254, 0, 0), bits: 16 },
   { base: ip(255, 255, 255, 255), bits: 32 },
 ];
-/** Public addresses are moved into the benchmarking range, 198.18.0.0/15, so none points at a real host. */
-const PUBLIC_TARGET = { base: ip(198, 18, 0, 0), bits: 15 };
+/**
+ * Public addresses are moved into 240.0.0.0/4 (reserved, never assigned), so none points at a real
+ * host. Moving them drops the pseudonym's top 4 bits, so two public addresses that differ within
+ * their first 4 bits lose their prefix relation: a non-member of an /L block becomes a member of
+ * its image with chance 2^-(L-4) (one in a million for a /24). A wide target keeps that small; the
+ * benchmarking range 198.18.0.0/15 used before dropped 15 bits, one in 512 for a /24, and a
+ * redacted bundle once lost an "egress address not allowed" finding that way.
+ */
+const PUBLIC_TARGET = { base: ip(240, 0, 0, 0), bits: 4 };
 
 function ip(a: number, b: number, c: number, d: number): number {
   return ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
