@@ -139,6 +139,21 @@ describe('--trace against the mocks', () => {
     expect(text).not.toMatch(/continue=|fieldSelector|limit=/);
   });
 
+  it('a run that fails still leaves its trace, showing where it failed', async () => {
+    const path = traceFile();
+    const { code, stderr } = await runCli(['diagnose', '--cluster', 'no-such-cluster', '--endpoint-url', cluster.awsUrl, '--output', 'json', '--trace', path], env());
+    expect(code).toBe(2);
+    expect(stderr).toContain("no EKS cluster named 'no-such-cluster'");
+    const trace = readTrace(path);
+    expect(trace.root.status).toEqual({ code: 2, message: 'UserError' });
+    expect(trace.phase(PHASE.collectAws).status.code).toBe(2);
+    const requests = trace.spans.filter((s) => s.kind === 'client');
+    expect(countBy(requests, requestKey)).toEqual(countBy(cluster.log.entries, (e) => `${e.service}:${e.action}`));
+    const describe = requests.find((s) => requestKey(s) === 'eks:DescribeCluster')!;
+    expect(describe.attributes).toMatchObject({ 'http.response.status_code': 404, 'error.type': 'ResourceNotFoundException' });
+    expect(requests.map(requestKey)).toContain('eks:ListClusters');
+  });
+
   it('an unwritable --trace path is an error before anything is collected', async () => {
     const notADirectory = join(dir, 'plain-file');
     writeFileSync(notADirectory, 'x');
@@ -153,6 +168,21 @@ describe('--trace against the mocks', () => {
       expect(stdout).toBe('');
     }
     expect(cluster.log.entries).toEqual([]);
+  });
+});
+
+describe('demo --trace', () => {
+  it('traces the bundled scenario through the live path, both sides, every check', async () => {
+    const path = traceFile();
+    const { stdout } = await runCli(['demo', 'node-role-not-mapped', '--output', 'json', '--trace', path]);
+    const report = JSON.parse(stdout) as Report;
+    const trace = readTrace(path);
+    expect(trace.root.name).toBe('eks-doctor demo');
+    expect(trace.root.attributes['eks_doctor.scenario']).toBe('node-role-not-mapped');
+    const requests = trace.spans.filter((s) => s.kind === 'client').map(requestKey);
+    expect(requests).toContain('eks:DescribeCluster');
+    expect(requests).toContain('kubernetes:GET /api/v1/nodes');
+    expect(checksInTrace(trace)).toEqual(checksInReport(report));
   });
 });
 
