@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseSnapshot } from '../src/snapshot/load.js';
-import type { Snapshot } from '../src/snapshot/types.js';
+import type { ExpectedFinding, Snapshot } from '../src/snapshot/types.js';
 import { UserError } from '../src/user-error.js';
 
 function packageRoot(): string {
@@ -26,6 +26,7 @@ export interface ScenarioSummary {
   description: string;
   faults: string[];
   expectedRootCauses: string[];
+  expectedFindings: ExpectedFinding[];
   file: string;
 }
 
@@ -40,6 +41,7 @@ export function listScenarios(): ScenarioSummary[] {
         description: s.meta?.description ?? '',
         faults: s.meta?.faults ?? [],
         expectedRootCauses: s.meta?.expectedRootCauses ?? [],
+        expectedFindings: s.meta?.expectedFindings ?? [],
         file: join(scenariosDir, f),
       };
     });

@@ -1,5 +1,6 @@
 import { KUBERNETES_READS } from '../../src/collect/kubernetes/collect-kubernetes.js';
 import type { ApiServerAccess, FailureKind, KubernetesPart, Snapshot } from '../../src/snapshot/types.js';
+import { BATCH_ROLE_ARN, BATCH_ROLE_NAME, NODE_ROLE_ARN, NODE_ROLE_NAME } from '../scenario/baseline.js';
 import { defineFaults } from '../scenario/fault.js';
 
 /** Who runs eks-doctor in these scenarios: an on-call engineer's SSO role, with no access entry. */
@@ -65,6 +66,9 @@ export const faults = defineFaults([
       const account = s.aws.callerIdentity!.Account!;
       s.aws.callerIdentity = { ...s.aws.callerIdentity, Arn: ONCALL_ROLE_ARN(account), UserId: 'AROAONCALLEXAMPLE:alice' };
       s.aws.cluster!.accessConfig = { ...s.aws.cluster!.accessConfig, authenticationMode: 'API' };
+      // Moving to access entries only, the team gave the batch node role (mapped only in aws-auth until then) its access entry: the nodes stay joined.
+      const nodeEntry = s.aws.accessEntries!.find((e) => e.principalArn === NODE_ROLE_ARN)!;
+      s.aws.accessEntries!.push({ ...structuredClone(nodeEntry), principalArn: BATCH_ROLE_ARN, accessEntryArn: nodeEntry.accessEntryArn!.replace(NODE_ROLE_NAME, BATCH_ROLE_NAME) });
       apiServerUnreadable(s, { kind: 'unauthorized', message: 'Unauthorized', httpStatus: 401 }, 'HTTP 401');
     },
   },

@@ -6,8 +6,9 @@
  * the condition the kubelet reports), so the symptom checks have something real to report.
  */
 import type { Snapshot } from '../../src/snapshot/types.js';
-import { BASELINE, BATCH_ROLE_NAME, KARPENTER_ROLE_NAME, MANAGED_ASG, MANAGED_NODEGROUP, NODE_ROLE_NAME, OIDC_PROVIDER_ARN, dnsName, iamArn } from '../scenario/baseline.js';
+import { BASELINE, BATCH_ASG, BATCH_ROLE_NAME, KARPENTER_ROLE_NAME, MANAGED_ASG, MANAGED_NODEGROUP, NODE_ROLE_NAME, OIDC_PROVIDER_ARN, dnsName, iamArn } from '../scenario/baseline.js';
 import { defineFaults } from '../scenario/fault.js';
+import { addonDegraded, asgNodes, setKubeletSilent } from './symptoms.js';
 
 type Pod = NonNullable<Snapshot['kubernetes']['kubeSystemPods']>[number];
 type Node = NonNullable<Snapshot['kubernetes']['nodes']>[number];
@@ -117,6 +118,77 @@ function vpcCniOnIrsa(snapshot: Snapshot): void {
   sa.metadata!.annotations = { ...(sa.metadata!.annotations ?? {}), 'eks.amazonaws.com/role-arn': VPC_CNI_ROLE_ARN };
 }
 
+/** The pods of a kube-system Deployment crash-loop with `message`; the Deployment has none available. */
+function deploymentCrashLooping(snapshot: Snapshot, name: string, message: string, since: string): void {
+  const deployment = snapshot.kubernetes.deployments?.find((d) => d.metadata?.namespace === 'kube-system' && d.metadata?.name === name);
+  if (!deployment?.status) throw new Error(`no Deployment kube-system/${name} in the snapshot`);
+  const replicas = deployment.spec?.replicas ?? 0;
+  const at = since.replace('.000Z', 'Z');
+  deployment.status = {
+    ...deployment.status,
+    readyReplicas: 0,
+    availableReplicas: 0,
+    unavailableReplicas: replicas,
+    conditions: [{ type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.', lastTransitionTime: at, lastUpdateTime: at }],
+  };
+  const pods = (snapshot.kubernetes.kubeSystemPods ?? []).filter((p) => p.metadata?.labels?.['k8s-app'] === name);
+  for (const pod of pods) crashLoop(pod, message, since);
+}
+
+/** Replaces the minor version in a version string or image tag: v1.35.2-eks-3a1b2c4 -> v1.33.2-eks-3a1b2c4. */
+function withMinor(text: string, from: string, to: string): string {
+  return text.replace(`v${from}.`, `v${to}.`);
+}
+
+/**
+ * The whole cluster on an older minor version, consistently: control plane, API server, node
+ * group, every kubelet, kube-proxy (add-on, image tags) and the add-on versions EKS offers for it.
+ */
+function clusterOnVersion(snapshot: Snapshot, version: string, kubeProxyVersion: string): void {
+  const from = snapshot.aws.cluster!.version!;
+  const info = snapshot.aws.clusterVersions!.find((v) => v.clusterVersion === version);
+  if (!info) throw new Error(`DescribeClusterVersions in the baseline does not list ${version}`);
+  snapshot.aws.cluster!.version = version;
+  snapshot.aws.cluster!.platformVersion = info.defaultPlatformVersion!;
+  const apiVersion = snapshot.kubernetes.version;
+  if (apiVersion) {
+    apiVersion.minor = version.split('.')[1]!;
+    apiVersion.gitVersion = withMinor(apiVersion.gitVersion!, from, version);
+  }
+  for (const nodegroup of snapshot.aws.nodegroups ?? []) {
+    nodegroup.version = version;
+    nodegroup.releaseVersion = nodegroup.releaseVersion!.replace(`${from}.`, `${version}.`);
+  }
+  // Every kubelet on the cluster's minor (the self-managed group was one behind; it moves with it).
+  for (const node of snapshot.kubernetes.nodes ?? []) {
+    const info = node.status!.nodeInfo!;
+    info.kubeletVersion = info.kubeletVersion.replace(/^v1\.\d+\./, `v${version}.`);
+  }
+  const kubeProxy = snapshot.aws.addons!.find((a) => a.addonName === 'kube-proxy')!;
+  const kubeProxyFrom = kubeProxy.addonVersion!;
+  kubeProxy.addonVersion = kubeProxyVersion;
+  const ds = snapshot.kubernetes.daemonSets!.find((d) => d.metadata?.name === 'kube-proxy')!;
+  const pods = (snapshot.kubernetes.kubeSystemPods ?? []).filter((p) => p.metadata?.name?.startsWith('kube-proxy-'));
+  for (const c of [...ds.spec!.template.spec!.containers, ...pods.flatMap((p) => [...p.spec!.containers, ...(p.status?.containerStatuses ?? [])])]) {
+    c.image = c.image!.replace(kubeProxyFrom, kubeProxyVersion);
+  }
+  for (const addon of snapshot.aws.addonVersions ?? []) {
+    for (const v of addon.addonVersions ?? []) {
+      for (const c of v.compatibilities ?? []) c.clusterVersion = version;
+      if (addon.addonName === 'kube-proxy') v.addonVersion = v.addonVersion!.replace(`v${from}.`, `v${version}.`);
+    }
+  }
+  const kubeProxyOffered = snapshot.aws.addonVersions!.find((a) => a.addonName === 'kube-proxy')!.addonVersions!;
+  kubeProxyOffered[0]!.addonVersion = kubeProxyVersion;
+  // The upgrade insights look one minor ahead.
+  const next = `1.${Number(version.split('.')[1]) + 1}`;
+  for (const insight of snapshot.aws.insights ?? []) {
+    insight.kubernetesVersion = next;
+    insight.name = insight.name!.replace(/v1\.\d+$/, `v${next}`);
+    insight.description = insight.description!.replace(/v1\.\d+\./, `v${next}.`);
+  }
+}
+
 export const faults = defineFaults([
   {
     name: 'node-roles-cni-policy-detached',
@@ -198,6 +270,52 @@ export const faults = defineFaults([
       const nodegroup = snapshot.aws.nodegroups!.find((n) => n.nodegroupName === MANAGED_NODEGROUP)!;
       nodegroup.status = 'DEGRADED';
       nodegroup.health = { issues: [{ code: 'NodeCreationFailure', message: 'Instances failed to join the kubernetes cluster', resourceIds: [instanceId] }] };
+    },
+  },
+  {
+    name: 'ebs-csi-irsa-trust-subject-mismatch',
+    description:
+      "The trust policy of shop-prod-ebs-csi, the EBS CSI driver's IRSA role, was rewritten in an IAM clean-up with the subject system:serviceaccount:kube-system:ebs-csi-controller (without -sa): the controller's AWS health check fails with AccessDenied on sts:AssumeRoleWithWebIdentity, its pods crash-loop, and EKS reports the aws-ebs-csi-driver add-on DEGRADED.",
+    apply(snapshot) {
+      const role = snapshot.aws.iamRoles!.find((r) => r.RoleName === 'shop-prod-ebs-csi')!;
+      role.AssumeRolePolicyDocument = {
+        Version: '2012-10-17',
+        Statement: [{
+          Effect: 'Allow',
+          Principal: { Federated: OIDC_PROVIDER_ARN },
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Condition: { StringEquals: { [`${ISSUER_HOST}:aud`]: 'sts.amazonaws.com', [`${ISSUER_HOST}:sub`]: 'system:serviceaccount:kube-system:ebs-csi-controller' } },
+        }],
+      };
+      deploymentCrashLooping(
+        snapshot,
+        'ebs-csi-controller',
+        'main.go:78] "Health check failed" err="rpc error: code = FailedPrecondition desc = Failed health check (verify network connection and IAM credentials): dry-run EC2 API call failed: operation error EC2: DescribeAvailabilityZones, get identity: get credentials: failed to refresh cached credentials, failed to retrieve credentials, operation error STS: AssumeRoleWithWebIdentity, https response error StatusCode: 403, api error AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity"',
+        minutesBeforeCapture(snapshot, 55),
+      );
+      addonDegraded(snapshot, 'aws-ebs-csi-driver');
+    },
+  },
+  {
+    name: 'batch-kubelet-left-at-1-31',
+    description:
+      "The self-managed batch group's launch template still pins the Kubernetes 1.31 AMI through four control plane upgrades: its kubelets (v1.31.7) are four minor versions behind the 1.35 API server, stopped posting node status, and both batch Nodes are NotReady; EKS's upgrade insight for kubelet skew is in ERROR.",
+    apply(snapshot) {
+      for (const node of asgNodes(snapshot, BATCH_ASG)) {
+        node.status!.nodeInfo!.kubeletVersion = 'v1.31.7-eks-1c2d3e4';
+        setKubeletSilent(snapshot, node, 35);
+      }
+      const insight = snapshot.aws.insights!.find((i) => i.name === 'Kubelet version skew')!;
+      insight.insightStatus = { status: 'ERROR', reason: 'Node kubelet versions are more than 3 minor versions behind the control plane version after the upgrade.' };
+      insight.lastTransitionTime = minutesBeforeCapture(snapshot, 35);
+    },
+  },
+  {
+    name: 'cluster-left-on-1-33',
+    description:
+      'The cluster (control plane, node groups, kubelets and add-ons, all consistent) was never upgraded past Kubernetes 1.33, whose standard support ended on 2026-07-29: it now runs in extended support, billed per cluster hour, until EKS upgrades it automatically on 2027-07-29.',
+    apply(snapshot) {
+      clusterOnVersion(snapshot, '1.33', 'v1.33.8-eksbuild.2');
     },
   },
 ]);

@@ -28,5 +28,38 @@ export const scenarios = defineScenarios([
     faults: ['node-roles-cni-policy-detached', 'kube-proxy-left-at-1-31'],
     // kube-proxy down takes aws-node with it on every node, so it reaches more symptoms and ranks first.
     expectedRootCauses: ['version-skew/kube-proxy-too-old', 'node-iam-role/cni-policy-missing'],
+    // The same kube-proxy, judged against the add-on's default version.
+    expectedFindings: [{ id: 'addon-versions/managed-addon-behind-default', severity: 'warning' }],
+  },
+  {
+    name: 'node-role-worker-policy-missing',
+    description:
+      'AmazonEKSWorkerNodePolicy was detached from shop-prod-node-role, the role of managed node group general: an instance launched 40 minutes ago never registered as a Node and the node group reports NodeCreationFailure.',
+    faults: ['general-node-role-worker-policy-detached'],
+    expectedRootCauses: ['node-iam-role/worker-node-policy-missing'],
+  },
+  {
+    name: 'ebs-csi-irsa-trust-mismatch',
+    description:
+      "The IRSA role of the EBS CSI driver (shop-prod-ebs-csi) trusts system:serviceaccount:kube-system:ebs-csi-controller, but the controller runs as ebs-csi-controller-sa: it gets AccessDenied from sts:AssumeRoleWithWebIdentity, crash-loops, and the aws-ebs-csi-driver add-on is DEGRADED.",
+    faults: ['ebs-csi-irsa-trust-subject-mismatch'],
+    expectedRootCauses: ['irsa-pod-identity/irsa-trust-subject-mismatch'],
+  },
+  {
+    name: 'kubelet-too-old',
+    description:
+      'The self-managed batch group still launches the Kubernetes 1.31 AMI on a 1.35 control plane: its kubelets are four minor versions behind, more than the skew policy allows, and both batch Nodes are NotReady.',
+    faults: ['batch-kubelet-left-at-1-31'],
+    expectedRootCauses: ['version-skew/kubelet-too-old'],
+    // EKS's own upgrade insight sees the same skew.
+    expectedFindings: [{ id: 'eks-insights/insight-error', severity: 'warning' }],
+  },
+  {
+    name: 'cluster-past-standard-support',
+    description:
+      'Nothing is broken today, but the cluster is still on Kubernetes 1.33, whose standard support ended on 2026-07-29 (as DescribeClusterVersions reports): it runs in extended support, billed per cluster hour, and EKS will upgrade it automatically on 2027-07-29.',
+    faults: ['cluster-left-on-1-33'],
+    expectedRootCauses: [],
+    expectedFindings: [{ id: 'version-skew/past-standard-support', severity: 'warning' }],
   },
 ]);

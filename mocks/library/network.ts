@@ -48,6 +48,7 @@ export const scenarios = defineScenarios([
     description: 'No public subnet carries kubernetes.io/role/elb: the internet-facing storefront NLB stays pending.',
     faults: ['public-subnets-untagged'],
     expectedRootCauses: ['load-balancers/no-subnets-for-scheme'],
+    expectedFindings: [{ id: 'subnets/elb-tag-missing', severity: 'warning' }], // the same missing tag, seen from the subnets
   },
   {
     name: 'lb-controller-missing',

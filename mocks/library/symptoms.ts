@@ -42,6 +42,7 @@ export const scenarios = defineScenarios([
       'A new internet-facing NLB Service shop/promo has had no address for 40 minutes: the kubernetes.io/role/elb tag was removed from every public subnet, and the AWS Load Balancer Controller reports it cannot resolve a subnet.',
     faults: ['public-subnets-lose-elb-tag', 'promo-lb-pending-no-subnet'],
     expectedRootCauses: ['load-balancers/no-subnets-for-scheme'],
+    expectedFindings: [{ id: 'subnets/elb-tag-missing', severity: 'warning' }], // the same missing tag, seen from the subnets
   },
   {
     name: 'kube-proxy-broken-and-lb-pending',
@@ -49,5 +50,6 @@ export const scenarios = defineScenarios([
       'Two unrelated faults at once: kube-proxy cannot pull its image on the batch nodes (both NotReady), and shop/promo waits for a load balancer because no public subnet is tagged for it. Two root causes, each with its own symptoms.',
     faults: ['batch-kube-proxy-image-pull', 'public-subnets-lose-elb-tag', 'promo-lb-pending-no-subnet'],
     expectedRootCauses: ['node-conditions/kube-proxy-not-running', 'load-balancers/no-subnets-for-scheme'],
+    expectedFindings: [{ id: 'subnets/elb-tag-missing', severity: 'warning' }], // the same missing tag, seen from the subnets
   },
 ]);

@@ -56,6 +56,7 @@ export function composeScenario(definition: ScenarioDefinition, faults: Map<stri
     scenario: definition.name,
     faults: definition.faults,
     expectedRootCauses: definition.expectedRootCauses,
+    ...(definition.expectedFindings ? { expectedFindings: definition.expectedFindings } : {}),
   };
   return snapshot;
 }

@@ -281,6 +281,11 @@ export interface CollectionError {
   httpStatus?: number;
 }
 
+export interface ExpectedFinding {
+  id: string;
+  severity: 'critical' | 'warning' | 'info';
+}
+
 export interface SnapshotMeta {
   /** What this snapshot shows; required for scenarios. */
   description?: string;
@@ -290,6 +295,8 @@ export interface SnapshotMeta {
   faults?: string[];
   /** Root-cause finding ids a scenario is expected to produce first (used by tests). */
   expectedRootCauses?: string[];
+  /** Findings that explain no symptom (a cause with nothing to show yet, a corroborating warning) a scenario is expected to produce (used by tests). */
+  expectedFindings?: ExpectedFinding[];
   /** Whether account IDs, IPs, hostnames were replaced by placeholders. */
   redacted?: boolean;
   /** eks-doctor version that wrote the snapshot. */

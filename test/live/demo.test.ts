@@ -32,11 +32,15 @@ describe('eks-doctor demo', () => {
       const liveReport = JSON.parse(live.stdout) as Report;
       const offlineReport = JSON.parse(offline.stdout) as Report;
       expect(live.code).toBe(offline.code);
-      expect(liveReport.findings.map((f) => f.key)).toEqual(offlineReport.findings.map((f) => f.key));
+      // The same findings in the same order, with the same links from root causes to symptoms.
+      const chains = (r: Report) => r.findings.map((f) => ({ key: f.key, severity: f.severity, explains: f.explains, explainedBy: f.explainedBy }));
+      expect(chains(liveReport)).toEqual(chains(offlineReport));
       expect(liveReport.checks.map((c) => `${c.id}:${c.status}`)).toEqual(offlineReport.checks.map((c) => `${c.id}:${c.status}`));
       expect(liveReport.kubernetesAccess?.method).toBe('eks-token');
       expect(liveReport.kubernetesAccess?.server).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
-      if (scenario.expectedRootCauses[0]) expect(liveReport.findings[0]?.id).toBe(scenario.expectedRootCauses[0]);
+      const first = scenario.expectedRootCauses[0] ?? scenario.expectedFindings[0]?.id;
+      if (first) expect(liveReport.findings[0]?.id).toBe(first);
+      for (const id of scenario.expectedRootCauses) expect(liveReport.findings.find((f) => f.id === id)?.explains.length, `${id} explains its symptoms live`).toBeGreaterThan(0);
     });
   }
 
