@@ -5,7 +5,7 @@
  * symptoms the cluster would show (pods crash-looping with the error they log, Nodes NotReady with
  * the condition the kubelet reports), so the symptom checks have something real to report.
  */
-import type { Snapshot } from '../../src/snapshot/types.js';
+import type { PolicyDocument, Snapshot } from '../../src/snapshot/types.js';
 import { BASELINE, BATCH_ASG, BATCH_ROLE_NAME, KARPENTER_ROLE_NAME, MANAGED_ASG, MANAGED_NODEGROUP, NODE_ROLE_NAME, OIDC_PROVIDER_ARN, dnsName, iamArn } from '../scenario/baseline.js';
 import { defineFaults } from '../scenario/fault.js';
 import { addonDegraded, asgNodes, setKubeletSilent } from './symptoms.js';
@@ -93,6 +93,19 @@ export function nodesCniNotInitialized(snapshot: Snapshot, since: string): void 
   }
 }
 
+/** An IRSA trust policy for this cluster's OIDC provider and one service account subject, as the EKS user guide writes it. */
+function irsaTrust(subject: string): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [{
+      Effect: 'Allow',
+      Principal: { Federated: OIDC_PROVIDER_ARN },
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      Condition: { StringEquals: { [`${ISSUER_HOST}:aud`]: 'sts.amazonaws.com', [`${ISSUER_HOST}:sub`]: subject } },
+    }],
+  };
+}
+
 /** aws-node gets its own IRSA role, as AWS recommends: the CNI policy moves from the node roles to it. */
 function vpcCniOnIrsa(snapshot: Snapshot): void {
   const template = snapshot.aws.iamRoles!.find((r) => r.RoleName === 'shop-prod-ebs-csi')!;
@@ -101,15 +114,7 @@ function vpcCniOnIrsa(snapshot: Snapshot): void {
     RoleName: VPC_CNI_ROLE_NAME,
     Arn: VPC_CNI_ROLE_ARN,
     RoleId: 'AROASHOPPRODVPCCNI0001',
-    AssumeRolePolicyDocument: {
-      Version: '2012-10-17',
-      Statement: [{
-        Effect: 'Allow',
-        Principal: { Federated: OIDC_PROVIDER_ARN },
-        Action: 'sts:AssumeRoleWithWebIdentity',
-        Condition: { StringEquals: { [`${ISSUER_HOST}:aud`]: 'sts.amazonaws.com', [`${ISSUER_HOST}:sub`]: 'system:serviceaccount:kube-system:aws-node' } },
-      }],
-    },
+    AssumeRolePolicyDocument: irsaTrust('system:serviceaccount:kube-system:aws-node'),
   });
   snapshot.aws.iamAttachedRolePolicies!.push({ RoleName: VPC_CNI_ROLE_NAME, AttachedPolicies: [{ PolicyName: 'AmazonEKS_CNI_Policy', PolicyArn: 'arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy' }] });
   for (const role of [NODE_ROLE_NAME, BATCH_ROLE_NAME, KARPENTER_ROLE_NAME]) detachPolicy(snapshot, role, 'AmazonEKS_CNI_Policy');
@@ -278,15 +283,7 @@ export const faults = defineFaults([
       "The trust policy of shop-prod-ebs-csi, the EBS CSI driver's IRSA role, was rewritten in an IAM clean-up with the subject system:serviceaccount:kube-system:ebs-csi-controller (without -sa): the controller's AWS health check fails with AccessDenied on sts:AssumeRoleWithWebIdentity, its pods crash-loop, and EKS reports the aws-ebs-csi-driver add-on DEGRADED.",
     apply(snapshot) {
       const role = snapshot.aws.iamRoles!.find((r) => r.RoleName === 'shop-prod-ebs-csi')!;
-      role.AssumeRolePolicyDocument = {
-        Version: '2012-10-17',
-        Statement: [{
-          Effect: 'Allow',
-          Principal: { Federated: OIDC_PROVIDER_ARN },
-          Action: 'sts:AssumeRoleWithWebIdentity',
-          Condition: { StringEquals: { [`${ISSUER_HOST}:aud`]: 'sts.amazonaws.com', [`${ISSUER_HOST}:sub`]: 'system:serviceaccount:kube-system:ebs-csi-controller' } },
-        }],
-      };
+      role.AssumeRolePolicyDocument = irsaTrust('system:serviceaccount:kube-system:ebs-csi-controller');
       deploymentCrashLooping(
         snapshot,
         'ebs-csi-controller',
