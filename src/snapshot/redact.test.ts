@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { diagnoseSnapshot } from '../engine/diagnose.js';
 import { loadDiagnostics } from '../engine/registry.js';
+import { BASELINE } from '../../mocks/scenario/baseline.js';
 import { listScenarios, loadScenario } from '../../mocks/scenario-library.js';
 import { Redactor, redactSnapshot } from './redact.js';
 
@@ -75,6 +76,8 @@ describe('redaction', () => {
       const text = JSON.stringify(redacted);
       const accounts = new Set([...JSON.stringify(original).matchAll(/arn:aws[\w-]*:[\w-]+:[\w-]*:(\d{12}):/g)].map((m) => m[1]!));
       for (const account of accounts) expect(text).not.toContain(account);
+      // The cluster ID, in the endpoint, the issuer and IRSA trust policies' condition keys alike.
+      expect(text).not.toContain(BASELINE.oidcId);
       // Pseudonyms are random, so one may equal some other original address by chance; what must
       // never happen is an address kept as itself.
       const addresses = [...new Set(JSON.stringify(original).match(/\b10\.\d+\.\d+\.\d+\b/g) ?? [])];

@@ -152,12 +152,16 @@ export class Redactor {
     return out;
   }
 
-  /** Every string in a JSON value, redacted; object keys are kept (they are field names, label keys and tag keys). */
+  /**
+   * Every string in a JSON value, redacted, object keys included: most are field names, label and
+   * tag keys that come through unchanged, but IAM condition keys name the cluster's OIDC issuer
+   * (`oidc.eks.<region>.amazonaws.com/id/<ID>:sub`) and must follow its redacted name.
+   */
   json<T>(value: T): T {
     if (typeof value === 'string') return this.text(value) as T;
     if (Array.isArray(value)) return value.map((item: unknown) => this.json(item)) as T;
     if (typeof value === 'object' && value !== null) {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.json(v)])) as T;
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [this.text(k), this.json(v)])) as T;
     }
     return value;
   }
