@@ -1,4 +1,5 @@
-import { describeDiagnostic, mutate } from '../test/support/diagnostic-tester.js';
+import { expect, it } from 'vitest';
+import { describeDiagnostic, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
 import { ADMIN_ROLE_ARN, BILLING_ROLE_ARN, NODE_ROLE_ARN, iamArn } from '../mocks/scenario/baseline.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 import accessEntries from './access-entries.js';
@@ -105,4 +106,13 @@ describeDiagnostic(accessEntries, {
       reason: 'eks:ListAccessEntries',
     },
   ],
+});
+
+it('the fix for an entry whose principal was deleted only deletes it (creating one for a missing principal would fail)', () => {
+  const snapshot = mutate((s) => {
+    s.aws.notFound!.push({ resourceType: 'iam-role', id: ADMIN_ROLE_ARN, call: 'iam:GetRole' });
+  });
+  const finding = runDiagnostic(accessEntries, snapshot).find((f) => f.id === 'access-entries/principal-not-found')!;
+  expect(finding.fix.commands).toEqual([`aws eks delete-access-entry --cluster-name shop-prod --region eu-west-1 --principal-arn ${ADMIN_ROLE_ARN}`]);
+  expect(finding.fix.summary).toContain('--type STANDARD');
 });

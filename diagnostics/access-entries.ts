@@ -87,8 +87,9 @@ export default defineDiagnostic<Code>({
           resources: [entryRef, resource.role(principal)],
           keyResource: principal,
           fix: {
-            summary: 'Delete the stale entry; if the principal was re-created and still needs access, create the entry again afterwards.',
-            commands: [deleteCommand, `aws eks create-access-entry --cluster-name ${ctx.cluster} --region ${ctx.region} --principal-arn ${principal} --type ${entry.type ?? 'STANDARD'}`],
+            // No create-access-entry here: it fails for a principal that does not exist, and a pasted fix must not.
+            summary: `Delete the stale entry. If the ${parsed?.resourceType ?? 'principal'} is re-created and needs access again, create its entry afterwards (aws eks create-access-entry ... --type ${entry.type ?? 'STANDARD'}).`,
+            commands: [deleteCommand],
             docs: [DOCS.accessEntries],
           },
         });

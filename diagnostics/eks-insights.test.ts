@@ -57,3 +57,9 @@ describe('eks-insights details', () => {
     expect(f!.title).toBe('EKS insight ERROR: Deprecated APIs removed in Kubernetes v1.36 for Kubernetes 1.36');
   });
 });
+
+it('ends the root cause with one full stop when EKS ends its reason with one', () => {
+  const [finding] = runDiagnostic(eksInsights, withStatus(DEPRECATED, 'ERROR', 'Deprecated API usage detected within the last 30 days.'));
+  expect(finding!.rootCause).toMatch(/within the last 30 days\.$/);
+  expect(finding!.rootCause).not.toContain('..');
+});

@@ -66,7 +66,7 @@ function insightFinding(snapshot: Snapshot, insight: Insight, status: 'ERROR' | 
     keyResource: insight.id ?? name,
     severity,
     title: `EKS insight ${status}: ${name}${version}`,
-    rootCause: `Amazon EKS evaluates this ${category} insight${version} as ${status}: ${insight.insightStatus?.reason ?? 'no reason given'}.`,
+    rootCause: `Amazon EKS evaluates this ${category} insight${version} as ${status}: ${(insight.insightStatus?.reason ?? 'no reason given').replace(/\.$/, '')}.`,
     evidence: [
       `Insight ${insight.id ?? '?'} (${category}${version}) is ${status} since ${insight.lastTransitionTime ?? 'an unknown time'}, last refreshed ${insight.lastRefreshTime ?? 'at an unknown time'}.`,
       ...(description ? [`What it checks: ${description.split('\n')[0]}`] : []),

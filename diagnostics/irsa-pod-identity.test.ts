@@ -1,4 +1,5 @@
-import { describeDiagnostic, mutate } from '../test/support/diagnostic-tester.js';
+import { expect, it } from 'vitest';
+import { describeDiagnostic, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
 import { BASELINE, BILLING_ROLE_ARN, EBS_CSI_ROLE_ARN, OIDC_PROVIDER_ARN } from '../mocks/scenario/baseline.js';
 import { decodeRoleTrustPolicy } from '../src/snapshot/policy-document.js';
 import type { IamRole, PolicyDocument, Snapshot } from '../src/snapshot/types.js';
@@ -154,4 +155,14 @@ describeDiagnostic(irsaPodIdentity, {
       reason: 'iam:GetRole',
     },
   ],
+});
+
+it('the fix for a Pod Identity role without the pods.eks.amazonaws.com trust also restarts the pods of the service account', () => {
+  const snapshot = mutate((s) => {
+    s.aws.podIdentityAssociations!.push({ ...structuredClone(s.aws.podIdentityAssociations![0]!), namespace: 'kube-system', serviceAccount: 'ebs-csi-controller-sa', roleArn: EBS_CSI_ROLE_ARN, associationId: 'a-0ebscsi0assoc0001' });
+  });
+  const finding = runDiagnostic(irsaPodIdentity, snapshot).find((f) => f.id === 'irsa-pod-identity/pod-identity-trust-invalid')!;
+  expect(finding.fix.commands[0]).toMatch(/^aws iam update-assume-role-policy --role-name shop-prod-ebs-csi /);
+  expect(finding.fix.commands[1]).toBe('kubectl -n kube-system rollout restart deployment/ebs-csi-controller');
+  expect(finding.fix.summary).toContain('drops any IRSA trust');
 });

@@ -288,8 +288,8 @@ export default defineDiagnostic<Code>({
         evidence: [`Association ${association.associationId ?? '(no id)'}: ${saId} -> ${association.roleArn}`, `Trust policy principals: ${describeTrustedPrincipals(role.AssumeRolePolicyDocument)}`, `Not allowed for ${POD_IDENTITY_SERVICE}: ${missingActions.join(', ')}`],
         resources: refs,
         fix: {
-          summary: `Replace the trust policy of ${role.RoleName ?? roleName} with the Pod Identity trust policy.`,
-          commands: [`aws iam update-assume-role-policy --role-name ${role.RoleName ?? roleName} --policy-document '${JSON.stringify(POD_IDENTITY_TRUST)}'`],
+          summary: `Replace the trust policy of ${role.RoleName ?? roleName} with the Pod Identity trust policy (this drops any IRSA trust it has: keep that statement too if IRSA pods still use the role), then restart the pods of ${saId}.`,
+          commands: [`aws iam update-assume-role-policy --role-name ${role.RoleName ?? roleName} --policy-document '${JSON.stringify(POD_IDENTITY_TRUST)}'`, restartCommand(snapshot, association.namespace, association.serviceAccount)],
           docs: [DOCS.podIdentityRole],
         },
       });

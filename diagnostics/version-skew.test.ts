@@ -1,4 +1,5 @@
-import { describeDiagnostic, mutate } from '../test/support/diagnostic-tester.js';
+import { describe, expect, it } from 'vitest';
+import { describeDiagnostic, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
 import { buildBaseline } from '../mocks/scenario/baseline.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 import versionSkew from './version-skew.js';
@@ -112,4 +113,39 @@ describeDiagnostic(versionSkew, {
       reason: 'eks:DescribeCluster',
     },
   ],
+});
+
+describe('the fix for a self-managed node too far behind', () => {
+  const fixFor = (edit: (s: Snapshot) => void) => {
+    const snapshot = mutate((s) => {
+      setKubelet(s, batchNode, 'v1.31.13-eks-1a2b3c4');
+      edit(s);
+    });
+    return runDiagnostic(versionSkew, snapshot).find((f) => f.id === 'version-skew/kubelet-too-old')!.fix.commands;
+  };
+
+  it('puts the AMI into a new version of the group’s launch template, based on the version it runs, before the refresh', () => {
+    const commands = fixFor(() => {});
+    expect(commands).toHaveLength(2);
+    expect(commands[0]).toMatch(/^aws ec2 create-launch-template-version --region eu-west-1 --launch-template-id lt-0b1c2d3e4f5a6b7c8 --source-version 3 /);
+    expect(commands[0]).toContain('"ImageId=$(aws ssm get-parameter --region eu-west-1 --name /aws/service/eks/optimized-ami/1.35/amazon-linux-2023/x86_64/standard/recommended/image_id');
+    expect(commands[1]).toBe('aws autoscaling start-instance-refresh --region eu-west-1 --auto-scaling-group-name shop-prod-batch');
+  });
+
+  it('moves a group pinned to a version number onto $Latest, and takes the arm64 AMI for arm64 nodes', () => {
+    const commands = fixFor((s) => {
+      s.aws.autoScalingGroups!.find((g) => g.AutoScalingGroupName === 'shop-prod-batch')!.LaunchTemplate!.Version = '3';
+      s.kubernetes.nodes!.find((n) => n.metadata?.name === batchNode)!.status!.nodeInfo!.architecture = 'arm64';
+    });
+    expect(commands[0]).toContain('/amazon-linux-2023/arm64/standard/');
+    expect(commands[1]).toBe("aws autoscaling update-auto-scaling-group --region eu-west-1 --auto-scaling-group-name shop-prod-batch --launch-template 'LaunchTemplateId=lt-0b1c2d3e4f5a6b7c8,Version=$Latest'");
+    expect(commands[2]).toMatch(/^aws autoscaling start-instance-refresh /);
+  });
+
+  it('without the launch template in the snapshot, looks the AMI up and refreshes', () => {
+    const commands = fixFor((s) => {
+      delete s.aws.launchTemplateVersions;
+    });
+    expect(commands.map((c) => c.split(' --')[0])).toEqual(['aws ssm get-parameter', 'aws autoscaling start-instance-refresh']);
+  });
 });

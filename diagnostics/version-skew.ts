@@ -136,10 +136,7 @@ function kubeletSkew(snapshot: Snapshot, controlPlane: Version, ctx: Ctx): NewFi
     const replace = nodegroup
       ? [`aws eks update-nodegroup-version --cluster-name ${ctx.cluster} --region ${ctx.region} --nodegroup-name ${nodegroup} --kubernetes-version ${minorText(controlPlane)}`]
       : asg
-        ? [
-            `aws ssm get-parameter --region ${ctx.region} --name /aws/service/eks/optimized-ami/${minorText(controlPlane)}/amazon-linux-2023/x86_64/standard/recommended/image_id --query Parameter.Value --output text`,
-            `aws autoscaling start-instance-refresh --region ${ctx.region} --auto-scaling-group-name ${asg}`,
-          ]
+        ? refreshOntoAmi(snapshot, asg, minorText(controlPlane), node.status?.nodeInfo?.architecture === 'arm64' ? 'arm64' : 'x86_64', ctx)
         : [`kubectl drain ${name} --ignore-daemonsets --delete-emptydir-data`, `kubectl delete node ${name}`];
     const evidence = [
       `Node ${name}: kubelet ${kubelet.text}`,
@@ -161,7 +158,7 @@ function kubeletSkew(snapshot: Snapshot, controlPlane: Version, ctx: Ctx): NewFi
       fix: {
         summary: newer
           ? `Replace the node with one from the EKS-optimized AMI for ${minorText(controlPlane)} (or upgrade the control plane first).`
-          : `Upgrade the node to ${minorText(controlPlane)}: ${nodegroup ? `update node group ${nodegroup}` : asg ? `point ${asg}'s launch template at the ${minorText(controlPlane)} AMI and refresh its instances` : 'replace it with a node on the current AMI'}.`,
+          : `Upgrade the node to ${minorText(controlPlane)}: ${nodegroup ? `update node group ${nodegroup}` : asg ? `give ${asg}'s launch template the ${minorText(controlPlane)} EKS-optimized AL2023 AMI and refresh its instances (AL2023 bootstraps with nodeadm: if the template's user data calls /etc/eks/bootstrap.sh, rewrite it first)` : 'replace it with a node on the current AMI'}.`,
         commands: replace,
         docs: [nodegroup ? DOCS.updateNodegroup : DOCS.selfManagedUpdate, DOCS.skewPolicy],
       },
@@ -169,6 +166,29 @@ function kubeletSkew(snapshot: Snapshot, controlPlane: Version, ctx: Ctx): NewFi
     });
   }
   return findings;
+}
+
+/**
+ * A self-managed group onto the EKS-optimized AMI for `minor`: a new launch template version from
+ * the one the group runs (so everything but the AMI is kept), the group on $Latest, an instance
+ * refresh. Without the launch template in the snapshot, the AMI lookup and the refresh alone.
+ */
+function refreshOntoAmi(snapshot: Snapshot, asg: string, minor: string, arch: 'arm64' | 'x86_64', ctx: Ctx): string[] {
+  const ami = `aws ssm get-parameter --region ${ctx.region} --name /aws/service/eks/optimized-ami/${minor}/amazon-linux-2023/${arch}/standard/recommended/image_id --query Parameter.Value --output text`;
+  const refresh = `aws autoscaling start-instance-refresh --region ${ctx.region} --auto-scaling-group-name ${asg}`;
+  const group = snapshot.aws.autoScalingGroups?.find((g) => g.AutoScalingGroupName === asg);
+  const spec = group?.LaunchTemplate ?? group?.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification;
+  // The version the group launches: a number, $Default, or $Latest (the highest we hold).
+  const versions = (snapshot.aws.launchTemplateVersions ?? []).filter((v) => spec?.LaunchTemplateId !== undefined && v.LaunchTemplateId === spec.LaunchTemplateId);
+  const source =
+    versions.find((v) => String(v.VersionNumber) === spec?.Version) ??
+    (spec?.Version === '$Default' ? versions.find((v) => v.DefaultVersion) : [...versions].sort((a, b) => (b.VersionNumber ?? 0) - (a.VersionNumber ?? 0))[0]);
+  if (!spec?.LaunchTemplateId || source?.VersionNumber === undefined) return [ami, refresh];
+  return [
+    `aws ec2 create-launch-template-version --region ${ctx.region} --launch-template-id ${spec.LaunchTemplateId} --source-version ${source.VersionNumber} --version-description 'EKS ${minor} AMI' --launch-template-data "ImageId=$(${ami})"`,
+    ...(spec.Version === '$Latest' ? [] : [`aws autoscaling update-auto-scaling-group --region ${ctx.region} --auto-scaling-group-name ${asg} --launch-template 'LaunchTemplateId=${spec.LaunchTemplateId},Version=$Latest'`]),
+    refresh,
+  ];
 }
 
 function asgOfInstance(snapshot: Snapshot, instanceId: string): string | undefined {

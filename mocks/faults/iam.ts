@@ -6,7 +6,7 @@
  * the condition the kubelet reports), so the symptom checks have something real to report.
  */
 import type { PolicyDocument, Snapshot } from '../../src/snapshot/types.js';
-import { BASELINE, BATCH_ASG, BATCH_ROLE_NAME, KARPENTER_ROLE_NAME, MANAGED_ASG, MANAGED_NODEGROUP, NODE_ROLE_NAME, OIDC_PROVIDER_ARN, dnsName, iamArn } from '../scenario/baseline.js';
+import { BASELINE, BATCH_ASG, BATCH_ROLE_NAME, EBS_CSI_ROLE_ARN, KARPENTER_ROLE_NAME, MANAGED_ASG, MANAGED_NODEGROUP, NODE_ROLE_NAME, OIDC_PROVIDER_ARN, dnsName, iamArn } from '../scenario/baseline.js';
 import { defineFaults } from '../scenario/fault.js';
 import { addonDegraded, asgNodes, setKubeletSilent } from './symptoms.js';
 
@@ -194,6 +194,9 @@ function clusterOnVersion(snapshot: Snapshot, version: string, kubeProxyVersion:
   }
 }
 
+const EBS_HEALTH_CHECK_FAILED = (credentialError: string) =>
+  `main.go:78] "Health check failed" err="rpc error: code = FailedPrecondition desc = Failed health check (verify network connection and IAM credentials): dry-run EC2 API call failed: operation error EC2: DescribeAvailabilityZones, get identity: get credentials: failed to refresh cached credentials, ${credentialError}"`;
+
 export const faults = defineFaults([
   {
     name: 'node-roles-cni-policy-detached',
@@ -287,7 +290,7 @@ export const faults = defineFaults([
       deploymentCrashLooping(
         snapshot,
         'ebs-csi-controller',
-        'main.go:78] "Health check failed" err="rpc error: code = FailedPrecondition desc = Failed health check (verify network connection and IAM credentials): dry-run EC2 API call failed: operation error EC2: DescribeAvailabilityZones, get identity: get credentials: failed to refresh cached credentials, failed to retrieve credentials, operation error STS: AssumeRoleWithWebIdentity, https response error StatusCode: 403, api error AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity"',
+        EBS_HEALTH_CHECK_FAILED('failed to retrieve credentials, operation error STS: AssumeRoleWithWebIdentity, https response error StatusCode: 403, api error AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity'),
         minutesBeforeCapture(snapshot, 55),
       );
       addonDegraded(snapshot, 'aws-ebs-csi-driver');
@@ -313,6 +316,58 @@ export const faults = defineFaults([
       'The cluster (control plane, node groups, kubelets and add-ons, all consistent) was never upgraded past Kubernetes 1.33, whose standard support ended on 2026-07-29: it now runs in extended support, billed per cluster hour, until EKS upgrades it automatically on 2027-07-29.',
     apply(snapshot) {
       clusterOnVersion(snapshot, '1.33', 'v1.33.8-eksbuild.2');
+    },
+  },
+  {
+    name: 'ebs-csi-pod-identity-role-keeps-irsa-trust',
+    description:
+      "The EBS CSI driver was moved from IRSA to EKS Pod Identity (association for kube-system/ebs-csi-controller-sa, IRSA annotation removed), but its role shop-prod-ebs-csi still trusts only the cluster's OIDC provider: the Pod Identity agent cannot assume it, the controller's AWS health check fails, its pods crash-loop, and EKS reports the aws-ebs-csi-driver add-on DEGRADED.",
+    apply(snapshot) {
+      const associationId = 'a-0ebscsi0assoc0001';
+      const associationArn = `arn:aws:eks:${BASELINE.region}:${BASELINE.account}:podidentityassociation/${BASELINE.clusterName}/${associationId}`;
+      const since = minutesBeforeCapture(snapshot, 26);
+      snapshot.aws.podIdentityAssociations!.push({
+        clusterName: BASELINE.clusterName,
+        namespace: 'kube-system',
+        serviceAccount: 'ebs-csi-controller-sa',
+        roleArn: EBS_CSI_ROLE_ARN,
+        associationArn,
+        associationId,
+        createdAt: since,
+        modifiedAt: since,
+        tags: {},
+      });
+      const addon = snapshot.aws.addons!.find((a) => a.addonName === 'aws-ebs-csi-driver')!;
+      delete addon.serviceAccountRoleArn;
+      addon.podIdentityAssociations = [associationArn];
+      addon.modifiedAt = since;
+      const sa = snapshot.kubernetes.serviceAccounts!.find((s) => s.metadata?.namespace === 'kube-system' && s.metadata?.name === 'ebs-csi-controller-sa')!;
+      delete sa.metadata!.annotations;
+      deploymentCrashLooping(
+        snapshot,
+        'ebs-csi-controller',
+        EBS_HEALTH_CHECK_FAILED('failed to load credentials, operation error ecs container credentials: GetCredentials, https response error StatusCode: 400, api error AccessDeniedException: Unauthorized Exception! EKS does not have permissions to assume the associated role.'),
+        since,
+      );
+      addonDegraded(snapshot, 'aws-ebs-csi-driver');
+    },
+  },
+  {
+    name: 'gpu-node-role-deleted-access-entry-left',
+    description:
+      'The gpu node group was retired in October and its node role shop-prod-gpu-node deleted, but its EC2_LINUX access entry was left behind: it grants nothing now, and would not follow a re-created role of the same name.',
+    apply(snapshot) {
+      const entries = snapshot.aws.accessEntries!;
+      const template = entries.find((e) => e.type === 'EC2_LINUX')!;
+      const principalArn = iamArn('role/shop-prod-gpu-node');
+      entries.push({
+        ...structuredClone(template),
+        principalArn,
+        accessEntryArn: `arn:aws:eks:${BASELINE.region}:${BASELINE.account}:access-entry/${BASELINE.clusterName}/role/${BASELINE.account}/shop-prod-gpu-node/64c9a1b2-0018-0000-0000-000000000000`,
+        createdAt: '2025-09-12T08:30:00.000Z',
+        modifiedAt: '2025-09-12T08:30:00.000Z',
+      });
+      snapshot.aws.notFound = [...(snapshot.aws.notFound ?? []), { resourceType: 'iam-role', id: principalArn, call: 'iam:GetRole' }];
     },
   },
 ]);

@@ -62,4 +62,19 @@ export const scenarios = defineScenarios([
     expectedRootCauses: [],
     expectedFindings: [{ id: 'version-skew/past-standard-support', severity: 'warning' }],
   },
+  {
+    name: 'ebs-csi-pod-identity-trust-missing',
+    description:
+      "The EBS CSI driver was moved from IRSA to EKS Pod Identity, but its role shop-prod-ebs-csi still trusts only the cluster's OIDC provider, not pods.eks.amazonaws.com: the controller gets no credentials, crash-loops, and the aws-ebs-csi-driver add-on is DEGRADED.",
+    faults: ['ebs-csi-pod-identity-role-keeps-irsa-trust'],
+    expectedRootCauses: ['irsa-pod-identity/pod-identity-trust-invalid'],
+  },
+  {
+    name: 'access-entry-principal-deleted',
+    description:
+      'Nothing is broken, but an EC2_LINUX access entry still names shop-prod-gpu-node, a node role deleted with the retired gpu node group: the entry grants nothing and should be deleted (a re-created role of that name would not inherit it).',
+    faults: ['gpu-node-role-deleted-access-entry-left'],
+    expectedRootCauses: [],
+    expectedFindings: [{ id: 'access-entries/principal-not-found', severity: 'warning' }],
+  },
 ]);
