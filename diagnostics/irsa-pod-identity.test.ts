@@ -166,3 +166,14 @@ it('the fix for a Pod Identity role without the pods.eks.amazonaws.com trust als
   expect(finding.fix.commands[1]).toBe('kubectl -n kube-system rollout restart deployment/ebs-csi-controller');
   expect(finding.fix.summary).toContain('drops any IRSA trust');
 });
+
+it('the fix for an IRSA role trusting another cluster restarts the workload after rewriting the trust', () => {
+  const snapshot = mutate((s) => {
+    const doc = role(s, EBS_CSI_ROLE_ARN).AssumeRolePolicyDocument as PolicyDocument;
+    role(s, EBS_CSI_ROLE_ARN).AssumeRolePolicyDocument = JSON.parse(JSON.stringify(doc).replaceAll(BASELINE.oidcId, '0B1D2C3E4F5A69788796A5B4C3D2E1AA')) as PolicyDocument;
+  });
+  const finding = runDiagnostic(irsaPodIdentity, snapshot).find((f) => f.id === 'irsa-pod-identity/irsa-trust-wrong-provider')!;
+  expect(finding.fix.commands).toHaveLength(2);
+  expect(finding.fix.commands[0]).toContain(`oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/${BASELINE.oidcId}`);
+  expect(finding.fix.commands[1]).toBe('kubectl -n kube-system rollout restart deployment/ebs-csi-controller');
+});

@@ -212,7 +212,7 @@ export default defineDiagnostic<Code>({
             : `The trust policy of ${roleName} has no statement letting ${providerArn} call sts:AssumeRoleWithWebIdentity, so pods of ${saId} cannot assume it.`,
           evidence: [`${saId}: eks.amazonaws.com/role-arn=${sa.roleArn}`, `Trust policy principals: ${describeTrustedPrincipals(role.AssumeRolePolicyDocument)}`, `Cluster OIDC provider: ${providerArn}`],
           resources: refs,
-          fix: { summary: `Make ${roleName} trust this cluster's OIDC provider for ${subject}.`, commands: update, docs: [DOCS.irsaRole] },
+          fix: { summary: `Make ${roleName} trust this cluster's OIDC provider for ${subject}, then restart the pods.`, commands: [...update, restartCommand(snapshot, sa.namespace, sa.name)], docs: [DOCS.irsaRole] },
         });
         continue;
       }
@@ -247,7 +247,7 @@ export default defineDiagnostic<Code>({
           rootCause: `The trust policy of ${roleName} requires :aud ${audMismatch.expected.join(' or ')}, but EKS gives pods tokens for ${AUDIENCE}, so sts:AssumeRoleWithWebIdentity is denied for ${saId}.`,
           evidence: [`${saId}: eks.amazonaws.com/role-arn=${sa.roleArn}`, `Trust condition not met: ${shown(audMismatch)}`],
           resources: refs,
-          fix: { summary: `Set the trust policy's :aud condition to ${AUDIENCE}.`, commands: update, docs: [DOCS.irsaRole] },
+          fix: { summary: `Set the trust policy's :aud condition to ${AUDIENCE}, then restart the pods.`, commands: [...update, restartCommand(snapshot, sa.namespace, sa.name)], docs: [DOCS.irsaRole] },
         });
       }
     }

@@ -93,15 +93,15 @@ export function nodesCniNotInitialized(snapshot: Snapshot, since: string): void 
   }
 }
 
-/** An IRSA trust policy for this cluster's OIDC provider and one service account subject, as the EKS user guide writes it. */
-function irsaTrust(subject: string): PolicyDocument {
+/** An IRSA trust policy for a cluster's OIDC provider (this one's by default) and one service account subject, as the EKS user guide writes it. */
+function irsaTrust(subject: string, issuerHost = ISSUER_HOST): PolicyDocument {
   return {
     Version: '2012-10-17',
     Statement: [{
       Effect: 'Allow',
-      Principal: { Federated: OIDC_PROVIDER_ARN },
+      Principal: { Federated: iamArn(`oidc-provider/${issuerHost}`) },
       Action: 'sts:AssumeRoleWithWebIdentity',
-      Condition: { StringEquals: { [`${ISSUER_HOST}:aud`]: 'sts.amazonaws.com', [`${ISSUER_HOST}:sub`]: subject } },
+      Condition: { StringEquals: { [`${issuerHost}:aud`]: 'sts.amazonaws.com', [`${issuerHost}:sub`]: subject } },
     }],
   };
 }
@@ -368,6 +368,58 @@ export const faults = defineFaults([
         modifiedAt: '2025-09-12T08:30:00.000Z',
       });
       snapshot.aws.notFound = [...(snapshot.aws.notFound ?? []), { resourceType: 'iam-role', id: principalArn, call: 'iam:GetRole' }];
+    },
+  },
+  {
+    name: 'vpc-cni-irsa-trusts-old-cluster',
+    description:
+      "The VPC CNI runs on its own IRSA role (shop-prod-vpc-cni), whose trust policy was copied from the cluster this one replaced and still names that cluster's OIDC provider: aws-node gets AccessDenied from sts:AssumeRoleWithWebIdentity, crash-loops on every node, and the EC2 Nodes go NotReady.",
+    apply(snapshot) {
+      vpcCniOnIrsa(snapshot);
+      const oldIssuer = `oidc.eks.${BASELINE.region}.amazonaws.com/id/0B1D2C3E4F5A69788796A5B4C3D2E1AA`;
+      const role = snapshot.aws.iamRoles!.find((r) => r.RoleName === VPC_CNI_ROLE_NAME)!;
+      role.AssumeRolePolicyDocument = irsaTrust('system:serviceaccount:kube-system:aws-node', oldIssuer);
+      const since = minutesBeforeCapture(snapshot, 21);
+      daemonSetCrashLooping(
+        snapshot,
+        'aws-node',
+        'WebIdentityErr: failed to retrieve credentials caused by: AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity status code: 403',
+        since,
+      );
+      nodesCniNotInitialized(snapshot, since);
+    },
+  },
+  {
+    name: 'general-node-role-trusts-eks-not-ec2',
+    description:
+      "The trust policy of shop-prod-node-role was overwritten with the cluster role's (eks.amazonaws.com instead of ec2.amazonaws.com): an instance the managed node group general launched 30 minutes ago gets no credentials and never registers, and the node group reports NodeCreationFailure.",
+    apply(snapshot) {
+      const role = snapshot.aws.iamRoles!.find((r) => r.RoleName === NODE_ROLE_NAME)!;
+      role.AssumeRolePolicyDocument = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'eks.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
+      const instanceId = launchUnjoinedMember(snapshot, MANAGED_ASG, 'i-0a5ee00000000a0c2', '10.0.33.78', 30);
+      const nodegroup = snapshot.aws.nodegroups!.find((n) => n.nodegroupName === MANAGED_NODEGROUP)!;
+      nodegroup.status = 'DEGRADED';
+      nodegroup.health = { issues: [{ code: 'NodeCreationFailure', message: 'Instances failed to join the kubernetes cluster', resourceIds: [instanceId] }] };
+    },
+  },
+  {
+    name: 'pod-identity-agent-removed',
+    description:
+      'The eks-pod-identity-agent add-on was deleted in a clean-up of "unused" add-ons, while billing/billing-api still gets its AWS credentials through a Pod Identity association: its pods get none.',
+    apply(snapshot) {
+      const name = 'eks-pod-identity-agent';
+      snapshot.aws.addons = snapshot.aws.addons!.filter((a) => a.addonName !== name);
+      snapshot.kubernetes.daemonSets = snapshot.kubernetes.daemonSets!.filter((d) => d.metadata?.name !== name);
+      snapshot.kubernetes.kubeSystemPods = snapshot.kubernetes.kubeSystemPods!.filter((p) => !p.metadata?.ownerReferences?.some((o) => o.kind === 'DaemonSet' && o.name === name));
+      snapshot.kubernetes.serviceAccounts = snapshot.kubernetes.serviceAccounts!.filter((s) => !(s.metadata?.namespace === 'kube-system' && s.metadata?.name === name));
+    },
+  },
+  {
+    name: 'cluster-left-on-1-34',
+    description:
+      'The cluster (control plane, node groups, kubelets and add-ons, all consistent) runs Kubernetes 1.34, whose standard support ends on 2026-12-02, twelve days after this snapshot.',
+    apply(snapshot) {
+      clusterOnVersion(snapshot, '1.34', 'v1.34.4-eksbuild.2');
     },
   },
 ]);

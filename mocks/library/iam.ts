@@ -77,4 +77,35 @@ export const scenarios = defineScenarios([
     expectedRootCauses: [],
     expectedFindings: [{ id: 'access-entries/principal-not-found', severity: 'warning' }],
   },
+  {
+    name: 'vpc-cni-irsa-trusts-old-cluster',
+    description:
+      "aws-node's IRSA role shop-prod-vpc-cni still trusts the OIDC provider of the cluster this one replaced: the VPC CNI gets no credentials, aws-node crash-loops on every node, and every EC2 Node is NotReady with \"cni plugin not initialized\".",
+    faults: ['vpc-cni-irsa-trusts-old-cluster'],
+    expectedRootCauses: ['irsa-pod-identity/irsa-trust-wrong-provider'],
+  },
+  {
+    name: 'node-role-trust-missing-ec2',
+    description:
+      "shop-prod-node-role, the role of managed node group general, trusts eks.amazonaws.com instead of ec2.amazonaws.com: a new instance gets no credentials, never registers as a Node, and the node group reports NodeCreationFailure.",
+    faults: ['general-node-role-trusts-eks-not-ec2'],
+    expectedRootCauses: ['node-iam-role/trust-policy-missing-ec2'],
+  },
+  {
+    name: 'pod-identity-agent-missing',
+    description:
+      'billing/billing-api gets its AWS role through a Pod Identity association, but the eks-pod-identity-agent add-on was deleted: its pods get no credentials.',
+    faults: ['pod-identity-agent-removed'],
+    expectedRootCauses: [],
+    // Its pods are not among what eks-doctor reads (only kube-system's), so no symptom is shown.
+    expectedFindings: [{ id: 'irsa-pod-identity/pod-identity-agent-missing', severity: 'critical' }],
+  },
+  {
+    name: 'cluster-standard-support-ending',
+    description:
+      'Nothing is broken today, but the cluster runs Kubernetes 1.34, whose standard support ends on 2026-12-02 (as DescribeClusterVersions reports), twelve days after this snapshot: too little time to test and roll out an upgrade.',
+    faults: ['cluster-left-on-1-34'],
+    expectedRootCauses: [],
+    expectedFindings: [{ id: 'version-skew/standard-support-ending', severity: 'warning' }],
+  },
 ]);
