@@ -6,8 +6,9 @@
  * the condition the kubelet reports), so the symptom checks have something real to report.
  */
 import type { PolicyDocument, Snapshot } from '../../src/snapshot/types.js';
-import { BASELINE, BATCH_ASG, BATCH_ROLE_NAME, EBS_CSI_ROLE_ARN, KARPENTER_ROLE_NAME, MANAGED_ASG, MANAGED_NODEGROUP, NODE_ROLE_NAME, OIDC_PROVIDER_ARN, dnsName, iamArn } from '../scenario/baseline.js';
+import { BASELINE, BATCH_ASG, BATCH_ROLE_NAME, EBS_CSI_ROLE_ARN, KARPENTER_ROLE_NAME, MANAGED_ASG, NODE_ROLE_NAME, dnsName, iamArn } from '../scenario/baseline.js';
 import { defineFaults } from '../scenario/fault.js';
+import { nodegroupIssue } from './network.js';
 import { addonDegraded, asgNodes, setKubeletSilent } from './symptoms.js';
 
 type Pod = NonNullable<Snapshot['kubernetes']['kubeSystemPods']>[number];
@@ -41,6 +42,12 @@ function launchUnjoinedMember(snapshot: Snapshot, groupName: string, instanceId:
   const nodegroup = snapshot.aws.nodegroups!.find((n) => n.resources?.autoScalingGroups?.some((a) => a.name === groupName));
   if (nodegroup?.scalingConfig) nodegroup.scalingConfig.desiredSize = group.DesiredCapacity;
   return instanceId;
+}
+
+/** A new member of node group general that never joined, and the NodeCreationFailure EKS reports for it. */
+function generalMemberNeverJoined(snapshot: Snapshot, instanceId: string, privateIp: string, minutes: number): void {
+  launchUnjoinedMember(snapshot, MANAGED_ASG, instanceId, privateIp, minutes);
+  nodegroupIssue(snapshot, 'NodeCreationFailure', 'Instances failed to join the kubernetes cluster', [instanceId]);
 }
 
 function detachPolicy(snapshot: Snapshot, roleName: string, policyName: string): void {
@@ -274,10 +281,7 @@ export const faults = defineFaults([
       "AmazonEKSWorkerNodePolicy was detached from the node role of managed node group general; a new instance launched 40 minutes ago never registered (the kubelet cannot describe its instance) and the node group reports NodeCreationFailure.",
     apply(snapshot) {
       detachPolicy(snapshot, NODE_ROLE_NAME, 'AmazonEKSWorkerNodePolicy');
-      const instanceId = launchUnjoinedMember(snapshot, MANAGED_ASG, 'i-0a5ee00000000a0c1', '10.0.1.77', 40);
-      const nodegroup = snapshot.aws.nodegroups!.find((n) => n.nodegroupName === MANAGED_NODEGROUP)!;
-      nodegroup.status = 'DEGRADED';
-      nodegroup.health = { issues: [{ code: 'NodeCreationFailure', message: 'Instances failed to join the kubernetes cluster', resourceIds: [instanceId] }] };
+      generalMemberNeverJoined(snapshot, 'i-0a5ee00000000a0c1', '10.0.1.77', 40);
     },
   },
   {
@@ -396,10 +400,7 @@ export const faults = defineFaults([
     apply(snapshot) {
       const role = snapshot.aws.iamRoles!.find((r) => r.RoleName === NODE_ROLE_NAME)!;
       role.AssumeRolePolicyDocument = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'eks.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
-      const instanceId = launchUnjoinedMember(snapshot, MANAGED_ASG, 'i-0a5ee00000000a0c2', '10.0.33.78', 30);
-      const nodegroup = snapshot.aws.nodegroups!.find((n) => n.nodegroupName === MANAGED_NODEGROUP)!;
-      nodegroup.status = 'DEGRADED';
-      nodegroup.health = { issues: [{ code: 'NodeCreationFailure', message: 'Instances failed to join the kubernetes cluster', resourceIds: [instanceId] }] };
+      generalMemberNeverJoined(snapshot, 'i-0a5ee00000000a0c2', '10.0.33.78', 30);
     },
   },
   {
