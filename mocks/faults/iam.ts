@@ -410,6 +410,8 @@ export const faults = defineFaults([
     apply(snapshot) {
       const name = 'eks-pod-identity-agent';
       snapshot.aws.addons = snapshot.aws.addons!.filter((a) => a.addonName !== name);
+      // DescribeAddonVersions is asked only about installed add-ons.
+      snapshot.aws.addonVersions = snapshot.aws.addonVersions!.filter((a) => a.addonName !== name);
       snapshot.kubernetes.daemonSets = snapshot.kubernetes.daemonSets!.filter((d) => d.metadata?.name !== name);
       snapshot.kubernetes.kubeSystemPods = snapshot.kubernetes.kubeSystemPods!.filter((p) => !p.metadata?.ownerReferences?.some((o) => o.kind === 'DaemonSet' && o.name === name));
       snapshot.kubernetes.serviceAccounts = snapshot.kubernetes.serviceAccounts!.filter((s) => !(s.metadata?.namespace === 'kube-system' && s.metadata?.name === name));
