@@ -11,6 +11,7 @@
  *
  *   npm run bench                                  quick: 100 and 1,000 nodes, 3 runs, soak of 20
  *   npm run bench -- --full                        100, 1,000, 5,000, 20,000 nodes, soak of 200
+ *   npm run bench -- --sizes none --soak 200 --soak-size 5000 --soak-heap   the soak alone, with the live heap after a forced GC
  *   npm run bench -- --sizes 5000 --runs 5 --aws-latency 40 --kubernetes-latency 10 --soak 200 --soak-size 5000
  *
  * Peak and soak RSS are read from /proc (Linux).
@@ -40,6 +41,7 @@ const { values } = parseArgs({
     'kubernetes-latency': { type: 'string', default: '10' },
     soak: { type: 'string' },
     'soak-size': { type: 'string' },
+    'soak-heap': { type: 'boolean', default: false },
     full: { type: 'boolean', default: false },
     out: { type: 'string' },
   },
@@ -244,8 +246,14 @@ interface SoakResult {
   nodes: number;
   runs: number;
   rssAfterFirstMb: number;
+  /** VmHWM when the first report arrived: what one run needs at its peak. */
+  peakRssOfFirstMb: number;
+  /** RSS after a tenth of the runs: where it settles. */
+  rssAfterTenthMb: number;
   rssAtEndMb: number;
   growthPercent: number;
+  /** With --soak-heap: the live heap after a forced full GC following the first and the last report. */
+  heapAfterGc?: { firstMb: number; lastMb: number };
 }
 
 /** --watch re-diagnosing one saved cluster in one process; RSS read as each NDJSON line arrives. */
@@ -254,14 +262,27 @@ async function soak(nodes: number, count: number): Promise<SoakResult> {
   const file = join(dir, `scale-${nodes}.json`);
   writeFileSync(file, JSON.stringify(buildScaledCluster(nodes)));
   const rss: number[] = [];
-  const result = await runCli(['diagnose', '--snapshot', file, '--output', 'json', '--watch', '0', '--watch-count', String(count)], {}, (_line, pid) => {
+  let peakOfFirst = NaN;
+  const env: Record<string, string> = values['soak-heap'] ? { NODE_OPTIONS: `--expose-gc --import=${join(root, 'dist', 'bench', 'soak-heap-hook.js')}` } : {};
+  const result = await runCli(['diagnose', '--snapshot', file, '--output', 'json', '--watch', '0', '--watch-count', String(count)], env, (_line, pid) => {
+    if (rss.length === 0) peakOfFirst = procStatusKb(pid, 'VmHWM') ?? NaN;
     rss.push(procStatusKb(pid, 'VmRSS') ?? NaN);
   });
   rmSync(dir, { recursive: true, force: true });
   if (rss.length !== count) throw new Error(`the soak wrote ${rss.length} reports, not ${count}: ${result.stderr.slice(0, 2000)}`);
   const first = rss[0]!;
   const last = rss[rss.length - 1]!;
-  return { nodes, runs: count, rssAfterFirstMb: mb(first), rssAtEndMb: mb(last), growthPercent: Math.round(((last - first) / first) * 1000) / 10 };
+  const heap = [...result.stderr.matchAll(/^soak-heap (\d+)$/gm)].map((m) => Number(m[1]) / 2 ** 20);
+  return {
+    nodes,
+    runs: count,
+    rssAfterFirstMb: mb(first),
+    peakRssOfFirstMb: mb(peakOfFirst),
+    rssAfterTenthMb: mb(rss[Math.max(0, Math.floor(count / 10) - 1)]!),
+    rssAtEndMb: mb(last),
+    growthPercent: Math.round(((last - first) / first) * 1000) / 10,
+    ...(heap.length > 0 ? { heapAfterGc: { firstMb: Math.round(heap[0]! * 10) / 10, lastMb: Math.round(heap[heap.length - 1]! * 10) / 10 } } : {}),
+  };
 }
 
 function table(results: SizeResult[]): string {
@@ -292,5 +313,9 @@ mkdirSync(dirname(outFile), { recursive: true });
 writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\n${table(sizeResults)}\n`);
 console.log(`start-up: --version ${startup.versionMs} ms (loads ${startup.versionLoadsInkOrReact.join(', ') || 'neither ink nor React'}); diagnose --snapshot --output json ${startup.jsonPathMs} ms (loads ${startup.jsonPathLoadsInkOrReact.join(', ') || 'neither ink nor React'})`);
-if (soakResult) console.log(`soak: ${soakResult.runs} --watch runs over ${soakResult.nodes} nodes: RSS ${soakResult.rssAfterFirstMb} MB after the first, ${soakResult.rssAtEndMb} MB at the end (${soakResult.growthPercent}%)`);
+if (soakResult) {
+  const s = soakResult;
+  const heap = s.heapAfterGc ? `; live heap after a forced GC ${s.heapAfterGc.firstMb} MB after the first, ${s.heapAfterGc.lastMb} MB after the last` : '';
+  console.log(`soak: ${s.runs} --watch runs over ${s.nodes} nodes: RSS ${s.rssAfterFirstMb} MB after the first (its peak ${s.peakRssOfFirstMb} MB), ${s.rssAfterTenthMb} MB after a tenth, ${s.rssAtEndMb} MB at the end (${s.growthPercent}%)${heap}`);
+}
 console.log(`results: ${outFile}${existsSync(outFile) ? '' : ' (not written)'}`);

@@ -1,3 +1,4 @@
+import { memoised } from '../../src/engine/snapshot-memo.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
 import { uniqueAppender } from './unique-lists.js';
 
@@ -34,7 +35,12 @@ export function roleArnWithoutPath(arn: string): string {
   return `arn:${partition}:iam::${parsed.account}:role/${parsed.name}`;
 }
 
+/** Built once per run (src/engine/snapshot-memo.ts): aws-auth, access-entries and node-iam-role all ask. Treat the roles as read-only. */
 export function nodeRoles(snapshot: Snapshot): NodeRole[] {
+  return [...memoised(snapshot, 'node-roles', () => buildNodeRoles(snapshot))];
+}
+
+function buildNodeRoles(snapshot: Snapshot): NodeRole[] {
   const roles = new Map<string, NodeRole>();
   const profiles = new Map((snapshot.aws.iamInstanceProfiles ?? []).map((p) => [p.Arn, p]));
   const profilesByName = new Map((snapshot.aws.iamInstanceProfiles ?? []).map((p) => [p.InstanceProfileName, p]));
