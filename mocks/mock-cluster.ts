@@ -4,7 +4,7 @@
  * end-to-end tests all start it this way.
  */
 import { MOCK_CREDENTIALS, startAwsMock, type AwsMock, type FaultRule } from './aws-mock/index.js';
-import { startKubernetesMock, type KubernetesFault, type KubernetesMock } from './k8s-mock/api-server.js';
+import { startKubernetesMock, type BodyFault, type KubernetesFault, type KubernetesMock } from './k8s-mock/api-server.js';
 import { mockKubeconfigYaml } from './k8s-mock/kubeconfig.js';
 import { RequestLog } from './request-log.js';
 import { createEksToken } from '../src/collect/kubernetes/eks-token.js';
@@ -32,6 +32,8 @@ export async function startMockCluster(options: {
   awsPort?: number;
   kubernetesPort?: number;
   kubernetesFault?: KubernetesFault;
+  /** Broken bodies from the Kubernetes mock, by path. */
+  kubernetesBodyFaults?: Record<string, BodyFault>;
   awsFaults?: FaultRule[];
   /** Added to every answer of both mocks (ms). */
   latencyMs?: number;
@@ -48,6 +50,7 @@ export async function startMockCluster(options: {
     log,
     ...(options.kubernetesPort !== undefined ? { port: options.kubernetesPort } : {}),
     ...(options.kubernetesFault ? { fault: options.kubernetesFault } : {}),
+    ...(options.kubernetesBodyFaults ? { bodyFaults: options.kubernetesBodyFaults } : {}),
     ...((options.kubernetesLatencyMs ?? options.latencyMs) !== undefined ? { latencyMs: options.kubernetesLatencyMs ?? options.latencyMs } : {}),
   });
   let aws: AwsMock;

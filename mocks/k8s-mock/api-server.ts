@@ -36,6 +36,13 @@ import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, S
 export type KubernetesFault = 'refuse' | 'hang' | 'unauthorized' | 'wrong-ca' | 'forbidden';
 
 /**
+ * A 200 whose body is not what it claims, for one path: 'garbage' is a proxy's HTML error page,
+ * 'truncated' the JSON cut in half (with a Content-Length that matches the half), 'cut' the
+ * connection closed halfway through the promised body.
+ */
+export type BodyFault = 'garbage' | 'truncated' | 'cut';
+
+/**
  * A snapshot whose API server could not be read is served the same way, so a scenario of an
  * unreachable cluster round-trips and `demo` shows it live.
  */
@@ -71,6 +78,8 @@ export interface KubernetesMockOptions {
   latencyMs?: number;
   /** Defaults to what the snapshot's apiServer part says (see faultForSnapshot). */
   fault?: KubernetesFault;
+  /** Broken bodies by path ('/api/v1/nodes'): every 200 answer to that path is broken that way. */
+  bodyFaults?: Record<string, BodyFault>;
   /** RBAC denials, as '<verb> <resource>' ('list pods', 'get configmaps'): answered 403. */
   forbidden?: string[];
   /** Reject tokens older than 15 minutes, as aws-iam-authenticator does. Off by default: a long-running mock-server hands out one token. */
@@ -153,10 +162,14 @@ export async function startKubernetesMock(options: KubernetesMockOptions): Promi
     socket.on('close', () => sockets.delete(socket));
   });
 
-  function send(res: ServerResponse, status: number, body: unknown): void {
-    const text = JSON.stringify(body);
+  function send(res: ServerResponse, status: number, body: unknown, broken?: BodyFault): void {
+    let text = JSON.stringify(body);
+    if (broken === 'garbage') text = '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>';
+    if (broken === 'truncated') text = text.slice(0, Math.floor(text.length / 2));
     res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-    res.end(text);
+    if (broken !== 'cut') return void res.end(text);
+    // Half of what Content-Length promised, then the connection goes.
+    res.write(text.slice(0, Math.floor(text.length / 2)), () => res.destroy());
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -183,11 +196,12 @@ export async function startKubernetesMock(options: KubernetesMockOptions): Promi
       entry.kubernetes = { verb: method.toLowerCase(), resource: '', group: '', nonResourceURL: path, query: url.search.slice(1) };
     }
     const finish = (status: number, body: unknown, injected?: string): void => {
+      const broken = status === 200 ? options.bodyFaults?.[path] : undefined;
       entry.status = status;
       entry.endedAt = Date.now();
-      if (injected) entry.fault = injected;
+      if (injected ?? broken) entry.fault = injected ?? broken;
       log.add(entry);
-      send(res, status, body);
+      send(res, status, body, broken);
     };
 
     if (fault === 'hang') {

@@ -76,8 +76,8 @@ export class KubernetesClient {
         const parsed = JSON.parse(body) as T;
         span.end();
         return parsed;
-      } catch {
-        throw new KubernetesRequestError('invalid-response', 'InvalidJSON', `the answer to GET ${path} is not JSON`, status);
+      } catch (error) {
+        throw new KubernetesRequestError('invalid-response', 'InvalidJSON', notJson(`the answer to GET ${path}`, body, error), status);
       }
     } catch (error) {
       const code = error instanceof KubernetesRequestError ? error.code : error instanceof Error ? error.name : 'Error';
@@ -140,13 +140,38 @@ export class KubernetesClient {
             chunks.push(chunk);
           });
           res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-          res.on('error', failed);
+          res.on('error', (error) => {
+            // Past the headers, a reset that no deadline caused is an answer cut off, not an unreachable server.
+            if (timeout.aborted || this.settings.deadline?.aborted || error instanceof KubernetesRequestError) return failed(error);
+            const promised = res.headers['content-length'];
+            failed(
+              new KubernetesRequestError(
+                'invalid-response',
+                'ResponseCutOff',
+                `the connection closed after ${size}${promised ? ` of the ${promised}` : ''} bytes of the answer to GET ${url.pathname} (HTTP ${res.statusCode ?? '?'}): it was cut off`,
+                res.statusCode,
+              ),
+            );
+          });
         },
       );
       req.on('error', failed);
       req.end();
     });
   }
+}
+
+/** Why an answer is not JSON, in words that point at the likely culprit. */
+function notJson(what: string, body: string, error: unknown): string {
+  if (body.trim() === '') return `${what} is empty`;
+  if (/^\s*</.test(body)) return `${what} is an HTML or XML page, not JSON: something other than the API server answered (a proxy or load balancer?)`;
+  const reason = error instanceof Error ? error.message : String(error);
+  // V8 says "Unexpected end of JSON input", or names a position at the very end, for a document cut short.
+  const position = /at position (\d+)/.exec(reason)?.[1];
+  if (/end of JSON input/.test(reason) || (position !== undefined && Number(position) >= body.length)) {
+    return `${what} ends mid-document after ${body.length} characters: it was cut off`;
+  }
+  return `${what} is not JSON (${reason})`;
 }
 
 function statusMessage(body: string): string | undefined {
