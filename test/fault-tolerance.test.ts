@@ -16,7 +16,7 @@ import type { Snapshot } from '../src/snapshot/types.js';
 import { loadScenario } from '../mocks/scenario-library.js';
 import { startAwsMock, type AwsMock, type FaultRule } from '../mocks/aws-mock/index.js';
 import { collectFromMock } from './aws/support.js';
-import { CLI_BUILT, isolatedEnv, runCliProcess, STACK_FRAME, type CliProcessResult } from './support/run-cli.js';
+import { CLI_BUILT, isolatedEnv, runCli, runCliProcess, STACK_FRAME, type CliProcessResult } from './support/run-cli.js';
 import type { KubernetesFault } from '../mocks/k8s-mock/api-server.js';
 import { startMockCluster, type MockCluster } from '../mocks/mock-cluster.js';
 
@@ -190,4 +190,63 @@ describe.skipIf(!CLI_BUILT)('every AWS action denied, diagnose as a process', ()
     // Nothing reached AWS unsigned.
     expect(c.aws.log.entries).toEqual([]);
   });
+});
+
+describe('no check could run for another reason', () => {
+  it('exits 2 with one paragraph naming the failures, the report on stdout', async () => {
+    const snapshot: Snapshot = {
+      ...structuredClone(baseline),
+      aws: {},
+      kubernetes: {},
+      errors: [{ part: 'aws.cluster', call: 'eks:DescribeCluster', kind: 'throttled', code: 'ThrottlingException', message: 'Rate exceeded' }],
+    };
+    const file = join(mkdtempSync(join(tmpdir(), 'eks-doctor-snapshot-')), 'snapshot.json');
+    writeFileSync(file, JSON.stringify(snapshot));
+    const { code, stdout, stderr } = await runCli(['diagnose', '--snapshot', file, '--output', 'json']);
+    expect(code).toBe(2);
+    expect((JSON.parse(stdout) as Report).checks.some((c) => c.status === 'error')).toBe(true);
+    expect(stderr).toBe(
+      'eks-doctor: no check could run: eks:DescribeCluster was throttled past the retry limit (ThrottlingException). The report lists each check and why it could not run.\n',
+    );
+  });
+});
+
+describe.skipIf(!CLI_BUILT)('one AWS action hanging, diagnose as a process', () => {
+  const TIMEOUT_SECONDS = 6;
+  let cluster: MockCluster;
+  beforeAll(async () => {
+    cluster = await startMockCluster({ scenario: baseline, awsFaults: [{ action: 'ec2:DescribeSubnets', kind: 'hang' }] });
+  });
+  afterAll(() => cluster?.close());
+
+  // In-process tests cannot show that nothing is left holding the event loop open; only the process's own exit can.
+  it('ends by itself at --timeout: the checks that read it name the deadline, the others keep their verdicts', async () => {
+    const env = isolatedEnv({ AWS_ACCESS_KEY_ID: cluster.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: cluster.credentials.secretAccessKey, AWS_REGION: cluster.region });
+    const argv = ['diagnose', '--cluster', cluster.clusterName, '--endpoint-url', cluster.awsUrl, '--timeout', String(TIMEOUT_SECONDS), '--call-timeout', '60', '--output', 'json'];
+    const run = await runCliProcess(argv, { env, watchdogMs: 8 * TIMEOUT_SECONDS * 1000 });
+    expect(run.exitedOnItsOwn, `still running long after --timeout ${TIMEOUT_SECONDS}`).toBe(true);
+    expect(run.stderr).not.toMatch(STACK_FRAME);
+    expect(cluster.aws.log.entries.some((e) => e.fault === 'hang')).toBe(true);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.collectionErrors).toContainEqual(expect.objectContaining({ part: 'aws.subnets', call: 'ec2:DescribeSubnets', kind: 'timeout', code: 'DeadlineExceeded' }));
+
+    const diagnostics = await loadDiagnostics();
+    const failedParts = new Set<string>(report.collectionErrors.map((e) => e.part));
+    const clean = await diagnose(baseline);
+    let untouched = 0;
+    for (const d of diagnostics) {
+      const check = report.checks.find((c) => c.id === d.id)!;
+      if (d.needs.includes('aws.subnets')) {
+        expect(check.status, d.id).toBe('error');
+        expect(check.reason, d.id).toMatch(/ec2:DescribeSubnets timed out \(the overall time limit of 6s \(--timeout\) ran out/);
+      } else if (![...d.needs, ...d.uses].some((p) => failedParts.has(p))) {
+        untouched++;
+        const keys = (r: Report) => r.findings.filter((f) => f.check === d.id).map((f) => f.key).sort();
+        expect({ id: d.id, status: check.status, findings: keys(report) }).toEqual({ id: d.id, status: clean.checks.find((c) => c.id === d.id)!.status, findings: keys(clean) });
+      }
+    }
+    expect(untouched).toBeGreaterThan(5);
+    // Checks still ran, so this is no "could not check".
+    expect(run.code).not.toBe(2);
+  }, 8 * TIMEOUT_SECONDS * 1000 + 30_000);
 });
