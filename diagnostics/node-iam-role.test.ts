@@ -106,7 +106,7 @@ describeDiagnostic(nodeIamRole, {
     {
       name: 'self-managed role (with a path) has no ECR pull policy',
       snapshot: mutate((s) => detach(s, BATCH_ROLE_NAME, 'AmazonEC2ContainerRegistryPullOnly')),
-      expect: [{ id: 'node-iam-role/ecr-pull-policy-missing', resource: BATCH_ROLE_ARN, canExplain: ['node-not-ready', 'addon-unhealthy'] }],
+      expect: [{ id: 'node-iam-role/ecr-pull-policy-missing', resource: BATCH_ROLE_ARN, canExplain: ['node-not-ready', 'addon-unhealthy', 'nodegroup-unhealthy'] }],
     },
     {
       name: 'node role trusts lambda instead of EC2 (decoded trust policy)',

@@ -90,8 +90,8 @@ export default defineDiagnostic<Code>({
     'ecr-pull-policy-missing': {
       severity: 'critical',
       title: 'Node role cannot pull images from Amazon ECR',
-      description: 'The pause, aws-node and kube-proxy images come from Amazon ECR; without AmazonEC2ContainerRegistryPullOnly (or ReadOnly) the kubelet cannot pull them, so the CNI never starts and nodes stay NotReady.',
-      explains: ['node-not-ready', 'addon-unhealthy'],
+      description: 'The pause, aws-node and kube-proxy images come from Amazon ECR; without AmazonEC2ContainerRegistryPullOnly (or ReadOnly) the kubelet cannot pull them, so the CNI never starts, nodes stay NotReady, and a managed node group reports the nodes it launched as NodeCreationFailure.',
+      explains: ['node-not-ready', 'addon-unhealthy', 'nodegroup-unhealthy'],
     },
     'cni-policy-missing': {
       severity: 'critical',
@@ -189,7 +189,8 @@ export default defineDiagnostic<Code>({
         missingPolicy('worker-node-policy-missing', 'AmazonEKSWorkerNodePolicy', 'the kubelet cannot describe its instance and the VPC, so the node cannot register or stay Ready.', [...JOIN, 'node-not-ready']);
       }
       if (!hasManagedPolicy(attached, ECR_PULL_POLICIES)) {
-        missingPolicy('ecr-pull-policy-missing', 'AmazonEC2ContainerRegistryPullOnly', 'the kubelet cannot pull the pause, aws-node and kube-proxy images from Amazon ECR, so the CNI never starts.', ['node-not-ready', 'addon-unhealthy']);
+        // A managed node group counts nodes that never turn Ready as NodeCreationFailure.
+        missingPolicy('ecr-pull-policy-missing', 'AmazonEC2ContainerRegistryPullOnly', 'the kubelet cannot pull the pause, aws-node and kube-proxy images from Amazon ECR, so the CNI never starts.', ['node-not-ready', 'addon-unhealthy', 'nodegroup-unhealthy']);
       }
     }
 

@@ -8,7 +8,7 @@
 import type { PolicyDocument, Snapshot } from '../../src/snapshot/types.js';
 import { BASELINE, BATCH_ASG, BATCH_ROLE_NAME, EBS_CSI_ROLE_ARN, KARPENTER_ROLE_NAME, MANAGED_ASG, NODE_ROLE_NAME, dnsName, iamArn } from '../scenario/baseline.js';
 import { defineFaults } from '../scenario/fault.js';
-import { nodegroupIssue } from './network.js';
+import { cniImagePullFails, instancesOfGroup, nodegroupIssue } from './network.js';
 import { addonDegraded, asgNodes, setKubeletSilent } from './symptoms.js';
 
 type Pod = NonNullable<Snapshot['kubernetes']['kubeSystemPods']>[number];
@@ -423,6 +423,35 @@ export const faults = defineFaults([
       'The cluster (control plane, node groups, kubelets and add-ons, all consistent) runs Kubernetes 1.34, whose standard support ends on 2026-12-02, twelve days after this snapshot.',
     apply(snapshot) {
       clusterOnVersion(snapshot, '1.34', 'v1.34.4-eksbuild.2');
+    },
+  },
+  {
+    name: 'general-node-role-ecr-policy-detached',
+    description:
+      'AmazonEC2ContainerRegistryReadOnly was detached from shop-prod-node-role, the role of managed node group general: a node that replaced one 20 minutes ago registered, but its kubelet cannot pull the aws-node image from Amazon ECR, so it stays NotReady and the node group reports NodeCreationFailure.',
+    apply(snapshot) {
+      detachPolicy(snapshot, NODE_ROLE_NAME, 'AmazonEC2ContainerRegistryReadOnly');
+      const replaced = instancesOfGroup(snapshot, MANAGED_ASG)[0]!;
+      const registry = `602401143452.dkr.ecr.${BASELINE.region}.amazonaws.com`;
+      cniImagePullFails(snapshot, replaced, registry, `failed to pull and unpack image: failed to resolve reference: unexpected status from HEAD request to https://${registry}/v2/amazon-k8s-cni/manifests/v1.21.1-eksbuild.1: 401 Unauthorized`);
+      nodegroupIssue(snapshot, 'NodeCreationFailure', 'Unhealthy nodes in the kubernetes cluster', [replaced.InstanceId!]);
+    },
+  },
+  {
+    name: 'ebs-csi-irsa-role-deleted',
+    description:
+      "The EBS CSI driver's IRSA role shop-prod-ebs-csi was deleted by an IAM clean-up script that took it for unused: the controller's AWS health check fails (sts:AssumeRoleWithWebIdentity is denied for a role that does not exist), its pods crash-loop, and EKS reports the aws-ebs-csi-driver add-on DEGRADED.",
+    apply(snapshot) {
+      snapshot.aws.iamRoles = snapshot.aws.iamRoles!.filter((r) => r.Arn !== EBS_CSI_ROLE_ARN);
+      snapshot.aws.iamAttachedRolePolicies = snapshot.aws.iamAttachedRolePolicies!.filter((a) => a.RoleName !== 'shop-prod-ebs-csi');
+      snapshot.aws.notFound = [...(snapshot.aws.notFound ?? []), { resourceType: 'iam-role', id: EBS_CSI_ROLE_ARN, call: 'iam:GetRole' }];
+      deploymentCrashLooping(
+        snapshot,
+        'ebs-csi-controller',
+        EBS_HEALTH_CHECK_FAILED('failed to retrieve credentials, operation error STS: AssumeRoleWithWebIdentity, https response error StatusCode: 403, api error AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity'),
+        minutesBeforeCapture(snapshot, 70),
+      );
+      addonDegraded(snapshot, 'aws-ebs-csi-driver');
     },
   },
 ]);

@@ -134,8 +134,8 @@ export function removeEndpoint(snapshot: Snapshot, service: string): void {
   snapshot.aws.vpcEndpoints = (snapshot.aws.vpcEndpoints ?? []).filter((e) => e.ServiceName !== `com.amazonaws.${region}.${service}`);
 }
 
-/** The first managed node is NotReady because its VPC CNI pod cannot pull its image. */
-export function cniImagePullFails(snapshot: Snapshot, instance: Instance, registryHost: string): void {
+/** The node of `instance` is NotReady because its VPC CNI pod cannot pull its image (by default: the registry's name does not resolve). */
+export function cniImagePullFails(snapshot: Snapshot, instance: Instance, registryHost: string, pullError = `dial tcp: lookup ${registryHost}: i/o timeout`): void {
   const name = dnsName(instance.PrivateIpAddress!);
   const node = snapshot.kubernetes.nodes!.find((n) => n.metadata?.name === name)!;
   const since = minutesBeforeCapture(snapshot, 18).replace('.000Z', 'Z');
@@ -155,7 +155,7 @@ export function cniImagePullFails(snapshot: Snapshot, instance: Instance, regist
       ...c,
       ready: false,
       started: false,
-      state: { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}": dial tcp: lookup ${registryHost}: i/o timeout` } },
+      state: { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}": ${pullError}` } },
     })),
   };
   const ds = snapshot.kubernetes.daemonSets!.find((d) => d.metadata?.name === 'aws-node')!;

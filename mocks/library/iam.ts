@@ -108,4 +108,18 @@ export const scenarios = defineScenarios([
     expectedRootCauses: [],
     expectedFindings: [{ id: 'version-skew/standard-support-ending', severity: 'warning' }],
   },
+  {
+    name: 'node-role-ecr-pull-policy-missing',
+    description:
+      'shop-prod-node-role, the role of managed node group general, lost AmazonEC2ContainerRegistryReadOnly: a replacement node cannot pull the aws-node image from Amazon ECR (401), stays NotReady with "cni plugin not initialized", and the node group reports NodeCreationFailure.',
+    faults: ['general-node-role-ecr-policy-detached'],
+    expectedRootCauses: ['node-iam-role/ecr-pull-policy-missing'],
+  },
+  {
+    name: 'ebs-csi-irsa-role-deleted',
+    description:
+      "The EBS CSI driver's IRSA role shop-prod-ebs-csi was deleted while kube-system/ebs-csi-controller-sa still names it: the controller gets no credentials, crash-loops, and the aws-ebs-csi-driver add-on is DEGRADED.",
+    faults: ['ebs-csi-irsa-role-deleted'],
+    expectedRootCauses: ['irsa-pod-identity/irsa-role-not-found'],
+  },
 ]);
