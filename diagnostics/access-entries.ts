@@ -5,12 +5,12 @@
  * read with. A caller with no entry at all is api-server-access's (caller-not-mapped).
  */
 import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
-import type { ExplainScope, ResourceRef } from '../src/engine/finding.js';
+import type { ResourceRef } from '../src/engine/finding.js';
 import { resource } from '../src/engine/resources.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 import { assumedRoleOf, parseIamArn, sameRole } from './lib/iam-arn.js';
 import { trustsService } from './lib/iam-policy.js';
-import { findRole, nodeRoleScope } from './lib/node-identity.js';
+import { findRole } from './lib/node-identity.js';
 import { nodeRoles } from './lib/node-roles.js';
 
 const DOCS = {
@@ -42,8 +42,7 @@ export default defineDiagnostic<Code>({
     'ec2-type-without-auto-mode': {
       severity: 'warning',
       title: 'EC2 access entry on a cluster without EKS Auto Mode',
-      description: 'The EC2 type is for EKS Auto Mode node roles; on a cluster without Auto Mode, self-managed node roles need EC2_LINUX or EC2_WINDOWS to be placed in the node groups.',
-      explains: ['instance-not-joined', 'node-not-ready'],
+      description: 'The EC2 type is for EKS Auto Mode node roles; on a cluster without Auto Mode, a role no node uses yet should have EC2_LINUX or EC2_WINDOWS for its future nodes to be placed in the node groups. (A node role in use with the wrong type is aws-auth\'s access-entry-wrong-type.)',
     },
     'node-type-for-non-node': {
       severity: 'warning',
@@ -96,23 +95,22 @@ export default defineDiagnostic<Code>({
         continue;
       }
 
-      const nodeRole = roles.find((r) => sameRole(r.arn, principal) && r.kind === 'ec2');
       if (entry.type === 'EC2' && !autoMode) {
-        const scope = nodeRole ? nodeRoleScope(snapshot, nodeRole) : [];
-        const canExplain: ExplainScope[] = scope.length > 0 ? [{ symptom: 'instance-not-joined', resources: scope }, { symptom: 'node-not-ready', resources: scope }] : [];
+        // A role nodes run as is aws-auth's to report (access-entry-wrong-type, with the nodes that
+        // cannot join): two findings for one entry would give the on-call engineer two root causes.
+        if (roles.some((r) => sameRole(r.arn, principal))) continue;
         findings.push({
           code: 'ec2-type-without-auto-mode',
           title: `Access entry ${principal} has type EC2, but ${ctx.cluster} does not use EKS Auto Mode`,
-          rootCause: `The EC2 entry type is for EKS Auto Mode node roles; ${nodeRole ? `the nodes of this role are self-managed or managed-node-group nodes, which need EC2_LINUX (or EC2_WINDOWS)` : 'without Auto Mode no node is meant to use it'}.`,
-          evidence: [`Access entry ${principal}: type EC2`, `Cluster computeConfig.enabled: ${String(cluster.computeConfig?.enabled ?? false)}`, ...(nodeRole ? [`Used by ${[...nodeRole.nodegroups, ...nodeRole.autoScalingGroups].join(', ') || `${nodeRole.instanceIds.length} instance(s)`}`] : [])],
-          resources: [entryRef, ...(scope.length > 0 ? scope : [resource.role(principal)])],
+          rootCause: 'The EC2 entry type is for EKS Auto Mode node roles; without Auto Mode no node uses it, and nodes that later run as this role will not be placed in the node groups (they need EC2_LINUX or EC2_WINDOWS).',
+          evidence: [`Access entry ${principal}: type EC2`, `Cluster computeConfig.enabled: ${String(cluster.computeConfig?.enabled ?? false)}`, 'No node group, instance profile or instance uses this role'],
+          resources: [entryRef, resource.role(principal)],
           keyResource: principal,
           fix: {
-            summary: 'Replace the entry with one of type EC2_LINUX (the type of an entry cannot be changed).',
+            summary: 'If nodes are meant to run as this role, replace the entry with one of type EC2_LINUX (the type of an entry cannot be changed); otherwise delete it.',
             commands: [deleteCommand, `aws eks create-access-entry --cluster-name ${ctx.cluster} --region ${ctx.region} --principal-arn ${principal} --type EC2_LINUX`],
             docs: [DOCS.createEntry, DOCS.autoMode],
           },
-          canExplain,
         });
         continue;
       }

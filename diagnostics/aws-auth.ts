@@ -199,7 +199,7 @@ export default defineDiagnostic<Code>({
         findings.push({
           ...base,
           code: 'access-entry-wrong-type',
-          title: `Node role ${role.name} has a ${entry.type} access entry; nodes need ${expected.entryTypes[0]}`,
+          title: `Node role ${role.name} has ${/^[AEIOU]/.test(entry.type ?? '') ? 'an' : 'a'} ${entry.type} access entry; nodes need ${expected.entryTypes[0]}`,
           rootCause: `The access entry for ${role.arn} is of type ${entry.type}, which cannot place it in the node groups, and aws-auth ${configMapCounts ? 'does not map it either' : 'is ignored in authentication mode API'}.`,
           evidence: [`access entry ${entry.principalArn}: type ${entry.type}, groups [${(entry.kubernetesGroups ?? []).join(', ')}]`, `authenticationMode: ${mode}`, `used by ${usage}`],
           fix: {

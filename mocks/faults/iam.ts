@@ -6,9 +6,10 @@
  * the condition the kubelet reports), so the symptom checks have something real to report.
  */
 import type { PolicyDocument, Snapshot } from '../../src/snapshot/types.js';
-import { BASELINE, BATCH_ASG, BATCH_ROLE_NAME, EBS_CSI_ROLE_ARN, KARPENTER_ROLE_NAME, MANAGED_ASG, NODE_ROLE_NAME, dnsName, iamArn } from '../scenario/baseline.js';
+import { BASELINE, BATCH_ASG, BATCH_ROLE_NAME, EBS_CSI_ROLE_ARN, KARPENTER_ROLE_ARN, KARPENTER_ROLE_NAME, MANAGED_ASG, NODE_ROLE_NAME, dnsName, iamArn } from '../scenario/baseline.js';
 import { defineFaults } from '../scenario/fault.js';
 import { cniImagePullFails, instancesOfGroup, nodegroupIssue } from './network.js';
+import { launchUnjoinedInstance } from './node-registration.js';
 import { addonDegraded, asgNodes, setKubeletSilent } from './symptoms.js';
 
 type Pod = NonNullable<Snapshot['kubernetes']['kubeSystemPods']>[number];
@@ -452,6 +453,22 @@ export const faults = defineFaults([
         minutesBeforeCapture(snapshot, 70),
       );
       addonDegraded(snapshot, 'aws-ebs-csi-driver');
+    },
+  },
+  {
+    name: 'karpenter-access-entry-type-ec2',
+    description:
+      "The Karpenter node role's access entry was re-created 90 minutes ago with type EC2 (the type for EKS Auto Mode) instead of EC2_LINUX, on a cluster without Auto Mode: the Karpenter node's kubelet is refused since and its Node went NotReady (status Unknown), and the instance Karpenter launched 25 minutes ago never registered.",
+    apply(snapshot) {
+      const entry = snapshot.aws.accessEntries!.find((e) => e.principalArn === KARPENTER_ROLE_ARN)!;
+      entry.type = 'EC2';
+      entry.kubernetesGroups = [];
+      entry.createdAt = minutesBeforeCapture(snapshot, 90);
+      entry.modifiedAt = entry.createdAt;
+      const karpenterInstance = snapshot.aws.reservations!.flatMap((r) => r.Instances ?? []).find((i) => i.Tags?.some((t) => t.Key === 'karpenter.sh/nodepool'))!;
+      const karpenterNode = snapshot.kubernetes.nodes!.find((n) => n.spec?.providerID?.endsWith(`/${karpenterInstance.InstanceId!}`))!;
+      setKubeletSilent(snapshot, karpenterNode, 88);
+      launchUnjoinedInstance(snapshot, karpenterInstance.InstanceId!, { instanceId: 'i-0c0ffee0c0ffee002', privateIp: '10.0.91.44', launchTime: minutesBeforeCapture(snapshot, 25) });
     },
   },
 ]);

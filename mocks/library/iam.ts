@@ -122,4 +122,12 @@ export const scenarios = defineScenarios([
     faults: ['ebs-csi-irsa-role-deleted'],
     expectedRootCauses: ['irsa-pod-identity/irsa-role-not-found'],
   },
+  {
+    name: 'karpenter-access-entry-type-ec2',
+    description:
+      "The Karpenter node role's access entry has type EC2, which only EKS Auto Mode node roles use; this cluster has no Auto Mode, so the Karpenter node's kubelet is refused (NotReady) and the instance Karpenter launched never registers as a Node.",
+    faults: ['karpenter-access-entry-type-ec2'],
+    // aws-auth reports a node role's entry of the wrong type; access-entries stays silent rather than give a second root cause.
+    expectedRootCauses: ['aws-auth/access-entry-wrong-type'],
+  },
 ]);
