@@ -149,3 +149,16 @@ describe('the fix for a self-managed node too far behind', () => {
     expect(commands.map((c) => c.split(' --')[0])).toEqual(['aws ssm get-parameter', 'aws autoscaling start-instance-refresh']);
   });
 });
+
+it('a whole group on an old AMI is one root cause naming every node of it, not one per node', () => {
+  const batchNodes = baseline.kubernetes.nodes!.filter((n) => n.status?.nodeInfo?.kubeletVersion?.startsWith('v1.34')).map((n) => n.metadata!.name!);
+  expect(batchNodes.length).toBeGreaterThan(1);
+  const snapshot = mutate((s) => {
+    for (const name of batchNodes) setKubelet(s, name, 'v1.31.13-eks-1a2b3c4');
+  });
+  const findings = runDiagnostic(versionSkew, snapshot).filter((f) => f.id === 'version-skew/kubelet-too-old');
+  expect(findings).toHaveLength(1);
+  expect(findings[0]!.key).toBe('version-skew/kubelet-too-old:shop-prod-batch');
+  expect(findings[0]!.title).toBe(`${batchNodes.length} nodes of Auto Scaling group shop-prod-batch run kubelet 1.31, 4 minor versions behind the 1.35 control plane`);
+  expect(findings[0]!.canExplain).toEqual([{ symptom: 'node-not-ready', resources: batchNodes.map((name) => ({ type: 'k8s:Node', id: name })) }]);
+});

@@ -112,60 +112,92 @@ interface Ctx {
   region: string;
 }
 
+interface SkewedNode {
+  name: string;
+  kubelet: Version;
+  behind: number;
+  instanceId: string | undefined;
+  arch: 'arm64' | 'x86_64';
+}
+
+/**
+ * Nodes outside the skew policy, one finding per node group or Auto Scaling group (and direction):
+ * a group launched from one old AMI is one thing to fix, not one root cause per node. Nodes in no
+ * group are judged one by one.
+ */
 function kubeletSkew(snapshot: Snapshot, controlPlane: Version, ctx: Ctx): NewFinding<Code>[] {
-  const findings: NewFinding<Code>[] = [];
   const maxSkew = maxKubeletSkew(controlPlane);
   const instanceByNode = new Map([...nodeNamesByInstanceId(snapshot)].map(([instance, node]) => [node, instance]));
+  const groups = new Map<string, { nodegroup: string | undefined; asg: string | undefined; newer: boolean; nodes: SkewedNode[] }>();
   for (const node of snapshot.kubernetes.nodes ?? []) {
     const name = node.metadata?.name;
     const kubelet = parseVersion(node.status?.nodeInfo?.kubeletVersion);
     if (!name || !kubelet) continue;
     const behind = minorsBehind(controlPlane, kubelet);
     if (behind >= 0 && behind <= maxSkew) continue;
-    const labels = node.metadata?.labels ?? {};
-    const nodegroup = labels['eks.amazonaws.com/nodegroup'];
+    const nodegroup = node.metadata?.labels?.['eks.amazonaws.com/nodegroup'];
     const instanceId = instanceByNode.get(name);
-    const asg = instanceId ? asgOfInstance(snapshot, instanceId) : undefined;
-    const resources: ResourceRef[] = [
-      resource.node(name),
-      ...(instanceId ? [resource.instance(instanceId)] : []),
-      ...(nodegroup ? [resource.nodegroup(nodegroup)] : []),
-      ...(asg ? [resource.autoScalingGroup(asg)] : []),
-    ];
+    const asg = nodegroup ? undefined : instanceId ? asgOfInstance(snapshot, instanceId) : undefined;
     const newer = behind < 0;
-    const replace = nodegroup
-      ? [`aws eks update-nodegroup-version --cluster-name ${ctx.cluster} --region ${ctx.region} --nodegroup-name ${nodegroup} --kubernetes-version ${minorText(controlPlane)}`]
-      : asg
-        ? refreshOntoAmi(snapshot, asg, minorText(controlPlane), node.status?.nodeInfo?.architecture === 'arm64' ? 'arm64' : 'x86_64', ctx)
-        : [`kubectl drain ${name} --ignore-daemonsets --delete-emptydir-data`, `kubectl delete node ${name}`];
-    const evidence = [
-      `Node ${name}: kubelet ${kubelet.text}`,
-      `Control plane: ${minorText(controlPlane)}`,
-      newer ? `The kubelet is ${-behind} minor version(s) ahead` : `The kubelet is ${behind} minor versions behind; at most ${maxSkew} are allowed for a ${minorText(controlPlane)} control plane`,
-      ...(nodegroup ? [`Managed node group ${nodegroup}`] : asg ? [`Auto Scaling group ${asg}`] : []),
-    ];
-    findings.push({
-      code: newer ? 'kubelet-newer-than-control-plane' : 'kubelet-too-old',
-      title: newer
-        ? `Node ${name} runs kubelet ${minorText(kubelet)}, newer than the ${minorText(controlPlane)} control plane`
-        : `Node ${name} runs kubelet ${minorText(kubelet)}, ${behind} minor versions behind the ${minorText(controlPlane)} control plane`,
-      rootCause: newer
-        ? `A kubelet must never be newer than kube-apiserver; this node was probably launched from an AMI for Kubernetes ${minorText(kubelet)}.`
-        : `The skew policy allows a kubelet at most ${maxSkew} minor versions behind kube-apiserver; this one is ${behind} behind, an unsupported combination that breaks as the API server drops what old kubelets use.`,
-      evidence,
-      resources,
-      keyResource: name,
-      fix: {
-        summary: newer
-          ? `Replace the node with one from the EKS-optimized AMI for ${minorText(controlPlane)} (or upgrade the control plane first).`
-          : `Upgrade the node to ${minorText(controlPlane)}: ${nodegroup ? `update node group ${nodegroup}` : asg ? `give ${asg}'s launch template the ${minorText(controlPlane)} EKS-optimized AL2023 AMI and refresh its instances (AL2023 bootstraps with nodeadm: if the template's user data calls /etc/eks/bootstrap.sh, rewrite it first)` : 'replace it with a node on the current AMI'}.`,
-        commands: replace,
-        docs: [nodegroup ? DOCS.updateNodegroup : DOCS.selfManagedUpdate, DOCS.skewPolicy],
-      },
-      canExplain: [{ symptom: 'node-not-ready', resources: [resource.node(name)] }],
-    });
+    const key = `${newer}:${nodegroup ? `ng:${nodegroup}` : asg ? `asg:${asg}` : `node:${name}`}`;
+    const group = groups.get(key) ?? { nodegroup, asg, newer, nodes: [] };
+    group.nodes.push({ name, kubelet, behind, instanceId, arch: node.status?.nodeInfo?.architecture === 'arm64' ? 'arm64' : 'x86_64' });
+    groups.set(key, group);
   }
-  return findings;
+  return [...groups.values()].map(({ nodegroup, asg, newer, nodes }) => skewFinding(snapshot, controlPlane, maxSkew, ctx, { nodegroup, asg, newer, nodes }));
+}
+
+function skewFinding(
+  snapshot: Snapshot,
+  controlPlane: Version,
+  maxSkew: number,
+  ctx: Ctx,
+  { nodegroup, asg, newer, nodes }: { nodegroup: string | undefined; asg: string | undefined; newer: boolean; nodes: SkewedNode[] },
+): NewFinding<Code> {
+  const cp = minorText(controlPlane);
+  const first = nodes[0]!;
+  const kubelets = [...new Set(nodes.map((n) => minorText(n.kubelet)))].join(', ');
+  const furthest = newer ? Math.min(...nodes.map((n) => n.behind)) : Math.max(...nodes.map((n) => n.behind));
+  const groupText = nodegroup ? `node group ${nodegroup}` : asg ? `Auto Scaling group ${asg}` : undefined;
+  const who = nodes.length === 1 ? `Node ${first.name}${groupText ? ` (${groupText})` : ''} runs` : `${nodes.length} nodes of ${groupText} run`;
+  const resources: ResourceRef[] = [
+    ...nodes.map((n) => resource.node(n.name)),
+    ...nodes.flatMap((n) => (n.instanceId ? [resource.instance(n.instanceId)] : [])),
+    ...(nodegroup ? [resource.nodegroup(nodegroup)] : []),
+    ...(asg ? [resource.autoScalingGroup(asg)] : []),
+  ];
+  const shown = nodes.slice(0, 10).map((n) => `Node ${n.name}: kubelet ${n.kubelet.text}`);
+  const evidence = [
+    ...shown,
+    ...(nodes.length > shown.length ? [`... and ${nodes.length - shown.length} more`] : []),
+    `Control plane: ${cp}`,
+    `${nodes.length === 1 ? 'The kubelet is' : 'The kubelets are up to'} ${newer ? `${-furthest} minor version(s) ahead` : `${furthest} minor versions behind; at most ${maxSkew} are allowed for a ${cp} control plane`}`,
+    ...(nodegroup ? [`Managed node group ${nodegroup}`] : asg ? [`Auto Scaling group ${asg}`] : []),
+  ];
+  const commands = nodegroup
+    ? [`aws eks update-nodegroup-version --cluster-name ${ctx.cluster} --region ${ctx.region} --nodegroup-name ${nodegroup} --kubernetes-version ${cp}`]
+    : asg
+      ? refreshOntoAmi(snapshot, asg, cp, first.arch, ctx)
+      : [`kubectl drain ${first.name} --ignore-daemonsets --delete-emptydir-data`, `kubectl delete node ${first.name}`];
+  const these = nodes.length === 1 ? 'this node' : 'these nodes';
+  return {
+    code: newer ? 'kubelet-newer-than-control-plane' : 'kubelet-too-old',
+    title: newer ? `${who} kubelet ${kubelets}, newer than the ${cp} control plane` : `${who} kubelet ${kubelets}, ${furthest} minor versions behind the ${cp} control plane`,
+    rootCause: newer
+      ? `A kubelet must never be newer than kube-apiserver; ${nodes.length === 1 ? 'this node was' : 'these nodes were'} probably launched from an AMI for Kubernetes ${kubelets}.`
+      : `The skew policy allows a kubelet at most ${maxSkew} minor versions behind kube-apiserver; ${nodes.length === 1 ? 'this one is' : 'these are up to'} ${furthest} behind, an unsupported combination that breaks as the API server drops what old kubelets use.`,
+    evidence,
+    resources,
+    keyResource: nodegroup ?? asg ?? first.name,
+    fix: {
+      summary: newer
+        ? `Replace ${these} with nodes from the EKS-optimized AMI for ${cp} (or upgrade the control plane first).`
+        : `Upgrade ${these} to ${cp}: ${nodegroup ? `update node group ${nodegroup}` : asg ? `give ${asg}'s launch template the ${cp} EKS-optimized AL2023 AMI and refresh its instances (AL2023 bootstraps with nodeadm: if the template's user data calls /etc/eks/bootstrap.sh, rewrite it first)` : 'replace it with a node on the current AMI'}.`,
+      commands,
+      docs: [nodegroup ? DOCS.updateNodegroup : DOCS.selfManagedUpdate, DOCS.skewPolicy],
+    },
+    canExplain: [{ symptom: 'node-not-ready', resources: nodes.map((n) => resource.node(n.name)) }],
+  };
 }
 
 /**
