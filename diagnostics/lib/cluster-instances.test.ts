@@ -116,6 +116,26 @@ describe('ClusterInstances edge cases', () => {
     expect(index.instanceIdOf(s.kubernetes.nodes![0]!)).toBe(groupInstanceIds(s, MANAGED_ASG)[0]);
   });
 
+  it('matches a Node with neither a provider ID nor a matching DNS name by its InternalIP', () => {
+    const s = mutate((x) => {
+      delete x.kubernetes.nodes![0]!.spec!.providerID;
+      for (const r of x.aws.reservations!) for (const i of r.Instances!) i.PrivateDnsName = '';
+    });
+    const index = clusterInstances(s);
+    expect(index.instanceIdOf(s.kubernetes.nodes![0]!)).toBe(groupInstanceIds(s, MANAGED_ASG)[0]);
+    expect(index.nodeOf(groupInstanceIds(s, MANAGED_ASG)[0]!)?.metadata?.name).toBe(s.kubernetes.nodes![0]!.metadata!.name);
+  });
+
+  it('does not match by InternalIP when two instances share the address', () => {
+    const s = mutate((x) => {
+      const node = x.kubernetes.nodes![0]!;
+      delete node.spec!.providerID;
+      launchUnjoinedInstance(x, groupInstanceIds(x, MANAGED_ASG)[1]!, { instanceId: 'i-0a5ee0000000000a9', privateIp: node.status!.addresses!.find((a) => a.type === 'InternalIP')!.address, launchTime: minutesBeforeCapture(x, 30) });
+      for (const r of x.aws.reservations!) for (const i of r.Instances!) i.PrivateDnsName = '';
+    });
+    expect(clusterInstances(s).instanceIdOf(s.kubernetes.nodes![0]!)).toBeUndefined();
+  });
+
   it('does not hand a Node to a new instance that reused its IP address: the provider ID wins', () => {
     const s = mutate((x) => {
       const old = x.kubernetes.nodes![0]!;

@@ -17,7 +17,8 @@
  *
  * Matching: a Node is an instance's when its `spec.providerID` (`aws:///<az>/<instance-id>`) names
  * the instance; a Node without an EC2 provider ID matches by private DNS name (node name,
- * InternalDNS or Hostname address against the instance's PrivateDnsName).
+ * InternalDNS or Hostname address against the instance's PrivateDnsName), else by its InternalIP
+ * against one instance's PrivateIpAddress that no other Node's provider ID claims.
  */
 import type { ResourceRef } from '../../src/engine/finding.js';
 import { resource } from '../../src/engine/resources.js';
@@ -69,6 +70,10 @@ export function nodeDnsNames(node: ClusterNode): string[] {
     if ((a.type === 'InternalDNS' || a.type === 'Hostname') && a.address) names.add(a.address.toLowerCase());
   }
   return [...names];
+}
+
+function nodeInternalIps(node: ClusterNode): string[] {
+  return (node.status?.addresses ?? []).flatMap((a) => (a.type === 'InternalIP' && a.address ? [a.address] : []));
 }
 
 /** The status of the Node's Ready condition: 'True', 'False', 'Unknown', or undefined when it has none. */
@@ -158,6 +163,7 @@ export class ClusterInstances {
     }
 
     const byDns = new Map<string, Ec2Instance>();
+    const byPrivateIp = new Map<string, Ec2Instance | 'ambiguous'>();
     for (const reservation of aws.reservations ?? []) {
       for (const instance of reservation.Instances ?? []) {
         const id = instance.InstanceId;
@@ -173,6 +179,7 @@ export class ClusterInstances {
         if (!belongs) continue;
         this.instances.push(instance);
         if (instance.PrivateDnsName) byDns.set(instance.PrivateDnsName.toLowerCase(), instance);
+        if (instance.PrivateIpAddress && !claimedByNode.has(id)) byPrivateIp.set(instance.PrivateIpAddress, byPrivateIp.has(instance.PrivateIpAddress) ? 'ambiguous' : instance);
       }
     }
 
@@ -185,6 +192,8 @@ export class ClusterInstances {
       // setup) can still be told apart by its DNS name. A Node whose provider ID names another
       // instance is that instance's, even when a new instance has reused its IP address.
       if (!instanceId) instanceId = nodeDnsNames(node).map((n) => byDns.get(n)?.InstanceId).find((x) => x !== undefined);
+      // Last, its InternalIP: only an instance no provider ID claims, and only when one has it.
+      if (!instanceId && !fromProvider) instanceId = nodeInternalIps(node).map((ip) => byPrivateIp.get(ip)).find((x): x is Ec2Instance => x !== undefined && x !== 'ambiguous')?.InstanceId;
       if (!instanceId) continue;
       this.instanceIdOfNodeName.set(node.metadata!.name!, instanceId);
       if (!this.nodeOfInstanceId.has(instanceId)) this.nodeOfInstanceId.set(instanceId, node);
