@@ -79,6 +79,15 @@ describe('App', () => {
     await frameWith(app, 'ROOT CAUSES (1)');
   });
 
+  it('opens the search with its term when "/" and the term arrive in one chunk (a slow link, a paste)', async () => {
+    const app = start(scriptedRunner([makeReport()]).runner);
+    await frameWith(app, 'ROOT CAUSES (1)');
+    await press(app, '/private-a');
+    const typing = await frameWith(app, 'Search titles and resources: /private-a');
+    expect(typing).toContain('› critical Subnet subnet-0123');
+    expect(typing).not.toContain('Node role');
+  });
+
   it('filters by severity with s and by check with f, and Esc clears the filter', async () => {
     const app = start(scriptedRunner([makeReport()]).runner);
     await frameWith(app, 'ROOT CAUSES (1)');

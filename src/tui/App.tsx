@@ -197,8 +197,14 @@ export function App({ runner, target, watchSeconds, size, copy, onQuit }: AppPro
     else if (key.home || input === 'g') move('first');
     else if (key.end || input === 'G') move('last');
     else if (key.return || key.rightArrow || input === 'l') open();
-    else if (input === '/') setSearching(true);
-    else if (input === 's') {
+    else if (input.startsWith('/')) {
+      // Over a slow link (or pasted) "/term" arrives as one chunk: open the search with the term typed.
+      setSearching(true);
+      if (input.length > 1) {
+        setFilter((f) => ({ ...f, query: f.query + input.slice(1) }));
+        select({ index: 0 });
+      }
+    } else if (input === 's') {
       setFilter((f) => cycleSeverity(f));
       select({ index: 0 });
     } else if (input === 'f' && report) {

@@ -96,7 +96,7 @@ describe.skipIf(skipReason !== undefined)('the interactive UI in a real terminal
       expect(filtered).toContain(firstRow);
       expect(filtered).not.toMatch(/^ {2}info {5}/m);
       await t.press('Escape', (s) => !s.includes('Filter:'));
-      t.keys('/');
+      await t.press('/', 'Search titles and resources: /');
       t.type('legacy');
       const searched = await t.waitForText('Search titles and resources: /legacy');
       expect(searched).not.toContain(firstRow);
