@@ -1,12 +1,61 @@
 import { describe, expect, it } from 'vitest';
-import { sanitizeLaunchTemplateVersion, sanitizeNode, sanitizePod, sanitizeWorkload } from '../src/snapshot/sanitize.js';
+import { listScenarios, loadScenario } from '../mocks/scenario-library.js';
+import { diagnoseSnapshot } from '../src/engine/diagnose.js';
+import { loadDiagnostics } from '../src/engine/registry.js';
+import { sanitizeLaunchTemplateVersion, sanitizeNode, sanitizePod, sanitizeWorkload, stripKubernetesMetadata } from '../src/snapshot/sanitize.js';
+import { kubernetesAsCollected } from './support/kubernetes-as-collected.js';
 
 describe('snapshot sanitising keeps secrets and bulk out', () => {
-  it('drops container env values but keeps names and references', () => {
-    const pod = sanitizePod({ metadata: { name: 'p', managedFields: [{ manager: 'kubectl' }] }, spec: { containers: [{ name: 'c', env: [{ name: 'DB_PASSWORD', value: 'hunter2' }, { name: 'TOKEN', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }] }] } });
-    expect(JSON.stringify(pod)).not.toContain('hunter2');
-    expect(pod.spec.containers[0]!.env).toEqual([{ name: 'DB_PASSWORD' }, { name: 'TOKEN', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }]);
-    expect(pod.metadata).not.toHaveProperty('managedFields');
+  it('keeps of a pod only its projection: no env, no managedFields, no annotations, no volumes', () => {
+    const pod = sanitizePod({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p', namespace: 'kube-system', uid: 'u-1', resourceVersion: '7', labels: { 'k8s-app': 'aws-node' }, annotations: { note: 'x' }, managedFields: [{ manager: 'kubectl' }], ownerReferences: [{ kind: 'DaemonSet', name: 'aws-node' }] },
+      spec: {
+        nodeName: 'n1',
+        hostNetwork: true,
+        volumes: [{ name: 'cni-bin-dir', hostPath: { path: '/opt/cni/bin' } }],
+        tolerations: [{ operator: 'Exists' }],
+        containers: [{ name: 'c', image: 'i:1', env: [{ name: 'DB_PASSWORD', value: 'hunter2' }], volumeMounts: [{ name: 'v', mountPath: '/v' }] }],
+        initContainers: [{ name: 'init', image: 'i:0', env: [{ name: 'X', value: 'secret-x' }] }],
+      },
+      status: {
+        phase: 'Running',
+        podIP: '10.0.1.5',
+        qosClass: 'Burstable',
+        conditions: [{ type: 'Ready', status: 'False', reason: 'ContainersNotReady' }],
+        containerStatuses: [{ name: 'c', ready: false, restartCount: 3, imageID: 'sha256:abc', containerID: 'containerd://1', state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off' } }, lastState: { terminated: { reason: 'Error', exitCode: 1 } } }],
+      },
+    });
+    expect(pod).toEqual({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p', namespace: 'kube-system', labels: { 'k8s-app': 'aws-node' }, ownerReferences: [{ kind: 'DaemonSet', name: 'aws-node' }] },
+      spec: { nodeName: 'n1', hostNetwork: true, containers: [{ name: 'c', image: 'i:1' }], initContainers: [{ name: 'init', image: 'i:0' }] },
+      status: {
+        phase: 'Running',
+        podIP: '10.0.1.5',
+        conditions: [{ type: 'Ready', status: 'False', reason: 'ContainersNotReady' }],
+        containerStatuses: [{ name: 'c', ready: false, restartCount: 3, state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off' } }, lastState: { terminated: { reason: 'Error', exitCode: 1 } } }],
+      },
+    });
+  });
+
+  it('a pod without spec or status stays without them', () => {
+    expect(sanitizePod({ metadata: { name: 'p' } })).toEqual({ metadata: { name: 'p' } });
+  });
+
+  // The projection's safety net: every scenario (the faults included) diagnoses exactly the same
+  // with its pods projected, so nothing a check or its evidence reads was dropped.
+  it.each(listScenarios())('scenario $name diagnoses the same with its pods projected', async ({ name }) => {
+    const scenario = loadScenario(name);
+    const projected = { ...scenario, kubernetes: kubernetesAsCollected(scenario.kubernetes) };
+    const diagnostics = await loadDiagnostics();
+    const generatedAt = new Date(scenario.capturedAt);
+    const [full, lean] = await Promise.all([scenario, projected].map((s) => diagnoseSnapshot(s, { diagnostics, toolVersion: 'test', generatedAt })));
+    // Timings differ from run to run; everything else must not.
+    const withoutTimings = (report: unknown) => JSON.parse(JSON.stringify(report, (key, value: unknown) => (key === 'durationMs' ? undefined : value)));
+    expect(withoutTimings(lean)).toEqual(withoutTimings(full));
   });
 
   it('drops env values in workload templates and init containers', () => {
@@ -21,7 +70,7 @@ describe('snapshot sanitising keeps secrets and bulk out', () => {
   });
 
   it('drops the last-applied annotation, a full copy of the object', () => {
-    const cm = sanitizePod({ metadata: { name: 'x', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{"secret":1}', keep: 'me' } } });
+    const cm = stripKubernetesMetadata({ metadata: { name: 'x', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{"secret":1}', keep: 'me' } } });
     expect(cm.metadata.annotations).toEqual({ keep: 'me' });
   });
 });

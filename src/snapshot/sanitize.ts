@@ -43,10 +43,54 @@ function sanitizePodSpec(spec: unknown): unknown {
   return { ...spec, containers: sanitizeContainers(spec.containers), initContainers: sanitizeContainers(spec.initContainers) };
 }
 
-/** Pod: metadata stripped, container env values removed. */
+/** The listed keys of an object that it has, in that order; anything else is left out. */
+function pick(value: unknown, keys: readonly string[]): Json | undefined {
+  if (!isObject(value)) return undefined;
+  const out: Json = {};
+  for (const key of keys) if (value[key] !== undefined) out[key] = value[key];
+  return out;
+}
+
+function pickEach(list: unknown, keys: readonly string[]): Json[] | undefined {
+  return Array.isArray(list) ? list.map((item) => pick(item, keys) ?? {}) : undefined;
+}
+
+/**
+ * What a pod keeps in a snapshot: what the checks and their evidence read (which node, which
+ * owner, host network or not, its address, whether it runs and why not), plus the few fields an
+ * engineer reading a bundle looks at first (age, service account, images). A kube-system pod on a
+ * real cluster is 5–10 KB of JSON, mostly managedFields, volumes, tolerations, affinity, env and
+ * probes; at four DaemonSet pods per node that bulk was most of a 5,000-node snapshot's memory.
+ * A check that starts reading another pod field adds it here (and to docs/snapshot.md).
+ */
+export const POD_FIELDS = {
+  top: ['apiVersion', 'kind'],
+  metadata: ['name', 'namespace', 'creationTimestamp', 'deletionTimestamp', 'labels', 'ownerReferences'],
+  spec: ['nodeName', 'hostNetwork', 'serviceAccountName'],
+  container: ['name', 'image'],
+  status: ['phase', 'reason', 'message', 'hostIP', 'podIP', 'podIPs', 'startTime', 'conditions'],
+  containerStatus: ['name', 'ready', 'started', 'restartCount', 'state', 'lastState'],
+} as const;
+
+/** Pod: only the fields in POD_FIELDS (so no env, no managedFields, no annotations). */
 export function sanitizePod<T>(pod: T): T {
-  const stripped = stripKubernetesMetadata(pod) as Json;
-  return { ...stripped, spec: sanitizePodSpec(stripped.spec) } as T;
+  if (!isObject(pod)) return pod;
+  const metadata = pick(pod.metadata, POD_FIELDS.metadata);
+  const spec = pick(pod.spec, POD_FIELDS.spec);
+  if (spec && isObject(pod.spec)) {
+    const containers = pickEach(pod.spec.containers, POD_FIELDS.container);
+    const initContainers = pickEach(pod.spec.initContainers, POD_FIELDS.container);
+    if (containers) spec.containers = containers;
+    if (initContainers) spec.initContainers = initContainers;
+  }
+  const status = pick(pod.status, POD_FIELDS.status);
+  if (status && isObject(pod.status)) {
+    const containerStatuses = pickEach(pod.status.containerStatuses, POD_FIELDS.containerStatus);
+    const initContainerStatuses = pickEach(pod.status.initContainerStatuses, POD_FIELDS.containerStatus);
+    if (initContainerStatuses) status.initContainerStatuses = initContainerStatuses;
+    if (containerStatuses) status.containerStatuses = containerStatuses;
+  }
+  return { ...pick(pod, POD_FIELDS.top), ...(metadata ? { metadata } : {}), ...(spec ? { spec } : {}), ...(status ? { status } : {}) } as T;
 }
 
 /** DaemonSet/Deployment: metadata stripped, the pod template's env values removed. */

@@ -229,9 +229,9 @@ export interface KubernetesData {
   nodes?: K8s<V1Node>[];
   /** GET /api/v1/namespaces/kube-system/configmaps/aws-auth; null when it does not exist */
   awsAuth?: K8s<V1ConfigMap> | null;
-  /** GET /api/v1/namespaces/kube-system/pods (env values removed) */
+  /** GET /api/v1/namespaces/kube-system/pods, each projected to POD_FIELDS (src/snapshot/sanitize.ts) */
   kubeSystemPods?: K8s<V1Pod>[];
-  /** GET /api/v1/pods?fieldSelector=status.phase!=Running,status.phase!=Succeeded (env values removed) */
+  /** GET /api/v1/pods?fieldSelector=status.phase!=Running,status.phase!=Succeeded, each projected to POD_FIELDS */
   problemPods?: K8s<V1Pod>[];
   /** GET /apis/apps/v1/namespaces/kube-system/daemonsets */
   daemonSets?: K8s<V1DaemonSet>[];

@@ -90,9 +90,15 @@ export class KubernetesClient {
     }
   }
 
-  /** Every item of a collection, page by page. */
-  async list<T>(path: string, options: ListOptions = {}): Promise<T[]> {
-    const items: T[] = [];
+  /**
+   * Every item of a collection, page by page. With `project`, each page's items are projected as
+   * that page arrives, before the next is asked for: only the projections are kept, so the page's
+   * parsed objects can be collected while later pages load (peak memory is one raw page, not all).
+   */
+  async list<T>(path: string, options?: ListOptions): Promise<T[]>;
+  async list<T, U>(path: string, options: ListOptions, project: (item: T) => U): Promise<U[]>;
+  async list<T, U>(path: string, options: ListOptions = {}, project?: (item: T) => U): Promise<(T | U)[]> {
+    const items: (T | U)[] = [];
     let continueToken: string | undefined;
     do {
       const page = await this.get<KubernetesList<T>>(path, {
@@ -101,7 +107,7 @@ export class KubernetesClient {
         fieldSelector: options.fieldSelector,
         labelSelector: options.labelSelector,
       });
-      items.push(...(page.items ?? []));
+      for (const item of page.items ?? []) items.push(project ? project(item) : item);
       continueToken = page.metadata?.continue || undefined;
     } while (continueToken);
     return items;

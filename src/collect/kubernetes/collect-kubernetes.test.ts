@@ -2,10 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startKubernetesMock, type KubernetesMock } from '../../../mocks/k8s-mock/api-server.js';
 import { RequestLog } from '../../../mocks/request-log.js';
 import { expectKubernetesRequestsAllowed } from '../../../test/support/cluster-role.js';
+import { kubernetesAsCollected } from '../../../test/support/kubernetes-as-collected.js';
 import { listScenarios, loadScenario } from '../../../mocks/scenario-library.js';
+import { buildScaledCluster } from '../../../mocks/scenario/scale.js';
+import { sanitizePod } from '../../snapshot/sanitize.js';
 import type { CollectionError, KubernetesPart, Snapshot } from '../../snapshot/types.js';
 import { KubernetesClient } from './client.js';
-import { collectKubernetes, KUBERNETES_READS } from './collect-kubernetes.js';
+import { collectKubernetes, KUBERNETES_READS, POD_PAGE_SIZE } from './collect-kubernetes.js';
 import { eksTokenConnection } from './connection.js';
 import { EksTokenSource } from './eks-token.js';
 
@@ -56,7 +59,7 @@ describe('Kubernetes collection from the mock API server', () => {
       }
       expect(errors).toEqual([]);
       expect(apiServer).toEqual({ method: 'eks-token', server: m.url, reachable: true });
-      expect(collected).toEqual(expected);
+      expect(collected).toEqual(kubernetesAsCollected(expected));
       // Read-only and narrow: GETs only, and never every pod of the cluster.
       expect(m.log.entries.every((e) => e.action.startsWith('GET '))).toBe(true);
       const podLists = m.log.entries.filter((e) => e.kubernetes?.resource === 'pods' && e.kubernetes.verb === 'list');
@@ -79,6 +82,35 @@ describe('Kubernetes collection from the mock API server', () => {
     expect(pods).toEqual(scenario.kubernetes.kubeSystemPods);
     const pages = m.log.entries.filter((e) => e.action === 'GET /api/v1/namespaces/kube-system/pods');
     expect(pages.length).toBe(Math.ceil(scenario.kubernetes.kubeSystemPods!.length / 4));
+  });
+
+  it('projects each page as it arrives, before asking for the next', async () => {
+    const scenario = loadScenario('baseline');
+    const m = await serve(scenario);
+    const pagesAskedWhenProjected: number[] = [];
+    const pagesAsked = () => m.log.entries.filter((e) => e.action === 'GET /api/v1/namespaces/kube-system/pods').length;
+    const names = await clientFor(m, 'shop-prod').list('/api/v1/namespaces/kube-system/pods', { pageSize: 4 }, (pod: { metadata?: { name?: string } }) => {
+      pagesAskedWhenProjected.push(pagesAsked());
+      return pod.metadata?.name;
+    });
+    expect(names).toEqual(scenario.kubernetes.kubeSystemPods!.map((p) => p.metadata?.name));
+    // Item i is on page floor(i / 4) + 1: projected once that page had answered and no later page was asked for.
+    expect(pagesAskedWhenProjected).toEqual(names.map((_, i) => Math.floor(i / 4) + 1));
+    expect(pagesAsked()).toBeGreaterThan(2);
+  });
+
+  it(`lists pods ${POD_PAGE_SIZE} to a page: a 1,000-node cluster's kube-system pods in 3 pages, not 9`, async () => {
+    const scenario = buildScaledCluster(1000);
+    const m = await serve(scenario);
+    const { kubernetes, errors } = await collectKubernetes({ parts: new Set<KubernetesPart>(['kubernetes.kubeSystemPods', 'kubernetes.problemPods']), client: clientFor(m, scenario.cluster.name) });
+    expect(errors).toEqual([]);
+    expect(kubernetes.kubeSystemPods).toEqual(scenario.kubernetes.kubeSystemPods!.map(sanitizePod));
+    const served = scenario.kubernetes.kubeSystemPods!.length;
+    expect(served).toBeGreaterThan(2 * POD_PAGE_SIZE);
+    const pages = m.log.entries.filter((e) => e.action === 'GET /api/v1/namespaces/kube-system/pods');
+    expect(pages.length).toBe(Math.ceil(served / POD_PAGE_SIZE));
+    const podLists = m.log.entries.filter((e) => e.kubernetes?.resource === 'pods');
+    expect(podLists.every((e) => new URLSearchParams(e.kubernetes!.query).get('limit') === String(POD_PAGE_SIZE))).toBe(true);
   });
 
   it('records a 403 as a denied part with the RBAC permission to grant, and reads the rest', async () => {
