@@ -353,12 +353,16 @@ export function awsCollectors(clients: AwsClients, extraRoleArns: Promise<string
           return (pages ?? []).flatMap((p) => p.Reservations ?? []);
         };
         // Tagged instances (self-managed, managed node groups, Karpenter) and, concurrently, the groups' members.
-        const [byOwnerTag, byManagedTag, byKarpenterTag, groups] = await Promise.all([
+        const [byOwnerTag, byKarpenterTag, groups] = await Promise.all([
           describe([{ Name: 'tag-key', Values: [`kubernetes.io/cluster/${name}`] }]),
-          describe([{ Name: 'tag:eks:cluster-name', Values: [name] }]),
           describe([{ Name: 'tag:eks:eks-cluster-name', Values: [name] }]),
           c.part('autoScalingGroups'),
         ]);
+        // Managed node groups' instances carry the owner tag as well as eks:cluster-name, and are
+        // their groups' members: asking by eks:cluster-name too listed every one of them twice (half
+        // of DescribeInstances' pages at scale). Only without the groups is it the remaining way to
+        // find a managed instance that lost the owner tag.
+        const byManagedTag = groups === undefined ? await describe([{ Name: 'tag:eks:cluster-name', Values: [name] }]) : [];
         const merged = mergeReservations([byManagedTag, byOwnerTag, byKarpenterTag]);
         const seen = new Set(merged.flatMap((r) => (r.Instances ?? []).map((i) => i.InstanceId)));
         const untagged = unique((groups ?? []).flatMap((g) => (g.Instances ?? []).map((i) => i.InstanceId))).filter((id) => !seen.has(id));
