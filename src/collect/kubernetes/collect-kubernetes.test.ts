@@ -8,7 +8,7 @@ import { buildScaledCluster } from '../../../mocks/scenario/scale.js';
 import { sanitizePod } from '../../snapshot/sanitize.js';
 import type { CollectionError, KubernetesPart, Snapshot } from '../../snapshot/types.js';
 import { KubernetesClient } from './client.js';
-import { collectKubernetes, KUBERNETES_READS, POD_PAGE_SIZE } from './collect-kubernetes.js';
+import { collectKubernetes, KUBERNETES_READS, NODE_PAGE_SIZE, POD_PAGE_SIZE } from './collect-kubernetes.js';
 import { eksTokenConnection } from './connection.js';
 import { EksTokenSource } from './eks-token.js';
 
@@ -99,10 +99,11 @@ describe('Kubernetes collection from the mock API server', () => {
     expect(pagesAsked()).toBeGreaterThan(2);
   });
 
-  it(`lists pods ${POD_PAGE_SIZE} to a page: a 1,000-node cluster's kube-system pods in 3 pages, not 9`, async () => {
+  it(`lists pods ${POD_PAGE_SIZE} and Nodes ${NODE_PAGE_SIZE} to a page: a 1,000-node cluster's kube-system pods in 3 pages, not 9`, async () => {
     const scenario = buildScaledCluster(1000);
     const m = await serve(scenario);
-    const { kubernetes, errors } = await collectKubernetes({ parts: new Set<KubernetesPart>(['kubernetes.kubeSystemPods', 'kubernetes.problemPods']), client: clientFor(m, scenario.cluster.name) });
+    const parts = new Set<KubernetesPart>(['kubernetes.kubeSystemPods', 'kubernetes.problemPods', 'kubernetes.nodes']);
+    const { kubernetes, errors } = await collectKubernetes({ parts, client: clientFor(m, scenario.cluster.name) });
     expect(errors).toEqual([]);
     expect(kubernetes.kubeSystemPods).toEqual(scenario.kubernetes.kubeSystemPods!.map(sanitizePod));
     const served = scenario.kubernetes.kubeSystemPods!.length;
@@ -111,6 +112,10 @@ describe('Kubernetes collection from the mock API server', () => {
     expect(pages.length).toBe(Math.ceil(served / POD_PAGE_SIZE));
     const podLists = m.log.entries.filter((e) => e.kubernetes?.resource === 'pods');
     expect(podLists.every((e) => new URLSearchParams(e.kubernetes!.query).get('limit') === String(POD_PAGE_SIZE))).toBe(true);
+    const nodePages = m.log.entries.filter((e) => e.action === 'GET /api/v1/nodes');
+    expect(scenario.kubernetes.nodes!.length).toBeGreaterThan(NODE_PAGE_SIZE);
+    expect(nodePages.length).toBe(Math.ceil(scenario.kubernetes.nodes!.length / NODE_PAGE_SIZE));
+    expect(kubernetes.nodes?.length).toBe(scenario.kubernetes.nodes!.length);
   });
 
   it('records a 403 as a denied part with the RBAC permission to grant, and reads the rest', async () => {
