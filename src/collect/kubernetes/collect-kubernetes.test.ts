@@ -7,7 +7,7 @@ import { listScenarios, loadScenario } from '../../../mocks/scenario-library.js'
 import { buildScaledCluster } from '../../../mocks/scenario/scale.js';
 import { sanitizePod } from '../../snapshot/sanitize.js';
 import type { CollectionError, KubernetesPart, Snapshot } from '../../snapshot/types.js';
-import { KubernetesClient } from './client.js';
+import { DEFAULT_PAGE_SIZE, KubernetesClient } from './client.js';
 import { collectKubernetes, KUBERNETES_READS, NODE_PAGE_SIZE, POD_PAGE_SIZE } from './collect-kubernetes.js';
 import { eksTokenConnection } from './connection.js';
 import { EksTokenSource } from './eks-token.js';
@@ -110,8 +110,10 @@ describe('Kubernetes collection from the mock API server', () => {
     expect(served).toBeGreaterThan(2 * POD_PAGE_SIZE);
     const pages = m.log.entries.filter((e) => e.action === 'GET /api/v1/namespaces/kube-system/pods');
     expect(pages.length).toBe(Math.ceil(served / POD_PAGE_SIZE));
-    const podLists = m.log.entries.filter((e) => e.kubernetes?.resource === 'pods');
-    expect(podLists.every((e) => new URLSearchParams(e.kubernetes!.query).get('limit') === String(POD_PAGE_SIZE))).toBe(true);
+    expect(pages.every((e) => new URLSearchParams(e.kubernetes!.query).get('limit') === String(POD_PAGE_SIZE))).toBe(true);
+    // Pods not running come from every namespace, where a pod can be far bigger: the default page.
+    const problemPages = m.log.entries.filter((e) => e.action === 'GET /api/v1/pods');
+    expect(problemPages.map((e) => new URLSearchParams(e.kubernetes!.query).get('limit'))).toEqual([String(DEFAULT_PAGE_SIZE)]);
     const nodePages = m.log.entries.filter((e) => e.action === 'GET /api/v1/nodes');
     expect(scenario.kubernetes.nodes!.length).toBeGreaterThan(NODE_PAGE_SIZE);
     expect(nodePages.length).toBe(Math.ceil(scenario.kubernetes.nodes!.length / NODE_PAGE_SIZE));

@@ -48,11 +48,13 @@ interface KubernetesRead {
 }
 
 /**
- * Items per page for pod lists. kubectl and client-go ask for 500, but a diagnosis lists every
- * kube-system pod (four DaemonSet pods per node: ~20,000 at 5,000 nodes), one page after another:
- * at 500 that is 40 sequential round trips, the run's critical path. The API server imposes no
- * maximum; 2,000 cuts the round trips fourfold while a page of even 10 KB pods stays near 20 MB,
- * far under the client's 64 MB answer cap, and is projected (sanitizePod) before the next page.
+ * Items per page for the kube-system pods. kubectl and client-go ask for 500, but a diagnosis lists
+ * every kube-system pod (four DaemonSet pods per node: ~20,000 at 5,000 nodes), one page after
+ * another: at 500 that is 40 sequential round trips, the run's critical path. The API server
+ * imposes no maximum; 2,000 cuts the round trips fourfold while a page of these pods (5–15 KB each)
+ * stays near 20 MB, far under the client's 64 MB answer cap, and is projected (sanitizePod) before
+ * the next page. The pods not running keep the default: they are few pages, from any namespace,
+ * and an application's pods can be far bigger.
  */
 export const POD_PAGE_SIZE = 2000;
 /**
@@ -104,7 +106,7 @@ export const KUBERNETES_READS: Record<DataKey, KubernetesRead> = {
     step: 'pods not running',
     call: `GET /api/v1/pods?fieldSelector=${FAILED_PROBLEM_PHASES}`,
     permission: 'list pods --all-namespaces',
-    read: (c) => c.client.list('/api/v1/pods', { fieldSelector: FAILED_PROBLEM_PHASES, pageSize: POD_PAGE_SIZE }, sanitizePod),
+    read: (c) => c.client.list('/api/v1/pods', { fieldSelector: FAILED_PROBLEM_PHASES }, sanitizePod),
   },
   daemonSets: {
     step: 'kube-system DaemonSets',
