@@ -102,14 +102,14 @@ export function nodesCniNotInitialized(snapshot: Snapshot, since: string): void 
 }
 
 /** An IRSA trust policy for a cluster's OIDC provider (this one's by default) and one service account subject, as the EKS user guide writes it. */
-function irsaTrust(subject: string, issuerHost = ISSUER_HOST): PolicyDocument {
+function irsaTrust(subject: string, issuerHost = ISSUER_HOST, audience = 'sts.amazonaws.com'): PolicyDocument {
   return {
     Version: '2012-10-17',
     Statement: [{
       Effect: 'Allow',
       Principal: { Federated: iamArn(`oidc-provider/${issuerHost}`) },
       Action: 'sts:AssumeRoleWithWebIdentity',
-      Condition: { StringEquals: { [`${issuerHost}:aud`]: 'sts.amazonaws.com', [`${issuerHost}:sub`]: subject } },
+      Condition: { StringEquals: { [`${issuerHost}:aud`]: audience, [`${issuerHost}:sub`]: subject } },
     }],
   };
 }
@@ -205,6 +205,39 @@ function clusterOnVersion(snapshot: Snapshot, version: string, kubeProxyVersion:
 const EBS_HEALTH_CHECK_FAILED = (credentialError: string) =>
   `main.go:78] "Health check failed" err="rpc error: code = FailedPrecondition desc = Failed health check (verify network connection and IAM credentials): dry-run EC2 API call failed: operation error EC2: DescribeAvailabilityZones, get identity: get credentials: failed to refresh cached credentials, ${credentialError}"`;
 
+const IRSA_DENIED = 'failed to retrieve credentials, operation error STS: AssumeRoleWithWebIdentity, https response error StatusCode: 403, api error AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity';
+const POD_IDENTITY_DENIED =
+  'failed to load credentials, operation error ecs container credentials: GetCredentials, https response error StatusCode: 400, api error AccessDeniedException: Unauthorized Exception! EKS does not have permissions to assume the associated role.';
+
+/** The EBS CSI controller cannot get AWS credentials: its health check fails, its pods crash-loop, and EKS reports the add-on DEGRADED. */
+function ebsCsiControllerFails(snapshot: Snapshot, credentialError: string, since: string): void {
+  deploymentCrashLooping(snapshot, 'ebs-csi-controller', EBS_HEALTH_CHECK_FAILED(credentialError), since);
+  addonDegraded(snapshot, 'aws-ebs-csi-driver');
+}
+
+/** The EBS CSI driver moved from IRSA to an EKS Pod Identity association with `roleArn`, as the add-on does it. */
+function ebsCsiOnPodIdentity(snapshot: Snapshot, roleArn: string, since: string): void {
+  const associationId = 'a-0ebscsi0assoc0001';
+  const associationArn = `arn:aws:eks:${BASELINE.region}:${BASELINE.account}:podidentityassociation/${BASELINE.clusterName}/${associationId}`;
+  snapshot.aws.podIdentityAssociations!.push({
+    clusterName: BASELINE.clusterName,
+    namespace: 'kube-system',
+    serviceAccount: 'ebs-csi-controller-sa',
+    roleArn,
+    associationArn,
+    associationId,
+    createdAt: since,
+    modifiedAt: since,
+    tags: {},
+  });
+  const addon = snapshot.aws.addons!.find((a) => a.addonName === 'aws-ebs-csi-driver')!;
+  delete addon.serviceAccountRoleArn;
+  addon.podIdentityAssociations = [associationArn];
+  addon.modifiedAt = since;
+  const sa = snapshot.kubernetes.serviceAccounts!.find((s) => s.metadata?.namespace === 'kube-system' && s.metadata?.name === 'ebs-csi-controller-sa')!;
+  delete sa.metadata!.annotations;
+}
+
 export const faults = defineFaults([
   {
     name: 'node-roles-cni-policy-detached',
@@ -292,13 +325,7 @@ export const faults = defineFaults([
     apply(snapshot) {
       const role = snapshot.aws.iamRoles!.find((r) => r.RoleName === 'shop-prod-ebs-csi')!;
       role.AssumeRolePolicyDocument = irsaTrust('system:serviceaccount:kube-system:ebs-csi-controller');
-      deploymentCrashLooping(
-        snapshot,
-        'ebs-csi-controller',
-        EBS_HEALTH_CHECK_FAILED('failed to retrieve credentials, operation error STS: AssumeRoleWithWebIdentity, https response error StatusCode: 403, api error AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity'),
-        minutesBeforeCapture(snapshot, 55),
-      );
-      addonDegraded(snapshot, 'aws-ebs-csi-driver');
+      ebsCsiControllerFails(snapshot, IRSA_DENIED, minutesBeforeCapture(snapshot, 55));
     },
   },
   {
@@ -328,33 +355,9 @@ export const faults = defineFaults([
     description:
       "The EBS CSI driver was moved from IRSA to EKS Pod Identity (association for kube-system/ebs-csi-controller-sa, IRSA annotation removed), but its role shop-prod-ebs-csi still trusts only the cluster's OIDC provider: the Pod Identity agent cannot assume it, the controller's AWS health check fails, its pods crash-loop, and EKS reports the aws-ebs-csi-driver add-on DEGRADED.",
     apply(snapshot) {
-      const associationId = 'a-0ebscsi0assoc0001';
-      const associationArn = `arn:aws:eks:${BASELINE.region}:${BASELINE.account}:podidentityassociation/${BASELINE.clusterName}/${associationId}`;
       const since = minutesBeforeCapture(snapshot, 26);
-      snapshot.aws.podIdentityAssociations!.push({
-        clusterName: BASELINE.clusterName,
-        namespace: 'kube-system',
-        serviceAccount: 'ebs-csi-controller-sa',
-        roleArn: EBS_CSI_ROLE_ARN,
-        associationArn,
-        associationId,
-        createdAt: since,
-        modifiedAt: since,
-        tags: {},
-      });
-      const addon = snapshot.aws.addons!.find((a) => a.addonName === 'aws-ebs-csi-driver')!;
-      delete addon.serviceAccountRoleArn;
-      addon.podIdentityAssociations = [associationArn];
-      addon.modifiedAt = since;
-      const sa = snapshot.kubernetes.serviceAccounts!.find((s) => s.metadata?.namespace === 'kube-system' && s.metadata?.name === 'ebs-csi-controller-sa')!;
-      delete sa.metadata!.annotations;
-      deploymentCrashLooping(
-        snapshot,
-        'ebs-csi-controller',
-        EBS_HEALTH_CHECK_FAILED('failed to load credentials, operation error ecs container credentials: GetCredentials, https response error StatusCode: 400, api error AccessDeniedException: Unauthorized Exception! EKS does not have permissions to assume the associated role.'),
-        since,
-      );
-      addonDegraded(snapshot, 'aws-ebs-csi-driver');
+      ebsCsiOnPodIdentity(snapshot, EBS_CSI_ROLE_ARN, since);
+      ebsCsiControllerFails(snapshot, POD_IDENTITY_DENIED, since);
     },
   },
   {
@@ -446,13 +449,7 @@ export const faults = defineFaults([
       snapshot.aws.iamRoles = snapshot.aws.iamRoles!.filter((r) => r.Arn !== EBS_CSI_ROLE_ARN);
       snapshot.aws.iamAttachedRolePolicies = snapshot.aws.iamAttachedRolePolicies!.filter((a) => a.RoleName !== 'shop-prod-ebs-csi');
       snapshot.aws.notFound = [...(snapshot.aws.notFound ?? []), { resourceType: 'iam-role', id: EBS_CSI_ROLE_ARN, call: 'iam:GetRole' }];
-      deploymentCrashLooping(
-        snapshot,
-        'ebs-csi-controller',
-        EBS_HEALTH_CHECK_FAILED('failed to retrieve credentials, operation error STS: AssumeRoleWithWebIdentity, https response error StatusCode: 403, api error AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity'),
-        minutesBeforeCapture(snapshot, 70),
-      );
-      addonDegraded(snapshot, 'aws-ebs-csi-driver');
+      ebsCsiControllerFails(snapshot, IRSA_DENIED, minutesBeforeCapture(snapshot, 70));
     },
   },
   {
@@ -469,6 +466,28 @@ export const faults = defineFaults([
       const karpenterNode = snapshot.kubernetes.nodes!.find((n) => n.spec?.providerID?.endsWith(`/${karpenterInstance.InstanceId!}`))!;
       setKubeletSilent(snapshot, karpenterNode, 88);
       launchUnjoinedInstance(snapshot, karpenterInstance.InstanceId!, { instanceId: 'i-0c0ffee0c0ffee002', privateIp: '10.0.91.44', launchTime: minutesBeforeCapture(snapshot, 25) });
+    },
+  },
+  {
+    name: 'ebs-csi-irsa-trust-wrong-audience',
+    description:
+      "The trust policy of shop-prod-ebs-csi was written from an example for the AWS China regions: its :aud condition expects sts.amazonaws.com.cn, while EKS gives pods tokens for sts.amazonaws.com. The controller's AssumeRoleWithWebIdentity is denied, its pods crash-loop, and EKS reports the aws-ebs-csi-driver add-on DEGRADED.",
+    apply(snapshot) {
+      const role = snapshot.aws.iamRoles!.find((r) => r.Arn === EBS_CSI_ROLE_ARN)!;
+      role.AssumeRolePolicyDocument = irsaTrust('system:serviceaccount:kube-system:ebs-csi-controller-sa', ISSUER_HOST, 'sts.amazonaws.com.cn');
+      ebsCsiControllerFails(snapshot, IRSA_DENIED, minutesBeforeCapture(snapshot, 44));
+    },
+  },
+  {
+    name: 'ebs-csi-pod-identity-role-misspelt',
+    description:
+      'The EBS CSI driver was moved to EKS Pod Identity, and its association names shop-prod-ebs-csi-driver, a role that does not exist (the role is shop-prod-ebs-csi): the controller gets no credentials, crash-loops, and EKS reports the aws-ebs-csi-driver add-on DEGRADED.',
+    apply(snapshot) {
+      const missing = iamArn('role/shop-prod-ebs-csi-driver');
+      const since = minutesBeforeCapture(snapshot, 33);
+      ebsCsiOnPodIdentity(snapshot, missing, since);
+      snapshot.aws.notFound = [...(snapshot.aws.notFound ?? []), { resourceType: 'iam-role', id: missing, call: 'iam:GetRole' }];
+      ebsCsiControllerFails(snapshot, POD_IDENTITY_DENIED, since);
     },
   },
 ]);

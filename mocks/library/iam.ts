@@ -130,4 +130,18 @@ export const scenarios = defineScenarios([
     // aws-auth reports a node role's entry of the wrong type; access-entries stays silent rather than give a second root cause.
     expectedRootCauses: ['aws-auth/access-entry-wrong-type'],
   },
+  {
+    name: 'ebs-csi-irsa-wrong-audience',
+    description:
+      "The EBS CSI driver's IRSA role expects the audience sts.amazonaws.com.cn (an AWS China example) instead of sts.amazonaws.com: the controller gets no credentials, crash-loops, and the aws-ebs-csi-driver add-on is DEGRADED.",
+    faults: ['ebs-csi-irsa-trust-wrong-audience'],
+    expectedRootCauses: ['irsa-pod-identity/irsa-trust-audience-mismatch'],
+  },
+  {
+    name: 'ebs-csi-pod-identity-role-not-found',
+    description:
+      "The EBS CSI driver's Pod Identity association names shop-prod-ebs-csi-driver, a role that does not exist: the controller gets no credentials, crash-loops, and the aws-ebs-csi-driver add-on is DEGRADED.",
+    faults: ['ebs-csi-pod-identity-role-misspelt'],
+    expectedRootCauses: ['irsa-pod-identity/pod-identity-role-not-found'],
+  },
 ]);
