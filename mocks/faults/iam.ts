@@ -486,6 +486,9 @@ export const faults = defineFaults([
       const missing = iamArn('role/shop-prod-ebs-csi-driver');
       const since = minutesBeforeCapture(snapshot, 33);
       ebsCsiOnPodIdentity(snapshot, missing, since);
+      // Nothing names shop-prod-ebs-csi any more, so a collection does not read it.
+      snapshot.aws.iamRoles = snapshot.aws.iamRoles!.filter((r) => r.Arn !== EBS_CSI_ROLE_ARN);
+      snapshot.aws.iamAttachedRolePolicies = snapshot.aws.iamAttachedRolePolicies!.filter((a) => a.RoleName !== 'shop-prod-ebs-csi');
       snapshot.aws.notFound = [...(snapshot.aws.notFound ?? []), { resourceType: 'iam-role', id: missing, call: 'iam:GetRole' }];
       ebsCsiControllerFails(snapshot, POD_IDENTITY_DENIED, since);
     },
