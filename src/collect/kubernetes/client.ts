@@ -9,6 +9,7 @@
  */
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { StringDecoder } from 'node:string_decoder';
 import { NO_TRACE, PHASE, type Tracer } from '../../trace/tracer.js';
 import { TOOL_VERSION } from '../../version.js';
 import type { KubernetesConnection } from './connection.js';
@@ -135,7 +136,10 @@ export class KubernetesClient {
         url,
         { method: 'GET', agent, headers: { ...headers, Accept: 'application/json', 'User-Agent': `eks-doctor/${TOOL_VERSION}` }, signal },
         (res) => {
-          const chunks: Buffer[] = [];
+          // Decoded chunk by chunk: the socket's buffers die young, where keeping them for one
+          // Buffer.concat held each page twice more outside the heap until a full collection.
+          const decoder = new StringDecoder('utf8');
+          let body = '';
           let size = 0;
           res.on('data', (chunk: Buffer) => {
             size += chunk.length;
@@ -143,9 +147,9 @@ export class KubernetesClient {
               req.destroy(new KubernetesRequestError('invalid-response', 'ResponseTooLarge', `the answer exceeds ${MAX_RESPONSE_BYTES} bytes`));
               return;
             }
-            chunks.push(chunk);
+            body += decoder.write(chunk);
           });
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: body + decoder.end() }));
           res.on('error', (error) => {
             // Past the headers, a reset that no deadline caused is an answer cut off, not an unreachable server.
             if (timeout.aborted || this.settings.deadline?.aborted || error instanceof KubernetesRequestError) return failed(error);
