@@ -93,7 +93,11 @@ describeDiagnostic(accessEntries, {
         forbidden(s);
         entry(s, ADMIN_ROLE_ARN).type = 'EC2_LINUX';
       }),
-      expect: [{ id: 'access-entries/caller-entry-grants-no-read', resource: ADMIN_ROLE_ARN, mentions: 'EC2_LINUX' }],
+      // Its trust policy (collected: node-type entries' roles are looked up) shows no node service either.
+      expect: [
+        { id: 'access-entries/caller-entry-grants-no-read', resource: ADMIN_ROLE_ARN, mentions: 'EC2_LINUX' },
+        { id: 'access-entries/node-type-for-non-node', resource: ADMIN_ROLE_ARN },
+      ],
     },
   ],
   errors: [

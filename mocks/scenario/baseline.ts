@@ -524,6 +524,7 @@ export function buildBaseline(size: Partial<BaselineSize> = {}): Snapshot {
         role('shop-prod-ebs-csi', '/', irsaTrust('kube-system', 'ebs-csi-controller-sa')),
         role('shop-prod-aws-load-balancer-controller', '/', irsaTrust('kube-system', 'aws-load-balancer-controller')),
         role('shop-prod-billing-app', '/', podIdentityTrust()),
+        role('platform-admin', '/', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: iamArn('root') }, Action: 'sts:AssumeRole' }] }),
       ],
       iamAttachedRolePolicies: [
         attached(NODE_ROLE_NAME, ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryReadOnly', 'AmazonSSMManagedInstanceCore']),

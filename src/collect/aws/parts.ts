@@ -145,6 +145,18 @@ export function awsCollectors(clients: AwsClients, extraRoleArns: Promise<string
       ]);
     });
 
+  /**
+   * Roles behind access entries for people and tools (STANDARD, or any type that is not a node's):
+   * only whether they still exist matters (access-entries' principal-not-found), so they get
+   * iam:GetRole but not their attached policies.
+   */
+  const accessEntryOnlyRoleArns = (c: AwsCollection) =>
+    c.shared('accessEntryOnlyRoleArns', async () => {
+      const [entries = [], looked] = await Promise.all([c.part('accessEntries'), roleArns(c)]);
+      const already = new Set(looked);
+      return unique(entries.filter((e) => !NODE_ACCESS_ENTRY_TYPES.has(e.type ?? '') && e.principalArn?.includes(':role/') && !already.has(e.principalArn)).map((e) => e.principalArn));
+    });
+
   /** Groups run by a managed node group: EKS owns their launch template, the node group names the user's. */
   const isNodegroupAsg = (group: Serialized<AutoScalingGroup>, managedNames: string[]) =>
     managedNames.includes(group.AutoScalingGroupName ?? '') || (group.Tags ?? []).some((t) => t.Key === 'eks:nodegroup-name');
@@ -625,7 +637,7 @@ export function awsCollectors(clients: AwsClients, extraRoleArns: Promise<string
     iamRoles: {
       step: 'iam:GetRole',
       async collect(c) {
-        const arns = await roleArns(c);
+        const arns = [...(await roleArns(c)), ...(await accessEntryOnlyRoleArns(c))];
         const roles = await each(arns, async (arn) => {
           const out = await c.call('iamRoles', 'iam:GetRole', (abortSignal) => iam.send(new GetRoleCommand({ RoleName: nameFromArn(arn) }), { abortSignal }), { codes: ['NoSuchEntity', 'NoSuchEntityException'] });
           if (!out?.Role) {
