@@ -44,6 +44,8 @@ const { values } = parseArgs({
     'soak-heap': { type: 'boolean', default: false },
     full: { type: 'boolean', default: false },
     out: { type: 'string' },
+    /** V8/Node options for every eks-doctor process, e.g. "--max-old-space-size=384" to see a memory-limited run. */
+    'node-options': { type: 'string' },
   },
 });
 const full = values.full === true;
@@ -53,6 +55,7 @@ const awsLatencyMs = Number(values['aws-latency']);
 const kubernetesLatencyMs = Number(values['kubernetes-latency']);
 const soakRuns = Number(values.soak ?? (full ? 200 : 20));
 const soakSize = Number(values['soak-size'] ?? (full ? 5000 : 1000));
+const nodeOptions = values['node-options'] ?? '';
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -82,7 +85,11 @@ function procStatusKb(pid: number, field: 'VmHWM' | 'VmRSS'): number | undefined
 function runCli(args: string[], env: Record<string, string> = {}, onLine?: (line: string, pid: number) => void): Promise<ProcessResult> {
   return new Promise((resolvePromise, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const allNodeOptions = [nodeOptions, env.NODE_OPTIONS].filter(Boolean).join(' ');
+    const child = spawn(process.execPath, [cli, ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, ...(allNodeOptions ? { NODE_OPTIONS: allNodeOptions } : {}) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let peak = 0;
     const sample = () => {
       const hwm = child.pid ? procStatusKb(child.pid, 'VmHWM') : undefined;
@@ -296,7 +303,7 @@ function table(results: SizeResult[]): string {
 }
 
 const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, os: `${platform()} ${release()}` };
-console.log(`eks-doctor bench: sizes ${sizes.join(', ')}, ${runs} runs each, latency ${awsLatencyMs} ms AWS and ${kubernetesLatencyMs} ms Kubernetes, on ${machine.cpus} x ${machine.cpuModel}`);
+console.log(`eks-doctor bench: sizes ${sizes.join(', ')}, ${runs} runs each, latency ${awsLatencyMs} ms AWS and ${kubernetesLatencyMs} ms Kubernetes${nodeOptions ? `, NODE_OPTIONS ${nodeOptions}` : ''}, on ${machine.cpus} x ${machine.cpuModel}`);
 const sizeResults: SizeResult[] = [];
 for (const nodes of sizes) {
   const r = await measureSize(nodes);
@@ -307,7 +314,7 @@ for (const nodes of sizes) {
 }
 const startup = await measureStartup();
 const soakResult = soakRuns > 0 ? await soak(soakSize, soakRuns) : undefined;
-const results = { takenAt: new Date().toISOString(), machine, settings: { runs, awsLatencyMs, kubernetesLatencyMs }, sizes: sizeResults, startup, soak: soakResult };
+const results = { takenAt: new Date().toISOString(), machine, settings: { runs, awsLatencyMs, kubernetesLatencyMs, ...(nodeOptions ? { nodeOptions } : {}) }, sizes: sizeResults, startup, soak: soakResult };
 const outFile = values.out ?? join(root, 'bench', 'results', `${results.takenAt.replace(/[:.]/g, '-')}.json`);
 mkdirSync(dirname(outFile), { recursive: true });
 writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
