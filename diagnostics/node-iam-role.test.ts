@@ -1,4 +1,5 @@
-import { describeDiagnostic, mutate } from '../test/support/diagnostic-tester.js';
+import { describe, expect, it } from 'vitest';
+import { describeDiagnostic, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
 import {
   BATCH_PROFILE_ARN,
   BATCH_PROFILE_NAME,
@@ -184,4 +185,23 @@ describeDiagnostic(nodeIamRole, {
       reason: 'iam:GetRole',
     },
   ],
+});
+
+describe('the role an emptied instance profile should hold again', () => {
+  const fixOf = (s: Snapshot) => runDiagnostic(nodeIamRole, s).find((f) => f.id === 'node-iam-role/instance-profile-without-role')!.fix.commands[0];
+  const emptyBatchProfile = (s: Snapshot) => {
+    s.aws.iamInstanceProfiles!.find((p) => p.InstanceProfileName === BATCH_PROFILE_NAME)!.Roles = [];
+  };
+
+  it('is the node role aws-auth still maps that nothing else uses', () => {
+    expect(fixOf(mutate(emptyBatchProfile))).toBe(`aws iam add-role-to-instance-profile --instance-profile-name ${BATCH_PROFILE_NAME} --role-name ${BATCH_ROLE_NAME}`);
+  });
+
+  it('is left as a placeholder when no mapped node role stands out', () => {
+    const s = mutate((x) => {
+      emptyBatchProfile(x);
+      x.kubernetes.awsAuth!.data!.mapRoles = x.kubernetes.awsAuth!.data!.mapRoles!.replace(`rolearn: ${iamArn(`role/${BATCH_ROLE_NAME}`)}`, `rolearn: ${NODE_ROLE_ARN}`);
+    });
+    expect(fixOf(s)).toContain('--role-name <node-role-name>');
+  });
 });

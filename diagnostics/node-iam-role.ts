@@ -17,6 +17,8 @@ import {
   type InstanceProfileUse,
 } from './lib/node-identity.js';
 import { nodeRoles, type NodeRole } from './lib/node-roles.js';
+import { parseAwsAuth } from './lib/aws-auth-config.js';
+import { roleNameOf, sameRole } from './lib/iam-arn.js';
 import { rolesForServiceAccount } from './lib/workload-identity.js';
 
 const DOCS = {
@@ -223,6 +225,22 @@ function nodegroupIssues(snapshot: Snapshot, nodegroups: string[], codes: string
     .flatMap((ng) => (ng.health?.issues ?? []).filter((i) => codes.includes(i.code ?? '')).map((i) => `Node group ${ng.nodegroupName} reports ${i.code}: ${i.message ?? ''}`.trim()));
 }
 
+/**
+ * A role the cluster lets in as a node (aws-auth system:nodes mapping, or an EC2 access entry) that
+ * no instance profile, node group or instance uses any more: when exactly one, it is most likely
+ * the role an emptied or deleted profile held. Otherwise undefined (the fix shows a placeholder).
+ */
+function orphanedNodeRole(snapshot: Snapshot, ec2Roles: NodeRole[]): string | undefined {
+  const mapped = [
+    ...(snapshot.kubernetes.awsAuth ? parseAwsAuth(snapshot.kubernetes.awsAuth).roles.filter((m) => m.groups.includes('system:nodes')).map((m) => m.rolearn) : []),
+    ...(snapshot.aws.accessEntries ?? []).filter((e) => e.type === 'EC2_LINUX' || e.type === 'EC2_WINDOWS').flatMap((e) => (e.principalArn ? [e.principalArn] : [])),
+  ];
+  const held = (snapshot.aws.iamInstanceProfiles ?? []).flatMap((p) => (p.Roles ?? []).flatMap((r) => (r.Arn ? [r.Arn] : [])));
+  const inUse = [...ec2Roles.map((r) => r.arn), ...held];
+  const orphans = new Set(mapped.filter((arn) => !inUse.some((used) => sameRole(used, arn))).map(roleNameOf));
+  return orphans.size === 1 ? [...orphans][0] : undefined;
+}
+
 function checkInstanceProfile(snapshot: Snapshot, use: InstanceProfileUse, ec2Roles: NodeRole[]): NewFinding<Code>[] {
   const scope = lazy(() => instanceProfileScope(snapshot, use));
   const users = [
@@ -232,7 +250,7 @@ function checkInstanceProfile(snapshot: Snapshot, use: InstanceProfileUse, ec2Ro
   ].filter(Boolean).join(', ');
   // The role the profile should hold: the one the same groups' other profiles or node groups use, when we can tell.
   const likelyRole = ec2Roles.find((r) => r.autoScalingGroups.some((a) => use.autoScalingGroups.includes(a)) || r.nodegroups.some((n) => use.nodegroups.includes(n)));
-  const roleName = likelyRole?.name ?? 'NODE_ROLE_NAME';
+  const roleName = likelyRole?.name ?? orphanedNodeRole(snapshot, ec2Roles) ?? '<node-role-name>';
   const refresh = use.autoScalingGroups.map((asg) => `aws autoscaling start-instance-refresh --auto-scaling-group-name ${asg}`);
   if (use.missing) {
     return [{

@@ -6,7 +6,7 @@
  * the condition the kubelet reports), so the symptom checks have something real to report.
  */
 import type { PolicyDocument, Snapshot } from '../../src/snapshot/types.js';
-import { BASELINE, BATCH_ASG, BATCH_ROLE_NAME, EBS_CSI_ROLE_ARN, KARPENTER_ROLE_ARN, KARPENTER_ROLE_NAME, MANAGED_ASG, NODE_ROLE_NAME, dnsName, iamArn } from '../scenario/baseline.js';
+import { BASELINE, BATCH_ASG, BATCH_PROFILE_NAME, BATCH_ROLE_NAME, EBS_CSI_ROLE_ARN, KARPENTER_ROLE_ARN, KARPENTER_ROLE_NAME, MANAGED_ASG, NODE_ROLE_NAME, dnsName, iamArn } from '../scenario/baseline.js';
 import { defineFaults } from '../scenario/fault.js';
 import { cniImagePullFails, instancesOfGroup, nodegroupIssue } from './network.js';
 import { launchUnjoinedInstance } from './node-registration.js';
@@ -491,6 +491,19 @@ export const faults = defineFaults([
       snapshot.aws.iamAttachedRolePolicies = snapshot.aws.iamAttachedRolePolicies!.filter((a) => a.RoleName !== 'shop-prod-ebs-csi');
       snapshot.aws.notFound = [...(snapshot.aws.notFound ?? []), { resourceType: 'iam-role', id: missing, call: 'iam:GetRole' }];
       ebsCsiControllerFails(snapshot, POD_IDENTITY_DENIED, since);
+    },
+  },
+  {
+    name: 'batch-profile-role-removed',
+    description:
+      "During an IAM clean-up the role was removed from shop-prod-batch-profile, the instance profile of the self-managed batch group: a batch instance launched 25 minutes later has no AWS credentials at all, its kubelet cannot authenticate, and it never registered as a Node. (The batch Nodes already running still hold cached credentials.)",
+    apply(snapshot) {
+      const profile = snapshot.aws.iamInstanceProfiles!.find((p) => p.InstanceProfileName === BATCH_PROFILE_NAME)!;
+      profile.Roles = [];
+      const group = snapshot.aws.autoScalingGroups!.find((g) => g.AutoScalingGroupName === BATCH_ASG)!;
+      const template = snapshot.aws.reservations!.flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId === group.Instances![0]!.InstanceId)!;
+      const privateIp = template.PrivateIpAddress!.replace(/\.\d+$/, '.201');
+      launchUnjoinedMember(snapshot, BATCH_ASG, 'i-0a5ee00000000b0c3', privateIp, 25);
     },
   },
 ]);

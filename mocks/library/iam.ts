@@ -144,4 +144,11 @@ export const scenarios = defineScenarios([
     faults: ['ebs-csi-pod-identity-role-misspelt'],
     expectedRootCauses: ['irsa-pod-identity/pod-identity-role-not-found'],
   },
+  {
+    name: 'batch-instance-profile-without-role',
+    description:
+      'The role was removed from shop-prod-batch-profile, the instance profile of the self-managed batch group: a new batch instance has no AWS credentials, its kubelet cannot authenticate, and it never registered as a Node.',
+    faults: ['batch-profile-role-removed'],
+    expectedRootCauses: ['node-iam-role/instance-profile-without-role'],
+  },
 ]);
