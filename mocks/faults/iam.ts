@@ -500,6 +500,9 @@ export const faults = defineFaults([
     apply(snapshot) {
       const profile = snapshot.aws.iamInstanceProfiles!.find((p) => p.InstanceProfileName === BATCH_PROFILE_NAME)!;
       profile.Roles = [];
+      // Nothing the collector follows names the role any more (only aws-auth does), so IAM is not asked about it.
+      snapshot.aws.iamRoles = snapshot.aws.iamRoles!.filter((r) => r.RoleName !== BATCH_ROLE_NAME);
+      snapshot.aws.iamAttachedRolePolicies = snapshot.aws.iamAttachedRolePolicies!.filter((a) => a.RoleName !== BATCH_ROLE_NAME);
       const group = snapshot.aws.autoScalingGroups!.find((g) => g.AutoScalingGroupName === BATCH_ASG)!;
       const template = snapshot.aws.reservations!.flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId === group.Instances![0]!.InstanceId)!;
       const privateIp = template.PrivateIpAddress!.replace(/\.\d+$/, '.201');
