@@ -6,10 +6,10 @@
  * the condition the kubelet reports), so the symptom checks have something real to report.
  */
 import type { PolicyDocument, Snapshot } from '../../src/snapshot/types.js';
-import { BASELINE, BATCH_ASG, BATCH_PROFILE_NAME, BATCH_ROLE_NAME, EBS_CSI_ROLE_ARN, KARPENTER_ROLE_ARN, KARPENTER_ROLE_NAME, MANAGED_ASG, NODE_ROLE_NAME, dnsName, iamArn } from '../scenario/baseline.js';
+import { BASELINE, BATCH_ASG, BATCH_PROFILE_NAME, BATCH_ROLE_NAME, EBS_CSI_ROLE_ARN, KARPENTER_ROLE_ARN, KARPENTER_ROLE_NAME, MANAGED_ASG, NODE_ROLE_NAME, iamArn } from '../scenario/baseline.js';
 import { defineFaults } from '../scenario/fault.js';
 import { cniImagePullFails, instancesOfGroup, nodegroupIssue } from './network.js';
-import { launchUnjoinedInstance } from './node-registration.js';
+import { launchUnjoinedInstance, minutesBeforeCapture } from './node-registration.js';
 import { addonDegraded, asgNodes, setKubeletSilent } from './symptoms.js';
 
 type Pod = NonNullable<Snapshot['kubernetes']['kubeSystemPods']>[number];
@@ -22,27 +22,14 @@ const ISSUER_HOST = `oidc.eks.${BASELINE.region}.amazonaws.com/id/${BASELINE.oid
 export const CNI_NOT_INITIALIZED =
   'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized';
 
-function minutesBeforeCapture(snapshot: Snapshot, minutes: number): string {
-  return new Date(Date.parse(snapshot.capturedAt) - minutes * 60_000).toISOString();
-}
 
 /**
  * A new member of a managed node group's Auto Scaling group, launched `minutes` ago, that never
  * became a Node: a copy of the group's first instance under a new ID and address.
  */
 function launchUnjoinedMember(snapshot: Snapshot, groupName: string, instanceId: string, privateIp: string, minutes: number): string {
-  const group = snapshot.aws.autoScalingGroups!.find((g) => g.AutoScalingGroupName === groupName)!;
-  const firstId = group.Instances![0]!.InstanceId!;
-  const template = snapshot.aws.reservations!.flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId === firstId)!;
-  const launchTime = minutesBeforeCapture(snapshot, minutes);
-  const copy = { ...structuredClone(template), InstanceId: instanceId, PrivateIpAddress: privateIp, PrivateDnsName: dnsName(privateIp), LaunchTime: launchTime };
-  copy.NetworkInterfaces = (copy.NetworkInterfaces ?? []).map((eni) => ({ ...eni, NetworkInterfaceId: `eni-${instanceId.slice(2)}`, PrivateIpAddress: privateIp, Attachment: { ...eni.Attachment, AttachTime: launchTime, AttachmentId: `eni-attach-${instanceId.slice(2)}` } }));
-  snapshot.aws.reservations!.push({ ReservationId: `r-0${instanceId.slice(-16)}`, OwnerId: BASELINE.account, Groups: [], Instances: [copy] });
-  group.Instances!.push({ ...group.Instances![0]!, InstanceId: instanceId });
-  group.DesiredCapacity = group.Instances!.length;
-  const nodegroup = snapshot.aws.nodegroups!.find((n) => n.resources?.autoScalingGroups?.some((a) => a.name === groupName));
-  if (nodegroup?.scalingConfig) nodegroup.scalingConfig.desiredSize = group.DesiredCapacity;
-  return instanceId;
+  const firstId = snapshot.aws.autoScalingGroups!.find((g) => g.AutoScalingGroupName === groupName)!.Instances![0]!.InstanceId!;
+  return launchUnjoinedInstance(snapshot, firstId, { instanceId, privateIp, launchTime: minutesBeforeCapture(snapshot, minutes) }).InstanceId!;
 }
 
 /** A new member of node group general that never joined, and the NodeCreationFailure EKS reports for it. */

@@ -9,6 +9,7 @@
 import type { Snapshot } from '../../src/snapshot/types.js';
 import { BASELINE, BATCH_ASG, BATCH_LAUNCH_TEMPLATE_ID, MANAGED_ASG, MANAGED_NODEGROUP, NAT_GATEWAY_ID, PRIVATE_SUBNETS, PUBLIC_SUBNETS, dnsName } from '../scenario/baseline.js';
 import { defineFaults } from '../scenario/fault.js';
+import { minutesBeforeCapture } from './node-registration.js';
 
 type Reservation = NonNullable<Snapshot['aws']['reservations']>[number];
 type Instance = NonNullable<Reservation['Instances']>[number];
@@ -23,9 +24,6 @@ export const ENDPOINT_SG = 'sg-0e1d2c3b4a5f60789';
 export const TRANSIT_GATEWAY_ID = 'tgw-0a1b2c3d4e5f67890';
 export const STOREFRONT = 'shop/storefront';
 
-export function minutesBeforeCapture(snapshot: Snapshot, minutes: number): string {
-  return new Date(Date.parse(snapshot.capturedAt) - minutes * 60_000).toISOString();
-}
 
 export function allInstances(snapshot: Snapshot): Instance[] {
   return (snapshot.aws.reservations ?? []).flatMap((r) => r.Instances ?? []);
