@@ -7,7 +7,7 @@
  */
 import { diagnoseSnapshot } from '../src/engine/diagnose.js';
 import { loadDiagnostics } from '../src/engine/registry.js';
-import { buildScaledCluster } from '../mocks/scenario/scale.js';
+import { buildScaledCluster } from '../mocks/scenario-builder/scale.js';
 
 const sizes = (process.argv[2] ?? '1000,5000,20000').split(',').map(Number);
 const runs = Number(process.argv[3] ?? 3);

@@ -25,7 +25,7 @@ import { parseArgs } from 'node:util';
 import { diagnoseSnapshot } from '../src/engine/diagnose.js';
 import { loadDiagnostics } from '../src/engine/registry.js';
 import { startMockCluster } from '../mocks/mock-cluster.js';
-import { buildScaledCluster } from '../mocks/scenario/scale.js';
+import { buildScaledCluster } from '../mocks/scenario-builder/scale.js';
 import type { OtlpTraceFile } from '../src/trace/tracer.js';
 import { criticalPath, requestsFromLog, requestsFromTrace, type CriticalPath } from './critical-path.js';
 

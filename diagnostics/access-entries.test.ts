@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { describeDiagnostic, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
-import { ADMIN_ROLE_ARN, BILLING_ROLE_ARN, NODE_ROLE_ARN, iamArn } from '../mocks/scenario/baseline.js';
+import { ADMIN_ROLE_ARN, BILLING_ROLE_ARN, NODE_ROLE_ARN, iamArn } from '../mocks/scenario-builder/baseline.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 import accessEntries from './access-entries.js';
 

@@ -1,7 +1,7 @@
 import { AddonIssueCode } from '@aws-sdk/client-eks';
 import { describe, expect, it } from 'vitest';
 import { describeDiagnostic, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
-import { EBS_CSI_ROLE_ARN } from '../mocks/scenario/baseline.js';
+import { EBS_CSI_ROLE_ARN } from '../mocks/scenario-builder/baseline.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 import addonHealth from './addon-health.js';
 import { ADDON_ISSUE_CODES, healthCodeToFindingCode } from './lib/health-codes.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import awsAuth from './aws-auth.js';
 import { describeDiagnostic, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
-import { BATCH_PROFILE_ARN, BATCH_ROLE_ARN, BATCH_ROLE_NAME, iamArn, KARPENTER_ROLE_ARN, NODE_ROLE_ARN, FARGATE_ROLE_ARN } from '../mocks/scenario/baseline.js';
+import { BATCH_PROFILE_ARN, BATCH_ROLE_ARN, BATCH_ROLE_NAME, iamArn, KARPENTER_ROLE_ARN, NODE_ROLE_ARN, FARGATE_ROLE_ARN } from '../mocks/scenario-builder/baseline.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 
 const batchMapping = iamArn(`role/${BATCH_ROLE_NAME}`);

@@ -1,7 +1,7 @@
 import { ClusterIssueCode } from '@aws-sdk/client-eks';
 import { describe, expect, it } from 'vitest';
 import { describeDiagnostic, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
-import { CLUSTER_ROLE_ARN, PRIVATE_SUBNETS } from '../mocks/scenario/baseline.js';
+import { CLUSTER_ROLE_ARN, PRIVATE_SUBNETS } from '../mocks/scenario-builder/baseline.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 import clusterHealth from './cluster-health.js';
 import { CLUSTER_ISSUE_CODES, healthCodeToFindingCode } from './lib/health-codes.js';

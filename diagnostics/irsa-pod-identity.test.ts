@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { describeDiagnostic, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
-import { BASELINE, BILLING_ROLE_ARN, EBS_CSI_ROLE_ARN, OIDC_PROVIDER_ARN } from '../mocks/scenario/baseline.js';
+import { BASELINE, BILLING_ROLE_ARN, EBS_CSI_ROLE_ARN, OIDC_PROVIDER_ARN } from '../mocks/scenario-builder/baseline.js';
 import { decodeRoleTrustPolicy } from '../src/snapshot/policy-document.js';
 import type { IamRole, PolicyDocument, Snapshot } from '../src/snapshot/types.js';
 import irsaPodIdentity from './irsa-pod-identity.js';

@@ -1,4 +1,4 @@
-import { PRIVATE_SUBNETS, PUBLIC_SUBNETS, buildBaseline } from '../mocks/scenario/baseline.js';
+import { PRIVATE_SUBNETS, PUBLIC_SUBNETS, buildBaseline } from '../mocks/scenario-builder/baseline.js';
 import { STOREFRONT, faults, loadBalancerPending } from '../mocks/faults/network.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 import { describeDiagnostic, mutate } from '../test/support/diagnostic-tester.js';

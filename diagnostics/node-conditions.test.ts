@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeDiagnostic, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
-import { BATCH_ASG, MANAGED_NODEGROUP } from '../mocks/scenario/baseline.js';
+import { BATCH_ASG, MANAGED_NODEGROUP } from '../mocks/scenario-builder/baseline.js';
 import { asgNodes, daemonPod, faults, instanceIdOf, nodeName, nodegroupNodes, setCniNotReady, setKubeletSilent } from '../mocks/faults/symptoms.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 import nodeConditions from './node-conditions.js';

@@ -10,7 +10,7 @@ import {
   NODE_ROLE_ARN,
   NODE_ROLE_NAME,
   iamArn,
-} from '../mocks/scenario/baseline.js';
+} from '../mocks/scenario-builder/baseline.js';
 import { decodeRoleTrustPolicy } from '../src/snapshot/policy-document.js';
 import type { IamRole, PolicyDocument, Snapshot } from '../src/snapshot/types.js';
 import nodeIamRole from './node-iam-role.js';

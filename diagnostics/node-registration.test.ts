@@ -11,7 +11,7 @@ import {
   PRIVATE_SUBNETS,
   buildBaseline,
   iamArn,
-} from '../mocks/scenario/baseline.js';
+} from '../mocks/scenario-builder/baseline.js';
 import {
   CAPACITY_MESSAGE,
   INSTANCE_PROFILE_MESSAGE,

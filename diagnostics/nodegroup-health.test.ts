@@ -1,7 +1,7 @@
 import { NodegroupIssueCode } from '@aws-sdk/client-eks';
 import { describe, expect, it } from 'vitest';
 import { describeDiagnostic, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
-import { MANAGED_ASG, MANAGED_NODEGROUP, NODE_ROLE_ARN, PRIVATE_SUBNETS } from '../mocks/scenario/baseline.js';
+import { MANAGED_ASG, MANAGED_NODEGROUP, NODE_ROLE_ARN, PRIVATE_SUBNETS } from '../mocks/scenario-builder/baseline.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 import nodegroupHealth from './nodegroup-health.js';
 import { NODEGROUP_ISSUE_CODES, healthCodeToFindingCode } from './lib/health-codes.js';

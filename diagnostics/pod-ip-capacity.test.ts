@@ -1,4 +1,4 @@
-import { buildBaseline } from '../mocks/scenario/baseline.js';
+import { buildBaseline } from '../mocks/scenario-builder/baseline.js';
 import { faults, podsWithoutIp } from '../mocks/faults/network.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 import { describeDiagnostic, mutate } from '../test/support/diagnostic-tester.js';

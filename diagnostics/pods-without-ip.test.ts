@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeDiagnostic, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
-import { PRIVATE_SUBNETS } from '../mocks/scenario/baseline.js';
+import { PRIVATE_SUBNETS } from '../mocks/scenario-builder/baseline.js';
 import { faults, instanceIdOf, minutesBefore, nodeName, nodegroupNodes, podsWithoutIp, warningEvent } from '../mocks/faults/symptoms.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 import podsWithoutIpCheck from './pods-without-ip.js';

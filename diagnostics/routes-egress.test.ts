@@ -1,4 +1,4 @@
-import { BASELINE, NAT_GATEWAY_ID, PRIVATE_SUBNETS, buildBaseline } from '../mocks/scenario/baseline.js';
+import { BASELINE, NAT_GATEWAY_ID, PRIVATE_SUBNETS, buildBaseline } from '../mocks/scenario-builder/baseline.js';
 import { ENDPOINT_SG, PRIVATE_ROUTE_TABLE, TRANSIT_GATEWAY_ID, faults, makePrivateCluster, removeEndpoint } from '../mocks/faults/network.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 import { describeDiagnostic, mutate } from '../test/support/diagnostic-tester.js';

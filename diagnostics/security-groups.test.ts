@@ -1,4 +1,4 @@
-import { BASELINE, BATCH_ASG, BATCH_LAUNCH_TEMPLATE_ID, buildBaseline } from '../mocks/scenario/baseline.js';
+import { BASELINE, BATCH_ASG, BATCH_LAUNCH_TEMPLATE_ID, buildBaseline } from '../mocks/scenario-builder/baseline.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 import { describe, expect, it } from 'vitest';
 import { describeDiagnostic, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';

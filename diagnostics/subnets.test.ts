@@ -1,4 +1,4 @@
-import { BATCH_ASG, PRIVATE_SUBNETS, PUBLIC_SUBNETS, buildBaseline } from '../mocks/scenario/baseline.js';
+import { BATCH_ASG, PRIVATE_SUBNETS, PUBLIC_SUBNETS, buildBaseline } from '../mocks/scenario-builder/baseline.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 import { describeDiagnostic, mutate } from '../test/support/diagnostic-tester.js';
 import subnets from './subnets.js';

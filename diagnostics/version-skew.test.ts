@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeDiagnostic, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
-import { buildBaseline } from '../mocks/scenario/baseline.js';
+import { buildBaseline } from '../mocks/scenario-builder/baseline.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 import versionSkew from './version-skew.js';
 

@@ -15,7 +15,7 @@ import { loadDiagnostics } from '../src/engine/registry.js';
 import { runChecks, type CheckResult } from '../src/engine/run-checks.js';
 import { parseSnapshot, validateSnapshot } from '../src/snapshot/load.js';
 import type { FailureKind, Snapshot, SnapshotPart } from '../src/snapshot/types.js';
-import { buildBaseline } from '../mocks/scenario/baseline.js';
+import { buildBaseline } from '../mocks/scenario-builder/baseline.js';
 
 const baseline = buildBaseline();
 const UNEXPECTED = 'the check failed unexpectedly';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './support/run-cli.js';
-import { listScenarios } from '../mocks/scenario-library.js';
+import { listScenarios } from '../mocks/bundled-scenarios.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'eks-doctor-cli-'));
 const baseline = listScenarios().find((s) => s.name === 'baseline')!.file;

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { startKubernetesMock } from '../mocks/k8s-mock/api-server.js';
 import { RequestLog, type RequestLogEntry } from '../mocks/request-log.js';
-import { listScenarios, loadScenario } from '../mocks/scenario-library.js';
+import { listScenarios, loadScenario } from '../mocks/bundled-scenarios.js';
 import { KubernetesClient } from '../src/collect/kubernetes/client.js';
 import { collectKubernetes, KUBERNETES_READS } from '../src/collect/kubernetes/collect-kubernetes.js';
 import { eksTokenConnection } from '../src/collect/kubernetes/connection.js';

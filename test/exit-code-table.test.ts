@@ -10,7 +10,7 @@ import { exitCodeFor, type FailOn } from '../src/engine/exit-code.js';
 import type { Finding, Severity } from '../src/engine/finding.js';
 import type { Report } from '../src/engine/report.js';
 import type { CheckResult } from '../src/engine/run-checks.js';
-import { listScenarios } from '../mocks/scenario-library.js';
+import { listScenarios } from '../mocks/bundled-scenarios.js';
 import { writeVariants } from './support/report-contract.js';
 import { runCli } from './support/run-cli.js';
 

@@ -13,7 +13,7 @@ import { diagnoseSnapshot } from '../src/engine/diagnose.js';
 import type { Report } from '../src/engine/report.js';
 import { loadDiagnostics } from '../src/engine/registry.js';
 import type { Snapshot } from '../src/snapshot/types.js';
-import { loadScenario } from '../mocks/scenario-library.js';
+import { loadScenario } from '../mocks/bundled-scenarios.js';
 import { startAwsMock, type AwsMock, type FaultRule } from '../mocks/aws-mock/index.js';
 import { collectFromMock } from './aws/support.js';
 import { CLI_BUILT, isolatedEnv, runCli, runCliProcess, STACK_FRAME, type CliProcessResult } from './support/run-cli.js';

@@ -13,7 +13,7 @@ import { parse } from 'yaml';
 import { startKubernetesMock, type KubernetesMock } from '../mocks/k8s-mock/api-server.js';
 import { mockKubeconfigYaml } from '../mocks/k8s-mock/kubeconfig.js';
 import { RequestLog } from '../mocks/request-log.js';
-import { loadScenario } from '../mocks/scenario-library.js';
+import { loadScenario } from '../mocks/bundled-scenarios.js';
 import { createEksToken } from '../src/collect/kubernetes/eks-token.js';
 import { expectKubernetesRequestsAllowed } from './support/cluster-role.js';
 

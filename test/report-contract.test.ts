@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPORT_SCHEMA_VERSION, type Report } from '../src/engine/report.js';
 import { SYMPTOM_KINDS } from '../src/engine/symptoms.js';
-import { listScenarios } from '../mocks/scenario-library.js';
+import { listScenarios } from '../mocks/bundled-scenarios.js';
 import { reportSchema, reportValidator, writeVariants } from './support/report-contract.js';
 import { runCli } from './support/run-cli.js';
 

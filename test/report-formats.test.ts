@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parse as parseJunit, type TestCase } from 'junit2json';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../src/engine/report.js';
-import { listScenarios } from '../mocks/scenario-library.js';
+import { listScenarios } from '../mocks/bundled-scenarios.js';
 import { sarifValidator, VARIANT_RESOURCES, writeVariants } from './support/report-contract.js';
 import { runCli } from './support/run-cli.js';
 

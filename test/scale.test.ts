@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { diagnoseSnapshot } from '../src/engine/diagnose.js';
 import { loadDiagnostics } from '../src/engine/registry.js';
 import { parseCidr, parseIpv4 } from '../diagnostics/lib/ipv4-cidr.js';
-import { buildBaseline } from '../mocks/scenario/baseline.js';
-import { buildScaledCluster } from '../mocks/scenario/scale.js';
+import { buildBaseline } from '../mocks/scenario-builder/baseline.js';
+import { buildScaledCluster } from '../mocks/scenario-builder/scale.js';
 
 describe.each([100, 2000])('a generated cluster of %i nodes', (size) => {
   const snapshot = buildScaledCluster(size);

@@ -6,15 +6,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../src/engine/report.js';
-import { listScenarios } from '../mocks/scenario-library.js';
-import { composeAllScenarios } from '../mocks/scenario/compose.js';
-import { scenarioFileText } from '../mocks/scenario/generate.js';
+import { listScenarios } from '../mocks/bundled-scenarios.js';
+import { composeAllScenarios } from '../mocks/scenario-builder/compose.js';
+import { scenarioFileText } from '../mocks/scenario-builder/generate.js';
 import { runCli } from './support/run-cli.js';
 
 const scenarios = listScenarios();
 
 describe('scenario files', () => {
-  it('are up to date with mocks/library and mocks/faults (run `npm run scenarios`)', async () => {
+  it('are up to date with mocks/scenario-definitions and mocks/faults (run `npm run scenarios`)', async () => {
     const composed = await composeAllScenarios();
     expect(composed.map((s) => s.meta!.scenario).sort()).toEqual(scenarios.map((s) => s.name).sort());
     for (const snapshot of composed) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { listScenarios, loadScenario } from '../mocks/scenario-library.js';
+import { listScenarios, loadScenario } from '../mocks/bundled-scenarios.js';
 import { diagnoseSnapshot } from '../src/engine/diagnose.js';
 import { loadDiagnostics } from '../src/engine/registry.js';
 import { sanitizeLaunchTemplateVersion, sanitizeNode, sanitizePod, sanitizeWorkload, stripKubernetesMetadata } from '../src/snapshot/sanitize.js';

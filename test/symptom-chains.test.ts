@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../src/engine/finding.js';
 import type { Report } from '../src/engine/report.js';
-import { listScenarios } from '../mocks/scenario-library.js';
+import { listScenarios } from '../mocks/bundled-scenarios.js';
 import { mutate } from './support/diagnostic-tester.js';
 import { runCli } from './support/run-cli.js';
 

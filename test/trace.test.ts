@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FaultRule } from '../mocks/aws-mock/index.js';
 import { startMockCluster, type MockCluster } from '../mocks/mock-cluster.js';
-import { listScenarios, loadScenario } from '../mocks/scenario-library.js';
+import { listScenarios, loadScenario } from '../mocks/bundled-scenarios.js';
 import type { Report } from '../src/engine/report.js';
 import { PHASE, RecordingTracer } from '../src/trace/tracer.js';
 import { startAwsMock } from '../mocks/aws-mock/index.js';

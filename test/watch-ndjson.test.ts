@@ -13,7 +13,7 @@ import { diagnoseCommand } from '../src/cli/commands/diagnose.js';
 import { reportSettings } from '../src/cli/report-options.js';
 import { watchNdjson } from '../src/cli/watch-ndjson.js';
 import type { Report } from '../src/engine/report.js';
-import { listScenarios } from '../mocks/scenario-library.js';
+import { listScenarios } from '../mocks/bundled-scenarios.js';
 import { reportValidator, VARIANT_RESOURCES, writeVariants } from './support/report-contract.js';
 import { runCli } from './support/run-cli.js';
 

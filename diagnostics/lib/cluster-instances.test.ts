@@ -8,7 +8,7 @@ import {
   NODE_ROLE_ARN,
   PRIVATE_SUBNETS,
   buildBaseline,
-} from '../../mocks/scenario/baseline.js';
+} from '../../mocks/scenario-builder/baseline.js';
 import { groupInstanceIds, launchUnjoinedInstance, minutesBeforeCapture } from '../../mocks/faults/node-registration.js';
 import { mutate } from '../../test/support/diagnostic-tester.js';
 import { clusterInstances, instanceIdFromProviderId, nodeDnsNames, nodeOrigin, type ClusterNode } from './cluster-instances.js';

@@ -1,7 +1,7 @@
 import { KUBERNETES_READS } from '../../src/collect/kubernetes/collect-kubernetes.js';
 import type { ApiServerAccess, FailureKind, KubernetesPart, Snapshot } from '../../src/snapshot/types.js';
-import { BATCH_ROLE_ARN, BATCH_ROLE_NAME, NODE_ROLE_ARN, NODE_ROLE_NAME } from '../scenario/baseline.js';
-import { defineFaults } from '../scenario/fault.js';
+import { BATCH_ROLE_ARN, BATCH_ROLE_NAME, NODE_ROLE_ARN, NODE_ROLE_NAME } from '../scenario-builder/baseline.js';
+import { defineFaults } from '../scenario-builder/fault.js';
 
 /** Who runs eks-doctor in these scenarios: an on-call engineer's SSO role, with no access entry. */
 const ONCALL_ROLE_ARN = (account: string): string => `arn:aws:sts::${account}:assumed-role/AWSReservedSSO_OnCall_0123456789abcdef/alice`;

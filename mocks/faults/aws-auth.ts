@@ -1,6 +1,6 @@
 import type { Snapshot } from '../../src/snapshot/types.js';
-import { BATCH_ASG, BATCH_PROFILE_ARN, BATCH_ROLE_ARN, BATCH_ROLE_NAME, iamArn, KARPENTER_ROLE_ARN, PRIVATE_SUBNETS, AZS, dnsName } from '../scenario/baseline.js';
-import { defineFaults } from '../scenario/fault.js';
+import { BATCH_ASG, BATCH_PROFILE_ARN, BATCH_ROLE_ARN, BATCH_ROLE_NAME, iamArn, KARPENTER_ROLE_ARN, PRIVATE_SUBNETS, AZS, dnsName } from '../scenario-builder/baseline.js';
+import { defineFaults } from '../scenario-builder/fault.js';
 
 const BATCH_MAPPING_ARN = iamArn(`role/${BATCH_ROLE_NAME}`);
 

@@ -6,8 +6,8 @@
  * the condition the kubelet reports), so the symptom checks have something real to report.
  */
 import type { PolicyDocument, Snapshot } from '../../src/snapshot/types.js';
-import { BASELINE, BATCH_ASG, BATCH_PROFILE_NAME, BATCH_ROLE_NAME, EBS_CSI_ROLE_ARN, KARPENTER_ROLE_ARN, KARPENTER_ROLE_NAME, MANAGED_ASG, NODE_ROLE_NAME, iamArn } from '../scenario/baseline.js';
-import { defineFaults } from '../scenario/fault.js';
+import { BASELINE, BATCH_ASG, BATCH_PROFILE_NAME, BATCH_ROLE_NAME, EBS_CSI_ROLE_ARN, KARPENTER_ROLE_ARN, KARPENTER_ROLE_NAME, MANAGED_ASG, NODE_ROLE_NAME, iamArn } from '../scenario-builder/baseline.js';
+import { defineFaults } from '../scenario-builder/fault.js';
 import { cniImagePullFails, instancesOfGroup, nodegroupIssue } from './network.js';
 import { launchUnjoinedInstance, minutesBeforeCapture } from './node-registration.js';
 import { addonDegraded, asgNodes, setKubeletSilent } from './symptoms.js';

@@ -7,8 +7,8 @@
  * The edits are exported so the checks' unit tests build the same shapes.
  */
 import type { Snapshot } from '../../src/snapshot/types.js';
-import { BASELINE, BATCH_ASG, BATCH_LAUNCH_TEMPLATE_ID, MANAGED_ASG, MANAGED_NODEGROUP, NAT_GATEWAY_ID, PRIVATE_SUBNETS, PUBLIC_SUBNETS, dnsName } from '../scenario/baseline.js';
-import { defineFaults } from '../scenario/fault.js';
+import { BASELINE, BATCH_ASG, BATCH_LAUNCH_TEMPLATE_ID, MANAGED_ASG, MANAGED_NODEGROUP, NAT_GATEWAY_ID, PRIVATE_SUBNETS, PUBLIC_SUBNETS, dnsName } from '../scenario-builder/baseline.js';
+import { defineFaults } from '../scenario-builder/fault.js';
 import { minutesBeforeCapture } from './node-registration.js';
 
 type Reservation = NonNullable<Snapshot['aws']['reservations']>[number];

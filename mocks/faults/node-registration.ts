@@ -8,8 +8,8 @@
  * launch is a scaling activity worded the way Auto Scaling words it.
  */
 import type { Snapshot } from '../../src/snapshot/types.js';
-import { AZS, BASELINE, BATCH_ASG, BATCH_PROFILE_ARN, BATCH_ROLE_NAME, MANAGED_ASG, PRIVATE_SUBNETS, dnsName } from '../scenario/baseline.js';
-import { defineFaults } from '../scenario/fault.js';
+import { AZS, BASELINE, BATCH_ASG, BATCH_PROFILE_ARN, BATCH_ROLE_NAME, MANAGED_ASG, PRIVATE_SUBNETS, dnsName } from '../scenario-builder/baseline.js';
+import { defineFaults } from '../scenario-builder/fault.js';
 
 type Reservation = NonNullable<Snapshot['aws']['reservations']>[number];
 type Instance = NonNullable<Reservation['Instances']>[number];

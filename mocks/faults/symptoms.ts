@@ -8,8 +8,8 @@
  * statuses the API returns, an event the reason and message the kubelet or controller writes.
  */
 import type { Snapshot } from '../../src/snapshot/types.js';
-import { MANAGED_NODEGROUP, BATCH_ASG, PRIVATE_SUBNETS } from '../scenario/baseline.js';
-import { defineFaults } from '../scenario/fault.js';
+import { MANAGED_NODEGROUP, BATCH_ASG, PRIVATE_SUBNETS } from '../scenario-builder/baseline.js';
+import { defineFaults } from '../scenario-builder/fault.js';
 
 type Node = NonNullable<Snapshot['kubernetes']['nodes']>[number];
 type Pod = NonNullable<Snapshot['kubernetes']['kubeSystemPods']>[number];

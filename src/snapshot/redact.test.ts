@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { diagnoseSnapshot } from '../engine/diagnose.js';
 import { loadDiagnostics } from '../engine/registry.js';
-import { BASELINE } from '../../mocks/scenario/baseline.js';
-import { listScenarios, loadScenario } from '../../mocks/scenario-library.js';
+import { BASELINE } from '../../mocks/scenario-builder/baseline.js';
+import { listScenarios, loadScenario } from '../../mocks/bundled-scenarios.js';
 import { Redactor, redactSnapshot } from './redact.js';
 
 describe('redaction', () => {

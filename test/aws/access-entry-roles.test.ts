@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { startAwsMock } from '../../mocks/aws-mock/index.js';
-import { ADMIN_ROLE_ARN, buildBaseline } from '../../mocks/scenario/baseline.js';
+import { ADMIN_ROLE_ARN, buildBaseline } from '../../mocks/scenario-builder/baseline.js';
 import { diagnoseSnapshot } from '../../src/engine/diagnose.js';
 import { loadDiagnostics } from '../../src/engine/registry.js';
 import { planFromParts } from '../../src/collect/plan.js';

@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../src/snapshot/types.js';
-import { loadScenario } from '../../mocks/scenario-library.js';
+import { loadScenario } from '../../mocks/bundled-scenarios.js';
 import { MOCK_CREDENTIALS, startAwsMock, type AwsMock } from '../../mocks/aws-mock/index.js';
 import { RequestLog } from '../../mocks/request-log.js';
 import { canonical } from './support.js';

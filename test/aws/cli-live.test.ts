@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/engine/report.js';
 import { parseSnapshot } from '../../src/snapshot/load.js';
-import { loadScenario } from '../../mocks/scenario-library.js';
+import { loadScenario } from '../../mocks/bundled-scenarios.js';
 import { MOCK_CREDENTIALS, startAwsMock, type AwsMock } from '../../mocks/aws-mock/index.js';
 import { startForwardProxy, type ForwardProxy } from '../support/forward-proxy.js';
 import { runCli } from '../support/run-cli.js';

@@ -10,7 +10,7 @@ import { diagnoseSnapshot } from '../../src/engine/diagnose.js';
 import type { Report } from '../../src/engine/report.js';
 import { loadDiagnostics } from '../../src/engine/registry.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
-import { loadScenario } from '../../mocks/scenario-library.js';
+import { loadScenario } from '../../mocks/bundled-scenarios.js';
 import { startAwsMock, type AwsMock, type FaultRule } from '../../mocks/aws-mock/index.js';
 import { canonical, collectFromMock } from './support.js';
 

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AWS_PARTS, planFromParts } from '../../src/collect/plan.js';
-import { listScenarios, loadScenario } from '../../mocks/scenario-library.js';
+import { listScenarios, loadScenario } from '../../mocks/bundled-scenarios.js';
 import { startAwsMock } from '../../mocks/aws-mock/index.js';
 import { RequestLog } from '../../mocks/request-log.js';
 import { collectFromMock } from './support.js';

@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { startAwsMock, type FaultRule } from '../../mocks/aws-mock/index.js';
-import { buildBaseline } from '../../mocks/scenario/baseline.js';
-import { buildScaledCluster } from '../../mocks/scenario/scale.js';
+import { buildBaseline } from '../../mocks/scenario-builder/baseline.js';
+import { buildScaledCluster } from '../../mocks/scenario-builder/scale.js';
 import { planFromParts } from '../../src/collect/plan.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
 import { collectFromMock } from './support.js';

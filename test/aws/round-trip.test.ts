@@ -4,7 +4,7 @@
  * items so every paginated call has to follow its tokens.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listScenarios, loadScenario } from '../../mocks/scenario-library.js';
+import { listScenarios, loadScenario } from '../../mocks/bundled-scenarios.js';
 import { startAwsMock, type AwsMock } from '../../mocks/aws-mock/index.js';
 import { asCollected, canonical, collectFromMock, errorSummary } from './support.js';
 

@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { startAwsMock } from '../../mocks/aws-mock/index.js';
-import { loadScenario } from '../../mocks/scenario-library.js';
-import { buildBaseline } from '../../mocks/scenario/baseline.js';
-import { buildScaledCluster } from '../../mocks/scenario/scale.js';
+import { loadScenario } from '../../mocks/bundled-scenarios.js';
+import { buildBaseline } from '../../mocks/scenario-builder/baseline.js';
+import { buildScaledCluster } from '../../mocks/scenario-builder/scale.js';
 import { groupsWhoseActivitiesAreRead } from '../../src/collect/aws/activity-groups.js';
 import { planFromParts } from '../../src/collect/plan.js';
 import { diagnoseSnapshot } from '../../src/engine/diagnose.js';

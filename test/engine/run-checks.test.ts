@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CHECK_OPTIONS, defineDiagnostic } from '../../src/engine/diagnostic.js';
 import { runChecks } from '../../src/engine/run-checks.js';
-import { buildBaseline } from '../../mocks/scenario/baseline.js';
+import { buildBaseline } from '../../mocks/scenario-builder/baseline.js';
 
 const codes = { seen: { severity: 'warning' as const, title: 't', description: 'd' } };
 const subnetsCheck = defineDiagnostic({ id: 'needs-subnets', title: 'subnets', description: 'd', docs: ['https://x'], needs: ['aws.subnets'], codes, check: () => [] });

@@ -4,7 +4,7 @@ import { runChecks } from '../../src/engine/run-checks.js';
 import { memoised, withSnapshotIndexes } from '../../src/engine/snapshot-memo.js';
 import { diagnoseSnapshot } from '../../src/engine/diagnose.js';
 import { loadDiagnostics } from '../../src/engine/registry.js';
-import { buildBaseline } from '../../mocks/scenario/baseline.js';
+import { buildBaseline } from '../../mocks/scenario-builder/baseline.js';
 
 describe('per-snapshot indexes', () => {
   it('builds an index once per run, shared by every check of the run, and again for the next run', async () => {

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubernetesFault } from '../../mocks/k8s-mock/api-server.js';
 import { startMockCluster, type MockCluster } from '../../mocks/mock-cluster.js';
-import { loadScenario } from '../../mocks/scenario-library.js';
+import { loadScenario } from '../../mocks/bundled-scenarios.js';
 import { diagnoseSnapshot } from '../../src/engine/diagnose.js';
 import type { Diagnostic } from '../../src/engine/diagnostic.js';
 import { loadDiagnostics } from '../../src/engine/registry.js';

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { KubernetesFault } from '../../mocks/k8s-mock/api-server.js';
 import { startMockCluster } from '../../mocks/mock-cluster.js';
-import { loadScenario } from '../../mocks/scenario-library.js';
+import { loadScenario } from '../../mocks/bundled-scenarios.js';
 import { loadDiagnostics } from '../../src/engine/registry.js';
 import type { Report } from '../../src/engine/report.js';
 import { expectKubernetesRequestsAllowed } from '../support/cluster-role.js';

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listScenarios } from '../../mocks/scenario-library.js';
+import { listScenarios } from '../../mocks/bundled-scenarios.js';
 import type { Report } from '../../src/engine/report.js';
 import { parseSnapshot } from '../../src/snapshot/load.js';
 import { runCli } from '../support/run-cli.js';

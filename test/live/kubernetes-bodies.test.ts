@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BodyFault } from '../../mocks/k8s-mock/api-server.js';
 import { startMockCluster } from '../../mocks/mock-cluster.js';
-import { loadScenario } from '../../mocks/scenario-library.js';
+import { loadScenario } from '../../mocks/bundled-scenarios.js';
 import { diagnoseSnapshot } from '../../src/engine/diagnose.js';
 import { loadDiagnostics } from '../../src/engine/registry.js';
 import type { Report } from '../../src/engine/report.js';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { startMockCluster, type MockCluster } from '../../mocks/mock-cluster.js';
-import { loadScenario } from '../../mocks/scenario-library.js';
+import { loadScenario } from '../../mocks/bundled-scenarios.js';
 import type { Report } from '../../src/engine/report.js';
 import { expectKubernetesRequestsAllowed } from '../support/cluster-role.js';
 import { startForwardProxy, type ForwardProxy } from '../support/forward-proxy.js';

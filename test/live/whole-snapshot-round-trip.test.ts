@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockCluster, type MockCluster } from '../../mocks/mock-cluster.js';
-import { listScenarios, loadScenario } from '../../mocks/scenario-library.js';
+import { listScenarios, loadScenario } from '../../mocks/bundled-scenarios.js';
 import { createAwsClients } from '../../src/collect/aws/clients.js';
 import { collectSnapshot } from '../../src/collect/collect.js';
 import { planFromParts } from '../../src/collect/plan.js';

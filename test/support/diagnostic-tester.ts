@@ -8,7 +8,7 @@ import { DEFAULT_CHECK_OPTIONS, type CheckOptions, type Diagnostic } from '../..
 import type { Finding, Severity } from '../../src/engine/finding.js';
 import { missingNeeds } from '../../src/engine/run-checks.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
-import { buildBaseline } from '../../mocks/scenario/baseline.js';
+import { buildBaseline } from '../../mocks/scenario-builder/baseline.js';
 
 export interface ExpectedFinding {
   /** Full finding id, '<check>/<code>'. */

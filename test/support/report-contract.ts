@@ -9,9 +9,9 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import ajvDraft04 from 'ajv-draft-04';
 import ajvFormats from 'ajv-formats';
 import type { Snapshot } from '../../src/snapshot/types.js';
-import { FARGATE_ROLE_ARN, KARPENTER_ROLE_ARN } from '../../mocks/scenario/baseline.js';
+import { FARGATE_ROLE_ARN, KARPENTER_ROLE_ARN } from '../../mocks/scenario-builder/baseline.js';
 import { mutate } from './diagnostic-tester.js';
-import { scenarioFileText } from '../../mocks/scenario/generate.js';
+import { scenarioFileText } from '../../mocks/scenario-builder/generate.js';
 
 // Both are CommonJS: imported from ESM, the default import is module.exports, and each keeps its
 // plugin or class on `.default` too.

@@ -1,4 +1,4 @@
-import { listScenarios, loadScenario } from '../../../mocks/scenario-library.js';
+import { listScenarios, loadScenario } from '../../../mocks/bundled-scenarios.js';
 import { planCollection } from '../../collect/plan.js';
 import { diagnoseSnapshot, selectedDiagnostics } from '../../engine/diagnose.js';
 import type { DiagnosisRunner } from '../../engine/progress.js';

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadScenario } from '../../../mocks/scenario-library.js';
+import { loadScenario } from '../../../mocks/bundled-scenarios.js';
 import { UserError } from '../../user-error.js';
 import { numberValue, stringValue, type CommandSpec } from '../command.js';
 

@@ -3,8 +3,8 @@ import { startKubernetesMock, type KubernetesMock } from '../../../mocks/k8s-moc
 import { RequestLog } from '../../../mocks/request-log.js';
 import { expectKubernetesRequestsAllowed } from '../../../test/support/cluster-role.js';
 import { kubernetesAsCollected } from '../../../test/support/kubernetes-as-collected.js';
-import { listScenarios, loadScenario } from '../../../mocks/scenario-library.js';
-import { buildScaledCluster } from '../../../mocks/scenario/scale.js';
+import { listScenarios, loadScenario } from '../../../mocks/bundled-scenarios.js';
+import { buildScaledCluster } from '../../../mocks/scenario-builder/scale.js';
 import { sanitizePod } from '../../snapshot/sanitize.js';
 import type { CollectionError, KubernetesPart, Snapshot } from '../../snapshot/types.js';
 import { DEFAULT_PAGE_SIZE, KubernetesClient } from './client.js';

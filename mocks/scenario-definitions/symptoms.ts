@@ -1,4 +1,4 @@
-import { defineScenarios } from '../scenario/fault.js';
+import { defineScenarios } from '../scenario-builder/fault.js';
 
 /** Symptoms with their causes: NotReady nodes, EKS health issues, pods without IPs, pending load balancers. */
 export const scenarios = defineScenarios([

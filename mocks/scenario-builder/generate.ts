@@ -7,7 +7,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Snapshot } from '../../src/snapshot/types.js';
 import { composeAllScenarios } from './compose.js';
-import { scenariosDir } from '../scenario-library.js';
+import { scenariosDir } from '../bundled-scenarios.js';
 
 export function scenarioFileText(snapshot: Snapshot): string {
   return `${JSON.stringify(snapshot, null, 2)}\n`;

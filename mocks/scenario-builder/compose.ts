@@ -6,7 +6,7 @@ import { buildBaseline } from './baseline.js';
 import type { Fault, ScenarioDefinition } from './fault.js';
 
 /**
- * Faults live in mocks/faults/*, scenario definitions in mocks/library/*: a new check adds its own
+ * Faults live in mocks/faults/*, scenario definitions in mocks/scenario-definitions/*: a new check adds its own
  * files there and edits nothing shared.
  */
 const mocksDir = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -1,4 +1,4 @@
-import { defineScenarios } from '../scenario/fault.js';
+import { defineScenarios } from '../scenario-builder/fault.js';
 
 export const scenarios = defineScenarios([
   {

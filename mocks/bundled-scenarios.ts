@@ -1,6 +1,6 @@
 /**
  * The bundled scenarios, as the demo, the mock server and tests read them: committed snapshot
- * files in mocks/scenarios/ (generated from mocks/library/ and mocks/faults/ by `npm run scenarios`).
+ * files in mocks/scenarios/ (generated from mocks/scenario-definitions/ and mocks/faults/ by `npm run scenarios`).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
