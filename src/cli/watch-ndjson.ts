@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DiagnosisRunner } from '../engine/progress.js';
 import type { Report, ReportChanges } from '../engine/report.js';
+import { diffFindings } from '../engine/report-diff.js';
 import type { FindingCatalogue } from '../render/catalogue.js';
 import { UserError } from '../user-error.js';
 import { expiredSuppressionWarnings } from '../config/suppress.js';
@@ -11,11 +12,8 @@ import { maybeTraced, type TraceWriter } from './trace-option.js';
 
 /** Keys of active findings new and resolved between two reports; on the first, every active key is new. */
 export function reportChanges(previous: Report | undefined, next: Report, run: number): ReportChanges {
-  const activeKeys = (r: Report) => r.findings.filter((f) => !f.suppressed).map((f) => f.key);
-  const before = new Set(previous ? activeKeys(previous) : []);
-  const after = activeKeys(next);
-  const afterSet = new Set(after);
-  return { run, new: after.filter((k) => !before.has(k)), resolved: [...before].filter((k) => !afterSet.has(k)) };
+  const diff = diffFindings(previous?.findings ?? [], next.findings);
+  return { run, new: diff.new.map((f) => f.key), resolved: diff.resolved.map((f) => f.key) };
 }
 
 /**

@@ -106,7 +106,7 @@ export function App({ runner, target, watchSeconds, size, copy, onQuit }: AppPro
   const selectedIndex = selectionIndex(findings.map((r) => r.finding.key), selection);
   const selected = findings[selectedIndex]?.finding;
   const selectedRow = selected ? rows.findIndex((r) => r.kind === 'finding' && r.finding.key === selected.key) : -1;
-  const newKeys = useMemo(() => new Set(session.lastChange?.diff.added.map((f) => f.key) ?? []), [session.lastChange]);
+  const newKeys = useMemo(() => new Set(session.lastChange?.diff.new.map((f) => f.key) ?? []), [session.lastChange]);
 
   const current = opened ? (report?.findings.find((f) => f.key === opened.key) ?? opened) : undefined;
   const resolvedWhileOpen = opened !== undefined && report !== undefined && !report.findings.some((f) => f.key === opened.key);
@@ -116,7 +116,7 @@ export function App({ runner, target, watchSeconds, size, copy, onQuit }: AppPro
   const height = terminalRows - 1;
   const bannerMax = height >= 30 ? 6 : 3;
   const change = session.lastChange;
-  const bannerLines = change ? Math.min(bannerMax, 1 + change.diff.resolved.length + change.diff.added.length) : 0;
+  const bannerLines = change ? Math.min(bannerMax, 1 + change.diff.resolved.length + change.diff.new.length) : 0;
   const bodyHeight = Math.max(3, height - 3 - 1 - bannerLines - 1 - 1 - (resolvedWhileOpen && view === 'detail' ? 1 : 0));
 
   const quit = (print: string[] = []) => {

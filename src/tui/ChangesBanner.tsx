@@ -8,7 +8,7 @@ import { SeverityLabel, useColor } from './theme.js';
  */
 export function ChangesBanner({ change, maxLines }: { change: RunChange; maxLines: number }) {
   const color = useColor();
-  const { resolved, added } = change.diff;
+  const { resolved, new: added } = change.diff;
   const scope = change.only ? `check ${change.only.join(', ')}` : 'all checks';
   const time = change.at.toISOString().slice(11, 19);
   const items = [...resolved.map((f) => ({ f, resolved: true })), ...added.map((f) => ({ f, resolved: false }))];

@@ -18,7 +18,7 @@ describe('sessionReducer', () => {
     const fixed = makeReport(ALL_FINDINGS.filter((f) => ![rootCause.key, symptomA.key, symptomB.key].includes(f.key)));
     const state = run(run(INITIAL_SESSION), fixed);
     expect(state.lastChange?.diff.resolved.map((f) => f.key).sort()).toEqual([rootCause.key, symptomA.key, symptomB.key].sort());
-    expect(state.lastChange?.diff.added).toEqual([]);
+    expect(state.lastChange?.diff.new).toEqual([]);
     expect(state.lastChange?.at).toEqual(at);
   });
 
@@ -34,7 +34,7 @@ describe('sessionReducer', () => {
     expect(state.fullReport).toBe(first.fullReport);
     // A full re-check afterwards compares with what each check last said: subnets is already resolved.
     const full = run(state, makeReport(ALL_FINDINGS.filter((f) => f.key !== lowIps.key)));
-    expect(full.lastChange?.diff).toEqual({ resolved: [], added: [] });
+    expect(full.lastChange?.diff).toMatchObject({ resolved: [], new: [], escalated: [], deEscalated: [] });
   });
 
   it('keeps the last report on screen when a re-check fails', () => {

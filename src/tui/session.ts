@@ -1,7 +1,7 @@
 import type { Finding } from '../engine/finding.js';
 import type { ProgressEvent } from '../engine/progress.js';
 import type { Report } from '../engine/report.js';
-import { diffFindings, type FindingDiff } from './diff.js';
+import { diffFindings, type FindingsDiff } from '../engine/report-diff.js';
 import { applyProgressEvent, EMPTY_PROGRESS, type RunProgress } from './progress-state.js';
 
 /** The outcome of one finished re-check, compared with what was known before it. */
@@ -9,7 +9,7 @@ export interface RunChange {
   at: Date;
   /** The checks the run was narrowed to; undefined for a full run. */
   only?: string[];
-  diff: FindingDiff;
+  diff: FindingsDiff;
 }
 
 /** The diagnosis runs of one UI session: the one in flight, the report shown, what changed. */
@@ -54,7 +54,7 @@ export function sessionReducer(state: SessionState, action: SessionAction): Sess
       const knownByCheck = new Map(state.knownByCheck);
       for (const check of ran) knownByCheck.set(check, action.report.findings.filter((f) => f.check === check));
       const change: RunChange | undefined =
-        state.completedRuns > 0 ? { at: action.at, ...(narrowed ? { only: state.only } : {}), diff: diffFindings(previous, action.report.findings, narrowed ? ran : undefined) } : undefined;
+        state.completedRuns > 0 ? { at: action.at, ...(narrowed ? { only: state.only } : {}), diff: diffFindings(previous, action.report.findings, narrowed ? { checks: ran } : {}) } : undefined;
       const { lastChange: _old, ...rest } = state;
       return {
         ...rest,
