@@ -12,7 +12,7 @@ import { parseCommandArgs, type CommandIo } from '../src/cli/command.js';
 import { diagnoseCommand } from '../src/cli/commands/diagnose.js';
 import { reportSettings } from '../src/cli/report-options.js';
 import { watchNdjson } from '../src/cli/watch-ndjson.js';
-import type { Report } from '../src/engine/report.js';
+import type { Report, ReportChanges } from '../src/engine/report.js';
 import { listScenarios } from '../mocks/bundled-scenarios.js';
 import { reportValidator, VARIANT_RESOURCES, writeVariants } from './support/report-contract.js';
 import { runCli } from './support/run-cli.js';
@@ -44,6 +44,11 @@ async function watchCli(argv: string[], afterLine: Record<number, () => void> = 
   return { code, stderr, lines: stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Report), raw: stdout };
 }
 
+/** The 1.0 part of `changes`: what --watch has always written (escalations and first-seen times are tested in src/audit/changes.test.ts). */
+function keysChanged(changes: ReportChanges) {
+  return { run: changes.run, new: changes.new, resolved: changes.resolved };
+}
+
 describe('--watch without a terminal (NDJSON)', () => {
   it('writes one report per line with the keys new and resolved, re-reading the snapshot each run', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'eks-doctor-watch-'));
@@ -54,7 +59,7 @@ describe('--watch without a terminal (NDJSON)', () => {
       2: () => copyFileSync(baseline, file),
     });
     expect(raw.split('\n').filter((l) => l !== '').every((l) => !l.includes('\n') && l.startsWith('{'))).toBe(true);
-    expect(lines.map((l) => l.changes)).toEqual([
+    expect(lines.map((l) => keysChanged(l.changes!))).toEqual([
       { run: 1, new: CRITICAL_KEYS, resolved: [] },
       { run: 2, new: [WARNING_KEY], resolved: CRITICAL_KEYS },
       { run: 3, new: [], resolved: [WARNING_KEY] },
@@ -91,7 +96,9 @@ describe('--watch without a terminal (NDJSON)', () => {
       1: () => copyFileSync(join(import.meta.dirname, '..', 'package.json'), file),
     }, () => copyFileSync(variants.critical, file));
     expect(lines.map((l) => l.changes!.run)).toEqual([1, 3]);
-    expect(lines[1]!.changes).toEqual({ run: 3, new: [], resolved: [] });
+    expect(keysChanged(lines[1]!.changes!)).toEqual({ run: 3, new: [], resolved: [] });
+    // The line before the failed run is the one compared with; its findings are unchanged since it.
+    expect(lines[1]!.changes!.unchanged).toEqual(CRITICAL_KEYS.map((key) => ({ key, firstSeen: lines[0]!.generatedAt })));
     expect(stderr).toMatch(/^eks-doctor: watch run 2 failed: .*live\.json.*; trying again in 0s\n$/);
   });
 
@@ -124,7 +131,7 @@ describe('--watch without a terminal (NDJSON)', () => {
     const settings = { watch: { seconds: 0, count: 3 }, files: [], failOn: 'critical', failOnError: false } as unknown as Parameters<typeof watchNdjson>[1];
     let i = 0;
     await watchNdjson(async () => reports[i++]!, settings, io);
-    expect(out.trim().split('\n').map((l) => (JSON.parse(l) as Report).changes)).toEqual([
+    expect(out.trim().split('\n').map((l) => keysChanged((JSON.parse(l) as Report).changes!))).toEqual([
       { run: 1, new: ['a', 'b'], resolved: [] },
       { run: 2, new: ['c'], resolved: ['a'] },
       { run: 3, new: [], resolved: ['b'] },

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DiagnosisRunner } from '../engine/progress.js';
-import type { Report, ReportChanges } from '../engine/report.js';
-import { diffFindings } from '../engine/report-diff.js';
+import { reportChanges } from '../audit/changes.js';
+import type { Report } from '../engine/report.js';
 import type { FindingCatalogue } from '../render/catalogue.js';
 import { UserError } from '../user-error.js';
 import { expiredSuppressionWarnings } from '../config/suppress.js';
@@ -9,12 +9,6 @@ import { inSpan, NO_TRACE, PHASE } from '../trace/tracer.js';
 import type { CommandIo } from './command.js';
 import { reportExitCode, writeReportFiles, type ReportSettings } from './report-options.js';
 import { maybeTraced, type TraceWriter } from './trace-option.js';
-
-/** Keys of active findings new and resolved between two reports; on the first, every active key is new. */
-export function reportChanges(previous: Report | undefined, next: Report, run: number): ReportChanges {
-  const diff = diffFindings(previous?.findings ?? [], next.findings);
-  return { run, new: diff.new.map((f) => f.key), resolved: diff.resolved.map((f) => f.key) };
-}
 
 /**
  * `--watch` for machines: re-runs the whole diagnosis every `seconds` (counted from the end of the
@@ -40,7 +34,8 @@ export async function watchNdjson(runner: DiagnosisRunner, settings: ReportSetti
           io.stdout.write(`${JSON.stringify(line)}\n`);
         });
         tracer?.run.set({ 'eks_doctor.watch_run': run, 'eks_doctor.exit_code': reportExitCode(report, settings) });
-        return report;
+        // With its changes: the next run carries each finding's first-seen time forward from it.
+        return line;
       });
       exitCode = reportExitCode(report, settings);
       previous = report;

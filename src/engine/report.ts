@@ -4,7 +4,7 @@ import { isRootCause } from './correlate.js';
 import type { CheckResult } from './run-checks.js';
 
 /** Bumped on any change to the report's shape; see schema/report.schema.json and the README. */
-export const REPORT_SCHEMA_VERSION = '1.0';
+export const REPORT_SCHEMA_VERSION = '1.1';
 
 export interface Report {
   schemaVersion: string;
@@ -35,7 +35,7 @@ export interface Report {
   collectionErrors: CollectionError[];
   /** The config file in effect (.eks-doctor.yaml or --config) and what each suppression did. */
   config?: { file: string; suppressions: SuppressionOutcome[] };
-  /** Only in `--watch` output: what changed since the previous report of the same watch. */
+  /** In `--watch` output and with `--history`: what changed since the previous report (src/audit/changes.ts). */
   changes?: ReportChanges;
 }
 
@@ -59,12 +59,32 @@ export interface SuppressionOutcome {
 }
 
 export interface ReportChanges {
-  /** 1 for the first report of a watch. */
+  /** 1 for the first report of a watch, or of a history directory; one more on each run after. */
   run: number;
   /** Keys of active findings not in the previous report (on run 1: every active finding). */
   new: string[];
-  /** Keys of active findings of the previous report that are gone. */
+  /** Keys of active findings of the previous report that are gone (or now suppressed). */
   resolved: string[];
+  /** Since 1.1: when the previous report compared with was made; absent on run 1. */
+  previousGeneratedAt?: string;
+  /** Since 1.1: active in both, more severe now. */
+  escalated?: SeverityChange[];
+  /** Since 1.1: active in both, less severe now. */
+  deEscalated?: SeverityChange[];
+  /** Since 1.1: active in both with the same severity. */
+  unchanged?: KeptFinding[];
+}
+
+/** A finding active in the previous report and in this one. */
+export interface KeptFinding {
+  key: string;
+  /** `generatedAt` of the first report of the unbroken run of reports that had it active. */
+  firstSeen: string;
+}
+
+export interface SeverityChange extends KeptFinding {
+  from: Severity;
+  to: Severity;
 }
 
 export function buildReport(args: { snapshot: Snapshot; checks: CheckResult[]; findings: Finding[]; toolVersion: string; generatedAt?: Date }): Report {
