@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Report } from '../src/engine/report.js';
 import { parseCommandArgs } from '../src/cli/command.js';
 import { diagnoseCommand } from '../src/cli/commands/diagnose.js';
-import { reportSettings } from '../src/cli/report-options.js';
+import { reportSettings } from '../src/cli/report-settings.js';
 import { VARIANT_RESOURCES, writeVariants } from './support/report-contract.js';
 import { runCli } from './support/run-cli.js';
 

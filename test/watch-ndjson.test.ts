@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { parseCommandArgs, type CommandIo } from '../src/cli/command.js';
 import { diagnoseCommand } from '../src/cli/commands/diagnose.js';
-import { reportSettings } from '../src/cli/report-options.js';
+import { reportSettings } from '../src/cli/report-settings.js';
 import { watchNdjson } from '../src/cli/watch-ndjson.js';
 import type { Report, ReportChanges } from '../src/engine/report.js';
 import { listScenarios } from '../mocks/bundled-scenarios.js';

@@ -2,7 +2,8 @@ import type { Diagnostic } from '../engine/diagnostic.js';
 import type { DiagnosisRunner } from '../engine/progress.js';
 import { inSpan, NO_TRACE, PHASE } from '../trace/tracer.js';
 import type { CommandIo } from './command.js';
-import { checkSettingsAgainstCatalogue, configuredRunner, emitReport, type ReportSettings } from './report-options.js';
+import { configuredRunner, emitReport } from './report-output.js';
+import { checkSettingsAgainstCatalogue, type ReportSettings } from './report-settings.js';
 import { maybeTraced, type TraceWriter } from './trace-option.js';
 import { watchNdjson } from './watch-ndjson.js';
 

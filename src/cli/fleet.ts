@@ -17,8 +17,10 @@ import { renderPlain, type PlainFormat } from '../render/index.js';
 import { UserError } from '../user-error.js';
 import { TOOL_VERSION } from '../version.js';
 import { listValue, numberValue, stringValue, type CommandIo, type OptionSpec, type ParsedArgs } from './command.js';
-import { collectLive, connectAws, type LiveSettings } from './live-options.js';
-import { checkSettingsAgainstCatalogue, configuredRunner, reportExitCode, type ReportSettings } from './report-options.js';
+import { collectLive, connectAws } from './live-collection.js';
+import { connectionSettings, type LiveSettings } from './live-settings.js';
+import { configuredRunner, reportExitCode } from './report-output.js';
+import { checkSettingsAgainstCatalogue, type ReportSettings } from './report-settings.js';
 
 export const FLEET_OPTIONS: OptionSpec[] = [
   { name: 'all-clusters', type: 'boolean', description: 'Audit every cluster of --regions (and of each --profiles account): one report per cluster and a summary table' },
@@ -181,17 +183,7 @@ function fileStem(target: Target, report: Report): string {
 }
 
 function baseLiveSettings(args: ParsedArgs, rateLimiter: RequestRateLimiter): Omit<LiveSettings, 'clusterName'> {
-  const v = args.values;
-  const endpointUrl = stringValue(v['endpoint-url']);
-  const timeoutSeconds = numberValue('timeout', v.timeout, { min: 1 }) ?? 120;
-  const callTimeoutSeconds = numberValue('call-timeout', v['call-timeout'], { min: 0.1 });
-  return {
-    ...(endpointUrl ? { endpointUrl } : {}),
-    timeoutSeconds,
-    callTimeoutMs: callTimeoutSeconds !== undefined ? callTimeoutSeconds * 1000 : Math.min(15_000, timeoutSeconds * 1000),
-    debug: v.debug === true,
-    rateLimiter,
-  };
+  return { ...connectionSettings(args), rateLimiter };
 }
 
 async function listClusters(settings: Omit<LiveSettings, 'clusterName'>, io: CommandIo): Promise<{ account?: string; clusters: string[] }> {

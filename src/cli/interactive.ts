@@ -3,7 +3,8 @@ import type { DiagnosisRunner } from '../engine/progress.js';
 import { interactiveWanted, launchTui } from '../tui/launch.js';
 import type { CommandIo } from './command.js';
 import { deliverReport } from './deliver-report.js';
-import { checkSettingsAgainstCatalogue, configuredRunner, reportExitCode, type ReportSettings } from './report-options.js';
+import { configuredRunner, reportExitCode } from './report-output.js';
+import { checkSettingsAgainstCatalogue, type ReportSettings } from './report-settings.js';
 import type { TraceWriter } from './trace-option.js';
 
 /**

@@ -7,7 +7,8 @@ import { UserError } from '../user-error.js';
 import { expiredSuppressionWarnings } from '../config/suppress.js';
 import { inSpan, NO_TRACE, PHASE } from '../trace/tracer.js';
 import type { CommandIo } from './command.js';
-import { reportExitCode, writeReportFiles, type ReportSettings } from './report-options.js';
+import { reportExitCode, writeReportFiles } from './report-output.js';
+import type { ReportSettings } from './report-settings.js';
 import { maybeTraced, type TraceWriter } from './trace-option.js';
 
 /**

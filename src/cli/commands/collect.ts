@@ -6,7 +6,8 @@ import type { SnapshotPart } from '../../snapshot/types.js';
 import { REDACT_OPTION, snapshotText } from '../bundle-options.js';
 import { UserError } from '../../user-error.js';
 import { stringValue, type CommandSpec } from '../command.js';
-import { collectLive, LIVE_OPTIONS, liveSettings } from '../live-options.js';
+import { collectLive } from '../live-collection.js';
+import { LIVE_OPTIONS, liveSettings } from '../live-settings.js';
 import { maybeTraced, TRACE_OPTION, traceWriter } from '../trace-option.js';
 import { inSpan, NO_TRACE, PHASE } from '../../trace/tracer.js';
 

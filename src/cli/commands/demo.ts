@@ -5,12 +5,12 @@ import type { DiagnosisRunner } from '../../engine/progress.js';
 import { loadDiagnostics } from '../../engine/registry.js';
 import { TOOL_VERSION } from '../../version.js';
 import { bundleKeeper, bundleSettings, REDACT_OPTION, SAVE_SNAPSHOT_OPTION } from '../bundle-options.js';
-import { numberValue, type CommandSpec } from '../command.js';
+import type { CommandSpec } from '../command.js';
 import { reportInteractivelyOrPlain } from '../interactive.js';
-import { collectLive, type LiveSettings } from '../live-options.js';
-import { REPORT_OPTIONS, reportSettings } from '../report-options.js';
+import { collectLive } from '../live-collection.js';
+import { TIMEOUT_OPTIONS, timeoutSettings, type LiveSettings } from '../live-settings.js';
+import { REPORT_OPTIONS, reportSettings } from '../report-settings.js';
 import { traceWriter } from '../trace-option.js';
-import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_TIMEOUT_SECONDS } from '../../collect/aws/defaults.js';
 
 /** A sick cluster with one clear root cause: what a first-time user should see. */
 export const DEFAULT_DEMO_SCENARIO = 'node-role-not-mapped';
@@ -29,8 +29,7 @@ export const demoCommand: CommandSpec = {
     ...REPORT_OPTIONS,
     SAVE_SNAPSHOT_OPTION,
     REDACT_OPTION,
-    { name: 'timeout', type: 'string', valueName: 'SECONDS', description: `Bound on the whole collection (default ${DEFAULT_TIMEOUT_SECONDS})` },
-    { name: 'call-timeout', type: 'string', valueName: 'SECONDS', description: `Bound on each HTTP attempt (default ${DEFAULT_CALL_TIMEOUT_MS / 1000})` },
+    ...TIMEOUT_OPTIONS,
     { name: 'debug', type: 'boolean', description: 'Print each AWS and Kubernetes request to stderr' },
   ],
   examples: [
@@ -53,8 +52,7 @@ export const demoCommand: CommandSpec = {
     const trace = traceWriter(args, 'demo', io, { 'eks_doctor.scenario': name, 'eks_doctor.cluster': scenario.cluster.name, 'aws.region': scenario.cluster.region });
     const diagnostics = await loadDiagnostics();
     const keep = bundleKeeper(bundleSettings(args));
-    const timeoutSeconds = numberValue('timeout', args.values.timeout, { min: 1 }) ?? DEFAULT_TIMEOUT_SECONDS;
-    const callTimeoutSeconds = numberValue('call-timeout', args.values['call-timeout'], { min: 0.1 });
+    const timeouts = timeoutSettings(args);
 
     // The mocks (and the SDK models they serve) load only when a demo runs, not for every command.
     const { startMockCluster } = await import('../../../mocks/mock-cluster.js');
@@ -65,8 +63,7 @@ export const demoCommand: CommandSpec = {
         region: cluster.region,
         endpointUrl: cluster.awsUrl,
         credentials: cluster.credentials,
-        timeoutSeconds,
-        callTimeoutMs: callTimeoutSeconds !== undefined ? callTimeoutSeconds * 1000 : Math.min(DEFAULT_CALL_TIMEOUT_MS, timeoutSeconds * 1000),
+        ...timeouts,
         debug: args.values.debug === true,
         // The mock's world stands at the moment the scenario was captured; ages are measured from there.
         now: () => new Date(scenario.capturedAt),

@@ -9,8 +9,9 @@ import { stringValue, type CommandSpec } from '../command.js';
 import { bundleKeeper, bundleSettings, REDACT_OPTION, SAVE_SNAPSHOT_OPTION } from '../bundle-options.js';
 import { reportInteractivelyOrPlain } from '../interactive.js';
 import { auditAllClusters, FLEET_OPTIONS } from '../fleet.js';
-import { LIVE_OPTIONS, liveSettings, snapshotSource } from '../live-options.js';
-import { REPORT_OPTIONS, reportSettings } from '../report-options.js';
+import { snapshotSource } from '../live-collection.js';
+import { LIVE_OPTIONS, liveSettings } from '../live-settings.js';
+import { REPORT_OPTIONS, reportSettings } from '../report-settings.js';
 import { traceWriter } from '../trace-option.js';
 import { inSpan, NO_TRACE } from '../../trace/tracer.js';
 

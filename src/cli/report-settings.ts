@@ -1,18 +1,15 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+/**
+ * Parsing of the options every report command shares (diagnose, demo): formats and files, the
+ * exit-code policy, check selection and thresholds, the config file, --watch. Reading the config
+ * file is the only I/O; report-output.ts writes reports and computes the exit code.
+ */
 import { checkConfigAgainstCatalogue, loadConfig, type EksDoctorConfig } from '../config/config-file.js';
-import { applySuppressions, expiredSuppressionWarnings } from '../config/suppress.js';
 import type { CheckOptions, Diagnostic } from '../engine/diagnostic.js';
 import type { Selection } from '../engine/diagnose.js';
-import type { DiagnosisRunner } from '../engine/progress.js';
-import { EXIT_COULD_NOT_CHECK, exitCodeFor, FAIL_ON_VALUES, type FailOn } from '../engine/exit-code.js';
-import type { Report } from '../engine/report.js';
-import type { FindingCatalogue } from '../render/catalogue.js';
-import { isPlainFormat, PLAIN_FORMATS, renderPlain, type PlainFormat } from '../render/index.js';
+import { FAIL_ON_VALUES, type FailOn } from '../engine/exit-code.js';
+import { isPlainFormat, PLAIN_FORMATS, type PlainFormat } from '../render/index.js';
 import { colorWanted } from '../render/style.js';
-import { renderSummary } from '../render/summary.js';
 import { UserError } from '../user-error.js';
-import { couldNotCheckMessage } from './could-not-check.js';
 import { listValue, numberValue, stringValue, type CommandIo, type OptionSpec, type ParsedArgs } from './command.js';
 import { TRACE_OPTION } from './trace-option.js';
 
@@ -164,42 +161,3 @@ export function checkSettingsAgainstCatalogue(settings: ReportSettings, diagnost
   if (settings.config) checkConfigAgainstCatalogue(settings.config, diagnostics);
 }
 
-/** What every runner applies to a fresh report: the config file's suppressions. */
-export function finishReport(report: Report, settings: ReportSettings): Report {
-  return settings.config ? applySuppressions(report, settings.config) : report;
-}
-
-/** The runner every output path (plain, --watch, the interactive UI) uses: each report gets the config file's suppressions. */
-export function configuredRunner(runner: DiagnosisRunner, settings: ReportSettings): DiagnosisRunner {
-  return async (args) => finishReport(await runner(args), settings);
-}
-
-export function writeReportFiles(report: Report, files: FileOutput[], catalogue: FindingCatalogue | undefined): void {
-  for (const file of files) {
-    try {
-      mkdirSync(dirname(file.path), { recursive: true });
-      writeFileSync(file.path, renderPlain(file.format, report, { color: false, ...(catalogue ? { catalogue } : {}) }));
-    } catch (error) {
-      throw new UserError(`cannot write the ${file.format} report to ${file.path}: ${(error as Error).message}`);
-    }
-  }
-}
-
-export function reportExitCode(report: Report, settings: ReportSettings): number {
-  return exitCodeFor(report, { failOn: settings.failOn, failOnError: settings.failOnError });
-}
-
-/** Writes one report where the settings say (stdout, files, summary) and returns the exit code. */
-export function emitReport(report: Report, settings: ReportSettings, io: CommandIo, catalogue?: FindingCatalogue): number {
-  for (const warning of expiredSuppressionWarnings(report)) io.stderr.write(`${warning}\n`);
-  writeReportFiles(report, settings.files, catalogue);
-  if (settings.stdout === 'summary') {
-    io.stdout.write(renderSummary(report, settings.files, { color: settings.color }));
-  } else {
-    io.stdout.write(renderPlain(settings.format, report, { color: settings.color && settings.format === 'text', ...(catalogue ? { catalogue } : {}) }));
-  }
-  const code = reportExitCode(report, settings);
-  // The report (perhaps JSON for a machine) lists every check; a person reading stderr gets the one reason.
-  if (code === EXIT_COULD_NOT_CHECK) io.stderr.write(`${couldNotCheckMessage(report)}\n`);
-  return code;
-}

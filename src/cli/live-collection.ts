@@ -1,0 +1,80 @@
+/**
+ * The live path's I/O: connecting to AWS and collecting a snapshot from a live cluster, with the
+ * settings live-settings.ts parsed; and where a report command's snapshot comes from.
+ */
+import type { AwsClients } from '../collect/aws/clients.js';
+import { planCollection, type CollectionPlan } from '../collect/plan.js';
+import type { Selection } from '../engine/diagnose.js';
+import { selectedDiagnostics } from '../engine/diagnose.js';
+import type { Diagnostic } from '../engine/diagnostic.js';
+import type { CollectEvent, ProgressEvent } from '../engine/progress.js';
+import { loadSnapshotFile } from '../snapshot/load.js';
+import type { Snapshot } from '../snapshot/types.js';
+import type { Tracer } from '../trace/tracer.js';
+import { UserError } from '../user-error.js';
+import type { CommandIo, ParsedArgs } from './command.js';
+import { liveSettings, type LiveSettings } from './live-settings.js';
+
+/** The SDK is loaded only on live paths: `diagnose --snapshot` and --help never pay for it. */
+export async function connectAws(settings: LiveSettings, io: CommandIo, tracer?: Tracer): Promise<AwsClients> {
+  const { createAwsClients } = await import('../collect/aws/clients.js');
+  return createAwsClients({
+    ...(settings.region ? { region: settings.region } : {}),
+    ...(settings.profile ? { profile: settings.profile } : {}),
+    ...(settings.endpointUrl ? { endpointUrl: settings.endpointUrl } : {}),
+    ...(settings.credentials ? { credentials: settings.credentials } : {}),
+    callTimeoutMs: settings.callTimeoutMs,
+    env: io.env,
+    ...(settings.debug ? { debug: (line: string) => void io.stderr.write(`${line}\n`) } : {}),
+    ...(settings.rateLimiter ? { rateLimiter: settings.rateLimiter } : {}),
+    ...(tracer ? { tracer } : {}),
+  });
+}
+
+/** Collects a snapshot of the planned parts from the live cluster; with a tracer (--trace), every request is a span. */
+export async function collectLive(settings: LiveSettings, plan: CollectionPlan, io: CommandIo, onEvent?: (event: CollectEvent) => void, tracer?: Tracer): Promise<Snapshot> {
+  const aws = await connectAws(settings, io, tracer);
+  const { collectSnapshot } = await import('../collect/collect.js');
+  try {
+    return await collectSnapshot({
+      clusterName: settings.clusterName,
+      plan,
+      aws,
+      timeoutSeconds: settings.timeoutSeconds,
+      kubernetes: {
+        env: io.env,
+        requestTimeoutMs: settings.callTimeoutMs,
+        ...(settings.kubeconfig ? { kubeconfig: settings.kubeconfig } : {}),
+        ...(settings.context ? { context: settings.context } : {}),
+        ...(settings.debug
+          ? { onRequest: (r) => void io.stderr.write(`k8s GET ${r.path} ${r.status ?? '-'} ${r.durationMs}ms${r.error ? ` error=${r.error}` : ''}\n`) }
+          : {}),
+      },
+      ...(onEvent ? { onEvent } : {}),
+      ...(settings.endpointUrl ? { endpointDescription: settings.endpointUrl } : {}),
+      ...(settings.now ? { now: settings.now } : {}),
+      ...(tracer ? { tracer } : {}),
+    });
+  } finally {
+    aws.destroy();
+  }
+}
+
+/**
+ * Where a report command's snapshot comes from: the --snapshot file, or the live cluster named by
+ * --cluster, collecting only what the selected checks read. Exactly one of the two must be given.
+ */
+export function snapshotSource(
+  file: string | undefined,
+  args: ParsedArgs,
+  io: CommandIo,
+  diagnostics: Diagnostic[],
+): (selection: Selection, onEvent?: (event: ProgressEvent) => void, tracer?: Tracer) => Promise<Snapshot> {
+  const live = liveSettings(args);
+  if (file && live) throw new UserError('give either --snapshot FILE or --cluster NAME, not both');
+  if (file) return () => loadSnapshotFile(file);
+  if (!live) {
+    throw new UserError('diagnose needs a cluster to look at', 'Give --cluster NAME (live, read-only) or --snapshot FILE (a saved snapshot), or try `eks-doctor demo`.');
+  }
+  return (selection, onEvent, tracer) => collectLive(live, planCollection(selectedDiagnostics(diagnostics, selection)), io, onEvent, tracer);
+}

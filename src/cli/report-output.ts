@@ -1,0 +1,57 @@
+/**
+ * The end of a report command: suppressions from the config file, report files, the report or its
+ * summary on stdout, and the exit code. The options were parsed by report-settings.ts.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { applySuppressions, expiredSuppressionWarnings } from '../config/suppress.js';
+import type { DiagnosisRunner } from '../engine/progress.js';
+import { EXIT_COULD_NOT_CHECK, exitCodeFor } from '../engine/exit-code.js';
+import type { Report } from '../engine/report.js';
+import type { FindingCatalogue } from '../render/catalogue.js';
+import { renderPlain } from '../render/index.js';
+import { renderSummary } from '../render/summary.js';
+import { UserError } from '../user-error.js';
+import { couldNotCheckMessage } from './could-not-check.js';
+import type { CommandIo } from './command.js';
+import type { FileOutput, ReportSettings } from './report-settings.js';
+
+/** What every runner applies to a fresh report: the config file's suppressions. */
+export function finishReport(report: Report, settings: ReportSettings): Report {
+  return settings.config ? applySuppressions(report, settings.config) : report;
+}
+
+/** The runner every output path (plain, --watch, the interactive UI) uses: each report gets the config file's suppressions. */
+export function configuredRunner(runner: DiagnosisRunner, settings: ReportSettings): DiagnosisRunner {
+  return async (args) => finishReport(await runner(args), settings);
+}
+
+export function writeReportFiles(report: Report, files: FileOutput[], catalogue: FindingCatalogue | undefined): void {
+  for (const file of files) {
+    try {
+      mkdirSync(dirname(file.path), { recursive: true });
+      writeFileSync(file.path, renderPlain(file.format, report, { color: false, ...(catalogue ? { catalogue } : {}) }));
+    } catch (error) {
+      throw new UserError(`cannot write the ${file.format} report to ${file.path}: ${(error as Error).message}`);
+    }
+  }
+}
+
+export function reportExitCode(report: Report, settings: ReportSettings): number {
+  return exitCodeFor(report, { failOn: settings.failOn, failOnError: settings.failOnError });
+}
+
+/** Writes one report where the settings say (stdout, files, summary) and returns the exit code. */
+export function emitReport(report: Report, settings: ReportSettings, io: CommandIo, catalogue?: FindingCatalogue): number {
+  for (const warning of expiredSuppressionWarnings(report)) io.stderr.write(`${warning}\n`);
+  writeReportFiles(report, settings.files, catalogue);
+  if (settings.stdout === 'summary') {
+    io.stdout.write(renderSummary(report, settings.files, { color: settings.color }));
+  } else {
+    io.stdout.write(renderPlain(settings.format, report, { color: settings.color && settings.format === 'text', ...(catalogue ? { catalogue } : {}) }));
+  }
+  const code = reportExitCode(report, settings);
+  // The report (perhaps JSON for a machine) lists every check; a person reading stderr gets the one reason.
+  if (code === EXIT_COULD_NOT_CHECK) io.stderr.write(`${couldNotCheckMessage(report)}\n`);
+  return code;
+}
