@@ -6,9 +6,10 @@
  */
 import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
 import type { ResourceRef } from '../src/engine/finding.js';
+import { isNodeAccessEntryType } from '../src/domain/eks-constants.js';
 import { resource } from '../src/engine/resources.js';
 import type { Snapshot } from '../src/snapshot/types.js';
-import { assumedRoleOf, parseIamArn, sameRole } from './lib/iam-arn.js';
+import { assumedRoleOf, parseIamArn, sameRole } from '../src/domain/iam-arn.js';
 import { trustsService } from './lib/iam-policy.js';
 import { findRole } from './lib/node-identity.js';
 import { nodeRoles } from './lib/node-roles.js';
@@ -19,9 +20,6 @@ const DOCS = {
   accessPolicies: 'https://docs.aws.amazon.com/eks/latest/userguide/access-policies.html',
   autoMode: 'https://docs.aws.amazon.com/eks/latest/userguide/automode.html',
 };
-
-/** Entry types that make the principal a node; they cannot carry access policies. */
-const NODE_TYPES = new Set(['EC2_LINUX', 'EC2_WINDOWS', 'EC2', 'FARGATE_LINUX', 'HYBRID_LINUX', 'HYPERPOD_LINUX']);
 
 /** Services that a role acting as a node (EC2, Fargate, hybrid nodes via SSM or IAM Roles Anywhere) is assumed by. */
 const NODE_SERVICES = ['ec2.amazonaws.com', 'eks-fargate-pods.amazonaws.com', 'ssm.amazonaws.com', 'rolesanywhere.amazonaws.com', 'sagemaker.amazonaws.com'];
@@ -115,7 +113,7 @@ export default defineDiagnostic<Code>({
         continue;
       }
 
-      if (entry.type && NODE_TYPES.has(entry.type) && !roles.some((r) => sameRole(r.arn, principal)) && notANode(snapshot, principal)) {
+      if (isNodeAccessEntryType(entry.type) && !roles.some((r) => sameRole(r.arn, principal)) && notANode(snapshot, principal)) {
         findings.push({
           code: 'node-type-for-non-node',
           title: `${principal} has a ${entry.type} access entry but is not a node`,
@@ -167,7 +165,7 @@ function callerAccess(snapshot: Snapshot, ctx: { cluster: string; region: string
   const groups = entry.kubernetesGroups ?? [];
   const clusterWide = (policies ?? []).filter((p) => p.accessScope?.type === 'cluster');
   let why: string | undefined;
-  if (entry.type && NODE_TYPES.has(entry.type)) {
+  if (isNodeAccessEntryType(entry.type)) {
     why = `its access entry is of type ${entry.type}, which gives node permissions only and cannot carry access policies`;
   } else if (policies !== undefined && policies.length === 0 && groups.length === 0) {
     why = 'its STANDARD access entry has no access policy and no Kubernetes groups, so it authenticates but is authorized for nothing (unless RBAC binds its username)';
@@ -178,7 +176,7 @@ function callerAccess(snapshot: Snapshot, ctx: { cluster: string; region: string
   const refs: ResourceRef[] = [resource.accessEntry(principal), resource.cluster(snapshot.aws.cluster?.arn ?? ctx.cluster, ctx.cluster)];
   return [{
     code: 'caller-entry-grants-no-read',
-    title: `The API server refused ${callerArn}: ${entry.type && NODE_TYPES.has(entry.type) ? `its access entry is of type ${entry.type}` : 'its access entry grants no cluster-wide read'}`,
+    title: `The API server refused ${callerArn}: ${isNodeAccessEntryType(entry.type) ? `its access entry is of type ${entry.type}` : 'its access entry grants no cluster-wide read'}`,
     rootCause: `eks-doctor runs as ${callerArn}, and ${why}.`,
     evidence: [
       `API server: ${failure.message}`,
@@ -189,11 +187,11 @@ function callerAccess(snapshot: Snapshot, ctx: { cluster: string; region: string
     resources: refs,
     keyResource: principal,
     fix: {
-      summary: entry.type && NODE_TYPES.has(entry.type)
+      summary: isNodeAccessEntryType(entry.type)
         ? 'Replace the entry with a STANDARD one and associate a cluster-wide view policy.'
         : 'Associate a cluster-wide read policy with the entry (AmazonEKSAdminViewPolicy reads everything eks-doctor needs).',
       commands: [
-        ...(entry.type && NODE_TYPES.has(entry.type)
+        ...(isNodeAccessEntryType(entry.type)
           ? [`aws eks delete-access-entry --cluster-name ${ctx.cluster} --region ${ctx.region} --principal-arn ${principal}`, `aws eks create-access-entry --cluster-name ${ctx.cluster} --region ${ctx.region} --principal-arn ${principal} --type STANDARD`]
           : []),
         `aws eks associate-access-policy --cluster-name ${ctx.cluster} --region ${ctx.region} --principal-arn ${principal} --policy-arn arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy --access-scope type=cluster`,

@@ -1,9 +1,11 @@
 import { CannotCheck, defineDiagnostic, requirePart, type NewFinding } from '../src/engine/diagnostic.js';
 import type { ExplainScope, ResourceRef } from '../src/engine/finding.js';
+import { NODE_ACCESS_ENTRY_TYPES } from '../src/domain/eks-constants.js';
+import { instanceProfileNameOf, roleArnWithoutPath } from '../src/domain/iam-arn.js';
 import { resource } from '../src/engine/resources.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 import { parseAwsAuth, type RoleMapping } from './lib/aws-auth-config.js';
-import { nodeRoles, roleArnWithoutPath, type NodeRole } from './lib/node-roles.js';
+import { nodeRoles, type NodeRole } from './lib/node-roles.js';
 
 const DOCS = {
   configMap: 'https://docs.aws.amazon.com/eks/latest/userguide/auth-configmap.html',
@@ -12,10 +14,8 @@ const DOCS = {
   nodeJoin: 'https://docs.aws.amazon.com/eks/latest/userguide/troubleshooting.html#worker-node-fail',
 };
 
-const EC2_NODE = { username: 'system:node:{{EC2PrivateDNSName}}', groups: ['system:bootstrappers', 'system:nodes'], entryTypes: ['EC2_LINUX', 'EC2_WINDOWS', 'HYBRID_LINUX'] };
-/** The EC2 type is for EKS Auto Mode's node role only; elsewhere it does not place the role in the node groups. */
-const AUTO_MODE_ENTRY_TYPES = ['EC2'];
-const FARGATE_NODE = { username: 'system:node:{{SessionName}}', groups: ['system:bootstrappers', 'system:nodes', 'system:node-proxier'], entryTypes: ['FARGATE_LINUX'] };
+const EC2_NODE = { username: 'system:node:{{EC2PrivateDNSName}}', groups: ['system:bootstrappers', 'system:nodes'], entryTypes: [...NODE_ACCESS_ENTRY_TYPES.ec2, ...NODE_ACCESS_ENTRY_TYPES.hybrid] };
+const FARGATE_NODE = { username: 'system:node:{{SessionName}}', groups: ['system:bootstrappers', 'system:nodes', 'system:node-proxier'], entryTypes: NODE_ACCESS_ENTRY_TYPES.fargate };
 
 type Code =
   | 'configmap-invalid-yaml'
@@ -67,7 +67,7 @@ export default defineDiagnostic<Code>({
     const autoMode = cluster.computeConfig?.enabled === true;
     const validEntry = (role: NodeRole) => {
       const entry = entryFor(role);
-      const types = [...expectation(role).entryTypes, ...(autoMode && role.kind === 'ec2' ? AUTO_MODE_ENTRY_TYPES : [])];
+      const types = [...expectation(role).entryTypes, ...(autoMode && role.kind === 'ec2' ? NODE_ACCESS_ENTRY_TYPES.autoMode : [])];
       return entry?.type !== undefined && types.includes(entry.type);
     };
     // Roles whose access entry already lets them in need nothing from aws-auth.
@@ -190,7 +190,7 @@ export default defineDiagnostic<Code>({
         findings.push({
           ...base,
           code: 'instance-profile-arn-mapped',
-          title: `aws-auth maps instance profile ${profileMapping.rolearn.split('/').pop()} instead of role ${role.name}`,
+          title: `aws-auth maps instance profile ${instanceProfileNameOf(profileMapping.rolearn)} instead of role ${role.name}`,
           rootCause: `Nodes authenticate as the role inside the instance profile (${bareArn}), never as the profile; the entry at mapRoles line ${profileMapping.line} names the instance profile, so ${usage} are rejected.`,
           evidence: [`mapRoles line ${profileMapping.line}: rolearn ${profileMapping.rolearn} (an instance-profile ARN)`, `instance profile holds role ${role.arn}`, `used by ${usage}`],
           fix: { summary: `Replace the instance-profile ARN with the role ARN ${bareArn}.`, commands: ['kubectl edit configmap aws-auth -n kube-system', mapRoleCommand(ctx, role)], docs: [DOCS.configMap] },

@@ -3,7 +3,8 @@ import type { ExplainScope, ResourceRef } from '../src/engine/finding.js';
 import { resource } from '../src/engine/resources.js';
 import type { SymptomKind } from '../src/engine/symptoms.js';
 import type { PolicyDocument, Snapshot } from '../src/snapshot/types.js';
-import { parseIamArn } from './lib/iam-arn.js';
+import { POD_IDENTITY_SERVICE_PRINCIPAL } from '../src/domain/eks-constants.js';
+import { parseIamArn } from '../src/domain/iam-arn.js';
 import { asList, describeTrustedPrincipals, evaluateTrust, statementsOf, trustsService, type ConditionMismatch } from './lib/iam-policy.js';
 import { findRole, roleIsMissing } from './lib/node-identity.js';
 import { addonsUsing, irsaServiceAccounts } from './lib/workload-identity.js';
@@ -17,7 +18,6 @@ const DOCS = {
 };
 
 const AUDIENCE = 'sts.amazonaws.com';
-const POD_IDENTITY_SERVICE = 'pods.eks.amazonaws.com';
 
 type Code =
   | 'oidc-provider-missing'
@@ -278,14 +278,14 @@ export default defineDiagnostic<Code>({
         });
         continue;
       }
-      if (trustsService(role.AssumeRolePolicyDocument, POD_IDENTITY_SERVICE, ['sts:AssumeRole', 'sts:TagSession'])) continue;
-      const missingActions = ['sts:AssumeRole', 'sts:TagSession'].filter((a) => !trustsService(role.AssumeRolePolicyDocument, POD_IDENTITY_SERVICE, [a]));
+      if (trustsService(role.AssumeRolePolicyDocument, POD_IDENTITY_SERVICE_PRINCIPAL, ['sts:AssumeRole', 'sts:TagSession'])) continue;
+      const missingActions = ['sts:AssumeRole', 'sts:TagSession'].filter((a) => !trustsService(role.AssumeRolePolicyDocument, POD_IDENTITY_SERVICE_PRINCIPAL, [a]));
       findings.push({
         ...base,
         code: 'pod-identity-trust-invalid',
-        title: `Pod Identity role ${role.RoleName ?? roleName} does not let ${POD_IDENTITY_SERVICE} call ${missingActions.join(' and ')}`,
-        rootCause: `EKS Pod Identity assumes the role as ${POD_IDENTITY_SERVICE} with sts:AssumeRole and sts:TagSession; the trust policy of ${role.RoleName ?? roleName} does not allow ${missingActions.join(' and ')}, so pods of ${saId} get no credentials.`,
-        evidence: [`Association ${association.associationId ?? '(no id)'}: ${saId} -> ${association.roleArn}`, `Trust policy principals: ${describeTrustedPrincipals(role.AssumeRolePolicyDocument)}`, `Not allowed for ${POD_IDENTITY_SERVICE}: ${missingActions.join(', ')}`],
+        title: `Pod Identity role ${role.RoleName ?? roleName} does not let ${POD_IDENTITY_SERVICE_PRINCIPAL} call ${missingActions.join(' and ')}`,
+        rootCause: `EKS Pod Identity assumes the role as ${POD_IDENTITY_SERVICE_PRINCIPAL} with sts:AssumeRole and sts:TagSession; the trust policy of ${role.RoleName ?? roleName} does not allow ${missingActions.join(' and ')}, so pods of ${saId} get no credentials.`,
+        evidence: [`Association ${association.associationId ?? '(no id)'}: ${saId} -> ${association.roleArn}`, `Trust policy principals: ${describeTrustedPrincipals(role.AssumeRolePolicyDocument)}`, `Not allowed for ${POD_IDENTITY_SERVICE_PRINCIPAL}: ${missingActions.join(', ')}`],
         resources: refs,
         fix: {
           summary: `Replace the trust policy of ${role.RoleName ?? roleName} with the Pod Identity trust policy (this drops any IRSA trust it has: keep that statement too if IRSA pods still use the role), then restart the pods of ${saId}.`,
@@ -299,7 +299,7 @@ export default defineDiagnostic<Code>({
   },
 });
 
-const POD_IDENTITY_TRUST = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: POD_IDENTITY_SERVICE }, Action: ['sts:AssumeRole', 'sts:TagSession'] }] };
+const POD_IDENTITY_TRUST = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: POD_IDENTITY_SERVICE_PRINCIPAL }, Action: ['sts:AssumeRole', 'sts:TagSession'] }] };
 
 function normalizeIssuer(url: string): string {
   return url.replace(/^https:\/\//, '').replace(/\/$/, '').toLowerCase();

@@ -12,6 +12,7 @@
  * kube-proxy is the add-on checks' business; this check only looks at the pods on NotReady nodes.
  * Pressure on a Ready node is a warning of its own, not a symptom.
  */
+import { IRSA_ROLE_ANNOTATION } from '../src/domain/eks-constants.js';
 import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
 import type { ResourceRef } from '../src/engine/finding.js';
 import { resource } from '../src/engine/resources.js';
@@ -217,7 +218,7 @@ function daemonFinding(snapshot: Snapshot, code: 'cni-not-running' | 'kube-proxy
   const pods = broken.flatMap((b) => (b.state.pod?.metadata?.name ? [b.state.pod.metadata.name] : []));
   const first = pods[0];
   const cni = code === 'cni-not-running';
-  const role = snapshot.kubernetes.serviceAccounts?.find((s) => s.metadata?.namespace === 'kube-system' && s.metadata?.name === 'aws-node')?.metadata?.annotations?.['eks.amazonaws.com/role-arn'];
+  const role = snapshot.kubernetes.serviceAccounts?.find((s) => s.metadata?.namespace === 'kube-system' && s.metadata?.name === 'aws-node')?.metadata?.annotations?.[IRSA_ROLE_ANNOTATION];
   const countText = `${broken.length} NotReady node${broken.length === 1 ? '' : 's'}`;
   return {
     code,

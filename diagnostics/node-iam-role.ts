@@ -18,7 +18,8 @@ import {
 } from './lib/node-identity.js';
 import { nodeRoles, type NodeRole } from './lib/node-roles.js';
 import { parseAwsAuth } from './lib/aws-auth-config.js';
-import { roleNameOf, sameRole } from './lib/iam-arn.js';
+import { managedPolicyArn, NODE_ACCESS_ENTRY_TYPES, NODE_ROLE_POLICIES, NODE_ROLE_POLICIES_TO_ATTACH } from '../src/domain/eks-constants.js';
+import { instanceProfileNameOf, roleNameOf, sameRole } from '../src/domain/iam-arn.js';
 import { rolesForServiceAccount } from './lib/workload-identity.js';
 
 const DOCS = {
@@ -28,11 +29,6 @@ const DOCS = {
   troubleshooting: 'https://docs.aws.amazon.com/eks/latest/userguide/troubleshooting.html',
 };
 
-/** Policies that grant what the kubelet needs (AmazonEKSWorkerNodeMinimalPolicy is the Auto Mode / least-privilege variant). */
-const WORKER_NODE_POLICIES = ['AmazonEKSWorkerNodePolicy', 'AmazonEKSWorkerNodeMinimalPolicy'];
-/** Any of these lets the kubelet pull the add-on images (pause, aws-node, kube-proxy) from ECR. */
-const ECR_PULL_POLICIES = ['AmazonEC2ContainerRegistryReadOnly', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonEC2ContainerRegistryPowerUser', 'AmazonEC2ContainerRegistryFullAccess'];
-const CNI_POLICIES = ['AmazonEKS_CNI_Policy'];
 
 type Code =
   | 'instance-profile-not-found'
@@ -105,7 +101,7 @@ export default defineDiagnostic<Code>({
   check({ snapshot }) {
     const findings: NewFinding<Code>[] = [];
     const partition = snapshot.aws.cluster?.arn?.split(':')[1] ?? 'aws';
-    const managedPolicyArn = (name: string) => `arn:${partition}:iam::aws:policy/${name}`;
+    const policyArn = (name: string) => managedPolicyArn(name, partition);
     const ec2Roles = nodeRoles(snapshot).filter((r) => r.kind === 'ec2');
     // With nothing naming a node role readable, "no problem found" would be a guess: say why instead.
     const sources = ['aws.nodegroups', 'aws.reservations', 'aws.launchTemplateVersions', 'aws.iamInstanceProfiles'] as const;
@@ -133,9 +129,9 @@ export default defineDiagnostic<Code>({
               summary: `Re-create the role ${role.name} with the EC2 trust policy and the node policies; then remove and re-add it to each instance profile (profiles hold roles by unique ID), and roll the nodes.`,
               commands: [
                 `aws iam create-role --role-name ${role.name}${role.path !== '/' ? ` --path ${role.path}` : ''} --assume-role-policy-document '${EC2_TRUST}'`,
-                ...['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonEKS_CNI_Policy'].map((p) => `aws iam attach-role-policy --role-name ${role.name} --policy-arn ${managedPolicyArn(p)}`),
+                ...NODE_ROLE_POLICIES_TO_ATTACH.map((p) => `aws iam attach-role-policy --role-name ${role.name} --policy-arn ${policyArn(p)}`),
                 ...role.instanceProfileArns.flatMap((arn) => {
-                  const profile = arn.split('/').pop()!;
+                  const profile = instanceProfileNameOf(arn);
                   return [`aws iam remove-role-from-instance-profile --instance-profile-name ${profile} --role-name ${role.name}`, `aws iam add-role-to-instance-profile --instance-profile-name ${profile} --role-name ${role.name}`];
                 }),
               ],
@@ -182,21 +178,21 @@ export default defineDiagnostic<Code>({
           keyResource: role.arn,
           fix: {
             summary: `Attach ${policy} to ${role.name}; nodes pick it up within minutes (restart the kubelet or replace nodes that already gave up).`,
-            commands: [`aws iam attach-role-policy --role-name ${role.name} --policy-arn ${managedPolicyArn(policy)}`],
+            commands: [`aws iam attach-role-policy --role-name ${role.name} --policy-arn ${policyArn(policy)}`],
             docs: [DOCS.nodeRole],
           },
           canExplain: explain(kinds),
         });
-      if (!hasManagedPolicy(attached, WORKER_NODE_POLICIES)) {
+      if (!hasManagedPolicy(attached, NODE_ROLE_POLICIES.workerNode)) {
         missingPolicy('worker-node-policy-missing', 'AmazonEKSWorkerNodePolicy', 'the kubelet cannot describe its instance and the VPC, so the node cannot register or stay Ready.', [...JOIN, 'node-not-ready']);
       }
-      if (!hasManagedPolicy(attached, ECR_PULL_POLICIES)) {
+      if (!hasManagedPolicy(attached, NODE_ROLE_POLICIES.ecrPull)) {
         // A managed node group counts nodes that never turn Ready as NodeCreationFailure.
         missingPolicy('ecr-pull-policy-missing', 'AmazonEC2ContainerRegistryPullOnly', 'the kubelet cannot pull the pause, aws-node and kube-proxy images from Amazon ECR, so the CNI never starts.', ['node-not-ready', 'addon-unhealthy', 'nodegroup-unhealthy']);
       }
     }
 
-    findings.push(...checkCniPolicy(snapshot, ec2Roles, managedPolicyArn));
+    findings.push(...checkCniPolicy(snapshot, ec2Roles, policyArn));
     return findings;
   },
 });
@@ -233,7 +229,7 @@ function nodegroupIssues(snapshot: Snapshot, nodegroups: string[], codes: string
 function orphanedNodeRole(snapshot: Snapshot, ec2Roles: NodeRole[]): string | undefined {
   const mapped = [
     ...(snapshot.kubernetes.awsAuth ? parseAwsAuth(snapshot.kubernetes.awsAuth).roles.filter((m) => m.groups.includes('system:nodes')).map((m) => m.rolearn) : []),
-    ...(snapshot.aws.accessEntries ?? []).filter((e) => e.type === 'EC2_LINUX' || e.type === 'EC2_WINDOWS').flatMap((e) => (e.principalArn ? [e.principalArn] : [])),
+    ...(snapshot.aws.accessEntries ?? []).filter((e) => NODE_ACCESS_ENTRY_TYPES.ec2.includes(e.type ?? '')).flatMap((e) => (e.principalArn ? [e.principalArn] : [])),
   ];
   const held = (snapshot.aws.iamInstanceProfiles ?? []).flatMap((p) => (p.Roles ?? []).flatMap((r) => (r.Arn ? [r.Arn] : [])));
   const inUse = [...ec2Roles.map((r) => r.arn), ...held];
@@ -297,7 +293,7 @@ function checkInstanceProfile(snapshot: Snapshot, use: InstanceProfileUse, ec2Ro
  * role. AmazonEKS_CNI_Policy must be on whichever that is. IPv6 clusters use a custom policy we
  * cannot inspect, so they are not judged.
  */
-function checkCniPolicy(snapshot: Snapshot, ec2Roles: NodeRole[], managedPolicyArn: (name: string) => string): NewFinding<Code>[] {
+function checkCniPolicy(snapshot: Snapshot, ec2Roles: NodeRole[], policyArn: (name: string) => string): NewFinding<Code>[] {
   if (snapshot.aws.cluster?.kubernetesNetworkConfig?.ipFamily === 'ipv6') return [];
   const cniScope: ResourceRef[] = [resource.daemonSet('kube-system', 'aws-node'), resource.addon('vpc-cni')];
   const ownRoles = rolesForServiceAccount(snapshot, 'kube-system', 'aws-node');
@@ -306,7 +302,7 @@ function checkCniPolicy(snapshot: Snapshot, ec2Roles: NodeRole[], managedPolicyA
     // A missing or unreadable aws-node role is irsa-pod-identity's to report; only judge roles we can read.
     const withPolicy = judged.some(({ role }) => {
       const attached = attachedPoliciesOf(snapshot, role!.RoleName ?? '');
-      return attached === undefined || hasManagedPolicy(attached, CNI_POLICIES) || customerManagedPolicies(attached).length > 0;
+      return attached === undefined || hasManagedPolicy(attached, NODE_ROLE_POLICIES.cni) || customerManagedPolicies(attached).length > 0;
     });
     if (judged.length === 0 || withPolicy) return [];
     const names = judged.map(({ role }) => role!.RoleName!);
@@ -321,7 +317,7 @@ function checkCniPolicy(snapshot: Snapshot, ec2Roles: NodeRole[], managedPolicyA
       keyResource: judged[0]!.role!.Arn!,
       fix: {
         summary: `Attach AmazonEKS_CNI_Policy to ${names.join(', ')}, then restart aws-node.`,
-        commands: [...names.map((n) => `aws iam attach-role-policy --role-name ${n} --policy-arn ${managedPolicyArn('AmazonEKS_CNI_Policy')}`), 'kubectl -n kube-system rollout restart daemonset/aws-node'],
+        commands: [...names.map((n) => `aws iam attach-role-policy --role-name ${n} --policy-arn ${policyArn('AmazonEKS_CNI_Policy')}`), 'kubectl -n kube-system rollout restart daemonset/aws-node'],
         docs: [DOCS.cniIrsa, DOCS.nodeRole],
       },
       canExplain: cniExplains(scope, cniScope),
@@ -331,7 +327,7 @@ function checkCniPolicy(snapshot: Snapshot, ec2Roles: NodeRole[], managedPolicyA
   for (const role of ec2Roles) {
     const iamRole = findRole(snapshot, role.arn);
     const attached = iamRole ? attachedPoliciesOf(snapshot, iamRole.RoleName ?? role.name) : undefined;
-    if (!attached || hasManagedPolicy(attached, CNI_POLICIES)) continue;
+    if (!attached || hasManagedPolicy(attached, NODE_ROLE_POLICIES.cni)) continue;
     const custom = customerManagedPolicies(attached);
     const scope = [...nodeRoleScope(snapshot, role), ...cniScope];
     findings.push({
@@ -348,7 +344,7 @@ function checkCniPolicy(snapshot: Snapshot, ec2Roles: NodeRole[], managedPolicyA
       keyResource: role.arn,
       fix: {
         summary: `Give the VPC CNI its permissions: preferably a dedicated IRSA role for aws-node (AWS's recommendation), or quickest, attach AmazonEKS_CNI_Policy to ${role.name}. Then restart aws-node.`,
-        commands: [`aws iam attach-role-policy --role-name ${role.name} --policy-arn ${managedPolicyArn('AmazonEKS_CNI_Policy')}`, 'kubectl -n kube-system rollout restart daemonset/aws-node'],
+        commands: [`aws iam attach-role-policy --role-name ${role.name} --policy-arn ${policyArn('AmazonEKS_CNI_Policy')}`, 'kubectl -n kube-system rollout restart daemonset/aws-node'],
         docs: [DOCS.cniIrsa, DOCS.nodeRole],
       },
       canExplain: cniExplains(scope, cniScope),

@@ -4,9 +4,10 @@
  * scheduler place pods the CNI can never serve; with prefix delegation on, a fragmented subnet can
  * have free addresses but no free /28 prefix. Subnet exhaustion itself is the `subnets` check's.
  */
+import { instanceIdFromProviderId } from '../src/domain/provider-id.js';
 import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
 import type { Snapshot } from '../src/snapshot/types.js';
-import { describeSubnet, instanceIdOfNode, ref, scopeRefs } from './lib/node-placement.js';
+import { describeSubnet, ref, scopeRefs } from './lib/node-placement.js';
 import { eniLimits, knownPodsUsingAddresses, podsWaitingForAddress, prefixDelegation } from './lib/pod-addresses.js';
 import { subnetById } from './lib/route-tables.js';
 
@@ -47,7 +48,7 @@ export default defineDiagnostic<Code>({
     const subnetOfInstance = new Map((snapshot.aws.reservations ?? []).flatMap((r) => r.Instances ?? []).map((i) => [i.InstanceId, i.SubnetId]));
     for (const node of snapshot.kubernetes.nodes ?? []) {
       const name = node.metadata?.name;
-      const instanceId = instanceIdOfNode(node);
+      const instanceId = instanceIdFromProviderId(node.spec?.providerID);
       if (!name || !instanceId) continue; // Fargate and non-EC2 nodes have no ENI limits of ours to check.
       const typeName = node.metadata?.labels?.['node.kubernetes.io/instance-type'];
       const info = (snapshot.aws.instanceTypes ?? []).find((t) => t.InstanceType === typeName);

@@ -5,6 +5,7 @@
  * 53 for DNS, and nodes can get out on 443. Rules are followed through group references, CIDRs and
  * prefix lists.
  */
+import { instanceIdFromProviderId } from '../src/domain/provider-id.js';
 import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
 import type { ResourceRef } from '../src/engine/finding.js';
 import { memoised } from '../src/engine/snapshot-memo.js';
@@ -372,7 +373,7 @@ function podNodesMatching(snapshot: Snapshot, namespace: string, selector: Recor
 
 /** Node name -> EC2 instance ID from its providerID; the last Node of a repeated name wins, as `new Map(entries)` does. */
 function instanceIdsByNodeName(snapshot: Snapshot): ReadonlyMap<string | undefined, string | undefined> {
-  return memoised(snapshot, 'security-groups/instance-by-node-name', () => new Map((snapshot.kubernetes.nodes ?? []).map((n) => [n.metadata?.name, n.spec?.providerID?.match(/\/(i-[0-9a-f]+)$/)?.[1]])));
+  return memoised(snapshot, 'security-groups/instance-by-node-name', () => new Map((snapshot.kubernetes.nodes ?? []).map((n) => [n.metadata?.name, instanceIdFromProviderId(n.spec?.providerID)])));
 }
 
 /** Every node set must reach the nodes running CoreDNS (all nodes when they are unknown) on TCP and UDP 53. */

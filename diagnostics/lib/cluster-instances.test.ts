@@ -11,7 +11,8 @@ import {
 } from '../../mocks/scenario-builder/baseline.js';
 import { groupInstanceIds, launchUnjoinedInstance, minutesBeforeCapture } from '../../mocks/faults/node-registration.js';
 import { mutate } from '../../test/support/diagnostic-tester.js';
-import { clusterInstances, instanceIdFromProviderId, nodeDnsNames, nodeOrigin, type ClusterNode } from './cluster-instances.js';
+import { instanceIdFromProviderId } from '../../src/domain/provider-id.js';
+import { clusterInstances, nodeDnsNames, nodeOrigin, type ClusterNode } from './cluster-instances.js';
 
 const KARPENTER_INSTANCE = 'i-0c0ffee0c0ffee001';
 const node = (labels: Record<string, string>, providerID?: string, name = 'n'): ClusterNode => ({ metadata: { name, labels }, spec: providerID ? { providerID } : {} });

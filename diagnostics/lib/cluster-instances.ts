@@ -20,6 +20,7 @@
  * InternalDNS or Hostname address against the instance's PrivateDnsName), else by its InternalIP
  * against one instance's PrivateIpAddress that no other Node's provider ID claims.
  */
+import { instanceIdFromProviderId } from '../../src/domain/provider-id.js';
 import type { ResourceRef } from '../../src/engine/finding.js';
 import { resource } from '../../src/engine/resources.js';
 import type { AwsData, KubernetesData, Snapshot } from '../../src/snapshot/types.js';
@@ -42,13 +43,6 @@ const COMPUTE_TYPE_LABEL = 'eks.amazonaws.com/compute-type';
 const KARPENTER_NODEPOOL = 'karpenter.sh/nodepool';
 /** Karpenter before v1 labelled nodes with the provisioner instead of the node pool. */
 const KARPENTER_PROVISIONER = 'karpenter.sh/provisioner-name';
-
-/** `aws:///eu-west-1a/i-0123456789abcdef0` -> `i-0123456789abcdef0`; undefined for anything else (Fargate, hybrid, other clouds). */
-export function instanceIdFromProviderId(providerId: string | undefined): string | undefined {
-  if (!providerId) return undefined;
-  const match = /^aws:\/\/\/[^/]*\/(i-[0-9a-f]+)$/.exec(providerId);
-  return match?.[1];
-}
 
 export function nodeOrigin(node: ClusterNode): NodeOrigin {
   const labels = node.metadata?.labels ?? {};

@@ -8,6 +8,8 @@
  * FAQs and error codes with resolution paths"). A test fails when the SDK's enums gain a code that
  * is not here.
  */
+import { managedPolicyArn, NODE_ROLE_POLICIES_TO_ATTACH } from '../../src/domain/eks-constants.js';
+import { instanceProfileNameOf, roleNameOf } from '../../src/domain/iam-arn.js';
 import type { Severity } from '../../src/engine/finding.js';
 import type { SymptomKind } from '../../src/engine/symptoms.js';
 
@@ -98,7 +100,7 @@ export interface NodegroupCodeEntry extends CodeEntry<NodegroupContext> {
   explains?: SymptomKind[];
 }
 
-const roleName = (arn: string | undefined) => arn?.split('/').pop() ?? '<node-role-name>';
+const roleName = (arn: string | undefined) => (arn === undefined ? '<node-role-name>' : roleNameOf(arn));
 const ids = (list: string[], fallback: string) => (list.length > 0 ? list.join(' ') : fallback);
 const describeNodegroup = (c: NodegroupContext) => `aws eks describe-nodegroup --cluster-name ${c.cluster} --nodegroup-name ${c.nodegroup} --region ${c.region} --query nodegroup.health`;
 const scalingActivities = (c: NodegroupContext) =>
@@ -438,7 +440,7 @@ export const NODEGROUP_ISSUE_CODES = {
     cause: 'The IAM instance profile Amazon EKS created for the node group no longer exists, so new instances cannot launch with the node role.',
     fix: (c) => {
       const profileArn = c.resourceIds.find((id) => id.includes(':instance-profile/'));
-      const profileName = profileArn?.split('/').pop() ?? '<instance-profile-name>';
+      const profileName = profileArn === undefined ? '<instance-profile-name>' : instanceProfileNameOf(profileArn);
       return {
         summary: `Recreate the instance profile ${profileName} and add the node role ${roleName(c.nodeRoleArn)} to it.`,
         commands: [
@@ -472,9 +474,7 @@ export const NODEGROUP_ISSUE_CODES = {
         summary: `Recreate the role ${name} with the same name, the EC2 trust policy and the node policies.`,
         commands: [
           `aws iam create-role --role-name ${name} --assume-role-policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}'`,
-          `aws iam attach-role-policy --role-name ${name} --policy-arn arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy`,
-          `aws iam attach-role-policy --role-name ${name} --policy-arn arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly`,
-          `aws iam attach-role-policy --role-name ${name} --policy-arn arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy`,
+          ...NODE_ROLE_POLICIES_TO_ATTACH.map((policy) => `aws iam attach-role-policy --role-name ${name} --policy-arn ${managedPolicyArn(policy)}`),
         ],
       };
     },

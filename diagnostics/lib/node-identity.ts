@@ -4,11 +4,12 @@
  * and which instances, Nodes, node groups and Auto Scaling groups a role or profile stands behind
  * (the scope a cause finding explains symptoms for).
  */
+import { instanceIdFromProviderId } from '../../src/domain/provider-id.js';
 import type { ResourceRef } from '../../src/engine/finding.js';
 import { resource } from '../../src/engine/resources.js';
 import { memoised } from '../../src/engine/snapshot-memo.js';
 import type { AttachedRolePolicies, IamInstanceProfile, IamRole, Snapshot } from '../../src/snapshot/types.js';
-import { instanceProfileNameOf, sameRole } from './iam-arn.js';
+import { instanceProfileNameOf, sameRole } from '../../src/domain/iam-arn.js';
 import type { NodeRole } from './node-roles.js';
 import { uniqueAppender } from './unique-lists.js';
 
@@ -20,7 +21,7 @@ export function nodeNamesByInstanceId(snapshot: Snapshot): ReadonlyMap<string, s
 function buildNodeNamesByInstanceId(snapshot: Snapshot): Map<string, string> {
   const byInstance = new Map<string, string>();
   for (const node of snapshot.kubernetes.nodes ?? []) {
-    const instanceId = /\/(i-[0-9a-f]+)$/.exec(node.spec?.providerID ?? '')?.[1];
+    const instanceId = instanceIdFromProviderId(node.spec?.providerID);
     if (instanceId && node.metadata?.name) byInstance.set(instanceId, node.metadata.name);
   }
   return byInstance;

@@ -3,6 +3,7 @@
  * and Fargate profiles use which subnets and security groups. The network checks use this to say
  * which nodes a subnet, route or rule affects, and to scope the symptoms their causes explain.
  */
+import { instanceIdFromProviderId } from '../../src/domain/provider-id.js';
 import type { ResourceRef } from '../../src/engine/finding.js';
 import { resource } from '../../src/engine/resources.js';
 import { memoised } from '../../src/engine/snapshot-memo.js';
@@ -51,11 +52,8 @@ function placementIndex(snapshot: Snapshot): PlacementIndex {
     for (const i of live) if (i.SubnetId !== undefined) append(liveBySubnet, i.SubnetId, i);
     const nodeByInstanceId = new Map<string, KubeNode>();
     for (const n of snapshot.kubernetes.nodes ?? []) {
-      const providerId = n.spec?.providerID;
-      const slash = providerId?.lastIndexOf('/') ?? -1;
-      if (providerId === undefined || slash === -1) continue;
-      const id = providerId.slice(slash + 1);
-      if (!nodeByInstanceId.has(id)) nodeByInstanceId.set(id, n);
+      const id = instanceIdFromProviderId(n.spec?.providerID);
+      if (id !== undefined && !nodeByInstanceId.has(id)) nodeByInstanceId.set(id, n);
     }
     const nodegroupsBySubnet = new Map<string, string[]>();
     for (const ng of snapshot.aws.nodegroups ?? []) if (ng.nodegroupName) for (const s of new Set(ng.subnets ?? [])) append(nodegroupsBySubnet, s, ng.nodegroupName);
@@ -91,13 +89,9 @@ export function instanceSecurityGroups(instance: Instance): string[] {
   return groups.flatMap((g) => (g.GroupId ? [g.GroupId] : []));
 }
 
-/** The Node whose providerID ends in `/<instanceId>`. */
+/** The Node whose providerID names this instance. */
 export function nodeForInstance(snapshot: Snapshot, instanceId: string): KubeNode | undefined {
   return placementIndex(snapshot).nodeByInstanceId.get(instanceId);
-}
-
-export function instanceIdOfNode(node: KubeNode): string | undefined {
-  return node.spec?.providerID?.match(/\/(i-[0-9a-f]+)$/)?.[1];
 }
 
 /** Subnets that nodes use or will use: live instances', managed node groups', Auto Scaling groups' and Fargate profiles'. */

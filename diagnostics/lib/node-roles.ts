@@ -1,4 +1,5 @@
 import { memoised } from '../../src/engine/snapshot-memo.js';
+import { parseIamArn } from '../../src/domain/iam-arn.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
 import { uniqueAppender } from './unique-lists.js';
 
@@ -21,20 +22,6 @@ export interface NodeRole {
   fargateProfiles: string[];
 }
 
-export function parseRoleArn(arn: string): { account: string; path: string; name: string } | undefined {
-  const match = /^arn:aws[a-z-]*:iam::(\d{12}):role(\/(?:[^/]+\/)*)?([^/]+)$/.exec(arn);
-  if (!match) return undefined;
-  return { account: match[1]!, path: match[2] ?? '/', name: match[3]! };
-}
-
-/** arn:aws:iam::111122223333:role/eks/x -> arn:aws:iam::111122223333:role/x (what aws-auth must use). */
-export function roleArnWithoutPath(arn: string): string {
-  const parsed = parseRoleArn(arn);
-  if (!parsed) return arn;
-  const partition = arn.split(':')[1];
-  return `arn:${partition}:iam::${parsed.account}:role/${parsed.name}`;
-}
-
 /** Built once per run (src/engine/snapshot-memo.ts): aws-auth, access-entries and node-iam-role all ask. Treat the roles as read-only. */
 export function nodeRoles(snapshot: Snapshot): NodeRole[] {
   return [...memoised(snapshot, 'node-roles', () => buildNodeRoles(snapshot))];
@@ -49,8 +36,9 @@ function buildNodeRoles(snapshot: Snapshot): NodeRole[] {
     const key = arn.toLowerCase();
     let role = roles.get(key);
     if (!role) {
-      const parsed = parseRoleArn(arn);
-      role = { arn, name: parsed?.name ?? arn, path: parsed?.path ?? '/', kind, nodegroups: [], instanceIds: [], instanceProfileArns: [], autoScalingGroups: [], fargateProfiles: [] };
+      const parsed = parseIamArn(arn);
+      const roleArn = parsed?.resourceType === 'role' ? parsed : undefined;
+      role = { arn, name: roleArn?.name ?? arn, path: roleArn?.path ?? '/', kind, nodegroups: [], instanceIds: [], instanceProfileArns: [], autoScalingGroups: [], fargateProfiles: [] };
       roles.set(key, role);
     }
     return role;

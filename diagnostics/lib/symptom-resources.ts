@@ -8,10 +8,11 @@
  * group issue names the node group, its Auto Scaling groups and the issue's resourceIds. A cause
  * about any of those can then explain the symptom.
  */
+import { instanceIdFromProviderId } from '../../src/domain/provider-id.js';
 import type { ResourceRef } from '../../src/engine/finding.js';
 import { resource } from '../../src/engine/resources.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
-import { instanceIdOfNode, tagValue, type Instance, type KubeNode } from './node-placement.js';
+import { tagValue, type Instance, type KubeNode } from './node-placement.js';
 
 /** Resource kinds src/engine/resources.ts has no builder for, spelled the same way (type, exact AWS id). */
 const otherResource = {
@@ -70,7 +71,7 @@ export function instancesById(snapshot: Snapshot): Map<string, Instance> {
 
 export function nodePlacement(node: KubeNode, instances: Map<string, Instance>): NodePlacement {
   const labels = node.metadata?.labels ?? {};
-  const instanceId = instanceIdOfNode(node);
+  const instanceId = instanceIdFromProviderId(node.spec?.providerID);
   const instance = instanceId ? instances.get(instanceId) : undefined;
   const nodegroup = labels['eks.amazonaws.com/nodegroup'] ?? tagValue(instance?.Tags, 'eks:nodegroup-name');
   const asg = tagValue(instance?.Tags, 'aws:autoscaling:groupName');

@@ -3,10 +3,9 @@
  * account. Pods get a role through IRSA (the `eks.amazonaws.com/role-arn` annotation, which EKS also
  * sets for an add-on's `serviceAccountRoleArn`) or through an EKS Pod Identity association.
  */
+import { IRSA_ROLE_ANNOTATION } from '../../src/domain/eks-constants.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
-import { sameRole } from './iam-arn.js';
-
-export const IRSA_ROLE_ANNOTATION = 'eks.amazonaws.com/role-arn';
+import { sameRole } from '../../src/domain/iam-arn.js';
 
 export interface ServiceAccountRole {
   namespace: string;

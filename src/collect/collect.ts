@@ -4,6 +4,7 @@
  * alongside it: it hands the AWS side the IRSA role ARNs it finds on ServiceAccounts, and takes
  * from it the Pod Identity associations whose ServiceAccounts it keeps.
  */
+import { IRSA_ROLE_ANNOTATION } from '../domain/eks-constants.js';
 import type { CollectEvent } from '../engine/progress.js';
 import { SNAPSHOT_KIND, SNAPSHOT_SCHEMA_VERSION, type AwsData, type KubernetesData, type KubernetesPart, type Snapshot } from '../snapshot/types.js';
 import { inSpan, NO_TRACE, PHASE, type Tracer } from '../trace/tracer.js';
@@ -51,8 +52,6 @@ export interface CollectSnapshotOptions {
    */
   tracer?: Tracer;
 }
-
-const IRSA_ANNOTATION = 'eks.amazonaws.com/role-arn';
 
 function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
   let resolve!: (value: T) => void;
@@ -154,7 +153,7 @@ async function collectKubernetesSide(args: {
     onPart: (key, value) => {
       if (key !== 'serviceAccounts') return;
       const accounts = (value ?? []) as NonNullable<KubernetesData['serviceAccounts']>;
-      args.onServiceAccounts(accounts.flatMap((sa) => (sa.metadata?.annotations?.[IRSA_ANNOTATION] ? [sa.metadata.annotations[IRSA_ANNOTATION]] : [])));
+      args.onServiceAccounts(accounts.flatMap((sa) => (sa.metadata?.annotations?.[IRSA_ROLE_ANNOTATION] ? [sa.metadata.annotations[IRSA_ROLE_ANNOTATION]] : [])));
     },
   });
 }

@@ -51,6 +51,8 @@ import {
 } from '@aws-sdk/client-eks';
 import { GetInstanceProfileCommand, GetOpenIDConnectProviderCommand, GetRoleCommand, ListOpenIDConnectProvidersCommand, paginateListAttachedRolePolicies } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { isNodeAccessEntryType } from '../../domain/eks-constants.js';
+import { instanceProfileNameOf, roleNameOf } from '../../domain/iam-arn.js';
 import { sanitizeLaunchTemplateVersion } from '../../snapshot/sanitize.js';
 import { decodeRoleTrustPolicy } from '../../snapshot/policy-document.js';
 import type { AwsData, IamRole, Serialized } from '../../snapshot/types.js';
@@ -62,14 +64,6 @@ type Collectors = { [K in AwsKey]: { step: string; collect(c: AwsCollection): Pr
 
 /** Scaling activities kept per Auto Scaling group, newest first. */
 const RECENT_ACTIVITIES_PER_GROUP = 50;
-
-/** Roles whose access entries say "these are nodes": their role must exist and carry the node policies. */
-const NODE_ACCESS_ENTRY_TYPES = new Set(['EC2_LINUX', 'EC2_WINDOWS', 'FARGATE_LINUX', 'HYBRID_LINUX', 'EC2']);
-
-/** `arn:aws:iam::123:role/path/name` -> `name` (GetRole takes the name without the path). */
-export function nameFromArn(arn: string): string {
-  return arn.slice(arn.lastIndexOf('/') + 1);
-}
 
 /** A role with its trust policy decoded; a document that is not a policy fails the part rather than entering the snapshot half-read. */
 function roleFromWire(part: AwsKey, call: string, role: { AssumeRolePolicyDocument?: string }): IamRole {
@@ -138,7 +132,7 @@ export function awsCollectors(clients: AwsClients, extraRoleArns: Promise<string
         ...nodegroups.map((g) => g.nodeRole),
         ...fargate.map((p) => p.podExecutionRoleArn),
         ...profiles.flatMap((p) => p.Roles.map((r) => r.Arn)),
-        ...entries.filter((e) => NODE_ACCESS_ENTRY_TYPES.has(e.type ?? '') && e.principalArn?.includes(':role/')).map((e) => e.principalArn),
+        ...entries.filter((e) => isNodeAccessEntryType(e.type) && e.principalArn?.includes(':role/')).map((e) => e.principalArn),
         ...associations.map((a) => a.roleArn),
         ...addons.map((a) => a.serviceAccountRoleArn),
         ...extra.filter((arn) => arn.includes(':role/')),
@@ -154,7 +148,7 @@ export function awsCollectors(clients: AwsClients, extraRoleArns: Promise<string
     c.shared('accessEntryOnlyRoleArns', async () => {
       const [entries = [], looked] = await Promise.all([c.part('accessEntries'), roleArns(c)]);
       const already = new Set(looked);
-      return unique(entries.filter((e) => !NODE_ACCESS_ENTRY_TYPES.has(e.type ?? '') && e.principalArn?.includes(':role/') && !already.has(e.principalArn)).map((e) => e.principalArn));
+      return unique(entries.filter((e) => !isNodeAccessEntryType(e.type) && e.principalArn?.includes(':role/') && !already.has(e.principalArn)).map((e) => e.principalArn));
     });
 
   /** Groups run by a managed node group: EKS owns their launch template, the node group names the user's. */
@@ -613,10 +607,10 @@ export function awsCollectors(clients: AwsClients, extraRoleArns: Promise<string
       async collect(c) {
         const [reservations, templates] = await Promise.all([c.need('reservations', 'iamInstanceProfiles'), c.part('launchTemplateVersions')]);
         const profiles = new Map<string, string>(); // name -> how it was referenced (ARN when known)
-        for (const r of reservations) for (const i of r.Instances ?? []) if (i.IamInstanceProfile?.Arn) profiles.set(nameFromArn(i.IamInstanceProfile.Arn), i.IamInstanceProfile.Arn);
+        for (const r of reservations) for (const i of r.Instances ?? []) if (i.IamInstanceProfile?.Arn) profiles.set(instanceProfileNameOf(i.IamInstanceProfile.Arn), i.IamInstanceProfile.Arn);
         for (const t of templates ?? []) {
           const p = t.LaunchTemplateData?.IamInstanceProfile;
-          if (p?.Arn) profiles.set(nameFromArn(p.Arn), p.Arn);
+          if (p?.Arn) profiles.set(instanceProfileNameOf(p.Arn), p.Arn);
           else if (p?.Name && !profiles.has(p.Name)) profiles.set(p.Name, p.Name);
         }
         const found = await each([...profiles], async ([InstanceProfileName, reference]) => {
@@ -639,7 +633,7 @@ export function awsCollectors(clients: AwsClients, extraRoleArns: Promise<string
       async collect(c) {
         const arns = [...(await roleArns(c)), ...(await accessEntryOnlyRoleArns(c))];
         const roles = await each(arns, async (arn) => {
-          const out = await c.call('iamRoles', 'iam:GetRole', (abortSignal) => iam.send(new GetRoleCommand({ RoleName: nameFromArn(arn) }), { abortSignal }), { codes: ['NoSuchEntity', 'NoSuchEntityException'] });
+          const out = await c.call('iamRoles', 'iam:GetRole', (abortSignal) => iam.send(new GetRoleCommand({ RoleName: roleNameOf(arn) }), { abortSignal }), { codes: ['NoSuchEntity', 'NoSuchEntityException'] });
           if (!out?.Role) {
             c.addNotFound({ resourceType: 'iam-role', id: arn, call: 'iam:GetRole' });
             return [];
@@ -655,7 +649,7 @@ export function awsCollectors(clients: AwsClients, extraRoleArns: Promise<string
     iamAttachedRolePolicies: {
       step: 'iam:ListAttachedRolePolicies',
       async collect(c) {
-        const names = unique((await roleArns(c)).map(nameFromArn));
+        const names = unique((await roleArns(c)).map(roleNameOf));
         const perRole = await each(names, async (RoleName) => {
           const pages = await c.pages(
             'iamAttachedRolePolicies',

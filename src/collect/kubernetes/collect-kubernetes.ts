@@ -7,6 +7,7 @@
  * is tried (each part would fail the same way and cost another timeout), the failure is recorded on
  * `apiServer`, and every wanted part gets an error naming the same cause.
  */
+import { IRSA_ROLE_ANNOTATION } from '../../domain/eks-constants.js';
 import type { CollectEvent } from '../../engine/progress.js';
 import { sanitizeNode, sanitizePod, sanitizeWorkload, stripKubernetesMetadata } from '../../snapshot/sanitize.js';
 import type { ApiServerAccess, CollectionError, KubernetesData, KubernetesPart } from '../../snapshot/types.js';
@@ -65,8 +66,6 @@ export const POD_PAGE_SIZE = 2000;
 export const NODE_PAGE_SIZE = 1000;
 
 const FAILED_PROBLEM_PHASES = 'status.phase!=Running,status.phase!=Succeeded';
-/** The annotation that binds a ServiceAccount to an IAM role (IRSA). */
-const IRSA_ANNOTATION = 'eks.amazonaws.com/role-arn';
 
 const validatingWebhooks = (c: ReadContext): Promise<unknown[]> =>
   c.once('validating', () => c.client.list('/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations'));
@@ -144,7 +143,7 @@ export const KUBERNETES_READS: Record<DataKey, KubernetesRead> = {
         .filter(
           (sa) =>
             sa.metadata?.namespace === 'kube-system' ||
-            sa.metadata?.annotations?.[IRSA_ANNOTATION] !== undefined ||
+            sa.metadata?.annotations?.[IRSA_ROLE_ANNOTATION] !== undefined ||
             associated.has(`${sa.metadata?.namespace}/${sa.metadata?.name}`),
         )
         .map(stripKubernetesMetadata);

@@ -27,14 +27,29 @@ export function parseIamArn(arn: string): IamArn | undefined {
   return { partition, account, resourceType, path: segments.length > 0 ? `/${segments.join('/')}/` : '/', name };
 }
 
-/** The role name in a role ARN or an assumed-role ARN; the input itself when it is not an ARN (already a name). */
+/**
+ * The name an IAM API takes (iam:GetRole's RoleName, iam:GetInstanceProfile's InstanceProfileName):
+ * the ARN's last path segment, the role for an assumed-role ARN; a name is returned as it is.
+ */
+function nameOf(arnOrName: string): string {
+  return parseIamArn(arnOrName)?.name ?? arnOrName.slice(arnOrName.lastIndexOf('/') + 1);
+}
+
+/** The role name in a role ARN or an assumed-role ARN; the input itself when it is already a name. */
 export function roleNameOf(arnOrName: string): string {
-  return parseIamArn(arnOrName)?.name ?? arnOrName;
+  return nameOf(arnOrName);
 }
 
 /** The instance profile name in a profile ARN; the input itself when it is already a name. */
 export function instanceProfileNameOf(arnOrName: string): string {
-  return parseIamArn(arnOrName)?.name ?? arnOrName;
+  return nameOf(arnOrName);
+}
+
+/** arn:aws:iam::111122223333:role/eks/x -> arn:aws:iam::111122223333:role/x (what aws-auth must use); anything else as it is. */
+export function roleArnWithoutPath(arn: string): string {
+  const parsed = parseIamArn(arn);
+  if (!parsed || parsed.resourceType !== 'role') return arn;
+  return `arn:${parsed.partition}:iam::${parsed.account}:role/${parsed.name}`;
 }
 
 /**

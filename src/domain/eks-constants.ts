@@ -1,0 +1,57 @@
+/**
+ * Names Amazon EKS and IAM define, written once for the collectors (src/collect) and the checks
+ * (diagnostics/): access entry types, the IRSA annotation, the Pod Identity service principal and
+ * the AWS managed policies a node role carries.
+ */
+
+/**
+ * Access entry types that make the principal a node (eks:CreateAccessEntry --type; from the EKS
+ * user guide "Create access entries"). Entries of these types get the node's Kubernetes groups and
+ * cannot carry access policies; every other type (STANDARD) is for people and tools.
+ */
+export const NODE_ACCESS_ENTRY_TYPES: Readonly<Record<'ec2' | 'hybrid' | 'autoMode' | 'fargate' | 'hyperPod', readonly string[]>> = {
+  /** Self-managed and managed EC2 nodes. */
+  ec2: ['EC2_LINUX', 'EC2_WINDOWS'],
+  /** Hybrid nodes (on-premises machines joined through SSM or IAM Roles Anywhere). */
+  hybrid: ['HYBRID_LINUX'],
+  /** EKS Auto Mode's node role only; elsewhere it does not place the role in the node groups. */
+  autoMode: ['EC2'],
+  /** Fargate pod execution roles. */
+  fargate: ['FARGATE_LINUX'],
+  /** SageMaker HyperPod nodes. */
+  hyperPod: ['HYPERPOD_LINUX'],
+};
+
+const NODE_TYPES: ReadonlySet<string> = new Set(Object.values(NODE_ACCESS_ENTRY_TYPES).flat());
+
+/** Whether an access entry of this type makes its principal a node. */
+export function isNodeAccessEntryType(type: string | undefined): boolean {
+  return type !== undefined && NODE_TYPES.has(type);
+}
+
+/** The ServiceAccount annotation that binds its pods to an IAM role (IRSA). */
+export const IRSA_ROLE_ANNOTATION = 'eks.amazonaws.com/role-arn';
+
+/** The service principal EKS Pod Identity assumes roles as (with sts:AssumeRole and sts:TagSession). */
+export const POD_IDENTITY_SERVICE_PRINCIPAL = 'pods.eks.amazonaws.com';
+
+/**
+ * AWS managed policies a node role needs (EKS user guide "Amazon EKS node IAM role"): any one of
+ * each list grants what the kubelet, the image pulls and the VPC CNI need.
+ */
+export const NODE_ROLE_POLICIES: Readonly<Record<'workerNode' | 'ecrPull' | 'cni', readonly string[]>> = {
+  /** The kubelet describes its instance and the VPC; the minimal policy is the Auto Mode / least-privilege variant. */
+  workerNode: ['AmazonEKSWorkerNodePolicy', 'AmazonEKSWorkerNodeMinimalPolicy'],
+  /** The pause, aws-node and kube-proxy images come from Amazon ECR. */
+  ecrPull: ['AmazonEC2ContainerRegistryReadOnly', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonEC2ContainerRegistryPowerUser', 'AmazonEC2ContainerRegistryFullAccess'],
+  /** On the node role, or on the aws-node service account's own role. */
+  cni: ['AmazonEKS_CNI_Policy'],
+};
+
+/** The policies a fix attaches to a node role that lacks them: the first, recommended, of each kind. */
+export const NODE_ROLE_POLICIES_TO_ATTACH = ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonEKS_CNI_Policy'] as const;
+
+/** `arn:aws:iam::aws:policy/NAME`, in the cluster's partition. */
+export function managedPolicyArn(name: string, partition = 'aws'): string {
+  return `arn:${partition}:iam::aws:policy/${name}`;
+}
