@@ -59,6 +59,8 @@ export default defineDiagnostic<Code>({
     'eks-doctor reads the cluster through its API server. When that fails, every Kubernetes-side check reports error; this check says why, from the cluster\'s endpoint settings, status and access entries.',
   docs: [DOCS.endpoint, DOCS.accessEntries],
   needs: ['kubernetes.apiServer'],
+  // Its verdict is on eks-doctor's access, not on the cluster: alone it earns no exit code 0 or 1.
+  subject: 'eks-doctor-access',
   uses: ['aws.cluster', 'aws.callerIdentity', 'aws.accessEntries'],
   codes: {
     unreachable: {

@@ -29,6 +29,9 @@ function finding(severity: Severity, suppressed = false): Finding {
 const ran = [check('aws-auth', 'pass'), check('subnets', 'fail')];
 const oneCouldNotRun = [check('aws-auth', 'error', 'could not read access entries'), check('subnets', 'fail')];
 
+/** The checks of the situations below, all judging the cluster. */
+const CATALOGUE = ['aws-auth', 'subnets', 'other'].map((id) => ({ id, subject: 'cluster' as const }));
+
 /** Each situation the table names, as a report. */
 const SITUATIONS: Record<string, { checks: CheckResult[]; findings: Finding[] }> = {
   'all checks ran, no findings': { checks: [check('aws-auth', 'pass'), check('subnets', 'pass')], findings: [] },
@@ -41,7 +44,7 @@ const SITUATIONS: Record<string, { checks: CheckResult[]; findings: Finding[] }>
   'a check could not run, a critical from the rest': { checks: oneCouldNotRun, findings: [finding('critical')] },
   'a check was skipped (data not in the snapshot), no findings': { checks: [check('aws-auth', 'pass'), check('subnets', 'skipped', 'the snapshot holds no subnets')], findings: [] },
   'no selected check could run': {
-    checks: [check('aws-auth', 'error', 'denied'), check('subnets', 'skipped', 'the snapshot holds no subnets'), check('other', 'skipped', 'not selected (--only/--skip)')],
+    checks: [check('aws-auth', 'error', 'denied'), check('subnets', 'skipped', 'the snapshot holds no subnets'), { ...check('other', 'skipped', 'not selected (--only/--skip)'), deselected: true }],
     findings: [],
   },
 };
@@ -90,7 +93,7 @@ describe('exit-code table (docs/report-contract.md)', () => {
   it.each(cases)('$situation, --fail-on $failOn, --fail-on-error $failOnError: exit $expected', ({ situation, failOn, failOnError, expected }) => {
     const { checks, findings } = SITUATIONS[situation]!;
     const report = { checks, findings } as Report;
-    expect(exitCodeFor(report, { failOn, failOnError })).toBe(expected);
+    expect(exitCodeFor(report, { failOn, failOnError }, CATALOGUE)).toBe(expected);
   });
 });
 

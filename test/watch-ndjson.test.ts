@@ -130,7 +130,7 @@ describe('--watch without a terminal (NDJSON)', () => {
     const io: CommandIo = { stdout: { write: (s: string) => (out += s) }, stderr: { write: () => true }, stdin: {}, env: {} };
     const settings = { watch: { seconds: 0, count: 3 }, files: [], failOn: 'critical', failOnError: false } as unknown as Parameters<typeof watchNdjson>[1];
     let i = 0;
-    await watchNdjson(async () => reports[i++]!, settings, io);
+    await watchNdjson(async () => reports[i++]!, settings, io, []);
     expect(out.trim().split('\n').map((l) => keysChanged((JSON.parse(l) as Report).changes!))).toEqual([
       { run: 1, new: ['a', 'b'], resolved: [] },
       { run: 2, new: ['c'], resolved: ['a'] },

@@ -113,7 +113,7 @@ export async function auditAllClusters(args: ParsedArgs, settings: ReportSetting
       const report = await runner({});
       const file = join(reportDir, `${fileStem(target, report)}.${EXTENSIONS[format]}`);
       writeFileSync(file, renderPlain(format, report, { color: false, catalogue }));
-      rows.push(rowFor(target, report, file, reportExitCode(report, settings)));
+      rows.push(rowFor(target, report, file, reportExitCode(report, settings, diagnostics)));
     } catch (error) {
       rows.push({ ...target, status: 'failed', critical: 0, warning: 0, info: 0, checksInError: 0, error: messageOf(error), exitCode: EXIT_COULD_NOT_CHECK });
     }

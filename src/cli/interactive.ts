@@ -32,7 +32,7 @@ export async function reportInteractivelyOrPlain(args: {
   return launchTui({
     runner: configuredRunner(trace ? trace.traced(runner) : runner, settings),
     target,
-    exitCode: (report) => reportExitCode(report, settings),
+    exitCode: (report) => reportExitCode(report, settings, diagnostics),
     color: settings.color,
     // A re-check every 0 seconds would hammer a live cluster's APIs: at least one second between runs.
     ...(settings.watch ? { watchSeconds: Math.max(1, settings.watch.seconds) } : {}),

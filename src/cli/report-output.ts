@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { applySuppressions, expiredSuppressionWarnings } from '../config/suppress.js';
+import type { Diagnostic } from '../engine/diagnostic.js';
 import type { DiagnosisRunner } from '../engine/progress.js';
 import { EXIT_COULD_NOT_CHECK, exitCodeFor } from '../engine/exit-code.js';
 import type { Report } from '../engine/report.js';
@@ -37,20 +38,20 @@ export function writeReportFiles(report: Report, files: FileOutput[], catalogue:
   }
 }
 
-export function reportExitCode(report: Report, settings: ReportSettings): number {
-  return exitCodeFor(report, { failOn: settings.failOn, failOnError: settings.failOnError });
+export function reportExitCode(report: Report, settings: ReportSettings, diagnostics: readonly Diagnostic[]): number {
+  return exitCodeFor(report, { failOn: settings.failOn, failOnError: settings.failOnError }, diagnostics);
 }
 
 /** Writes one report where the settings say (stdout, files, summary) and returns the exit code. */
-export function emitReport(report: Report, settings: ReportSettings, io: CommandIo, catalogue?: FindingCatalogue): number {
+export function emitReport(report: Report, settings: ReportSettings, io: CommandIo, diagnostics: readonly Diagnostic[]): number {
   for (const warning of expiredSuppressionWarnings(report)) io.stderr.write(`${warning}\n`);
-  writeReportFiles(report, settings.files, catalogue);
+  writeReportFiles(report, settings.files, diagnostics);
   if (settings.stdout === 'summary') {
     io.stdout.write(renderSummary(report, settings.files, { color: settings.color }));
   } else {
-    io.stdout.write(renderPlain(settings.format, report, { color: settings.color && settings.format === 'text', ...(catalogue ? { catalogue } : {}) }));
+    io.stdout.write(renderPlain(settings.format, report, { color: settings.color && settings.format === 'text', catalogue: diagnostics }));
   }
-  const code = reportExitCode(report, settings);
+  const code = reportExitCode(report, settings, diagnostics);
   // The report (perhaps JSON for a machine) lists every check; a person reading stderr gets the one reason.
   if (code === EXIT_COULD_NOT_CHECK) io.stderr.write(`${couldNotCheckMessage(report)}\n`);
   return code;

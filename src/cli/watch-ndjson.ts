@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { DiagnosisRunner } from '../engine/progress.js';
 import { reportChanges } from '../audit/changes.js';
 import type { Report } from '../engine/report.js';
-import type { FindingCatalogue } from '../render/catalogue.js';
+import type { Diagnostic } from '../engine/diagnostic.js';
 import { UserError } from '../user-error.js';
 import { expiredSuppressionWarnings } from '../config/suppress.js';
 import { inSpan, NO_TRACE, PHASE } from '../trace/tracer.js';
@@ -18,7 +18,7 @@ import { maybeTraced, type TraceWriter } from './trace-option.js';
  * stderr and the watch goes on; --watch-count ends it, with the exit code of the last report.
  * --trace rewrites its file after every run with that run's trace.
  */
-export async function watchNdjson(runner: DiagnosisRunner, settings: ReportSettings, io: CommandIo, catalogue?: FindingCatalogue, trace?: TraceWriter): Promise<number> {
+export async function watchNdjson(runner: DiagnosisRunner, settings: ReportSettings, io: CommandIo, diagnostics: readonly Diagnostic[], trace?: TraceWriter): Promise<number> {
   const watch = settings.watch!;
   let previous: Report | undefined;
   let exitCode = 0;
@@ -31,14 +31,14 @@ export async function watchNdjson(runner: DiagnosisRunner, settings: ReportSetti
         const line: Report = { ...report, changes };
         await inSpan(tracer ?? NO_TRACE, PHASE.render, () => {
           // Files first: whoever reads the line may go and read the files.
-          writeReportFiles(line, settings.files, catalogue);
+          writeReportFiles(line, settings.files, diagnostics);
           io.stdout.write(`${JSON.stringify(line)}\n`);
         });
-        tracer?.run.set({ 'eks_doctor.watch_run': run, 'eks_doctor.exit_code': reportExitCode(report, settings) });
+        tracer?.run.set({ 'eks_doctor.watch_run': run, 'eks_doctor.exit_code': reportExitCode(report, settings, diagnostics) });
         // With its changes: the next run carries each finding's first-seen time forward from it.
         return line;
       });
-      exitCode = reportExitCode(report, settings);
+      exitCode = reportExitCode(report, settings, diagnostics);
       previous = report;
     } catch (error) {
       if (run === 1) throw error;

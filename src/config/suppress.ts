@@ -1,4 +1,4 @@
-import type { Finding } from '../engine/finding.js';
+import { isFailing, type Finding } from '../engine/finding.js';
 import { summarize, type Report, type SuppressionOutcome } from '../engine/report.js';
 import type { EksDoctorConfig, SuppressionRule } from './config-file.js';
 
@@ -32,7 +32,7 @@ export function applySuppressions(report: Report, config: EksDoctorConfig): Repo
     return rule ? { ...f, suppressed: { reason: rule.reason, ...(rule.expires ? { expires: rule.expires } : {}) } } : f;
   });
   // A check failed because of what it found; if everything it found at warning or above is silenced, it passes.
-  const stillFailing = new Set(findings.filter((f) => !f.suppressed && f.severity !== 'info').map((f) => f.check));
+  const stillFailing = new Set(findings.filter(isFailing).map((f) => f.check));
   const checks = report.checks.map((c) => (c.status === 'fail' && !stillFailing.has(c.id) ? { ...c, status: 'pass' as const } : c));
   return { ...report, checks, findings, summary: summarize(checks, findings), config: { file: config.file, suppressions: outcomes } };
 }

@@ -63,9 +63,18 @@ export interface DiagnosticDefinition<C extends string> {
   needs: SnapshotPart[];
   /** Parts the check reads when present but can do without. */
   uses?: SnapshotPart[];
+  /** What the check's verdict is about; default 'cluster'. See CheckSubject. */
+  subject?: CheckSubject;
   codes: Record<C, FindingCode>;
   check(input: CheckInput): NewFinding<C>[];
 }
+
+/**
+ * 'cluster': the check judges the cluster. 'eks-doctor-access': it judges eks-doctor's own access
+ * (the API server could not be read); that diagnoses nothing, so for the exit code it does not
+ * count as a check that ran unless it is all that was selected.
+ */
+export type CheckSubject = 'cluster' | 'eks-doctor-access';
 
 export interface Diagnostic {
   id: string;
@@ -74,6 +83,7 @@ export interface Diagnostic {
   docs: string[];
   needs: SnapshotPart[];
   uses: SnapshotPart[];
+  subject: CheckSubject;
   codes: Record<string, FindingCode>;
   /** Symptom kinds any of this check's codes can explain. */
   explains: SymptomKind[];
@@ -93,6 +103,7 @@ export function defineDiagnostic<C extends string>(def: DiagnosticDefinition<C>)
     docs: def.docs,
     needs: def.needs,
     uses: def.uses ?? [],
+    subject: def.subject ?? 'cluster',
     codes,
     explains,
     symptoms,

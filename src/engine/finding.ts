@@ -66,3 +66,12 @@ export interface Finding {
   /** Set when a suppression in the config file silences this finding. */
   suppressed?: { reason: string; expires?: string };
 }
+
+/**
+ * Whether a finding fails its check: at warning or above and not suppressed. Info findings are
+ * notes; a suppressed finding stays in the report but no longer counts. The one rule the runner
+ * (check status) and the suppressions (a check whose failing findings are all silenced passes) share.
+ */
+export function isFailing(finding: Pick<Finding, 'severity' | 'suppressed'>): boolean {
+  return !finding.suppressed && finding.severity !== 'info';
+}

@@ -1,7 +1,7 @@
 import { partValue, type CollectionError, type Snapshot, type SnapshotPart } from '../snapshot/types.js';
 import { CannotCheck, type CheckOptions, type Diagnostic } from './diagnostic.js';
 import { couldNotRead, partLabel } from './failure-text.js';
-import type { Finding } from './finding.js';
+import { isFailing, type Finding } from './finding.js';
 import { withSnapshotIndexesAsync } from './snapshot-memo.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'error' | 'skipped';
@@ -13,6 +13,8 @@ export interface CheckResult {
   durationMs: number;
   /** Why the check is in `error` or `skipped`. */
   reason?: string;
+  /** Set when the check was not selected (--only/--skip, or the config file's only/skip); its status is then `skipped`. */
+  deselected?: true;
   /** The failed calls that put it in `error`. */
   failedCalls?: Pick<CollectionError, 'call' | 'code' | 'kind' | 'permission'>[];
   findings: number;
@@ -21,6 +23,14 @@ export interface CheckResult {
 export type CheckEvent =
   | { type: 'check-start'; id: string; title: string }
   | { type: 'check-end'; result: CheckResult; findings: Finding[] };
+
+/** The reason shown for a deselected check; code tests `deselected`, never this text. */
+const NOT_SELECTED_REASON = 'not selected (--only/--skip)';
+
+/** A check that was to run but could not: in error, or skipped for want of data (a deselected check was never to run). */
+export function couldNotRun(check: Pick<CheckResult, 'status' | 'deselected'>): boolean {
+  return check.status === 'error' || (check.status === 'skipped' && !check.deselected);
+}
 
 export interface RunChecksOptions {
   options: CheckOptions;
@@ -65,7 +75,7 @@ async function runEach(snapshot: Snapshot, diagnostics: Diagnostic[], run: RunCh
   for (const diagnostic of diagnostics) {
     const base = { id: diagnostic.id, title: diagnostic.title };
     if (run.deselected?.has(diagnostic.id)) {
-      const result: CheckResult = { ...base, status: 'skipped', durationMs: 0, reason: 'not selected (--only/--skip)', findings: 0 };
+      const result: CheckResult = { ...base, status: 'skipped', durationMs: 0, reason: NOT_SELECTED_REASON, deselected: true, findings: 0 };
       checks.push(result);
       run.onEvent?.({ type: 'check-end', result, findings: [] });
       continue;
@@ -89,7 +99,7 @@ async function runEach(snapshot: Snapshot, diagnostics: Diagnostic[], run: RunCh
     } else {
       try {
         produced = uniqueKeys(diagnostic.check({ snapshot, options: run.options, now }));
-        const failing = produced.some((f) => f.severity !== 'info');
+        const failing = produced.some(isFailing);
         result = { ...base, status: failing ? 'fail' : 'pass', durationMs: 0, findings: produced.length };
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);

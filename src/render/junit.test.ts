@@ -26,7 +26,7 @@ const report = {
     check('alpha', 'fail', { findings: 3 }),
     check('beta', 'pass', { findings: 1 }),
     check('gamma', 'error', { reason: 'could not read nodes: denied', failedCalls: [{ call: 'GET /api/v1/nodes', code: 'HTTP 403', kind: 'denied', permission: 'list nodes' }] }),
-    check('delta', 'skipped', { reason: 'not selected (--only/--skip)' }),
+    check('delta', 'skipped', { reason: 'not selected (--only/--skip)', deselected: true }),
   ],
   findings: [
     finding('alpha', 'broken', 'critical'),

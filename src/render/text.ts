@@ -1,5 +1,6 @@
 import type { Finding } from '../engine/finding.js';
 import type { Report } from '../engine/report.js';
+import { couldNotRun } from '../engine/run-checks.js';
 import { clusterLine, reportSections, resourceText, summaryLine } from './sections.js';
 import { createStyle, type Style } from './style.js';
 
@@ -42,7 +43,7 @@ export function renderText(report: Report, options: { color?: boolean } = {}): s
   }
   if (report.findings.length === 0) out.push(style.ok('No problems found.'), '');
 
-  const notRun = report.checks.filter((c) => c.status === 'error' || (c.status === 'skipped' && !c.reason?.startsWith('not selected')));
+  const notRun = report.checks.filter(couldNotRun);
   if (notRun.length > 0) {
     out.push(style.bold('CHECKS THAT COULD NOT RUN'));
     for (const c of notRun) out.push(`  ${c.status === 'error' ? style.severity('warning', 'error  ') : style.dim('skipped')} ${c.id}: ${c.reason ?? ''}`);

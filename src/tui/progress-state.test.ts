@@ -34,7 +34,7 @@ describe('applyProgressEvent', () => {
 
   it('hides checks deselected with --only/--skip: they never ran', () => {
     const progress = replay([
-      { type: 'check-end', result: { id: 'addons', title: 'Add-ons', status: 'skipped', durationMs: 0, reason: 'not selected (--only/--skip)', findings: 0 }, findings: [] },
+      { type: 'check-end', result: { id: 'addons', title: 'Add-ons', status: 'skipped', durationMs: 0, reason: 'not selected (--only/--skip)', deselected: true, findings: 0 }, findings: [] },
     ]);
     expect(visibleChecks(progress)).toEqual([]);
   });

@@ -15,6 +15,8 @@ export interface CheckProgress {
   status: 'running' | CheckStatus;
   durationMs?: number;
   reason?: string;
+  /** Not selected (--only/--skip): it ends without starting. */
+  deselected?: true;
   /** As the check produced them, before correlation: shown while the rest still runs. */
   findings: Finding[];
 }
@@ -53,6 +55,7 @@ export function applyProgressEvent(progress: RunProgress, event: ProgressEvent):
           status: r.status,
           durationMs: r.durationMs,
           ...(r.reason ? { reason: r.reason } : {}),
+          ...(r.deselected ? { deselected: true } : {}),
           findings: event.findings,
         }),
       };
@@ -69,7 +72,7 @@ function upsert<T>(items: T[], matches: (item: T) => boolean, next: T): T[] {
 
 /** Checks deselected with --only/--skip end without starting; they are noise in a progress view. */
 export function visibleChecks(progress: RunProgress): CheckProgress[] {
-  return progress.checks.filter((c) => !(c.status === 'skipped' && c.reason?.startsWith('not selected')));
+  return progress.checks.filter((c) => !c.deselected);
 }
 
 export function progressCounts(progress: RunProgress): { stepsDone: number; steps: number; checksDone: number; checks: number; findings: Finding[] } {

@@ -1,5 +1,6 @@
 import type { Finding, Severity } from '../engine/finding.js';
 import type { Report } from '../engine/report.js';
+import { couldNotRun } from '../engine/run-checks.js';
 import { SEVERITIES } from '../engine/finding.js';
 import { reportSections } from '../render/sections.js';
 
@@ -48,7 +49,7 @@ export function listRows(report: Report, filter: ListFilter): ListRow[] {
     for (const f of group) rows.push({ kind: 'finding', finding: f });
   }
   if (!filterActive(filter)) {
-    const notRun = report.checks.filter((c) => c.status === 'error' || (c.status === 'skipped' && !c.reason?.startsWith('not selected')));
+    const notRun = report.checks.filter(couldNotRun);
     if (notRun.length > 0) {
       rows.push({ kind: 'heading', text: `CHECKS THAT COULD NOT RUN (${notRun.length})` });
       for (const c of notRun) rows.push({ kind: 'note', text: `${c.status === 'error' ? 'error  ' : 'skipped'} ${c.id}: ${c.reason ?? ''}` });

@@ -25,7 +25,7 @@ describe('sessionReducer', () => {
   it('a re-check of one check compares only that check and leaves the full report to earn the exit code', () => {
     const first = run(INITIAL_SESSION);
     const onlySubnets = makeReport([], {
-      checks: makeReport().checks.map((c) => (c.id === 'subnets' ? { ...c, status: 'pass' as const, findings: 0 } : { ...c, status: 'skipped' as const, reason: 'not selected (--only/--skip)' })),
+      checks: makeReport().checks.map((c) => (c.id === 'subnets' ? { ...c, status: 'pass' as const, findings: 0 } : { ...c, status: 'skipped' as const, reason: 'not selected (--only/--skip)', deselected: true as const })),
     });
     const state = run(first, onlySubnets, ['subnets']);
     expect(state.lastChange?.only).toEqual(['subnets']);

@@ -77,5 +77,5 @@ export function sessionReducer(state: SessionState, action: SessionAction): Sess
 
 /** Checks that ran in a report: deselected ones report nothing about their findings. */
 function checksThatRan(report: Report): string[] {
-  return report.checks.filter((c) => c.reason !== 'not selected (--only/--skip)').map((c) => c.id);
+  return report.checks.filter((c) => !c.deselected).map((c) => c.id);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CHECK_OPTIONS, defineDiagnostic } from '../../src/engine/diagnostic.js';
-import { runChecks } from '../../src/engine/run-checks.js';
+import { couldNotRun, runChecks } from '../../src/engine/run-checks.js';
 import { buildBaseline } from '../../mocks/scenario-builder/baseline.js';
 
 const codes = { seen: { severity: 'warning' as const, title: 't', description: 'd' } };
@@ -31,10 +31,12 @@ describe('runChecks', () => {
     const s = buildBaseline();
     delete s.kubernetes.nodes;
     const { checks } = await runChecks(s, [nodesCheck, subnetsCheck], { options: DEFAULT_CHECK_OPTIONS, deselected: new Set(['needs-subnets']) });
-    expect(checks.map((c) => [c.id, c.status, c.reason])).toEqual([
-      ['needs-nodes', 'skipped', 'the snapshot holds no Kubernetes nodes'],
-      ['needs-subnets', 'skipped', 'not selected (--only/--skip)'],
+    expect(checks.map((c) => [c.id, c.status, c.reason, c.deselected])).toEqual([
+      ['needs-nodes', 'skipped', 'the snapshot holds no Kubernetes nodes', undefined],
+      ['needs-subnets', 'skipped', 'not selected (--only/--skip)', true],
     ]);
+    // The field, not the text, tells the two apart.
+    expect(checks.map(couldNotRun)).toEqual([true, false]);
   });
 
   it('emits start and end events for a live display', async () => {
