@@ -8,12 +8,11 @@
  */
 import { defineDiagnostic, type FindingCode, type NewFinding } from '../src/engine/diagnostic.js';
 import type { ResourceRef } from '../src/engine/finding.js';
-import type { Snapshot } from '../src/snapshot/types.js';
+import type { Addon, Snapshot } from '../src/snapshot/types.js';
 import { ADDON_ISSUE_CODES, HEALTH_DOCS, healthCodeToFindingCode, type AddonContext } from './lib/health-codes.js';
 import { resource } from '../src/engine/resources.js';
 import { refForAwsId, uniqueRefs } from './lib/symptom-resources.js';
 
-type Addon = NonNullable<Snapshot['aws']['addons']>[number];
 
 /** The kube-system workloads each common add-on runs, and a selector for its pods. */
 const ADDON_WORKLOADS: Record<string, { daemonSets?: string[]; deployments?: string[]; podSelector: string }> = {

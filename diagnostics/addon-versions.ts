@@ -1,7 +1,7 @@
 import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
 import type { ResourceRef } from '../src/engine/finding.js';
 import { resource } from '../src/engine/resources.js';
-import type { K8s, Snapshot } from '../src/snapshot/types.js';
+import type { K8s, KubePod, Snapshot } from '../src/snapshot/types.js';
 import type { V1Container, V1DaemonSet, V1Deployment } from '@kubernetes/client-node';
 import { compatibleAddonVersions, type CatalogVersion } from './lib/addon-catalog.js';
 import { compareVersions, imageTag, parseVersion, sameRelease, type Version } from './lib/kube-version.js';
@@ -255,13 +255,12 @@ function daemonSetReadiness(snapshot: Snapshot): NewFinding<Code>[] {
   return findings;
 }
 
-type Pod = NonNullable<Snapshot['kubernetes']['kubeSystemPods']>[number];
 
-function isReady(pod: Pod): boolean {
+function isReady(pod: KubePod): boolean {
   return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 }
 
-function podProblem(pod: Pod): string {
+function podProblem(pod: KubePod): string {
   for (const status of pod.status?.containerStatuses ?? []) {
     const waiting = status.state?.waiting;
     if (waiting?.reason) return `${status.name} ${waiting.reason}${waiting.message ? `: ${waiting.message}` : ''}`;

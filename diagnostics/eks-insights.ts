@@ -7,9 +7,8 @@
  */
 import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
 import { resource } from '../src/engine/resources.js';
-import type { Snapshot } from '../src/snapshot/types.js';
+import type { Insight, Snapshot } from '../src/snapshot/types.js';
 
-type Insight = NonNullable<Snapshot['aws']['insights']>[number];
 
 const DOCS = {
   insights: 'https://docs.aws.amazon.com/eks/latest/userguide/cluster-insights.html',

@@ -6,7 +6,7 @@
  * (internet-facing) or kubernetes.io/role/internal-elb (internal) tag with at least 8 free addresses.
  */
 import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
-import type { Snapshot } from '../src/snapshot/types.js';
+import type { KubePod, KubeService, Snapshot } from '../src/snapshot/types.js';
 import { describeSubnet, ref, tagValue } from './lib/node-placement.js';
 import {
   LOAD_BALANCER_MIN_FREE_ADDRESSES,
@@ -17,7 +17,6 @@ import {
   needsLoadBalancerController,
   roleForScheme,
   serviceId,
-  type Service,
 } from './lib/load-balancer-subnets.js';
 import { isPublicSubnet } from './lib/route-tables.js';
 import { clusterVpcId } from './lib/cluster-vpc.js';
@@ -179,7 +178,7 @@ export default defineDiagnostic<Code>({
   },
 });
 
-function describeAsk(service: Service, scheme: string): string {
+function describeAsk(service: KubeService, scheme: string): string {
   const parts = [
     service.spec?.loadBalancerClass ? `loadBalancerClass ${service.spec.loadBalancerClass}` : undefined,
     service.metadata?.annotations?.['service.beta.kubernetes.io/aws-load-balancer-type'] ? `aws-load-balancer-type ${service.metadata.annotations['service.beta.kubernetes.io/aws-load-balancer-type']}` : undefined,
@@ -188,14 +187,14 @@ function describeAsk(service: Service, scheme: string): string {
   return parts.join(', ');
 }
 
-function serviceEvents(snapshot: Snapshot, service: Service): string[] {
+function serviceEvents(snapshot: Snapshot, service: KubeService): string[] {
   return (snapshot.kubernetes.warningEvents ?? [])
     .filter((e) => e.involvedObject?.kind === 'Service' && e.involvedObject.namespace === service.metadata?.namespace && e.involvedObject.name === service.metadata?.name)
     .slice(-3)
     .map((e) => `Event ${e.reason}${e.count ? ` (×${e.count})` : ''}: ${e.message}`);
 }
 
-function podState(pod: NonNullable<Snapshot['kubernetes']['kubeSystemPods']>[number]): string {
+function podState(pod: KubePod): string {
   const waiting = (pod.status?.containerStatuses ?? []).map((c) => c.state?.waiting?.reason).filter(Boolean);
   if (waiting.length > 0) return `${pod.status?.phase ?? 'Unknown'}, ${waiting.join(', ')}, restarts ${(pod.status?.containerStatuses ?? []).reduce((n, c) => n + (c.restartCount ?? 0), 0)}`;
   return pod.status?.phase ?? 'Unknown';

@@ -16,10 +16,9 @@ import { IRSA_ROLE_ANNOTATION } from '../src/domain/eks-constants.js';
 import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
 import type { ResourceRef } from '../src/engine/finding.js';
 import { resource } from '../src/engine/resources.js';
-import type { KubernetesData, Snapshot } from '../src/snapshot/types.js';
+import type { KubePod, Snapshot } from '../src/snapshot/types.js';
 import { instancesById, nodePlacement, placementRefs, uniqueRefs, type NodePlacement } from './lib/symptom-resources.js';
 
-type Pod = NonNullable<KubernetesData['kubeSystemPods']>[number];
 
 const DOCS = {
   notReady: 'https://docs.aws.amazon.com/eks/latest/userguide/troubleshooting.html#not-ready',
@@ -117,7 +116,7 @@ export default defineDiagnostic<Code>({
 });
 
 interface PodState {
-  pod?: Pod;
+  pod?: KubePod;
   running: boolean;
   /** 'CrashLoopBackOff (12 restarts; last exit: Error, code 1)', 'missing', ... */
   summary: string;
@@ -131,7 +130,7 @@ interface Broken {
 }
 
 /** The state of a DaemonSet's pod on a node, found by owner and node. */
-function daemonPodState(pods: Pod[], daemonSet: string, nodeName: string): PodState {
+function daemonPodState(pods: KubePod[], daemonSet: string, nodeName: string): PodState {
   const pod = pods.find((p) => p.spec?.nodeName === nodeName && p.metadata?.ownerReferences?.some((o) => o.kind === 'DaemonSet' && o.name === daemonSet));
   if (!pod) return { running: false, summary: `no ${daemonSet} pod is scheduled on the node` };
   const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];

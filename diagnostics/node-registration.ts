@@ -20,7 +20,7 @@
 import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
 import type { ResourceRef } from '../src/engine/finding.js';
 import { resource } from '../src/engine/resources.js';
-import type { Snapshot } from '../src/snapshot/types.js';
+import type { AutoScalingGroup, Ec2Instance, KubeNode, ScalingActivity, Snapshot } from '../src/snapshot/types.js';
 import {
   clusterInstances,
   groupLaunchTemplate,
@@ -29,10 +29,6 @@ import {
   nodeReadyStatus,
   tagValue,
   type ClusterInstances,
-  type ClusterNode,
-  type Ec2Instance,
-  type ScalingActivity,
-  type ScalingGroup,
 } from './lib/cluster-instances.js';
 
 const DOCS = {
@@ -301,7 +297,7 @@ function nodesWithoutInstance(snapshot: Snapshot, index: ClusterInstances): NewF
   return findings;
 }
 
-function readyEvidence(node: ClusterNode): string {
+function readyEvidence(node: KubeNode): string {
   const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
   if (!ready) return 'The Node has no Ready condition.';
   return `Its Ready condition is ${ready.status}${ready.reason ? ` (${ready.reason})` : ''}${ready.lastHeartbeatTime ? `, last heartbeat ${ready.lastHeartbeatTime}` : ''}.`;
@@ -311,7 +307,7 @@ function readyEvidence(node: ClusterNode): string {
 // Auto Scaling groups below desired capacity
 
 /** Capacity units an instance counts for: its weight in a mixed instances policy, else 1. */
-function weight(member: NonNullable<ScalingGroup['Instances']>[number]): number {
+function weight(member: NonNullable<AutoScalingGroup['Instances']>[number]): number {
   const w = Number.parseInt(member.WeightedCapacity ?? '1', 10);
   return Number.isFinite(w) && w > 0 ? w : 1;
 }
@@ -458,7 +454,7 @@ function launchTemplateProfileArn(snapshot: Snapshot, spec: ReturnType<typeof gr
   return undefined;
 }
 
-function selfEvidentCauses(snapshot: Snapshot, group: ScalingGroup, nodegroup: string | undefined, failures: ScalingActivity[], missing: number): NewFinding<Code>[] {
+function selfEvidentCauses(snapshot: Snapshot, group: AutoScalingGroup, nodegroup: string | undefined, failures: ScalingActivity[], missing: number): NewFinding<Code>[] {
   const name = group.AutoScalingGroupName!;
   const byKind = new Map<SelfEvidentFailure, ScalingActivity[]>();
   for (const f of failures) {
@@ -558,7 +554,7 @@ function selfEvidentCauses(snapshot: Snapshot, group: ScalingGroup, nodegroup: s
 }
 
 /** Instance types the group launches: the node group's list, the mixed instances policy's overrides, or its members'. */
-function groupInstanceTypes(snapshot: Snapshot, group: ScalingGroup, nodegroup: string | undefined): string[] {
+function groupInstanceTypes(snapshot: Snapshot, group: AutoScalingGroup, nodegroup: string | undefined): string[] {
   const fromNodegroup = nodegroup ? (snapshot.aws.nodegroups ?? []).find((n) => n.nodegroupName === nodegroup)?.instanceTypes : undefined;
   if (fromNodegroup && fromNodegroup.length > 0) return fromNodegroup;
   const overrides = (group.MixedInstancesPolicy?.LaunchTemplate?.Overrides ?? []).map((o) => o.InstanceType).filter((t): t is string => !!t);

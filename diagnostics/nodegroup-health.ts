@@ -8,7 +8,7 @@
  */
 import { defineDiagnostic, type FindingCode, type NewFinding } from '../src/engine/diagnostic.js';
 import type { ResourceRef } from '../src/engine/finding.js';
-import type { Snapshot } from '../src/snapshot/types.js';
+import type { Nodegroup, Snapshot } from '../src/snapshot/types.js';
 import {
   HEALTH_DOCS,
   NODEGROUP_ISSUE_CODES,
@@ -20,7 +20,6 @@ import {
 import { resource } from '../src/engine/resources.js';
 import { refForAwsId, uniqueRefs } from './lib/symptom-resources.js';
 
-type Nodegroup = NonNullable<Snapshot['aws']['nodegroups']>[number];
 
 const ENTRIES: Record<string, NodegroupCodeEntry> = NODEGROUP_ISSUE_CODES;
 

@@ -8,13 +8,11 @@
 import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
 import type { ResourceRef } from '../src/engine/finding.js';
 import { resource } from '../src/engine/resources.js';
-import type { KubernetesData, Snapshot } from '../src/snapshot/types.js';
+import type { KubeEvent, KubeService, Snapshot } from '../src/snapshot/types.js';
 import { loadBalancerScheme, needsLoadBalancerController, roleForScheme } from './lib/load-balancer-subnets.js';
 import { uniqueRefs } from './lib/symptom-resources.js';
 import { clusterVpcId } from './lib/cluster-vpc.js';
 
-type Service = NonNullable<KubernetesData['loadBalancerServices']>[number];
-type Event = NonNullable<KubernetesData['warningEvents']>[number];
 
 const DOCS = {
   nlb: 'https://docs.aws.amazon.com/eks/latest/userguide/network-load-balancing.html',
@@ -59,13 +57,13 @@ export default defineDiagnostic<'loadbalancer-pending'>({
   },
 });
 
-function eventsFor(snapshot: Snapshot, namespace: string, name: string): Event[] {
+function eventsFor(snapshot: Snapshot, namespace: string, name: string): KubeEvent[] {
   return (snapshot.kubernetes.warningEvents ?? [])
     .filter((e) => e.involvedObject?.kind === 'Service' && e.involvedObject.name === name && (e.involvedObject.namespace ?? 'default') === namespace)
     .sort((a, b) => (b.lastTimestamp ?? b.eventTime ?? '').localeCompare(a.lastTimestamp ?? a.eventTime ?? ''));
 }
 
-function pendingFinding(snapshot: Snapshot, service: Service, ageMinutes: number): NewFinding<'loadbalancer-pending'> {
+function pendingFinding(snapshot: Snapshot, service: KubeService, ageMinutes: number): NewFinding<'loadbalancer-pending'> {
   const namespace = service.metadata?.namespace ?? 'default';
   const name = service.metadata?.name ?? '';
   const lbc = needsLoadBalancerController(service);

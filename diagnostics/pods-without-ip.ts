@@ -10,10 +10,9 @@
  */
 import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
 import { resource } from '../src/engine/resources.js';
-import type { KubernetesData, Snapshot } from '../src/snapshot/types.js';
+import type { KubeEvent, Snapshot } from '../src/snapshot/types.js';
 import { instancesById, nodePlacement, placementRefs, uniqueRefs, type NodePlacement } from './lib/symptom-resources.js';
 
-type Event = NonNullable<KubernetesData['warningEvents']>[number];
 
 const DOCS = {
   moreIps: 'https://docs.aws.amazon.com/eks/latest/userguide/cni-increase-ip-addresses.html',
@@ -56,7 +55,7 @@ export default defineDiagnostic<'pods-without-ip'>({
   check({ snapshot, now }) {
     const problemPods = snapshot.kubernetes.problemPods;
     const stuck = new Map(problemPods?.map((p) => [`${p.metadata?.namespace}/${p.metadata?.name}`, p]));
-    const byNode = new Map<string, { pod: string; event: Event; kind: Kind }[]>();
+    const byNode = new Map<string, { pod: string; event: KubeEvent; kind: Kind }[]>();
     for (const event of snapshot.kubernetes.warningEvents ?? []) {
       const o = event.involvedObject;
       const message = event.message ?? '';
@@ -83,12 +82,12 @@ export default defineDiagnostic<'pods-without-ip'>({
   },
 });
 
-function minutesAgo(event: Event, now: Date): number {
+function minutesAgo(event: KubeEvent, now: Date): number {
   const at = event.series?.lastObservedTime ?? event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp;
   return at ? (now.getTime() - Date.parse(at)) / 60_000 : Number.POSITIVE_INFINITY;
 }
 
-function nodeFinding(snapshot: Snapshot, p: NodePlacement | undefined, pods: { pod: string; event: Event; kind: Kind }[]): NewFinding<'pods-without-ip'> {
+function nodeFinding(snapshot: Snapshot, p: NodePlacement | undefined, pods: { pod: string; event: KubeEvent; kind: Kind }[]): NewFinding<'pods-without-ip'> {
   const counts = new Map<Kind, number>();
   for (const x of pods) counts.set(x.kind, (counts.get(x.kind) ?? 0) + 1);
   const kind = [...counts].sort((a, b) => b[1] - a[1])[0]![0];

@@ -7,7 +7,7 @@
  */
 import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
 import type { SymptomKind } from '../src/engine/symptoms.js';
-import type { AwsData, Snapshot } from '../src/snapshot/types.js';
+import type { Snapshot, VpcEndpoint } from '../src/snapshot/types.js';
 import { ipInCidr } from './lib/ipv4-cidr.js';
 import { capacityInSubnet, describeCapacity, describeSubnet, nodeSubnetIds, ref, scopeForSubnets, subnetName } from './lib/node-placement.js';
 import { nodePeer, nodeSecurityGroupSets, setSubnetIds } from './lib/node-security-groups.js';
@@ -35,8 +35,6 @@ type Code =
 const NODE_SYMPTOMS = ['instance-not-joined', 'node-not-ready', 'nodegroup-unhealthy'] as const satisfies readonly SymptomKind[];
 const PULL_SYMPTOMS = [...NODE_SYMPTOMS, 'addon-unhealthy'] as const satisfies readonly SymptomKind[];
 
-type Item<T> = NonNullable<T> extends (infer U)[] ? U : never;
-type VpcEndpoint = Item<AwsData['vpcEndpoints']>;
 
 export default defineDiagnostic<Code>({
   id: 'routes-egress',

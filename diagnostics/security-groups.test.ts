@@ -1,16 +1,14 @@
 import { BASELINE, BATCH_ASG, BATCH_LAUNCH_TEMPLATE_ID, buildBaseline } from '../mocks/scenario-builder/baseline.js';
-import type { Snapshot } from '../src/snapshot/types.js';
+import type { IpPermission, Snapshot } from '../src/snapshot/types.js';
 import { describe, expect, it } from 'vitest';
 import { describeDiagnostic, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
 import securityGroups from './security-groups.js';
 
 const { clusterSecurityGroupId: CLUSTER_SG, controlPlaneSecurityGroupId: CONTROL_PLANE_SG, account, vpcId } = BASELINE;
 const BATCH_SG = 'sg-0b7c8d9e0f1a2b3c4';
-type Sg = NonNullable<Snapshot['aws']['securityGroups']>[number];
-type Rule = NonNullable<Sg['IpPermissions']>[number];
 
 const group = (s: Snapshot, id: string) => s.aws.securityGroups!.find((g) => g.GroupId === id)!;
-const from = (groupId: string, protocol: string, port?: number): Rule => ({
+const from = (groupId: string, protocol: string, port?: number): IpPermission => ({
   IpProtocol: protocol,
   ...(port !== undefined ? { FromPort: port, ToPort: port } : {}),
   UserIdGroupPairs: [{ GroupId: groupId, UserId: account }],
@@ -18,7 +16,7 @@ const from = (groupId: string, protocol: string, port?: number): Rule => ({
   Ipv6Ranges: [],
   PrefixListIds: [],
 });
-const everywhere: Rule = { IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] };
+const everywhere: IpPermission = { IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] };
 
 /**
  * The self-managed batch nodes get their own security group from their launch template, replacing the
@@ -26,7 +24,7 @@ const everywhere: Rule = { IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }]
  * `controlPlaneAccepts` adds rules to the additional control-plane group, `clusterAccepts` to the
  * cluster security group.
  */
-function batchOwnGroup(o: { ingress: Rule[]; controlPlaneAccepts?: Rule[]; clusterAccepts?: Rule[]; egress?: Rule[] }) {
+function batchOwnGroup(o: { ingress: IpPermission[]; controlPlaneAccepts?: IpPermission[]; clusterAccepts?: IpPermission[]; egress?: IpPermission[] }) {
   return (s: Snapshot) => {
     s.aws.securityGroups!.push({ GroupId: BATCH_SG, GroupName: 'shop-prod-batch-nodes', Description: 'batch nodes', OwnerId: account, VpcId: vpcId, IpPermissions: [from(BATCH_SG, '-1'), ...o.ingress], IpPermissionsEgress: o.egress ?? [everywhere], Tags: [] });
     group(s, CONTROL_PLANE_SG).IpPermissions!.push(...(o.controlPlaneAccepts ?? []));

@@ -10,7 +10,7 @@ import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
 import type { ResourceRef } from '../src/engine/finding.js';
 import { memoised } from '../src/engine/snapshot-memo.js';
 import type { SymptomKind } from '../src/engine/symptoms.js';
-import type { KubernetesData, Snapshot } from '../src/snapshot/types.js';
+import type { Snapshot, ValidatingWebhook } from '../src/snapshot/types.js';
 import { cidrContains } from './lib/ipv4-cidr.js';
 import { ref, scopeRefs } from './lib/node-placement.js';
 import { nodePeer, nodeSecurityGroupSets, type NodeGroupSet } from './lib/node-security-groups.js';
@@ -34,8 +34,6 @@ type Code =
 
 const NODE_SYMPTOMS = ['instance-not-joined', 'node-not-ready', 'nodegroup-unhealthy'] as const satisfies readonly SymptomKind[];
 
-type Item<T> = NonNullable<T> extends (infer U)[] ? U : never;
-type Webhook = Item<Item<KubernetesData['validatingWebhooks']>['webhooks']>;
 
 export default defineDiagnostic<Code>({
   id: 'security-groups',
@@ -299,8 +297,8 @@ function setResources(set: NodeGroupSet): ResourceRef[] {
 }
 
 /** Webhooks the API server calls through a Service in the cluster, with the port the pods listen on. */
-function webhookTargets(snapshot: Snapshot): { configuration: string; webhook: Webhook; service: string; targetPort: number; failurePolicy: string; selector?: Record<string, string> }[] {
-  const out: { configuration: string; webhook: Webhook; service: string; targetPort: number; failurePolicy: string; selector?: Record<string, string> }[] = [];
+function webhookTargets(snapshot: Snapshot): { configuration: string; webhook: ValidatingWebhook; service: string; targetPort: number; failurePolicy: string; selector?: Record<string, string> }[] {
+  const out: { configuration: string; webhook: ValidatingWebhook; service: string; targetPort: number; failurePolicy: string; selector?: Record<string, string> }[] = [];
   const configurations = [...(snapshot.kubernetes.validatingWebhooks ?? []), ...(snapshot.kubernetes.mutatingWebhooks ?? [])];
   for (const config of configurations) {
     for (const webhook of config.webhooks ?? []) {

@@ -5,9 +5,9 @@
  */
 import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
 import type { ResourceRef } from '../src/engine/finding.js';
-import type { Snapshot } from '../src/snapshot/types.js';
+import type { Snapshot, Subnet } from '../src/snapshot/types.js';
 import { capacityInSubnet, clusterSubnetIds, describeCapacity, describeSubnet, isManagedNodegroupGroup, nodeForInstance, nodeSubnetIds, ref, scopeForSubnets, subnetName, tagValue } from './lib/node-placement.js';
-import { isPublicSubnet, routeTableForSubnet, subnetById, type Subnet } from './lib/route-tables.js';
+import { isPublicSubnet, routeTableForSubnet, subnetById } from './lib/route-tables.js';
 import { loadBalancerScheme, isRoleTagged } from './lib/load-balancer-subnets.js';
 import { clusterVpcId } from './lib/cluster-vpc.js';
 

@@ -1,5 +1,5 @@
 import { isSeq, LineCounter, parseDocument } from 'yaml';
-import type { KubernetesData } from '../../src/snapshot/types.js';
+import type { KubeConfigMap } from '../../src/snapshot/types.js';
 
 /** One entry of aws-auth's mapRoles, with the line it starts on (1-based, within the mapRoles value). */
 export interface RoleMapping {
@@ -24,9 +24,8 @@ export interface ParsedAwsAuth {
   invalidEntries: AwsAuthProblem[];
 }
 
-type ConfigMap = NonNullable<KubernetesData['awsAuth']>;
 
-export function parseAwsAuth(configMap: ConfigMap): ParsedAwsAuth {
+export function parseAwsAuth(configMap: KubeConfigMap): ParsedAwsAuth {
   const result: ParsedAwsAuth = { roles: [], syntaxErrors: [], invalidEntries: [] };
   const data = configMap.data ?? {};
   for (const key of ['mapRoles', 'mapUsers', 'mapAccounts'] as const) {

@@ -12,10 +12,11 @@ import {
 import { groupInstanceIds, launchUnjoinedInstance, minutesBeforeCapture } from '../../mocks/faults/node-registration.js';
 import { mutate } from '../../test/support/diagnostic-tester.js';
 import { instanceIdFromProviderId } from '../../src/domain/provider-id.js';
-import { clusterInstances, nodeDnsNames, nodeOrigin, type ClusterNode } from './cluster-instances.js';
+import { clusterInstances, nodeDnsNames, nodeOrigin } from './cluster-instances.js';
+import type { KubeNode } from '../../src/snapshot/types.js';
 
 const KARPENTER_INSTANCE = 'i-0c0ffee0c0ffee001';
-const node = (labels: Record<string, string>, providerID?: string, name = 'n'): ClusterNode => ({ metadata: { name, labels }, spec: providerID ? { providerID } : {} });
+const node = (labels: Record<string, string>, providerID?: string, name = 'n'): KubeNode => ({ metadata: { name, labels }, spec: providerID ? { providerID } : {} });
 
 describe('instanceIdFromProviderId', () => {
   it.each([
@@ -48,7 +49,7 @@ describe('nodeOrigin', () => {
 
 describe('nodeDnsNames', () => {
   it('collects the name and the InternalDNS and Hostname addresses, lower-cased, without duplicates', () => {
-    const n: ClusterNode = {
+    const n: KubeNode = {
       metadata: { name: 'IP-10-0-1-10.eu-west-1.compute.internal' },
       status: {
         addresses: [

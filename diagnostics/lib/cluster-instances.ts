@@ -23,15 +23,9 @@
 import { instanceIdFromProviderId } from '../../src/domain/provider-id.js';
 import type { ResourceRef } from '../../src/engine/finding.js';
 import { resource } from '../../src/engine/resources.js';
-import type { AwsData, KubernetesData, Snapshot } from '../../src/snapshot/types.js';
+import type { AutoScalingGroup, Ec2Instance, KubeNode, Nodegroup, Snapshot } from '../../src/snapshot/types.js';
 
-type Item<T> = NonNullable<T> extends (infer U)[] ? U : never;
 
-export type Ec2Instance = Item<Item<AwsData['reservations']>['Instances']>;
-export type ScalingGroup = Item<AwsData['autoScalingGroups']>;
-export type ScalingActivity = Item<AwsData['scalingActivities']>;
-export type ManagedNodegroup = Item<AwsData['nodegroups']>;
-export type ClusterNode = Item<KubernetesData['nodes']>;
 
 /**
  * Where a Node's machine comes from. Only `ec2` and `karpenter` Nodes are backed by an EC2
@@ -44,7 +38,7 @@ const KARPENTER_NODEPOOL = 'karpenter.sh/nodepool';
 /** Karpenter before v1 labelled nodes with the provisioner instead of the node pool. */
 const KARPENTER_PROVISIONER = 'karpenter.sh/provisioner-name';
 
-export function nodeOrigin(node: ClusterNode): NodeOrigin {
+export function nodeOrigin(node: KubeNode): NodeOrigin {
   const labels = node.metadata?.labels ?? {};
   const providerId = node.spec?.providerID ?? '';
   const computeType = labels[COMPUTE_TYPE_LABEL];
@@ -57,7 +51,7 @@ export function nodeOrigin(node: ClusterNode): NodeOrigin {
 }
 
 /** The DNS names a Node is known by: its name and its InternalDNS and Hostname addresses, lower-cased. */
-export function nodeDnsNames(node: ClusterNode): string[] {
+export function nodeDnsNames(node: KubeNode): string[] {
   const names = new Set<string>();
   if (node.metadata?.name) names.add(node.metadata.name.toLowerCase());
   for (const a of node.status?.addresses ?? []) {
@@ -66,12 +60,12 @@ export function nodeDnsNames(node: ClusterNode): string[] {
   return [...names];
 }
 
-function nodeInternalIps(node: ClusterNode): string[] {
+function nodeInternalIps(node: KubeNode): string[] {
   return (node.status?.addresses ?? []).flatMap((a) => (a.type === 'InternalIP' && a.address ? [a.address] : []));
 }
 
 /** The status of the Node's Ready condition: 'True', 'False', 'Unknown', or undefined when it has none. */
-export function nodeReadyStatus(node: ClusterNode): string | undefined {
+export function nodeReadyStatus(node: KubeNode): string | undefined {
   return node.status?.conditions?.find((c) => c.type === 'Ready')?.status;
 }
 
@@ -102,12 +96,12 @@ function taggedForOtherCluster(tags: { Key?: string; Value?: string }[] | undefi
 }
 
 /** The instance's Auto Scaling lifecycle state in its group ('InService', 'Pending', 'Terminating:Wait', ...). */
-export function lifecycleState(group: ScalingGroup, instanceId: string): string | undefined {
+export function lifecycleState(group: AutoScalingGroup, instanceId: string): string | undefined {
   return group.Instances?.find((i) => i.InstanceId === instanceId)?.LifecycleState;
 }
 
 /** The launch template a group launches from, directly or through a mixed instances policy. */
-export function groupLaunchTemplate(group: ScalingGroup): { LaunchTemplateId?: string; LaunchTemplateName?: string; Version?: string } | undefined {
+export function groupLaunchTemplate(group: AutoScalingGroup): { LaunchTemplateId?: string; LaunchTemplateName?: string; Version?: string } | undefined {
   return group.LaunchTemplate ?? group.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification;
 }
 
@@ -117,15 +111,15 @@ export class ClusterInstances {
   /** The cluster's instances, in collection order. */
   readonly instances: Ec2Instance[] = [];
   /** The cluster's Auto Scaling groups, by name. */
-  readonly groups = new Map<string, ScalingGroup>();
+  readonly groups = new Map<string, AutoScalingGroup>();
   /** Managed node groups, by name. */
-  readonly nodegroups = new Map<string, ManagedNodegroup>();
+  readonly nodegroups = new Map<string, Nodegroup>();
   /** The Nodes, by name. */
-  readonly nodes = new Map<string, ClusterNode>();
+  readonly nodes = new Map<string, KubeNode>();
 
   private readonly nodegroupOfGroupName = new Map<string, string>();
   private readonly groupOfInstanceId = new Map<string, string>();
-  private readonly nodeOfInstanceId = new Map<string, ClusterNode>();
+  private readonly nodeOfInstanceId = new Map<string, KubeNode>();
   private readonly instanceIdOfNodeName = new Map<string, string>();
   private readonly rolesOfProfileArn = new Map<string, string[]>();
 
@@ -204,12 +198,12 @@ export class ClusterInstances {
   }
 
   /** The Node the instance registered as, if any. */
-  nodeOf(instanceId: string): ClusterNode | undefined {
+  nodeOf(instanceId: string): KubeNode | undefined {
     return this.nodeOfInstanceId.get(instanceId);
   }
 
   /** The instance ID behind a Node: from its provider ID, or matched by DNS name. */
-  instanceIdOf(node: ClusterNode): string | undefined {
+  instanceIdOf(node: KubeNode): string | undefined {
     return node.metadata?.name ? this.instanceIdOfNodeName.get(node.metadata.name) : undefined;
   }
 

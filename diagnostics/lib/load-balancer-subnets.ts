@@ -4,16 +4,13 @@
  * (https://docs.aws.amazon.com/eks/latest/userguide/network-load-balancing.html,
  * https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/deploy/subnet_discovery/).
  */
-import type { KubernetesData } from '../../src/snapshot/types.js';
-import type { Subnet } from './route-tables.js';
+import type { KubeService, Subnet } from '../../src/snapshot/types.js';
 
-type Item<T> = NonNullable<T> extends (infer U)[] ? U : never;
-export type Service = Item<KubernetesData['loadBalancerServices']>;
 
 const ANNOTATION = 'service.beta.kubernetes.io/';
 export const LBC_CLASS = 'service.k8s.aws/nlb';
 
-function annotation(service: Service, name: string): string | undefined {
+function annotation(service: KubeService, name: string): string | undefined {
   return service.metadata?.annotations?.[`${ANNOTATION}${name}`];
 }
 
@@ -21,7 +18,7 @@ function annotation(service: Service, name: string): string | undefined {
  * Whether the AWS Load Balancer Controller (not the in-tree provider) must provision this Service:
  * loadBalancerClass service.k8s.aws/nlb, or aws-load-balancer-type external / nlb-ip.
  */
-export function needsLoadBalancerController(service: Service): boolean {
+export function needsLoadBalancerController(service: KubeService): boolean {
   if (service.spec?.loadBalancerClass === LBC_CLASS) return true;
   const type = annotation(service, 'aws-load-balancer-type');
   return type === 'external' || type === 'nlb-ip';
@@ -31,7 +28,7 @@ export function needsLoadBalancerController(service: Service): boolean {
  * The scheme asked for. The controller defaults to internal, the in-tree provider to internet-facing;
  * the older aws-load-balancer-internal annotation is honoured by both.
  */
-export function loadBalancerScheme(service: Service): 'internet-facing' | 'internal' {
+export function loadBalancerScheme(service: KubeService): 'internet-facing' | 'internal' {
   const scheme = annotation(service, 'aws-load-balancer-scheme');
   if (scheme === 'internet-facing' || scheme === 'internal') return scheme;
   const internal = annotation(service, 'aws-load-balancer-internal');
@@ -40,7 +37,7 @@ export function loadBalancerScheme(service: Service): 'internet-facing' | 'inter
 }
 
 /** Subnets named explicitly with the aws-load-balancer-subnets annotation (IDs or Name tags). */
-export function explicitSubnets(service: Service): string[] | undefined {
+export function explicitSubnets(service: KubeService): string[] | undefined {
   const value = annotation(service, 'aws-load-balancer-subnets');
   return value ? value.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
 }
@@ -58,10 +55,10 @@ export function roleForScheme(scheme: 'internet-facing' | 'internal'): 'elb' | '
 /** The controller skips subnets with fewer than 8 free addresses when it discovers subnets. */
 export const LOAD_BALANCER_MIN_FREE_ADDRESSES = 8;
 
-export function isPending(service: Service): boolean {
+export function isPending(service: KubeService): boolean {
   return (service.status?.loadBalancer?.ingress ?? []).length === 0;
 }
 
-export function serviceId(service: Service): string {
+export function serviceId(service: KubeService): string {
   return `${service.metadata?.namespace ?? 'default'}/${service.metadata?.name ?? ''}`;
 }

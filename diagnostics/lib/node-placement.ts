@@ -7,13 +7,10 @@ import { instanceIdFromProviderId } from '../../src/domain/provider-id.js';
 import type { ResourceRef } from '../../src/engine/finding.js';
 import { resource } from '../../src/engine/resources.js';
 import { memoised } from '../../src/engine/snapshot-memo.js';
-import type { AwsData, KubernetesData, Snapshot } from '../../src/snapshot/types.js';
+import type { Ec2Instance, KubeNode, Snapshot } from '../../src/snapshot/types.js';
 import { tagValue } from './cluster-instances.js';
 import { subnetById } from './route-tables.js';
 
-type Item<T> = NonNullable<T> extends (infer U)[] ? U : never;
-export type Instance = Item<Item<AwsData['reservations']>['Instances']>;
-export type KubeNode = Item<KubernetesData['nodes']>;
 
 /**
  * The canonical resource builders (src/engine/resources.ts), with Kubernetes objects taken as one
@@ -28,13 +25,13 @@ export const ref = {
 };
 
 /** Instances that hold or will hold a node: pending or running (stopped and terminated ones hold no address). */
-export function liveInstances(snapshot: Snapshot): Instance[] {
+export function liveInstances(snapshot: Snapshot): Ec2Instance[] {
   return [...placementIndex(snapshot).live];
 }
 
 interface PlacementIndex {
-  live: Instance[];
-  liveBySubnet: Map<string, Instance[]>;
+  live: Ec2Instance[];
+  liveBySubnet: Map<string, Ec2Instance[]>;
   /** Node by the last segment of its providerID; the first Node wins, as a linear search would find it. */
   nodeByInstanceId: Map<string, KubeNode>;
   nodegroupsBySubnet: Map<string, string[]>;
@@ -48,7 +45,7 @@ interface PlacementIndex {
 function placementIndex(snapshot: Snapshot): PlacementIndex {
   return memoised(snapshot, 'node-placement', () => {
     const live = (snapshot.aws.reservations ?? []).flatMap((r) => r.Instances ?? []).filter((i) => i.State?.Name === 'running' || i.State?.Name === 'pending');
-    const liveBySubnet = new Map<string, Instance[]>();
+    const liveBySubnet = new Map<string, Ec2Instance[]>();
     for (const i of live) if (i.SubnetId !== undefined) append(liveBySubnet, i.SubnetId, i);
     const nodeByInstanceId = new Map<string, KubeNode>();
     for (const n of snapshot.kubernetes.nodes ?? []) {
@@ -83,7 +80,7 @@ export function isManagedNodegroupGroup(snapshot: Snapshot, autoScalingGroupName
 export { tagValue };
 
 /** The security groups on an instance's primary network interface (what its traffic carries). */
-export function instanceSecurityGroups(instance: Instance): string[] {
+export function instanceSecurityGroups(instance: Ec2Instance): string[] {
   const primary = (instance.NetworkInterfaces ?? []).find((n) => n.Attachment?.DeviceIndex === 0);
   const groups = primary?.Groups ?? instance.SecurityGroups ?? [];
   return groups.flatMap((g) => (g.GroupId ? [g.GroupId] : []));
@@ -109,7 +106,7 @@ export function clusterSubnetIds(snapshot: Snapshot): string[] {
 }
 
 /** What in the cluster launches capacity into a subnet, by name. */
-export function capacityInSubnet(snapshot: Snapshot, subnetId: string): { instances: Instance[]; nodegroups: string[]; autoScalingGroups: string[]; fargateProfiles: string[] } {
+export function capacityInSubnet(snapshot: Snapshot, subnetId: string): { instances: Ec2Instance[]; nodegroups: string[]; autoScalingGroups: string[]; fargateProfiles: string[] } {
   const index = placementIndex(snapshot);
   return {
     instances: [...(index.liveBySubnet.get(subnetId) ?? [])],
@@ -120,7 +117,7 @@ export function capacityInSubnet(snapshot: Snapshot, subnetId: string): { instan
 }
 
 /** Live instances by ID; the last of a repeated ID wins, as `new Map(entries)` does. */
-function liveById(snapshot: Snapshot): Map<string | undefined, Instance> {
+function liveById(snapshot: Snapshot): Map<string | undefined, Ec2Instance> {
   return memoised(snapshot, 'node-placement/live-by-id', () => new Map(placementIndex(snapshot).live.map((i) => [i.InstanceId, i])));
 }
 
@@ -135,7 +132,7 @@ export function scopeRefs(snapshot: Snapshot, o: { instanceIds?: string[]; nodeg
   const nodegroups = new Set(o.nodegroups ?? []);
   const asgs = new Set(o.autoScalingGroups ?? []);
   // Indexed once per call: a scope can name every instance of a 5,000-node cluster.
-  const live = instanceIds.size > 0 ? liveById(snapshot) : new Map<string | undefined, Instance>();
+  const live = instanceIds.size > 0 ? liveById(snapshot) : new Map<string | undefined, Ec2Instance>();
   const nodeByInstance = placementIndex(snapshot).nodeByInstanceId;
   for (const id of instanceIds) {
     refs.push(ref.instance(id));

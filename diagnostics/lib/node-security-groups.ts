@@ -5,8 +5,8 @@
  * security group EKS attaches). Notes where a launch template replaced the cluster security group.
  */
 import { memoised } from '../../src/engine/snapshot-memo.js';
-import type { Snapshot } from '../../src/snapshot/types.js';
-import { instanceSecurityGroups, liveInstances, tagValue, type Instance } from './node-placement.js';
+import type { Ec2Instance, Snapshot } from '../../src/snapshot/types.js';
+import { instanceSecurityGroups, liveInstances, tagValue } from './node-placement.js';
 import type { Peer } from './security-group-rules.js';
 import { subnetById } from './route-tables.js';
 import { uniqueAppender } from './unique-lists.js';
@@ -15,7 +15,7 @@ export interface NodeGroupSet {
   /** Sorted security group IDs. */
   groupIds: string[];
   /** Live instances carrying exactly these groups. */
-  instances: Instance[];
+  instances: Ec2Instance[];
   /** Managed node groups and Auto Scaling groups that launch (or will launch) nodes with these groups. */
   nodegroups: string[];
   autoScalingGroups: string[];

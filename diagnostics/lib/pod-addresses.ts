@@ -6,11 +6,8 @@
  * with prefix delegation each of those slots holds a /28 prefix of 16 addresses
  * (https://docs.aws.amazon.com/eks/latest/userguide/cni-increase-ip-addresses.html).
  */
-import type { AwsData, KubernetesData, Snapshot } from '../../src/snapshot/types.js';
+import type { InstanceTypeInfo, Snapshot } from '../../src/snapshot/types.js';
 
-type Item<T> = NonNullable<T> extends (infer U)[] ? U : never;
-export type InstanceTypeInfo = Item<AwsData['instanceTypes']>;
-export type KubePod = Item<KubernetesData['problemPods']>;
 
 export interface EniLimits {
   instanceType: string;

@@ -4,12 +4,8 @@
  * (https://docs.aws.amazon.com/vpc/latest/userguide/RouteTables.html#RouteTables).
  */
 import { memoised } from '../../src/engine/snapshot-memo.js';
-import type { AwsData, Snapshot } from '../../src/snapshot/types.js';
+import type { Route, RouteTable, Snapshot, Subnet } from '../../src/snapshot/types.js';
 
-type Item<T> = NonNullable<T> extends (infer U)[] ? U : never;
-export type RouteTable = Item<AwsData['routeTables']>;
-export type Route = Item<RouteTable['Routes']>;
-export type Subnet = Item<AwsData['subnets']>;
 
 /** The route table a subnet uses: its explicit association, else the main table of its VPC. */
 export function routeTableForSubnet(snapshot: Snapshot, subnetId: string): { table: RouteTable; explicit: boolean } | undefined {

@@ -7,12 +7,9 @@
  * A peer (the other end of a flow) is described by the groups on its interfaces and the address
  * ranges it sends from: a node's /32, or a whole subnet's CIDR when only the subnet is known.
  */
-import type { AwsData, Snapshot } from '../../src/snapshot/types.js';
+import type { IpPermission, SecurityGroup, Snapshot } from '../../src/snapshot/types.js';
 import { cidrContains } from './ipv4-cidr.js';
 
-type Item<T> = NonNullable<T> extends (infer U)[] ? U : never;
-export type SecurityGroup = Item<AwsData['securityGroups']>;
-export type IpPermission = Item<SecurityGroup['IpPermissions']>;
 
 export interface Peer {
   groupIds: string[];

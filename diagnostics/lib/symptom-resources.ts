@@ -11,8 +11,8 @@
 import { instanceIdFromProviderId } from '../../src/domain/provider-id.js';
 import type { ResourceRef } from '../../src/engine/finding.js';
 import { resource } from '../../src/engine/resources.js';
-import type { Snapshot } from '../../src/snapshot/types.js';
-import { tagValue, type Instance, type KubeNode } from './node-placement.js';
+import type { Ec2Instance, KubeNode, Snapshot } from '../../src/snapshot/types.js';
+import { tagValue } from './node-placement.js';
 
 /** Resource kinds src/engine/resources.ts has no builder for, spelled the same way (type, exact AWS id). */
 const otherResource = {
@@ -56,20 +56,20 @@ export interface NodePlacement {
   nodeName: string;
   instanceId?: string;
   /** From ec2:DescribeInstances, when collected. */
-  instance?: Instance;
+  instance?: Ec2Instance;
   subnetId?: string;
   autoScalingGroup?: string;
   nodegroup?: string;
   fargate: boolean;
 }
 
-export function instancesById(snapshot: Snapshot): Map<string, Instance> {
-  const byId = new Map<string, Instance>();
+export function instancesById(snapshot: Snapshot): Map<string, Ec2Instance> {
+  const byId = new Map<string, Ec2Instance>();
   for (const reservation of snapshot.aws.reservations ?? []) for (const i of reservation.Instances ?? []) if (i.InstanceId) byId.set(i.InstanceId, i);
   return byId;
 }
 
-export function nodePlacement(node: KubeNode, instances: Map<string, Instance>): NodePlacement {
+export function nodePlacement(node: KubeNode, instances: Map<string, Ec2Instance>): NodePlacement {
   const labels = node.metadata?.labels ?? {};
   const instanceId = instanceIdFromProviderId(node.spec?.providerID);
   const instance = instanceId ? instances.get(instanceId) : undefined;

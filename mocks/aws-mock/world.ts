@@ -5,15 +5,13 @@
  * union of all of them. Where two snapshots hold the same ID the first one wins: serve snapshots
  * that disagree about shared resources (two variants of one scenario) from separate mocks.
  */
-import type { AwsData, Snapshot } from '../../src/snapshot/types.js';
+import type { AwsData, AwsElement, AwsListPart, Snapshot } from '../../src/snapshot/types.js';
 
 export const DEFAULT_ACCOUNT_ID = '111122223333';
 
-type ArrayPart = { [K in keyof AwsData]-?: NonNullable<AwsData[K]> extends (infer _U)[] ? K : never }[keyof AwsData];
-type Item<K extends ArrayPart> = NonNullable<AwsData[K]>[number];
 
 /** How each regional or global part identifies its items (for the first-wins union). */
-const IDENTITY: { [K in ArrayPart]?: (item: Item<K>) => string | undefined } = {
+const IDENTITY: { [K in AwsListPart]?: (item: AwsElement<K>) => string | undefined } = {
   clusterVersions: (v) => v.clusterVersion,
   addonVersions: (a) => a.addonName,
   autoScalingGroups: (g) => g.AutoScalingGroupName,
@@ -37,7 +35,7 @@ const IDENTITY: { [K in ArrayPart]?: (item: Item<K>) => string | undefined } = {
   iamOidcProviders: (p) => p.Arn,
 };
 
-const GLOBAL_PARTS: ArrayPart[] = ['iamRoles', 'iamAttachedRolePolicies', 'iamInstanceProfiles', 'iamOidcProviders'];
+const GLOBAL_PARTS: AwsListPart[] = ['iamRoles', 'iamAttachedRolePolicies', 'iamInstanceProfiles', 'iamOidcProviders'];
 
 export class MockWorld {
   private readonly unions = new Map<string, unknown[]>();
@@ -57,12 +55,12 @@ export class MockWorld {
   }
 
   /** A regional part (EC2, Auto Scaling, EKS version catalogues) as one list for the region. */
-  regional<K extends ArrayPart>(region: string, part: K): Item<K>[] {
+  regional<K extends AwsListPart>(region: string, part: K): AwsElement<K>[] {
     return this.union(part, GLOBAL_PARTS.includes(part) ? this.snapshots : this.clustersIn(region), GLOBAL_PARTS.includes(part) ? '*' : region);
   }
 
   /** A global part (IAM): every snapshot's, whatever the region. */
-  global<K extends ArrayPart>(part: K): Item<K>[] {
+  global<K extends AwsListPart>(part: K): AwsElement<K>[] {
     return this.union(part, this.snapshots, '*');
   }
 
@@ -72,15 +70,15 @@ export class MockWorld {
     return own ?? { Account: DEFAULT_ACCOUNT_ID, Arn: `arn:aws:iam::${DEFAULT_ACCOUNT_ID}:user/eks-doctor-mock`, UserId: 'AIDAEKSDOCTORMOCK0001' };
   }
 
-  private union<K extends ArrayPart>(part: K, snapshots: Snapshot[], scope: string): Item<K>[] {
+  private union<K extends AwsListPart>(part: K, snapshots: Snapshot[], scope: string): AwsElement<K>[] {
     const cacheKey = `${scope}/${part}`;
     const cached = this.unions.get(cacheKey);
-    if (cached) return cached as Item<K>[];
-    const identity = IDENTITY[part] as ((item: Item<K>) => string | undefined) | undefined;
+    if (cached) return cached as AwsElement<K>[];
+    const identity = IDENTITY[part] as ((item: AwsElement<K>) => string | undefined) | undefined;
     const seen = new Set<string>();
-    const items: Item<K>[] = [];
+    const items: AwsElement<K>[] = [];
     for (const snapshot of snapshots) {
-      for (const item of (snapshot.aws[part] ?? []) as Item<K>[]) {
+      for (const item of (snapshot.aws[part] ?? []) as AwsElement<K>[]) {
         const id = identity?.(item);
         if (id !== undefined) {
           if (seen.has(id)) continue;

@@ -5,15 +5,13 @@
  * symptoms the cluster would show (pods crash-looping with the error they log, Nodes NotReady with
  * the condition the kubelet reports), so the symptom checks have something real to report.
  */
-import type { PolicyDocument, Snapshot } from '../../src/snapshot/types.js';
+import type { KubeNode, KubePod, PolicyDocument, Snapshot } from '../../src/snapshot/types.js';
 import { BASELINE, BATCH_ASG, BATCH_PROFILE_NAME, BATCH_ROLE_NAME, EBS_CSI_ROLE_ARN, KARPENTER_ROLE_ARN, KARPENTER_ROLE_NAME, MANAGED_ASG, NODE_ROLE_NAME, iamArn } from '../scenario-builder/baseline.js';
 import { defineFaults } from '../scenario-builder/fault.js';
 import { cniImagePullFails, instancesOfGroup, nodegroupIssue } from './network.js';
 import { launchUnjoinedInstance, minutesBeforeCapture } from './node-registration.js';
 import { addonDegraded, asgNodes, setKubeletSilent } from './symptoms.js';
 
-type Pod = NonNullable<Snapshot['kubernetes']['kubeSystemPods']>[number];
-type Node = NonNullable<Snapshot['kubernetes']['nodes']>[number];
 
 export const VPC_CNI_ROLE_NAME = 'shop-prod-vpc-cni';
 export const VPC_CNI_ROLE_ARN = iamArn(`role/${VPC_CNI_ROLE_NAME}`);
@@ -44,7 +42,7 @@ function detachPolicy(snapshot: Snapshot, roleName: string, policyName: string):
   entry.AttachedPolicies = entry.AttachedPolicies.filter((p) => p.PolicyName !== policyName);
 }
 
-const isFargate = (node: Node) => node.metadata?.labels?.['eks.amazonaws.com/compute-type'] === 'fargate';
+const isFargate = (node: KubeNode) => node.metadata?.labels?.['eks.amazonaws.com/compute-type'] === 'fargate';
 
 /**
  * The pods of a kube-system DaemonSet crash-loop on every EC2 node with `message` in their last
@@ -60,7 +58,7 @@ export function daemonSetCrashLooping(snapshot: Snapshot, name: string, message:
   ds.status.numberUnavailable = ds.status.desiredNumberScheduled;
 }
 
-function crashLoop(pod: Pod, message: string, since: string): void {
+function crashLoop(pod: KubePod, message: string, since: string): void {
   const container = pod.spec?.containers?.[0]?.name ?? 'aws-node';
   pod.status!.conditions = [{ type: 'Ready', status: 'False', reason: 'ContainersNotReady', message: `containers with unready status: [${container}]`, lastTransitionTime: since }];
   pod.status!.containerStatuses = (pod.status!.containerStatuses ?? []).map((c, i) =>

@@ -6,16 +6,11 @@
  *
  * The edits are exported so the checks' unit tests build the same shapes.
  */
-import type { Snapshot } from '../../src/snapshot/types.js';
+import type { Ec2Instance, IpPermission, KubePod, Snapshot } from '../../src/snapshot/types.js';
 import { BASELINE, BATCH_ASG, BATCH_LAUNCH_TEMPLATE_ID, MANAGED_ASG, MANAGED_NODEGROUP, NAT_GATEWAY_ID, PRIVATE_SUBNETS, PUBLIC_SUBNETS, dnsName } from '../scenario-builder/baseline.js';
 import { defineFaults } from '../scenario-builder/fault.js';
 import { minutesBeforeCapture } from './node-registration.js';
 
-type Reservation = NonNullable<Snapshot['aws']['reservations']>[number];
-type Instance = NonNullable<Reservation['Instances']>[number];
-type SecurityGroup = NonNullable<Snapshot['aws']['securityGroups']>[number];
-type Rule = NonNullable<SecurityGroup['IpPermissions']>[number];
-type Pod = NonNullable<Snapshot['kubernetes']['problemPods']>[number];
 
 const { account, vpcId, region, clusterSecurityGroupId: CLUSTER_SG, controlPlaneSecurityGroupId: CONTROL_PLANE_SG } = BASELINE;
 export const PRIVATE_ROUTE_TABLE = 'rtb-0a1a1a1a1a1a1a1a1';
@@ -25,15 +20,15 @@ export const TRANSIT_GATEWAY_ID = 'tgw-0a1b2c3d4e5f67890';
 export const STOREFRONT = 'shop/storefront';
 
 
-export function allInstances(snapshot: Snapshot): Instance[] {
+export function allInstances(snapshot: Snapshot): Ec2Instance[] {
   return (snapshot.aws.reservations ?? []).flatMap((r) => r.Instances ?? []);
 }
 
-export function instancesOfGroup(snapshot: Snapshot, groupName: string): Instance[] {
+export function instancesOfGroup(snapshot: Snapshot, groupName: string): Ec2Instance[] {
   return allInstances(snapshot).filter((i) => i.Tags?.some((t) => t.Key === 'aws:autoscaling:groupName' && t.Value === groupName));
 }
 
-export function ruleFrom(groupId: string, protocol: string, port?: number): Rule {
+export function ruleFrom(groupId: string, protocol: string, port?: number): IpPermission {
   return { IpProtocol: protocol, ...(port !== undefined ? { FromPort: port, ToPort: port } : {}), UserIdGroupPairs: [{ GroupId: groupId, UserId: account }], IpRanges: [], Ipv6Ranges: [], PrefixListIds: [] };
 }
 
@@ -41,7 +36,7 @@ export function ruleFrom(groupId: string, protocol: string, port?: number): Rule
  * Instances whose Node never appeared: they were (re)launched `minutes` ago, past the join grace
  * period, and the Node objects and pods they had are gone. Returns their IDs.
  */
-export function neverJoined(snapshot: Snapshot, instances: Instance[], minutes = 25): string[] {
+export function neverJoined(snapshot: Snapshot, instances: Ec2Instance[], minutes = 25): string[] {
   const names = new Set(instances.map((i) => dnsName(i.PrivateIpAddress!)));
   for (const i of instances) {
     i.LaunchTime = minutesBeforeCapture(snapshot, minutes);
@@ -64,7 +59,7 @@ export function nodegroupIssue(snapshot: Snapshot, code: string, message: string
 }
 
 /** The batch nodes' launch template names its own security group instead of the cluster security group. */
-export function batchNodesOnOwnGroup(snapshot: Snapshot, o: { ingress: Rule[]; controlPlaneAccepts?: Rule[]; clusterAccepts?: Rule[] }): void {
+export function batchNodesOnOwnGroup(snapshot: Snapshot, o: { ingress: IpPermission[]; controlPlaneAccepts?: IpPermission[]; clusterAccepts?: IpPermission[] }): void {
   snapshot.aws.securityGroups!.push({
     GroupId: BATCH_NODE_SG,
     GroupName: 'shop-prod-batch-nodes',
@@ -133,7 +128,7 @@ export function removeEndpoint(snapshot: Snapshot, service: string): void {
 }
 
 /** The node of `instance` is NotReady because its VPC CNI pod cannot pull its image (by default: the registry's name does not resolve). */
-export function cniImagePullFails(snapshot: Snapshot, instance: Instance, registryHost: string, pullError = `dial tcp: lookup ${registryHost}: i/o timeout`): void {
+export function cniImagePullFails(snapshot: Snapshot, instance: Ec2Instance, registryHost: string, pullError = `dial tcp: lookup ${registryHost}: i/o timeout`): void {
   const name = dnsName(instance.PrivateIpAddress!);
   const node = snapshot.kubernetes.nodes!.find((n) => n.metadata?.name === name)!;
   const since = minutesBeforeCapture(snapshot, 18).replace('.000Z', 'Z');
@@ -191,7 +186,7 @@ export function podsWithoutIp(snapshot: Snapshot, nodeName: string, count: numbe
   const ids: string[] = [];
   for (let n = 0; n < count; n++) {
     const name = `checkout-7f8c9d6b5-${['k2x9p', 'q4w7m', 'z8r3t', 'h6j1v'][n % 4]}${n >= 4 ? n : ''}`;
-    const pod: Pod = {
+    const pod: KubePod = {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: { name, namespace: 'shop', uid: `8b8b8b8b-0000-4000-8000-${name.slice(-12).padStart(12, '0')}`, resourceVersion: '99100', creationTimestamp: created, labels: { app: 'checkout' }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'checkout-7f8c9d6b5', uid: '0e0e0e0e-0000-4000-8000-0000000000ch', controller: true }] },

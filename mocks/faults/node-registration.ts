@@ -7,20 +7,17 @@
  * still returns, a Node whose kubelet died has Ready=Unknown and the unreachable taints, a failed
  * launch is a scaling activity worded the way Auto Scaling words it.
  */
-import type { Snapshot } from '../../src/snapshot/types.js';
+import type { Ec2Instance, ScalingActivity, Snapshot } from '../../src/snapshot/types.js';
 import { AZS, BASELINE, BATCH_ASG, BATCH_PROFILE_ARN, BATCH_ROLE_NAME, MANAGED_ASG, PRIVATE_SUBNETS, dnsName } from '../scenario-builder/baseline.js';
 import { defineFaults } from '../scenario-builder/fault.js';
 
-type Reservation = NonNullable<Snapshot['aws']['reservations']>[number];
-type Instance = NonNullable<Reservation['Instances']>[number];
-type Activity = NonNullable<Snapshot['aws']['scalingActivities']>[number];
 
 /** `minutes` before the snapshot was captured, as an ISO timestamp. */
 export function minutesBeforeCapture(snapshot: Snapshot, minutes: number): string {
   return new Date(Date.parse(snapshot.capturedAt) - minutes * 60_000).toISOString();
 }
 
-export function findInstance(snapshot: Snapshot, instanceId: string): Instance {
+export function findInstance(snapshot: Snapshot, instanceId: string): Ec2Instance {
   for (const r of snapshot.aws.reservations ?? []) for (const i of r.Instances ?? []) if (i.InstanceId === instanceId) return i;
   throw new Error(`no instance ${instanceId} in the snapshot`);
 }
@@ -59,7 +56,7 @@ export interface NewInstance {
  * and address, with no Node. When the template is in an Auto Scaling group the copy joins it and
  * the desired capacity grows by one, as a scale-up would.
  */
-export function launchUnjoinedInstance(snapshot: Snapshot, templateId: string, o: NewInstance): Instance {
+export function launchUnjoinedInstance(snapshot: Snapshot, templateId: string, o: NewInstance): Ec2Instance {
   const template = findInstance(snapshot, templateId);
   const copy = structuredClone(template);
   const azIndex = o.azIndex ?? AZS.indexOf(template.Placement!.AvailabilityZone as (typeof AZS)[number]);
@@ -161,7 +158,7 @@ export function failLaunches(snapshot: Snapshot, groupName: string, desired: num
   if (g.MaxSize !== undefined && g.MaxSize < desired) g.MaxSize = desired;
   const nodegroup = snapshot.aws.nodegroups?.find((n) => n.resources?.autoScalingGroups?.some((a) => a.name === groupName));
   if (nodegroup?.scalingConfig) nodegroup.scalingConfig.desiredSize = desired;
-  const activities: Activity[] = failures.map((f, i) => {
+  const activities: ScalingActivity[] = failures.map((f, i) => {
     const status = f.statusCode ?? 'Failed';
     return {
       ActivityId: `f41led00-${groupName.length.toString().padStart(4, '0')}-4000-8000-${(i + 1).toString().padStart(12, '0')}`,

@@ -7,13 +7,10 @@
  * NotReady node carries the kubelet's own condition messages, a crashing pod the container
  * statuses the API returns, an event the reason and message the kubelet or controller writes.
  */
-import type { Snapshot } from '../../src/snapshot/types.js';
+import type { KubeEvent, KubeNode, KubePod, KubeService, Snapshot } from '../../src/snapshot/types.js';
 import { MANAGED_NODEGROUP, BATCH_ASG, PRIVATE_SUBNETS } from '../scenario-builder/baseline.js';
 import { defineFaults } from '../scenario-builder/fault.js';
 
-type Node = NonNullable<Snapshot['kubernetes']['nodes']>[number];
-type Pod = NonNullable<Snapshot['kubernetes']['kubeSystemPods']>[number];
-type Event = NonNullable<Snapshot['kubernetes']['warningEvents']>[number];
 
 /** `minutes` before the snapshot was captured, as the API's second-precision timestamp. */
 export function minutesBefore(snapshot: Snapshot, minutes: number): string {
@@ -21,26 +18,26 @@ export function minutesBefore(snapshot: Snapshot, minutes: number): string {
 }
 
 /** Nodes of a managed node group (by label), in order. */
-export function nodegroupNodes(snapshot: Snapshot, nodegroup = MANAGED_NODEGROUP): Node[] {
+export function nodegroupNodes(snapshot: Snapshot, nodegroup = MANAGED_NODEGROUP): KubeNode[] {
   return (snapshot.kubernetes.nodes ?? []).filter((n) => n.metadata?.labels?.['eks.amazonaws.com/nodegroup'] === nodegroup);
 }
 
 /** Nodes whose instance is in an Auto Scaling group, in order. */
-export function asgNodes(snapshot: Snapshot, asgName: string): Node[] {
+export function asgNodes(snapshot: Snapshot, asgName: string): KubeNode[] {
   const ids = new Set(snapshot.aws.autoScalingGroups?.find((g) => g.AutoScalingGroupName === asgName)?.Instances?.map((i) => i.InstanceId) ?? []);
   return (snapshot.kubernetes.nodes ?? []).filter((n) => ids.has(n.spec?.providerID?.split('/').pop()));
 }
 
-export function nodeName(node: Node): string {
+export function nodeName(node: KubeNode): string {
   return node.metadata!.name!;
 }
 
-export function instanceIdOf(node: Node): string {
+export function instanceIdOf(node: KubeNode): string {
   return node.spec!.providerID!.split('/').pop()!;
 }
 
 /** The pod a DaemonSet runs on a node. */
-export function daemonPod(snapshot: Snapshot, daemonSet: string, node: string): Pod {
+export function daemonPod(snapshot: Snapshot, daemonSet: string, node: string): KubePod {
   const pod = snapshot.kubernetes.kubeSystemPods?.find((p) => p.spec?.nodeName === node && p.metadata?.ownerReferences?.some((o) => o.kind === 'DaemonSet' && o.name === daemonSet));
   if (!pod) throw new Error(`no ${daemonSet} pod on ${node}`);
   return pod;
@@ -50,7 +47,7 @@ export function daemonPod(snapshot: Snapshot, daemonSet: string, node: string): 
  * The kubelet's Ready=False while the CNI has not written its configuration (containerd's wording),
  * with the not-ready taint the node lifecycle controller adds.
  */
-export function setCniNotReady(snapshot: Snapshot, node: Node, minutes = 25): void {
+export function setCniNotReady(snapshot: Snapshot, node: KubeNode, minutes = 25): void {
   const ready = node.status!.conditions!.find((c) => c.type === 'Ready')!;
   ready.status = 'False';
   ready.reason = 'KubeletNotReady';
@@ -60,7 +57,7 @@ export function setCniNotReady(snapshot: Snapshot, node: Node, minutes = 25): vo
 }
 
 /** Every condition Unknown with the node lifecycle controller's message: the kubelet went silent. */
-export function setKubeletSilent(snapshot: Snapshot, node: Node, minutes = 40): void {
+export function setKubeletSilent(snapshot: Snapshot, node: KubeNode, minutes = 40): void {
   for (const c of node.status!.conditions!) {
     c.status = 'Unknown';
     c.reason = 'NodeStatusUnknown';
@@ -76,7 +73,7 @@ export function setKubeletSilent(snapshot: Snapshot, node: Node, minutes = 40): 
 }
 
 /** A container that keeps exiting: CrashLoopBackOff now, the last run terminated with `exitCode`. */
-export function crashLoop(snapshot: Snapshot, pod: Pod, container: string, restarts: number, exitCode = 1, message?: string): void {
+export function crashLoop(snapshot: Snapshot, pod: KubePod, container: string, restarts: number, exitCode = 1, message?: string): void {
   pod.status!.conditions = [{ type: 'Ready', status: 'False', lastTransitionTime: minutesBefore(snapshot, 25) }];
   const status = pod.status!.containerStatuses!.find((c) => c.name === container)!;
   status.ready = false;
@@ -87,7 +84,7 @@ export function crashLoop(snapshot: Snapshot, pod: Pod, container: string, resta
 }
 
 /** A container whose image cannot be pulled. */
-export function imagePullBackOff(snapshot: Snapshot, pod: Pod, container: string, image: string): void {
+export function imagePullBackOff(snapshot: Snapshot, pod: KubePod, container: string, image: string): void {
   pod.status!.phase = 'Pending';
   pod.status!.conditions = [{ type: 'Ready', status: 'False', lastTransitionTime: minutesBefore(snapshot, 30) }];
   pod.spec!.containers!.find((c) => c.name === container)!.image = image;
@@ -101,7 +98,7 @@ export function imagePullBackOff(snapshot: Snapshot, pod: Pod, container: string
 }
 
 /** A container that runs but fails its readiness probe. */
-export function notReadyContainer(snapshot: Snapshot, pod: Pod, container: string): void {
+export function notReadyContainer(snapshot: Snapshot, pod: KubePod, container: string): void {
   pod.status!.conditions = [{ type: 'Ready', status: 'False', lastTransitionTime: minutesBefore(snapshot, 30) }];
   const status = pod.status!.containerStatuses!.find((c) => c.name === container)!;
   status.ready = false;
@@ -123,7 +120,7 @@ export function addonDegraded(snapshot: Snapshot, addonName: string): void {
 }
 
 /** A Warning event as the API returns it, about `involved`. */
-export function warningEvent(snapshot: Snapshot, e: { involved: { kind: string; namespace?: string; name: string; uid?: string }; reason: string; message: string; source: { component: string; host?: string }; count?: number; minutes?: number }): Event {
+export function warningEvent(snapshot: Snapshot, e: { involved: { kind: string; namespace?: string; name: string; uid?: string }; reason: string; message: string; source: { component: string; host?: string }; count?: number; minutes?: number }): KubeEvent {
   const last = minutesBefore(snapshot, e.minutes ?? 2);
   return {
     apiVersion: 'v1',
@@ -143,7 +140,7 @@ export function warningEvent(snapshot: Snapshot, e: { involved: { kind: string; 
 }
 
 /** A workload pod stuck in ContainerCreating on `node`, as the API lists it among pods not Running. */
-export function stuckPod(snapshot: Snapshot, namespace: string, name: string, node: string, app: string): Pod {
+export function stuckPod(snapshot: Snapshot, namespace: string, name: string, node: string, app: string): KubePod {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -198,13 +195,12 @@ export function setFreeAddresses(snapshot: Snapshot, subnetId: string, free: num
   snapshot.aws.subnets!.find((s) => s.SubnetId === subnetId)!.AvailableIpAddressCount = free;
 }
 
-type Service = NonNullable<Snapshot['kubernetes']['loadBalancerServices']>[number];
 
 /**
  * A new internet-facing NLB Service for the AWS Load Balancer Controller, created `minutes` ago,
  * that never got an address.
  */
-export function pendingService(snapshot: Snapshot, namespace: string, name: string, minutes: number): Service {
+export function pendingService(snapshot: Snapshot, namespace: string, name: string, minutes: number): KubeService {
   const template = snapshot.kubernetes.loadBalancerServices![0]!;
   const service = structuredClone(template);
   service.metadata = { ...service.metadata, name, namespace, uid: `5e5e5e5e-0000-1111-2222-${name.slice(-12).padStart(12, '0')}`, creationTimestamp: minutesBefore(snapshot, minutes) };
@@ -215,7 +211,7 @@ export function pendingService(snapshot: Snapshot, namespace: string, name: stri
 }
 
 /** The AWS Load Balancer Controller's event when no subnet carries the role tag the scheme needs. */
-export function noSubnetEvent(snapshot: Snapshot, service: Service, role: 'elb' | 'internal-elb'): Event {
+export function noSubnetEvent(snapshot: Snapshot, service: KubeService, role: 'elb' | 'internal-elb'): KubeEvent {
   return warningEvent(snapshot, {
     involved: { kind: 'Service', namespace: service.metadata!.namespace!, name: service.metadata!.name!, uid: service.metadata!.uid! },
     reason: 'FailedBuildModel',

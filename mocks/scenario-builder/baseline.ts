@@ -4,9 +4,8 @@
  * Fargate profile, the usual add-ons, IRSA and Pod Identity. Deterministic: the same input always
  * builds the same snapshot. `size` scales it up for benchmarks.
  */
-import { SNAPSHOT_KIND, SNAPSHOT_SCHEMA_VERSION, type AwsData, type KubernetesData, type Snapshot } from '../../src/snapshot/types.js';
+import { SNAPSHOT_KIND, SNAPSHOT_SCHEMA_VERSION, type AutoScalingGroup, type Ec2Instance, type InstanceTypeInfo, type KubeEvent, type KubeNode, type RouteTable, type SecurityGroup, type Snapshot, type Subnet } from '../../src/snapshot/types.js';
 
-type Item<T> = NonNullable<T> extends (infer U)[] ? U : never;
 
 export const BASELINE = {
   account: '111122223333',
@@ -678,7 +677,7 @@ function accessEntry(principalArn: string, type: string, kubernetesGroups: strin
   };
 }
 
-function asg(name: string, members: NodeSpec[], o: { min: number; max: number; tags: Record<string, string>; launchTemplate: { LaunchTemplateId: string; LaunchTemplateName: string; Version: string }; subnets?: string[] }): Item<AwsData['autoScalingGroups']> {
+function asg(name: string, members: NodeSpec[], o: { min: number; max: number; tags: Record<string, string>; launchTemplate: { LaunchTemplateId: string; LaunchTemplateName: string; Version: string }; subnets?: string[] }): AutoScalingGroup {
   return {
     AutoScalingGroupName: name,
     AutoScalingGroupARN: arn('autoscaling', `autoScalingGroup:5a6b7c8d-0000-1111-2222-${name.length.toString().padStart(12, '0')}:autoScalingGroupName/${name}`),
@@ -713,7 +712,7 @@ function asg(name: string, members: NodeSpec[], o: { min: number; max: number; t
   };
 }
 
-function instance(n: NodeSpec): Item<Item<AwsData['reservations']>['Instances']> {
+function instance(n: NodeSpec): Ec2Instance {
   const tagRecord: Record<string, string> = { ...(n.extraTags ?? {}) };
   if (n.asgName) tagRecord['aws:autoscaling:groupName'] = n.asgName;
   if (n.nodegroup) {
@@ -724,7 +723,7 @@ function instance(n: NodeSpec): Item<Item<AwsData['reservations']>['Instances']>
   return {
     InstanceId: n.instanceId,
     ImageId: n.nodegroup ? 'ami-0123456789abcdef0' : 'ami-0fedcba9876543210',
-    InstanceType: n.instanceType as Item<Item<AwsData['reservations']>['Instances']>['InstanceType'],
+    InstanceType: n.instanceType as Ec2Instance['InstanceType'],
     LaunchTime: n.launchTime,
     Placement: { AvailabilityZone: n.az, Tenancy: 'default', GroupName: '' },
     PrivateDnsName: dnsName(n.privateIp),
@@ -752,7 +751,7 @@ function instance(n: NodeSpec): Item<Item<AwsData['reservations']>['Instances']>
   };
 }
 
-function node(n: NodeSpec): Item<KubernetesData['nodes']> {
+function node(n: NodeSpec): KubeNode {
   const name = dnsName(n.privateIp);
   const arch = n.instanceType.startsWith('m7g') ? 'arm64' : 'amd64';
   return {
@@ -946,7 +945,7 @@ function serviceAccount(namespace: string, name: string, roleArn?: string) {
   };
 }
 
-function subnet(id: string, az: string, cidr: string, free: number, isPublic: boolean, tagRecord: Record<string, string>): Item<AwsData['subnets']> {
+function subnet(id: string, az: string, cidr: string, free: number, isPublic: boolean, tagRecord: Record<string, string>): Subnet {
   return {
     SubnetId: id,
     SubnetArn: arn('ec2', `subnet/${id}`),
@@ -965,7 +964,7 @@ function subnet(id: string, az: string, cidr: string, free: number, isPublic: bo
   };
 }
 
-function routeTable(id: string, main: boolean, subnets: string[], routes: Item<AwsData['routeTables']>['Routes']): Item<AwsData['routeTables']> {
+function routeTable(id: string, main: boolean, subnets: string[], routes: RouteTable['Routes']): RouteTable {
   return {
     RouteTableId: id,
     VpcId: vpcId,
@@ -980,9 +979,9 @@ function routeTable(id: string, main: boolean, subnets: string[], routes: Item<A
   };
 }
 
-function instanceType(type: string, vcpus: number, maxEnis: number, ipv4PerEni: number, arch: 'x86_64' | 'arm64'): Item<AwsData['instanceTypes']> {
+function instanceType(type: string, vcpus: number, maxEnis: number, ipv4PerEni: number, arch: 'x86_64' | 'arm64'): InstanceTypeInfo {
   // The SDK types InstanceType as a closed union of every type; ours are members of it.
-  const InstanceType = type as Item<AwsData['instanceTypes']>['InstanceType'];
+  const InstanceType = type as InstanceTypeInfo['InstanceType'];
   return {
     InstanceType,
     CurrentGeneration: true,
@@ -1047,7 +1046,7 @@ function instanceProfile(name: string, id: string, roleName: string, path: strin
 }
 
 /** A database's security group admitting the nodes on 5432: present in big VPCs, unrelated to the cluster's health. */
-function databaseSecurityGroup(i: number): Item<AwsData['securityGroups']> {
+function databaseSecurityGroup(i: number): SecurityGroup {
   const id = `sg-0db${i.toString(16).padStart(14, '0')}`;
   return {
     GroupId: id,
@@ -1070,7 +1069,7 @@ function teamRoleMappings(nodeCount: number): string[] {
  * The routine Warning events a busy cluster always has (an application's readiness probe failing
  * during a rollout), one per 50 nodes: volume for the collector, nothing the checks should act on.
  */
-function routineWarningEvents(nodes: NodeSpec[]): NonNullable<KubernetesData['warningEvents']> {
+function routineWarningEvents(nodes: NodeSpec[]): KubeEvent[] {
   return Array.from({ length: Math.floor(nodes.length / 50) }, (_, i) => {
     const pod = `storefront-6d8f7c9b5-${i.toString(36).padStart(5, '0')}`;
     const node = nodes[(i * 50) % nodes.length]!;

@@ -6,7 +6,7 @@
  */
 import { IRSA_ROLE_ANNOTATION } from '../domain/eks-constants.js';
 import type { CollectEvent } from '../engine/progress.js';
-import { SNAPSHOT_KIND, SNAPSHOT_SCHEMA_VERSION, type AwsData, type KubernetesData, type KubernetesPart, type Snapshot } from '../snapshot/types.js';
+import { SNAPSHOT_KIND, SNAPSHOT_SCHEMA_VERSION, type AwsData, type KubeServiceAccount, type KubernetesPart, type Snapshot } from '../snapshot/types.js';
 import { inSpan, NO_TRACE, PHASE, type Tracer } from '../trace/tracer.js';
 import { TOOL_VERSION } from '../version.js';
 import type { AwsClients } from './aws/clients.js';
@@ -152,7 +152,7 @@ async function collectKubernetesSide(args: {
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     onPart: (key, value) => {
       if (key !== 'serviceAccounts') return;
-      const accounts = (value ?? []) as NonNullable<KubernetesData['serviceAccounts']>;
+      const accounts = (value ?? []) as KubeServiceAccount[];
       args.onServiceAccounts(accounts.flatMap((sa) => (sa.metadata?.annotations?.[IRSA_ROLE_ANNOTATION] ? [sa.metadata.annotations[IRSA_ROLE_ANNOTATION]] : [])));
     },
   });

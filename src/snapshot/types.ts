@@ -9,47 +9,11 @@
  * Every part is optional: absent means "not collected" (the checks that need it are skipped);
  * a part whose collection failed is absent and has an entry in `errors`.
  */
-import type { AutoScalingGroup, Activity } from '@aws-sdk/client-auto-scaling';
-import type {
-  InstanceTypeInfo,
-  InternetGateway,
-  LaunchTemplateVersion,
-  ManagedPrefixList,
-  NatGateway,
-  Reservation,
-  RouteTable,
-  SecurityGroup,
-  Subnet,
-  Vpc,
-  VpcEndpoint,
-  PrefixListEntry,
-} from '@aws-sdk/client-ec2';
-import type {
-  AccessEntry,
-  Addon,
-  AddonInfo,
-  AssociatedAccessPolicy,
-  Cluster,
-  ClusterVersionInformation,
-  FargateProfile,
-  InsightSummary,
-  Nodegroup,
-  PodIdentityAssociation,
-} from '@aws-sdk/client-eks';
-import type { AttachedPolicy, InstanceProfile, Role } from '@aws-sdk/client-iam';
-import type {
-  CoreV1Event,
-  V1ConfigMap,
-  V1DaemonSet,
-  V1Deployment,
-  V1MutatingWebhookConfiguration,
-  V1Node,
-  V1Pod,
-  V1Service,
-  V1ServiceAccount,
-  V1ValidatingWebhookConfiguration,
-  VersionInfo,
-} from '@kubernetes/client-node';
+import type * as AutoScaling from '@aws-sdk/client-auto-scaling';
+import type * as EC2 from '@aws-sdk/client-ec2';
+import type * as EKS from '@aws-sdk/client-eks';
+import type * as IAM from '@aws-sdk/client-iam';
+import type * as Kube from '@kubernetes/client-node';
 
 export const SNAPSHOT_KIND = 'eks-doctor.snapshot';
 export const SNAPSHOT_SCHEMA_VERSION = 1;
@@ -80,15 +44,15 @@ export interface PolicyStatement {
   Condition?: Record<string, Record<string, string | string[] | boolean>>;
 }
 
-export type IamRole = Omit<Serialized<Role>, 'AssumeRolePolicyDocument'> & {
+export type IamRole = Omit<Serialized<IAM.Role>, 'AssumeRolePolicyDocument'> & {
   AssumeRolePolicyDocument?: PolicyDocument;
 };
-export type IamInstanceProfile = Omit<Serialized<InstanceProfile>, 'Roles'> & { Roles: IamRole[] };
+export type IamInstanceProfile = Omit<Serialized<IAM.InstanceProfile>, 'Roles'> & { Roles: IamRole[] };
 
 /** ListAttachedRolePolicies for one role, with the role's name added so the list can be joined to it. */
 export interface AttachedRolePolicies {
   RoleName: string;
-  AttachedPolicies: Serialized<AttachedPolicy>[];
+  AttachedPolicies: Serialized<IAM.AttachedPolicy>[];
 }
 
 /** GetOpenIDConnectProvider, with the provider's ARN added (the response does not carry it). */
@@ -109,13 +73,13 @@ export interface VpcDnsAttributes {
 /** GetManagedPrefixListEntries for one prefix list, with its ID added. */
 export interface PrefixListEntries {
   PrefixListId: string;
-  Entries: Serialized<PrefixListEntry>[];
+  Entries: Serialized<EC2.PrefixListEntry>[];
 }
 
 /** ListAssociatedAccessPolicies for one access entry. */
 export interface AccessEntryPolicies {
   principalArn: string;
-  associatedAccessPolicies: Serialized<AssociatedAccessPolicy>[];
+  associatedAccessPolicies: Serialized<EKS.AssociatedAccessPolicy>[];
 }
 
 /** A resource that was asked for by ID and answered "does not exist" (NoSuchEntity, InvalidGroup.NotFound, ...). */
@@ -138,60 +102,60 @@ export interface AwsData {
   /** sts:GetCallerIdentity */
   callerIdentity?: { Account?: string; Arn?: string; UserId?: string };
   /** eks:DescribeCluster .cluster */
-  cluster?: Serialized<Cluster>;
+  cluster?: Serialized<EKS.Cluster>;
   /** eks:DescribeClusterVersions .clusterVersions (support dates) */
-  clusterVersions?: Serialized<ClusterVersionInformation>[];
+  clusterVersions?: Serialized<EKS.ClusterVersionInformation>[];
   /** eks:ListNodegroups + eks:DescribeNodegroup .nodegroup */
-  nodegroups?: Serialized<Nodegroup>[];
+  nodegroups?: Serialized<EKS.Nodegroup>[];
   /** eks:ListFargateProfiles + eks:DescribeFargateProfile .fargateProfile */
-  fargateProfiles?: Serialized<FargateProfile>[];
+  fargateProfiles?: Serialized<EKS.FargateProfile>[];
   /** eks:ListAddons + eks:DescribeAddon .addon */
-  addons?: Serialized<Addon>[];
+  addons?: Serialized<EKS.Addon>[];
   /** eks:DescribeAddonVersions .addons, for the cluster's Kubernetes version */
-  addonVersions?: Serialized<AddonInfo>[];
+  addonVersions?: Serialized<EKS.AddonInfo>[];
   /** eks:ListAccessEntries + eks:DescribeAccessEntry .accessEntry */
-  accessEntries?: Serialized<AccessEntry>[];
+  accessEntries?: Serialized<EKS.AccessEntry>[];
   /** eks:ListAssociatedAccessPolicies per access entry */
   accessEntryPolicies?: AccessEntryPolicies[];
   /** eks:ListPodIdentityAssociations + eks:DescribePodIdentityAssociation .association */
-  podIdentityAssociations?: Serialized<PodIdentityAssociation>[];
+  podIdentityAssociations?: Serialized<EKS.PodIdentityAssociation>[];
   /** eks:ListInsights .insights */
-  insights?: Serialized<InsightSummary>[];
+  insights?: Serialized<EKS.InsightSummary>[];
   /** autoscaling:DescribeAutoScalingGroups .AutoScalingGroups (the cluster's groups only) */
-  autoScalingGroups?: Serialized<AutoScalingGroup>[];
+  autoScalingGroups?: Serialized<AutoScaling.AutoScalingGroup>[];
   /**
    * autoscaling:DescribeScalingActivities .Activities: the 50 most recent of each group in trouble
    * (fewer InService instances than desired, an instance not InService and Healthy, suspended
    * processes, or a managed node group reporting health issues; src/collect/aws/activity-groups.ts).
    * A healthy group's activities are not collected: checks read activities only for groups in trouble.
    */
-  scalingActivities?: Serialized<Activity>[];
+  scalingActivities?: Serialized<AutoScaling.Activity>[];
   /** ec2:DescribeInstances .Reservations (the cluster's instances only) */
-  reservations?: Serialized<Reservation>[];
+  reservations?: Serialized<EC2.Reservation>[];
   /** ec2:DescribeLaunchTemplateVersions .LaunchTemplateVersions, UserData removed */
-  launchTemplateVersions?: Serialized<LaunchTemplateVersion>[];
+  launchTemplateVersions?: Serialized<EC2.LaunchTemplateVersion>[];
   /** ec2:DescribeInstanceTypes .InstanceTypes (types in use) */
-  instanceTypes?: Serialized<InstanceTypeInfo>[];
+  instanceTypes?: Serialized<EC2.InstanceTypeInfo>[];
   /** ec2:DescribeVpcs .Vpcs (the cluster's VPC) */
-  vpcs?: Serialized<Vpc>[];
+  vpcs?: Serialized<EC2.Vpc>[];
   /** ec2:DescribeVpcAttribute enableDnsSupport / enableDnsHostnames */
   vpcDnsAttributes?: VpcDnsAttributes[];
   /** ec2:DescribeSubnets .Subnets (every subnet of the cluster's VPC) */
-  subnets?: Serialized<Subnet>[];
+  subnets?: Serialized<EC2.Subnet>[];
   /** ec2:DescribeRouteTables .RouteTables (the cluster's VPC) */
-  routeTables?: Serialized<RouteTable>[];
+  routeTables?: Serialized<EC2.RouteTable>[];
   /** ec2:DescribeSecurityGroups .SecurityGroups (the cluster's VPC) */
-  securityGroups?: Serialized<SecurityGroup>[];
+  securityGroups?: Serialized<EC2.SecurityGroup>[];
   /** ec2:DescribeManagedPrefixLists .PrefixLists (those referenced by rules) */
-  prefixLists?: Serialized<ManagedPrefixList>[];
+  prefixLists?: Serialized<EC2.ManagedPrefixList>[];
   /** ec2:GetManagedPrefixListEntries */
   prefixListEntries?: PrefixListEntries[];
   /** ec2:DescribeNatGateways .NatGateways (the cluster's VPC) */
-  natGateways?: Serialized<NatGateway>[];
+  natGateways?: Serialized<EC2.NatGateway>[];
   /** ec2:DescribeInternetGateways .InternetGateways (attached to the cluster's VPC) */
-  internetGateways?: Serialized<InternetGateway>[];
+  internetGateways?: Serialized<EC2.InternetGateway>[];
   /** ec2:DescribeVpcEndpoints .VpcEndpoints (the cluster's VPC) */
-  vpcEndpoints?: Serialized<VpcEndpoint>[];
+  vpcEndpoints?: Serialized<EC2.VpcEndpoint>[];
   /** iam:GetRole for node roles, IRSA and Pod Identity roles; policy documents decoded */
   iamRoles?: IamRole[];
   /** iam:ListAttachedRolePolicies for the same roles */
@@ -224,32 +188,77 @@ export interface ApiServerAccess {
 export interface KubernetesData {
   apiServer?: ApiServerAccess;
   /** GET /version */
-  version?: K8s<VersionInfo>;
+  version?: K8s<Kube.VersionInfo>;
   /** GET /api/v1/nodes (status.images removed) */
-  nodes?: K8s<V1Node>[];
+  nodes?: K8s<Kube.V1Node>[];
   /** GET /api/v1/namespaces/kube-system/configmaps/aws-auth; null when it does not exist */
-  awsAuth?: K8s<V1ConfigMap> | null;
+  awsAuth?: K8s<Kube.V1ConfigMap> | null;
   /** GET /api/v1/namespaces/kube-system/pods, each projected to POD_FIELDS (src/snapshot/sanitize.ts) */
-  kubeSystemPods?: K8s<V1Pod>[];
+  kubeSystemPods?: K8s<Kube.V1Pod>[];
   /** GET /api/v1/pods?fieldSelector=status.phase!=Running,status.phase!=Succeeded, each projected to POD_FIELDS */
-  problemPods?: K8s<V1Pod>[];
+  problemPods?: K8s<Kube.V1Pod>[];
   /** GET /apis/apps/v1/namespaces/kube-system/daemonsets */
-  daemonSets?: K8s<V1DaemonSet>[];
+  daemonSets?: K8s<Kube.V1DaemonSet>[];
   /** GET /apis/apps/v1/namespaces/kube-system/deployments */
-  deployments?: K8s<V1Deployment>[];
+  deployments?: K8s<Kube.V1Deployment>[];
   /** GET /api/v1/services, type LoadBalancer only */
-  loadBalancerServices?: K8s<V1Service>[];
+  loadBalancerServices?: K8s<Kube.V1Service>[];
   /** GET /api/v1/events?fieldSelector=type=Warning */
-  warningEvents?: K8s<CoreV1Event>[];
+  warningEvents?: K8s<Kube.CoreV1Event>[];
   /** GET /api/v1/serviceaccounts (those with IAM annotations, and kube-system's) */
-  serviceAccounts?: K8s<V1ServiceAccount>[];
+  serviceAccounts?: K8s<Kube.V1ServiceAccount>[];
   /** GET /apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations */
-  validatingWebhooks?: K8s<V1ValidatingWebhookConfiguration>[];
+  validatingWebhooks?: K8s<Kube.V1ValidatingWebhookConfiguration>[];
   /** GET /apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations */
-  mutatingWebhooks?: K8s<V1MutatingWebhookConfiguration>[];
+  mutatingWebhooks?: K8s<Kube.V1MutatingWebhookConfiguration>[];
   /** The Services that admission webhooks call (their targetPorts must be open from the control plane) */
-  webhookServices?: K8s<V1Service>[];
+  webhookServices?: K8s<Kube.V1Service>[];
 }
+
+/**
+ * The elements of the snapshot's lists, named once for collectors, checks, mocks and tests. Each is
+ * the SDK's or the Kubernetes API's shape as the snapshot holds it (Serialized), so `Subnet` here
+ * is one entry of `aws.subnets`, not the SDK class with Date fields.
+ */
+export type AwsListPart = { [P in keyof AwsData]-?: NonNullable<AwsData[P]> extends unknown[] ? P : never }[keyof AwsData];
+export type KubernetesListPart = { [P in keyof KubernetesData]-?: NonNullable<KubernetesData[P]> extends unknown[] ? P : never }[keyof KubernetesData];
+/** One element of a list-valued AWS part: `AwsElement<'subnets'>` is one subnet. */
+export type AwsElement<P extends AwsListPart> = NonNullable<AwsData[P]>[number];
+/** One element of a list-valued Kubernetes part: `KubernetesElement<'nodes'>` is one Node. */
+export type KubernetesElement<P extends KubernetesListPart> = NonNullable<KubernetesData[P]>[number];
+
+export type Nodegroup = AwsElement<'nodegroups'>;
+export type Addon = AwsElement<'addons'>;
+export type AccessEntry = AwsElement<'accessEntries'>;
+export type PodIdentityAssociation = AwsElement<'podIdentityAssociations'>;
+export type Insight = AwsElement<'insights'>;
+export type FargateProfile = AwsElement<'fargateProfiles'>;
+export type AutoScalingGroup = AwsElement<'autoScalingGroups'>;
+export type ScalingActivity = AwsElement<'scalingActivities'>;
+export type Reservation = AwsElement<'reservations'>;
+/** One EC2 instance of `aws.reservations[].Instances`. */
+export type Ec2Instance = NonNullable<Reservation['Instances']>[number];
+export type LaunchTemplateVersion = AwsElement<'launchTemplateVersions'>;
+export type InstanceTypeInfo = AwsElement<'instanceTypes'>;
+export type Subnet = AwsElement<'subnets'>;
+export type RouteTable = AwsElement<'routeTables'>;
+export type Route = NonNullable<RouteTable['Routes']>[number];
+export type SecurityGroup = AwsElement<'securityGroups'>;
+/** One rule of a security group (IpPermissions or IpPermissionsEgress). */
+export type IpPermission = NonNullable<SecurityGroup['IpPermissions']>[number];
+export type VpcEndpoint = AwsElement<'vpcEndpoints'>;
+
+export type KubeNode = KubernetesElement<'nodes'>;
+/** A pod as the snapshot holds it: kube-system's and the problem pods, both projected to POD_FIELDS. */
+export type KubePod = KubernetesElement<'kubeSystemPods'>;
+export type KubeEvent = KubernetesElement<'warningEvents'>;
+export type KubeService = KubernetesElement<'loadBalancerServices'>;
+export type KubeServiceAccount = KubernetesElement<'serviceAccounts'>;
+export type KubeDaemonSet = KubernetesElement<'daemonSets'>;
+export type KubeDeployment = KubernetesElement<'deployments'>;
+export type KubeConfigMap = NonNullable<KubernetesData['awsAuth']>;
+/** One webhook of a ValidatingWebhookConfiguration. */
+export type ValidatingWebhook = NonNullable<KubernetesElement<'validatingWebhooks'>['webhooks']>[number];
 
 export type AwsPart = `aws.${Exclude<keyof AwsData, 'notFound'>}`;
 export type KubernetesPart = `kubernetes.${keyof KubernetesData}`;

@@ -8,11 +8,10 @@
  * it stopped posting status); the second instance launched after it and never registered.
  */
 import { DescribeInstancesCommand, EC2Client, type Instance } from '@aws-sdk/client-ec2';
-import type { KubernetesData } from '../../src/snapshot/types.js';
+import type { KubeNode, KubePod, KubernetesData } from '../../src/snapshot/types.js';
 import { MOCK_CREDENTIALS } from '../../mocks/aws-mock/index.js';
 import { SICK_CLUSTER } from './moto.js';
 
-type Item<T> = NonNullable<T> extends (infer U)[] ? U : never;
 
 /** A role that is mapped: aws-auth is present and valid, it only lacks the node role. */
 export const MAPPED_ADMIN_ROLE_ARN = 'arn:aws:iam::123456789012:role/platform-admin';
@@ -38,7 +37,7 @@ export async function motoWorkerInstances(url: string): Promise<Instance[]> {
   }
 }
 
-function notReadyNode(instance: Instance, since: string): Item<KubernetesData['nodes']> {
+function notReadyNode(instance: Instance, since: string): KubeNode {
   const name = instance.PrivateDnsName!;
   const az = instance.Placement!.AvailabilityZone!;
   const unknown = (type: string) => ({
@@ -94,7 +93,7 @@ function notReadyNode(instance: Instance, since: string): Item<KubernetesData['n
 }
 
 /** The aws-node and kube-proxy pods on the node, last seen Running before the kubelet went silent. */
-function daemonPod(app: 'aws-node' | 'kube-proxy', instance: Instance, since: string): Item<KubernetesData['kubeSystemPods']> {
+function daemonPod(app: 'aws-node' | 'kube-proxy', instance: Instance, since: string): KubePod {
   const image = app === 'aws-node' ? `602401143452.dkr.ecr.${SICK_CLUSTER.region}.amazonaws.com/amazon-k8s-cni:v1.19.2-eksbuild.1` : `602401143452.dkr.ecr.${SICK_CLUSTER.region}.amazonaws.com/eks/kube-proxy:v1.31.3-eksbuild.2`;
   return {
     metadata: { name: `${app}-${instance.InstanceId!.slice(-5)}`, namespace: 'kube-system', labels: { 'k8s-app': app }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: app, uid: `${app}-uid`, controller: true }] },

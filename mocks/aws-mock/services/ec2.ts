@@ -1,10 +1,7 @@
 /** EC2: the Describe and Get actions eks-doctor calls, with the IDs, filters and page sizes it uses. */
-import type { Snapshot } from '../../../src/snapshot/types.js';
+import type { Ec2Instance, Reservation } from '../../../src/snapshot/types.js';
 import { applyFilters, AwsApiError, numberParam, paginate, stringList, stringParam, tagFilter, type Filter, type Handler, type HandlerContext, type Input } from '../api.js';
 
-type AwsData = Snapshot['aws'];
-type Reservation = NonNullable<AwsData['reservations']>[number];
-type Instance = NonNullable<Reservation['Instances']>[number];
 
 function filtersOf(input: Input): Filter[] | undefined {
   // Most actions call the member Filters; DescribeNatGateways calls it Filter.
@@ -45,7 +42,7 @@ function vpcFilter(name: string): ((r: { VpcId?: string; Tags?: { Key?: string; 
 }
 
 function describeInstances(input: Input, context: HandlerContext) {
-  const pairs: { reservation: Reservation; instance: Instance }[] = [];
+  const pairs: { reservation: Reservation; instance: Ec2Instance }[] = [];
   for (const reservation of context.world.regional(context.region, 'reservations')) {
     for (const instance of reservation.Instances ?? []) pairs.push({ reservation, instance });
   }
@@ -80,7 +77,7 @@ function describeInstances(input: Input, context: HandlerContext) {
     'InvalidParameterValue',
   );
   // Regroup the matching instances under their reservations, in the order they were stored.
-  const grouped = new Map<Reservation, Instance[]>();
+  const grouped = new Map<Reservation, Ec2Instance[]>();
   for (const { reservation, instance } of selected) grouped.set(reservation, [...(grouped.get(reservation) ?? []), instance]);
   const reservations = [...grouped].map(([reservation, instances]) => ({ ...reservation, Instances: instances }));
   const { page: items, nextToken } = page(reservations, input, context, { max: 1000 });
