@@ -10,8 +10,8 @@ import { defineDiagnostic, type FindingCode, type NewFinding } from '../src/engi
 import type { ResourceRef } from '../src/engine/finding.js';
 import type { Addon, Snapshot } from '../src/snapshot/types.js';
 import { ADDON_ISSUE_CODES, HEALTH_DOCS, healthCodeToFindingCode, type AddonContext } from './lib/health-codes.js';
-import { resource } from '../src/engine/resources.js';
-import { refForAwsId, uniqueRefs } from './lib/symptom-resources.js';
+import { resource, uniqueRefs } from '../src/engine/resources.js';
+import { refForAwsId } from './lib/symptom-resources.js';
 
 
 /** The kube-system workloads each common add-on runs, and a selector for its pods. */

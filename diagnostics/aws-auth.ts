@@ -262,7 +262,7 @@ function roleResources(role: NodeRole): ResourceRef[] {
   return [
     resource.role(role.arn),
     ...role.instanceProfileArns.map(resource.instanceProfile),
-    ...role.nodegroups.map(resource.nodegroup),
+    ...role.nodegroups.map((name) => resource.nodegroup(name)),
     ...role.autoScalingGroups.map(resource.autoScalingGroup),
     ...role.fargateProfiles.map(resource.fargateProfile),
   ];

@@ -8,8 +8,8 @@ import { defineDiagnostic, type FindingCode, type NewFinding } from '../src/engi
 import type { ResourceRef } from '../src/engine/finding.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 import { CLUSTER_ISSUE_CODES, HEALTH_DOCS, healthCodeToFindingCode, type ClusterCodeEntry, type ClusterContext } from './lib/health-codes.js';
-import { resource } from '../src/engine/resources.js';
-import { kmsKeyResource, refForAwsId, uniqueRefs } from './lib/symptom-resources.js';
+import { resource, uniqueRefs } from '../src/engine/resources.js';
+import { refForAwsId } from './lib/symptom-resources.js';
 
 const ENTRIES: Record<string, ClusterCodeEntry> = CLUSTER_ISSUE_CODES;
 
@@ -151,7 +151,7 @@ function context(snapshot: Snapshot): ClusterContext {
 /** The configured resources an issue concerns when its resourceIds do not name them. */
 function relatedRefs(ctx: ClusterContext, code: string): ResourceRef[] {
   if ((code === 'AccessDenied' || code === 'IamRoleNotFound') && ctx.roleArn) return [resource.role(ctx.roleArn)];
-  if (code.startsWith('Kms') && ctx.kmsKeyArn) return [kmsKeyResource(ctx.kmsKeyArn)];
+  if (code.startsWith('Kms') && ctx.kmsKeyArn) return [resource.kmsKey(ctx.kmsKeyArn)];
   if (code === 'VpcNotFound' && ctx.vpcId) return [resource.vpc(ctx.vpcId)];
   return [];
 }

@@ -5,9 +5,10 @@
  * named in the aws-load-balancer-subnets annotation, or discovered by the kubernetes.io/role/elb
  * (internet-facing) or kubernetes.io/role/internal-elb (internal) tag with at least 8 free addresses.
  */
+import { resource } from '../src/engine/resources.js';
 import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
 import type { KubePod, KubeService, Snapshot } from '../src/snapshot/types.js';
-import { describeSubnet, ref, tagValue } from './lib/node-placement.js';
+import { describeSubnet, tagValue } from './lib/node-placement.js';
 import {
   LOAD_BALANCER_MIN_FREE_ADDRESSES,
   explicitSubnets,
@@ -69,7 +70,7 @@ export default defineDiagnostic<Code>({
       const id = serviceId(service);
       const scheme = loadBalancerScheme(service);
       const events = serviceEvents(snapshot, service);
-      const scope = [{ symptom: 'loadbalancer-pending' as const, resources: [ref.service(id)] }];
+      const scope = [{ symptom: 'loadbalancer-pending' as const, resources: [resource.service(id)] }];
       const asks = describeAsk(service, scheme);
       if (needsLoadBalancerController(service) && snapshot.kubernetes.deployments) {
         const controller = snapshot.kubernetes.deployments.find((d) => d.metadata?.name === 'aws-load-balancer-controller' && d.metadata?.namespace === 'kube-system');
@@ -80,7 +81,7 @@ export default defineDiagnostic<Code>({
             title: `${id} waits for the AWS Load Balancer Controller, which is not installed`,
             rootCause: `${id} asks for the AWS Load Balancer Controller (${asks}), and there is no aws-load-balancer-controller Deployment in kube-system, so no load balancer is ever created.`,
             evidence: [`${id}: ${asks}; status.loadBalancer is empty.`, 'kube-system has no aws-load-balancer-controller Deployment.', ...events],
-            resources: [ref.service(id), ref.deployment('kube-system/aws-load-balancer-controller')],
+            resources: [resource.service(id), resource.deployment('kube-system/aws-load-balancer-controller')],
             fix: {
               summary: 'Install the AWS Load Balancer Controller (with its IAM role for the kube-system/aws-load-balancer-controller service account).',
               commands: [
@@ -106,7 +107,7 @@ export default defineDiagnostic<Code>({
               ...pods.map((p) => `Pod ${p.metadata?.name}: ${podState(p)}.`),
               ...events,
             ],
-            resources: [ref.deployment('kube-system/aws-load-balancer-controller'), ref.service(id), ...pods.map((p) => ref.pod(`kube-system/${p.metadata?.name}`))],
+            resources: [resource.deployment('kube-system/aws-load-balancer-controller'), resource.service(id), ...pods.map((p) => resource.pod(`kube-system/${p.metadata?.name}`))],
             fix: {
               summary: "Read why the controller's pods fail (commonly its IAM role, a missing clusterName or vpcId, or the webhook certificate) and fix that.",
               commands: ['kubectl -n kube-system describe deployment aws-load-balancer-controller', 'kubectl -n kube-system logs deployment/aws-load-balancer-controller --previous --tail=50'],
@@ -135,7 +136,7 @@ export default defineDiagnostic<Code>({
             title: `Subnets named on ${id} cannot hold its ${scheme} load balancer`,
             rootCause: `${id} names its subnets in service.beta.kubernetes.io/aws-load-balancer-subnets, and ${problems.join('; ')}.`,
             evidence: [`${id}: ${asks}; aws-load-balancer-subnets: ${named.join(', ')}.`, ...problems.map((p) => `${p}.`), ...events],
-            resources: [ref.service(id)],
+            resources: [resource.service(id)],
             fix: {
               summary: `Name existing ${scheme === 'internet-facing' ? 'public' : ''} subnets on the Service, or remove the annotation to let the controller discover tagged subnets.`,
               commands: [`kubectl -n ${service.metadata?.namespace} annotate service ${service.metadata?.name} service.beta.kubernetes.io/aws-load-balancer-subnets-`],
@@ -165,7 +166,7 @@ export default defineDiagnostic<Code>({
           ...(candidates.length > 0 ? [`${scheme === 'internet-facing' ? 'Public' : 'Private'} subnets that could be tagged: ${candidates.map((s) => describeSubnet(snapshot, s.SubnetId!)).join('; ')}.`] : []),
           ...events,
         ],
-        resources: [ref.service(id), ...candidates.map((s) => ref.subnet(s.SubnetId!, tagValue(s.Tags, 'Name')))],
+        resources: [resource.service(id), ...candidates.map((s) => resource.subnet(s.SubnetId!, tagValue(s.Tags, 'Name')))],
         fix: {
           summary: `Tag the ${scheme === 'internet-facing' ? 'public' : 'private'} subnets for ${scheme} load balancers${tagged.length > 0 ? ', or free addresses in them' : ''}; the controller retries on its own.`,
           commands: [`aws ec2 create-tags --resources ${(candidates.length > 0 ? candidates.map((s) => s.SubnetId) : ['<subnet-id>']).join(' ')} --tags Key=kubernetes.io/role/${role},Value=1`, `kubectl -n ${service.metadata?.namespace} describe service ${service.metadata?.name}`],

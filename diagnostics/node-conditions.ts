@@ -15,9 +15,9 @@
 import { IRSA_ROLE_ANNOTATION } from '../src/domain/eks-constants.js';
 import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
 import type { ResourceRef } from '../src/engine/finding.js';
-import { resource } from '../src/engine/resources.js';
+import { resource, uniqueRefs } from '../src/engine/resources.js';
 import type { KubePod, Snapshot } from '../src/snapshot/types.js';
-import { instancesById, nodePlacement, placementRefs, uniqueRefs, type NodePlacement } from './lib/symptom-resources.js';
+import { instancesById, nodePlacement, placementRefs, type NodePlacement } from './lib/symptom-resources.js';
 
 
 const DOCS = {

@@ -19,7 +19,7 @@
  */
 import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
 import type { ResourceRef } from '../src/engine/finding.js';
-import { resource } from '../src/engine/resources.js';
+import { resource, uniqueRefs } from '../src/engine/resources.js';
 import type { AutoScalingGroup, Ec2Instance, KubeNode, ScalingActivity, Snapshot } from '../src/snapshot/types.js';
 import {
   clusterInstances,
@@ -185,7 +185,7 @@ function instancesNotJoined(snapshot: Snapshot, index: ClusterInstances, graceMi
   for (const { label, instances } of byGroup.values()) {
     const first = instances[0]!.instance;
     const firstId = first.InstanceId!;
-    const resources = dedupe(instances.flatMap(({ instance }) => index.resourcesOf(instance.InstanceId!)));
+    const resources = uniqueRefs(instances.flatMap(({ instance }) => index.resourcesOf(instance.InstanceId!)));
     const groupName = index.groupNameOf(firstId);
     const n = instances.length;
     const title =
@@ -225,15 +225,6 @@ function describeUnjoined(instance: Ec2Instance, minutes: number): string {
   return `${id} (${where}) has been running since ${instance.LaunchTime} (${describeAge(minutes)} before the snapshot); no Node has providerID aws:///${az}/${id}${instance.PrivateDnsName ? ` or the name ${instance.PrivateDnsName}` : ''}.`;
 }
 
-function dedupe(refs: ResourceRef[]): ResourceRef[] {
-  const seen = new Set<string>();
-  return refs.filter((r) => {
-    const key = `${r.type}|${r.id}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
 
 // ---------------------------------------------------------------------------------------------
 // Nodes left behind
@@ -416,7 +407,7 @@ function groupsBelowDesired(snapshot: Snapshot, index: ClusterInstances, graceMi
         ? `The group wants ${desired} instances but has ${inService} in service, and its launches fail: "${latest.StatusMessage ?? latest.Description}".`
         : `The group wants ${desired} instances but has ${inService} in service and is not launching the rest.`,
       evidence,
-      resources: dedupe(resources),
+      resources: uniqueRefs(resources),
       fix: {
         summary: latest
           ? `Fix what the failed launches name (the message above), then let the group retry; its activity history shows each attempt.`

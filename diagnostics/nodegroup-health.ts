@@ -17,8 +17,8 @@ import {
   type NodegroupContext,
   type NodegroupRelated,
 } from './lib/health-codes.js';
-import { resource } from '../src/engine/resources.js';
-import { refForAwsId, uniqueRefs } from './lib/symptom-resources.js';
+import { resource, uniqueRefs } from '../src/engine/resources.js';
+import { refForAwsId } from './lib/symptom-resources.js';
 
 
 const ENTRIES: Record<string, NodegroupCodeEntry> = NODEGROUP_ISSUE_CODES;

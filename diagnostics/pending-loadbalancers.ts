@@ -7,10 +7,9 @@
  */
 import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
 import type { ResourceRef } from '../src/engine/finding.js';
-import { resource } from '../src/engine/resources.js';
+import { resource, uniqueRefs } from '../src/engine/resources.js';
 import type { KubeEvent, KubeService, Snapshot } from '../src/snapshot/types.js';
 import { loadBalancerScheme, needsLoadBalancerController, roleForScheme } from './lib/load-balancer-subnets.js';
-import { uniqueRefs } from './lib/symptom-resources.js';
 import { clusterVpcId } from './lib/cluster-vpc.js';
 
 

@@ -5,9 +5,10 @@
  * have free addresses but no free /28 prefix. Subnet exhaustion itself is the `subnets` check's.
  */
 import { instanceIdFromProviderId } from '../src/domain/provider-id.js';
+import { resource } from '../src/engine/resources.js';
 import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
 import type { Snapshot } from '../src/snapshot/types.js';
-import { describeSubnet, ref, scopeRefs } from './lib/node-placement.js';
+import { describeSubnet, scopeRefs } from './lib/node-placement.js';
 import { eniLimits, knownPodsUsingAddresses, podsWaitingForAddress, prefixDelegation } from './lib/pod-addresses.js';
 import { subnetById } from './lib/route-tables.js';
 
@@ -71,7 +72,7 @@ export default defineDiagnostic<Code>({
           title: `No free /28 prefix in ${subnetId} for pods on ${name}`,
           rootCause: `The VPC CNI assigns /28 prefixes (prefix delegation); ${subnetId} has no contiguous free /28 left even though it may have free addresses, so pods on ${name} get no IP.`,
           evidence: [describeSubnetFree(snapshot, subnetId), ...waitingLines, pd.why + '.'],
-          resources: [ref.node(name), ref.instance(instanceId), ref.subnet(subnetId), ...fragmented.map((w) => ref.pod(w.pod))],
+          resources: [resource.node(name), resource.instance(instanceId), resource.subnet(subnetId), ...fragmented.map((w) => resource.pod(w.pod))],
           fix: {
             summary: 'Reserve prefix space with a subnet CIDR reservation (or use a new subnet) so the CNI can allocate /28 blocks.',
             commands: [`aws ec2 create-subnet-cidr-reservation --subnet-id ${subnetId} --reservation-type prefix --cidr <unused-/24-inside-the-subnet>`],
@@ -91,7 +92,7 @@ export default defineDiagnostic<Code>({
         title: `${name} accepts ${allocatable} pods but has addresses for ${limits.podAddresses}`,
         rootCause: `${name} (${typeName}) has max-pods ${allocatable}, above the ${limits.eniMaxPods} its network interfaces can address${pd.state === 'off' ? ' and prefix delegation is off' : ' (prefix delegation cannot be confirmed from the snapshot)'}, so pods scheduled past ${limits.podAddresses} address-using pods cannot get an IP${waiting.length > 0 ? `: ${waiting.length} already wait for one` : ''}.`,
         evidence: [limitLine, `Node allocatable pods: ${allocatable}.`, `${pd.why}.`, `At least ${known} pods on the node already hold a VPC address (from the pods the snapshot holds).`, ...waitingLines],
-        resources: [ref.node(name), ref.instance(instanceId), ...waiting.map((w) => ref.pod(w.pod))],
+        resources: [resource.node(name), resource.instance(instanceId), ...waiting.map((w) => resource.pod(w.pod))],
         fix: {
           summary: limits.nitro
             ? `Turn on prefix delegation (Nitro ${typeName} can then hold ${limits.podAddresses * 16} pod addresses) and replace the node, or set max-pods back to ${limits.eniMaxPods}.`

@@ -9,9 +9,9 @@
  * pods not Running was collected), or, without that list, when its event is less than an hour old.
  */
 import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
-import { resource } from '../src/engine/resources.js';
+import { resource, uniqueRefs } from '../src/engine/resources.js';
 import type { KubeEvent, Snapshot } from '../src/snapshot/types.js';
-import { instancesById, nodePlacement, placementRefs, uniqueRefs, type NodePlacement } from './lib/symptom-resources.js';
+import { instancesById, nodePlacement, placementRefs, type NodePlacement } from './lib/symptom-resources.js';
 
 
 const DOCS = {
@@ -112,7 +112,7 @@ function nodeFinding(snapshot: Snapshot, p: NodePlacement | undefined, pods: { p
     title: `${pods.length} pod${pods.length === 1 ? '' : 's'} on ${where} cannot get an IP address`,
     rootCause,
     evidence,
-    resources: uniqueRefs([...(p ? placementRefs(p) : []), ...pods.map((x) => resource.pod(...(x.pod.split('/') as [string, string])))]),
+    resources: uniqueRefs([...(p ? placementRefs(p) : []), ...pods.map((x) => resource.pod(x.pod))]),
     fix: {
       summary:
         kind === 'no-free-ip'

@@ -5,11 +5,12 @@
  * the API server's public endpoint is restricted and private access is off, the nodes' egress
  * addresses must be in the allowed CIDRs.
  */
+import { resource } from '../src/engine/resources.js';
 import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
 import type { SymptomKind } from '../src/engine/symptoms.js';
 import type { Snapshot, VpcEndpoint } from '../src/snapshot/types.js';
 import { ipInCidr } from './lib/ipv4-cidr.js';
-import { capacityInSubnet, describeCapacity, describeSubnet, nodeSubnetIds, ref, scopeForSubnets, subnetName } from './lib/node-placement.js';
+import { capacityInSubnet, describeCapacity, describeSubnet, nodeSubnetIds, scopeForSubnets, subnetName } from './lib/node-placement.js';
 import { nodePeer, nodeSecurityGroupSets, setSubnetIds } from './lib/node-security-groups.js';
 import { classifyDefaultEgress, routeTableForSubnet, type DefaultEgress } from './lib/route-tables.js';
 import { groupLabel, groupsAllow } from './lib/security-group-rules.js';
@@ -122,7 +123,7 @@ export default defineDiagnostic<Code>({
             title: `Default route of ${subnetIds.length} node subnet(s) points at ${target}, which is unusable`,
             rootCause: `${egress.why}, so nodes in ${subnetIds.join(', ')} have no way to the EKS, ECR and STS endpoints: new nodes cannot join and images cannot be pulled.`,
             evidence: [...tableNotes, ...subnetLines],
-            resources: [...(target.startsWith('nat-') ? [ref.natGateway(target)] : []), ...tables.map((t) => ref.routeTable(t)), ...subnetIds.map((s) => ref.subnet(s, subnetName(snapshot, s)))],
+            resources: [...(target.startsWith('nat-') ? [resource.natGateway(target)] : []), ...tables.map((t) => resource.routeTable(t)), ...subnetIds.map((s) => resource.subnet(s, subnetName(snapshot, s)))],
             fix: {
               summary: target.startsWith('nat-')
                 ? `Point the default route at an available NAT gateway${replacement ? ` (${replacement.NatGatewayId} exists)` : ' (create one in a public subnet first)'}.`
@@ -144,7 +145,7 @@ export default defineDiagnostic<Code>({
             title: `Egress through ${target} cannot be verified`,
             rootCause: `Node subnets ${subnetIds.join(', ')} send 0.0.0.0/0 to a ${egress.what} (${target}); whether that path reaches the internet or the AWS endpoints depends on routing beyond this VPC, which cannot be seen from here.`,
             evidence: [...tableNotes, ...subnetLines],
-            resources: [...tables.map((t) => ref.routeTable(t)), ...subnetIds.map((s) => ref.subnet(s, subnetName(snapshot, s)))],
+            resources: [...tables.map((t) => resource.routeTable(t)), ...subnetIds.map((s) => resource.subnet(s, subnetName(snapshot, s)))],
             fix: {
               summary: `If nodes fail to join, check the route onward from ${target} (its route tables and the egress VPC's NAT and firewall), or use VPC Reachability Analyzer from a node to the ECR endpoint.`,
               commands: target.startsWith('tgw-')
@@ -174,7 +175,7 @@ export default defineDiagnostic<Code>({
         title: `${off.join(' and ')} ${off.length > 1 ? 'are' : 'is'} off on ${vpcId}`,
         rootCause: `The private API endpoint is a Route 53 private hosted zone that resolves only in a VPC with enableDnsSupport and enableDnsHostnames; with ${off.join(' and ')} off, nodes ${privateOnly ? 'cannot resolve the API server at all (public access is off), so they never register' : 'resolve the public endpoint instead and depend on internet egress and publicAccessCidrs'}.`,
         evidence: [`${vpcId}: enableDnsSupport ${dns.EnableDnsSupport}, enableDnsHostnames ${dns.EnableDnsHostnames}.`, `Endpoint access: private ${vpcConfig.endpointPrivateAccess}, public ${vpcConfig.endpointPublicAccess}.`],
-        resources: [ref.vpc(vpcId!), ref.cluster(snapshot.cluster.name)],
+        resources: [resource.vpc(vpcId!), resource.cluster(snapshot.cluster.name)],
         fix: {
           summary: 'Turn both DNS attributes on (one attribute per call); the DHCP options set must also use AmazonProvidedDNS.',
           commands: off.map((a) => `aws ec2 modify-vpc-attribute --vpc-id ${vpcId} --${a === 'enableDnsSupport' ? 'enable-dns-support' : 'enable-dns-hostnames'} '{"Value":true}'`),
@@ -229,7 +230,7 @@ function endpointFindings(snapshot: Snapshot, subnetIds: string[], region: strin
       title: `Private node subnets have no ${missing.map((m) => m.service).join(', ')} endpoint`,
       rootCause: `Node subnets ${subnetIds.join(', ')} have no route to the internet, so nodes reach AWS only through VPC endpoints, and ${vpcId} has none for ${missing.map((m) => m.service).join(', ')}: ${missing.map((m) => m.why).join('; ')}.`,
       evidence: [...subnetLines, ...missing.map((m) => `No endpoint for com.amazonaws.${region}.${m.service} in ${vpcId}.`), `Endpoints present: ${(snapshot.aws.vpcEndpoints ?? []).map((e) => `${e.ServiceName?.split('.').slice(3).join('.')} (${e.VpcEndpointType})`).join(', ') || 'none'}.`],
-      resources: [ref.vpc(vpcId), ...subnetIds.map((s) => ref.subnet(s, subnetName(snapshot, s)))],
+      resources: [resource.vpc(vpcId), ...subnetIds.map((s) => resource.subnet(s, subnetName(snapshot, s)))],
       fix: {
         summary: 'Create the missing endpoints in the node subnets (interface endpoints with private DNS on and a security group that accepts 443 from the nodes; S3 as a gateway endpoint on their route tables).',
         commands: missing.map((m) =>
@@ -277,7 +278,7 @@ function endpointFindings(snapshot: Snapshot, subnetIds: string[], region: strin
       title: `Nodes cannot use the ${required.service} endpoint ${e.VpcEndpointId}`,
       rootCause: `Nodes in ${subnetIds.join(', ')} depend on the ${required.service} endpoint (${required.why}), but ${problems.join('; ')}.`,
       evidence: [...problems.map((p) => `${p}.`), ...subnetLines],
-      resources: [...endpoints.map((x) => ref.vpcEndpoint(x.VpcEndpointId!)), ...subnetIds.map((s) => ref.subnet(s, subnetName(snapshot, s)))],
+      resources: [...endpoints.map((x) => resource.vpcEndpoint(x.VpcEndpointId!)), ...subnetIds.map((s) => resource.subnet(s, subnetName(snapshot, s)))],
       fix: {
         summary: 'Make the endpoint usable from the node subnets.',
         commands: [
@@ -309,7 +310,7 @@ function publicEndpointFindings(snapshot: Snapshot, egressBySubnet: Map<string, 
       title: 'Nodes in private subnets cannot reach the API server: private endpoint access is off',
       rootCause: `Private endpoint access is off, so nodes must reach the API server's public endpoint, but ${noRoute.join(', ')} ${noRoute.length > 1 ? 'have' : 'has'} no route to the internet.`,
       evidence: [`Endpoint access: private ${vpcConfig.endpointPrivateAccess}, public ${vpcConfig.endpointPublicAccess}.`, ...noRoute.map((s) => `${describeSubnet(snapshot, s)}: no default route.`)],
-      resources: [ref.cluster(cluster), ...noRoute.map((s) => ref.subnet(s, subnetName(snapshot, s)))],
+      resources: [resource.cluster(cluster), ...noRoute.map((s) => resource.subnet(s, subnetName(snapshot, s)))],
       fix: { summary: 'Turn on private endpoint access (recommended), or give the subnets a NAT gateway route.', commands: [`aws eks update-cluster-config --name ${cluster} --resources-vpc-config endpointPrivateAccess=true`], docs: [CLUSTER_ENDPOINT, PRIVATE_CLUSTERS] },
       canExplain: NODE_SYMPTOMS.map((symptom) => ({ symptom, resources: scopeForSubnets(snapshot, noRoute) })),
     });
@@ -344,13 +345,13 @@ function publicEndpointFindings(snapshot: Snapshot, egressBySubnet: Map<string, 
       title: `Nodes reach the API server from ${ips}, which publicAccessCidrs does not allow`,
       rootCause: `Private endpoint access is off, so nodes in ${subnetIds.join(', ')} call the public endpoint from ${ips} (${entry.via}), and publicAccessCidrs (${cidrs.join(', ')}) does not include it: kubelets are refused and nodes never join.`,
       evidence: [`Endpoint access: private false, public ${vpcConfig.endpointPublicAccess}; publicAccessCidrs ${cidrs.join(', ')}.`, `Egress via ${entry.via}: ${ips}.`, ...subnetIds.map((s) => describeSubnet(snapshot, s))],
-      resources: [ref.cluster(cluster), ...(entry.via.startsWith('NAT') ? [ref.natGateway(entry.via.split(' ').pop()!)] : []), ...[...entry.instances].map((i) => ref.instance(i)), ...subnetIds.map((s) => ref.subnet(s, subnetName(snapshot, s)))],
+      resources: [resource.cluster(cluster), ...(entry.via.startsWith('NAT') ? [resource.natGateway(entry.via.split(' ').pop()!)] : []), ...[...entry.instances].map((i) => resource.instance(i)), ...subnetIds.map((s) => resource.subnet(s, subnetName(snapshot, s)))],
       fix: {
         summary: 'Turn on private endpoint access (nodes then stay inside the VPC), or add the egress address to publicAccessCidrs.',
         commands: [`aws eks update-cluster-config --name ${cluster} --resources-vpc-config endpointPrivateAccess=true`, `aws eks update-cluster-config --name ${cluster} --resources-vpc-config publicAccessCidrs=${newCidrs.join(',')}`],
         docs: [CLUSTER_ENDPOINT],
       },
-      canExplain: NODE_SYMPTOMS.map((symptom) => ({ symptom, resources: scopeForSubnets(snapshot, subnetIds, [...entry.instances].map((i) => ref.instance(i))) })),
+      canExplain: NODE_SYMPTOMS.map((symptom) => ({ symptom, resources: scopeForSubnets(snapshot, subnetIds, [...entry.instances].map((i) => resource.instance(i))) })),
     });
   }
   return findings;

@@ -6,13 +6,14 @@
  * prefix lists.
  */
 import { instanceIdFromProviderId } from '../src/domain/provider-id.js';
+import { resource } from '../src/engine/resources.js';
 import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
 import type { ResourceRef } from '../src/engine/finding.js';
 import { memoised } from '../src/engine/snapshot-memo.js';
 import type { SymptomKind } from '../src/engine/symptoms.js';
 import type { Snapshot, ValidatingWebhook } from '../src/snapshot/types.js';
 import { cidrContains } from './lib/ipv4-cidr.js';
-import { ref, scopeRefs } from './lib/node-placement.js';
+import { scopeRefs } from './lib/node-placement.js';
 import { nodePeer, nodeSecurityGroupSets, type NodeGroupSet } from './lib/node-security-groups.js';
 import { allowedPeers, danglingReferences, groupLabel, groupsAllow, type FlowVerdict, type Peer, type Protocol } from './lib/security-group-rules.js';
 import { subnetById } from './lib/route-tables.js';
@@ -97,7 +98,7 @@ export default defineDiagnostic<Code>({
         title: `Control-plane security group ${id} no longer exists`,
         rootCause: `The cluster lists ${id} as its ${id === vpc.clusterSecurityGroupId ? 'cluster security group' : 'additional control-plane security group'}, but it is not among the VPC's security groups: EKS cannot attach it to new interfaces.`,
         evidence: [`cluster.resourcesVpcConfig: clusterSecurityGroupId ${vpc.clusterSecurityGroupId ?? '(none)'}, securityGroupIds ${(vpc.securityGroupIds ?? []).join(', ') || '(none)'}.`, `ec2:DescribeSecurityGroups for ${vpc.vpcId ?? 'the VPC'} does not return ${id}.`],
-        resources: [ref.securityGroup(id), ref.cluster(snapshot.cluster.name)],
+        resources: [resource.securityGroup(id), resource.cluster(snapshot.cluster.name)],
         fix: {
           summary:
             id === vpc.clusterSecurityGroupId
@@ -109,7 +110,7 @@ export default defineDiagnostic<Code>({
               : [`aws eks update-cluster-config --name ${snapshot.cluster.name} --resources-vpc-config securityGroupIds=${[...(vpc.securityGroupIds ?? []).filter((g) => g !== id && known.has(g)), '<existing-sg-id>'].join(',')}`],
           docs: [SG_REQS],
         },
-        canExplain: [{ symptom: 'cluster-unhealthy' }, { symptom: 'nodegroup-unhealthy', resources: [ref.securityGroup(id)] }],
+        canExplain: [{ symptom: 'cluster-unhealthy' }, { symptom: 'nodegroup-unhealthy', resources: [resource.securityGroup(id)] }],
       });
     }
     const existingControlPlane = controlPlaneGroups.filter((g) => known.has(g));
@@ -204,7 +205,7 @@ export default defineDiagnostic<Code>({
         title: `${groupLabel(snapshot, groupId)} has rules referencing deleted security groups`,
         rootCause: `Rules of ${groupId} reference ${[...new Set(rules.map((r) => r.missingGroupId))].join(', ')}, which no longer exist: those rules allow nothing, and whatever they were meant to let through is blocked.`,
         evidence: rules.map((r) => `${groupId} ${r.description}: ${r.missingGroupId} does not exist.`),
-        resources: [ref.securityGroup(groupId), ...[...new Set(rules.map((r) => r.missingGroupId))].map((g) => ref.securityGroup(g))],
+        resources: [resource.securityGroup(groupId), ...[...new Set(rules.map((r) => r.missingGroupId))].map((g) => resource.securityGroup(g))],
         fix: {
           summary: 'Point the rules at the security group that replaced the deleted one, then revoke the stale rules.',
           commands: rules.map((r) =>
@@ -289,10 +290,10 @@ function describeSet(snapshot: Snapshot, set: NodeGroupSet): string {
 
 function setResources(set: NodeGroupSet): ResourceRef[] {
   return [
-    ...set.groupIds.map((g) => ref.securityGroup(g)),
-    ...set.nodegroups.map((n) => ref.nodegroup(n)),
-    ...set.autoScalingGroups.map((a) => ref.autoScalingGroup(a)),
-    ...set.instances.slice(0, 20).map((i) => ref.instance(i.InstanceId!)),
+    ...set.groupIds.map((g) => resource.securityGroup(g)),
+    ...set.nodegroups.map((n) => resource.nodegroup(n)),
+    ...set.autoScalingGroups.map((a) => resource.autoScalingGroup(a)),
+    ...set.instances.slice(0, 20).map((i) => resource.instance(i.InstanceId!)),
   ];
 }
 
@@ -342,7 +343,7 @@ function webhookFindings(snapshot: Snapshot, sets: NodeGroupSet[], controlPlane:
           ...flow.evidence,
           ...(set.replacedClusterGroupNote ? [set.replacedClusterGroupNote] : []),
         ],
-        resources: [ref.service(target.service), ...set.groupIds.map((g) => ref.securityGroup(g))],
+        resources: [resource.service(target.service), ...set.groupIds.map((g) => resource.securityGroup(g))],
         fix: {
           summary: `Allow TCP ${target.targetPort} from the cluster security group into the node security group.`,
           commands: [`aws ec2 authorize-security-group-ingress --group-id ${set.groupIds[0]} --protocol tcp --port ${target.targetPort} --source-group ${controlPlaneGroups[0]}`],
@@ -390,7 +391,7 @@ function dnsFindings(snapshot: Snapshot, sets: NodeGroupSet[]): NewFinding<Code>
         title: `Nodes with ${client.groupIds.join(', ')} cannot reach CoreDNS on ${blocked.map((b) => b.protocol.toUpperCase()).join(' and ')} 53`,
         rootCause: `CoreDNS runs on nodes with ${server.groupIds.join(', ')}; the security groups block ${blocked.map((b) => b.protocol.toUpperCase()).join(' and ')} 53 from nodes with ${client.groupIds.join(', ')}, so their pods' name lookups time out.`,
         evidence: [describeSet(snapshot, client), `CoreDNS nodes: ${describeSet(snapshot, server)}`, ...blocked.flatMap((b) => b.flow.evidence)],
-        resources: [...new Set([...client.groupIds, ...server.groupIds])].map((g) => ref.securityGroup(g)),
+        resources: [...new Set([...client.groupIds, ...server.groupIds])].map((g) => resource.securityGroup(g)),
         fix: {
           summary: 'Allow TCP and UDP 53 between the node security groups.',
           commands: blocked.map((b) => `aws ec2 authorize-security-group-ingress --group-id ${server.groupIds[0]} --protocol ${b.protocol} --port 53 --source-group ${client.groupIds[0]}`),

@@ -3,10 +3,11 @@
  * load-balancer role tags, public node subnets that hand out no public IP, and the legacy
  * kubernetes.io/cluster/<name> tag. Requirements from the EKS user guide's VPC and subnet page.
  */
+import { resource } from '../src/engine/resources.js';
 import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
 import type { ResourceRef } from '../src/engine/finding.js';
 import type { Snapshot, Subnet } from '../src/snapshot/types.js';
-import { capacityInSubnet, clusterSubnetIds, describeCapacity, describeSubnet, isManagedNodegroupGroup, nodeForInstance, nodeSubnetIds, ref, scopeForSubnets, subnetName, tagValue } from './lib/node-placement.js';
+import { capacityInSubnet, clusterSubnetIds, describeCapacity, describeSubnet, isManagedNodegroupGroup, nodeForInstance, nodeSubnetIds, scopeForSubnets, subnetName, tagValue } from './lib/node-placement.js';
 import { isPublicSubnet, routeTableForSubnet, subnetById } from './lib/route-tables.js';
 import { loadBalancerScheme, isRoleTagged } from './lib/load-balancer-subnets.js';
 import { clusterVpcId } from './lib/cluster-vpc.js';
@@ -123,7 +124,7 @@ export default defineDiagnostic<Code>({
         ...optional(describeCapacity(snapshot, subnetId)),
         ...(isClusterSubnet ? [`It is also a cluster subnet: EKS needs at least ${CLUSTER_SUBNET_MINIMUM} free addresses there for control-plane network interfaces (${CLUSTER_SUBNET_RECOMMENDED} recommended).`] : []),
       ];
-      const resources = [ref.subnet(subnetId, subnetName(snapshot, subnetId)), ...capacityRefs(snapshot, subnetId)];
+      const resources = [resource.subnet(subnetId, subnetName(snapshot, subnetId)), ...capacityRefs(snapshot, subnetId)];
       if (free < need.count) {
         reported.add(subnetId);
         findings.push({
@@ -161,7 +162,7 @@ export default defineDiagnostic<Code>({
           title: `Cluster subnet ${subnetId} does not exist`,
           rootCause: `The cluster's VPC configuration lists ${subnetId}, but ${notFound ? 'EC2 answers that it does not exist' : 'it is not among the subnets of ' + (snapshot.aws.cluster?.resourcesVpcConfig?.vpcId ?? 'the VPC')}: EKS cannot place control-plane network interfaces there.`,
           evidence: [`cluster.resourcesVpcConfig.subnetIds: ${clusterSubnets.join(', ')}.`, notFound ? `ec2:DescribeSubnets answered InvalidSubnetID.NotFound for ${subnetId}.` : `ec2:DescribeSubnets for the VPC does not return ${subnetId}.`],
-          resources: [ref.subnet(subnetId), ref.cluster(snapshot.cluster.name)],
+          resources: [resource.subnet(subnetId), resource.cluster(snapshot.cluster.name)],
           fix: {
             summary: 'Point the cluster at existing subnets in the same Availability Zones it was created with.',
             commands: [`aws eks update-cluster-config --name ${snapshot.cluster.name} --resources-vpc-config subnetIds=${clusterSubnets.filter((s) => s !== subnetId && subnetById(snapshot, s)).concat('<replacement-subnet-id>').join(',')}`],
@@ -181,7 +182,7 @@ export default defineDiagnostic<Code>({
         title: `Cluster subnet ${subnetId} has ${free} free addresses${critical ? ', below the minimum of 6' : ''}`,
         rootCause: `EKS puts control-plane network interfaces in the cluster subnets and creates new ones on every upgrade; ${subnetId} has ${free} free addresses (${CLUSTER_SUBNET_MINIMUM} required, ${CLUSTER_SUBNET_RECOMMENDED} recommended).`,
         evidence: [`${describeSubnet(snapshot, subnetId)} has ${free} free IPv4 address(es).`, `Cluster subnets: ${clusterSubnets.join(', ')}.`],
-        resources: [ref.subnet(subnetId, subnetName(snapshot, subnetId)), ref.cluster(snapshot.cluster.name)],
+        resources: [resource.subnet(subnetId, subnetName(snapshot, subnetId)), resource.cluster(snapshot.cluster.name)],
         fix: {
           summary: 'Free addresses in the subnet, or move the cluster to subnets with room (same Availability Zones).',
           commands: [
@@ -200,7 +201,7 @@ export default defineDiagnostic<Code>({
         title: `Cluster subnets are all in ${[...clusterAzs].join(', ') || 'one Availability Zone'}`,
         rootCause: 'EKS requires the cluster subnets to be in at least two Availability Zones; with one, control-plane network interfaces cannot be spread and cluster updates fail.',
         evidence: knownClusterSubnets.map((s) => describeSubnet(snapshot, s)),
-        resources: [ref.cluster(snapshot.cluster.name), ...knownClusterSubnets.map((s) => ref.subnet(s))],
+        resources: [resource.cluster(snapshot.cluster.name), ...knownClusterSubnets.map((s) => resource.subnet(s))],
         fix: {
           summary: 'Add a subnet in a second Availability Zone to the cluster (it must be one of the Availability Zones the cluster was created with).',
           commands: [`aws eks update-cluster-config --name ${snapshot.cluster.name} --resources-vpc-config subnetIds=${[...knownClusterSubnets, '<subnet-in-another-az>'].join(',')}`],
@@ -225,8 +226,8 @@ function optional(line: string | undefined): string[] {
 function capacityRefs(snapshot: Snapshot, subnetId: string): ResourceRef[] {
   const c = capacityInSubnet(snapshot, subnetId);
   return [
-    ...c.nodegroups.map((n) => ref.nodegroup(n)),
-    ...c.autoScalingGroups.filter((a) => !isManagedNodegroupGroup(snapshot, a)).map((a) => ref.autoScalingGroup(a)),
+    ...c.nodegroups.map((n) => resource.nodegroup(n)),
+    ...c.autoScalingGroups.filter((a) => !isManagedNodegroupGroup(snapshot, a)).map((a) => resource.autoScalingGroup(a)),
   ];
 }
 
@@ -239,7 +240,7 @@ function podsOnSubnet(snapshot: Snapshot, subnetId: string): ResourceRef[] {
   );
   return [...(snapshot.kubernetes.problemPods ?? []), ...(snapshot.kubernetes.kubeSystemPods ?? [])]
     .filter((p) => p.spec?.nodeName && nodeNames.has(p.spec.nodeName))
-    .map((p) => ref.pod(`${p.metadata?.namespace}/${p.metadata?.name}`));
+    .map((p) => resource.pod(`${p.metadata?.namespace}/${p.metadata?.name}`));
 }
 
 /**
@@ -295,7 +296,7 @@ function publicSubnetsWithoutPublicIp(snapshot: Snapshot, nodeSubnets: string[])
         ...(withoutPublicIp.length > 0 ? [`Instances without a public IP: ${withoutPublicIp.map((i) => i.InstanceId).join(', ')}.`] : []),
         ...optional(describeCapacity(snapshot, subnetId)),
       ],
-      resources: [ref.subnet(subnetId, subnetName(snapshot, subnetId)), ...withoutPublicIp.map((i) => ref.instance(i.InstanceId!)), ...capacityRefs(snapshot, subnetId)],
+      resources: [resource.subnet(subnetId, subnetName(snapshot, subnetId)), ...withoutPublicIp.map((i) => resource.instance(i.InstanceId!)), ...capacityRefs(snapshot, subnetId)],
       fix: {
         summary: 'Turn on public IPv4 auto-assignment for the subnet (or move the nodes to private subnets behind a NAT gateway), then replace the instances that launched without one.',
         commands: [`aws ec2 modify-subnet-attribute --subnet-id ${subnetId} --map-public-ip-on-launch`],
@@ -333,7 +334,7 @@ function roleTagFindings(snapshot: Snapshot): NewFinding<Code>[] {
         `${scheme === 'internet-facing' ? 'Public (route to an internet gateway)' : 'Private'} subnets: ${pool.map((s) => describeSubnet(snapshot, s.SubnetId!)).join('; ')}.`,
         users.length > 0 ? `${scheme} LoadBalancer Services: ${users.join(', ')}.` : `No ${scheme} LoadBalancer Service exists yet.`,
       ],
-      resources: pool.map((s) => ref.subnet(s.SubnetId!, tagValue(s.Tags, 'Name'))),
+      resources: pool.map((s) => resource.subnet(s.SubnetId!, tagValue(s.Tags, 'Name'))),
       fix: {
         summary: `Tag the ${scheme === 'internet-facing' ? 'public' : 'private'} subnets load balancers should use.`,
         commands: [`aws ec2 create-tags --resources ${pool.map((s) => s.SubnetId).join(' ')} --tags Key=kubernetes.io/role/${role},Value=1`],
@@ -348,7 +349,7 @@ function roleTagFindings(snapshot: Snapshot): NewFinding<Code>[] {
       title: `Private subnet ${s.SubnetId} is tagged for internet-facing load balancers`,
       rootCause: `${s.SubnetId} carries kubernetes.io/role/elb=1 but has no route to an internet gateway, so an internet-facing load balancer placed there cannot be reached from the internet.`,
       evidence: [`${describeSubnet(snapshot, s.SubnetId!)}: kubernetes.io/role/elb=${tagValue(s.Tags, 'kubernetes.io/role/elb')}.`, `Its route table ${routeTableForSubnet(snapshot, s.SubnetId!)?.table.RouteTableId ?? '(none)'} has no route to an internet gateway.`],
-      resources: [ref.subnet(s.SubnetId!, tagValue(s.Tags, 'Name'))],
+      resources: [resource.subnet(s.SubnetId!, tagValue(s.Tags, 'Name'))],
       fix: {
         summary: 'Move the tag to public subnets (and tag private subnets kubernetes.io/role/internal-elb=1 instead).',
         commands: [`aws ec2 delete-tags --resources ${s.SubnetId} --tags Key=kubernetes.io/role/elb`, `aws ec2 create-tags --resources ${s.SubnetId} --tags Key=kubernetes.io/role/internal-elb,Value=1`],
@@ -375,7 +376,7 @@ function legacyClusterTag(snapshot: Snapshot): NewFinding<Code>[] {
       title: `${tagged.length} subnet(s) still carry ${key}`,
       rootCause: `EKS no longer needs ${key} on subnets; only the AWS Load Balancer Controller 2.1.1 and earlier does${controller ? ` (this cluster runs ${image.split('/').pop()})` : ''}. Keep it if Karpenter or your own tooling selects subnets by it.`,
       evidence: tagged.map((s) => `${describeSubnet(snapshot, s.SubnetId!)}: ${key}=${tagValue(s.Tags, key)}`),
-      resources: tagged.map((s) => ref.subnet(s.SubnetId!, tagValue(s.Tags, 'Name'))),
+      resources: tagged.map((s) => resource.subnet(s.SubnetId!, tagValue(s.Tags, 'Name'))),
       fix: {
         summary: 'Nothing to do unless you want to tidy up; remove it only after checking that nothing selects subnets by it.',
         commands: [`aws ec2 delete-tags --resources ${tagged.map((s) => s.SubnetId).join(' ')} --tags Key=${key}`],

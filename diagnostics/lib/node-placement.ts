@@ -5,24 +5,12 @@
  */
 import { instanceIdFromProviderId } from '../../src/domain/provider-id.js';
 import type { ResourceRef } from '../../src/engine/finding.js';
-import { resource } from '../../src/engine/resources.js';
+import { resource, uniqueRefs } from '../../src/engine/resources.js';
 import { memoised } from '../../src/engine/snapshot-memo.js';
 import type { Ec2Instance, KubeNode, Snapshot } from '../../src/snapshot/types.js';
 import { tagValue } from './cluster-instances.js';
 import { subnetById } from './route-tables.js';
 
-
-/**
- * The canonical resource builders (src/engine/resources.ts), with Kubernetes objects taken as one
- * 'namespace/name' string because that is how these checks carry them around.
- */
-export const ref = {
-  ...resource,
-  pod: (namespaceAndName: string): ResourceRef => ({ type: 'k8s:Pod', id: namespaceAndName }),
-  service: (namespaceAndName: string): ResourceRef => ({ type: 'k8s:Service', id: namespaceAndName }),
-  deployment: (namespaceAndName: string): ResourceRef => ({ type: 'k8s:Deployment', id: namespaceAndName }),
-  daemonSet: (namespaceAndName: string): ResourceRef => ({ type: 'k8s:DaemonSet', id: namespaceAndName }),
-};
 
 /** Instances that hold or will hold a node: pending or running (stopped and terminated ones hold no address). */
 export function liveInstances(snapshot: Snapshot): Ec2Instance[] {
@@ -135,9 +123,9 @@ export function scopeRefs(snapshot: Snapshot, o: { instanceIds?: string[]; nodeg
   const live = instanceIds.size > 0 ? liveById(snapshot) : new Map<string | undefined, Ec2Instance>();
   const nodeByInstance = placementIndex(snapshot).nodeByInstanceId;
   for (const id of instanceIds) {
-    refs.push(ref.instance(id));
+    refs.push(resource.instance(id));
     const node = nodeByInstance.get(id);
-    if (node?.metadata?.name) refs.push(ref.node(node.metadata.name));
+    if (node?.metadata?.name) refs.push(resource.node(node.metadata.name));
     if (o.groupsOfInstances === false) continue;
     const instance = live.get(id);
     const asg = tagValue(instance?.Tags, 'aws:autoscaling:groupName');
@@ -146,23 +134,17 @@ export function scopeRefs(snapshot: Snapshot, o: { instanceIds?: string[]; nodeg
     if (ng) nodegroups.add(ng);
   }
   for (const name of nodegroups) {
-    refs.push(ref.nodegroup(name));
+    refs.push(resource.nodegroup(name));
     const arn = (snapshot.aws.nodegroups ?? []).find((n) => n.nodegroupName === name)?.nodegroupArn;
-    if (arn) refs.push({ type: 'aws:eks:nodegroup', id: arn, name });
+    if (arn) refs.push(resource.nodegroup(arn, name));
     for (const a of (snapshot.aws.nodegroups ?? []).find((n) => n.nodegroupName === name)?.resources?.autoScalingGroups ?? []) if (a.name) asgs.add(a.name);
   }
-  for (const name of asgs) refs.push(ref.autoScalingGroup(name));
-  for (const s of o.subnetIds ?? []) refs.push(ref.subnet(s));
-  for (const g of o.securityGroupIds ?? []) refs.push(ref.securityGroup(g));
-  for (const p of o.pods ?? []) refs.push(ref.pod(p));
+  for (const name of asgs) refs.push(resource.autoScalingGroup(name));
+  for (const s of o.subnetIds ?? []) refs.push(resource.subnet(s));
+  for (const g of o.securityGroupIds ?? []) refs.push(resource.securityGroup(g));
+  for (const p of o.pods ?? []) refs.push(resource.pod(p));
   refs.push(...(o.extra ?? []));
-  const seen = new Set<string>();
-  return refs.filter((r) => {
-    const key = `${r.type}|${r.id}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  return uniqueRefs(refs);
 }
 
 /**

@@ -14,13 +14,6 @@ import { resource } from '../../src/engine/resources.js';
 import type { Ec2Instance, KubeNode, Snapshot } from '../../src/snapshot/types.js';
 import { tagValue } from './node-placement.js';
 
-/** Resource kinds src/engine/resources.ts has no builder for, spelled the same way (type, exact AWS id). */
-const otherResource = {
-  image: (id: string): ResourceRef => ({ type: 'aws:ec2:image', id }),
-  kmsKey: (arn: string): ResourceRef => ({ type: 'aws:kms:key', id: arn }),
-};
-export const kmsKeyResource = otherResource.kmsKey;
-
 /**
  * Types an id an EKS health issue lists in `resourceIds` by its shape: instance, subnet, security
  * group, launch template, AMI and VPC ids, IAM and KMS ARNs, Auto Scaling group names. Anything
@@ -31,24 +24,13 @@ export function refForAwsId(id: string): ResourceRef {
   if (id.startsWith('subnet-')) return resource.subnet(id);
   if (id.startsWith('sg-')) return resource.securityGroup(id);
   if (id.startsWith('lt-')) return resource.launchTemplate(id);
-  if (id.startsWith('ami-')) return otherResource.image(id);
+  if (id.startsWith('ami-')) return resource.image(id);
   if (id.startsWith('vpc-')) return resource.vpc(id);
   if (/^arn:aws[\w-]*:iam::\d+:role\//.test(id)) return resource.role(id);
   if (/^arn:aws[\w-]*:iam::\d+:instance-profile\//.test(id)) return resource.instanceProfile(id);
-  if (/^arn:aws[\w-]*:kms:/.test(id)) return otherResource.kmsKey(id);
+  if (/^arn:aws[\w-]*:kms:/.test(id)) return resource.kmsKey(id);
   if (/^eks-.+-[0-9a-f]{8}-[0-9a-f]{4}-/.test(id)) return resource.autoScalingGroup(id);
   return { type: 'aws:resource', id };
-}
-
-/** Resources listed once each (same type and id), first occurrence kept. */
-export function uniqueRefs(refs: ResourceRef[]): ResourceRef[] {
-  const seen = new Set<string>();
-  return refs.filter((r) => {
-    const key = `${r.type}|${r.id}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 /** Where a Node sits in AWS. */

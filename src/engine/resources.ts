@@ -1,6 +1,18 @@
 import type { ResourceRef } from './finding.js';
 
 /**
+ * A namespaced Kubernetes object, by namespace and name, or by the '<namespace>/<name>' key a
+ * check already carries (a pod key from a warning event, a Service's id).
+ */
+interface NamespacedBuilder {
+  (namespace: string, name: string): ResourceRef;
+  (key: string): ResourceRef;
+}
+function namespaced(type: string): NamespacedBuilder {
+  return (namespaceOrKey: string, name?: string): ResourceRef => ({ type, id: name === undefined ? namespaceOrKey : `${namespaceOrKey}/${name}` });
+}
+
+/**
  * The canonical way to name resources in findings. Correlation links a cause to a symptom when they
  * share a resource id, so every check must spell ids the same way: AWS IDs and ARNs exactly as AWS
  * returns them, node groups and Auto Scaling groups by name, Kubernetes objects as '<ns>/<name>'
@@ -8,7 +20,8 @@ import type { ResourceRef } from './finding.js';
  */
 export const resource = {
   cluster: (arnOrName: string, name?: string): ResourceRef => ({ type: 'aws:eks:cluster', id: arnOrName, ...(name ? { name } : {}) }),
-  nodegroup: (name: string): ResourceRef => ({ type: 'aws:eks:nodegroup', id: name }),
+  /** By name; by ARN (with its name) where a symptom may spell it so. */
+  nodegroup: (nameOrArn: string, name?: string): ResourceRef => ({ type: 'aws:eks:nodegroup', id: nameOrArn, ...(name ? { name } : {}) }),
   addon: (name: string): ResourceRef => ({ type: 'aws:eks:addon', id: name }),
   accessEntry: (principalArn: string): ResourceRef => ({ type: 'aws:eks:access-entry', id: principalArn }),
   fargateProfile: (name: string): ResourceRef => ({ type: 'aws:eks:fargate-profile', id: name }),
@@ -21,14 +34,27 @@ export const resource = {
   natGateway: (id: string): ResourceRef => ({ type: 'aws:ec2:nat-gateway', id }),
   vpc: (id: string): ResourceRef => ({ type: 'aws:ec2:vpc', id }),
   vpcEndpoint: (id: string): ResourceRef => ({ type: 'aws:ec2:vpc-endpoint', id }),
+  image: (id: string): ResourceRef => ({ type: 'aws:ec2:image', id }),
+  kmsKey: (arn: string): ResourceRef => ({ type: 'aws:kms:key', id: arn }),
   role: (arn: string): ResourceRef => ({ type: 'aws:iam:role', id: arn }),
   instanceProfile: (arn: string): ResourceRef => ({ type: 'aws:iam:instance-profile', id: arn }),
   oidcProvider: (arn: string): ResourceRef => ({ type: 'aws:iam:oidc-provider', id: arn }),
   node: (name: string): ResourceRef => ({ type: 'k8s:Node', id: name }),
-  pod: (namespace: string, name: string): ResourceRef => ({ type: 'k8s:Pod', id: `${namespace}/${name}` }),
-  service: (namespace: string, name: string): ResourceRef => ({ type: 'k8s:Service', id: `${namespace}/${name}` }),
-  serviceAccount: (namespace: string, name: string): ResourceRef => ({ type: 'k8s:ServiceAccount', id: `${namespace}/${name}` }),
-  daemonSet: (namespace: string, name: string): ResourceRef => ({ type: 'k8s:DaemonSet', id: `${namespace}/${name}` }),
-  deployment: (namespace: string, name: string): ResourceRef => ({ type: 'k8s:Deployment', id: `${namespace}/${name}` }),
-  configMap: (namespace: string, name: string): ResourceRef => ({ type: 'k8s:ConfigMap', id: `${namespace}/${name}` }),
+  pod: namespaced('k8s:Pod'),
+  service: namespaced('k8s:Service'),
+  serviceAccount: namespaced('k8s:ServiceAccount'),
+  daemonSet: namespaced('k8s:DaemonSet'),
+  deployment: namespaced('k8s:Deployment'),
+  configMap: namespaced('k8s:ConfigMap'),
 };
+
+/** Resources listed once each (same type and id), first occurrence kept. */
+export function uniqueRefs(refs: ResourceRef[]): ResourceRef[] {
+  const seen = new Set<string>();
+  return refs.filter((r) => {
+    const key = `${r.type}|${r.id}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
