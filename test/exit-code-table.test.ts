@@ -18,6 +18,12 @@ function check(id: string, status: CheckResult['status'], reason?: string): Chec
   return { id, title: id, status, durationMs: 0, findings: 0, ...(reason ? { reason } : {}) };
 }
 
+/** A check that ran (pass or fail) without a part it uses. */
+function incomplete(id: string, status: 'pass' | 'fail'): CheckResult {
+  const failedCalls = [{ call: 'ec2:DescribeInstances', code: 'UnauthorizedOperation', kind: 'denied' as const, permission: 'ec2:DescribeInstances' }];
+  return { ...check(id, status), incomplete: [{ part: 'aws.reservations', reason: 'could not read EC2 instances', failedCalls }] };
+}
+
 function finding(severity: Severity, suppressed = false): Finding {
   const id = 'subnets/low-free-ips';
   return {
@@ -42,6 +48,9 @@ const SITUATIONS: Record<string, { checks: CheckResult[]; findings: Finding[] }>
   'a check could not run, no findings from the rest': { checks: [check('aws-auth', 'error', 'denied'), check('subnets', 'pass')], findings: [] },
   'a check could not run, a warning from the rest': { checks: oneCouldNotRun, findings: [finding('warning')] },
   'a check could not run, a critical from the rest': { checks: oneCouldNotRun, findings: [finding('critical')] },
+  'a check ran without a part it uses (incomplete), no findings': { checks: [incomplete('aws-auth', 'pass'), check('subnets', 'pass')], findings: [] },
+  'a check ran without a part it uses (incomplete), a critical finding': { checks: [incomplete('aws-auth', 'fail'), check('subnets', 'pass')], findings: [finding('critical')] },
+  'every check that ran is incomplete, no findings': { checks: [incomplete('aws-auth', 'pass'), check('subnets', 'error', 'denied')], findings: [] },
   'a check was skipped (data not in the snapshot), no findings': { checks: [check('aws-auth', 'pass'), check('subnets', 'skipped', 'the snapshot holds no subnets')], findings: [] },
   'no selected check could run': {
     checks: [check('aws-auth', 'error', 'denied'), check('subnets', 'skipped', 'the snapshot holds no subnets'), { ...check('other', 'skipped', 'not selected (--only/--skip)'), deselected: true }],

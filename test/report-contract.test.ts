@@ -45,7 +45,7 @@ describe('schema/report.schema.json', () => {
         '',
       ].join('\n'),
     );
-    for (const file of [variants.critical, variants.warning, variants.error]) {
+    for (const file of [variants.critical, variants.warning, variants.error, variants.incomplete]) {
       const { stdout } = await runCli(['diagnose', '--snapshot', file, '--output', 'json', '--config', config]);
       const report = JSON.parse(stdout) as Report;
       expect(report.config?.suppressions.map((s) => s.status).length).toBe(3);

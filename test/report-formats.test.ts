@@ -14,7 +14,7 @@ import { runCli } from './support/run-cli.js';
 
 const variants = writeVariants();
 const scenarioFiles = listScenarios().map((s) => ({ name: s.name, file: s.file }));
-const everySnapshot = [...scenarioFiles, { name: 'critical', file: variants.critical }, { name: 'warning', file: variants.warning }, { name: 'error', file: variants.error }];
+const everySnapshot = [...scenarioFiles, { name: 'critical', file: variants.critical }, { name: 'warning', file: variants.warning }, { name: 'error', file: variants.error }, { name: 'incomplete', file: variants.incomplete }];
 
 async function jsonReport(file: string, extra: string[] = []): Promise<Report> {
   return JSON.parse((await runCli(['diagnose', '--snapshot', file, '--output', 'json', ...extra])).stdout) as Report;
@@ -58,6 +58,20 @@ describe('--output junit', () => {
     }
   });
 
+  it('keeps an incomplete check\'s verdict and says in <system-err> what it could not read', async () => {
+    const report = await jsonReport(variants.incomplete);
+    const incomplete = report.checks.filter((c) => c.incomplete);
+    expect(incomplete.map((c) => c.id)).toContain('aws-auth');
+    const { cases } = await junitCases(variants.incomplete);
+    for (const check of incomplete) {
+      const testcase = cases.find((c) => c.classname === `eks-doctor.${check.id}`)!;
+      expect(testcase.error, check.id).toBeUndefined();
+      expect(testcase['system-err']?.join('\n'), check.id).toMatch(/^Incomplete: could not read EC2 instances: ec2:DescribeInstances was denied \(UnauthorizedOperation\); grant ec2:DescribeInstances/);
+    }
+    const complete = cases.find((c) => c.classname === 'eks-doctor.cluster-health')!;
+    expect(complete['system-err']).toBeUndefined();
+  });
+
   it('lists suppressed findings in <system-out>, not as failures', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'eks-doctor-junit-'));
     const config = join(dir, 'c.yaml');
@@ -98,6 +112,24 @@ describe('--output sarif', () => {
     expect(invocation.executionSuccessful).toBe(false);
     // Every check needing the denied part is a notification; aws-auth is one of them (others may sort first).
     expect(invocation.toolExecutionNotifications.map((n) => n.message.text)).toContainEqual(expect.stringContaining('aws-auth could not run'));
+  });
+});
+
+describe('incomplete checks in every format', () => {
+  it('text, markdown and SARIF name the check, the part and the permission; JSON carries `incomplete`', async () => {
+    const json = await jsonReport(variants.incomplete);
+    expect(json.summary.checks.incomplete).toBe(json.checks.filter((c) => c.incomplete).length);
+    expect(json.checks.find((c) => c.id === 'aws-auth')).toMatchObject({ status: 'pass', incomplete: [{ part: 'aws.reservations', failedCalls: [{ permission: 'ec2:DescribeInstances' }] }] });
+    const text = (await runCli(['diagnose', '--snapshot', variants.incomplete, '--output', 'text'])).stdout;
+    expect(text).toContain('CHECKS THAT RAN WITHOUT SOME OF THEIR DATA');
+    expect(text).toMatch(/incomplete aws-auth \(pass\): could not read EC2 instances: ec2:DescribeInstances was denied \(UnauthorizedOperation\); grant ec2:DescribeInstances/);
+    expect(text).toMatch(/checks: \d+ passed, \d+ failed \(\d+ of them incomplete\)/);
+    const markdown = (await runCli(['diagnose', '--snapshot', variants.incomplete, '--output', 'markdown'])).stdout;
+    expect(markdown).toMatch(/\| `aws-auth` \| pass \(incomplete\) \| 0 \| incomplete: could not read EC2 instances: .*grant ec2:DescribeInstances \|/);
+    const sarif = JSON.parse((await runCli(['diagnose', '--snapshot', variants.incomplete, '--output', 'sarif'])).stdout) as { runs: { invocations: { executionSuccessful: boolean; toolExecutionNotifications: { level: string; message: { text: string } }[] }[] }[] };
+    const invocation = sarif.runs[0]!.invocations[0]!;
+    expect(invocation.executionSuccessful).toBe(false);
+    expect(invocation.toolExecutionNotifications).toContainEqual({ level: 'warning', message: { text: expect.stringMatching(/^Check aws-auth ran without some of its data .*grant ec2:DescribeInstances/) }, descriptor: { id: 'aws-auth' } });
   });
 });
 

@@ -1,6 +1,6 @@
 import type { Diagnostic } from './diagnostic.js';
 import { severityRank, type Finding } from './finding.js';
-import type { CheckResult } from './run-checks.js';
+import { isIncomplete, type CheckResult } from './run-checks.js';
 
 /**
  * Links symptom findings to the cause findings that explain them and orders the findings:
@@ -32,7 +32,9 @@ export function correlate(input: Finding[], checks: CheckResult[], diagnostics: 
     for (const d of candidates) {
       const result = statusById.get(d.id);
       if (!result) continue;
-      if (result.status === 'pass' || result.status === 'fail') ruledOut.push(d.id);
+      // A check that ran without some of its data has not ruled its causes out: it may have missed them.
+      if (isIncomplete(result)) couldNotCheck.push({ check: d.id, reason: `ran without some of its data: ${result.incomplete!.map((p) => p.reason).join('; ')}` });
+      else if (result.status === 'pass' || result.status === 'fail') ruledOut.push(d.id);
       else couldNotCheck.push({ check: d.id, reason: result.reason ?? result.status });
     }
     symptom.unexplained = { ruledOut: ruledOut.sort(), couldNotCheck: couldNotCheck.sort((a, b) => a.check.localeCompare(b.check)) };

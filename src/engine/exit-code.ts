@@ -1,6 +1,7 @@
 import type { Diagnostic } from './diagnostic.js';
 import { severityRank, type Severity } from './finding.js';
 import type { Report } from './report.js';
+import { isIncomplete } from './run-checks.js';
 
 export type FailOn = Severity | 'never';
 export const FAIL_ON_VALUES: FailOn[] = ['critical', 'warning', 'info', 'never'];
@@ -16,7 +17,7 @@ export interface ExitPolicy {
 
 /**
  * 0: nothing at or above --fail-on (suppressed findings do not count);
- * 1: something is, or --fail-on-error and a check could not run;
+ * 1: something is, or --fail-on-error and a check could not run, or ran without a part it uses;
  * 2: no check of the cluster could run at all.
  * `catalogue` says which checks judge eks-doctor's own access rather than the cluster (their `subject`).
  */
@@ -32,6 +33,6 @@ export function exitCodeFor(report: Report, policy: ExitPolicy, catalogue: reado
     const threshold = severityRank(policy.failOn);
     if (report.findings.some((f) => !f.suppressed && severityRank(f.severity) <= threshold)) return EXIT_FINDINGS;
   }
-  if (policy.failOnError && report.checks.some((c) => c.status === 'error')) return EXIT_FINDINGS;
+  if (policy.failOnError && report.checks.some((c) => c.status === 'error' || isIncomplete(c))) return EXIT_FINDINGS;
   return EXIT_OK;
 }

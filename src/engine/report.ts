@@ -1,7 +1,7 @@
 import type { CollectionError, Snapshot, ApiServerAccess } from '../snapshot/types.js';
 import type { Finding, Severity } from './finding.js';
 import { isRootCause } from './correlate.js';
-import type { CheckResult } from './run-checks.js';
+import { isIncomplete, type CheckResult } from './run-checks.js';
 
 /** Bumped on any change to the report's shape; see schema/report.schema.json and the README. */
 export const REPORT_SCHEMA_VERSION = '1.1';
@@ -27,7 +27,8 @@ export interface Report {
     info: number;
     suppressed: number;
     rootCauses: number;
-    checks: { total: number; pass: number; fail: number; error: number; skipped: number };
+    /** `incomplete`: of the checks that passed or failed, those that could not see a part they use (schema 1.1). */
+    checks: { total: number; pass: number; fail: number; error: number; skipped: number; incomplete: number };
   };
   checks: CheckResult[];
   findings: Finding[];
@@ -134,6 +135,7 @@ export function summarize(checks: CheckResult[], findings: Finding[]): Report['s
       fail: statusCount('fail'),
       error: statusCount('error'),
       skipped: statusCount('skipped'),
+      incomplete: checks.filter(isIncomplete).length,
     },
   };
 }

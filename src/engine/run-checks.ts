@@ -6,6 +6,20 @@ import { withSnapshotIndexesAsync } from './snapshot-memo.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'error' | 'skipped';
 
+/** A failed call as a check result names it: what to grant, or what went wrong. */
+export type FailedCall = Pick<CollectionError, 'call' | 'code' | 'kind' | 'permission'>;
+
+/**
+ * A part a check reads when present (its `uses`) that could not be read: the check ran on the rest,
+ * so its verdict covers only what it could see.
+ */
+export interface IncompletePart {
+  part: SnapshotPart;
+  /** "could not read EC2 instances: ec2:DescribeInstances was denied (UnauthorizedOperation); grant ec2:DescribeInstances" */
+  reason: string;
+  failedCalls: FailedCall[];
+}
+
 export interface CheckResult {
   id: string;
   title: string;
@@ -16,7 +30,12 @@ export interface CheckResult {
   /** Set when the check was not selected (--only/--skip, or the config file's only/skip); its status is then `skipped`. */
   deselected?: true;
   /** The failed calls that put it in `error`. */
-  failedCalls?: Pick<CollectionError, 'call' | 'code' | 'kind' | 'permission'>[];
+  failedCalls?: FailedCall[];
+  /**
+   * On a check that ran (`pass` or `fail`): the parts it uses that could not be read. Its findings
+   * stand, but it may have missed some; `--fail-on-error` counts it as a check that could not fully run.
+   */
+  incomplete?: IncompletePart[];
   findings: number;
 }
 
@@ -59,6 +78,26 @@ export function missingNeeds(snapshot: Snapshot, needs: SnapshotPart[]): { statu
   return undefined;
 }
 
+/** The parts of `uses` whose collection failed: what a check that runs could not see. */
+export function unseenParts(snapshot: Snapshot, uses: SnapshotPart[]): IncompletePart[] {
+  const unseen: IncompletePart[] = [];
+  for (const part of uses) {
+    const errors = snapshot.errors.filter((e) => e.part === part);
+    if (errors.length === 0) continue;
+    unseen.push({ part, reason: couldNotRead(part, errors[0]!), failedCalls: errors.map(failedCall) });
+  }
+  return unseen;
+}
+
+function failedCall({ call, code, kind, permission }: CollectionError): FailedCall {
+  return { call, code, kind, ...(permission ? { permission } : {}) };
+}
+
+/** A check that ran but could not see all it uses. */
+export function isIncomplete(check: CheckResult): boolean {
+  return (check.status === 'pass' || check.status === 'fail') && (check.incomplete?.length ?? 0) > 0;
+}
+
 /**
  * Runs every diagnostic against the snapshot. A check whose needs are missing reports error or
  * skipped; a check that throws reports error; neither stops the others.
@@ -92,7 +131,7 @@ async function runEach(snapshot: Snapshot, diagnostics: Diagnostic[], run: RunCh
         durationMs: 0,
         reason: missing.reason,
         ...(missing.failed.length > 0
-          ? { failedCalls: missing.failed.map(({ call, code, kind, permission }) => ({ call, code, kind, ...(permission ? { permission } : {}) })) }
+          ? { failedCalls: missing.failed.map(failedCall) }
           : {}),
         findings: 0,
       };
@@ -100,7 +139,8 @@ async function runEach(snapshot: Snapshot, diagnostics: Diagnostic[], run: RunCh
       try {
         produced = uniqueKeys(diagnostic.check({ snapshot, options: run.options, now }));
         const failing = produced.some(isFailing);
-        result = { ...base, status: failing ? 'fail' : 'pass', durationMs: 0, findings: produced.length };
+        const incomplete = unseenParts(snapshot, diagnostic.uses);
+        result = { ...base, status: failing ? 'fail' : 'pass', durationMs: 0, ...(incomplete.length > 0 ? { incomplete } : {}), findings: produced.length };
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         const reason = error instanceof CannotCheck ? error.reason : `the check failed unexpectedly: ${message}`;

@@ -21,7 +21,7 @@ const report = {
   cluster: { name: 'c<1>', region: 'eu-west-1' },
   generatedAt: '2026-01-01T00:00:00.000Z',
   snapshot: { capturedAt: '2026-01-01T00:00:00.000Z' },
-  summary: { critical: 1, warning: 1, info: 1, suppressed: 1, rootCauses: 0, checks: { total: 5, pass: 1, fail: 1, error: 1, skipped: 1 } },
+  summary: { critical: 1, warning: 1, info: 1, suppressed: 1, rootCauses: 0, checks: { total: 5, pass: 1, fail: 1, error: 1, skipped: 1, incomplete: 0 } },
   checks: [
     check('alpha', 'fail', { findings: 3 }),
     check('beta', 'pass', { findings: 1 }),

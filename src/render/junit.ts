@@ -1,7 +1,7 @@
 import type { Finding } from '../engine/finding.js';
 import type { Report } from '../engine/report.js';
-import type { CheckResult } from '../engine/run-checks.js';
-import { clusterLine, resourceText } from './sections.js';
+import { isIncomplete, type CheckResult } from '../engine/run-checks.js';
+import { clusterLine, INCOMPLETE_MEANING, incompleteText, resourceText } from './sections.js';
 
 /**
  * JUnit XML, so CI systems show a diagnosis the way they show tests: one <testcase> per check.
@@ -10,6 +10,8 @@ import { clusterLine, resourceText } from './sections.js';
  *   error   -> <error> with why the check could not run (a denied call, an unreachable API)
  *   skipped -> <skipped> with why (not selected, or the snapshot lacks the data)
  * Info and suppressed findings are not failures: they are listed in the testcase's <system-out>.
+ * A check that ran without some of the data it uses keeps its verdict and says so in <system-err>
+ * (its status stays pass or fail); --fail-on-error turns it into exit code 1.
  * Counts follow the usual convention: `failures` and `errors` count testcases, not findings.
  */
 export function renderJunit(report: Report): string {
@@ -48,6 +50,7 @@ function testcase(check: CheckResult, findings: Finding[]): { lines: string[]; f
   const quiet = findings.filter((f) => f.suppressed || f.severity === 'info');
   const open = `<testcase classname="eks-doctor.${attr(check.id)}" name="${attr(`${check.id}: ${check.title}`)}" time="${formatSeconds(check.durationMs)}"`;
   const body: string[] = [];
+  const incomplete = isIncomplete(check);
   if (check.status === 'error') {
     const calls = (check.failedCalls ?? []).map((c) => `${c.call}: ${c.code}${c.permission ? ` (needs ${c.permission})` : ''}`);
     body.push(`  <error type="could-not-run" message="${attr(check.reason ?? 'could not run')}">${text([check.reason ?? '', ...calls].join('\n'))}</error>`);
@@ -61,6 +64,7 @@ function testcase(check: CheckResult, findings: Finding[]): { lines: string[]; f
     const out = quiet.map((f) => (f.suppressed ? `suppressed ${f.key}: ${f.suppressed.reason}` : `[info] ${f.title} (${f.key})\n${findingText(f)}`));
     body.push(`  <system-out>${text(out.join('\n\n'))}</system-out>`);
   }
+  if (incomplete) body.push(`  <system-err>${text(`Incomplete: ${incompleteText(check)}\n${INCOMPLETE_MEANING}`)}</system-err>`);
   const lines = body.length === 0 ? [`${open}/>`] : [`${open}>`, ...body, '</testcase>'];
   return { lines, failed: failing.length > 0 };
 }

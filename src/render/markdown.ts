@@ -1,6 +1,7 @@
 import type { Finding } from '../engine/finding.js';
 import type { Report } from '../engine/report.js';
-import { clusterLine, reportSections, resourceText, summaryLine } from './sections.js';
+import { clusterLine, INCOMPLETE_MEANING, incompleteText, reportSections, resourceText, summaryLine } from './sections.js';
+import { isIncomplete } from '../engine/run-checks.js';
 
 const escapeCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -33,8 +34,13 @@ export function renderMarkdown(report: Report): string {
     for (const f of sections.other) out.push(...findingBlock(f, '### '));
   }
   out.push('## Checks', '', '| Check | Status | Findings | Notes |', '| --- | --- | --- | --- |');
-  for (const c of report.checks) out.push(`| \`${c.id}\` | ${c.status} | ${c.findings} | ${escapeCell(c.reason ?? '')} |`);
+  for (const c of report.checks) {
+    const incomplete = isIncomplete(c);
+    const notes = incomplete ? `incomplete: ${incompleteText(c)}` : (c.reason ?? '');
+    out.push(`| \`${c.id}\` | ${c.status}${incomplete ? ' (incomplete)' : ''} | ${c.findings} | ${escapeCell(notes)} |`);
+  }
   out.push('');
+  if (report.checks.some(isIncomplete)) out.push(`Checks marked *incomplete* ran without some of the data they use. ${INCOMPLETE_MEANING}`, '');
   if (sections.suppressed.length > 0) {
     out.push('## Suppressed', '');
     for (const f of sections.suppressed) out.push(`- \`${f.key}\`: ${f.suppressed!.reason}`);

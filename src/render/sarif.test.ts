@@ -15,7 +15,7 @@ const report = {
   cluster: { name: 'c', region: 'eu-west-1' },
   generatedAt: '2026-01-01T00:00:00.000Z',
   snapshot: { capturedAt: '2026-01-01T00:00:00.000Z' },
-  summary: { critical: 0, warning: 1, info: 0, suppressed: 1, rootCauses: 0, checks: { total: 1, pass: 0, fail: 1, error: 0, skipped: 0 } },
+  summary: { critical: 0, warning: 1, info: 0, suppressed: 1, rootCauses: 0, checks: { total: 1, pass: 0, fail: 1, error: 0, skipped: 0, incomplete: 0 } },
   checks: [{ id: 'alpha', title: 'a', status: 'fail', durationMs: 1, findings: 2 }],
   findings: [finding('known'), finding('unknown-to-catalogue', { key: 'alpha/unknown-to-catalogue:i-1', severity: 'info', suppressed: { reason: 'accepted', expires: '2030-01-01' } })],
   collectionErrors: [],

@@ -1,5 +1,6 @@
 import type { Finding, Severity } from '../engine/finding.js';
 import type { Report } from '../engine/report.js';
+import { isIncomplete } from '../engine/run-checks.js';
 import type { FindingCatalogue } from './catalogue.js';
 import { resourceText } from './sections.js';
 
@@ -8,7 +9,8 @@ import { resourceText } from './sections.js';
  * codes of the catalogue, its results the findings. A cluster has no source files, so a result's
  * locations are logical locations (kind 'resource', fullyQualifiedName '<type>/<id>'). The finding
  * key is the partial fingerprint, so viewers track one problem across runs. Checks that could not
- * run become tool execution notifications. Suppressed findings carry an external suppression.
+ * run become tool execution notifications (level error), and so do checks that ran without some
+ * of the data they use (level warning). Suppressed findings carry an external suppression.
  */
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', warning: 'warning', info: 'note' };
 
@@ -53,6 +55,7 @@ export function renderSarif(report: Report, catalogue: FindingCatalogue): string
   }
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
   const notRun = report.checks.filter((c) => c.status === 'error');
+  const incomplete = report.checks.filter(isIncomplete);
   const log = {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
@@ -69,14 +72,18 @@ export function renderSarif(report: Report, catalogue: FindingCatalogue): string
         automationDetails: { id: `eks-doctor/${report.cluster.region}/${report.cluster.name}/` },
         invocations: [
           {
-            // Some checks could not run: the run did not fully succeed even though it completed.
-            executionSuccessful: notRun.length === 0,
+            // Some checks could not run, or ran half-blind: the run did not fully succeed even though it completed.
+            executionSuccessful: notRun.length === 0 && incomplete.length === 0,
             endTimeUtc: report.generatedAt,
             toolExecutionNotifications: notRun.map((c) => ({
               level: 'error',
               message: { text: `Check ${c.id} could not run: ${c.reason ?? 'unknown reason'}` },
               descriptor: { id: c.id },
-            })),
+            })).concat(incomplete.map((c) => ({
+              level: 'warning',
+              message: { text: `Check ${c.id} ran without some of its data (its results may be incomplete): ${(c.incomplete ?? []).map((p) => p.reason).join('; ')}` },
+              descriptor: { id: c.id },
+            }))),
           },
         ],
         results: report.findings.map((f) => result(f, ruleIndex.get(f.id)!)),

@@ -1,6 +1,7 @@
 import { isRootCause } from '../engine/correlate.js';
 import type { Finding } from '../engine/finding.js';
 import type { Report } from '../engine/report.js';
+import { isIncomplete, type CheckResult } from '../engine/run-checks.js';
 
 /** The report grouped the way every renderer shows it: causes with their symptoms, then the rest. */
 export interface ReportSections {
@@ -39,10 +40,25 @@ export function summaryLine(report: Report): string {
   const checks = s.checks;
   const findings = `${s.critical} critical, ${s.warning} warning, ${s.info} info`;
   const rootCauses = s.rootCauses === 1 ? '1 root cause' : `${s.rootCauses} root causes`;
-  const checkText = `${checks.pass} passed, ${checks.fail} failed, ${checks.error} could not run, ${checks.skipped} skipped`;
+  const incomplete = checks.incomplete > 0 ? ` (${checks.incomplete} of them incomplete)` : '';
+  const checkText = `${checks.pass} passed, ${checks.fail} failed${incomplete}, ${checks.error} could not run, ${checks.skipped} skipped`;
   return `${findings} (${rootCauses}${s.suppressed ? `, ${s.suppressed} suppressed` : ''}); checks: ${checkText}`;
 }
 
 export function resourceText(r: { type: string; id: string; name?: string }): string {
   return r.name && r.name !== r.id ? `${r.id} (${r.name})` : r.id;
 }
+
+/** Checks that ran without some of the data they use: their verdict covers only what they saw. */
+export function incompleteChecks(report: Report): CheckResult[] {
+  return report.checks.filter(isIncomplete);
+}
+
+/** What an incomplete check could not see, and why, in one line. */
+export function incompleteText(check: CheckResult): string {
+  return (check.incomplete ?? []).map((p) => p.reason).join('; ');
+}
+
+/** The heading every view gives incomplete checks, and the sentence that says what it means. */
+export const INCOMPLETE_HEADING = 'CHECKS THAT RAN WITHOUT SOME OF THEIR DATA';
+export const INCOMPLETE_MEANING = 'Their findings stand, but they may have missed problems in what they could not read.';

@@ -1,7 +1,7 @@
 import type { Finding } from '../engine/finding.js';
 import type { Report } from '../engine/report.js';
 import { couldNotRun } from '../engine/run-checks.js';
-import { clusterLine, reportSections, resourceText, summaryLine } from './sections.js';
+import { clusterLine, INCOMPLETE_HEADING, INCOMPLETE_MEANING, incompleteChecks, incompleteText, reportSections, resourceText, summaryLine } from './sections.js';
 import { createStyle, type Style } from './style.js';
 
 export function renderText(report: Report, options: { color?: boolean } = {}): string {
@@ -47,6 +47,12 @@ export function renderText(report: Report, options: { color?: boolean } = {}): s
   if (notRun.length > 0) {
     out.push(style.bold('CHECKS THAT COULD NOT RUN'));
     for (const c of notRun) out.push(`  ${c.status === 'error' ? style.severity('warning', 'error  ') : style.dim('skipped')} ${c.id}: ${c.reason ?? ''}`);
+    out.push('');
+  }
+  const incomplete = incompleteChecks(report);
+  if (incomplete.length > 0) {
+    out.push(style.bold(INCOMPLETE_HEADING), style.dim(`  ${INCOMPLETE_MEANING}`));
+    for (const c of incomplete) out.push(`  ${style.severity('warning', 'incomplete')} ${c.id} (${c.status}): ${incompleteText(c)}`);
     out.push('');
   }
   if (sections.suppressed.length > 0) {

@@ -2,7 +2,7 @@ import type { Finding, Severity } from '../engine/finding.js';
 import type { Report } from '../engine/report.js';
 import { couldNotRun } from '../engine/run-checks.js';
 import { SEVERITIES } from '../engine/finding.js';
-import { reportSections } from '../render/sections.js';
+import { INCOMPLETE_HEADING, incompleteChecks, incompleteText, reportSections } from '../render/sections.js';
 
 /** What narrows the results list. An empty query matches everything. */
 export interface ListFilter {
@@ -53,6 +53,12 @@ export function listRows(report: Report, filter: ListFilter): ListRow[] {
     if (notRun.length > 0) {
       rows.push({ kind: 'heading', text: `CHECKS THAT COULD NOT RUN (${notRun.length})` });
       for (const c of notRun) rows.push({ kind: 'note', text: `${c.status === 'error' ? 'error  ' : 'skipped'} ${c.id}: ${c.reason ?? ''}` });
+    }
+    // Checks that ran half-blind (issue 16): their pass or fail covers only what they could read.
+    const incomplete = incompleteChecks(report);
+    if (incomplete.length > 0) {
+      rows.push({ kind: 'heading', text: `${INCOMPLETE_HEADING} (${incomplete.length})` });
+      for (const c of incomplete) rows.push({ kind: 'note', text: `incomplete ${c.id} (${c.status}): ${incompleteText(c)}` });
     }
   }
   return rows;

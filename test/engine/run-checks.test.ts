@@ -39,6 +39,27 @@ describe('runChecks', () => {
     expect(checks.map(couldNotRun)).toEqual([true, false]);
   });
 
+  it('a check that ran without a part it uses keeps its verdict and names the part, the call and the permission in `incomplete`', async () => {
+    const usesInstances = defineDiagnostic({ id: 'uses-instances', title: 'instances', description: 'd', docs: ['https://x'], needs: ['kubernetes.nodes'], uses: ['aws.reservations', 'aws.subnets'], codes, check: () => [] });
+    const s = buildBaseline();
+    delete s.aws.reservations;
+    s.errors.push({ part: 'aws.reservations', call: 'ec2:DescribeInstances', kind: 'denied', code: 'UnauthorizedOperation', message: 'You are not authorized', permission: 'ec2:DescribeInstances' });
+    const { checks } = await runChecks(s, [usesInstances, nodesCheck], { options: DEFAULT_CHECK_OPTIONS });
+    expect(checks[0]).toMatchObject({
+      id: 'uses-instances',
+      status: 'pass',
+      incomplete: [
+        {
+          part: 'aws.reservations',
+          reason: 'could not read EC2 instances: ec2:DescribeInstances was denied (UnauthorizedOperation); grant ec2:DescribeInstances',
+          failedCalls: [{ call: 'ec2:DescribeInstances', code: 'UnauthorizedOperation', kind: 'denied', permission: 'ec2:DescribeInstances' }],
+        },
+      ],
+    });
+    // A check that does not read the part is not touched by its failure.
+    expect(checks[1]!.incomplete).toBeUndefined();
+  });
+
   it('emits start and end events for a live display', async () => {
     const events: string[] = [];
     await runChecks(buildBaseline(), [nodesCheck], { options: DEFAULT_CHECK_OPTIONS, onEvent: (e) => events.push(`${e.type}:${e.type === 'check-end' ? e.result.status : e.id}`) });

@@ -54,6 +54,11 @@ export const SNAPSHOT_VARIANTS = {
     delete s.aws.accessEntries;
     s.errors.push({ part: 'aws.accessEntries', call: 'eks:ListAccessEntries', kind: 'denied', code: 'AccessDeniedException', message: 'not authorized to perform eks:ListAccessEntries', permission: 'eks:ListAccessEntries' });
   }),
+  /** EC2 instances denied: node-registration (which needs them) is error; the checks that only use them are incomplete. */
+  incomplete: mutate((s) => {
+    delete s.aws.reservations;
+    s.errors.push({ part: 'aws.reservations', call: 'ec2:DescribeInstances', kind: 'denied', code: 'UnauthorizedOperation', message: 'You are not authorized to perform this operation.', permission: 'ec2:DescribeInstances' });
+  }),
 } satisfies Record<string, Snapshot>;
 
 export const VARIANT_RESOURCES = { karpenterRole: KARPENTER_ROLE_ARN, fargateRole: FARGATE_ROLE_ARN };

@@ -116,7 +116,7 @@ export function makeReport(findings: Finding[] = ALL_FINDINGS, overrides: Partia
       info: count('info'),
       suppressed: findings.length - active.length,
       rootCauses: active.filter((f) => f.explains.length > 0 && f.explainedBy.length === 0).length,
-      checks: { total: checks.length, pass: 1, fail: 4, error: 1, skipped: 0 },
+      checks: { total: checks.length, pass: 1, fail: 4, error: 1, skipped: 0, incomplete: 0 },
     },
     checks,
     findings,
