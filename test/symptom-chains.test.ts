@@ -102,9 +102,12 @@ describe('a symptom with no cause found', () => {
     const r = await report(file);
     const symptom = r.findings.find((f) => f.id === 'nodegroup-health/pod-eviction-failure')!;
     expect(symptom.explainedBy).toEqual([]);
-    expect(symptom.unexplained!.ruledOut).toEqual(expect.arrayContaining(['aws-auth', 'node-iam-role', 'security-groups']));
+    expect(symptom.unexplained!.ruledOut).toEqual(expect.arrayContaining(['aws-auth', 'node-iam-role']));
     expect(symptom.unexplained!.couldNotCheck).toEqual(expect.arrayContaining([{ check: 'subnets', reason: expect.stringContaining('ec2:DescribeSubnets') }]));
     expect(symptom.unexplained!.ruledOut).not.toContain('subnets');
+    // security-groups ran, but without the subnets it uses: it has not ruled its causes out.
+    expect(symptom.unexplained!.ruledOut).not.toContain('security-groups');
+    expect(symptom.unexplained!.couldNotCheck).toContainEqual({ check: 'security-groups', reason: expect.stringMatching(/^ran without some of its data: could not read subnets: ec2:DescribeSubnets was denied/) });
   });
 
   it('text and markdown say the same', async () => {
