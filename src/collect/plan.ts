@@ -5,17 +5,12 @@
  */
 import type { Diagnostic } from '../engine/diagnostic.js';
 import type { AwsData, KubernetesData, SnapshotPart } from '../snapshot/types.js';
+import { AWS_PART_DECLARATIONS } from './aws/parts.js';
 
 export type AwsPartKey = Exclude<keyof AwsData, 'notFound'>;
 
-/** Every AWS part, in the order snapshots list them (the order of AwsData). */
-export const AWS_PARTS: readonly AwsPartKey[] = [
-  'callerIdentity', 'cluster', 'clusterVersions', 'nodegroups', 'fargateProfiles', 'addons', 'addonVersions', 'accessEntries',
-  'accessEntryPolicies', 'podIdentityAssociations', 'insights', 'autoScalingGroups', 'scalingActivities', 'reservations',
-  'launchTemplateVersions', 'instanceTypes', 'vpcs', 'vpcDnsAttributes', 'subnets', 'routeTables', 'securityGroups', 'prefixLists',
-  'prefixListEntries', 'natGateways', 'internetGateways', 'vpcEndpoints', 'iamRoles', 'iamAttachedRolePolicies',
-  'iamInstanceProfiles', 'iamOidcProviders',
-];
+/** Every AWS part, in the order snapshots list them (the order of AwsData), as the services declare them. */
+export const AWS_PARTS = Object.keys(AWS_PART_DECLARATIONS) as readonly AwsPartKey[];
 
 /** Parts every live run reads: who am I (and are the credentials good), and does the cluster exist. */
 export const ALWAYS_COLLECTED: readonly AwsPartKey[] = ['callerIdentity', 'cluster'];

@@ -13,7 +13,7 @@ import { AWS_PARTS, type AwsPartKey } from '../plan.js';
 import type { AwsClients } from './clients.js';
 import { AwsCollection } from './collection.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_SECONDS } from './defaults.js';
-import { awsCollectors } from './parts.js';
+import { awsCollectors } from './collectors.js';
 
 
 export interface AwsCollectRequest {

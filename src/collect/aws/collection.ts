@@ -7,8 +7,13 @@ import type { CollectEvent } from '../../engine/progress.js';
 import type { AwsData, CollectionError, NotFoundResource, Serialized, SnapshotPart } from '../../snapshot/types.js';
 import { NO_TRACE, PHASE, type Tracer } from '../../trace/tracer.js';
 import { classifyAwsError } from './failure.js';
+import { AWS_PART_DECLARATIONS } from './parts.js';
 
 export type AwsKey = Exclude<keyof AwsData, 'notFound'>;
+
+/** Fills one AWS part; throws CallFailed when a call it cannot do without failed. */
+export type Collector<K extends AwsKey> = (c: AwsCollection) => Promise<NonNullable<AwsData[K]>>;
+export type Collectors<Keys extends AwsKey> = { [K in Keys]: Collector<K> };
 
 /** Thrown inside a collector when a call it cannot do without failed; recorded against the part. */
 export class CallFailed extends Error {
@@ -60,9 +65,8 @@ export class AwsCollection {
 
   constructor(
     readonly settings: CollectionSettings,
-    private readonly collectors: { [K in AwsKey]: { step: string; collect(c: AwsCollection): Promise<NonNullable<AwsData[K]>> } },
-  ) {
-  }
+    private readonly collectors: Collectors<AwsKey>,
+  ) {}
 
   /**
    * A part's value, collecting it on first use. Resolves to undefined when it failed (the failure
@@ -83,7 +87,7 @@ export class AwsCollection {
     if (value !== undefined && value !== null) return value as NonNullable<AwsData[K]>;
     const cause = this.errors.find((e) => e.part === `aws.${key}`);
     throw new CallFailed({
-      ...(cause ?? { call: this.collectors[key].step, kind: 'other', code: 'DependencyMissing', message: `${key} could not be read` }),
+      ...(cause ?? { call: AWS_PART_DECLARATIONS[key].step, kind: 'other', code: 'DependencyMissing', message: `${key} could not be read` }),
       part: `aws.${forPart}`,
     });
   }
@@ -99,24 +103,25 @@ export class AwsCollection {
   }
 
   private async runPart<K extends AwsKey>(key: K): Promise<AwsData[K] | undefined> {
-    const collector = this.collectors[key];
+    const collect = this.collectors[key] as Collector<K>;
+    const { step } = AWS_PART_DECLARATIONS[key];
     const started = performance.now();
-    this.settings.onEvent?.({ type: 'collect-start', step: collector.step });
+    this.settings.onEvent?.({ type: 'collect-start', step });
     try {
-      const value = await collector.collect(this);
+      const value = await collect(this);
       this.aws[key] = value;
-      this.settings.onEvent?.({ type: 'collect-end', step: collector.step, durationMs: Math.round(performance.now() - started), ok: true });
+      this.settings.onEvent?.({ type: 'collect-end', step, durationMs: Math.round(performance.now() - started), ok: true });
       return value;
     } catch (error) {
       const failure = error instanceof CallFailed ? { ...error.failure, part: `aws.${key}` as SnapshotPart } : this.unexpected(key, error);
       this.errors.push(failure);
-      this.settings.onEvent?.({ type: 'collect-end', step: collector.step, durationMs: Math.round(performance.now() - started), ok: false, error: `${failure.call}: ${failure.code}` });
+      this.settings.onEvent?.({ type: 'collect-end', step, durationMs: Math.round(performance.now() - started), ok: false, error: `${failure.call}: ${failure.code}` });
       return undefined;
     }
   }
 
   private unexpected(key: AwsKey, error: unknown): CollectionError {
-    return { part: `aws.${key}`, call: this.collectors[key].step, kind: 'other', code: 'InternalError', message: `eks-doctor failed while reading ${key}: ${error instanceof Error ? error.message : String(error)}` };
+    return { part: `aws.${key}`, call: AWS_PART_DECLARATIONS[key].step, kind: 'other', code: 'InternalError', message: `eks-doctor failed while reading ${key}: ${error instanceof Error ? error.message : String(error)}` };
   }
 
   /**

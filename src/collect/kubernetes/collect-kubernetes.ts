@@ -10,7 +10,8 @@
 import { IRSA_ROLE_ANNOTATION } from '../../domain/eks-constants.js';
 import type { CollectEvent } from '../../engine/progress.js';
 import { sanitizeNode, sanitizePod, sanitizeWorkload, stripKubernetesMetadata } from '../../snapshot/sanitize.js';
-import type { ApiServerAccess, CollectionError, KubernetesData, KubernetesPart } from '../../snapshot/types.js';
+import type { ApiServerAccess, CollectionError, KubernetesData, KubernetesPart, SnapshotPart } from '../../snapshot/types.js';
+import type { KubernetesSource } from '../sources.js';
 import type { KubernetesClient } from './client.js';
 import { accessFailureKind, KubernetesRequestError } from './failure.js';
 
@@ -45,6 +46,10 @@ interface KubernetesRead {
   call: string;
   /** What to grant when the API answers 403, as `kubectl auth can-i` takes it. */
   permission: string;
+  /** The same as policy/clusterrole.yaml grants it (src/collect/sources.ts gathers these for the fault matrix). */
+  resources: readonly KubernetesSource[];
+  /** Other parts it reads when they are there (src/collect/sources.ts). */
+  uses?: readonly SnapshotPart[];
   read(context: ReadContext): Promise<unknown>;
 }
 
@@ -74,17 +79,19 @@ const mutatingWebhooks = (c: ReadContext): Promise<unknown[]> =>
 
 /** Every part, and the one request (or paged list) that fills it. docs/kubernetes.md lists the same. */
 export const KUBERNETES_READS: Record<DataKey, KubernetesRead> = {
-  version: { step: 'Kubernetes version', call: 'GET /version', permission: 'get /version', read: (c) => c.once('version', () => c.client.get('/version')) },
+  version: { step: 'Kubernetes version', call: 'GET /version', permission: 'get /version', resources: [{ nonResourceURL: '/version', verb: 'get' }], read: (c) => c.once('version', () => c.client.get('/version')) },
   nodes: {
     step: 'Kubernetes nodes',
     call: 'GET /api/v1/nodes',
     permission: 'list nodes',
+    resources: [{ apiGroup: '', resource: 'nodes', verb: 'list' }],
     read: (c) => c.client.list('/api/v1/nodes', { pageSize: NODE_PAGE_SIZE }, sanitizeNode),
   },
   awsAuth: {
     step: 'aws-auth ConfigMap',
     call: 'GET /api/v1/namespaces/kube-system/configmaps/aws-auth',
     permission: 'get configmaps -n kube-system',
+    resources: [{ apiGroup: '', resource: 'configmaps', verb: 'get', namespace: 'kube-system', resourceName: 'aws-auth' }],
     read: async (c) => {
       try {
         return stripKubernetesMetadata(await c.client.get('/api/v1/namespaces/kube-system/configmaps/aws-auth'));
@@ -99,30 +106,35 @@ export const KUBERNETES_READS: Record<DataKey, KubernetesRead> = {
     step: 'kube-system pods',
     call: 'GET /api/v1/namespaces/kube-system/pods',
     permission: 'list pods -n kube-system',
+    resources: [{ apiGroup: '', resource: 'pods', verb: 'list', namespace: 'kube-system' }],
     read: (c) => c.client.list('/api/v1/namespaces/kube-system/pods', { pageSize: POD_PAGE_SIZE }, sanitizePod),
   },
   problemPods: {
     step: 'pods not running',
     call: `GET /api/v1/pods?fieldSelector=${FAILED_PROBLEM_PHASES}`,
     permission: 'list pods --all-namespaces',
+    resources: [{ apiGroup: '', resource: 'pods', verb: 'list' }],
     read: (c) => c.client.list('/api/v1/pods', { fieldSelector: FAILED_PROBLEM_PHASES }, sanitizePod),
   },
   daemonSets: {
     step: 'kube-system DaemonSets',
     call: 'GET /apis/apps/v1/namespaces/kube-system/daemonsets',
     permission: 'list daemonsets.apps -n kube-system',
+    resources: [{ apiGroup: 'apps', resource: 'daemonsets', verb: 'list', namespace: 'kube-system' }],
     read: async (c) => (await c.client.list('/apis/apps/v1/namespaces/kube-system/daemonsets')).map(sanitizeWorkload),
   },
   deployments: {
     step: 'kube-system Deployments',
     call: 'GET /apis/apps/v1/namespaces/kube-system/deployments',
     permission: 'list deployments.apps -n kube-system',
+    resources: [{ apiGroup: 'apps', resource: 'deployments', verb: 'list', namespace: 'kube-system' }],
     read: async (c) => (await c.client.list('/apis/apps/v1/namespaces/kube-system/deployments')).map(sanitizeWorkload),
   },
   loadBalancerServices: {
     step: 'LoadBalancer Services',
     call: 'GET /api/v1/services',
     permission: 'list services --all-namespaces',
+    resources: [{ apiGroup: '', resource: 'services', verb: 'list' }],
     // spec.type is not a field selector on every Kubernetes version EKS supports, so filter here.
     read: async (c) => (await c.client.list<KubeObject>('/api/v1/services')).filter((s) => s.spec?.type === 'LoadBalancer').map(stripKubernetesMetadata),
   },
@@ -130,12 +142,16 @@ export const KUBERNETES_READS: Record<DataKey, KubernetesRead> = {
     step: 'Warning events',
     call: 'GET /api/v1/events?fieldSelector=type=Warning',
     permission: 'list events --all-namespaces',
+    resources: [{ apiGroup: '', resource: 'events', verb: 'list' }],
     read: async (c) => (await c.client.list('/api/v1/events', { fieldSelector: 'type=Warning' })).map(stripKubernetesMetadata),
   },
   serviceAccounts: {
     step: 'ServiceAccounts',
     call: 'GET /api/v1/serviceaccounts',
     permission: 'list serviceaccounts --all-namespaces',
+    resources: [{ apiGroup: '', resource: 'serviceaccounts', verb: 'list' }],
+    // The ServiceAccounts EKS Pod Identity associations name are kept too.
+    uses: ['aws.podIdentityAssociations'],
     read: async (c) => {
       const [all, podIdentity] = await Promise.all([c.client.list<KubeObject>('/api/v1/serviceaccounts'), c.podIdentityServiceAccounts()]);
       const associated = new Set(podIdentity.map((sa) => `${sa.namespace}/${sa.name}`));
@@ -153,18 +169,26 @@ export const KUBERNETES_READS: Record<DataKey, KubernetesRead> = {
     step: 'validating webhooks',
     call: 'GET /apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations',
     permission: 'list validatingwebhookconfigurations.admissionregistration.k8s.io',
+    resources: [{ apiGroup: 'admissionregistration.k8s.io', resource: 'validatingwebhookconfigurations', verb: 'list' }],
     read: async (c) => (await validatingWebhooks(c)).map(stripKubernetesMetadata),
   },
   mutatingWebhooks: {
     step: 'mutating webhooks',
     call: 'GET /apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations',
     permission: 'list mutatingwebhookconfigurations.admissionregistration.k8s.io',
+    resources: [{ apiGroup: 'admissionregistration.k8s.io', resource: 'mutatingwebhookconfigurations', verb: 'list' }],
     read: async (c) => (await mutatingWebhooks(c)).map(stripKubernetesMetadata),
   },
   webhookServices: {
     step: 'webhook Services',
     call: 'GET /api/v1/namespaces/{namespace}/services/{name}',
     permission: 'get services --all-namespaces',
+    // The Services the webhook configurations name: without those lists, no Service is asked for.
+    resources: [
+      { apiGroup: '', resource: 'services', verb: 'get' },
+      { apiGroup: 'admissionregistration.k8s.io', resource: 'validatingwebhookconfigurations', verb: 'list' },
+      { apiGroup: 'admissionregistration.k8s.io', resource: 'mutatingwebhookconfigurations', verb: 'list' },
+    ],
     read: async (c) => {
       const configurations = [...(await validatingWebhooks(c)), ...(await mutatingWebhooks(c))] as WebhookConfiguration[];
       const targets = new Map<string, { namespace: string; name: string }>();

@@ -1,0 +1,20 @@
+/**
+ * Every AWS part's collector, gathered from the services (services/<service>.ts, mirroring the
+ * mock's services/). A collector says which calls fill its part and which other parts it reads to
+ * know what to ask for; services/<service>-parts.ts declares the same next to it, without the SDK.
+ * Lists use the SDK's paginators; lookups by ID are batched where the API takes many IDs (instances,
+ * instance types, prefix lists) and issued concurrently where it takes one (node groups, roles,
+ * instance profiles).
+ */
+import type { AwsClients } from './clients.js';
+import type { AwsKey, Collectors } from './collection.js';
+import { autoScalingCollectors } from './services/autoscaling.js';
+import { ec2Collectors } from './services/ec2.js';
+import { eksCollectors } from './services/eks.js';
+import { iamCollectors } from './services/iam.js';
+import { stsCollectors } from './services/sts.js';
+
+/** `extraRoleArns`: IRSA role ARNs found on ServiceAccounts, which may arrive while AWS collection runs. */
+export function awsCollectors(clients: AwsClients, extraRoleArns: Promise<string[]>): Collectors<AwsKey> {
+  return { ...stsCollectors(clients), ...eksCollectors(clients), ...autoScalingCollectors(clients), ...ec2Collectors(clients), ...iamCollectors(clients, extraRoleArns) };
+}

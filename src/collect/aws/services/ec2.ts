@@ -1,0 +1,293 @@
+/** Collectors for the EC2 parts (declared in ec2-parts.ts). */
+import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
+import {
+  DescribeManagedPrefixListsCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcAttributeCommand,
+  DescribeVpcsCommand,
+  paginateDescribeInstances,
+  paginateDescribeInstanceTypes,
+  paginateDescribeInternetGateways,
+  paginateDescribeLaunchTemplateVersions,
+  paginateDescribeNatGateways,
+  paginateDescribeRouteTables,
+  paginateDescribeSecurityGroups,
+  paginateDescribeSubnets,
+  paginateDescribeVpcEndpoints,
+  paginateGetManagedPrefixListEntries,
+  type Filter as Ec2Filter,
+  type Reservation,
+  type _InstanceType,
+} from '@aws-sdk/client-ec2';
+import { sanitizeLaunchTemplateVersion } from '../../../snapshot/sanitize.js';
+import type { Serialized } from '../../../snapshot/types.js';
+import type { AwsClients } from '../clients.js';
+import { CallFailed, chunks, each, toSnapshotJson, type AwsCollection, type AwsKey, type Collectors } from '../collection.js';
+import type { EC2_PARTS } from './ec2-parts.js';
+import { cluster, clusterName, nodegroupAsgNames, unique } from './shared.js';
+
+export function ec2Collectors({ ec2 }: AwsClients): Collectors<keyof typeof EC2_PARTS> {
+  /** The cluster's VPC; emulators that leave it out of DescribeCluster get it from the cluster's subnets. */
+  const vpcId = async (c: AwsCollection, forPart: AwsKey): Promise<string> => {
+    const config = (await cluster(c, forPart)).resourcesVpcConfig;
+    if (config?.vpcId) return config.vpcId;
+    const fromSubnets = await c.shared('vpcIdFromSubnets', async () => {
+      const subnetIds = config?.subnetIds ?? [];
+      if (subnetIds.length === 0) return undefined;
+      const out = await c.call(forPart, 'ec2:DescribeSubnets', (abortSignal) => ec2.send(new DescribeSubnetsCommand({ SubnetIds: subnetIds }), { abortSignal }));
+      return out?.Subnets?.find((s) => s.VpcId)?.VpcId;
+    });
+    if (!fromSubnets) throw new CallFailed({ part: `aws.${forPart}`, call: 'eks:DescribeCluster', kind: 'other', code: 'NoVpc', message: 'the cluster names no VPC and no subnets to find it from' });
+    return fromSubnets;
+  };
+  const vpcFilter = (id: string): Ec2Filter[] => [{ Name: 'vpc-id', Values: [id] }];
+
+  /** Groups run by a managed node group: EKS owns their launch template, the node group names the user's. */
+  const isNodegroupAsg = (group: Serialized<AutoScalingGroup>, managedNames: string[]) =>
+    managedNames.includes(group.AutoScalingGroupName ?? '') || (group.Tags ?? []).some((t) => t.Key === 'eks:nodegroup-name');
+
+  /** Prefix lists named by security-group rules and routes. */
+  const referencedPrefixLists = (c: AwsCollection) =>
+    c.shared('referencedPrefixLists', async () => {
+      const [groups, tables] = await Promise.all([c.need('securityGroups', 'prefixLists'), c.need('routeTables', 'prefixLists')]);
+      return unique([
+        ...groups.flatMap((g) => [...(g.IpPermissions ?? []), ...(g.IpPermissionsEgress ?? [])].flatMap((p) => (p.PrefixListIds ?? []).map((x) => x.PrefixListId))),
+        ...tables.flatMap((t) => (t.Routes ?? []).map((r) => r.DestinationPrefixListId)),
+      ]).sort();
+    });
+
+  return {
+    async reservations(c) {
+      const name = clusterName(c);
+      const describe = async (Filters: Ec2Filter[]) => {
+        const pages = await c.pages('reservations', 'ec2:DescribeInstances', paginateDescribeInstances({ client: ec2, pageSize: 1000 }, { Filters }, { abortSignal: c.settings.signal }));
+        return (pages ?? []).flatMap((p) => p.Reservations ?? []);
+      };
+      // Tagged instances (self-managed, managed node groups, Karpenter) and, concurrently, the groups' members.
+      const [byOwnerTag, byKarpenterTag, groups] = await Promise.all([
+        describe([{ Name: 'tag-key', Values: [`kubernetes.io/cluster/${name}`] }]),
+        describe([{ Name: 'tag:eks:eks-cluster-name', Values: [name] }]),
+        c.part('autoScalingGroups'),
+      ]);
+      // Managed node groups' instances carry the owner tag as well as eks:cluster-name, and are
+      // their groups' members: asking by eks:cluster-name too listed every one of them twice (half
+      // of DescribeInstances' pages at scale). Only without the groups is it the remaining way to
+      // find a managed instance that lost the owner tag.
+      const byManagedTag = groups === undefined ? await describe([{ Name: 'tag:eks:cluster-name', Values: [name] }]) : [];
+      const merged = mergeReservations([byManagedTag, byOwnerTag, byKarpenterTag]);
+      const seen = new Set(merged.flatMap((r) => (r.Instances ?? []).map((i) => i.InstanceId)));
+      const untagged = unique((groups ?? []).flatMap((g) => (g.Instances ?? []).map((i) => i.InstanceId))).filter((id) => !seen.has(id));
+      // EC2 takes up to 200 values per filter: one request per 200 instances, never one per instance.
+      const byId = await each(chunks(untagged, 200), (ids) => describe([{ Name: 'instance-id', Values: ids }]));
+      return toSnapshotJson(mergeReservations([merged, ...byId]));
+    },
+
+    async launchTemplateVersions(c) {
+      const [nodegroups, groups, managedNames] = await Promise.all([c.part('nodegroups'), c.part('autoScalingGroups'), nodegroupAsgNames(c)]);
+      if (nodegroups === undefined && groups === undefined) await c.need('autoScalingGroups', 'launchTemplateVersions');
+      const wanted = new Map<string, { id?: string; name?: string; versions: Set<string> }>();
+      const want = (id: string | undefined, name: string | undefined, version: string | undefined) => {
+        const key = id ?? name;
+        if (!key) return;
+        const entry = wanted.get(key) ?? { ...(id ? { id } : {}), ...(name && !id ? { name } : {}), versions: new Set<string>() };
+        entry.versions.add(version || '$Default');
+        wanted.set(key, entry);
+      };
+      for (const g of nodegroups ?? []) want(g.launchTemplate?.id, g.launchTemplate?.name, g.launchTemplate?.version);
+      for (const g of groups ?? []) {
+        if (isNodegroupAsg(g, managedNames)) continue;
+        want(g.LaunchTemplate?.LaunchTemplateId, g.LaunchTemplate?.LaunchTemplateName, g.LaunchTemplate?.Version);
+        const mixed = g.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification;
+        want(mixed?.LaunchTemplateId, mixed?.LaunchTemplateName, mixed?.Version);
+      }
+      const perTemplate = await each([...wanted.values()], async (template) => {
+        const pages = await c.pages(
+          'launchTemplateVersions',
+          'ec2:DescribeLaunchTemplateVersions',
+          paginateDescribeLaunchTemplateVersions(
+            { client: ec2 },
+            { ...(template.id ? { LaunchTemplateId: template.id } : { LaunchTemplateName: template.name }), Versions: [...template.versions] },
+            { abortSignal: c.settings.signal },
+          ),
+          { codes: ['InvalidLaunchTemplateId.NotFound', 'InvalidLaunchTemplateName.NotFoundException', 'InvalidLaunchTemplateId.VersionNotFound', 'InvalidLaunchTemplateId.Malformed'] },
+        );
+        if (pages === undefined) {
+          c.addNotFound({ resourceType: 'ec2-launch-template', id: (template.id ?? template.name)!, call: 'ec2:DescribeLaunchTemplateVersions' });
+          return [];
+        }
+        return pages.flatMap((p) => p.LaunchTemplateVersions ?? []);
+      });
+      // UserData often holds bootstrap secrets; it never enters a snapshot.
+      const seen = new Set<string>();
+      return toSnapshotJson(perTemplate.flat())
+        .filter((v) => {
+          const key = `${v.LaunchTemplateId}:${v.VersionNumber}`;
+          if (seen.has(key)) return false;
+          seen.add(key);
+          return true;
+        })
+        .map(sanitizeLaunchTemplateVersion);
+    },
+
+    async instanceTypes(c) {
+      const [reservations, nodegroups, templates, groups] = await Promise.all([c.part('reservations'), c.part('nodegroups'), c.part('launchTemplateVersions'), c.part('autoScalingGroups')]);
+      const types = unique<string>([
+        ...(reservations ?? []).flatMap((r) => (r.Instances ?? []).map((i) => i.InstanceType)),
+        ...(nodegroups ?? []).flatMap((g) => g.instanceTypes ?? []),
+        ...(templates ?? []).map((t) => t.LaunchTemplateData?.InstanceType),
+        ...(groups ?? []).flatMap((g) => [...(g.Instances ?? []).map((i) => i.InstanceType), ...(g.MixedInstancesPolicy?.LaunchTemplate?.Overrides ?? []).map((o) => o.InstanceType)]),
+      ]).sort();
+      // No type found because the reads that name them failed is not "no instance types": fail with their cause.
+      const sources = { reservations, nodegroups, launchTemplateVersions: templates, autoScalingGroups: groups };
+      const failedSource = (Object.keys(sources) as (keyof typeof sources)[]).find((key) => sources[key] === undefined);
+      if (types.length === 0 && failedSource) await c.need(failedSource, 'instanceTypes');
+      const perChunk = await each(chunks(types, 100), async (InstanceTypes) => {
+        const pages = await c.pages(
+          'instanceTypes',
+          'ec2:DescribeInstanceTypes',
+          paginateDescribeInstanceTypes({ client: ec2 }, { InstanceTypes: InstanceTypes as _InstanceType[] }, { abortSignal: c.settings.signal }),
+        );
+        return (pages ?? []).flatMap((p) => p.InstanceTypes ?? []);
+      });
+      return toSnapshotJson(perChunk.flat());
+    },
+
+    async vpcs(c) {
+      const id = await vpcId(c, 'vpcs');
+      const out = await c.call('vpcs', 'ec2:DescribeVpcs', (abortSignal) => ec2.send(new DescribeVpcsCommand({ VpcIds: [id] }), { abortSignal }));
+      return toSnapshotJson(out?.Vpcs ?? []);
+    },
+
+    async vpcDnsAttributes(c) {
+      const id = await vpcId(c, 'vpcDnsAttributes');
+      const [support, hostnames] = await Promise.all(
+        (['enableDnsSupport', 'enableDnsHostnames'] as const).map((Attribute) =>
+          c.call('vpcDnsAttributes', 'ec2:DescribeVpcAttribute', (abortSignal) => ec2.send(new DescribeVpcAttributeCommand({ VpcId: id, Attribute }), { abortSignal })),
+        ),
+      );
+      return [
+        {
+          VpcId: id,
+          ...(support?.EnableDnsSupport?.Value !== undefined ? { EnableDnsSupport: support.EnableDnsSupport.Value } : {}),
+          ...(hostnames?.EnableDnsHostnames?.Value !== undefined ? { EnableDnsHostnames: hostnames.EnableDnsHostnames.Value } : {}),
+        },
+      ];
+    },
+
+    async subnets(c) {
+      const clusterInfo = await cluster(c, 'subnets');
+      const id = await vpcId(c, 'subnets');
+      const pages = await c.pages('subnets', 'ec2:DescribeSubnets', paginateDescribeSubnets({ client: ec2, pageSize: 1000 }, { Filters: vpcFilter(id) }, { abortSignal: c.settings.signal }));
+      const subnets = (pages ?? []).flatMap((p) => p.Subnets ?? []);
+      // A subnet the cluster names but the VPC does not hold was deleted (or is elsewhere): ask for it by ID.
+      const missing = unique(clusterInfo.resourcesVpcConfig?.subnetIds ?? []).filter((s) => !subnets.some((x) => x.SubnetId === s));
+      const extra = await each(missing, async (SubnetId) => {
+        const out = await c.call('subnets', 'ec2:DescribeSubnets', (abortSignal) => ec2.send(new DescribeSubnetsCommand({ SubnetIds: [SubnetId] }), { abortSignal }), { codes: ['InvalidSubnetID.NotFound'] });
+        if (!out) c.addNotFound({ resourceType: 'ec2-subnet', id: SubnetId, call: 'ec2:DescribeSubnets' });
+        return out?.Subnets ?? [];
+      });
+      return toSnapshotJson([...subnets, ...extra.flat()]);
+    },
+
+    async routeTables(c) {
+      const id = await vpcId(c, 'routeTables');
+      const pages = await c.pages('routeTables', 'ec2:DescribeRouteTables', paginateDescribeRouteTables({ client: ec2, pageSize: 100 }, { Filters: vpcFilter(id) }, { abortSignal: c.settings.signal }));
+      return toSnapshotJson((pages ?? []).flatMap((p) => p.RouteTables ?? []));
+    },
+
+    async securityGroups(c) {
+      const clusterInfo = await cluster(c, 'securityGroups');
+      const id = await vpcId(c, 'securityGroups');
+      const pages = await c.pages('securityGroups', 'ec2:DescribeSecurityGroups', paginateDescribeSecurityGroups({ client: ec2, pageSize: 1000 }, { Filters: vpcFilter(id) }, { abortSignal: c.settings.signal }));
+      const groups = (pages ?? []).flatMap((p) => p.SecurityGroups ?? []);
+      const referenced = unique([...(clusterInfo.resourcesVpcConfig?.securityGroupIds ?? []), clusterInfo.resourcesVpcConfig?.clusterSecurityGroupId]);
+      const missing = referenced.filter((g) => !groups.some((x) => x.GroupId === g));
+      const extra = await each(missing, async (GroupId) => {
+        const out = await c.call('securityGroups', 'ec2:DescribeSecurityGroups', (abortSignal) => ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [GroupId] }), { abortSignal }), {
+          codes: ['InvalidGroup.NotFound', 'InvalidGroupId.NotFound'],
+        });
+        if (!out) c.addNotFound({ resourceType: 'ec2-security-group', id: GroupId, call: 'ec2:DescribeSecurityGroups' });
+        return out?.SecurityGroups ?? [];
+      });
+      return toSnapshotJson([...groups, ...extra.flat()]);
+    },
+
+    async prefixLists(c) {
+      const ids = await referencedPrefixLists(c);
+      if (ids.length === 0) return [];
+      const describe = (PrefixListIds: string[]) =>
+        c.call('prefixLists', 'ec2:DescribeManagedPrefixLists', (abortSignal) => ec2.send(new DescribeManagedPrefixListsCommand({ PrefixListIds }), { abortSignal }), {
+          codes: ['InvalidPrefixListID.NotFound', 'InvalidPrefixListId.NotFound'],
+        });
+      const all = await describe(ids);
+      if (all) return toSnapshotJson(all.PrefixLists ?? []);
+      // One of them does not exist and EC2 names only one: ask for each to find which.
+      const single = await each(ids, async (id) => {
+        const out = await describe([id]);
+        if (!out) c.addNotFound({ resourceType: 'ec2-prefix-list', id, call: 'ec2:DescribeManagedPrefixLists' });
+        return out?.PrefixLists ?? [];
+      });
+      return toSnapshotJson(single.flat());
+    },
+
+    async prefixListEntries(c) {
+      const ids = await referencedPrefixLists(c);
+      const perList = await each(ids, async (PrefixListId) => {
+        const pages = await c.pages(
+          'prefixListEntries',
+          'ec2:GetManagedPrefixListEntries',
+          paginateGetManagedPrefixListEntries({ client: ec2, pageSize: 100 }, { PrefixListId }, { abortSignal: c.settings.signal }),
+          { codes: ['InvalidPrefixListID.NotFound', 'InvalidPrefixListId.NotFound'] },
+        );
+        if (pages === undefined) {
+          c.addNotFound({ resourceType: 'ec2-prefix-list', id: PrefixListId, call: 'ec2:GetManagedPrefixListEntries' });
+          return [];
+        }
+        return [{ PrefixListId, Entries: toSnapshotJson(pages.flatMap((p) => p.Entries ?? [])) }];
+      });
+      return perList.flat();
+    },
+
+    async natGateways(c) {
+      const id = await vpcId(c, 'natGateways');
+      const pages = await c.pages('natGateways', 'ec2:DescribeNatGateways', paginateDescribeNatGateways({ client: ec2, pageSize: 1000 }, { Filter: vpcFilter(id) }, { abortSignal: c.settings.signal }));
+      return toSnapshotJson((pages ?? []).flatMap((p) => p.NatGateways ?? []));
+    },
+
+    async internetGateways(c) {
+      const id = await vpcId(c, 'internetGateways');
+      const pages = await c.pages(
+        'internetGateways',
+        'ec2:DescribeInternetGateways',
+        paginateDescribeInternetGateways({ client: ec2, pageSize: 1000 }, { Filters: [{ Name: 'attachment.vpc-id', Values: [id] }] }, { abortSignal: c.settings.signal }),
+      );
+      return toSnapshotJson((pages ?? []).flatMap((p) => p.InternetGateways ?? []));
+    },
+
+    async vpcEndpoints(c) {
+      const id = await vpcId(c, 'vpcEndpoints');
+      const pages = await c.pages('vpcEndpoints', 'ec2:DescribeVpcEndpoints', paginateDescribeVpcEndpoints({ client: ec2, pageSize: 1000 }, { Filters: vpcFilter(id) }, { abortSignal: c.settings.signal }));
+      return toSnapshotJson((pages ?? []).flatMap((p) => p.VpcEndpoints ?? []));
+    },
+  };
+}
+
+/** Unions DescribeInstances answers: one reservation per ID, one instance per ID, first answer's order. */
+function mergeReservations(lists: Reservation[][]): Reservation[] {
+  const byId = new Map<string, Reservation>();
+  for (const list of lists) {
+    for (const reservation of list) {
+      const id = reservation.ReservationId ?? '';
+      const existing = byId.get(id);
+      if (!existing) {
+        byId.set(id, { ...reservation, Instances: [...(reservation.Instances ?? [])] });
+        continue;
+      }
+      for (const instance of reservation.Instances ?? []) {
+        if (!existing.Instances!.some((i) => i.InstanceId === instance.InstanceId)) existing.Instances!.push(instance);
+      }
+    }
+  }
+  return [...byId.values()];
+}

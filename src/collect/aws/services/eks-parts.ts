@@ -1,0 +1,16 @@
+/** The EKS parts: the cluster and what EKS manages for it. Their collectors are in eks.ts. */
+import type { AwsPartDeclarations } from '../../sources.js';
+
+export const EKS_PARTS = {
+  cluster: { step: 'eks:DescribeCluster', actions: ['eks:DescribeCluster'] },
+  clusterVersions: { step: 'eks:DescribeClusterVersions', actions: ['eks:DescribeClusterVersions'] },
+  nodegroups: { step: 'eks:DescribeNodegroup', actions: ['eks:ListNodegroups', 'eks:DescribeNodegroup'] },
+  fargateProfiles: { step: 'eks:DescribeFargateProfile', actions: ['eks:ListFargateProfiles', 'eks:DescribeFargateProfile'] },
+  addons: { step: 'eks:DescribeAddon', actions: ['eks:ListAddons', 'eks:DescribeAddon'] },
+  // Only the installed add-ons' versions, for the cluster's Kubernetes version.
+  addonVersions: { step: 'eks:DescribeAddonVersions', actions: ['eks:DescribeAddonVersions'], needs: ['aws.addons', 'aws.cluster'] },
+  accessEntries: { step: 'eks:DescribeAccessEntry', actions: ['eks:ListAccessEntries', 'eks:DescribeAccessEntry'] },
+  accessEntryPolicies: { step: 'eks:ListAssociatedAccessPolicies', actions: ['eks:ListAccessEntries', 'eks:ListAssociatedAccessPolicies'] },
+  podIdentityAssociations: { step: 'eks:DescribePodIdentityAssociation', actions: ['eks:ListPodIdentityAssociations', 'eks:DescribePodIdentityAssociation'] },
+  insights: { step: 'eks:ListInsights', actions: ['eks:ListInsights'] },
+} as const satisfies AwsPartDeclarations;
