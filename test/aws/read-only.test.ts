@@ -24,7 +24,8 @@ describe('the IAM policy', () => {
 
   it('lists exactly the calls the AWS collectors can make', () => {
     const dir = new URL('../../src/collect/aws/', import.meta.url);
-    const source = readdirSync(dir)
+    // The collectors and their declarations live in services/, one file pair per AWS service.
+    const source = readdirSync(dir, { recursive: true, encoding: 'utf8' })
       .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
       .map((f) => readFileSync(join(dir.pathname, f), 'utf8'))
       .join('\n');
