@@ -2,23 +2,20 @@ import type { Diagnostic } from '../engine/diagnostic.js';
 import type { DiagnosisRunner } from '../engine/progress.js';
 import { inSpan, NO_TRACE, PHASE } from '../trace/tracer.js';
 import type { CommandIo } from './command.js';
-import { configuredRunner, emitReport } from './report-output.js';
-import { checkSettingsAgainstCatalogue, type ReportSettings } from './report-settings.js';
+import { emitReport } from './report-output.js';
+import type { ReportSettings } from './report-settings.js';
 import { maybeTraced, type TraceWriter } from './trace-option.js';
 import { watchNdjson } from './watch-ndjson.js';
 
 /**
- * The non-interactive end of every report command (diagnose, demo): checks the config file against
- * the catalogue, applies its suppressions to each report, then either writes one report (stdout,
- * files, summary) or, with --watch, one JSON line per run. Returns the exit code. With --trace,
+ * The non-interactive end of every report command (diagnose, demo): either writes one report
+ * (stdout, files, summary) or, with --watch, one JSON line per run. Returns the exit code. With --trace,
  * each run and its rendering are one trace.
  */
 export async function deliverReport(runner: DiagnosisRunner, settings: ReportSettings, io: CommandIo, diagnostics: Diagnostic[], trace?: TraceWriter): Promise<number> {
-  checkSettingsAgainstCatalogue(settings, diagnostics);
-  const configured = configuredRunner(runner, settings);
-  if (settings.watch) return watchNdjson(configured, settings, io, diagnostics, trace);
+  if (settings.watch) return watchNdjson(runner, settings, io, diagnostics, trace);
   return maybeTraced(trace, async (tracer) => {
-    const report = await configured(tracer ? { tracer } : {});
+    const report = await runner(tracer ? { tracer } : {});
     const exitCode = await inSpan(tracer ?? NO_TRACE, PHASE.render, () => emitReport(report, settings, io, diagnostics));
     tracer?.run.set({ 'eks_doctor.exit_code': exitCode });
     return exitCode;

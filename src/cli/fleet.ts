@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { planCollection } from '../collect/plan.js';
 import { RequestRateLimiter } from '../collect/aws/rate-limit.js';
 import { isRootCause } from '../engine/correlate.js';
-import { diagnoseSnapshot, selectedDiagnostics } from '../engine/diagnose.js';
+import { diagnosisRunner } from '../engine/diagnose.js';
 import type { Diagnostic } from '../engine/diagnostic.js';
 import { EXIT_COULD_NOT_CHECK, EXIT_FINDINGS, EXIT_OK } from '../engine/exit-code.js';
 import type { Report } from '../engine/report.js';
@@ -19,8 +19,8 @@ import { TOOL_VERSION } from '../version.js';
 import { listValue, numberValue, stringValue, type CommandIo, type OptionSpec, type ParsedArgs } from './command.js';
 import { collectLive, connectAws } from './live-collection.js';
 import { connectionSettings, type LiveSettings } from './live-settings.js';
-import { configuredRunner, reportExitCode } from './report-output.js';
-import { checkSettingsAgainstCatalogue, type ReportSettings } from './report-settings.js';
+import { reportExitCode } from './report-output.js';
+import { diagnosisSetup, type ReportSettings } from './report-settings.js';
 
 export const FLEET_OPTIONS: OptionSpec[] = [
   { name: 'all-clusters', type: 'boolean', description: 'Audit every cluster of --regions (and of each --profiles account): one report per cluster and a summary table' },
@@ -78,9 +78,8 @@ export async function auditAllClusters(args: ParsedArgs, settings: ReportSetting
   const reportDir = stringValue(v['report-dir']) ?? DEFAULTS.reportDir;
   const format: PlainFormat = settings.outputGiven && settings.stdout === 'report' && settings.format !== 'text' ? settings.format : 'json';
   const base = baseLiveSettings(args, new RequestRateLimiter(perSecond));
-  const plan = planCollection(selectedDiagnostics(diagnostics, settings.selection));
   const catalogue = diagnostics;
-  checkSettingsAgainstCatalogue(settings, diagnostics);
+  const setup = diagnosisSetup(settings, diagnostics);
   try {
     mkdirSync(reportDir, { recursive: true });
   } catch (error) {
@@ -105,10 +104,7 @@ export async function auditAllClusters(args: ParsedArgs, settings: ReportSetting
 
   await inParallel(targets, concurrency, async (target) => {
     const live: LiveSettings = { ...base, clusterName: target.cluster, region: target.region, ...(target.profile ? { profile: target.profile } : {}) };
-    const runner = configuredRunner(async ({ onEvent }) => {
-      const snapshot = await collectLive(live, plan, io, onEvent);
-      return diagnoseSnapshot(snapshot, { diagnostics, selection: settings.selection, options: settings.checkOptions, toolVersion: TOOL_VERSION });
-    }, settings);
+    const runner = diagnosisRunner(({ checks, onEvent }) => collectLive(live, planCollection(checks), io, onEvent), setup);
     try {
       const report = await runner({});
       const file = join(reportDir, `${fileStem(target, report)}.${EXTENSIONS[format]}`);

@@ -3,15 +3,14 @@ import type { DiagnosisRunner } from '../engine/progress.js';
 import { interactiveWanted, launchTui } from '../tui/launch.js';
 import type { CommandIo } from './command.js';
 import { deliverReport } from './deliver-report.js';
-import { configuredRunner, reportExitCode } from './report-output.js';
-import { checkSettingsAgainstCatalogue, type ReportSettings } from './report-settings.js';
+import { reportExitCode } from './report-output.js';
+import type { ReportSettings } from './report-settings.js';
 import type { TraceWriter } from './trace-option.js';
 
 /**
  * The output decision every report command (diagnose, demo) shares: a person at a terminal (stdin
  * and stdout both TTYs) who asked for no --output gets the interactive UI; everyone else the plain
- * end (report, files, NDJSON --watch). Both apply the config file's suppressions and earn the exit
- * code the same way.
+ * end (report, files, NDJSON --watch). Both earn the exit code the same way.
  */
 export async function reportInteractivelyOrPlain(args: {
   runner: DiagnosisRunner;
@@ -28,9 +27,8 @@ export async function reportInteractivelyOrPlain(args: {
   const { runner, settings, io, diagnostics, target, trace } = args;
   const interactive = args.interactive ?? interactiveWanted(io, settings.outputGiven);
   if (!interactive) return deliverReport(runner, settings, io, diagnostics, trace);
-  checkSettingsAgainstCatalogue(settings, diagnostics);
   return launchTui({
-    runner: configuredRunner(trace ? trace.traced(runner) : runner, settings),
+    runner: trace ? trace.traced(runner) : runner,
     target,
     exitCode: (report) => reportExitCode(report, settings, diagnostics),
     color: settings.color,

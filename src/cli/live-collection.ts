@@ -4,13 +4,11 @@
  */
 import type { AwsClients } from '../collect/aws/clients.js';
 import { planCollection, type CollectionPlan } from '../collect/plan.js';
-import type { Selection } from '../engine/diagnose.js';
-import { selectedDiagnostics } from '../engine/diagnose.js';
-import type { Diagnostic } from '../engine/diagnostic.js';
+import type { SnapshotSource } from '../engine/diagnose.js';
 import type { CollectEvent, ProgressEvent } from '../engine/progress.js';
 import { loadSnapshotFile } from '../snapshot/load.js';
 import type { Snapshot } from '../snapshot/types.js';
-import type { Tracer } from '../trace/tracer.js';
+import { inSpan, NO_TRACE, type Tracer } from '../trace/tracer.js';
 import { UserError } from '../user-error.js';
 import type { CommandIo, ParsedArgs } from './command.js';
 import { liveSettings, type LiveSettings } from './live-settings.js';
@@ -61,20 +59,30 @@ export async function collectLive(settings: LiveSettings, plan: CollectionPlan, 
 }
 
 /**
- * Where a report command's snapshot comes from: the --snapshot file, or the live cluster named by
- * --cluster, collecting only what the selected checks read. Exactly one of the two must be given.
+ * Where a report command's snapshot comes from: the --snapshot file (its reading shown as one
+ * collection step), or the live cluster named by --cluster, collecting only what the selected
+ * checks read. Exactly one of the two must be given.
  */
-export function snapshotSource(
-  file: string | undefined,
-  args: ParsedArgs,
-  io: CommandIo,
-  diagnostics: Diagnostic[],
-): (selection: Selection, onEvent?: (event: ProgressEvent) => void, tracer?: Tracer) => Promise<Snapshot> {
+export function snapshotSource(file: string | undefined, args: ParsedArgs, io: CommandIo): SnapshotSource {
   const live = liveSettings(args);
   if (file && live) throw new UserError('give either --snapshot FILE or --cluster NAME, not both');
-  if (file) return () => loadSnapshotFile(file);
+  if (file) return ({ onEvent, tracer }) => inSpan(tracer ?? NO_TRACE, 'read snapshot', () => readFileAsStep(`snapshot ${file}`, () => loadSnapshotFile(file), onEvent));
   if (!live) {
     throw new UserError('diagnose needs a cluster to look at', 'Give --cluster NAME (live, read-only) or --snapshot FILE (a saved snapshot), or try `eks-doctor demo`.');
   }
-  return (selection, onEvent, tracer) => collectLive(live, planCollection(selectedDiagnostics(diagnostics, selection)), io, onEvent, tracer);
+  return ({ checks, onEvent, tracer }) => collectLive(live, planCollection(checks), io, onEvent, tracer);
+}
+
+/** Reading a snapshot file is the whole collection offline: the UI shows it as one step. */
+async function readFileAsStep(step: string, read: () => Promise<Snapshot>, onEvent?: (event: ProgressEvent) => void): Promise<Snapshot> {
+  onEvent?.({ type: 'collect-start', step });
+  const started = performance.now();
+  try {
+    const snapshot = await read();
+    onEvent?.({ type: 'collect-end', step, durationMs: performance.now() - started, ok: true });
+    return snapshot;
+  } catch (error) {
+    onEvent?.({ type: 'collect-end', step, durationMs: performance.now() - started, ok: false, error: error instanceof Error ? error.message : String(error) });
+    throw error;
+  }
 }

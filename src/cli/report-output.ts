@@ -1,12 +1,11 @@
 /**
- * The end of a report command: suppressions from the config file, report files, the report or its
- * summary on stdout, and the exit code. The options were parsed by report-settings.ts.
+ * The end of a report command: report files, the report or its summary on stdout, expired
+ * suppressions on stderr, and the exit code. The options were parsed by report-settings.ts.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { applySuppressions, expiredSuppressionWarnings } from '../config/suppress.js';
+import { expiredSuppressionWarnings } from '../engine/suppress.js';
 import type { Diagnostic } from '../engine/diagnostic.js';
-import type { DiagnosisRunner } from '../engine/progress.js';
 import { EXIT_COULD_NOT_CHECK, exitCodeFor } from '../engine/exit-code.js';
 import type { Report } from '../engine/report.js';
 import type { FindingCatalogue } from '../render/catalogue.js';
@@ -16,16 +15,6 @@ import { UserError } from '../user-error.js';
 import { couldNotCheckMessage } from './could-not-check.js';
 import type { CommandIo } from './command.js';
 import type { FileOutput, ReportSettings } from './report-settings.js';
-
-/** What every runner applies to a fresh report: the config file's suppressions. */
-export function finishReport(report: Report, settings: ReportSettings): Report {
-  return settings.config ? applySuppressions(report, settings.config) : report;
-}
-
-/** The runner every output path (plain, --watch, the interactive UI) uses: each report gets the config file's suppressions. */
-export function configuredRunner(runner: DiagnosisRunner, settings: ReportSettings): DiagnosisRunner {
-  return async (args) => finishReport(await runner(args), settings);
-}
 
 export function writeReportFiles(report: Report, files: FileOutput[], catalogue: FindingCatalogue | undefined): void {
   for (const file of files) {

@@ -5,11 +5,12 @@
  */
 import { checkConfigAgainstCatalogue, loadConfig, type EksDoctorConfig } from '../config/config-file.js';
 import type { CheckOptions, Diagnostic } from '../engine/diagnostic.js';
-import type { Selection } from '../engine/diagnose.js';
+import type { DiagnosisSetup, Selection } from '../engine/diagnose.js';
 import { FAIL_ON_VALUES, type FailOn } from '../engine/exit-code.js';
 import { isPlainFormat, PLAIN_FORMATS, type PlainFormat } from '../render/index.js';
 import { colorWanted } from '../render/style.js';
 import { UserError } from '../user-error.js';
+import { TOOL_VERSION } from '../version.js';
 import { listValue, numberValue, stringValue, type CommandIo, type OptionSpec, type ParsedArgs } from './command.js';
 import { TRACE_OPTION } from './trace-option.js';
 
@@ -156,8 +157,19 @@ export function reportSettings(args: ParsedArgs, io: CommandIo, cwd: string = pr
   };
 }
 
-/** Errors in the config file that need the catalogue (unknown check or finding ids), with their line. */
-export function checkSettingsAgainstCatalogue(settings: ReportSettings, diagnostics: Pick<Diagnostic, 'id' | 'codes'>[]): void {
+/**
+ * What the engine's runner is asked, from the settings: the selection, thresholds and the config
+ * file's suppressions. The config file is checked against the catalogue first (unknown check or
+ * finding ids are errors with their line), before anything is collected.
+ */
+export function diagnosisSetup(settings: ReportSettings, diagnostics: Diagnostic[]): DiagnosisSetup {
   if (settings.config) checkConfigAgainstCatalogue(settings.config, diagnostics);
+  return {
+    diagnostics,
+    selection: settings.selection,
+    options: settings.checkOptions,
+    ...(settings.config ? { suppressions: { file: settings.config.file, rules: settings.config.suppressions } } : {}),
+    toolVersion: TOOL_VERSION,
+  };
 }
 

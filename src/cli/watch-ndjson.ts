@@ -4,7 +4,7 @@ import { reportChanges } from '../audit/changes.js';
 import type { Report } from '../engine/report.js';
 import type { Diagnostic } from '../engine/diagnostic.js';
 import { UserError } from '../user-error.js';
-import { expiredSuppressionWarnings } from '../config/suppress.js';
+import { expiredSuppressionWarnings } from '../engine/suppress.js';
 import { inSpan, NO_TRACE, PHASE } from '../trace/tracer.js';
 import type { CommandIo } from './command.js';
 import { reportExitCode, writeReportFiles } from './report-output.js';

@@ -2,24 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
 import type { CheckOptions, Diagnostic } from '../engine/diagnostic.js';
+import type { SuppressionRule } from '../engine/suppress.js';
 import { UserError } from '../user-error.js';
 
 /** Looked for in the current directory when --config is not given. */
 export const DEFAULT_CONFIG_FILE = '.eks-doctor.yaml';
-
-/** One entry of `suppressions:`. */
-export interface SuppressionRule {
-  /** Finding id '<check>/<code>'. */
-  id: string;
-  /** Only findings that name one of these resources (id or name). */
-  resources?: string[];
-  /** Only the findings with these keys. */
-  keys?: string[];
-  reason: string;
-  /** YYYY-MM-DD, the last day it works. */
-  expires?: string;
-  line: number;
-}
 
 export interface EksDoctorConfig {
   file: string;

@@ -3,8 +3,10 @@ import { inSpan, NO_TRACE, PHASE, type Span, type Tracer } from '../trace/tracer
 import { UserError } from '../user-error.js';
 import { correlate } from './correlate.js';
 import { DEFAULT_CHECK_OPTIONS, type CheckOptions, type Diagnostic } from './diagnostic.js';
+import type { DiagnosisRunner, ProgressEvent } from './progress.js';
 import { buildReport, type Report } from './report.js';
 import { runChecks, type CheckEvent } from './run-checks.js';
+import { applySuppressions, type Suppressions } from './suppress.js';
 
 export interface Selection {
   only?: string[];
@@ -33,13 +35,23 @@ export function selectedDiagnostics(diagnostics: Diagnostic[], selection: Select
   return diagnostics.filter((d) => !deselected.has(d.id));
 }
 
+/** What a diagnosis is asked: the catalogue, which checks, their thresholds and the config file's suppressions. */
+export interface DiagnosisSetup {
+  diagnostics: Diagnostic[];
+  selection?: Selection;
+  options?: Partial<CheckOptions>;
+  /** Applied before the summary is counted: a suppressed finding stays in the report and no longer counts. */
+  suppressions?: Suppressions;
+  toolVersion: string;
+}
+
+/**
+ * The one place a report is built: runs the checks, correlates, applies the suppressions, and
+ * counts the summary from the result.
+ */
 export async function diagnoseSnapshot(
   snapshot: Snapshot,
-  args: {
-    diagnostics: Diagnostic[];
-    selection?: Selection;
-    options?: Partial<CheckOptions>;
-    toolVersion: string;
+  args: DiagnosisSetup & {
     onEvent?: (event: CheckEvent) => void;
     generatedAt?: Date;
     /** --trace: 'checks' (a span per check) and 'correlation' phases. */
@@ -54,8 +66,41 @@ export async function diagnoseSnapshot(
   });
   return inSpan(tracer, PHASE.correlation, () => {
     const ordered = correlate(findings, checks, args.diagnostics);
-    return buildReport({ snapshot, checks, findings: ordered, toolVersion: args.toolVersion, ...(args.generatedAt ? { generatedAt: args.generatedAt } : {}) });
+    const generatedAt = args.generatedAt ?? new Date();
+    const suppressions = args.suppressions;
+    if (!suppressions) return buildReport({ snapshot, checks, findings: ordered, toolVersion: args.toolVersion, generatedAt });
+    // Suppression expiry is judged by the report's day (UTC).
+    const suppressed = applySuppressions({ checks, findings: ordered }, suppressions.rules, generatedAt.toISOString().slice(0, 10));
+    return buildReport({
+      snapshot,
+      checks: suppressed.checks,
+      findings: suppressed.findings,
+      toolVersion: args.toolVersion,
+      generatedAt,
+      config: { file: suppressions.file, suppressions: suppressed.outcomes },
+    });
   });
+}
+
+/**
+ * Where a runner's snapshot comes from: a file, a live collection planned from the selected checks'
+ * needs, the demo's mock cluster. `checks` are the selected checks.
+ */
+export type SnapshotSource = (request: { checks: Diagnostic[]; onEvent?: (event: ProgressEvent) => void; tracer?: Tracer }) => Promise<Snapshot>;
+
+/**
+ * The one runner of diagnose, demo, --all-clusters (and the MCP server): each run reads a snapshot
+ * afresh from `source` (--watch and a re-check see the cluster now) and diagnoses it. `only`
+ * narrows a re-check to some checks, replacing the selection. An unknown check id in the selection
+ * is a user error now, before anything is read.
+ */
+export function diagnosisRunner(source: SnapshotSource, setup: DiagnosisSetup): DiagnosisRunner {
+  deselectedChecks(setup.diagnostics, setup.selection ?? {});
+  return async ({ onEvent, only, tracer }) => {
+    const selection = only ? { only } : (setup.selection ?? {});
+    const snapshot = await source({ checks: selectedDiagnostics(setup.diagnostics, selection), ...(onEvent ? { onEvent } : {}), ...(tracer ? { tracer } : {}) });
+    return diagnoseSnapshot(snapshot, { ...setup, selection, ...(onEvent ? { onEvent } : {}), ...(tracer ? { tracer } : {}) });
+  };
 }
 
 /** A span per check, from the check's own start and end events (a deselected check has only an end: a span of no length). */

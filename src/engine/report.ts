@@ -2,6 +2,7 @@ import type { CollectionError, Snapshot, ApiServerAccess } from '../snapshot/typ
 import type { Finding, Severity } from './finding.js';
 import { isRootCause } from './correlate.js';
 import { isIncomplete, type CheckResult } from './run-checks.js';
+import type { SuppressionRule } from './suppress.js';
 
 /** Bumped on any change to the report's shape; see schema/report.schema.json and the README. */
 export const REPORT_SCHEMA_VERSION = '1.1';
@@ -45,15 +46,7 @@ export interface Report {
  * findings in `matched`; `expired` no longer silences them (they count again); `unused` matched
  * nothing (the problem is gone, or the entry has a typo).
  */
-export interface SuppressionOutcome {
-  id: string;
-  resources?: string[];
-  keys?: string[];
-  reason: string;
-  /** YYYY-MM-DD: the last day the suppression works. */
-  expires?: string;
-  /** Line of the entry in the config file. */
-  line: number;
+export interface SuppressionOutcome extends SuppressionRule {
   status: 'applied' | 'expired' | 'unused';
   /** Keys of the findings the entry matches. */
   matched: string[];
@@ -88,7 +81,7 @@ export interface SeverityChange extends KeptFinding {
   to: Severity;
 }
 
-export function buildReport(args: { snapshot: Snapshot; checks: CheckResult[]; findings: Finding[]; toolVersion: string; generatedAt?: Date }): Report {
+export function buildReport(args: { snapshot: Snapshot; checks: CheckResult[]; findings: Finding[]; toolVersion: string; generatedAt?: Date; config?: Report['config'] }): Report {
   const { snapshot, checks, findings } = args;
   const cluster = snapshot.aws.cluster;
   const accountId = snapshot.aws.callerIdentity?.Account ?? cluster?.arn?.split(':')[4];
@@ -115,11 +108,12 @@ export function buildReport(args: { snapshot: Snapshot; checks: CheckResult[]; f
     checks,
     findings,
     collectionErrors: snapshot.errors,
+    ...(args.config ? { config: args.config } : {}),
   };
 }
 
-/** The counts in `summary`; recomputed when suppressions change which findings are active. */
-export function summarize(checks: CheckResult[], findings: Finding[]): Report['summary'] {
+/** The counts in `summary`, of the findings and check statuses after suppressions. */
+function summarize(checks: CheckResult[], findings: Finding[]): Report['summary'] {
   const active = findings.filter((f) => !f.suppressed);
   const count = (s: Severity) => active.filter((f) => f.severity === s).length;
   const statusCount = (s: CheckResult['status']) => checks.filter((c) => c.status === s).length;

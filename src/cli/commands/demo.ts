@@ -1,15 +1,13 @@
 import { listScenarios, loadScenario } from '../../../mocks/bundled-scenarios.js';
 import { planCollection } from '../../collect/plan.js';
-import { diagnoseSnapshot, selectedDiagnostics } from '../../engine/diagnose.js';
-import type { DiagnosisRunner } from '../../engine/progress.js';
+import { diagnosisRunner } from '../../engine/diagnose.js';
 import { loadDiagnostics } from '../../engine/registry.js';
-import { TOOL_VERSION } from '../../version.js';
 import { bundleKeeper, bundleSettings, REDACT_OPTION, SAVE_SNAPSHOT_OPTION } from '../bundle-options.js';
 import type { CommandSpec } from '../command.js';
 import { reportInteractivelyOrPlain } from '../interactive.js';
 import { collectLive } from '../live-collection.js';
 import { TIMEOUT_OPTIONS, timeoutSettings, type LiveSettings } from '../live-settings.js';
-import { REPORT_OPTIONS, reportSettings } from '../report-settings.js';
+import { diagnosisSetup, REPORT_OPTIONS, reportSettings } from '../report-settings.js';
 import { traceWriter } from '../trace-option.js';
 
 /** A sick cluster with one clear root cause: what a first-time user should see. */
@@ -53,6 +51,8 @@ export const demoCommand: CommandSpec = {
     const diagnostics = await loadDiagnostics();
     const keep = bundleKeeper(bundleSettings(args));
     const timeouts = timeoutSettings(args);
+    // Before the mock starts: a config file naming unknown checks is said at once.
+    const setup = diagnosisSetup(settings, diagnostics);
 
     // The mocks (and the SDK models they serve) load only when a demo runs, not for every command.
     const { startMockCluster } = await import('../../../mocks/mock-cluster.js');
@@ -70,12 +70,10 @@ export const demoCommand: CommandSpec = {
       };
       // An empty environment: no AWS_PROFILE, AWS_ENDPOINT_URL_*, proxy or KUBECONFIG of the user's is used.
       const demoIo = { ...io, env: {} };
-      const runner: DiagnosisRunner = async ({ onEvent, only, tracer }) => {
-        const selection = only ? { only } : settings.selection;
-        const collected = await collectLive(live, planCollection(selectedDiagnostics(diagnostics, selection)), demoIo, onEvent, tracer);
-        const snapshot = await keep({ ...collected, meta: { ...collected.meta, scenario: name, ...(scenario.meta?.description ? { description: scenario.meta.description } : {}) } });
-        return diagnoseSnapshot(snapshot, { diagnostics, selection, options: settings.checkOptions, toolVersion: TOOL_VERSION, ...(onEvent ? { onEvent } : {}), ...(tracer ? { tracer } : {}) });
-      };
+      const runner = diagnosisRunner(async ({ checks, onEvent, tracer }) => {
+        const collected = await collectLive(live, planCollection(checks), demoIo, onEvent, tracer);
+        return keep({ ...collected, meta: { ...collected.meta, scenario: name, ...(scenario.meta?.description ? { description: scenario.meta.description } : {}) } });
+      }, setup);
       return await reportInteractivelyOrPlain({
         runner,
         settings,

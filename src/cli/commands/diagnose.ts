@@ -1,19 +1,15 @@
-import { diagnoseSnapshot } from '../../engine/diagnose.js';
-import type { DiagnosisRunner, ProgressEvent } from '../../engine/progress.js';
+import { diagnosisRunner } from '../../engine/diagnose.js';
 import { loadDiagnostics } from '../../engine/registry.js';
 import { loadSnapshotFile } from '../../snapshot/load.js';
-import type { Snapshot } from '../../snapshot/types.js';
 import { interactiveWanted } from '../../tui/launch.js';
-import { TOOL_VERSION } from '../../version.js';
 import { stringValue, type CommandSpec } from '../command.js';
 import { bundleKeeper, bundleSettings, REDACT_OPTION, SAVE_SNAPSHOT_OPTION } from '../bundle-options.js';
 import { reportInteractivelyOrPlain } from '../interactive.js';
 import { auditAllClusters, FLEET_OPTIONS } from '../fleet.js';
 import { snapshotSource } from '../live-collection.js';
 import { LIVE_OPTIONS, liveSettings } from '../live-settings.js';
-import { REPORT_OPTIONS, reportSettings } from '../report-settings.js';
+import { diagnosisSetup, REPORT_OPTIONS, reportSettings } from '../report-settings.js';
 import { traceWriter } from '../trace-option.js';
-import { inSpan, NO_TRACE } from '../../trace/tracer.js';
 
 export const diagnoseCommand: CommandSpec = {
   name: 'diagnose',
@@ -47,44 +43,15 @@ export const diagnoseCommand: CommandSpec = {
     const trace = traceWriter(args, 'diagnose', io, live ? { 'eks_doctor.cluster': live.clusterName, ...(live.region ? { 'aws.region': live.region } : {}) } : {});
     const diagnostics = await loadDiagnostics();
     if (args.values['all-clusters'] === true) return auditAllClusters(args, settings, io, diagnostics);
-    const readSnapshot = snapshotSource(file, args, io, diagnostics);
+    const source = snapshotSource(file, args, io);
     const keep = bundleKeeper(bundleSettings(args));
     // --debug writes each AWS and Kubernetes request to stderr, which would tear the UI's screen: it gets the plain path.
     const interactive = interactiveWanted(io, settings.outputGiven) && args.values.debug !== true;
     // A bad file is said on the plain terminal, before the UI takes the screen.
     if (file && interactive) await loadSnapshotFile(file);
     // Reads afresh on every run: --watch sees a snapshot file another process rewrites, or the live cluster now.
-    const runner: DiagnosisRunner = async ({ onEvent, only, tracer }) => {
-      const selection = only ? { only } : settings.selection;
-      const snapshot = await keep(
-        file
-          ? await inSpan(tracer ?? NO_TRACE, 'read snapshot', () => readFileAsStep(`snapshot ${file}`, () => readSnapshot(selection), onEvent))
-          : await readSnapshot(selection, onEvent, tracer),
-      );
-      return diagnoseSnapshot(snapshot, {
-        diagnostics,
-        selection,
-        options: settings.checkOptions,
-        toolVersion: TOOL_VERSION,
-        ...(onEvent ? { onEvent } : {}),
-        ...(tracer ? { tracer } : {}),
-      });
-    };
+    const runner = diagnosisRunner(async (request) => keep(await source(request)), diagnosisSetup(settings, diagnostics));
     const target = file ? `snapshot ${file}` : `cluster ${live?.clusterName ?? ''}${live?.region ? ` in ${live.region}` : ''}`;
     return reportInteractivelyOrPlain({ runner, settings, io, diagnostics, target, interactive, ...(trace ? { trace } : {}) });
   },
 };
-
-/** Reading a snapshot file is the whole collection offline: the UI shows it as one step. */
-async function readFileAsStep(step: string, read: () => Promise<Snapshot>, onEvent?: (event: ProgressEvent) => void): Promise<Snapshot> {
-  onEvent?.({ type: 'collect-start', step });
-  const started = performance.now();
-  try {
-    const snapshot = await read();
-    onEvent?.({ type: 'collect-end', step, durationMs: performance.now() - started, ok: true });
-    return snapshot;
-  } catch (error) {
-    onEvent?.({ type: 'collect-end', step, durationMs: performance.now() - started, ok: false, error: error instanceof Error ? error.message : String(error) });
-    throw error;
-  }
-}
