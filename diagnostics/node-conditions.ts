@@ -13,7 +13,8 @@
  * Pressure on a Ready node is a warning of its own, not a symptom.
  */
 import { IRSA_ROLE_ANNOTATION } from '../src/domain/eks-constants.js';
-import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
+import { defineDiagnostic, partFailure, type NewFinding } from '../src/engine/diagnostic.js';
+import { couldNotRead } from '../src/engine/failure-text.js';
 import type { ResourceRef } from '../src/engine/finding.js';
 import { resource, uniqueRefs } from '../src/engine/resources.js';
 import type { KubePod, Snapshot } from '../src/snapshot/types.js';
@@ -168,7 +169,7 @@ function notReadyFinding(
   if (o.cni) evidence.push(`aws-node on this node: ${o.cni.summary}.`);
   if (o.proxy) evidence.push(`kube-proxy on this node: ${o.proxy.summary}.`);
   if (!o.podsCollected && !p.fargate) evidence.push('kube-system pods were not collected: the aws-node and kube-proxy pods on this node could not be checked.');
-  if (p.instanceId) evidence.push(instanceState ? `EC2 instance ${p.instanceId} is ${instanceState}${p.instance?.StateReason?.Message ? ` (${p.instance.StateReason.Message})` : ''}.` : `EC2 instance ${p.instanceId} was not among the collected instances.`);
+  if (p.instanceId) evidence.push(instanceState ? `EC2 instance ${p.instanceId} is ${instanceState}${p.instance?.StateReason?.Message ? ` (${p.instance.StateReason.Message})` : ''}.` : instanceNotSeen(snapshot, p.instanceId));
   if (p.nodegroup) evidence.push(`Node group ${p.nodegroup}${p.autoScalingGroup ? `, Auto Scaling group ${p.autoScalingGroup}` : ''}.`);
 
   const reason = likelyReason(status, message, o, instanceState);
@@ -299,4 +300,10 @@ function pressureFinding(p: NodePlacement, pressure: { type: string; message?: s
       docs: [DOCS.pressure, DOCS.nodeHealth],
     },
   };
+}
+
+/** Why an instance has no state in the snapshot: unknown when the instances could not be read, else it was not there. */
+function instanceNotSeen(snapshot: Snapshot, instanceId: string): string {
+  const failure = partFailure(snapshot, 'aws.reservations');
+  return failure ? `The state of EC2 instance ${instanceId} is unknown: ${couldNotRead('aws.reservations', failure)}.` : `EC2 instance ${instanceId} was not among the collected instances.`;
 }

@@ -108,7 +108,8 @@ function nodeFinding(snapshot: Snapshot, p: NodePlacement | undefined, pods: { p
   const [ns, name] = pods[0]!.pod.split('/') as [string, string];
   return {
     code: 'pods-without-ip',
-    keyResource: p?.nodeName ?? 'unknown-node',
+    // Keyed on the node; when no event or pod names one, on the first stuck pod: never a placeholder.
+    keyResource: p?.nodeName ?? pods[0]!.pod,
     title: `${pods.length} pod${pods.length === 1 ? '' : 's'} on ${where} cannot get an IP address`,
     rootCause,
     evidence,

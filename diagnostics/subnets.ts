@@ -4,7 +4,8 @@
  * kubernetes.io/cluster/<name> tag. Requirements from the EKS user guide's VPC and subnet page.
  */
 import { resource } from '../src/engine/resources.js';
-import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
+import { defineDiagnostic, partFailure, type NewFinding } from '../src/engine/diagnostic.js';
+import { couldNotRead } from '../src/engine/failure-text.js';
 import type { ResourceRef } from '../src/engine/finding.js';
 import type { Snapshot, Subnet } from '../src/snapshot/types.js';
 import { capacityInSubnet, clusterSubnetIds, describeCapacity, describeSubnet, isManagedNodegroupGroup, nodeForInstance, nodeSubnetIds, scopeForSubnets, subnetName, tagValue } from './lib/node-placement.js';
@@ -45,7 +46,7 @@ export default defineDiagnostic<Code>({
     'that public node subnets assign public IPs, and the kubernetes.io/role/elb and internal-elb tags load balancers are placed by.',
   docs: [NETWORK_REQS, LB_SUBNETS],
   needs: ['aws.cluster', 'aws.subnets'],
-  uses: ['aws.routeTables', 'aws.reservations', 'aws.nodegroups', 'aws.autoScalingGroups', 'aws.fargateProfiles', 'aws.instanceTypes', 'kubernetes.loadBalancerServices', 'kubernetes.deployments'],
+  uses: ['aws.routeTables', 'aws.reservations', 'aws.nodegroups', 'aws.autoScalingGroups', 'aws.launchTemplateVersions', 'aws.fargateProfiles', 'aws.instanceTypes', 'kubernetes.loadBalancerServices', 'kubernetes.deployments'],
   codes: {
     'subnet-exhausted': {
       severity: 'critical',
@@ -253,10 +254,29 @@ function addressesOneNodeTakes(snapshot: Snapshot, subnetId: string): { count: n
   const types = new Set<string>();
   for (const i of c.instances) if (i.InstanceType) types.add(i.InstanceType);
   for (const ng of snapshot.aws.nodegroups ?? []) if (ng.nodegroupName && c.nodegroups.includes(ng.nodegroupName)) for (const t of ng.instanceTypes ?? []) types.add(t);
+  // What the groups launching into the subnet are set to launch: known without any instance running.
+  for (const type of groupInstanceTypes(snapshot, c.autoScalingGroups)) types.add(type);
   const known = (snapshot.aws.instanceTypes ?? []).filter((t) => t.InstanceType && types.has(t.InstanceType));
   const largest = known.reduce<{ type?: string; perEni: number }>((best, t) => ((t.NetworkInfo?.Ipv4AddressesPerInterface ?? 0) > best.perEni ? { type: t.InstanceType, perEni: t.NetworkInfo?.Ipv4AddressesPerInterface ?? 0 } : best), { perEni: 0 });
   if (largest.perEni > 0) return { count: largest.perEni, why: `each ${largest.type} network interface holds ${largest.perEni} IPv4 addresses, which the VPC CNI fills when the node starts` };
+  // A count of 1 is a floor: say why the real count is not known, and whether it is the data that is missing.
+  const missing = types.size === 0 ? 'aws.reservations' : 'aws.instanceTypes';
+  const failure = partFailure(snapshot, missing);
+  if (failure) return { count: 1, why: `the node's own address at least; the rest is unknown: ${couldNotRead(missing, failure)}` };
   return { count: 1, why: "the node's own address; instance types unknown" };
+}
+
+/** Instance types the Auto Scaling groups launch: their launch template's, and a mixed instances policy's overrides. */
+function groupInstanceTypes(snapshot: Snapshot, groupNames: string[]): string[] {
+  const types: string[] = [];
+  for (const group of snapshot.aws.autoScalingGroups ?? []) {
+    if (!group.AutoScalingGroupName || !groupNames.includes(group.AutoScalingGroupName)) continue;
+    for (const o of group.MixedInstancesPolicy?.LaunchTemplate?.Overrides ?? []) if (o.InstanceType) types.push(o.InstanceType);
+    const template = group.LaunchTemplate ?? group.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification;
+    const version = (snapshot.aws.launchTemplateVersions ?? []).find((v) => v.LaunchTemplateId === template?.LaunchTemplateId);
+    if (version?.LaunchTemplateData?.InstanceType) types.push(version.LaunchTemplateData.InstanceType);
+  }
+  return types;
 }
 
 function exhaustedFix(snapshot: Snapshot, subnet: Subnet) {

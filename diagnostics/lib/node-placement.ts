@@ -4,6 +4,8 @@
  * which nodes a subnet, route or rule affects, and to scope the symptoms their causes explain.
  */
 import { instanceIdFromProviderId } from '../../src/domain/provider-id.js';
+import { partFailure } from '../../src/engine/diagnostic.js';
+import { couldNotRead } from '../../src/engine/failure-text.js';
 import type { ResourceRef } from '../../src/engine/finding.js';
 import { resource, uniqueRefs } from '../../src/engine/resources.js';
 import { memoised } from '../../src/engine/snapshot-memo.js';
@@ -190,7 +192,13 @@ export function describeCapacity(snapshot: Snapshot, subnetId: string): string |
     ...c.autoScalingGroups.filter((a) => !isManagedNodegroupGroup(snapshot, a)).map((a) => `Auto Scaling group ${a}`),
     ...c.fargateProfiles.map((f) => `Fargate profile ${f}`),
   ];
-  const running = c.instances.length > 0 ? `${c.instances.length} live instance(s): ${c.instances.map((i) => i.InstanceId).join(', ')}` : 'no live instances';
+  const instancesFailure = partFailure(snapshot, 'aws.reservations');
+  // Without the instances, how many run there is unknown, not zero.
+  const running = instancesFailure
+    ? `its live instances are unknown (${couldNotRead('aws.reservations', instancesFailure)})`
+    : c.instances.length > 0
+      ? `${c.instances.length} live instance(s): ${c.instances.map((i) => i.InstanceId).join(', ')}`
+      : 'no live instances';
   if (parts.length === 0 && c.instances.length === 0) return undefined;
   return `Used by ${parts.length > 0 ? parts.join(', ') : 'instances outside any group'}; ${running}.`;
 }

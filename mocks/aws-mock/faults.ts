@@ -13,6 +13,8 @@ export type FaultKind =
   | 'denied'
   /** A 200 whose body is not XML/JSON at all. */
   | 'garbage'
+  /** A 200 whose body is a web page (text/html), as a forward proxy or captive portal answers in the service's place. */
+  | 'html'
   /** A 200 whose body is cut in half. */
   | 'truncated'
   /** Accepts the request and never answers (until the client gives up or the mock closes). */

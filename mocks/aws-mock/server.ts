@@ -175,6 +175,13 @@ export async function startAwsMock(options: AwsMockOptions): Promise<AwsMock> {
       finish({ service: scope.service, action: actionName, region: scope.region, status: 0, fault: 'hang' });
       return; // The socket stays open until the client gives up or close() destroys it.
     }
+    if (fault?.kind === 'html') {
+      // What a forward proxy or captive portal answers in place of the service: 200, an HTML page.
+      const page = '<!DOCTYPE html><html><head><title>Access Denied</title></head><body><h1>Access Denied</h1><p>The request was blocked by the proxy policy.</p></body></html>';
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(page) });
+      response.end(page);
+      return finish({ service: scope.service, action: actionName, region: scope.region, status: 200, fault: 'html' });
+    }
     if (fault && fault.kind !== 'garbage' && fault.kind !== 'truncated') {
       return answerError(injectedError(fault, service.protocol, scope.service, actionName), fault.kind);
     }

@@ -43,6 +43,18 @@ export type KubernetesFault = 'refuse' | 'hang' | 'unauthorized' | 'wrong-ca' | 
 export type BodyFault = 'garbage' | 'truncated' | 'cut';
 
 /**
+ * A fault on every request for one resource type ('pods', 'configmaps'), whatever its path and
+ * namespace, set while the mock runs (the fault matrix): 'forbidden' is RBAC's 403, 'garbage' a
+ * 200 whose body is a proxy's HTML page, 'throttle' the API priority and fairness 429 with
+ * Retry-After: 1. `first` faults only the first N answers to each distinct request (path and query).
+ */
+export interface ResourceFault {
+  resource: string;
+  kind: 'forbidden' | 'garbage' | 'throttle';
+  first?: number;
+}
+
+/**
  * A snapshot whose API server could not be read is served the same way, so a scenario of an
  * unreachable cluster round-trips and `demo` shows it live.
  */
@@ -93,6 +105,8 @@ export interface KubernetesMock {
   certificateAuthorityData: string;
   log: RequestLog;
   setFault(fault: KubernetesFault | undefined): Promise<void>;
+  /** Replaces the resource faults and resets their counters. */
+  setResourceFaults(faults: ResourceFault[]): void;
   close(): Promise<void>;
 }
 
@@ -153,6 +167,8 @@ export async function startKubernetesMock(options: KubernetesMockOptions): Promi
   let fault = options.fault ?? faultForSnapshot(options.kubernetes);
   const sockets = new Set<Socket>();
   const hanging = new Set<ServerResponse>();
+  let resourceFaults: ResourceFault[] = [];
+  const resourceFaultCounts = new Map<string, number>();
 
   const server: Server = createServer({ key: goodCertificate.keyPem, cert: goodCertificate.certPem }, (req, res) => {
     void handle(req, res);
@@ -162,11 +178,11 @@ export async function startKubernetesMock(options: KubernetesMockOptions): Promi
     socket.on('close', () => sockets.delete(socket));
   });
 
-  function send(res: ServerResponse, status: number, body: unknown, broken?: BodyFault): void {
+  function send(res: ServerResponse, status: number, body: unknown, broken?: BodyFault, headers: Record<string, string> = {}): void {
     let text = JSON.stringify(body);
     if (broken === 'garbage') text = '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>';
     if (broken === 'truncated') text = text.slice(0, Math.floor(text.length / 2));
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
     if (broken !== 'cut') return void res.end(text);
     // Half of what Content-Length promised, then the connection goes.
     res.write(text.slice(0, Math.floor(text.length / 2)), () => res.destroy());
@@ -195,13 +211,14 @@ export async function startKubernetesMock(options: KubernetesMockOptions): Promi
     } else {
       entry.kubernetes = { verb: method.toLowerCase(), resource: '', group: '', nonResourceURL: path, query: url.search.slice(1) };
     }
-    const finish = (status: number, body: unknown, injected?: string): void => {
-      const broken = status === 200 ? options.bodyFaults?.[path] : undefined;
+    const resourceFault = resolved && 'type' in resolved ? decideResourceFault(resolved.type.resource, `${path}?${url.search}`) : undefined;
+    const finish = (status: number, body: unknown, injected?: string, headers?: Record<string, string>): void => {
+      const broken = status === 200 ? (resourceFault === 'garbage' ? 'garbage' : options.bodyFaults?.[path]) : undefined;
       entry.status = status;
       entry.endedAt = Date.now();
       if (injected ?? broken) entry.fault = injected ?? broken;
       log.add(entry);
-      send(res, status, body, broken);
+      send(res, status, body, broken, headers);
     };
 
     if (fault === 'hang') {
@@ -247,7 +264,11 @@ export async function startKubernetesMock(options: KubernetesMockOptions): Promi
     const { type, namespace, name } = resolved;
     const verb = entry.kubernetes.verb;
     if (watch) return finish(405, statusBody(405, 'MethodNotAllowed', 'the mock API server does not serve watches'));
-    if (options.forbidden?.includes(`${verb} ${type.resource}`)) {
+    if (resourceFault === 'throttle') {
+      // From memory of k8s.io/apiserver's APF filter: 429 with Retry-After and reason TooManyRequests.
+      return finish(429, statusBody(429, 'TooManyRequests', 'Too many requests, please try again later.', { retryAfterSeconds: 1 }), 'throttle', { 'retry-after': '1' });
+    }
+    if (options.forbidden?.includes(`${verb} ${type.resource}`) || resourceFault === 'forbidden') {
       const scope = namespace ? `in the namespace "${namespace}"` : 'at the cluster scope';
       return finish(
         403,
@@ -318,6 +339,14 @@ export async function startKubernetesMock(options: KubernetesMockOptions): Promi
   await listen(options.port ?? 0);
   const port = (server.address() as AddressInfo).port;
 
+  function decideResourceFault(resource: string, requestKey: string): ResourceFault['kind'] | undefined {
+    const rule = resourceFaults.find((r) => r.resource === resource);
+    if (!rule) return undefined;
+    const n = (resourceFaultCounts.get(requestKey) ?? 0) + 1;
+    resourceFaultCounts.set(requestKey, n);
+    return rule.first === undefined || n <= rule.first ? rule.kind : undefined;
+  }
+
   async function setFault(next: KubernetesFault | undefined): Promise<void> {
     fault = next;
     if (next === 'wrong-ca') {
@@ -336,6 +365,10 @@ export async function startKubernetesMock(options: KubernetesMockOptions): Promi
     certificateAuthorityData: Buffer.from(ca.certPem, 'utf8').toString('base64'),
     log,
     setFault,
+    setResourceFaults(faults) {
+      resourceFaults = [...faults];
+      resourceFaultCounts.clear();
+    },
     close: stopListening,
   };
 }

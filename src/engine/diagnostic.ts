@@ -1,4 +1,4 @@
-import { partValue, type Snapshot, type SnapshotPart } from '../snapshot/types.js';
+import { partValue, type CollectionError, type Snapshot, type SnapshotPart } from '../snapshot/types.js';
 import { couldNotRead, partLabel } from './failure-text.js';
 import { withSnapshotIndexes } from './snapshot-memo.js';
 import type { ExplainScope, Finding, Fix, ResourceRef, Severity } from './finding.js';
@@ -151,6 +151,15 @@ export class CannotCheck extends Error {
     super(reason);
     this.name = 'CannotCheck';
   }
+}
+
+/**
+ * The failure that kept a part out of the snapshot, if one did. A check that can do without the
+ * part uses it to word its evidence as unknown rather than as fact ("the instance's state is
+ * unknown", not "the instance does not exist").
+ */
+export function partFailure(snapshot: Snapshot, part: SnapshotPart): CollectionError | undefined {
+  return snapshot.errors.find((e) => e.part === part);
 }
 
 /** Returns the part's value, or throws CannotCheck saying why it is not there. */

@@ -102,6 +102,7 @@ export async function createAwsClients(options: AwsConnectionOptions): Promise<A
     iam: new IAMClient(common),
     sts: new STSClient(common),
   };
+  for (const client of Object.values(clients)) refuseWebPages(client);
   if (options.rateLimiter) {
     for (const client of Object.values(clients)) addRateLimit(client, options.rateLimiter);
   }
@@ -176,6 +177,36 @@ function addRateLimit(client: unknown, limiter: { acquire(): Promise<void> }): v
       return next(args);
     },
     { step: 'finalizeRequest', name: 'eksDoctorRateLimit' },
+  );
+}
+
+interface ClientWithResponseStack {
+  middlewareStack: {
+    add(
+      middleware: (next: (args: unknown) => Promise<{ output: unknown; response?: unknown }>) => (args: unknown) => Promise<{ output: unknown; response?: unknown }>,
+      options: { step: 'finalizeRequest'; name: string; priority: 'low' },
+    ): void;
+  };
+}
+
+/**
+ * A 200 that is a web page (a forward proxy's block page, a captive portal) is no AWS answer, even
+ * when its HTML happens to be well-formed XML that the query protocols' parsers read as an empty
+ * result: that would enter the snapshot as "no instances". It fails the call as unparseable instead.
+ * AWS APIs answer JSON or XML, never text/html.
+ */
+function refuseWebPages(client: unknown): void {
+  (client as ClientWithResponseStack).middlewareStack.add(
+    (next) => async (args) => {
+      const result = await next(args);
+      const response = result.response as { statusCode?: number; headers?: Record<string, string> } | undefined;
+      const contentType = Object.entries(response?.headers ?? {}).find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? '';
+      if (/^\s*text\/html/i.test(contentType)) {
+        throw Object.assign(new Error(`Deserialization error: the HTTP ${response?.statusCode ?? '?'} answer is a web page (Content-Type: ${contentType}), not an AWS API response; a proxy or captive portal may have answered in AWS's place`), { name: 'SyntaxError' });
+      }
+      return result;
+    },
+    { step: 'finalizeRequest', name: 'eksDoctorRefuseWebPages', priority: 'low' },
   );
 }
 

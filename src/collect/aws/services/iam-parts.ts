@@ -13,7 +13,7 @@ export const IAM_PARTS = {
   iamRoles: { step: 'iam:GetRole', actions: ['iam:GetRole'], uses: roleSources },
   iamAttachedRolePolicies: { step: 'iam:ListAttachedRolePolicies', actions: ['iam:ListAttachedRolePolicies'], uses: roleSources },
   // The profiles instances run with and launch templates name.
-  iamInstanceProfiles: { step: 'iam:GetInstanceProfile', actions: ['iam:GetInstanceProfile'], needs: ['aws.reservations'], uses: ['aws.launchTemplateVersions'] },
+  iamInstanceProfiles: { step: 'iam:GetInstanceProfile', actions: ['iam:GetInstanceProfile'], uses: ['aws.reservations', 'aws.launchTemplateVersions'] },
   // The provider for the cluster's OIDC issuer (IRSA).
   iamOidcProviders: { step: 'iam:GetOpenIDConnectProvider', actions: ['iam:ListOpenIDConnectProviders', 'iam:GetOpenIDConnectProvider'], needs: ['aws.cluster'] },
 } as const satisfies AwsPartDeclarations;

@@ -89,9 +89,12 @@ export function iamCollectors({ iam }: AwsClients, extraRoleArns: Promise<string
     },
 
     async iamInstanceProfiles(c) {
-      const [reservations, templates] = await Promise.all([c.need('reservations', 'iamInstanceProfiles'), c.part('launchTemplateVersions')]);
+      // Launch templates name the profiles of groups too: without the instances, those are still
+      // read, so the checks keep the node roles they lead to (and say the instances are missing).
+      const [reservations, templates] = await Promise.all([c.part('reservations'), c.part('launchTemplateVersions')]);
+      if (reservations === undefined && templates === undefined) await c.need('reservations', 'iamInstanceProfiles');
       const profiles = new Map<string, string>(); // name -> how it was referenced (ARN when known)
-      for (const r of reservations) for (const i of r.Instances ?? []) if (i.IamInstanceProfile?.Arn) profiles.set(instanceProfileNameOf(i.IamInstanceProfile.Arn), i.IamInstanceProfile.Arn);
+      for (const r of reservations ?? []) for (const i of r.Instances ?? []) if (i.IamInstanceProfile?.Arn) profiles.set(instanceProfileNameOf(i.IamInstanceProfile.Arn), i.IamInstanceProfile.Arn);
       for (const t of templates ?? []) {
         const p = t.LaunchTemplateData?.IamInstanceProfile;
         if (p?.Arn) profiles.set(instanceProfileNameOf(p.Arn), p.Arn);
