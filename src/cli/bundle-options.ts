@@ -4,6 +4,7 @@
  * the saved bundle use the same placeholders.
  */
 import { writeFile } from 'node:fs/promises';
+import { historyRedactionKey } from '../audit/history.js';
 import { Redactor, redactSnapshot } from '../snapshot/redact.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { UserError } from '../user-error.js';
@@ -25,11 +26,15 @@ export const REDACT_OPTION: OptionSpec = {
 export interface BundleSettings {
   saveTo?: string;
   redact: boolean;
+  /** With --history: the history's redaction key, so pseudonyms (and finding keys) stay the same across runs. */
+  redactionKey?: Buffer;
 }
 
 export function bundleSettings(args: ParsedArgs): BundleSettings {
   const saveTo = stringValue(args.values['save-snapshot']);
-  return { ...(saveTo ? { saveTo } : {}), redact: args.values.redact === true };
+  const redact = args.values.redact === true;
+  const history = stringValue(args.values.history);
+  return { ...(saveTo ? { saveTo } : {}), redact, ...(redact && history !== undefined ? { redactionKey: historyRedactionKey(history) } : {}) };
 }
 
 export function snapshotText(snapshot: Snapshot): string {
@@ -38,7 +43,7 @@ export function snapshotText(snapshot: Snapshot): string {
 
 /** Returns what the command should diagnose and show: the snapshot, redacted when asked; saves it when asked. */
 export function bundleKeeper(settings: BundleSettings): (snapshot: Snapshot) => Promise<Snapshot> {
-  const redactor = settings.redact ? new Redactor() : undefined;
+  const redactor = settings.redact ? new Redactor(settings.redactionKey) : undefined;
   return async (snapshot) => {
     const kept = redactor ? redactSnapshot(snapshot, redactor) : snapshot;
     if (settings.saveTo) {

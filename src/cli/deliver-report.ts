@@ -1,3 +1,4 @@
+import { publishAudit, recordAudit } from '../audit/scheduled-run.js';
 import type { Diagnostic } from '../engine/diagnostic.js';
 import type { DiagnosisRunner } from '../engine/progress.js';
 import { inSpan, NO_TRACE, PHASE } from '../trace/tracer.js';
@@ -15,8 +16,13 @@ import { watchNdjson } from './watch-ndjson.js';
 export async function deliverReport(runner: DiagnosisRunner, settings: ReportSettings, io: CommandIo, diagnostics: Diagnostic[], trace?: TraceWriter): Promise<number> {
   if (settings.watch) return watchNdjson(runner, settings, io, diagnostics, trace);
   return maybeTraced(trace, async (tracer) => {
-    const report = await runner(tracer ? { tracer } : {});
+    const started = performance.now();
+    const fresh = await runner(tracer ? { tracer } : {});
+    // --history first: the report written carries what changed since the last run.
+    const audited = settings.audit ? recordAudit(fresh, (performance.now() - started) / 1000, settings.audit, io) : undefined;
+    const report = audited?.report ?? fresh;
     const exitCode = await inSpan(tracer ?? NO_TRACE, PHASE.render, () => emitReport(report, settings, io, diagnostics));
+    if (audited) await publishAudit([audited], settings.audit!, io);
     tracer?.run.set({ 'eks_doctor.exit_code': exitCode });
     return exitCode;
   });

@@ -6,6 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { publishAudit, recordAudit, type AuditRecord } from '../audit/scheduled-run.js';
 import { planCollection } from '../collect/plan.js';
 import { RequestRateLimiter } from '../collect/aws/rate-limit.js';
 import { isRootCause } from '../engine/correlate.js';
@@ -88,6 +89,7 @@ export async function auditAllClusters(args: ParsedArgs, settings: ReportSetting
 
   const rows: FleetRow[] = [];
   const targets: Target[] = [];
+  const audited: AuditRecord[] = [];
   // Discovery: which clusters each profile sees in each region. A failure is a row, not the end.
   await inParallel(
     profiles.flatMap((profile) => regions.map((region) => ({ profile, region }))),
@@ -106,7 +108,12 @@ export async function auditAllClusters(args: ParsedArgs, settings: ReportSetting
     const live: LiveSettings = { ...base, clusterName: target.cluster, region: target.region, ...(target.profile ? { profile: target.profile } : {}) };
     const runner = diagnosisRunner(({ checks, onEvent }) => collectLive(live, planCollection(checks), io, onEvent), setup);
     try {
-      const report = await runner({});
+      const started = performance.now();
+      const fresh = await runner({});
+      // With --history, each cluster's report is kept in its own directory and carries its changes.
+      const record = settings.audit ? recordAudit(fresh, (performance.now() - started) / 1000, settings.audit, io) : undefined;
+      if (record) audited.push(record);
+      const report = record?.report ?? fresh;
       const file = join(reportDir, `${fileStem(target, report)}.${EXTENSIONS[format]}`);
       writeFileSync(file, renderPlain(format, report, { color: false, catalogue }));
       rows.push(rowFor(target, report, file, reportExitCode(report, settings, diagnostics)));
@@ -118,6 +125,7 @@ export async function auditAllClusters(args: ParsedArgs, settings: ReportSetting
   rows.sort((a, b) => `${a.account ?? ''}|${a.region}|${a.cluster ?? ''}`.localeCompare(`${b.account ?? ''}|${b.region}|${b.cluster ?? ''}`));
   const summary: FleetSummary = { kind: 'eks-doctor.fleet-summary', tool: { name: 'eks-doctor', version: TOOL_VERSION }, generatedAt: new Date().toISOString(), regions, rows };
   writeFileSync(join(reportDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  if (settings.audit) await publishAudit(audited, settings.audit, io);
   io.stdout.write(format === 'json' && settings.outputGiven ? `${JSON.stringify(summary, null, 2)}\n` : renderFleetTable(summary, reportDir));
   return fleetExitCode(rows, settings.failOnError);
 }

@@ -25,7 +25,8 @@ export async function reportInteractivelyOrPlain(args: {
   trace?: TraceWriter;
 }): Promise<number> {
   const { runner, settings, io, diagnostics, target, trace } = args;
-  const interactive = args.interactive ?? interactiveWanted(io, settings.outputGiven);
+  // A scheduled run's outputs (--history, --notify, metrics) belong to the plain path.
+  const interactive = (args.interactive ?? interactiveWanted(io, settings.outputGiven)) && !settings.audit;
   if (!interactive) return deliverReport(runner, settings, io, diagnostics, trace);
   return launchTui({
     runner: trace ? trace.traced(runner) : runner,

@@ -3,6 +3,7 @@
  * exit-code policy, check selection and thresholds, the config file, --watch. Reading the config
  * file is the only I/O; report-output.ts writes reports and computes the exit code.
  */
+import { AUDIT_OPTIONS, auditSettings, type AuditSettings } from '../audit/options.js';
 import { checkConfigAgainstCatalogue, loadConfig, type EksDoctorConfig } from '../config/config-file.js';
 import type { CheckOptions, Diagnostic } from '../engine/diagnostic.js';
 import type { DiagnosisSetup, Selection } from '../engine/diagnose.js';
@@ -44,6 +45,7 @@ export const REPORT_OPTIONS: OptionSpec[] = [
     description: `Re-check every SECONDS (default ${DEFAULT_WATCH_SECONDS}); without a terminal, one JSON report per line with the keys new and resolved`,
   },
   { name: 'watch-count', type: 'string', valueName: 'N', description: 'Stop --watch after N reports (exit code of the last one)' },
+  ...AUDIT_OPTIONS,
   TRACE_OPTION,
   { name: 'no-color', type: 'boolean', description: 'No colours (also NO_COLOR)' },
 ];
@@ -69,6 +71,8 @@ export interface ReportSettings {
   /** The config file read, if any. */
   config?: EksDoctorConfig;
   watch?: { seconds: number; count?: number };
+  /** --history, --notify, --metrics-file, --pushgateway: a scheduled run's outputs (src/audit). */
+  audit?: AuditSettings;
 }
 
 const EXTENSION_FORMATS: [string, PlainFormat][] = [
@@ -134,6 +138,8 @@ export function reportSettings(args: ParsedArgs, io: CommandIo, cwd: string = pr
     throw new UserError(`--watch writes one JSON report per line; --output ${format} cannot be watched`, 'Use --output json (or no --output), and FORMAT=PATH for files, rewritten after every run.');
   }
 
+  const audit = auditSettings(args, { watch: watchSeconds !== undefined });
+
   // Flags win over the file: --only or --skip replaces the file's whole selection, a threshold flag that threshold.
   const fromFlags = only !== undefined || skip !== undefined;
   const selectedOnly = fromFlags ? only : config?.only;
@@ -154,6 +160,7 @@ export function reportSettings(args: ParsedArgs, io: CommandIo, cwd: string = pr
     color: colorWanted(io.stdout, io.env, v['no-color'] === true ? false : undefined),
     ...(config ? { config } : {}),
     ...(watchSeconds !== undefined ? { watch: { seconds: watchSeconds, ...(watchCount !== undefined ? { count: watchCount } : {}) } } : {}),
+    ...(audit ? { audit } : {}),
   };
 }
 
