@@ -85,6 +85,28 @@ describe('deploy/kubernetes manifests', () => {
   });
 });
 
+describe('the CronJob as a scheduled audit', () => {
+  const cronJob = manifests.find((m) => m.doc.kind === 'CronJob')!.doc as unknown as {
+    spec: { schedule: string; jobTemplate: { spec: { template: { spec: { containers: { args: string[]; volumeMounts: { name: string; mountPath: string }[] }[]; volumes: { name: string; persistentVolumeClaim?: object }[] } } } } };
+  };
+  const pod = cronJob.spec.jobTemplate.spec.template.spec;
+  const container = pod.containers[0]!;
+  const argAfter = (flag: string) => container.args[container.args.indexOf(flag) + 1];
+
+  it('keeps the history on the reports volume, a persistent one', () => {
+    const history = argAfter('--history')!;
+    const mount = container.volumeMounts.find((m) => history.startsWith(`${m.mountPath}/`));
+    expect(mount?.name).toBe('reports');
+    expect(pod.volumes.find((v) => v.name === mount!.name)!.persistentVolumeClaim).toBeDefined();
+  });
+
+  it('gives Alertmanager the interval of its own schedule, so alerts outlive one missed run and no more', () => {
+    // "M * * * *" runs hourly.
+    expect(cronJob.spec.schedule).toMatch(/^\d+ \* \* \* \*$/);
+    expect(Number(argAfter('--schedule-interval'))).toBe(3600);
+  });
+});
+
 describe('deploy/Dockerfile', () => {
   const dockerfile = readFileSync(join('deploy', 'Dockerfile'), 'utf8');
 

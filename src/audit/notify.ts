@@ -15,7 +15,7 @@
 import type { Finding, Severity } from '../engine/finding.js';
 import type { Report } from '../engine/report.js';
 import { TOOL_VERSION } from '../version.js';
-import { checkRan } from './changes.js';
+import { checkRan, firstSeenByKey } from './changes.js';
 import type { HistoryEntry } from './history.js';
 import { expectSuccess, httpSend, targetName } from './http-post.js';
 import type { NotifyFormat, NotifyTarget } from './options.js';
@@ -193,6 +193,7 @@ export function alertmanagerAlerts(entry: Pick<HistoryEntry, 'report' | 'base'>,
     ...(report.changes?.deEscalated ?? []).map((k) => [k.key, k.firstSeen] as const),
   ]);
   const since = (f: Finding) => firstSeen.get(f.key) ?? report.generatedAt;
+  const seenBefore = base ? firstSeenByKey(base) : new Map<string, string>();
   const notRun = new Set(report.checks.filter((c) => !checkRan(c)).map((c) => c.id));
   const open = report.findings.filter((f) => !f.suppressed);
   const carried = (base?.findings ?? []).filter((f) => !f.suppressed && notRun.has(f.check) && !open.some((o) => o.key === f.key));
@@ -203,8 +204,8 @@ export function alertmanagerAlerts(entry: Pick<HistoryEntry, 'report' | 'base'>,
   ].filter((f): f is Finding => f !== undefined);
   return [
     ...open.map((f) => alertFor(report, f, since(f), firing)),
-    ...carried.map((f) => alertFor(report, f, report.generatedAt, firing)),
-    ...ended.map((f) => alertFor(report, f, firstSeen.get(f.key) ?? base?.generatedAt ?? report.generatedAt, now)),
+    ...carried.map((f) => alertFor(report, f, seenBefore.get(f.key) ?? report.generatedAt, firing)),
+    ...ended.map((f) => alertFor(report, f, seenBefore.get(f.key) ?? report.generatedAt, now)),
   ];
 }
 

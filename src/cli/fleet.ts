@@ -160,7 +160,7 @@ export function renderFleetTable(summary: FleetSummary, reportDir: string): stri
   return `${[line(header), ...body.map(line)].join('\n')}\n\n${counts.clusters} cluster(s) in ${summary.regions.join(', ')}; ${counts.failed} could not be audited. Reports and summary.json in ${reportDir}/\n`;
 }
 
-const EXTENSIONS: Record<PlainFormat, string> = { json: 'json', markdown: 'md', junit: 'xml', sarif: 'sarif', text: 'txt' };
+const EXTENSIONS: Record<PlainFormat, string> = { json: 'json', markdown: 'md', junit: 'xml', sarif: 'sarif', text: 'txt', policyreport: 'policyreport.yaml' };
 
 function rowFor(target: Target, report: Report, reportFile: string, exitCode: number): FleetRow {
   const active = report.findings.filter((f) => !f.suppressed);

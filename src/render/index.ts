@@ -1,3 +1,4 @@
+import { renderPolicyReport } from '../audit/policy-report.js';
 import type { Report } from '../engine/report.js';
 import type { FindingCatalogue } from './catalogue.js';
 import { renderJson } from './json.js';
@@ -7,7 +8,7 @@ import { renderSarif } from './sarif.js';
 import { renderText } from './text.js';
 
 /** The plain (non-interactive) formats. The TUI is loaded separately, only when it runs. */
-export const PLAIN_FORMATS = ['text', 'json', 'markdown', 'junit', 'sarif'] as const;
+export const PLAIN_FORMATS = ['text', 'json', 'markdown', 'junit', 'sarif', 'policyreport'] as const;
 export type PlainFormat = (typeof PLAIN_FORMATS)[number];
 
 export function isPlainFormat(value: string): value is PlainFormat {
@@ -32,5 +33,7 @@ export function renderPlain(format: PlainFormat, report: Report, options: Render
       return renderSarif(report, options.catalogue ?? []);
     case 'text':
       return renderText(report, { color: options.color });
+    case 'policyreport':
+      return renderPolicyReport(report);
   }
 }
