@@ -30,7 +30,7 @@ export interface HistoryEntry {
 const REPORT_FILE = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}\.\d{3}Z\.json$/;
 
 /** Adds `changes` to the report, writes it to the cluster's history and drops the oldest beyond `keep`. */
-export function recordInHistory(report: Report, history: { dir: string; keep: number }, warn: (message: string) => void): HistoryEntry {
+export function recordInHistory(report: Report, history: { dir: string; keep: number }, catalogue: CheckCatalogue, warn: (message: string) => void): HistoryEntry {
   const dir = clusterHistoryDir(history.dir, report.cluster);
   try {
     mkdirSync(dir, { recursive: true });
@@ -44,7 +44,7 @@ export function recordInHistory(report: Report, history: { dir: string; keep: nu
   const file = join(dir, `${recorded.generatedAt.replaceAll(':', '-')}.json`);
   writeAtomically(file, `${JSON.stringify(recorded, null, 2)}\n`);
   for (const old of previous.slice(Math.max(0, history.keep - 1))) rmSync(old.file, { force: true });
-  const lastSuccessAt = [recorded, ...previous.map((p) => p.report)].find(runSucceeded)?.generatedAt;
+  const lastSuccessAt = [recorded, ...previous.map((p) => p.report)].find((r) => runSucceeded(r, catalogue))?.generatedAt;
   return { report: recorded, base, file, ...(lastSuccessAt ? { lastSuccessAt } : {}) };
 }
 
@@ -70,9 +70,12 @@ export function readHistory(dir: string, warn: (message: string) => void): { rep
   return reports;
 }
 
+/** The checks' catalogue, which says which checks judge eks-doctor's own access (see exitCodeFor). */
+export type CheckCatalogue = Parameters<typeof exitCodeFor>[2];
+
 /** Whether a run checked the cluster at all (exit code 2 says no check could run). */
-export function runSucceeded(report: Report): boolean {
-  return exitCodeFor(report, { failOn: 'never' }) !== EXIT_COULD_NOT_CHECK;
+export function runSucceeded(report: Report, catalogue: CheckCatalogue): boolean {
+  return exitCodeFor(report, { failOn: 'never' }, catalogue) !== EXIT_COULD_NOT_CHECK;
 }
 
 function checksThatRan(report: Report): Set<string> {

@@ -5,7 +5,7 @@
  * notifications and metrics that cannot be delivered are said on stderr and change nothing else.
  */
 import type { Report } from '../engine/report.js';
-import { recordInHistory, runSucceeded, writeAtomically, type HistoryEntry } from './history.js';
+import { recordInHistory, runSucceeded, writeAtomically, type CheckCatalogue, type HistoryEntry } from './history.js';
 import { pushMetrics, renderMetrics, type RunMetrics } from './metrics.js';
 import { notifyAll, type NotifyOutcome } from './notify.js';
 import type { AuditSettings } from './options.js';
@@ -23,11 +23,11 @@ export interface AuditIo {
 }
 
 /** Records the report in the history when there is one; the returned report carries `changes`. */
-export function recordAudit(report: Report, durationSeconds: number, audit: AuditSettings, io: AuditIo): AuditRecord {
+export function recordAudit(report: Report, durationSeconds: number, audit: AuditSettings, io: AuditIo, catalogue: CheckCatalogue): AuditRecord {
   const warn = (message: string) => io.stderr.write(`${message}\n`);
-  const entry = audit.history ? recordInHistory(report, audit.history, warn) : undefined;
+  const entry = audit.history ? recordInHistory(report, audit.history, catalogue, warn) : undefined;
   const recorded = entry?.report ?? report;
-  const lastSuccessAt = entry ? entry.lastSuccessAt : runSucceeded(report) ? report.generatedAt : undefined;
+  const lastSuccessAt = entry ? entry.lastSuccessAt : runSucceeded(report, catalogue) ? report.generatedAt : undefined;
   return { report: recorded, ...(entry ? { entry } : {}), metrics: { report: recorded, durationSeconds, ...(lastSuccessAt ? { lastSuccessAt } : {}) } };
 }
 

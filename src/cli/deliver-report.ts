@@ -19,7 +19,7 @@ export async function deliverReport(runner: DiagnosisRunner, settings: ReportSet
     const started = performance.now();
     const fresh = await runner(tracer ? { tracer } : {});
     // --history first: the report written carries what changed since the last run.
-    const audited = settings.audit ? recordAudit(fresh, (performance.now() - started) / 1000, settings.audit, io) : undefined;
+    const audited = settings.audit ? recordAudit(fresh, (performance.now() - started) / 1000, settings.audit, io, diagnostics) : undefined;
     const report = audited?.report ?? fresh;
     const exitCode = await inSpan(tracer ?? NO_TRACE, PHASE.render, () => emitReport(report, settings, io, diagnostics));
     if (audited) await publishAudit([audited], settings.audit!, io);

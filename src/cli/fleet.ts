@@ -111,7 +111,7 @@ export async function auditAllClusters(args: ParsedArgs, settings: ReportSetting
       const started = performance.now();
       const fresh = await runner({});
       // With --history, each cluster's report is kept in its own directory and carries its changes.
-      const record = settings.audit ? recordAudit(fresh, (performance.now() - started) / 1000, settings.audit, io) : undefined;
+      const record = settings.audit ? recordAudit(fresh, (performance.now() - started) / 1000, settings.audit, io, diagnostics) : undefined;
       if (record) audited.push(record);
       const report = record?.report ?? fresh;
       const file = join(reportDir, `${fileStem(target, report)}.${EXTENSIONS[format]}`);
