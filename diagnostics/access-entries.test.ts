@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { describeDiagnostic, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
+import { describeDiagnostic, failedPart, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
 import { ADMIN_ROLE_ARN, BILLING_ROLE_ARN, NODE_ROLE_ARN, iamArn } from '../mocks/scenario-builder/baseline.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 import accessEntries from './access-entries.js';
@@ -101,14 +101,7 @@ describeDiagnostic(accessEntries, {
     },
   ],
   errors: [
-    {
-      name: 'ListAccessEntries failed (authentication mode CONFIG_MAP answers an error)',
-      snapshot: mutate((s) => {
-        delete s.aws.accessEntries;
-        s.errors.push({ part: 'aws.accessEntries', call: 'eks:ListAccessEntries', kind: 'denied', code: 'AccessDeniedException', message: 'not authorized', permission: 'eks:ListAccessEntries' });
-      }),
-      reason: 'eks:ListAccessEntries',
-    },
+    failedPart('ListAccessEntries failed (authentication mode CONFIG_MAP answers an error)', { part: 'aws.accessEntries', call: 'eks:ListAccessEntries', kind: 'denied', code: 'AccessDeniedException', message: 'not authorized', permission: 'eks:ListAccessEntries' }, 'eks:ListAccessEntries'),
   ],
 });
 

@@ -1,6 +1,6 @@
 import { AddonIssueCode } from '@aws-sdk/client-eks';
 import { describe, expect, it } from 'vitest';
-import { describeDiagnostic, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
+import { describeDiagnostic, failedPart, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
 import { EBS_CSI_ROLE_ARN } from '../mocks/scenario-builder/baseline.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 import addonHealth from './addon-health.js';
@@ -45,14 +45,7 @@ describeDiagnostic(addonHealth, {
     },
   ],
   errors: [
-    {
-      name: 'add-ons could not be listed',
-      snapshot: mutate((s) => {
-        delete s.aws.addons;
-        s.errors.push({ part: 'aws.addons', call: 'eks:ListAddons', kind: 'denied', code: 'AccessDeniedException', message: 'not authorized', permission: 'eks:ListAddons' });
-      }),
-      reason: 'eks:ListAddons',
-    },
+    failedPart('add-ons could not be listed', { part: 'aws.addons', call: 'eks:ListAddons', kind: 'denied', code: 'AccessDeniedException', message: 'not authorized', permission: 'eks:ListAddons' }, 'eks:ListAddons'),
   ],
 });
 

@@ -9,7 +9,7 @@
 import { defineDiagnostic, type FindingCode, type NewFinding } from '../src/engine/diagnostic.js';
 import type { ResourceRef } from '../src/engine/finding.js';
 import type { Addon, Snapshot } from '../src/snapshot/types.js';
-import { ADDON_ISSUE_CODES, HEALTH_DOCS, healthCodeToFindingCode, type AddonContext } from './lib/health-codes.js';
+import { ADDON_ISSUE_CODES, affectedResources, HEALTH_DOCS, healthCodeToFindingCode, healthFindingCodes, healthIssueTitle, type AddonContext } from './lib/health-codes.js';
 import { resource, uniqueRefs } from '../src/engine/resources.js';
 import { refForAwsId } from './lib/symptom-resources.js';
 
@@ -43,10 +43,7 @@ const STATUS_CODES = {
   },
 } satisfies Record<string, FindingCode>;
 
-const codes: Record<string, FindingCode> = { ...STATUS_CODES };
-for (const [code, entry] of Object.entries(ENTRIES)) {
-  codes[healthCodeToFindingCode(code)] = { severity: entry.severity, title: entry.title, description: `${code}: ${entry.cause}`, symptom: 'addon-unhealthy' };
-}
+const codes = healthFindingCodes(STATUS_CODES, ENTRIES, 'addon-unhealthy');
 
 export default defineDiagnostic<string>({
   id: 'addon-health',
@@ -85,7 +82,7 @@ function addonFindings(snapshot: Snapshot, addon: Addon): NewFinding<string>[] {
     const entry = ENTRIES[code];
     const resourceIds = issue.resourceIds ?? [];
     const issueRefs = resourceIds.map(refForAwsId);
-    const evidence = [`${statusText}; Amazon EKS reports ${code}: ${issue.message ?? '(no message)'}`, ...(resourceIds.length > 0 ? [`Affected resources: ${resourceIds.join(', ')}`] : []), ...workloadEvidence(snapshot, workloads)];
+    const evidence = [`${statusText}; Amazon EKS reports ${code}: ${issue.message ?? '(no message)'}`, ...affectedResources(resourceIds), ...workloadEvidence(snapshot, workloads)];
     if (!entry) {
       findings.push({
         code: 'unrecognised-issue',
@@ -102,7 +99,7 @@ function addonFindings(snapshot: Snapshot, addon: Addon): NewFinding<string>[] {
     findings.push({
       code: healthCodeToFindingCode(code),
       keyResource: `${name}/${code}`,
-      title: `Add-on ${name}: ${entry.title.charAt(0).toLowerCase()}${entry.title.slice(1)} (${code})`,
+      title: healthIssueTitle(`Add-on ${name}`, entry, code),
       rootCause: entry.cause,
       evidence,
       resources: uniqueRefs([addonRef, ...issueRefs, ...workloadRefs, ...(code === 'AddonPermissionFailure' ? roleRefs : [])]),

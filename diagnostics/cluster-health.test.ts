@@ -1,6 +1,6 @@
 import { ClusterIssueCode } from '@aws-sdk/client-eks';
 import { describe, expect, it } from 'vitest';
-import { describeDiagnostic, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
+import { describeDiagnostic, failedPart, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
 import { CLUSTER_ROLE_ARN, PRIVATE_SUBNETS } from '../mocks/scenario-builder/baseline.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 import clusterHealth from './cluster-health.js';
@@ -60,14 +60,7 @@ describeDiagnostic(clusterHealth, {
     },
   ],
   errors: [
-    {
-      name: 'DescribeCluster failed',
-      snapshot: mutate((s) => {
-        delete s.aws.cluster;
-        s.errors.push({ part: 'aws.cluster', call: 'eks:DescribeCluster', kind: 'denied', code: 'AccessDeniedException', message: 'not authorized', permission: 'eks:DescribeCluster' });
-      }),
-      reason: 'eks:DescribeCluster',
-    },
+    failedPart('DescribeCluster failed', { part: 'aws.cluster', call: 'eks:DescribeCluster', kind: 'denied', code: 'AccessDeniedException', message: 'not authorized', permission: 'eks:DescribeCluster' }, 'eks:DescribeCluster'),
   ],
 });
 

@@ -7,7 +7,7 @@
 import { defineDiagnostic, type FindingCode, type NewFinding } from '../src/engine/diagnostic.js';
 import type { ResourceRef } from '../src/engine/finding.js';
 import type { Snapshot } from '../src/snapshot/types.js';
-import { CLUSTER_ISSUE_CODES, HEALTH_DOCS, healthCodeToFindingCode, type ClusterCodeEntry, type ClusterContext } from './lib/health-codes.js';
+import { affectedResources, CLUSTER_ISSUE_CODES, HEALTH_DOCS, healthCodeToFindingCode, healthFindingCodes, healthIssueTitle, type ClusterCodeEntry, type ClusterContext } from './lib/health-codes.js';
 import { resource, uniqueRefs } from '../src/engine/resources.js';
 import { refForAwsId } from './lib/symptom-resources.js';
 
@@ -39,15 +39,7 @@ const STATUS_CODES = {
   },
 } satisfies Record<string, FindingCode>;
 
-const codes: Record<string, FindingCode> = { ...STATUS_CODES };
-for (const [code, entry] of Object.entries(ENTRIES)) {
-  codes[healthCodeToFindingCode(code)] = {
-    severity: entry.severity,
-    title: entry.title,
-    description: `${code}: ${entry.cause}${entry.recoverable ? '' : ' Not recoverable: the cluster must be recreated.'}`,
-    symptom: 'cluster-unhealthy',
-  };
-}
+const codes = healthFindingCodes(STATUS_CODES, ENTRIES, 'cluster-unhealthy');
 
 export default defineDiagnostic<string>({
   id: 'cluster-health',
@@ -75,7 +67,7 @@ export default defineDiagnostic<string>({
           keyResource: code,
           title: `Cluster ${ctx.cluster} reports ${code}`,
           rootCause: `Amazon EKS reports a cluster health issue this eks-doctor does not know: ${issue.message ?? 'no message'}.`,
-          evidence: [`${statusText}.`, `Health issue ${code}: ${issue.message ?? '(no message)'}`, ...affected(resourceIds)],
+          evidence: [`${statusText}.`, `Health issue ${code}: ${issue.message ?? '(no message)'}`, ...affectedResources(resourceIds)],
           resources: uniqueRefs([clusterRef, ...issueRefs]),
           fix: { summary: 'Read the issue message for what to fix.', commands: [`aws eks describe-cluster --name ${ctx.cluster} --region ${ctx.region} --query cluster.health`], docs: [HEALTH_DOCS.clusterHealth] },
         });
@@ -85,9 +77,9 @@ export default defineDiagnostic<string>({
       findings.push({
         code: healthCodeToFindingCode(code),
         keyResource: code,
-        title: `Cluster ${ctx.cluster}: ${entry.title.charAt(0).toLowerCase()}${entry.title.slice(1)} (${code})`,
+        title: healthIssueTitle(`Cluster ${ctx.cluster}`, entry, code),
         rootCause: `${entry.cause}${entry.recoverable ? '' : ' Amazon EKS documents this as not recoverable.'}`,
-        evidence: [`${statusText}; Amazon EKS reports ${code}: ${issue.message ?? '(no message)'}`, ...affected(resourceIds), ...supportingEvidence(snapshot, code, resourceIds)],
+        evidence: [`${statusText}; Amazon EKS reports ${code}: ${issue.message ?? '(no message)'}`, ...affectedResources(resourceIds), ...supportingEvidence(snapshot, code, resourceIds)],
         resources: uniqueRefs([clusterRef, ...issueRefs, ...relatedRefs(ctx, code)]),
         fix: { summary: fix.summary, commands: fix.commands, docs: entry.docs },
       });
@@ -154,10 +146,6 @@ function relatedRefs(ctx: ClusterContext, code: string): ResourceRef[] {
   if (code.startsWith('Kms') && ctx.kmsKeyArn) return [resource.kmsKey(ctx.kmsKeyArn)];
   if (code === 'VpcNotFound' && ctx.vpcId) return [resource.vpc(ctx.vpcId)];
   return [];
-}
-
-function affected(resourceIds: string[]): string[] {
-  return resourceIds.length > 0 ? [`Affected resources: ${resourceIds.join(', ')}`] : [];
 }
 
 function supportingEvidence(snapshot: Snapshot, code: string, resourceIds: string[]): string[] {

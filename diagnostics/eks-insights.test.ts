@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeDiagnostic, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
+import { describeDiagnostic, failedPart, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 import eksInsights from './eks-insights.js';
 
@@ -39,14 +39,7 @@ describeDiagnostic(eksInsights, {
     },
   ],
   errors: [
-    {
-      name: 'insights could not be listed',
-      snapshot: mutate((s) => {
-        delete s.aws.insights;
-        s.errors.push({ part: 'aws.insights', call: 'eks:ListInsights', kind: 'denied', code: 'AccessDeniedException', message: 'not authorized', permission: 'eks:ListInsights' });
-      }),
-      reason: 'eks:ListInsights',
-    },
+    failedPart('insights could not be listed', { part: 'aws.insights', call: 'eks:ListInsights', kind: 'denied', code: 'AccessDeniedException', message: 'not authorized', permission: 'eks:ListInsights' }, 'eks:ListInsights'),
   ],
 });
 

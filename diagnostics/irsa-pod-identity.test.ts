@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { describeDiagnostic, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
+import { describeDiagnostic, failedPart, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
 import { BASELINE, BILLING_ROLE_ARN, EBS_CSI_ROLE_ARN, OIDC_PROVIDER_ARN } from '../mocks/scenario-builder/baseline.js';
 import { decodeRoleTrustPolicy } from '../src/snapshot/policy-document.js';
 import type { IamRole, PolicyDocument, Snapshot } from '../src/snapshot/types.js';
@@ -146,14 +146,7 @@ describeDiagnostic(irsaPodIdentity, {
     },
   ],
   errors: [
-    {
-      name: 'iam:GetRole denied: no role can be judged',
-      snapshot: mutate((s) => {
-        delete s.aws.iamRoles;
-        s.errors.push({ part: 'aws.iamRoles', call: 'iam:GetRole', kind: 'denied', code: 'AccessDenied', message: 'not authorized', permission: 'iam:GetRole' });
-      }),
-      reason: 'iam:GetRole',
-    },
+    failedPart('iam:GetRole denied: no role can be judged', { part: 'aws.iamRoles', call: 'iam:GetRole', kind: 'denied', code: 'AccessDenied', message: 'not authorized', permission: 'iam:GetRole' }, 'iam:GetRole'),
   ],
 });
 

@@ -1,7 +1,7 @@
 import { PRIVATE_SUBNETS, PUBLIC_SUBNETS, buildBaseline } from '../mocks/scenario-builder/baseline.js';
 import { STOREFRONT, faults, loadBalancerPending } from '../mocks/faults/network.js';
 import type { Snapshot } from '../src/snapshot/types.js';
-import { describeDiagnostic, mutate } from '../test/support/diagnostic-tester.js';
+import { describeDiagnostic, failedPart, mutate } from '../test/support/diagnostic-tester.js';
 import loadBalancers from './load-balancers.js';
 
 const fault = (name: string) => faults.find((f) => f.name === name)!.apply;
@@ -77,13 +77,6 @@ describeDiagnostic(loadBalancers, {
     },
   ],
   errors: [
-    {
-      name: 'Services could not be read',
-      snapshot: mutate((s) => {
-        delete s.kubernetes.loadBalancerServices;
-        s.errors.push({ part: 'kubernetes.loadBalancerServices', call: 'GET /api/v1/services', kind: 'denied', code: 'HTTP 403', message: 'forbidden', permission: 'list services' });
-      }),
-      reason: 'services',
-    },
+    failedPart('Services could not be read', { part: 'kubernetes.loadBalancerServices', call: 'GET /api/v1/services', kind: 'denied', code: 'HTTP 403', message: 'forbidden', permission: 'list services' }, 'services'),
   ],
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeDiagnostic, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
+import { describeDiagnostic, failedPart, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
 import { BATCH_ASG, MANAGED_NODEGROUP } from '../mocks/scenario-builder/baseline.js';
 import { asgNodes, daemonPod, faults, instanceIdOf, nodeName, nodegroupNodes, setCniNotReady, setKubeletSilent } from '../mocks/faults/symptoms.js';
 import type { Snapshot } from '../src/snapshot/types.js';
@@ -79,14 +79,7 @@ describeDiagnostic(nodeConditions, {
     },
   ],
   errors: [
-    {
-      name: 'nodes could not be listed',
-      snapshot: mutate((s) => {
-        delete s.kubernetes.nodes;
-        s.errors.push({ part: 'kubernetes.nodes', call: 'GET /api/v1/nodes', kind: 'denied', code: 'HTTP 403', message: 'nodes is forbidden', permission: 'list nodes', httpStatus: 403 });
-      }),
-      reason: 'GET /api/v1/nodes',
-    },
+    failedPart('nodes could not be listed', { part: 'kubernetes.nodes', call: 'GET /api/v1/nodes', kind: 'denied', code: 'HTTP 403', message: 'nodes is forbidden', permission: 'list nodes', httpStatus: 403 }, 'GET /api/v1/nodes'),
   ],
 });
 

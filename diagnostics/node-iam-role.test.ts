@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeDiagnostic, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
+import { describeDiagnostic, failedPart, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
 import {
   BATCH_PROFILE_ARN,
   BATCH_PROFILE_NAME,
@@ -176,14 +176,7 @@ describeDiagnostic(nodeIamRole, {
     },
   ],
   errors: [
-    {
-      name: 'iam:GetRole denied',
-      snapshot: mutate((s) => {
-        delete s.aws.iamRoles;
-        s.errors.push({ part: 'aws.iamRoles', call: 'iam:GetRole', kind: 'denied', code: 'AccessDenied', message: 'not authorized', permission: 'iam:GetRole' });
-      }),
-      reason: 'iam:GetRole',
-    },
+    failedPart('iam:GetRole denied', { part: 'aws.iamRoles', call: 'iam:GetRole', kind: 'denied', code: 'AccessDenied', message: 'not authorized', permission: 'iam:GetRole' }, 'iam:GetRole'),
   ],
 });
 

@@ -24,7 +24,7 @@ import {
   minutesBeforeCapture,
   terminateLeavingNode,
 } from '../mocks/faults/node-registration.js';
-import { describeDiagnostic, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
+import { describeDiagnostic, failedPart, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
 import nodeRegistration from './node-registration.js';
 
 const MANAGED_PROFILE_ARN = iamArn('instance-profile/eks-8ec9a1b2-3c4d-5e6f-7a8b-9c0d1e2f3a4b');
@@ -360,22 +360,8 @@ describeDiagnostic(nodeRegistration, {
     },
   ],
   errors: [
-    {
-      name: 'EC2 instances could not be read',
-      snapshot: mutate((s) => {
-        delete s.aws.reservations;
-        s.errors.push({ part: 'aws.reservations', call: 'ec2:DescribeInstances', kind: 'denied', code: 'UnauthorizedOperation', message: 'You are not authorized to perform this operation.', permission: 'ec2:DescribeInstances' });
-      }),
-      reason: 'could not read EC2 instances: ec2:DescribeInstances was denied',
-    },
-    {
-      name: 'Auto Scaling groups could not be read',
-      snapshot: mutate((s) => {
-        delete s.aws.autoScalingGroups;
-        s.errors.push({ part: 'aws.autoScalingGroups', call: 'autoscaling:DescribeAutoScalingGroups', kind: 'denied', code: 'AccessDenied', message: 'not authorized', permission: 'autoscaling:DescribeAutoScalingGroups' });
-      }),
-      reason: 'could not read Auto Scaling groups',
-    },
+    failedPart('EC2 instances could not be read', { part: 'aws.reservations', call: 'ec2:DescribeInstances', kind: 'denied', code: 'UnauthorizedOperation', message: 'You are not authorized to perform this operation.', permission: 'ec2:DescribeInstances' }, 'could not read EC2 instances: ec2:DescribeInstances was denied'),
+    failedPart('Auto Scaling groups could not be read', { part: 'aws.autoScalingGroups', call: 'autoscaling:DescribeAutoScalingGroups', kind: 'denied', code: 'AccessDenied', message: 'not authorized', permission: 'autoscaling:DescribeAutoScalingGroups' }, 'could not read Auto Scaling groups'),
   ],
 });
 

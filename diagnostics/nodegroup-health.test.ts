@@ -1,6 +1,6 @@
 import { NodegroupIssueCode } from '@aws-sdk/client-eks';
 import { describe, expect, it } from 'vitest';
-import { describeDiagnostic, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
+import { describeDiagnostic, failedPart, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
 import { MANAGED_ASG, MANAGED_NODEGROUP, NODE_ROLE_ARN, PRIVATE_SUBNETS } from '../mocks/scenario-builder/baseline.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 import nodegroupHealth from './nodegroup-health.js';
@@ -71,14 +71,7 @@ describeDiagnostic(nodegroupHealth, {
     },
   ],
   errors: [
-    {
-      name: 'node groups could not be listed',
-      snapshot: mutate((s) => {
-        delete s.aws.nodegroups;
-        s.errors.push({ part: 'aws.nodegroups', call: 'eks:ListNodegroups', kind: 'denied', code: 'AccessDeniedException', message: 'not authorized', permission: 'eks:ListNodegroups' });
-      }),
-      reason: 'eks:ListNodegroups',
-    },
+    failedPart('node groups could not be listed', { part: 'aws.nodegroups', call: 'eks:ListNodegroups', kind: 'denied', code: 'AccessDeniedException', message: 'not authorized', permission: 'eks:ListNodegroups' }, 'eks:ListNodegroups'),
   ],
 });
 

@@ -10,7 +10,10 @@ import { defineDiagnostic, type FindingCode, type NewFinding } from '../src/engi
 import type { ResourceRef } from '../src/engine/finding.js';
 import type { Nodegroup, Snapshot } from '../src/snapshot/types.js';
 import {
+  affectedResources,
   HEALTH_DOCS,
+  healthFindingCodes,
+  healthIssueTitle,
   NODEGROUP_ISSUE_CODES,
   healthCodeToFindingCode,
   type NodegroupCodeEntry,
@@ -55,16 +58,7 @@ const STATUS_CODES = {
   },
 } satisfies Record<string, FindingCode>;
 
-const codes: Record<string, FindingCode> = { ...STATUS_CODES };
-for (const [code, entry] of Object.entries(ENTRIES)) {
-  codes[healthCodeToFindingCode(code)] = {
-    severity: entry.severity,
-    title: entry.title,
-    description: `${code}: ${entry.cause}`,
-    symptom: 'nodegroup-unhealthy',
-    ...(entry.explains ? { explains: entry.explains } : {}),
-  };
-}
+const codes = healthFindingCodes(STATUS_CODES, ENTRIES, 'nodegroup-unhealthy');
 
 export default defineDiagnostic<string>({
   id: 'nodegroup-health',
@@ -103,7 +97,7 @@ function nodegroupFindings(snapshot: Snapshot, group: Nodegroup): NewFinding<str
         keyResource: `${name}/${code}`,
         title: `Node group ${name} reports ${code}`,
         rootCause: `Amazon EKS reports a health issue this eks-doctor does not know: ${issue.message ?? 'no message'}.`,
-        evidence: [`${statusText}.`, `Health issue ${code}: ${issue.message ?? '(no message)'}`, ...affected(resourceIds)],
+        evidence: [`${statusText}.`, `Health issue ${code}: ${issue.message ?? '(no message)'}`, ...affectedResources(resourceIds)],
         resources: uniqueRefs([groupRef, ...issueRefs, ...asgRefs]),
         fix: { summary: "Read the issue message and the node group's update history.", commands: [`aws eks describe-nodegroup --cluster-name ${ctx.cluster} --nodegroup-name ${name} --region ${ctx.region} --query nodegroup.health`], docs: [HEALTH_DOCS.nodegroupCodes] },
       });
@@ -115,11 +109,11 @@ function nodegroupFindings(snapshot: Snapshot, group: Nodegroup): NewFinding<str
     findings.push({
       code: healthCodeToFindingCode(code),
       keyResource: `${name}/${code}`,
-      title: `Node group ${name}: ${entry.title.charAt(0).toLowerCase()}${entry.title.slice(1)} (${code})`,
+      title: healthIssueTitle(`Node group ${name}`, entry, code),
       rootCause: entry.cause,
       evidence: [
         `${statusText}; Amazon EKS reports ${code}: ${issue.message ?? '(no message)'}`,
-        ...affected(resourceIds),
+        ...affectedResources(resourceIds),
         ...supportingEvidence(snapshot, ctx, entry.related, resourceIds),
       ],
       resources: uniqueRefs([groupRef, ...issueRefs, ...related]),
@@ -205,10 +199,6 @@ function relatedRefs(ctx: NodegroupContext, related: NodegroupRelated[]): Resour
     if (kind === 'clusterSecurityGroup' && ctx.clusterSecurityGroupId) refs.push(resource.securityGroup(ctx.clusterSecurityGroupId));
   }
   return refs;
-}
-
-function affected(resourceIds: string[]): string[] {
-  return resourceIds.length > 0 ? [`Affected resources: ${resourceIds.join(', ')}`] : [];
 }
 
 /** Facts from other parts of the snapshot that bear on the issue: failed launches, free addresses. */

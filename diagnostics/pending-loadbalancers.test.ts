@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeDiagnostic, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
+import { describeDiagnostic, failedPart, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
 import { faults, pendingService, warningEvent } from '../mocks/faults/symptoms.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 import pendingLoadBalancers from './pending-loadbalancers.js';
@@ -68,14 +68,7 @@ describeDiagnostic(pendingLoadBalancers, {
     },
   ],
   errors: [
-    {
-      name: 'Services could not be listed',
-      snapshot: mutate((s) => {
-        delete s.kubernetes.loadBalancerServices;
-        s.errors.push({ part: 'kubernetes.loadBalancerServices', call: 'GET /api/v1/services', kind: 'denied', code: 'HTTP 403', message: 'services is forbidden', permission: 'list services', httpStatus: 403 });
-      }),
-      reason: 'GET /api/v1/services',
-    },
+    failedPart('Services could not be listed', { part: 'kubernetes.loadBalancerServices', call: 'GET /api/v1/services', kind: 'denied', code: 'HTTP 403', message: 'services is forbidden', permission: 'list services', httpStatus: 403 }, 'GET /api/v1/services'),
   ],
 });
 

@@ -1,7 +1,7 @@
 import { buildBaseline } from '../mocks/scenario-builder/baseline.js';
 import { faults, podsWithoutIp } from '../mocks/faults/network.js';
 import type { Snapshot } from '../src/snapshot/types.js';
-import { describeDiagnostic, mutate } from '../test/support/diagnostic-tester.js';
+import { describeDiagnostic, failedPart, mutate } from '../test/support/diagnostic-tester.js';
 import podIpCapacity from './pod-ip-capacity.js';
 
 const fault = (name: string) => faults.find((f) => f.name === name)!.apply;
@@ -53,13 +53,6 @@ describeDiagnostic(podIpCapacity, {
     },
   ],
   errors: [
-    {
-      name: 'nodes could not be read',
-      snapshot: mutate((s) => {
-        delete s.kubernetes.nodes;
-        s.errors.push({ part: 'kubernetes.nodes', call: 'GET /api/v1/nodes', kind: 'denied', code: 'HTTP 403', message: 'forbidden', permission: 'list nodes' });
-      }),
-      reason: 'nodes',
-    },
+    failedPart('nodes could not be read', { part: 'kubernetes.nodes', call: 'GET /api/v1/nodes', kind: 'denied', code: 'HTTP 403', message: 'forbidden', permission: 'list nodes' }, 'nodes'),
   ],
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeDiagnostic, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
+import { describeDiagnostic, failedPart, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
 import { PRIVATE_SUBNETS } from '../mocks/scenario-builder/baseline.js';
 import { faults, instanceIdOf, minutesBefore, nodeName, nodegroupNodes, podsWithoutIp, warningEvent } from '../mocks/faults/symptoms.js';
 import type { Snapshot } from '../src/snapshot/types.js';
@@ -68,14 +68,7 @@ describeDiagnostic(podsWithoutIpCheck, {
     },
   ],
   errors: [
-    {
-      name: 'events could not be listed',
-      snapshot: mutate((s) => {
-        delete s.kubernetes.warningEvents;
-        s.errors.push({ part: 'kubernetes.warningEvents', call: 'GET /api/v1/events', kind: 'denied', code: 'HTTP 403', message: 'events is forbidden', permission: 'list events', httpStatus: 403 });
-      }),
-      reason: 'GET /api/v1/events',
-    },
+    failedPart('events could not be listed', { part: 'kubernetes.warningEvents', call: 'GET /api/v1/events', kind: 'denied', code: 'HTTP 403', message: 'events is forbidden', permission: 'list events', httpStatus: 403 }, 'GET /api/v1/events'),
   ],
 });
 

@@ -1,7 +1,7 @@
 import { BASELINE, NAT_GATEWAY_ID, PRIVATE_SUBNETS, buildBaseline } from '../mocks/scenario-builder/baseline.js';
 import { ENDPOINT_SG, PRIVATE_ROUTE_TABLE, TRANSIT_GATEWAY_ID, faults, makePrivateCluster, removeEndpoint } from '../mocks/faults/network.js';
 import type { Snapshot } from '../src/snapshot/types.js';
-import { describeDiagnostic, mutate } from '../test/support/diagnostic-tester.js';
+import { describeDiagnostic, failedPart, mutate } from '../test/support/diagnostic-tester.js';
 import routesEgress from './routes-egress.js';
 
 const fault = (name: string) => faults.find((f) => f.name === name)!.apply;
@@ -142,13 +142,6 @@ describeDiagnostic(routesEgress, {
     },
   ],
   errors: [
-    {
-      name: 'route tables could not be read',
-      snapshot: mutate((s) => {
-        delete s.aws.routeTables;
-        s.errors.push({ part: 'aws.routeTables', call: 'ec2:DescribeRouteTables', kind: 'denied', code: 'UnauthorizedOperation', message: 'not authorized', permission: 'ec2:DescribeRouteTables' });
-      }),
-      reason: 'ec2:DescribeRouteTables',
-    },
+    failedPart('route tables could not be read', { part: 'aws.routeTables', call: 'ec2:DescribeRouteTables', kind: 'denied', code: 'UnauthorizedOperation', message: 'not authorized', permission: 'ec2:DescribeRouteTables' }, 'ec2:DescribeRouteTables'),
   ],
 });

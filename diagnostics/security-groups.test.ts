@@ -1,7 +1,7 @@
 import { BASELINE, BATCH_ASG, BATCH_LAUNCH_TEMPLATE_ID, buildBaseline } from '../mocks/scenario-builder/baseline.js';
 import type { IpPermission, Snapshot } from '../src/snapshot/types.js';
 import { describe, expect, it } from 'vitest';
-import { describeDiagnostic, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
+import { describeDiagnostic, failedPart, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
 import securityGroups from './security-groups.js';
 
 const { clusterSecurityGroupId: CLUSTER_SG, controlPlaneSecurityGroupId: CONTROL_PLANE_SG, account, vpcId } = BASELINE;
@@ -114,14 +114,7 @@ describeDiagnostic(securityGroups, {
     },
   ],
   errors: [
-    {
-      name: 'security groups could not be read',
-      snapshot: mutate((s) => {
-        delete s.aws.securityGroups;
-        s.errors.push({ part: 'aws.securityGroups', call: 'ec2:DescribeSecurityGroups', kind: 'denied', code: 'UnauthorizedOperation', message: 'not authorized', permission: 'ec2:DescribeSecurityGroups' });
-      }),
-      reason: 'ec2:DescribeSecurityGroups',
-    },
+    failedPart('security groups could not be read', { part: 'aws.securityGroups', call: 'ec2:DescribeSecurityGroups', kind: 'denied', code: 'UnauthorizedOperation', message: 'not authorized', permission: 'ec2:DescribeSecurityGroups' }, 'ec2:DescribeSecurityGroups'),
   ],
 });
 

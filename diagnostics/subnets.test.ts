@@ -1,6 +1,6 @@
 import { BATCH_ASG, PRIVATE_SUBNETS, PUBLIC_SUBNETS, buildBaseline } from '../mocks/scenario-builder/baseline.js';
 import type { Snapshot } from '../src/snapshot/types.js';
-import { describeDiagnostic, mutate } from '../test/support/diagnostic-tester.js';
+import { describeDiagnostic, failedPart, mutate } from '../test/support/diagnostic-tester.js';
 import subnets from './subnets.js';
 
 const subnet = (s: Snapshot, id: string) => s.aws.subnets!.find((x) => x.SubnetId === id)!;
@@ -114,13 +114,6 @@ describeDiagnostic(subnets, {
     },
   ],
   errors: [
-    {
-      name: 'subnets could not be read',
-      snapshot: mutate((s) => {
-        delete s.aws.subnets;
-        s.errors.push({ part: 'aws.subnets', call: 'ec2:DescribeSubnets', kind: 'denied', code: 'UnauthorizedOperation', message: 'not authorized', permission: 'ec2:DescribeSubnets' });
-      }),
-      reason: 'ec2:DescribeSubnets',
-    },
+    failedPart('subnets could not be read', { part: 'aws.subnets', call: 'ec2:DescribeSubnets', kind: 'denied', code: 'UnauthorizedOperation', message: 'not authorized', permission: 'ec2:DescribeSubnets' }, 'ec2:DescribeSubnets'),
   ],
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeDiagnostic, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
+import { describeDiagnostic, failedPart, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
 import { buildBaseline } from '../mocks/scenario-builder/baseline.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 import versionSkew from './version-skew.js';
@@ -104,14 +104,7 @@ describeDiagnostic(versionSkew, {
     },
   ],
   errors: [
-    {
-      name: 'DescribeCluster failed',
-      snapshot: mutate((s) => {
-        delete s.aws.cluster;
-        s.errors.push({ part: 'aws.cluster', call: 'eks:DescribeCluster', kind: 'denied', code: 'AccessDeniedException', message: 'not authorized', permission: 'eks:DescribeCluster' });
-      }),
-      reason: 'eks:DescribeCluster',
-    },
+    failedPart('DescribeCluster failed', { part: 'aws.cluster', call: 'eks:DescribeCluster', kind: 'denied', code: 'AccessDeniedException', message: 'not authorized', permission: 'eks:DescribeCluster' }, 'eks:DescribeCluster'),
   ],
 });
 

@@ -10,6 +10,7 @@
  */
 import { managedPolicyArn, NODE_ROLE_POLICIES_TO_ATTACH } from '../../src/domain/eks-constants.js';
 import { instanceProfileNameOf, roleNameOf } from '../../src/domain/iam-arn.js';
+import type { FindingCode } from '../../src/engine/diagnostic.js';
 import type { Severity } from '../../src/engine/finding.js';
 import type { SymptomKind } from '../../src/engine/symptoms.js';
 
@@ -1025,3 +1026,37 @@ export const ADDON_ISSUE_CODES = {
 export type AddonIssueCodeName = keyof typeof ADDON_ISSUE_CODES;
 
 export type AnyCodeEntry = CodeEntry<never>;
+
+/**
+ * The finding codes of a health check (cluster-health, nodegroup-health, addon-health): its own
+ * status codes, then one per issue code of the EKS enum, named first in the description; a cluster
+ * issue EKS documents as not recoverable says so, and a node group code that explains symptoms
+ * declares them.
+ */
+export function healthFindingCodes(
+  statusCodes: Record<string, FindingCode>,
+  entries: Record<string, AnyCodeEntry & { recoverable?: boolean; explains?: SymptomKind[] }>,
+  symptom: SymptomKind,
+): Record<string, FindingCode> {
+  const codes: Record<string, FindingCode> = { ...statusCodes };
+  for (const [code, entry] of Object.entries(entries)) {
+    codes[healthCodeToFindingCode(code)] = {
+      severity: entry.severity,
+      title: entry.title,
+      description: `${code}: ${entry.cause}${entry.recoverable === false ? ' Not recoverable: the cluster must be recreated.' : ''}`,
+      symptom,
+      ...(entry.explains ? { explains: entry.explains } : {}),
+    };
+  }
+  return codes;
+}
+
+/** `Node group ng-1: the subnets ran out of addresses (InsufficientFreeAddresses)`: a health issue finding's title. */
+export function healthIssueTitle(subject: string, entry: AnyCodeEntry, code: string): string {
+  return `${subject}: ${entry.title.charAt(0).toLowerCase()}${entry.title.slice(1)} (${code})`;
+}
+
+/** The evidence line listing the resources a health issue names, when it names any. */
+export function affectedResources(resourceIds: string[]): string[] {
+  return resourceIds.length > 0 ? [`Affected resources: ${resourceIds.join(', ')}`] : [];
+}

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CHECK_OPTIONS, type CheckOptions, type Diagnostic } from '../../src/engine/diagnostic.js';
 import type { Finding, Severity } from '../../src/engine/finding.js';
 import { missingNeeds } from '../../src/engine/run-checks.js';
-import type { Snapshot } from '../../src/snapshot/types.js';
+import type { CollectionError, Snapshot } from '../../src/snapshot/types.js';
 import { buildBaseline } from '../../mocks/scenario-builder/baseline.js';
 
 export interface ExpectedFinding {
@@ -104,4 +104,20 @@ export function mutate(edit: (s: Snapshot) => void, base: Snapshot = buildBaseli
   const copy = structuredClone(base);
   edit(copy);
   return copy;
+}
+
+/**
+ * An error case: the baseline as a collection leaves it when `error` cost its part: the part absent
+ * and the failure recorded. `reason` is what the check's could-not-run reason must contain.
+ */
+export function failedPart(name: string, error: CollectionError, reason: string): ErrorCase {
+  const [section, key] = error.part.split('.') as ['aws' | 'kubernetes', string];
+  return {
+    name,
+    snapshot: mutate((s) => {
+      delete (s[section] as Record<string, unknown>)[key];
+      s.errors.push(error);
+    }),
+    reason,
+  };
 }
