@@ -1,6 +1,6 @@
 import { AddonIssueCode } from '@aws-sdk/client-eks';
 import { describe, expect, it } from 'vitest';
-import { describeDiagnostic, failedPart, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
+import { describeDiagnostic, describeHealthCatalogue, failedPart, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
 import { EBS_CSI_ROLE_ARN } from '../mocks/scenario-builder/baseline.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 import addonHealth from './addon-health.js';
@@ -49,28 +49,7 @@ describeDiagnostic(addonHealth, {
   ],
 });
 
-describe('addon-health catalogue', () => {
-  it('decodes every AddonIssueCode of the EKS API (10)', () => {
-    expect(Object.keys(ADDON_ISSUE_CODES).sort()).toEqual(Object.values(AddonIssueCode).sort());
-    expect(Object.keys(ADDON_ISSUE_CODES)).toHaveLength(10);
-  });
-
-  it('gives every code its own title, cause and fix, for the add-on at hand', () => {
-    const seen = { titles: new Set<string>(), causes: new Set<string>(), fixes: new Set<string>() };
-    for (const code of Object.keys(ADDON_ISSUE_CODES)) {
-      const [f] = runDiagnostic(addonHealth, withIssue(code));
-      seen.titles.add(f!.title);
-      seen.causes.add(f!.rootCause);
-      seen.fixes.add(f!.fix.summary);
-      expect(f!.fix.commands.length, code).toBeGreaterThan(0);
-      expect(f!.symptom).toBe('addon-unhealthy');
-    }
-    const n = Object.keys(ADDON_ISSUE_CODES).length;
-    expect(seen.titles.size).toBe(n);
-    expect(seen.causes.size).toBe(n);
-    expect(seen.fixes.size).toBe(n);
-  });
-});
+describeHealthCatalogue({ diagnostic: addonHealth, entries: ADDON_ISSUE_CODES, sdkCodes: AddonIssueCode, count: 10, withIssue: (code) => withIssue(code), symptom: 'addon-unhealthy' });
 
 describe('addon-health specifics', () => {
   it('InsufficientNumberOfReplicas names the DaemonSet, shows its readiness and lists its pods by selector', () => {

@@ -4,6 +4,7 @@
  * admits some CIDRs, the caller is not mapped to a Kubernetes identity, or lacks RBAC rights, or the
  * certificate presented was not the cluster's.
  */
+import { assumedRoleOf, parseIamArn } from '../src/domain/iam-arn.js';
 import { defineDiagnostic, requirePart, type NewFinding } from '../src/engine/diagnostic.js';
 import type { ResourceRef } from '../src/engine/finding.js';
 import { resource } from '../src/engine/resources.js';
@@ -37,10 +38,10 @@ const FAILURE_WORDS: Record<NonNullable<ApiServerAccess['failure']>['kind'], str
 
 /** arn:aws:sts::111122223333:assumed-role/Admin/alice -> the role's name 'Admin'; an IAM user or role ARN -> itself. */
 function callerPrincipal(arn: string): { arn: string; roleName?: string } {
-  const assumed = /^arn:(aws[\w-]*):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(arn);
-  if (assumed) return { arn: `arn:${assumed[1]}:iam::${assumed[2]}:role/${assumed[3]}`, roleName: assumed[3] };
-  const role = /^arn:aws[\w-]*:iam::\d{12}:role\/(?:.*\/)?([^/]+)$/.exec(arn);
-  return role ? { arn, roleName: role[1] } : { arn };
+  const assumed = assumedRoleOf(arn);
+  if (assumed) return { arn: assumed.roleArnWithoutPath, roleName: assumed.roleName };
+  const parsed = parseIamArn(arn);
+  return parsed?.resourceType === 'role' ? { arn, roleName: parsed.name } : { arn };
 }
 
 /** Access entries name roles with their path; the STS ARN of an assumed role does not carry it. */

@@ -1,6 +1,6 @@
 import { ClusterIssueCode } from '@aws-sdk/client-eks';
 import { describe, expect, it } from 'vitest';
-import { describeDiagnostic, failedPart, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
+import { describeDiagnostic, describeHealthCatalogue, failedPart, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
 import { CLUSTER_ROLE_ARN, PRIVATE_SUBNETS } from '../mocks/scenario-builder/baseline.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 import clusterHealth from './cluster-health.js';
@@ -64,27 +64,14 @@ describeDiagnostic(clusterHealth, {
   ],
 });
 
-describe('cluster-health catalogue', () => {
-  it('decodes every ClusterIssueCode of the EKS API (19)', () => {
-    expect(Object.keys(CLUSTER_ISSUE_CODES).sort()).toEqual(Object.values(ClusterIssueCode).sort());
-    expect(Object.keys(CLUSTER_ISSUE_CODES)).toHaveLength(19);
-  });
-
-  it('gives every code its own title, cause and fix', () => {
-    const seen = { titles: new Set<string>(), causes: new Set<string>(), fixes: new Set<string>() };
-    for (const code of Object.keys(CLUSTER_ISSUE_CODES)) {
-      const [f] = runDiagnostic(clusterHealth, withIssue(code));
-      seen.titles.add(f!.title);
-      seen.causes.add(f!.rootCause);
-      seen.fixes.add(`${f!.fix.summary} ${f!.fix.commands.join(' ')}`);
-      expect(f!.fix.commands.length, code).toBeGreaterThan(0);
-      expect(f!.symptom).toBe('cluster-unhealthy');
-    }
-    const n = Object.keys(CLUSTER_ISSUE_CODES).length;
-    expect(seen.titles.size).toBe(n);
-    expect(seen.causes.size).toBe(n);
-    expect(seen.fixes.size).toBe(n);
-  });
+describeHealthCatalogue({
+  diagnostic: clusterHealth,
+  entries: CLUSTER_ISSUE_CODES,
+  sdkCodes: ClusterIssueCode,
+  count: 19,
+  withIssue,
+  symptom: 'cluster-unhealthy',
+  fixKey: (f) => `${f.fix.summary} ${f.fix.commands.join(' ')}`,
 });
 
 describe('cluster-health specifics', () => {

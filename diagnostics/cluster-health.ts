@@ -84,40 +84,45 @@ export default defineDiagnostic<string>({
         fix: { summary: fix.summary, commands: fix.commands, docs: entry.docs },
       });
     }
+    const statusFinding = (code: keyof typeof STATUS_CODES, rootCause: string, evidence: string, fix: NewFinding<string>['fix']): NewFinding<string> => ({
+      code,
+      keyResource: ctx.cluster,
+      title: statusText,
+      rootCause,
+      evidence: [evidence],
+      resources: [clusterRef],
+      fix,
+    });
     if (cluster.status === 'FAILED') {
-      findings.push({
-        code: 'status-failed',
-        keyResource: ctx.cluster,
-        title: `${statusText}`,
-        rootCause: 'Cluster creation failed. A FAILED cluster cannot be repaired: find why it failed (its health issues and the CloudTrail CreateCluster event), fix that, delete it and create it again.',
-        evidence: [`${statusText} (created ${cluster.createdAt ?? 'at an unknown time'}).`],
-        resources: [clusterRef],
-        fix: {
-          summary: 'Read why creation failed, then delete and recreate the cluster.',
-          commands: [`aws eks describe-cluster --name ${ctx.cluster} --region ${ctx.region} --query cluster.health`, `aws eks delete-cluster --name ${ctx.cluster} --region ${ctx.region}`],
-          docs: [HEALTH_DOCS.clusterHealth],
-        },
-      });
+      findings.push(
+        statusFinding(
+          'status-failed',
+          'Cluster creation failed. A FAILED cluster cannot be repaired: find why it failed (its health issues and the CloudTrail CreateCluster event), fix that, delete it and create it again.',
+          `${statusText} (created ${cluster.createdAt ?? 'at an unknown time'}).`,
+          {
+            summary: 'Read why creation failed, then delete and recreate the cluster.',
+            commands: [`aws eks describe-cluster --name ${ctx.cluster} --region ${ctx.region} --query cluster.health`, `aws eks delete-cluster --name ${ctx.cluster} --region ${ctx.region}`],
+            docs: [HEALTH_DOCS.clusterHealth],
+          },
+        ),
+      );
     } else if (cluster.status === 'DELETING') {
-      findings.push({
-        code: 'status-deleting',
-        keyResource: ctx.cluster,
-        title: `${statusText}`,
-        rootCause: 'Someone or some automation deleted the cluster; it cannot be stopped.',
-        evidence: [`${statusText}.`],
-        resources: [clusterRef],
-        fix: { summary: 'Find who deleted it in CloudTrail; recreate from your infrastructure code if it was a mistake.', commands: [`aws cloudtrail lookup-events --lookup-attributes AttributeKey=EventName,AttributeValue=DeleteCluster --region ${ctx.region}`], docs: [HEALTH_DOCS.clusterHealth] },
-      });
+      findings.push(
+        statusFinding('status-deleting', 'Someone or some automation deleted the cluster; it cannot be stopped.', `${statusText}.`, {
+          summary: 'Find who deleted it in CloudTrail; recreate from your infrastructure code if it was a mistake.',
+          commands: [`aws cloudtrail lookup-events --lookup-attributes AttributeKey=EventName,AttributeValue=DeleteCluster --region ${ctx.region}`],
+          docs: [HEALTH_DOCS.clusterHealth],
+        }),
+      );
     } else if (cluster.status === 'CREATING' || cluster.status === 'UPDATING' || cluster.status === 'PENDING') {
-      findings.push({
-        code: 'status-in-progress',
-        keyResource: ctx.cluster,
-        title: `${statusText}`,
-        rootCause: 'A cluster operation is in progress; other cluster and node group updates wait for it, and the API server may briefly drop connections.',
-        evidence: [`${statusText}.`],
-        resources: [clusterRef],
-        fix: { summary: 'Wait for the update to finish.', commands: [`aws eks list-updates --name ${ctx.cluster} --region ${ctx.region}`], docs: [HEALTH_DOCS.clusterUpdate] },
-      });
+      findings.push(
+        statusFinding(
+          'status-in-progress',
+          'A cluster operation is in progress; other cluster and node group updates wait for it, and the API server may briefly drop connections.',
+          `${statusText}.`,
+          { summary: 'Wait for the update to finish.', commands: [`aws eks list-updates --name ${ctx.cluster} --region ${ctx.region}`], docs: [HEALTH_DOCS.clusterUpdate] },
+        ),
+      );
     }
     return findings;
   },

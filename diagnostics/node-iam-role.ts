@@ -18,7 +18,7 @@ import {
 } from './lib/node-identity.js';
 import { nodeRoles, type NodeRole } from './lib/node-roles.js';
 import { parseAwsAuth } from './lib/aws-auth-config.js';
-import { managedPolicyArn, NODE_ACCESS_ENTRY_TYPES, NODE_ROLE_POLICIES, NODE_ROLE_POLICIES_TO_ATTACH } from '../src/domain/eks-constants.js';
+import { managedPolicyArn, NODE_ACCESS_ENTRY_TYPES, NODE_ROLE_POLICIES, NODE_ROLE_POLICIES_TO_ATTACH, RECOMMENDED_NODE_ROLE_POLICY } from '../src/domain/eks-constants.js';
 import { instanceProfileNameOf, roleNameOf, sameRole } from '../src/domain/iam-arn.js';
 import { rolesForServiceAccount } from './lib/workload-identity.js';
 
@@ -184,11 +184,11 @@ export default defineDiagnostic<Code>({
           canExplain: explain(kinds),
         });
       if (!hasManagedPolicy(attached, NODE_ROLE_POLICIES.workerNode)) {
-        missingPolicy('worker-node-policy-missing', 'AmazonEKSWorkerNodePolicy', 'the kubelet cannot describe its instance and the VPC, so the node cannot register or stay Ready.', [...JOIN, 'node-not-ready']);
+        missingPolicy('worker-node-policy-missing', RECOMMENDED_NODE_ROLE_POLICY.workerNode, 'the kubelet cannot describe its instance and the VPC, so the node cannot register or stay Ready.', [...JOIN, 'node-not-ready']);
       }
       if (!hasManagedPolicy(attached, NODE_ROLE_POLICIES.ecrPull)) {
         // A managed node group counts nodes that never turn Ready as NodeCreationFailure.
-        missingPolicy('ecr-pull-policy-missing', 'AmazonEC2ContainerRegistryPullOnly', 'the kubelet cannot pull the pause, aws-node and kube-proxy images from Amazon ECR, so the CNI never starts.', ['node-not-ready', 'addon-unhealthy', 'nodegroup-unhealthy']);
+        missingPolicy('ecr-pull-policy-missing', RECOMMENDED_NODE_ROLE_POLICY.ecrPull, 'the kubelet cannot pull the pause, aws-node and kube-proxy images from Amazon ECR, so the CNI never starts.', ['node-not-ready', 'addon-unhealthy', 'nodegroup-unhealthy']);
       }
     }
 
@@ -317,7 +317,7 @@ function checkCniPolicy(snapshot: Snapshot, ec2Roles: NodeRole[], policyArn: (na
       keyResource: judged[0]!.role!.Arn!,
       fix: {
         summary: `Attach AmazonEKS_CNI_Policy to ${names.join(', ')}, then restart aws-node.`,
-        commands: [...names.map((n) => `aws iam attach-role-policy --role-name ${n} --policy-arn ${policyArn('AmazonEKS_CNI_Policy')}`), 'kubectl -n kube-system rollout restart daemonset/aws-node'],
+        commands: [...names.map((n) => `aws iam attach-role-policy --role-name ${n} --policy-arn ${policyArn(RECOMMENDED_NODE_ROLE_POLICY.cni)}`), 'kubectl -n kube-system rollout restart daemonset/aws-node'],
         docs: [DOCS.cniIrsa, DOCS.nodeRole],
       },
       canExplain: cniExplains(scope, cniScope),
@@ -344,7 +344,7 @@ function checkCniPolicy(snapshot: Snapshot, ec2Roles: NodeRole[], policyArn: (na
       keyResource: role.arn,
       fix: {
         summary: `Give the VPC CNI its permissions: preferably a dedicated IRSA role for aws-node (AWS's recommendation), or quickest, attach AmazonEKS_CNI_Policy to ${role.name}. Then restart aws-node.`,
-        commands: [`aws iam attach-role-policy --role-name ${role.name} --policy-arn ${policyArn('AmazonEKS_CNI_Policy')}`, 'kubectl -n kube-system rollout restart daemonset/aws-node'],
+        commands: [`aws iam attach-role-policy --role-name ${role.name} --policy-arn ${policyArn(RECOMMENDED_NODE_ROLE_POLICY.cni)}`, 'kubectl -n kube-system rollout restart daemonset/aws-node'],
         docs: [DOCS.cniIrsa, DOCS.nodeRole],
       },
       canExplain: cniExplains(scope, cniScope),

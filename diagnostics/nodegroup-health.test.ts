@@ -1,6 +1,6 @@
 import { NodegroupIssueCode } from '@aws-sdk/client-eks';
 import { describe, expect, it } from 'vitest';
-import { describeDiagnostic, failedPart, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
+import { describeDiagnostic, describeHealthCatalogue, failedPart, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
 import { MANAGED_ASG, MANAGED_NODEGROUP, NODE_ROLE_ARN, PRIVATE_SUBNETS } from '../mocks/scenario-builder/baseline.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 import nodegroupHealth from './nodegroup-health.js';
@@ -75,33 +75,7 @@ describeDiagnostic(nodegroupHealth, {
   ],
 });
 
-describe('nodegroup-health catalogue', () => {
-  it('decodes every NodegroupIssueCode of the EKS API (36)', () => {
-    expect(Object.keys(NODEGROUP_ISSUE_CODES).sort()).toEqual(Object.values(NodegroupIssueCode).sort());
-    expect(Object.keys(NODEGROUP_ISSUE_CODES)).toHaveLength(36);
-  });
-
-  it('gives every code its own title, cause and fix, with the real names filled in', () => {
-    const titles = new Set<string>();
-    const causes = new Set<string>();
-    const fixes = new Set<string>();
-    for (const code of Object.keys(NODEGROUP_ISSUE_CODES)) {
-      const [f] = runDiagnostic(nodegroupHealth, withIssue(code)).filter((x) => x.id.endsWith(healthCodeToFindingCode(code)));
-      expect(f, code).toBeDefined();
-      titles.add(f!.title);
-      causes.add(f!.rootCause);
-      fixes.add(f!.fix.summary);
-      expect(f!.fix.commands.length, `${code} has commands`).toBeGreaterThan(0);
-      for (const c of f!.fix.commands) expect(c, `${code}: ${c}`).not.toMatch(/<cluster|<nodegroup|<region|my-cluster/);
-      expect(f!.fix.docs.every((d) => d.startsWith('https://docs.aws.amazon.com/')), code).toBe(true);
-      expect(f!.symptom).toBe('nodegroup-unhealthy');
-    }
-    const n = Object.keys(NODEGROUP_ISSUE_CODES).length;
-    expect(titles.size).toBe(n);
-    expect(causes.size).toBe(n);
-    expect(fixes.size).toBe(n);
-  });
-});
+describeHealthCatalogue({ diagnostic: nodegroupHealth, entries: NODEGROUP_ISSUE_CODES, sdkCodes: NodegroupIssueCode, count: 36, withIssue: (code) => withIssue(code), symptom: 'nodegroup-unhealthy' });
 
 describe('nodegroup-health evidence and scope', () => {
   it('AsgInstanceLaunchFailures shows the failed scaling activity and explains the capacity shortfall of its Auto Scaling group', () => {

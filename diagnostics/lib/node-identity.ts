@@ -9,7 +9,7 @@ import type { ResourceRef } from '../../src/engine/finding.js';
 import { resource } from '../../src/engine/resources.js';
 import { memoised } from '../../src/engine/snapshot-memo.js';
 import type { AttachedRolePolicies, IamInstanceProfile, IamRole, Snapshot } from '../../src/snapshot/types.js';
-import { instanceProfileNameOf, sameRole } from '../../src/domain/iam-arn.js';
+import { instanceProfileNameOf, parseIamArn, sameRole } from '../../src/domain/iam-arn.js';
 import type { NodeRole } from './node-roles.js';
 import { uniqueAppender } from './unique-lists.js';
 
@@ -47,14 +47,14 @@ export function attachedPoliciesOf(snapshot: Snapshot, roleName: string): Attach
 /** Whether an AWS managed policy (arn:<partition>:iam::aws:policy/[<path>/]<name>) of one of these names is attached. */
 export function hasManagedPolicy(attached: AttachedRolePolicies, names: readonly string[]): boolean {
   return attached.AttachedPolicies.some((p) => {
-    const match = /^arn:[^:]+:iam::aws:policy\/(?:.+\/)?([^/]+)$/.exec(p.PolicyArn ?? '');
-    return match !== null && names.includes(match[1]!);
+    const parsed = parseIamArn(p.PolicyArn ?? '');
+    return parsed?.account === 'aws' && parsed.resourceType === 'policy' && names.includes(parsed.name);
   });
 }
 
 /** Policies attached that the customer wrote (not AWS managed): they may grant what a managed policy would. */
 export function customerManagedPolicies(attached: AttachedRolePolicies): string[] {
-  return attached.AttachedPolicies.filter((p) => p.PolicyArn !== undefined && !/:iam::aws:policy\//.test(p.PolicyArn)).map((p) => p.PolicyName ?? p.PolicyArn!);
+  return attached.AttachedPolicies.filter((p) => p.PolicyArn !== undefined && parseIamArn(p.PolicyArn)?.account !== 'aws').map((p) => p.PolicyName ?? p.PolicyArn!);
 }
 
 /** One instance profile named by the cluster's instances or launch templates, with who names it. */

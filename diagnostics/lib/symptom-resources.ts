@@ -8,6 +8,7 @@
  * group issue names the node group, its Auto Scaling groups and the issue's resourceIds. A cause
  * about any of those can then explain the symptom.
  */
+import { parseIamArn } from '../../src/domain/iam-arn.js';
 import { instanceIdFromProviderId } from '../../src/domain/provider-id.js';
 import type { ResourceRef } from '../../src/engine/finding.js';
 import { resource } from '../../src/engine/resources.js';
@@ -26,11 +27,12 @@ export function refForAwsId(id: string): ResourceRef {
   if (id.startsWith('lt-')) return resource.launchTemplate(id);
   if (id.startsWith('ami-')) return resource.image(id);
   if (id.startsWith('vpc-')) return resource.vpc(id);
-  if (/^arn:aws[\w-]*:iam::\d+:role\//.test(id)) return resource.role(id);
-  if (/^arn:aws[\w-]*:iam::\d+:instance-profile\//.test(id)) return resource.instanceProfile(id);
+  const iam = parseIamArn(id);
+  if (iam?.resourceType === 'role') return resource.role(id);
+  if (iam?.resourceType === 'instance-profile') return resource.instanceProfile(id);
   if (/^arn:aws[\w-]*:kms:/.test(id)) return resource.kmsKey(id);
   if (/^eks-.+-[0-9a-f]{8}-[0-9a-f]{4}-/.test(id)) return resource.autoScalingGroup(id);
-  return { type: 'aws:resource', id };
+  return resource.awsResource(id);
 }
 
 /** Where a Node sits in AWS. */

@@ -48,8 +48,15 @@ export const NODE_ROLE_POLICIES: Readonly<Record<'workerNode' | 'ecrPull' | 'cni
   cni: ['AmazonEKS_CNI_Policy'],
 };
 
-/** The policies a fix attaches to a node role that lacks them: the first, recommended, of each kind. */
-export const NODE_ROLE_POLICIES_TO_ATTACH = ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonEKS_CNI_Policy'] as const;
+/** The policy of each kind a fix attaches to a node role that lacks it (AWS's recommendation today). */
+export const RECOMMENDED_NODE_ROLE_POLICY = {
+  workerNode: 'AmazonEKSWorkerNodePolicy',
+  ecrPull: 'AmazonEC2ContainerRegistryPullOnly',
+  cni: 'AmazonEKS_CNI_Policy',
+} as const satisfies Record<keyof typeof NODE_ROLE_POLICIES, string>;
+
+/** What a new node role gets attached: one policy of each kind. */
+export const NODE_ROLE_POLICIES_TO_ATTACH = [RECOMMENDED_NODE_ROLE_POLICY.workerNode, RECOMMENDED_NODE_ROLE_POLICY.ecrPull, RECOMMENDED_NODE_ROLE_POLICY.cni];
 
 /** `arn:aws:iam::aws:policy/NAME`, in the cluster's partition. */
 export function managedPolicyArn(name: string, partition = 'aws'): string {

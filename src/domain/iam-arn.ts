@@ -6,6 +6,7 @@
 
 export interface IamArn {
   partition: string;
+  /** The 12-digit account ID; 'aws' for AWS managed policies (arn:aws:iam::aws:policy/NAME). */
   account: string;
   /** 'role', 'instance-profile', 'user', 'oidc-provider', 'assumed-role', ... */
   resourceType: string;
@@ -16,9 +17,11 @@ export interface IamArn {
 }
 
 export function parseIamArn(arn: string): IamArn | undefined {
-  const match = /^arn:([^:]+):(iam|sts)::(\d{12}):([^/]+)\/(.+)$/.exec(arn);
+  const match = /^arn:([^:]+):(iam|sts)::(\d{12}|aws):([^/]+)\/(.+)$/.exec(arn);
   if (!match) return undefined;
   const [, partition, , account, resourceType, rest] = match as unknown as [string, string, string, string, string, string];
+  // Only AWS managed policies live in the account named 'aws'.
+  if (account === 'aws' && resourceType !== 'policy') return undefined;
   if (resourceType === 'assumed-role') {
     return { partition, account, resourceType, path: '/', name: rest.split('/')[0]! };
   }

@@ -36,6 +36,8 @@ export const resource = {
   vpcEndpoint: (id: string): ResourceRef => ({ type: 'aws:ec2:vpc-endpoint', id }),
   image: (id: string): ResourceRef => ({ type: 'aws:ec2:image', id }),
   kmsKey: (arn: string): ResourceRef => ({ type: 'aws:kms:key', id: arn }),
+  /** An AWS resource whose kind its id does not tell (shown, and matched by id). */
+  awsResource: (id: string): ResourceRef => ({ type: 'aws:resource', id }),
   role: (arn: string): ResourceRef => ({ type: 'aws:iam:role', id: arn }),
   instanceProfile: (arn: string): ResourceRef => ({ type: 'aws:iam:instance-profile', id: arn }),
   oidcProvider: (arn: string): ResourceRef => ({ type: 'aws:iam:oidc-provider', id: arn }),

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CHECK_OPTIONS, type CheckOptions, type Diagnostic } from '../../src/engine/diagnostic.js';
 import type { Finding, Severity } from '../../src/engine/finding.js';
 import { missingNeeds } from '../../src/engine/run-checks.js';
+import { healthCodeToFindingCode } from '../../diagnostics/lib/health-codes.js';
 import type { CollectionError, Snapshot } from '../../src/snapshot/types.js';
 import { buildBaseline } from '../../mocks/scenario-builder/baseline.js';
 
@@ -120,4 +121,49 @@ export function failedPart(name: string, error: CollectionError, reason: string)
     }),
     reason,
   };
+}
+
+/**
+ * The catalogue of a health check (cluster-health, nodegroup-health, addon-health): every issue
+ * code of the EKS enum (as the SDK ships it) is decoded, and each gives its own title, cause and fix,
+ * with commands that name the real resources and documentation on docs.aws.amazon.com.
+ */
+export function describeHealthCatalogue(o: {
+  diagnostic: Diagnostic;
+  entries: Record<string, unknown>;
+  /** The SDK's enum object (ClusterIssueCode, NodegroupIssueCode, AddonIssueCode). */
+  sdkCodes: Record<string, string>;
+  /** How many codes the enum has today, so a shrinking list fails too. */
+  count: number;
+  withIssue: (code: string) => Snapshot;
+  symptom: string;
+  /** What must differ from code to code in the fix; the summary unless some summaries are shared. */
+  fixKey?: (f: Finding) => string;
+}): void {
+  const fixKey = o.fixKey ?? ((f: Finding) => f.fix.summary);
+  describe(`${o.diagnostic.id} catalogue`, () => {
+    it(`decodes every issue code of the EKS API (${o.count})`, () => {
+      expect(Object.keys(o.entries).sort()).toEqual(Object.values(o.sdkCodes).sort());
+      expect(Object.keys(o.entries)).toHaveLength(o.count);
+    });
+
+    it('gives every code its own title, cause and fix, with the real names filled in', () => {
+      const seen = { titles: new Set<string>(), causes: new Set<string>(), fixes: new Set<string>() };
+      for (const code of Object.keys(o.entries)) {
+        const [f] = runDiagnostic(o.diagnostic, o.withIssue(code)).filter((x) => x.id === `${o.diagnostic.id}/${healthCodeToFindingCode(code)}`);
+        expect(f, code).toBeDefined();
+        seen.titles.add(f!.title);
+        seen.causes.add(f!.rootCause);
+        seen.fixes.add(fixKey(f!));
+        expect(f!.fix.commands.length, `${code} has commands`).toBeGreaterThan(0);
+        for (const c of f!.fix.commands) expect(c, `${code}: ${c}`).not.toMatch(/<cluster|<nodegroup|<addon|<region|my-cluster/);
+        expect(f!.fix.docs.every((d) => d.startsWith('https://docs.aws.amazon.com/')), code).toBe(true);
+        expect(f!.symptom).toBe(o.symptom);
+      }
+      const n = Object.keys(o.entries).length;
+      expect(seen.titles.size).toBe(n);
+      expect(seen.causes.size).toBe(n);
+      expect(seen.fixes.size).toBe(n);
+    });
+  });
 }
