@@ -44,6 +44,8 @@ describe('--output policyreport', () => {
 
   it('is a ClusterPolicyReport the CRD schema accepts, with nothing a cluster would prune', () => {
     expect(validate(document) ? [] : validate.errors).toEqual([]);
+    // Plain YAML: no anchors or aliases (&a1, *a1), which some readers of these files do not expand.
+    expect(rendered).not.toMatch(/[&*]a\d/);
     expect(document).toMatchObject({ apiVersion: 'wgpolicyk8s.io/v1alpha2', kind: 'ClusterPolicyReport', metadata: { name: 'eks-doctor-demo-cluster' } });
   });
 

@@ -131,5 +131,6 @@ export function policyReport(report: Report): ClusterPolicyReport {
 
 /** YAML, ready for `kubectl apply -f` (by the user, where the CRD is installed). */
 export function renderPolicyReport(report: Report): string {
-  return stringify(policyReport(report), { lineWidth: 0 });
+  // Every result shares one timestamp object: without aliasDuplicateObjects: false, YAML would write anchors and aliases.
+  return stringify(policyReport(report), { lineWidth: 0, aliasDuplicateObjects: false });
 }

@@ -139,6 +139,20 @@ describe('a scheduled audit with --history and --notify', () => {
     expect(second.changes!.unchanged!.map((u) => u.key)).toEqual(expect.arrayContaining(nodeKeys));
   });
 
+  it('the last-success time of the metrics is carried over a run that could not check the cluster', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eks-doctor-audit-'));
+    const live = join(dir, 'live.json');
+    const metrics = join(dir, 'eks-doctor.prom');
+    const args = ['--history', join(dir, 'history'), '--metrics-file', metrics];
+    const value = (name: string) => Number(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'm').exec(readFileSync(metrics, 'utf8'))![1]);
+    const ok = await auditRun(live, variants.warning, args);
+    expect(value('eks_doctor_last_success_timestamp_seconds')).toBe(Date.parse(ok.report.generatedAt) / 1000);
+    const blind = await auditRun(live, variants.error, args);
+    expect(blind.code).toBe(2);
+    expect(value('eks_doctor_last_run_timestamp_seconds')).toBe(Date.parse(blind.report.generatedAt) / 1000);
+    expect(value('eks_doctor_last_success_timestamp_seconds')).toBe(Date.parse(ok.report.generatedAt) / 1000);
+  });
+
   it('rejects --notify without --history, audit options with --watch, and URLs that are not http(s)', async () => {
     const noHistory = await runCli(['diagnose', '--snapshot', baseline, '--notify', 'https://hooks.slack.com/services/T/B/X']);
     expect(noHistory.code).toBe(2);

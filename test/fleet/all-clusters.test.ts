@@ -92,6 +92,28 @@ describe('diagnose --all-clusters', () => {
     expect(actions.filter((a) => !/:(Describe|List|Get)/.test(a))).toEqual([]);
   });
 
+  it('with --history keeps one history per cluster, and --metrics-file holds every cluster', async () => {
+    const history = join(dir, 'history');
+    const metrics = join(dir, 'fleet.prom');
+    const args = ['diagnose', '--all-clusters', '--regions', 'eu-west-1,us-east-1', '--endpoint-url', mock.url, '--report-dir', join(dir, 'reports-h'), '--max-requests-per-second', '200', '--skip', 'api-server-access', '--history', history, '--metrics-file', metrics];
+    await cli(args);
+    const second = await cli(args);
+    expect(second.stderr).not.toMatch(/\n\s+at /);
+    expect(readdirSync(history).filter((d) => !d.startsWith('.')).sort()).toEqual(['111122223333_eu-west-1_shop-batch', '111122223333_us-east-1_ledger', '111122223333_us-east-1_payments']);
+    for (const cluster of readdirSync(history)) {
+      const kept = readdirSync(join(history, cluster)).sort();
+      expect(kept).toHaveLength(2);
+      const latest = JSON.parse(readFileSync(join(history, cluster, kept[1]!), 'utf8')) as Report;
+      // The same cluster twice: nothing new, nothing resolved.
+      expect(latest.changes).toMatchObject({ run: 2, new: [], resolved: [] });
+    }
+    const text = readFileSync(metrics, 'utf8');
+    const clusters = new Set([...text.matchAll(/^eks_doctor_last_run_timestamp_seconds\{cluster="([^"]+)"/gm)].map((m) => m[1]));
+    expect([...clusters].sort()).toEqual(['ledger', 'payments', 'shop-batch']);
+    // Each family is written once, whatever the number of clusters (promtool rejects repeats).
+    expect(text.match(/^# TYPE eks_doctor_findings /gm)).toHaveLength(1);
+  });
+
   it('rejects --all-clusters without regions, and with --cluster', async () => {
     const noRegion = await cli(['diagnose', '--all-clusters', '--endpoint-url', mock.url]);
     expect(noRegion.code).toBe(2);
