@@ -65,6 +65,29 @@ describe.each(TWO_FAULTS)('two faults at once: %s', (name) => {
     expect(stdout.indexOf('ROOT CAUSES')).toBeLessThan(stdout.indexOf('OTHER FINDINGS') === -1 ? Infinity : stdout.indexOf('OTHER FINDINGS'));
   });
 
+  it('text and markdown list each finding once, and the summary says how the counts relate to the rows', async () => {
+    const r = await report(scenario.file);
+    const active = r.findings.filter((f) => !f.suppressed);
+    const roots = active.filter(isRoot);
+    const text = (await runCli(['diagnose', '--snapshot', scenario.file, '--output', 'text'])).stdout;
+    const markdown = (await runCli(['diagnose', '--snapshot', scenario.file, '--output', 'markdown'])).stdout;
+    for (const f of active) {
+      // A finding listed on its own has one block (severity and title); a symptom with a cause is a
+      // line under that cause instead.
+      const blocks = f.explainedBy.length > 0 ? 0 : 1;
+      expect(text.split(`[${f.severity}] ${f.title}  `).length - 1, `${f.key} in text`).toBe(blocks);
+      expect(markdown.split(`\`${f.severity}\` ${f.title}\n`).length - 1, `${f.key} in markdown`).toBe(blocks);
+    }
+    // A root cause that nothing explains in turn says so under its own heading.
+    for (const root of roots.filter((f) => f.unexplained)) {
+      const block = text.slice(text.indexOf(`[${root.severity}] ${root.title}`));
+      expect(block.slice(0, block.indexOf('\n\n'))).toMatch(/Itself a symptom without a found cause\.\n {3}Ruled out: /);
+    }
+    const explained = new Set(roots.flatMap((f) => f.explains)).size;
+    const summary = text.trimEnd().split('\n').at(-1)!;
+    expect(summary).toMatch(new RegExp(`^${roots.length} root causes explaining ${explained} symptoms?, .*\\(${active.length} findings: ${r.summary.critical} critical, `));
+  });
+
   it('markdown: the same chain under "Root causes"', async () => {
     const r = await report(scenario.file);
     const { stdout } = await runCli(['diagnose', '--snapshot', scenario.file, '--output', 'markdown']);

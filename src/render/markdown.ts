@@ -18,15 +18,14 @@ export function renderMarkdown(report: Report): string {
       out.push(`**Explains ${symptoms.length} symptom${symptoms.length === 1 ? '' : 's'}:**`, '');
       for (const s of symptoms) out.push(`- \`${s.severity}\` ${s.title} (\`${s.key}\`)`);
       out.push('');
+      if (cause.unexplained) out.push('**Itself a symptom without a found cause.**', '', ...unexplainedLines(cause.unexplained));
     });
   }
   if (sections.unexplainedSymptoms.length > 0) {
     out.push('## Symptoms without a found cause', '');
     for (const s of sections.unexplainedSymptoms) {
       out.push(...findingBlock(s, '### '));
-      out.push(`**Ruled out:** ${s.unexplained!.ruledOut.map((c) => `\`${c}\``).join(', ') || 'nothing'}`, '');
-      for (const c of s.unexplained!.couldNotCheck) out.push(`- Could not check \`${c.check}\`: ${c.reason}`);
-      out.push('');
+      out.push(...unexplainedLines(s.unexplained!));
     }
   }
   if (sections.other.length > 0) {
@@ -53,6 +52,10 @@ export function renderMarkdown(report: Report): string {
     out.push('');
   }
   return out.join('\n');
+}
+
+function unexplainedLines(u: NonNullable<Finding['unexplained']>): string[] {
+  return [`**Ruled out:** ${u.ruledOut.map((c) => `\`${c}\``).join(', ') || 'nothing'}`, '', ...u.couldNotCheck.map((c) => `- Could not check \`${c.check}\`: ${c.reason}`), ''];
 }
 
 function findingBlock(f: Finding, heading: string): string[] {

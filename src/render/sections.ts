@@ -6,7 +6,11 @@ import { isIncomplete, type CheckResult } from '../engine/run-checks.js';
 /** The report grouped the way every renderer shows it: causes with their symptoms, then the rest. */
 export interface ReportSections {
   rootCauses: { cause: Finding; symptoms: Finding[] }[];
-  /** Symptoms no cause explains: each carries `unexplained`. */
+  /**
+   * Symptoms no cause explains: each carries `unexplained`. A root cause that is itself such a
+   * symptom (the CNI crash explains NotReady nodes, and nothing explains the crash) is listed with
+   * the root causes only, carrying its `unexplained`: each finding appears once.
+   */
   unexplainedSymptoms: Finding[];
   /** Findings that are neither a root cause nor a symptom explained by one. */
   other: Finding[];
@@ -20,7 +24,7 @@ export function reportSections(report: Report): ReportSections {
     cause,
     symptoms: cause.explains.map((k) => byKey.get(k)).filter((f): f is Finding => f !== undefined),
   }));
-  const unexplainedSymptoms = active.filter((f) => f.unexplained);
+  const unexplainedSymptoms = active.filter((f) => f.unexplained && !isRootCause(f));
   // A symptom whose causes are all suppressed is shown on its own rather than nowhere.
   const other = active.filter((f) => !isRootCause(f) && !f.explainedBy.some((k) => byKey.has(k)) && !f.unexplained);
   return { rootCauses, unexplainedSymptoms, other, suppressed: report.findings.filter((f) => f.suppressed) };
@@ -35,14 +39,44 @@ export function clusterLine(report: Report): string {
   return parts.join(', ');
 }
 
+/** How the active findings are listed: the counts of each kind of row a report shows. */
+export interface ListedCounts {
+  rootCauses: number;
+  /** Findings reached through a root cause (listed under it, not on their own). */
+  explainedSymptoms: number;
+  unexplainedSymptoms: number;
+  other: number;
+}
+
+export function listedCounts(report: Report, sections = reportSections(report)): ListedCounts {
+  const active = report.findings.filter((f) => !f.suppressed).length;
+  const onTheirOwn = sections.rootCauses.length + sections.unexplainedSymptoms.length + sections.other.length;
+  // Everything else is reached through a root cause (directly, or down a chain of symptoms).
+  return { rootCauses: sections.rootCauses.length, explainedSymptoms: active - onTheirOwn, unexplainedSymptoms: sections.unexplainedSymptoms.length, other: sections.other.length };
+}
+
+export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * How the counts relate to the rows: "2 root causes explaining 5 symptoms, 1 other finding". The
+ * severity counts cover every active finding, symptoms included, so they are said apart from it.
+ */
+export function listedText(counts: ListedCounts): string {
+  const parts: string[] = [];
+  if (counts.rootCauses > 0) parts.push(`${plural(counts.rootCauses, 'root cause')} explaining ${plural(counts.explainedSymptoms, 'symptom')}`);
+  if (counts.unexplainedSymptoms > 0) parts.push(`${plural(counts.unexplainedSymptoms, 'symptom')} without a found cause`);
+  if (counts.other > 0) parts.push(plural(counts.other, parts.length > 0 ? 'other finding' : 'finding'));
+  return parts.length > 0 ? parts.join(', ') : 'no findings';
+}
+
 export function summaryLine(report: Report): string {
   const s = report.summary;
   const checks = s.checks;
-  const findings = `${s.critical} critical, ${s.warning} warning, ${s.info} info`;
-  const rootCauses = s.rootCauses === 1 ? '1 root cause' : `${s.rootCauses} root causes`;
+  const active = s.critical + s.warning + s.info;
+  const severities = active > 0 ? ` (${plural(active, 'finding')}: ${s.critical} critical, ${s.warning} warning, ${s.info} info)` : '';
   const incomplete = checks.incomplete > 0 ? ` (${checks.incomplete} of them incomplete)` : '';
   const checkText = `${checks.pass} passed, ${checks.fail} failed${incomplete}, ${checks.error} could not run, ${checks.skipped} skipped`;
-  return `${findings} (${rootCauses}${s.suppressed ? `, ${s.suppressed} suppressed` : ''}); checks: ${checkText}`;
+  return `${listedText(listedCounts(report))}${severities}${s.suppressed ? `, ${s.suppressed} suppressed` : ''}; checks: ${checkText}`;
 }
 
 export function resourceText(r: { type: string; id: string; name?: string }): string {

@@ -21,6 +21,7 @@ export function renderText(report: Report, options: { color?: boolean } = {}): s
       out.push(...findingBlock(cause, `${i + 1}. `, style));
       out.push(`   Explains ${symptoms.length} symptom${symptoms.length === 1 ? '' : 's'}:`);
       for (const s of symptoms) out.push(`     - ${style.severity(s.severity, s.severity)} ${s.title}  ${style.dim(s.key)}`);
+      if (cause.unexplained) out.push('   Itself a symptom without a found cause.', ...unexplainedLines(cause.unexplained));
       out.push('');
     });
   }
@@ -28,10 +29,7 @@ export function renderText(report: Report, options: { color?: boolean } = {}): s
     out.push(style.bold(`SYMPTOMS WITHOUT A FOUND CAUSE (${sections.unexplainedSymptoms.length})`), '');
     for (const s of sections.unexplainedSymptoms) {
       out.push(...findingBlock(s, '- ', style));
-      const u = s.unexplained!;
-      out.push(`   Ruled out: ${u.ruledOut.length > 0 ? u.ruledOut.join(', ') : 'nothing (no check that could explain it ran)'}`);
-      for (const c of u.couldNotCheck) out.push(`   Could not check ${c.check}: ${c.reason}`);
-      out.push('');
+      out.push(...unexplainedLines(s.unexplained!), '');
     }
   }
   if (sections.other.length > 0) {
@@ -67,6 +65,10 @@ export function renderText(report: Report, options: { color?: boolean } = {}): s
   }
   out.push(summaryLine(report));
   return `${out.join('\n')}\n`;
+}
+
+function unexplainedLines(u: NonNullable<Finding['unexplained']>): string[] {
+  return [`   Ruled out: ${u.ruledOut.length > 0 ? u.ruledOut.join(', ') : 'nothing (no check that could explain it ran)'}`, ...u.couldNotCheck.map((c) => `   Could not check ${c.check}: ${c.reason}`)];
 }
 
 function findingBlock(f: Finding, bullet: string, style: Style): string[] {

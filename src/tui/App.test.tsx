@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { DiagnosisRunner, ProgressEvent } from '../engine/progress.js';
 import type { Report } from '../engine/report.js';
 import { frameWhere, frameWith, frameWithout, KEYS, press } from '../../test/tui/ink-helpers.js';
-import { ALL_FINDINGS, finding, LONG_FIX_COMMAND, lowIps, makeReport, oldAddon, rootCause, symptomA, symptomB } from '../../test/tui/report-fixture.js';
+import { ALL_FINDINGS, finding, LONG_FIX_COMMAND, lowIps, makeReport, narrowedReport, oldAddon, rootCause, symptomA, symptomB } from '../../test/tui/report-fixture.js';
 import { App, type QuitOutcome } from './App.js';
 
 /** A runner that hands out the given reports in turn (the last one again when they run out). */
@@ -145,6 +145,31 @@ describe('App', () => {
     app.stdin.write('R');
     await frameWith(app, 'Re-checked check subnets');
     expect(calls[1]).toEqual({ only: ['subnets'] });
+  });
+
+  it('after R, a partial view says so, keeps the root cause under ROOT CAUSES, and Esc shows the full view', async () => {
+    const { runner } = scriptedRunner([makeReport(), narrowedReport('aws-auth', [])]);
+    const app = start(runner);
+    await frameWith(app, 'ROOT CAUSES (1)');
+    await press(app, 'R');
+    const partial = await frameWith(app, 'PARTIAL VIEW: only aws-auth re-checked');
+    expect(partial).toContain('Esc full view');
+    expect(partial).toContain('r re-check all');
+    expect(partial).toMatch(/ROOT CAUSES \(1\)\n› critical Node role demo-node-role is not mapped in aws-auth {2}resolved · explains 2 symptoms/);
+    await press(app, KEYS.escape);
+    const full = await frameWithout(app, 'PARTIAL');
+    expect(full).toContain('(the last full run; r re-checks all)');
+    expect(full).toContain('ROOT CAUSES (1)');
+  });
+
+  it('a check that could not run opens like a finding, with its full reason', async () => {
+    const app = start(scriptedRunner([makeReport()]).runner, { columns: 80, rows: 24 });
+    await frameWith(app, 'ROOT CAUSES (1)');
+    await press(app, 'G');
+    await frameWith(app, '› error    lb-controller');
+    await press(app, KEYS.enter);
+    const detail = await frameWith(app, 'TO LET IT RUN');
+    expect(detail).toContain('could not read deployments: forbidden');
   });
 
   it('c copies the fix command whole; in a finding Tab selects the next one', async () => {

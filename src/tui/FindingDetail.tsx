@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { SEVERITY_WIDTH, type DetailLine } from './detail-lines.js';
+import { fixLineIndex, SEVERITY_WIDTH, type DetailLine } from './detail-lines.js';
 import { SeverityLabel, useColor } from './theme.js';
 
 export interface FindingDetailProps {
@@ -41,6 +41,9 @@ export function scrolledIndex(lines: DetailLine[], index: number): number {
 /** One finding: root cause, evidence, resources, symptoms, fix commands; scrolled by lines. */
 export function FindingDetail({ lines, offset, height, selectedCommand }: FindingDetailProps) {
   const { head, body, shown, start, overflow } = detailLayout(lines, height, offset);
+  // Where FIX starts among the scrolled lines: said on the position line while it is below the screen.
+  const fix = scrolledIndex(lines, fixLineIndex(lines));
+  const fixBelow = fixLineIndex(lines) !== -1 && fix >= start + shown.length;
   return (
     <Box flexDirection="column">
       {head.map((line, i) => (
@@ -53,6 +56,7 @@ export function FindingDetail({ lines, offset, height, selectedCommand }: Findin
         <Text dimColor>
           {start > 0 ? '↑ ' : '  '}lines {start + 1}–{start + shown.length} of {body.length}
           {start + shown.length < body.length ? ' ↓ (j/k to scroll)' : ''}
+          {fixBelow ? ` · f: FIX (line ${fix + 1})` : ''}
         </Text>
       ) : null}
     </Box>
@@ -65,7 +69,7 @@ function Line({ line, selectedCommand }: { line: DetailLine; selectedCommand: nu
     case 'title':
       return (
         <Text>
-          {line.first ? <SeverityLabel severity={line.severity} /> : ' '.repeat(SEVERITY_WIDTH)}
+          {!line.first ? ' '.repeat(SEVERITY_WIDTH) : 'severity' in line.label ? <SeverityLabel severity={line.label.severity} /> : <Text color={color ? 'yellow' : undefined}>{line.label.status.padEnd(SEVERITY_WIDTH)}</Text>}
           <Text bold>{line.text}</Text>
         </Text>
       );

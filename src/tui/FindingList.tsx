@@ -1,12 +1,12 @@
 import { Box, Text } from 'ink';
-import { SEVERITY_WIDTH } from './detail-lines.js';
-import type { ListRow } from './rows.js';
-import { truncateText } from './wrap-text.js';
+import { layoutRow, type RowLine } from './row-layout.js';
+import { selectionKey, type ListRow } from './rows.js';
 import { SeverityLabel, useColor } from './theme.js';
+import { SEVERITY_WIDTH } from './detail-lines.js';
 
 export interface FindingListProps {
   rows: ListRow[];
-  /** Index into `rows` of the selected finding row, or -1 when nothing is selectable. */
+  /** Index into `rows` of the selected row, or -1 when nothing is selectable. */
   selectedRow: number;
   height: number;
   /** Keys of findings that appeared at the last re-check. */
@@ -15,64 +15,69 @@ export interface FindingListProps {
 }
 
 /**
- * The results, one line per row, scrolled so the selected row (and when it fits, the heading above
- * it) is in view. A position line replaces the last row when the list does not fit.
+ * The results, a row per finding (a long title continues on the next lines), scrolled so the
+ * selected row (and when it fits, some rows above it) is in view. A position line takes the last
+ * line when the list does not fit.
  */
 export function FindingList({ rows, selectedRow, height, newKeys, width }: FindingListProps) {
   if (rows.length === 0) return null;
-  const overflow = rows.length > height;
-  const visible = overflow ? Math.max(1, height - 1) : rows.length;
-  const start = windowStart(rows.length, visible, selectedRow);
-  const shown = rows.slice(start, start + visible);
+  const laidOut = rows.map((row) => layoutRow(row, width, row.kind === 'finding' && newKeys.has(row.finding.key)));
+  const { start, end, overflow } = listWindow(
+    laidOut.map((l) => l.length),
+    height,
+    selectedRow,
+  );
   return (
     <Box flexDirection="column">
-      {shown.map((row, i) => (
-        <Row key={rowKey(row, start + i)} row={row} selected={start + i === selectedRow} isNew={row.kind === 'finding' && newKeys.has(row.finding.key)} width={width} />
-      ))}
+      {laidOut.slice(start, end).flatMap((lines, i) =>
+        lines.map((line, j) => <Line key={`${rowKey(rows[start + i]!, start + i)}:${j}`} line={line} selected={start + i === selectedRow} first={j === 0} />),
+      )}
       {overflow ? (
         <Text dimColor>
-          {start > 0 ? '↑ ' : '  '}rows {start + 1}–{start + shown.length} of {rows.length}
-          {start + visible < rows.length ? ' ↓' : ''}
+          {start > 0 ? '↑ ' : '  '}rows {start + 1}–{end} of {rows.length}
+          {end < rows.length ? ' ↓' : ''}
         </Text>
       ) : null}
     </Box>
   );
 }
 
-/** Keeps the selection a third of the way down, so there is context above and room below. */
-export function windowStart(total: number, visible: number, selected: number): number {
-  if (total <= visible || selected < 0) return 0;
-  const preferred = selected - Math.floor(visible / 3);
-  return Math.max(0, Math.min(preferred, total - visible));
+/**
+ * Which rows fit in `height` lines (rows take one line or more): all of them, else a window that
+ * holds the selected row whole, a third of the room above it for context, and a position line.
+ */
+export function listWindow(heights: number[], height: number, selected: number): { start: number; end: number; overflow: boolean } {
+  const total = heights.reduce((a, b) => a + b, 0);
+  if (total <= height) return { start: 0, end: heights.length, overflow: false };
+  const budget = Math.max(1, height - 1);
+  const anchor = Math.max(0, selected);
+  let start = anchor;
+  let used = heights[anchor] ?? 1;
+  while (start > 0 && used + heights[start - 1]! <= Math.floor(budget / 3) + (heights[anchor] ?? 1)) used += heights[--start]!;
+  let end = anchor + 1;
+  while (end < heights.length && used + heights[end]! <= budget) used += heights[end++]!;
+  // At the bottom of the list: use the room left for rows above instead.
+  while (start > 0 && used + heights[start - 1]! <= budget) used += heights[--start]!;
+  return { start, end, overflow: true };
 }
 
 function rowKey(row: ListRow, index: number): string {
-  return row.kind === 'finding' ? `f:${row.finding.key}` : `${row.kind}:${index}:${row.text}`;
+  return row.kind === 'heading' || row.kind === 'note' ? `${row.kind}:${index}:${row.text}` : selectionKey(row);
 }
 
-/**
- * One line, laid out by hand rather than by flexbox: the title is cut so that the tags at the end
- * (explains N symptoms, no cause found, NEW) always stay visible.
- */
-function Row({ row, selected, isNew, width }: { row: ListRow; selected: boolean; isNew: boolean; width: number }) {
+function Line({ line, selected, first }: { line: RowLine; selected: boolean; first: boolean }) {
   const color = useColor();
-  if (row.kind === 'heading') return <Text bold>{truncateText(row.text, width)}</Text>;
-  if (row.kind === 'note') return <Text dimColor>{truncateText(`  ${row.text}`, width)}</Text>;
-  const f = row.finding;
-  const tags: string[] = [];
-  if (isNew) tags.push('NEW');
-  if (row.symptoms) tags.push(`explains ${row.symptoms.length} symptom${row.symptoms.length === 1 ? '' : 's'}`);
-  if (f.unexplained) tags.push('no cause found');
-  const tagText = tags.length > 0 ? `  ${tags.join(' · ')}` : '';
-  const title = truncateText(f.title, width - 2 - SEVERITY_WIDTH - tagText.length);
+  if (line.kind === 'heading') return <Text bold>{line.text}</Text>;
+  if (line.kind === 'note') return <Text dimColor>{line.text}</Text>;
+  const label = line.label;
   return (
     <Text>
-      <Text bold={selected}>{selected ? '› ' : '  '}</Text>
-      <SeverityLabel severity={f.severity} />
-      <Text bold={selected} inverse={selected && color}>
-        {title}
+      <Text bold={selected}>{selected && first ? '› ' : '  '}</Text>
+      {label === undefined ? ' '.repeat(SEVERITY_WIDTH) : 'severity' in label ? <SeverityLabel severity={label.severity} /> : <Text color={color ? 'yellow' : undefined}>{label.status.padEnd(SEVERITY_WIDTH)}</Text>}
+      <Text bold={selected} inverse={selected && color && line.text !== ''}>
+        {line.text}
       </Text>
-      <Text dimColor={!selected}>{tagText}</Text>
+      <Text dimColor={!selected}>{line.tag}</Text>
     </Text>
   );
 }

@@ -17,8 +17,18 @@ describe('HelpView', () => {
 
 describe('KeyHints', () => {
   it('names the keys of each view on one line', () => {
-    expect(render(<KeyHints view="list" />).lastFrame()).toMatch(/^↑↓\/jk move · Enter open/);
-    expect(render(<KeyHints view="detail" />).lastFrame()).toMatch(/^Esc back/);
+    expect(render(<KeyHints view="list" width={200} />).lastFrame()).toMatch(/^↑↓\/jk move · Enter open/);
+    expect(render(<KeyHints view="detail" width={200} />).lastFrame()).toMatch(/^Esc back · f fix/);
+  });
+
+  it('keeps "? help · q quit" whole at every width from 60 columns up, dropping the least used keys first', () => {
+    for (let width = 60; width <= 100; width += 1) {
+      for (const view of ['list', 'detail'] as const) {
+        const frame = render(<KeyHints view={view} width={width} />).lastFrame() ?? '';
+        expect(frame.length).toBeLessThanOrEqual(width);
+        expect(frame).toMatch(/ · \? help · q quit$/);
+      }
+    }
   });
 });
 

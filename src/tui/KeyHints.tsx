@@ -1,16 +1,13 @@
 import { Text } from 'ink';
+import { fittedHints } from './fit-text.js';
 
 const HINTS = {
-  list: '↑↓/jk move · Enter open · s severity · f check · / search · r re-check · c copy · p print · ? help · q quit',
-  detail: 'Esc back · ↑↓/jk scroll · Tab next command · c copy · p print & quit · R re-check this · ? help · q quit',
-  help: '? or Esc close · q quit',
+  list: ['↑↓/jk move', 'Enter open', 's severity', 'f check', '/ search', 'r re-check', 'c copy', 'p print'],
+  detail: ['Esc back', 'f fix', '↑↓/jk scroll', 'Tab next command', 'c copy', 'p print & quit', 'R re-check this'],
+  help: ['? or Esc close'],
 } as const;
 
-/** The keys that matter in this view, most used first, cut at the terminal's width. */
-export function KeyHints({ view }: { view: keyof typeof HINTS }) {
-  return (
-    <Text dimColor wrap="truncate-end">
-      {HINTS[view]}
-    </Text>
-  );
+/** The keys that matter in this view, most used first; "? help · q quit" always shows. */
+export function KeyHints({ view, width }: { view: keyof typeof HINTS; width: number }) {
+  return <Text dimColor>{fittedHints([...HINTS[view]], view === 'help' ? 'q quit' : '? help · q quit', width)}</Text>;
 }

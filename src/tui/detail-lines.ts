@@ -1,11 +1,16 @@
 import type { Finding, Severity } from '../engine/finding.js';
 import type { Report } from '../engine/report.js';
+import type { CheckResult } from '../engine/run-checks.js';
+import { describeFailure } from '../engine/failure-text.js';
 import { resourceText } from '../render/sections.js';
 import { breakCommand, wrapText } from './wrap-text.js';
 
 export type DetailLine =
-  /** The severity word is shown before the `first` piece; the others are indented under it. */
-  | { kind: 'title'; text: string; severity: Severity; first: boolean }
+  /**
+   * The severity word (or, for a check, its status) is shown before the `first` piece; the others
+   * are indented under it.
+   */
+  | { kind: 'title'; text: string; label: { severity: Severity } | { status: string }; first: boolean }
   | { kind: 'heading'; text: string }
   | { kind: 'text'; text: string }
   | { kind: 'dim'; text: string }
@@ -28,7 +33,7 @@ export function detailLines(finding: Finding, report: Report, width: number): De
   const paragraph = (text: string, prefix = '') =>
     wrapText(text, body - prefix.length).forEach((piece, i) => lines.push({ kind: 'text', text: `${INDENT}${i === 0 ? prefix : ' '.repeat(prefix.length)}${piece}` }));
 
-  wrapText(finding.title, Math.max(10, width - SEVERITY_WIDTH)).forEach((piece, i) => lines.push({ kind: 'title', text: piece, severity: finding.severity, first: i === 0 }));
+  wrapText(finding.title, Math.max(10, width - SEVERITY_WIDTH)).forEach((piece, i) => lines.push({ kind: 'title', text: piece, label: { severity: finding.severity }, first: i === 0 }));
   for (const piece of wrapText(`${finding.id} · check ${finding.check}`, width)) lines.push({ kind: 'dim', text: piece });
 
   lines.push({ kind: 'heading', text: finding.explains.length > 0 && finding.explainedBy.length === 0 ? 'ROOT CAUSE' : 'WHY' });
@@ -75,6 +80,74 @@ export function detailLines(finding: Finding, report: Report, width: number): De
     paragraph(`${finding.suppressed.reason}${finding.suppressed.expires ? ` (until ${finding.suppressed.expires})` : ''}`);
   }
   return lines;
+}
+
+/**
+ * What would let a check that could not run run: the full reason, each failed call with the
+ * permission to grant or the condition to mend, and the symptoms it could have explained.
+ */
+export function checkDetailLines(check: CheckResult, report: Report, width: number): DetailLine[] {
+  const body = Math.max(10, width - INDENT.length);
+  const lines: DetailLine[] = [];
+  const paragraph = (text: string, prefix = '') =>
+    wrapText(text, body - prefix.length).forEach((piece, i) => lines.push({ kind: 'text', text: `${INDENT}${i === 0 ? prefix : ' '.repeat(prefix.length)}${piece}` }));
+  const status = check.status === 'error' ? 'error' : 'skipped';
+  const title = `Check ${check.id} ${check.status === 'error' ? 'could not run' : 'was skipped'}: ${check.title}`;
+  wrapText(title, Math.max(10, width - SEVERITY_WIDTH)).forEach((piece, i) => lines.push({ kind: 'title', text: piece, label: { status }, first: i === 0 }));
+  lines.push({ kind: 'heading', text: 'WHY' });
+  paragraph(check.reason ?? 'no reason recorded');
+
+  const calls = check.failedCalls ?? [];
+  if (calls.length > 0) {
+    lines.push({ kind: 'heading', text: `FAILED CALL${calls.length === 1 ? '' : 'S'}` });
+    for (const call of calls) {
+      const recorded = report.collectionErrors.find((e) => e.call === call.call && e.code === call.code);
+      paragraph(recorded ? describeFailure(recorded) : `${call.call}: ${call.kind} (${call.code})`, '- ');
+    }
+  }
+  lines.push({ kind: 'heading', text: 'TO LET IT RUN' });
+  const who = report.identity?.arn ? ` to ${report.identity.arn}` : ' to the identity eks-doctor runs as';
+  const remedies = new Set<string>();
+  for (const call of calls) remedies.add(remedy(call, who));
+  if (remedies.size === 0) remedies.add(check.status === 'error' ? 'See why above; once that is mended, r re-checks.' : 'The check applies only when the snapshot holds what it names above; nothing to do otherwise.');
+  for (const r of remedies) paragraph(r, '- ');
+
+  const explainable = report.findings.filter((f) => f.unexplained?.couldNotCheck.some((c) => c.check === check.id));
+  if (explainable.length > 0) {
+    lines.push({ kind: 'heading', text: 'COULD HAVE EXPLAINED' });
+    for (const f of explainable) paragraph(f.title, '- ');
+  }
+  return lines;
+}
+
+/** The permission to grant or the condition to mend for one failed call. */
+function remedy(call: NonNullable<CheckResult['failedCalls']>[number], who: string): string {
+  const kubernetes = call.call.startsWith('GET ');
+  switch (call.kind) {
+    case 'denied':
+      if (!call.permission) return `Allow ${call.call}${who}.`;
+      return kubernetes
+        ? `Grant Kubernetes RBAC "${call.permission}"${who} (policy/clusterrole.yaml has every read eks-doctor makes); kubectl auth can-i ${call.permission} checks it.`
+        : `Allow ${call.permission}${who} (policy/iam-policy.json has every read eks-doctor makes).`;
+    case 'unauthorized':
+      return kubernetes ? `Map the identity in the cluster (an access entry, or aws-auth)${who.replace(' to ', ' for ')}.` : `Refresh the AWS credentials (aws sts get-caller-identity checks them).`;
+    case 'timeout':
+    case 'unreachable':
+      return kubernetes
+        ? 'Reach the API server from here: its endpoint access (public access CIDRs, or a private endpoint from outside the VPC), a proxy, or the network path; --timeout gives slow links longer.'
+        : 'Reach the AWS endpoint from here (proxy, VPC endpoint, DNS); --timeout gives slow links longer.';
+    case 'throttled':
+      return 'Run again when the account is quieter; the calls were throttled past the retry limit.';
+    case 'tls':
+      return 'Trust the certificate the endpoint presents (the kubeconfig certificate-authority-data, or a proxy that re-signs).';
+    default:
+      return `See the failed call above (${call.code}).`;
+  }
+}
+
+/** The FIX heading, where `f` jumps: the first screen of a long finding may not reach it. */
+export function fixLineIndex(lines: DetailLine[]): number {
+  return lines.findIndex((l) => l.kind === 'heading' && l.text === 'FIX');
 }
 
 /** The first line of fix command `index`, to scroll it into view when it is selected. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { lowIps, makeReport, oldAddon, rootCause, symptomA, unexplainedSymptom } from '../../test/tui/report-fixture.js';
 import { checksWithFindings, findingRows, listRows, NO_FILTER, type ListRow } from './rows.js';
 
-const outline = (rows: ListRow[]) => rows.map((r) => (r.kind === 'finding' ? `  ${r.finding.key}` : r.text));
+const outline = (rows: ListRow[]) => rows.map((r) => (r.kind === 'finding' ? `  ${r.finding.key}` : r.kind === 'check' ? `  check ${r.check.id}` : r.text));
 
 describe('listRows', () => {
   it('puts root causes first with their symptoms, then the rest grouped by severity, then checks that could not run', () => {
@@ -17,7 +17,7 @@ describe('listRows', () => {
       'INFO (1)',
       `  ${oldAddon.key}`,
       'CHECKS THAT COULD NOT RUN (1)',
-      'error   lb-controller: could not read deployments: forbidden',
+      '  check lb-controller',
     ]);
     const cause = findingRows(rows)[0];
     expect(cause.symptoms?.map((s) => s.title)).toHaveLength(2);
@@ -46,9 +46,9 @@ describe('listRows', () => {
     expect(search('nothing like this')).toEqual([]);
   });
 
-  it('drops the checks-that-could-not-run notes while a filter is on, since they match nothing', () => {
+  it('drops the checks-that-could-not-run rows while a filter is on, since they match nothing', () => {
     const rows = listRows(makeReport(), { query: 'vpc' });
-    expect(rows.some((r) => r.kind === 'note')).toBe(false);
+    expect(rows.some((r) => r.kind === 'check')).toBe(false);
   });
 
   it('never lists suppressed findings', () => {

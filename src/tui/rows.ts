@@ -1,6 +1,6 @@
 import type { Finding, Severity } from '../engine/finding.js';
 import type { Report } from '../engine/report.js';
-import { couldNotRun } from '../engine/run-checks.js';
+import { couldNotRun, type CheckResult } from '../engine/run-checks.js';
 import { SEVERITIES } from '../engine/finding.js';
 import { INCOMPLETE_HEADING, incompleteChecks, incompleteText, reportSections } from '../render/sections.js';
 
@@ -25,7 +25,25 @@ export type ListRow =
       finding: Finding;
       /** Set on root causes: the symptoms it explains (shown as a count, listed in the detail). */
       symptoms?: Finding[];
-    };
+      /** In a partial view (one check re-checked), what the re-check found of this row. */
+      recheck?: RecheckMark;
+    }
+  /** A check that could not run: selectable, its detail says why in full and what would let it run. */
+  | { kind: 'check'; check: CheckResult };
+
+/** found again, gone, or found for the first time by the re-check of its check. */
+export type RecheckMark = 'found again' | 'resolved' | 'new';
+
+export type SelectableRow = Extract<ListRow, { kind: 'finding' | 'check' }>;
+
+/** What the selection follows across re-checks and filters: the finding key, or the check id. */
+export function selectionKey(row: SelectableRow): string {
+  return row.kind === 'finding' ? row.finding.key : `check:${row.check.id}`;
+}
+
+export function selectableRows(rows: ListRow[]): SelectableRow[] {
+  return rows.filter((r): r is SelectableRow => r.kind === 'finding' || r.kind === 'check');
+}
 
 /**
  * The results list, from the report's own sections (no finding is recomputed): root causes first,
@@ -49,17 +67,51 @@ export function listRows(report: Report, filter: ListFilter): ListRow[] {
     for (const f of group) rows.push({ kind: 'finding', finding: f });
   }
   if (!filterActive(filter)) {
-    const notRun = report.checks.filter(couldNotRun);
-    if (notRun.length > 0) {
-      rows.push({ kind: 'heading', text: `CHECKS THAT COULD NOT RUN (${notRun.length})` });
-      for (const c of notRun) rows.push({ kind: 'note', text: `${c.status === 'error' ? 'error  ' : 'skipped'} ${c.id}: ${c.reason ?? ''}` });
-    }
+    rows.push(...notRunRows(report.checks.filter(couldNotRun)));
     // Checks that ran half-blind (issue 16): their pass or fail covers only what they could read.
     const incomplete = incompleteChecks(report);
     if (incomplete.length > 0) {
       rows.push({ kind: 'heading', text: `${INCOMPLETE_HEADING} (${incomplete.length})` });
       for (const c of incomplete) rows.push({ kind: 'note', text: `incomplete ${c.id} (${c.status}): ${incompleteText(c)}` });
     }
+  }
+  return rows;
+}
+
+function notRunRows(notRun: CheckResult[]): ListRow[] {
+  if (notRun.length === 0) return [];
+  return [{ kind: 'heading', text: `CHECKS THAT COULD NOT RUN (${notRun.length})` }, ...notRun.map((check) => ({ kind: 'check' as const, check }))];
+}
+
+/** What `R` shows: the last full report, with the re-check of some of its checks marked in it. */
+export interface PartialView {
+  full: Report;
+  /** The re-check's report: only the checks in `only` ran. */
+  narrowed: Report;
+  only: string[];
+}
+
+/**
+ * A partial view keeps the full report's structure (a root cause stays a root cause with its
+ * symptoms, though the re-check ran only its own check): the re-checked checks' rows are marked
+ * found again or resolved, their new findings follow under a heading of their own, and their
+ * "could not run" rows are the re-check's.
+ */
+export function partialRows(view: PartialView, filter: ListFilter): ListRow[] {
+  const rechecked = (check: string) => view.only.includes(check);
+  const now = new Set(view.narrowed.findings.filter((f) => !f.suppressed).map((f) => f.key));
+  const before = new Set(view.full.findings.map((f) => f.key));
+  const rows = listRows(view.full, filter)
+    .filter((row) => row.kind !== 'check' && !(row.kind === 'heading' && row.text.startsWith('CHECKS THAT COULD NOT RUN')))
+    .map((row): ListRow => (row.kind === 'finding' && rechecked(row.finding.check) ? { ...row, recheck: now.has(row.finding.key) ? 'found again' : 'resolved' } : row));
+  const found = view.narrowed.findings.filter((f) => !f.suppressed && !before.has(f.key) && matchesFilter(f, filter, []));
+  if (found.length > 0) {
+    rows.push({ kind: 'heading', text: `NEW AT THE RE-CHECK OF ${view.only.join(', ')} (${found.length})` });
+    for (const finding of found) rows.push({ kind: 'finding', finding, recheck: 'new' });
+  }
+  if (!filterActive(filter)) {
+    const notRun = [...view.full.checks.filter((c) => !rechecked(c.id)), ...view.narrowed.checks.filter((c) => rechecked(c.id))].filter(couldNotRun);
+    rows.push(...notRunRows(notRun));
   }
   return rows;
 }

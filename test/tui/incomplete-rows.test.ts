@@ -20,12 +20,12 @@ describe('listRows with an incomplete check', () => {
           }
         : c,
     );
-    const rows = listRows({ ...report, checks }, NO_FILTER).map((r) => (r.kind === 'finding' ? r.finding.key : r.text));
+    const rows = listRows({ ...report, checks }, NO_FILTER).map((r) => (r.kind === 'finding' ? r.finding.key : r.kind === 'check' ? `check ${r.check.id}` : r.text));
     expect(rows.slice(-2)).toEqual([
       'CHECKS THAT RAN WITHOUT SOME OF THEIR DATA (1)',
       'incomplete addons (pass): could not read EC2 instances: ec2:DescribeInstances was denied (UnauthorizedOperation); grant ec2:DescribeInstances',
     ]);
     // Without it, the list is unchanged.
-    expect(listRows(report, NO_FILTER).map((r) => (r.kind === 'finding' ? r.finding.key : r.text))).not.toContain('CHECKS THAT RAN WITHOUT SOME OF THEIR DATA (1)');
+    expect(listRows(report, NO_FILTER).map((r) => (r.kind === 'finding' ? r.finding.key : r.kind === 'check' ? `check ${r.check.id}` : r.text))).not.toContain('CHECKS THAT RAN WITHOUT SOME OF THEIR DATA (1)');
   });
 });

@@ -124,3 +124,9 @@ export function makeReport(findings: Finding[] = ALL_FINDINGS, overrides: Partia
     ...overrides,
   };
 }
+
+/** The report of a re-check narrowed to one check (`R`): the others are deselected, as --only leaves them. */
+export function narrowedReport(only: string, findings: Finding[]): Report {
+  const full = makeReport(findings);
+  return { ...full, checks: full.checks.map((c) => (c.id === only ? { ...c, status: findings.length > 0 ? ('fail' as const) : ('pass' as const), findings: findings.length } : { ...c, status: 'skipped' as const, reason: 'not selected (--only/--skip)', deselected: true as const, findings: 0 })) };
+}
