@@ -64,10 +64,16 @@ describe.skipIf(skipReason !== undefined)('the interactive UI in a real terminal
       const results = await t.waitForText('ROOT CAUSES (');
       const lines = results.split('\n');
       const heading = lines.findIndex((l) => l.startsWith('ROOT CAUSES ('));
-      // The root cause is the first thing listed, with what it explains.
+      // The root cause is the first thing listed, its title whole (continued under itself when
+      // longer than the row), then what it explains; the tag yields before the title does.
       expect(lines[heading + 1]).toContain(firstRow);
-      expect(lines[heading + 1]).toMatch(/explains \d+ symptoms?$/);
+      const rowLines = [lines[heading + 1]!, ...lines.slice(heading + 2).filter((l, i, all) => all.slice(0, i + 1).every((x) => x.startsWith(' '.repeat(11))))];
+      expect(rowLines.map((l) => l.slice(11).replace(/ {2}(explains )?\d+ symptoms?$/, '').trim()).join(' ')).toBe(cause.title);
+      expect(rowLines.at(-1)).toMatch(/ {2}(explains )?\d+ symptoms?$/);
       expect(lines.every((l) => l.length <= size.columns)).toBe(true);
+      // The summary relates counts to rows and names the checks that could not run; help and quit show.
+      expect(lines[3]).toMatch(/^1 (root )?cause.*\d+ (could )?not run/);
+      expect(results).toMatch(/\? help · q quit\n*$/);
       expect(lines[0]).toContain('cluster shop-prod');
 
       // Move down and back up.
