@@ -64,7 +64,7 @@ const QUOTED_FAILURES = 3;
 /** How many unjoined instances to describe in full per group; the rest are listed by ID. */
 const QUOTED_INSTANCES = 5;
 
-export default defineDiagnostic<Code>({
+export default defineDiagnostic<Code, 'joinGracePeriodMinutes'>({
   id: 'node-registration',
   title: 'EC2 instances are registered as Nodes',
   description:
@@ -72,6 +72,9 @@ export default defineDiagnostic<Code>({
   docs: [DOCS.nodesFailToJoin, DOCS.launchFailures],
   needs: ['aws.reservations', 'aws.autoScalingGroups', 'kubernetes.nodes'],
   uses: ['aws.nodegroups', 'aws.scalingActivities', 'aws.iamInstanceProfiles', 'aws.launchTemplateVersions', 'aws.instanceTypes'],
+  thresholds: {
+    joinGracePeriodMinutes: { flag: 'join-grace-minutes', default: 10, min: 0, integer: false, description: 'Minutes an instance may run before not joining is reported' },
+  },
   codes: {
     'instance-not-joined': {
       severity: 'critical',

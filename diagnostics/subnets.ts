@@ -38,7 +38,7 @@ type Code =
   | 'elb-tag-on-private-subnet'
   | 'legacy-cluster-tag';
 
-export default defineDiagnostic<Code>({
+export default defineDiagnostic<Code, 'freeIpThreshold'>({
   id: 'subnets',
   title: 'Subnets have free addresses, the right Availability Zones, tags and public IP settings',
   description:
@@ -47,6 +47,9 @@ export default defineDiagnostic<Code>({
   docs: [NETWORK_REQS, LB_SUBNETS],
   needs: ['aws.cluster', 'aws.subnets'],
   uses: ['aws.routeTables', 'aws.reservations', 'aws.nodegroups', 'aws.autoScalingGroups', 'aws.launchTemplateVersions', 'aws.fargateProfiles', 'aws.instanceTypes', 'kubernetes.loadBalancerServices', 'kubernetes.deployments'],
+  thresholds: {
+    freeIpThreshold: { flag: 'free-ip-threshold', default: 16, min: 0, integer: true, description: 'Free addresses below which a subnet is reported' },
+  },
   codes: {
     'subnet-exhausted': {
       severity: 'critical',

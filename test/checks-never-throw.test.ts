@@ -10,7 +10,6 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CHECK_OPTIONS } from '../src/engine/diagnostic.js';
 import { loadDiagnostics } from '../src/engine/registry.js';
 import { runChecks, type CheckResult } from '../src/engine/run-checks.js';
 import { parseSnapshot, validateSnapshot } from '../src/snapshot/load.js';
@@ -134,7 +133,7 @@ function crashes(checks: CheckResult[]): string[] {
 }
 
 async function run(snapshot: Snapshot): Promise<CheckResult[]> {
-  return (await runChecks(snapshot, await loadDiagnostics(), { options: DEFAULT_CHECK_OPTIONS })).checks;
+  return (await runChecks(snapshot, await loadDiagnostics(), {})).checks;
 }
 
 describe('every check on randomly broken snapshots', () => {
@@ -213,7 +212,7 @@ const edgeCases: [string, (s: Snapshot) => void, string[]][] = [
 /** The baseline's own findings (a leftover subnet tag), which every edge case keeps. */
 let baselineFindings: { id: string }[] = [];
 beforeAll(async () => {
-  baselineFindings = (await runChecks(baseline, await loadDiagnostics(), { options: DEFAULT_CHECK_OPTIONS })).findings;
+  baselineFindings = (await runChecks(baseline, await loadDiagnostics(), {})).findings;
 });
 
 describe.each(edgeCases)('a cluster with %s', (_name, edit, expectedIds) => {
@@ -221,7 +220,7 @@ describe.each(edgeCases)('a cluster with %s', (_name, edit, expectedIds) => {
     const snapshot = structuredClone(baseline);
     edit(snapshot);
     expect(validateSnapshot(snapshot)).toBeUndefined();
-    const { checks, findings } = await runChecks(snapshot, await loadDiagnostics(), { options: DEFAULT_CHECK_OPTIONS });
+    const { checks, findings } = await runChecks(snapshot, await loadDiagnostics(), {});
     expect(crashes(checks)).toEqual([]);
     // Every part is there, merely odd: no check may give up on it.
     expect(checks.filter((c) => c.status !== 'pass' && c.status !== 'fail').map((c) => `${c.id}: ${c.status} ${c.reason ?? ''}`)).toEqual([]);

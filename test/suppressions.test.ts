@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../src/engine/report.js';
-import { parseCommandArgs } from '../src/cli/command.js';
+import { parseCommandArgs, withCatalogueOptions } from '../src/cli/command.js';
+import { loadDiagnostics } from '../src/engine/registry.js';
 import { diagnoseCommand } from '../src/cli/commands/diagnose.js';
 import { reportSettings } from '../src/cli/report-settings.js';
 import { VARIANT_RESOURCES, writeVariants } from './support/report-contract.js';
@@ -117,12 +118,13 @@ describe('selection and thresholds in the config file', () => {
     expect(overridden.report!.checks.find((c) => c.id === 'aws-auth')!.status).toBe('fail');
   });
 
-  it('thresholds from the file are used; a flag overrides its own threshold only', () => {
+  it('thresholds from the file are used; a flag overrides its own threshold only', async () => {
     const config = configFile('thresholds:\n  freeIpThreshold: 40\n  joinGracePeriodMinutes: 20\n');
     const io = { stdout: { write: () => true }, stderr: { write: () => true }, stdin: {}, env: {} };
-    const fromFile = reportSettings(parseCommandArgs(diagnoseCommand, ['--config', config]), io);
+    const [diagnostics, command] = await Promise.all([loadDiagnostics(), withCatalogueOptions(diagnoseCommand)]);
+    const fromFile = reportSettings(parseCommandArgs(command, ['--config', config]), io, diagnostics);
     expect(fromFile.checkOptions).toEqual({ freeIpThreshold: 40, joinGracePeriodMinutes: 20 });
-    const overridden = reportSettings(parseCommandArgs(diagnoseCommand, ['--config', config, '--free-ip-threshold', '8']), io);
+    const overridden = reportSettings(parseCommandArgs(command, ['--config', config, '--free-ip-threshold', '8']), io, diagnostics);
     expect(overridden.checkOptions).toEqual({ freeIpThreshold: 8, joinGracePeriodMinutes: 20 });
   });
 

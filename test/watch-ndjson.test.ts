@@ -110,9 +110,9 @@ describe('--watch without a terminal (NDJSON)', () => {
 
   it('--watch alone takes the default interval, and is followed by other options', () => {
     const io = { stdout: { write: () => true, isTTY: false }, stderr: { write: () => true }, stdin: {}, env: {} };
-    expect(reportSettings(parseCommandArgs(diagnoseCommand, ['--watch', '--watch-count', '2']), io).watch).toEqual({ seconds: 30, count: 2 });
-    expect(reportSettings(parseCommandArgs(diagnoseCommand, ['--watch']), io).watch).toEqual({ seconds: 30 });
-    expect(reportSettings(parseCommandArgs(diagnoseCommand, ['--watch', '5']), io).watch).toEqual({ seconds: 5 });
+    expect(reportSettings(parseCommandArgs(diagnoseCommand, ['--watch', '--watch-count', '2']), io, []).watch).toEqual({ seconds: 30, count: 2 });
+    expect(reportSettings(parseCommandArgs(diagnoseCommand, ['--watch']), io, []).watch).toEqual({ seconds: 30 });
+    expect(reportSettings(parseCommandArgs(diagnoseCommand, ['--watch', '5']), io, []).watch).toEqual({ seconds: 5 });
   });
 
   it('rejects a format that cannot be watched, and --watch-count without --watch', async () => {

@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import type { Diagnostic } from '../engine/diagnostic.js';
+import { loadDiagnostics } from '../engine/registry.js';
 import { UserError } from '../user-error.js';
 
 /** A command declared as data: its help text and its parsing come from the same declaration. */
@@ -21,6 +23,11 @@ export interface CommandSpec {
   usage: string;
   description?: string;
   options: OptionSpec[];
+  /**
+   * Options that come from the catalogue of checks (their thresholds' flags), listed after `options`.
+   * The catalogue is loaded only for a command that has them, when it runs or shows its help.
+   */
+  catalogueOptions?: (diagnostics: readonly Diagnostic[]) => OptionSpec[];
   /** Names of positional arguments, for help; undefined means none accepted. */
   positionals?: { name: string; description: string }[];
   examples?: string[];
@@ -37,6 +44,12 @@ export interface CommandIo {
   stderr: { write(s: string): unknown };
   stdin: { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
+}
+
+/** The command with its catalogue options in `options`: what parsing and --help work from. */
+export async function withCatalogueOptions(command: CommandSpec): Promise<CommandSpec> {
+  if (!command.catalogueOptions) return command;
+  return { ...command, options: [...command.options, ...command.catalogueOptions(await loadDiagnostics())] };
 }
 
 export function parseCommandArgs(command: CommandSpec, argv: string[]): ParsedArgs {

@@ -1,6 +1,6 @@
 import { UserError } from '../user-error.js';
 import { TOOL_VERSION } from '../version.js';
-import { commandHelp, parseCommandArgs, type CommandIo } from './command.js';
+import { commandHelp, parseCommandArgs, withCatalogueOptions, type CommandIo } from './command.js';
 import { COMMANDS } from './commands/index.js';
 
 function mainHelp(): string {
@@ -26,14 +26,15 @@ export async function main(argv: string[], io: CommandIo = { stdout: process.std
   }
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
     const topic = first === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
-    io.stdout.write(topic ? commandHelp(topic) : mainHelp());
+    io.stdout.write(topic ? commandHelp(await withCatalogueOptions(topic)) : mainHelp());
     return first === undefined ? 2 : 0;
   }
-  const command = COMMANDS.find((c) => c.name === first);
-  if (!command) {
+  const declared = COMMANDS.find((c) => c.name === first);
+  if (!declared) {
     io.stderr.write(`eks-doctor: unknown command '${first}'. Commands: ${COMMANDS.map((c) => c.name).join(', ')}. Run \`eks-doctor --help\`.\n`);
     return 2;
   }
+  const command = await withCatalogueOptions(declared);
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout.write(commandHelp(command));
     return 0;

@@ -5,7 +5,7 @@
  */
 import { AUDIT_OPTIONS, auditSettings, type AuditSettings } from '../audit/options.js';
 import { checkConfigAgainstCatalogue, loadConfig, type EksDoctorConfig } from '../config/config-file.js';
-import type { CheckOptions, Diagnostic } from '../engine/diagnostic.js';
+import { catalogueThresholds, type Diagnostic, type ThresholdValues } from '../engine/diagnostic.js';
 import type { DiagnosisSetup, Selection } from '../engine/diagnose.js';
 import { FAIL_ON_VALUES, type FailOn } from '../engine/exit-code.js';
 import { isPlainFormat, PLAIN_FORMATS, type PlainFormat } from '../render/index.js';
@@ -33,8 +33,6 @@ export const REPORT_OPTIONS: OptionSpec[] = [
   { name: 'fail-on-error', type: 'boolean', description: 'Also exit 1 when a check could not run (denied permission, unreachable API server)' },
   { name: 'only', type: 'string', multiple: true, valueName: 'CHECKS', description: 'Run only these checks (comma-separated ids, see `eks-doctor list`)' },
   { name: 'skip', type: 'string', multiple: true, valueName: 'CHECKS', description: 'Do not run these checks' },
-  { name: 'join-grace-minutes', type: 'string', valueName: 'N', description: 'Minutes an instance may run before not joining is reported (default 10)' },
-  { name: 'free-ip-threshold', type: 'string', valueName: 'N', description: 'Free addresses below which a subnet is reported (default 16)' },
   { name: 'config', type: 'string', valueName: 'FILE', description: 'Suppressions, check selection and thresholds (default: ./.eks-doctor.yaml when present)' },
   { name: 'no-config', type: 'boolean', description: 'Ignore ./.eks-doctor.yaml (an audit with nothing suppressed)' },
   {
@@ -49,6 +47,11 @@ export const REPORT_OPTIONS: OptionSpec[] = [
   TRACE_OPTION,
   { name: 'no-color', type: 'boolean', description: 'No colours (also NO_COLOR)' },
 ];
+
+/** A flag per threshold the checks declare (--free-ip-threshold N): the report commands' options that come from the catalogue. */
+export function thresholdOptions(diagnostics: readonly Diagnostic[]): OptionSpec[] {
+  return [...catalogueThresholds(diagnostics).values()].map((t) => ({ name: t.flag, type: 'string', valueName: 'N', description: `${t.description} (default ${t.default})` }));
+}
 
 export interface FileOutput {
   format: PlainFormat;
@@ -66,7 +69,8 @@ export interface ReportSettings {
   failOn: FailOn;
   failOnError: boolean;
   selection: Selection;
-  checkOptions: Partial<CheckOptions>;
+  /** Threshold values given by flags or the config file, by threshold name. */
+  checkOptions: ThresholdValues;
   color: boolean;
   /** The config file read, if any. */
   config?: EksDoctorConfig;
@@ -118,16 +122,20 @@ function parseOutputs(values: string[], outputFile: string | undefined): { stdou
   return { stdoutFormats, files };
 }
 
-export function reportSettings(args: ParsedArgs, io: CommandIo, cwd: string = process.cwd()): ReportSettings {
+export function reportSettings(args: ParsedArgs, io: CommandIo, diagnostics: readonly Diagnostic[], cwd: string = process.cwd()): ReportSettings {
   const v = args.values;
-  const grace = numberValue('join-grace-minutes', v['join-grace-minutes'], { min: 0 });
-  const freeIps = numberValue('free-ip-threshold', v['free-ip-threshold'], { min: 0, integer: true });
+  const thresholds = catalogueThresholds(diagnostics);
+  const fromThresholdFlags: Record<string, number> = {};
+  for (const [name, t] of thresholds) {
+    const value = numberValue(t.flag, v[t.flag], { min: t.min, integer: t.integer });
+    if (value !== undefined) fromThresholdFlags[name] = value;
+  }
   const only = listValue(v.only);
   const skip = listValue(v.skip);
   const outputValues = Array.isArray(v.output) ? v.output : typeof v.output === 'string' ? [v.output] : [];
   const outputFile = stringValue(v['output-file']);
   const { stdoutFormats, files } = parseOutputs(outputValues, outputFile);
-  const config = loadConfig({ cwd, disabled: v['no-config'] === true, ...(stringValue(v.config) !== undefined ? { path: stringValue(v.config)! } : {}) });
+  const config = loadConfig({ cwd, thresholds, disabled: v['no-config'] === true, ...(stringValue(v.config) !== undefined ? { path: stringValue(v.config)! } : {}) });
   if (v['no-config'] === true && v.config !== undefined) throw new UserError('--config and --no-config contradict each other');
 
   const watchSeconds = numberValue('watch', v.watch, { min: 0 });
@@ -152,11 +160,7 @@ export function reportSettings(args: ParsedArgs, io: CommandIo, cwd: string = pr
     failOn: (stringValue(v['fail-on']) as FailOn | undefined) ?? 'critical',
     failOnError: v['fail-on-error'] === true,
     selection: { ...(selectedOnly ? { only: selectedOnly } : {}), ...(selectedSkip ? { skip: selectedSkip } : {}) },
-    checkOptions: {
-      ...config?.thresholds,
-      ...(grace !== undefined ? { joinGracePeriodMinutes: grace } : {}),
-      ...(freeIps !== undefined ? { freeIpThreshold: freeIps } : {}),
-    },
+    checkOptions: { ...config?.thresholds, ...fromThresholdFlags },
     color: colorWanted(io.stdout, io.env, v['no-color'] === true ? false : undefined),
     ...(config ? { config } : {}),
     ...(watchSeconds !== undefined ? { watch: { seconds: watchSeconds, ...(watchCount !== undefined ? { count: watchCount } : {}) } } : {}),

@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../user-error.js';
+import { catalogueThresholds } from '../engine/diagnostic.js';
+import { loadDiagnostics } from '../engine/registry.js';
 import { checkConfigAgainstCatalogue, parseConfig } from './config-file.js';
 
 const file = '.eks-doctor.yaml';
+/** The keys `thresholds:` accepts are the thresholds the checks declare. */
+const thresholds = catalogueThresholds(await loadDiagnostics());
 
 function errorOf(text: string): string {
   try {
-    parseConfig(text, file);
+    parseConfig(text, file, thresholds);
   } catch (error) {
     expect(error).toBeInstanceOf(UserError);
     return (error as UserError).message;
@@ -34,6 +38,7 @@ describe('parseConfig', () => {
         '    reason: cleanup scheduled',
       ].join('\n'),
       file,
+      thresholds,
     );
     expect(config.only).toEqual(['aws-auth', 'subnets']);
     expect(config.skip).toEqual(['aws-auth']);
@@ -50,8 +55,8 @@ describe('parseConfig', () => {
   });
 
   it('accepts an empty file and a comment-only file', () => {
-    expect(parseConfig('', file).suppressions).toEqual([]);
-    expect(parseConfig('# nothing yet\n', file).suppressions).toEqual([]);
+    expect(parseConfig('', file, thresholds).suppressions).toEqual([]);
+    expect(parseConfig('# nothing yet\n', file, thresholds).suppressions).toEqual([]);
   });
 
   it.each([
@@ -79,12 +84,12 @@ describe('checkConfigAgainstCatalogue', () => {
   const catalogue = [{ id: 'aws-auth', codes: { 'duplicate-mapping': { severity: 'warning' as const, title: 't', description: 'd' } } }];
 
   it('names the line of an unknown check id', () => {
-    const config = parseConfig('skip:\n  - aws-auth\n  - subnetz\n', file);
+    const config = parseConfig('skip:\n  - aws-auth\n  - subnetz\n', file, thresholds);
     expect(() => checkConfigAgainstCatalogue(config, catalogue)).toThrow(/^\.eks-doctor\.yaml line 3: unknown check 'subnetz'$/);
   });
 
   it('names the line of an unknown finding id', () => {
-    const config = parseConfig('suppressions:\n  - id: aws-auth/duplicate-mapping\n    reason: x\n  - id: aws-auth/no-such-code\n    reason: y\n', file);
+    const config = parseConfig('suppressions:\n  - id: aws-auth/duplicate-mapping\n    reason: x\n  - id: aws-auth/no-such-code\n    reason: y\n', file, thresholds);
     expect(() => checkConfigAgainstCatalogue(config, catalogue)).toThrow(/^\.eks-doctor\.yaml line 4: suppression of unknown finding id 'aws-auth\/no-such-code'$/);
   });
 });

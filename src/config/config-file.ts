@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
-import type { CheckOptions, Diagnostic } from '../engine/diagnostic.js';
+import type { Diagnostic, Threshold, ThresholdValues } from '../engine/diagnostic.js';
 import type { SuppressionRule } from '../engine/suppress.js';
 import { UserError } from '../user-error.js';
 
@@ -12,35 +12,34 @@ export interface EksDoctorConfig {
   file: string;
   only?: string[];
   skip?: string[];
-  thresholds: Partial<CheckOptions>;
+  thresholds: ThresholdValues;
   suppressions: SuppressionRule[];
   /** Where each check id of only/skip was written, for errors against the catalogue. */
   checkIdLines: { id: string; line: number }[];
 }
 
 const TOP_LEVEL_KEYS = ['only', 'skip', 'thresholds', 'suppressions'] as const;
-const THRESHOLD_KEYS: Record<keyof CheckOptions, { integer: boolean }> = {
-  freeIpThreshold: { integer: true },
-  joinGracePeriodMinutes: { integer: false },
-};
 const SUPPRESSION_KEYS = ['id', 'resources', 'keys', 'reason', 'expires'] as const;
 
 /**
  * The config file to read: --config FILE (must exist), else .eks-doctor.yaml in `cwd` when there
  * is one, else none. --no-config reads none.
  */
-export function loadConfig(args: { path?: string; cwd: string; disabled?: boolean }): EksDoctorConfig | undefined {
+export function loadConfig(args: { path?: string; cwd: string; disabled?: boolean; thresholds: ReadonlyMap<string, Threshold> }): EksDoctorConfig | undefined {
   if (args.disabled) return undefined;
   if (args.path !== undefined) {
     if (!existsSync(args.path)) throw new UserError(`config file ${args.path} does not exist`);
-    return parseConfig(readFileSync(args.path, 'utf8'), args.path);
+    return parseConfig(readFileSync(args.path, 'utf8'), args.path, args.thresholds);
   }
   const found = join(args.cwd, DEFAULT_CONFIG_FILE);
-  return existsSync(found) ? parseConfig(readFileSync(found, 'utf8'), DEFAULT_CONFIG_FILE) : undefined;
+  return existsSync(found) ? parseConfig(readFileSync(found, 'utf8'), DEFAULT_CONFIG_FILE, args.thresholds) : undefined;
 }
 
-/** Parses and validates the YAML text; every mistake is a UserError naming the file and line. */
-export function parseConfig(text: string, file: string): EksDoctorConfig {
+/**
+ * Parses and validates the YAML text; every mistake is a UserError naming the file and line.
+ * `thresholds` are the checks' declared thresholds (catalogueThresholds): the keys `thresholds:` accepts.
+ */
+export function parseConfig(text: string, file: string, thresholds: ReadonlyMap<string, Threshold>): EksDoctorConfig {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const fail = (line: number, message: string, hint?: string): never => {
@@ -52,6 +51,7 @@ export function parseConfig(text: string, file: string): EksDoctorConfig {
     fail(lineCounter.linePos(error.pos[0]).line, `not valid YAML: ${error.message.split('\n')[0]}`);
   }
   const config: EksDoctorConfig = { file, thresholds: {}, suppressions: [], checkIdLines: [] };
+  const values: Record<string, number> = {};
   const root = doc.contents;
   if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) return config;
   if (!isMap(root)) return fail(lineOf(root), 'expected a mapping with keys only, skip, thresholds, suppressions');
@@ -83,18 +83,20 @@ export function parseConfig(text: string, file: string): EksDoctorConfig {
         break;
       }
       case 'thresholds': {
-        if (!isMap(value)) return fail(line, `thresholds must be a mapping of ${Object.keys(THRESHOLD_KEYS).join(', ')}`);
+        const known = [...thresholds.keys()].sort().join(', ');
+        if (!isMap(value)) return fail(line, `thresholds must be a mapping of ${known}`);
         for (const t of value.items) {
           const k = keyName(t);
-          const spec = THRESHOLD_KEYS[k.name as keyof CheckOptions];
-          if (!Object.hasOwn(THRESHOLD_KEYS, k.name) || !spec) return fail(k.line, `unknown threshold '${k.name}'; known: ${Object.keys(THRESHOLD_KEYS).join(', ')}`);
+          const spec = thresholds.get(k.name);
+          if (!spec) return fail(k.line, `unknown threshold '${k.name}'; known: ${known}`);
           const v = t.value as Node | null;
           const n = isScalar(v) ? v.value : undefined;
-          if (typeof n !== 'number' || !Number.isFinite(n) || n < 0 || (spec.integer && !Number.isInteger(n))) {
-            return fail(k.line, `thresholds.${k.name} must be a${spec.integer ? ' whole' : ''} number of at least 0`);
+          if (typeof n !== 'number' || !Number.isFinite(n) || n < spec.min || (spec.integer && !Number.isInteger(n))) {
+            return fail(k.line, `thresholds.${k.name} must be a${spec.integer ? ' whole' : ''} number of at least ${spec.min}`);
           }
-          config.thresholds[k.name as keyof CheckOptions] = n;
+          values[k.name] = n;
         }
+        config.thresholds = values;
         break;
       }
       case 'suppressions': {

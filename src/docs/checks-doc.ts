@@ -1,7 +1,7 @@
 /**
  * docs/checks.md, generated from the checks' own metadata (id, title, description, needs, docs,
- * and each finding code's severity, title, description, symptom and what it explains), so the
- * catalogue cannot drift from the code. `npm run docs` writes it; a test fails when it is stale.
+ * thresholds, and each finding code's severity, title, description, symptom and what it explains),
+ * so the catalogue cannot drift from the code. `npm run docs` writes it; a test fails when it is stale.
  */
 import type { Diagnostic } from '../engine/diagnostic.js';
 import { partLabel } from '../engine/failure-text.js';
@@ -31,6 +31,13 @@ export function renderChecksDoc(diagnostics: readonly Diagnostic[]): string {
   for (const d of checks) {
     out.push(`| [${code(d.id)}](${anchor(d.id)}) | ${cell(d.title)} | ${Object.keys(d.codes).length} | ${d.symptoms.map(code).join(', ') || '–'} | ${d.explains.map(code).join(', ') || '–'} |`);
   }
+  const thresholds = checks.flatMap((d) => Object.entries(d.thresholds).map(([name, t]) => ({ name, check: d.id, ...t })));
+  out.push('', '## Thresholds', '');
+  out.push('Numbers a check lets you tune: with its flag on `diagnose` and `demo`, or under `thresholds:` in the config file ([report-contract.md](report-contract.md#the-config-file)); a flag wins over the file.', '');
+  out.push('| Config key | Flag | Check | Default | Accepts | Meaning |', '| --- | --- | --- | --- | --- | --- |');
+  for (const t of thresholds) {
+    out.push(`| ${code(t.name)} | ${code(`--${t.flag} N`)} | [${code(t.check)}](${anchor(t.check)}) | ${t.default} | ${t.integer ? 'a whole number' : 'a number'} of at least ${t.min} | ${cell(t.description)} |`);
+  }
   out.push('', '## Symptoms and their causes', '');
   for (const kind of Object.keys(SYMPTOM_KINDS) as SymptomKind[]) {
     const reported = allCodes.filter((c) => c.entry.symptom === kind).map((c) => c.id);
@@ -44,6 +51,7 @@ export function renderChecksDoc(diagnostics: readonly Diagnostic[]): string {
     out.push(`### ${d.id}`, '', `**${d.title}.** ${d.description}`, '');
     out.push(`- Needs: ${d.needs.map((p) => `${code(p)} (${partLabel(p)})`).join(', ') || 'nothing'}`);
     if (d.uses.length > 0) out.push(`- Uses when present: ${d.uses.map(code).join(', ')}`);
+    for (const [name, t] of Object.entries(d.thresholds)) out.push(`- Threshold ${code(name)} (${code(`--${t.flag}`)}, default ${t.default}): ${t.description}`);
     out.push(`- Documentation: ${d.docs.map((u) => `<${u}>`).join(', ')}`, '');
     out.push('| Finding id | Severity | Title | Role | What it means |', '| --- | --- | --- | --- | --- |');
     for (const [c, entry] of Object.entries(d.codes)) {

@@ -2,7 +2,7 @@ import type { Snapshot } from '../snapshot/types.js';
 import { inSpan, NO_TRACE, PHASE, type Span, type Tracer } from '../trace/tracer.js';
 import { UserError } from '../user-error.js';
 import { correlate } from './correlate.js';
-import { DEFAULT_CHECK_OPTIONS, type CheckOptions, type Diagnostic } from './diagnostic.js';
+import type { Diagnostic, ThresholdValues } from './diagnostic.js';
 import type { DiagnosisRunner, ProgressEvent } from './progress.js';
 import { buildReport, type Report } from './report.js';
 import { runChecks, type CheckEvent } from './run-checks.js';
@@ -39,7 +39,8 @@ export function selectedDiagnostics(diagnostics: Diagnostic[], selection: Select
 export interface DiagnosisSetup {
   diagnostics: Diagnostic[];
   selection?: Selection;
-  options?: Partial<CheckOptions>;
+  /** Threshold values the user gave (flags, config file). */
+  options?: ThresholdValues;
   /** Applied before the summary is counted: a suppressed finding stays in the report and no longer counts. */
   suppressions?: Suppressions;
   toolVersion: string;
@@ -62,7 +63,7 @@ export async function diagnoseSnapshot(
   const tracer = args.tracer ?? NO_TRACE;
   const { checks, findings } = await inSpan(tracer, PHASE.checks, (phase) => {
     const onEvent = tracer.enabled ? traceChecks(tracer, phase, args.onEvent) : args.onEvent;
-    return runChecks(snapshot, args.diagnostics, { options: { ...DEFAULT_CHECK_OPTIONS, ...args.options }, deselected, ...(onEvent ? { onEvent } : {}) });
+    return runChecks(snapshot, args.diagnostics, { options: args.options ?? {}, deselected, ...(onEvent ? { onEvent } : {}) });
   });
   return inSpan(tracer, PHASE.correlation, () => {
     const ordered = correlate(findings, checks, args.diagnostics);

@@ -17,18 +17,40 @@ export interface FindingCode {
   explains?: SymptomKind[];
 }
 
-/** Thresholds the user can tune (flags or the config file). */
-export interface CheckOptions {
-  /** Minutes an instance may run before not having registered is a finding. */
-  joinGracePeriodMinutes: number;
-  /** Free addresses below which a subnet is reported as low. */
-  freeIpThreshold: number;
+/**
+ * A number a check lets the user tune, declared by the check (as an ESLint rule declares its
+ * meta.schema). Its name (the key in the check's `thresholds`) is the config file's key under
+ * `thresholds:`; the --flag, the --help line, `eks-doctor list` and docs/checks.md derive from it.
+ */
+export interface Threshold {
+  /** The flag of diagnose and demo, without the dashes: 'free-ip-threshold'. */
+  flag: string;
+  default: number;
+  /** The smallest value accepted. */
+  min: number;
+  /** Whole numbers only. */
+  integer: boolean;
+  /** What the number bounds, for --help and the docs: 'Free addresses below which a subnet is reported'. */
+  description: string;
 }
 
-export const DEFAULT_CHECK_OPTIONS: CheckOptions = {
-  joinGracePeriodMinutes: 10,
-  freeIpThreshold: 16,
-};
+/** Every check's thresholds by name, each with the check that declares it; two checks may not share a name or a flag. */
+export function catalogueThresholds(diagnostics: readonly Pick<Diagnostic, 'id' | 'thresholds'>[]): Map<string, Threshold & { check: string }> {
+  const byName = new Map<string, Threshold & { check: string }>();
+  const flags = new Map<string, string>();
+  for (const d of diagnostics) {
+    for (const [name, threshold] of Object.entries(d.thresholds)) {
+      const clash = byName.get(name)?.check ?? flags.get(threshold.flag);
+      if (clash !== undefined) throw new Error(`checks ${clash} and ${d.id} both declare the threshold '${name}' or the flag --${threshold.flag}`);
+      byName.set(name, { ...threshold, check: d.id });
+      flags.set(threshold.flag, d.id);
+    }
+  }
+  return byName;
+}
+
+/** Threshold values the user gave (flags or the config file), by threshold name; a check fills in its defaults. */
+export type ThresholdValues = Readonly<Record<string, number>>;
 
 /** What a check returns for one occurrence; the engine fills id, check, severity, key and links. */
 export interface NewFinding<C extends string> {
@@ -46,14 +68,15 @@ export interface NewFinding<C extends string> {
   canExplain?: ExplainScope[];
 }
 
-export interface CheckInput {
+export interface CheckInput<T extends string = string> {
   snapshot: Snapshot;
-  options: CheckOptions;
+  /** The check's own thresholds: the user's value, else the declared default. */
+  options: Readonly<Record<T, number>>;
   /** The snapshot's capturedAt, as a Date. Time-dependent logic uses this, never the wall clock. */
   now: Date;
 }
 
-export interface DiagnosticDefinition<C extends string> {
+export interface DiagnosticDefinition<C extends string, T extends string = never> {
   /** Stable check id, kebab-case. */
   id: string;
   title: string;
@@ -66,7 +89,9 @@ export interface DiagnosticDefinition<C extends string> {
   /** What the check's verdict is about; default 'cluster'. See CheckSubject. */
   subject?: CheckSubject;
   codes: Record<C, FindingCode>;
-  check(input: CheckInput): NewFinding<C>[];
+  /** The numbers the user can tune, by name (the config file's key). */
+  thresholds?: Record<T, Threshold>;
+  check(input: CheckInput<T>): NewFinding<C>[];
 }
 
 /**
@@ -89,10 +114,12 @@ export interface Diagnostic {
   explains: SymptomKind[];
   /** Symptom kinds this check reports. */
   symptoms: SymptomKind[];
-  check(input: CheckInput): Finding[];
+  thresholds: Readonly<Record<string, Threshold>>;
+  /** `options` holds the user's threshold values of any check; the check takes its own and fills in its defaults. */
+  check(input: { snapshot: Snapshot; options: ThresholdValues; now: Date }): Finding[];
 }
 
-export function defineDiagnostic<C extends string>(def: DiagnosticDefinition<C>): Diagnostic {
+export function defineDiagnostic<C extends string, T extends string = never>(def: DiagnosticDefinition<C, T>): Diagnostic {
   const codes = def.codes as Record<string, FindingCode>;
   const explains = [...new Set(Object.values(codes).flatMap((c) => c.explains ?? []))];
   const symptoms = [...new Set(Object.values(codes).flatMap((c) => (c.symptom ? [c.symptom] : [])))];
@@ -107,10 +134,18 @@ export function defineDiagnostic<C extends string>(def: DiagnosticDefinition<C>)
     codes,
     explains,
     symptoms,
+    thresholds: def.thresholds ?? {},
     check(input) {
-      return withSnapshotIndexes(input.snapshot, () => def.check(input).map((f) => materialize(def.id, codes, f)));
+      const options = ownThresholds(def.thresholds, input.options);
+      return withSnapshotIndexes(input.snapshot, () => def.check({ ...input, options }).map((f) => materialize(def.id, codes, f)));
     },
   };
+}
+
+function ownThresholds<T extends string>(declared: Record<T, Threshold> | undefined, given: ThresholdValues): Record<T, number> {
+  const values = {} as Record<T, number>;
+  for (const [name, threshold] of Object.entries(declared ?? {}) as [T, Threshold][]) values[name] = given[name] ?? threshold.default;
+  return values;
 }
 
 function materialize(checkId: string, codes: Record<string, FindingCode>, f: NewFinding<string>): Finding {

@@ -1,5 +1,5 @@
 import { partValue, type CollectionError, type Snapshot, type SnapshotPart } from '../snapshot/types.js';
-import { CannotCheck, type CheckOptions, type Diagnostic } from './diagnostic.js';
+import { CannotCheck, type Diagnostic, type ThresholdValues } from './diagnostic.js';
 import { couldNotRead, partLabel } from './failure-text.js';
 import { isFailing, type Finding } from './finding.js';
 import { withSnapshotIndexesAsync } from './snapshot-memo.js';
@@ -52,7 +52,8 @@ export function couldNotRun(check: Pick<CheckResult, 'status' | 'deselected'>): 
 }
 
 export interface RunChecksOptions {
-  options: CheckOptions;
+  /** Threshold values the user gave; each check fills in its own defaults. */
+  options?: ThresholdValues;
   /** Check ids not selected by --only/--skip; reported as skipped. */
   deselected?: ReadonlySet<string>;
   onEvent?: (event: CheckEvent) => void;
@@ -137,7 +138,7 @@ async function runEach(snapshot: Snapshot, diagnostics: Diagnostic[], run: RunCh
       };
     } else {
       try {
-        produced = uniqueKeys(diagnostic.check({ snapshot, options: run.options, now }));
+        produced = uniqueKeys(diagnostic.check({ snapshot, options: run.options ?? {}, now }));
         const failing = produced.some(isFailing);
         const incomplete = unseenParts(snapshot, diagnostic.uses);
         result = { ...base, status: failing ? 'fail' : 'pass', durationMs: 0, ...(incomplete.length > 0 ? { incomplete } : {}), findings: produced.length };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CHECK_OPTIONS, defineDiagnostic } from '../../src/engine/diagnostic.js';
+import { catalogueThresholds, defineDiagnostic } from '../../src/engine/diagnostic.js';
 import { couldNotRun, runChecks } from '../../src/engine/run-checks.js';
 import { buildBaseline } from '../../mocks/scenario-builder/baseline.js';
 
@@ -16,7 +16,7 @@ describe('runChecks', () => {
     const s = buildBaseline();
     delete s.aws.subnets;
     s.errors.push({ part: 'aws.subnets', call: 'ec2:DescribeSubnets', kind: 'denied', code: 'UnauthorizedOperation', message: 'You are not authorized', permission: 'ec2:DescribeSubnets' });
-    const { checks, findings } = await runChecks(s, [subnetsCheck, nodesCheck, throwing], { options: DEFAULT_CHECK_OPTIONS });
+    const { checks, findings } = await runChecks(s, [subnetsCheck, nodesCheck, throwing], {});
     const byId = Object.fromEntries(checks.map((c) => [c.id, c]));
     expect(byId['needs-subnets']!.status).toBe('error');
     expect(byId['needs-subnets']!.reason).toBe('could not read subnets: ec2:DescribeSubnets was denied (UnauthorizedOperation); grant ec2:DescribeSubnets');
@@ -30,7 +30,7 @@ describe('runChecks', () => {
   it('skips a check whose part was never collected, and one not selected', async () => {
     const s = buildBaseline();
     delete s.kubernetes.nodes;
-    const { checks } = await runChecks(s, [nodesCheck, subnetsCheck], { options: DEFAULT_CHECK_OPTIONS, deselected: new Set(['needs-subnets']) });
+    const { checks } = await runChecks(s, [nodesCheck, subnetsCheck], { deselected: new Set(['needs-subnets']) });
     expect(checks.map((c) => [c.id, c.status, c.reason, c.deselected])).toEqual([
       ['needs-nodes', 'skipped', 'the snapshot holds no Kubernetes nodes', undefined],
       ['needs-subnets', 'skipped', 'not selected (--only/--skip)', true],
@@ -44,7 +44,7 @@ describe('runChecks', () => {
     const s = buildBaseline();
     delete s.aws.reservations;
     s.errors.push({ part: 'aws.reservations', call: 'ec2:DescribeInstances', kind: 'denied', code: 'UnauthorizedOperation', message: 'You are not authorized', permission: 'ec2:DescribeInstances' });
-    const { checks } = await runChecks(s, [usesInstances, nodesCheck], { options: DEFAULT_CHECK_OPTIONS });
+    const { checks } = await runChecks(s, [usesInstances, nodesCheck], {});
     expect(checks[0]).toMatchObject({
       id: 'uses-instances',
       status: 'pass',
@@ -62,7 +62,32 @@ describe('runChecks', () => {
 
   it('emits start and end events for a live display', async () => {
     const events: string[] = [];
-    await runChecks(buildBaseline(), [nodesCheck], { options: DEFAULT_CHECK_OPTIONS, onEvent: (e) => events.push(`${e.type}:${e.type === 'check-end' ? e.result.status : e.id}`) });
+    await runChecks(buildBaseline(), [nodesCheck], { onEvent: (e) => events.push(`${e.type}:${e.type === 'check-end' ? e.result.status : e.id}`) });
     expect(events).toEqual(['check-start:needs-nodes', 'check-end:fail']);
+  });
+});
+
+describe('thresholds a check declares', () => {
+  const seen: Record<string, number>[] = [];
+  const declaring = (id: string, name: string, flag: string) =>
+    defineDiagnostic<'seen', string>({
+      id, title: id, description: 'd', docs: ['https://x'], needs: [], codes,
+      thresholds: { [name]: { flag, default: 5, min: 0, integer: true, description: 'd' } },
+      check: ({ options }) => {
+        seen.push({ ...options });
+        return [];
+      },
+    });
+
+  it('each check gets its own: the value given, else its declared default, and no other check\'s', async () => {
+    seen.length = 0;
+    await runChecks(buildBaseline(), [declaring('a', 'limitA', 'limit-a'), declaring('b', 'limitB', 'limit-b')], { options: { limitB: 9 } });
+    expect(seen).toEqual([{ limitA: 5 }, { limitB: 9 }]);
+  });
+
+  it('two checks may not declare the same threshold name or flag: the config key and the flag would be ambiguous', () => {
+    expect(() => catalogueThresholds([declaring('a', 'limit', 'limit-a'), declaring('b', 'limit', 'limit-b')])).toThrow(/checks a and b both declare/);
+    expect(() => catalogueThresholds([declaring('a', 'limitA', 'limit'), declaring('b', 'limitB', 'limit')])).toThrow(/checks a and b both declare/);
+    expect([...catalogueThresholds([declaring('a', 'limitA', 'limit-a')]).keys()]).toEqual(['limitA']);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CHECK_OPTIONS, defineDiagnostic } from '../../src/engine/diagnostic.js';
+import { defineDiagnostic } from '../../src/engine/diagnostic.js';
 import { runChecks } from '../../src/engine/run-checks.js';
 import { memoised, withSnapshotIndexes } from '../../src/engine/snapshot-memo.js';
 import { diagnoseSnapshot } from '../../src/engine/diagnose.js';
@@ -19,9 +19,9 @@ describe('per-snapshot indexes', () => {
           return [];
         },
       });
-    await runChecks(s, [reader('a'), reader('b'), reader('c')], { options: DEFAULT_CHECK_OPTIONS });
+    await runChecks(s, [reader('a'), reader('b'), reader('c')], {});
     expect(builds).toBe(1);
-    await runChecks(s, [reader('a'), reader('b')], { options: DEFAULT_CHECK_OPTIONS });
+    await runChecks(s, [reader('a'), reader('b')], {});
     expect(builds).toBe(2);
   });
 

@@ -4,7 +4,7 @@
  * produce exactly the expected finding ids, on the expected resources.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CHECK_OPTIONS, type CheckOptions, type Diagnostic } from '../../src/engine/diagnostic.js';
+import type { Diagnostic, ThresholdValues } from '../../src/engine/diagnostic.js';
 import type { Finding, Severity } from '../../src/engine/finding.js';
 import { missingNeeds } from '../../src/engine/run-checks.js';
 import { healthCodeToFindingCode } from '../../diagnostics/lib/health-codes.js';
@@ -27,7 +27,7 @@ export interface BrokenCase {
   name: string;
   snapshot: Snapshot;
   expect: ExpectedFinding[];
-  options?: Partial<CheckOptions>;
+  options?: ThresholdValues;
   /** When true, findings beyond `expect` are allowed. Default false: the ids must match exactly. */
   allowOtherFindings?: boolean;
 }
@@ -35,7 +35,7 @@ export interface BrokenCase {
 export interface HealthyCase {
   name: string;
   snapshot: Snapshot;
-  options?: Partial<CheckOptions>;
+  options?: ThresholdValues;
   /** Info findings a healthy cluster may legitimately get (e.g. egress that cannot be verified). */
   allowInfo?: string[];
 }
@@ -47,8 +47,8 @@ export interface ErrorCase {
   reason: string;
 }
 
-export function runDiagnostic(diagnostic: Diagnostic, snapshot: Snapshot, options: Partial<CheckOptions> = {}): Finding[] {
-  return diagnostic.check({ snapshot, options: { ...DEFAULT_CHECK_OPTIONS, ...options }, now: new Date(snapshot.capturedAt) });
+export function runDiagnostic(diagnostic: Diagnostic, snapshot: Snapshot, options: ThresholdValues = {}): Finding[] {
+  return diagnostic.check({ snapshot, options, now: new Date(snapshot.capturedAt) });
 }
 
 export function describeDiagnostic(diagnostic: Diagnostic, cases: { healthy: HealthyCase[]; broken: BrokenCase[]; errors?: ErrorCase[] }): void {

@@ -7,7 +7,7 @@ import type { CommandSpec } from '../command.js';
 import { reportInteractivelyOrPlain } from '../interactive.js';
 import { collectLive } from '../live-collection.js';
 import { TIMEOUT_OPTIONS, timeoutSettings, type LiveSettings } from '../live-settings.js';
-import { diagnosisSetup, REPORT_OPTIONS, reportSettings } from '../report-settings.js';
+import { diagnosisSetup, REPORT_OPTIONS, reportSettings, thresholdOptions } from '../report-settings.js';
 import { traceWriter } from '../trace-option.js';
 
 /** A sick cluster with one clear root cause: what a first-time user should see. */
@@ -30,6 +30,7 @@ export const demoCommand: CommandSpec = {
     ...TIMEOUT_OPTIONS,
     { name: 'debug', type: 'boolean', description: 'Print each AWS and Kubernetes request to stderr' },
   ],
+  catalogueOptions: thresholdOptions,
   examples: [
     'eks-doctor demo',
     'eks-doctor demo --list',
@@ -46,9 +47,10 @@ export const demoCommand: CommandSpec = {
     }
     const name = args.positionals[0] ?? DEFAULT_DEMO_SCENARIO;
     const scenario = loadScenario(name);
-    const settings = reportSettings(args, io);
-    const trace = traceWriter(args, 'demo', io, { 'eks_doctor.scenario': name, 'eks_doctor.cluster': scenario.cluster.name, 'aws.region': scenario.cluster.region });
+    // The catalogue is loaded already: its thresholds are this command's options.
     const diagnostics = await loadDiagnostics();
+    const settings = reportSettings(args, io, diagnostics);
+    const trace = traceWriter(args, 'demo', io, { 'eks_doctor.scenario': name, 'eks_doctor.cluster': scenario.cluster.name, 'aws.region': scenario.cluster.region });
     const keep = bundleKeeper(bundleSettings(args));
     const timeouts = timeoutSettings(args);
     // Before the mock starts: a config file naming unknown checks is said at once.

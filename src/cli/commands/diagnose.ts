@@ -8,7 +8,7 @@ import { reportInteractivelyOrPlain } from '../interactive.js';
 import { auditAllClusters, FLEET_OPTIONS } from '../fleet.js';
 import { snapshotSource } from '../live-collection.js';
 import { LIVE_OPTIONS, liveSettings } from '../live-settings.js';
-import { diagnosisSetup, REPORT_OPTIONS, reportSettings } from '../report-settings.js';
+import { diagnosisSetup, REPORT_OPTIONS, reportSettings, thresholdOptions } from '../report-settings.js';
 import { traceWriter } from '../trace-option.js';
 
 export const diagnoseCommand: CommandSpec = {
@@ -24,6 +24,7 @@ export const diagnoseCommand: CommandSpec = {
     REDACT_OPTION,
     ...REPORT_OPTIONS,
   ],
+  catalogueOptions: thresholdOptions,
   examples: [
     'eks-doctor diagnose --cluster shop-prod --region eu-west-1',
     'eks-doctor diagnose --all-clusters --regions eu-west-1,us-east-1 --report-dir reports/ --fail-on warning',
@@ -35,13 +36,14 @@ export const diagnoseCommand: CommandSpec = {
     'eks-doctor diagnose --cluster shop-prod --output json --trace trace.json',
   ],
   async run(args, io) {
-    const settings = reportSettings(args, io);
+    // The catalogue is loaded already: its thresholds are this command's options.
+    const diagnostics = await loadDiagnostics();
+    const settings = reportSettings(args, io, diagnostics);
     const file = stringValue(args.values.snapshot);
     // --all-clusters takes --region(s) without --cluster: liveSettings would refuse them.
     const live = args.values['all-clusters'] === true ? undefined : liveSettings(args);
     // Before anything is read: an unwritable --trace path is said now, not after a long collection.
     const trace = traceWriter(args, 'diagnose', io, live ? { 'eks_doctor.cluster': live.clusterName, ...(live.region ? { 'aws.region': live.region } : {}) } : {});
-    const diagnostics = await loadDiagnostics();
     if (args.values['all-clusters'] === true) return auditAllClusters(args, settings, io, diagnostics);
     const source = snapshotSource(file, args, io);
     const keep = bundleKeeper(bundleSettings(args));
