@@ -90,3 +90,25 @@ describe('one vocabulary', () => {
     },
   );
 });
+
+describe('structure, not prose, in the engine contract', () => {
+  const checkIds = readdirSync(join(root, 'diagnostics'))
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+    .map((f) => f.replace(/\.ts$/, ''));
+  /** The engine, CLI, renderers and UI: where a check's id or reason text used as a flag would be a contract carried as prose. */
+  const engineSide = product.filter((f) => f.path.startsWith('src/') && !f.path.startsWith('src/collect/'));
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+  it('a deselected check is known by its field: no code compares or searches a check\'s reason text', () => {
+    const readsReason = /\breason\??\.(?:startsWith|endsWith|includes|match|indexOf)\(|\breason\s*[!=]==?\s*['`]|['`]\s*[!=]==?\s*\w+\??\.reason\b/;
+    expect(engineSide.filter((f) => readsReason.test(f.text)).map((f) => f.path)).toEqual([]);
+    // The deselection text is written in one place (run-checks.ts) and read by people only.
+    expect(product.filter((f) => /['`]not selected\b/.test(f.text) && f.path !== 'src/engine/run-checks.ts').map((f) => f.path)).toEqual([]);
+  });
+
+  it.each(checkIds)("no engine, CLI, renderer or UI code branches on the check id '%s' (a property of the check's definition says what it needs)", (id) => {
+    const literal = `['"\`]${escape(id)}['"\`]`;
+    const asFlag = new RegExp(`[!=]==?\\s*${literal}|${literal}\\s*[!=]==?|\\.(?:has|includes)\\(\\s*${literal}|\\bcase\\s+${literal}\\s*:|Set\\(\\[[^\\]]*${literal}`);
+    expect(engineSide.filter((f) => asFlag.test(f.text)).map((f) => f.path)).toEqual([]);
+  });
+});
