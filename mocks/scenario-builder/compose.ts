@@ -34,7 +34,7 @@ export async function loadFaults(): Promise<Map<string, Fault>> {
 }
 
 export async function loadScenarioDefinitions(): Promise<ScenarioDefinition[]> {
-  const definitions = await importAll<ScenarioDefinition>('library', 'scenarios');
+  const definitions = await importAll<ScenarioDefinition>('scenario-definitions', 'scenarios');
   const names = new Set<string>();
   for (const d of definitions) {
     if (names.has(d.name)) throw new Error(`two scenarios are named '${d.name}'`);
