@@ -4,7 +4,7 @@
  * end-to-end tests all start it this way.
  */
 import { MOCK_CREDENTIALS, startAwsMock, type AwsMock, type FaultRule } from './aws-mock/index.js';
-import { startKubernetesMock, type BodyFault, type KubernetesFault, type KubernetesMock } from './k8s-mock/api-server.js';
+import { startKubernetesMock, type BodyFault, type KubernetesFault, type KubernetesMock, type KubernetesRequestFault } from './k8s-mock/api-server.js';
 import { mockKubeconfigYaml } from './k8s-mock/kubeconfig.js';
 import { RequestLog } from './request-log.js';
 import { createEksToken } from '../src/collect/kubernetes/eks-token.js';
@@ -34,6 +34,10 @@ export async function startMockCluster(options: {
   kubernetesFault?: KubernetesFault;
   /** Broken bodies from the Kubernetes mock, by path. */
   kubernetesBodyFaults?: Record<string, BodyFault>;
+  /** Faults for some Kubernetes requests, by path and counter (429, 5xx, 410 on continue, resets, hangs). */
+  kubernetesRequestFaults?: KubernetesRequestFault[];
+  /** Caps the Kubernetes mock's list pages, so lists follow continue tokens. */
+  kubernetesMaxPageSize?: number;
   awsFaults?: FaultRule[];
   /** Added to every answer of both mocks (ms). */
   latencyMs?: number;
@@ -51,6 +55,8 @@ export async function startMockCluster(options: {
     ...(options.kubernetesPort !== undefined ? { port: options.kubernetesPort } : {}),
     ...(options.kubernetesFault ? { fault: options.kubernetesFault } : {}),
     ...(options.kubernetesBodyFaults ? { bodyFaults: options.kubernetesBodyFaults } : {}),
+    ...(options.kubernetesRequestFaults ? { requestFaults: options.kubernetesRequestFaults } : {}),
+    ...(options.kubernetesMaxPageSize !== undefined ? { maxPageSize: options.kubernetesMaxPageSize } : {}),
     ...((options.kubernetesLatencyMs ?? options.latencyMs) !== undefined ? { latencyMs: options.kubernetesLatencyMs ?? options.latencyMs } : {}),
   });
   let aws: AwsMock;

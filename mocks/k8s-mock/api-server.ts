@@ -55,6 +55,34 @@ export interface ResourceFault {
 }
 
 /**
+ * A fault for some requests, counted so a test knows exactly which attempt fails:
+ * - 'throttle': 429 TooManyRequests, as the API server's max-in-flight filter and API Priority and
+ *   Fairness answer (a Status with reason TooManyRequests, and Retry-After);
+ * - 'server-error': a 5xx (default 503 ServiceUnavailable), with Retry-After when retryAfterSeconds is set;
+ * - 'expired': 410 Gone with reason Expired, as the API server answers a continue token etcd has
+ *   compacted past (storage/errors; only requests that carry a continue token match);
+ * - 'reset': the connection is destroyed before any answer (ECONNRESET at the client);
+ * - 'hang': accepted and never answered.
+ */
+export interface KubernetesRequestFault {
+  kind: 'throttle' | 'server-error' | 'expired' | 'reset' | 'hang';
+  /** The request path ('/api/v1/nodes'), or '*' for every path but /version (which stays the probe that works). */
+  path: string;
+  /** Only the first N matching requests. */
+  first?: number;
+  /** Only every Nth matching request (the Nth, 2Nth, ...). */
+  every?: number;
+  /** Seconds for the Retry-After header (throttle defaults to 1, as kube-apiserver sends; server-error sends none unless set). */
+  retryAfterSeconds?: number;
+  /** For 'server-error' (default 503). */
+  status?: number;
+}
+
+/** kube-apiserver's message for an expired continue token (staging/src/k8s.io/apiserver/pkg/storage/errors.go, from memory). */
+export const EXPIRED_CONTINUE_MESSAGE =
+  'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.';
+
+/**
  * A snapshot whose API server could not be read is served the same way, so a scenario of an
  * unreachable cluster round-trips and `demo` shows it live.
  */
@@ -92,6 +120,10 @@ export interface KubernetesMockOptions {
   fault?: KubernetesFault;
   /** Broken bodies by path ('/api/v1/nodes'): every 200 answer to that path is broken that way. */
   bodyFaults?: Record<string, BodyFault>;
+  /** Caps every list page at this many items, whatever `limit` asks: every list then has to follow continue tokens. */
+  maxPageSize?: number;
+  /** Faults for some requests, by path and counter (see KubernetesRequestFault). */
+  requestFaults?: KubernetesRequestFault[];
   /** RBAC denials, as '<verb> <resource>' ('list pods', 'get configmaps'): answered 403. */
   forbidden?: string[];
   /** Reject tokens older than 15 minutes, as aws-iam-authenticator does. Off by default: a long-running mock-server hands out one token. */
@@ -107,6 +139,8 @@ export interface KubernetesMock {
   setFault(fault: KubernetesFault | undefined): Promise<void>;
   /** Replaces the resource faults and resets their counters. */
   setResourceFaults(faults: ResourceFault[]): void;
+  /** Replaces the request faults and restarts their counters. */
+  setRequestFaults(faults: KubernetesRequestFault[]): void;
   close(): Promise<void>;
 }
 
@@ -167,6 +201,20 @@ export async function startKubernetesMock(options: KubernetesMockOptions): Promi
   let fault = options.fault ?? faultForSnapshot(options.kubernetes);
   const sockets = new Set<Socket>();
   const hanging = new Set<ServerResponse>();
+  let requestFaults = options.requestFaults ?? [];
+  let faultCounts = new Map<KubernetesRequestFault, number>();
+  /** Counts the request against every matching rule; the first rule that applies is the fault. */
+  const requestFaultFor = (path: string, continued: boolean): KubernetesRequestFault | undefined => {
+    let chosen: KubernetesRequestFault | undefined;
+    for (const rule of requestFaults) {
+      if (rule.path === '*' ? path === '/version' : rule.path !== path) continue;
+      if (rule.kind === 'expired' && !continued) continue;
+      const n = (faultCounts.get(rule) ?? 0) + 1;
+      faultCounts.set(rule, n);
+      if ((rule.first === undefined || n <= rule.first) && (rule.every === undefined || n % rule.every === 0)) chosen ??= rule;
+    }
+    return chosen;
+  };
   let resourceFaults: ResourceFault[] = [];
   const resourceFaultCounts = new Map<string, number>();
 
@@ -241,6 +289,34 @@ export async function startKubernetesMock(options: KubernetesMockOptions): Promi
     }
     if (method !== 'GET') return finish(405, statusBody(405, 'MethodNotAllowed', `the mock API server is read-only; ${method} is not allowed`));
 
+    const injected = requestFaultFor(path, url.searchParams.has('continue'));
+    if (injected?.kind === 'hang') {
+      entry.fault = 'hang';
+      log.add(entry);
+      hanging.add(res);
+      res.on('close', () => hanging.delete(res));
+      return;
+    }
+    if (injected?.kind === 'reset') {
+      entry.fault = 'reset';
+      log.add(entry);
+      req.socket.destroy();
+      return;
+    }
+    if (injected?.kind === 'throttle') {
+      // apiserver's max-in-flight and APF answer (staging/src/k8s.io/apiserver/pkg/server/filters, from memory).
+      const seconds = injected.retryAfterSeconds ?? 1;
+      return finish(429, statusBody(429, 'TooManyRequests', 'Too many requests, please try again later.', { retryAfterSeconds: seconds }), 'throttle', { 'retry-after': String(seconds) });
+    }
+    if (injected?.kind === 'server-error') {
+      const status = injected.status ?? 503;
+      const reason = status === 503 ? 'ServiceUnavailable' : status === 504 ? 'Timeout' : 'InternalError';
+      const message = status === 503 ? 'the server is currently unable to handle the request' : 'an error on the server ("") has prevented the request from succeeding';
+      const headers: Record<string, string> = injected.retryAfterSeconds !== undefined ? { 'retry-after': String(injected.retryAfterSeconds) } : {};
+      return finish(status, statusBody(status, reason, message), 'server-error', headers);
+    }
+    if (injected?.kind === 'expired') return finish(410, statusBody(410, 'Expired', EXPIRED_CONTINUE_MESSAGE), 'expired');
+
     if (path === '/version') {
       return finish(200, options.kubernetes.version ?? { major: '1', minor: '31', gitVersion: 'v1.31.0-eks-mock', platform: 'linux/amd64' });
     }
@@ -301,7 +377,8 @@ export async function startKubernetesMock(options: KubernetesMockOptions): Promi
       throw error;
     }
     const limitText = url.searchParams.get('limit');
-    const limit = limitText ? Number(limitText) : 0;
+    const requested = limitText ? Number(limitText) : 0;
+    const limit = options.maxPageSize ? Math.min(requested || options.maxPageSize, options.maxPageSize) : requested;
     const continueText = url.searchParams.get('continue');
     let offset = 0;
     if (continueText) {
@@ -365,6 +442,10 @@ export async function startKubernetesMock(options: KubernetesMockOptions): Promi
     certificateAuthorityData: Buffer.from(ca.certPem, 'utf8').toString('base64'),
     log,
     setFault,
+    setRequestFaults(faults) {
+      requestFaults = faults;
+      faultCounts = new Map();
+    },
     setResourceFaults(faults) {
       resourceFaults = [...faults];
       resourceFaultCounts.clear();

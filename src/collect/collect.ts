@@ -2,7 +2,9 @@
  * Builds a Snapshot from live sources. The AWS side comes from src/collect/aws; the Kubernetes side
  * (src/collect/kubernetes) starts as soon as DescribeCluster has named the endpoint and CA and runs
  * alongside it: it hands the AWS side the IRSA role ARNs it finds on ServiceAccounts, and takes
- * from it the Pod Identity associations whose ServiceAccounts it keeps.
+ * from it the Pod Identity associations whose ServiceAccounts it keeps. No read waits for another
+ * unless it needs its answer: only the IAM lookups of the IRSA roles wait for the ServiceAccounts
+ * (and give up on them at the deadline); every other AWS read runs whatever the API server does.
  */
 import { IRSA_ROLE_ANNOTATION } from '../domain/eks-constants.js';
 import type { CollectEvent } from '../engine/progress.js';
@@ -68,6 +70,7 @@ export async function collectSnapshot(options: CollectSnapshotOptions): Promise<
   let kubernetesSide: Promise<KubernetesCollection> | undefined;
   // The Kubernetes side shares the run's deadline with the AWS side.
   const deadline = AbortSignal.timeout(timeoutSeconds * 1000);
+  const deadlineAt = Date.now() + timeoutSeconds * 1000;
 
   const tracer = options.tracer ?? NO_TRACE;
   const aws = await inSpan(tracer, PHASE.collectAws, () => collectAws({
@@ -84,7 +87,7 @@ export async function collectSnapshot(options: CollectSnapshotOptions): Promise<
       if (kubernetesParts.size === 0) return;
       // A phase of its own beside 'collect AWS' (not inside it): the two sides run concurrently.
       kubernetesSide = inSpan(tracer, PHASE.collectKubernetes, () =>
-        collectKubernetesSide({ options, cluster, part, parts: kubernetesParts, deadline, onServiceAccounts: serviceAccountRoles.resolve }),
+        collectKubernetesSide({ options, cluster, part, parts: kubernetesParts, deadline, deadlineAt, onServiceAccounts: serviceAccountRoles.resolve }),
       );
       // Whatever happens on the Kubernetes side, the AWS side must not wait for role ARNs forever.
       void kubernetesSide.finally(() => serviceAccountRoles.resolve([]));
@@ -110,6 +113,8 @@ async function collectKubernetesSide(args: {
   part: <K extends AwsPartKey>(key: K) => Promise<AwsData[K] | undefined>;
   parts: ReadonlySet<KubernetesPart>;
   deadline: AbortSignal;
+  deadlineAt: number;
+  /** The IRSA role ARNs ServiceAccounts name; [] as soon as they could not be read. */
   onServiceAccounts: (roleArns: string[]) => void;
 }): Promise<KubernetesCollection> {
   const { options } = args;
@@ -135,6 +140,7 @@ async function collectKubernetesSide(args: {
       ? new KubernetesClient(connected.connection, {
           requestTimeoutMs: access.requestTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
           deadline: args.deadline,
+          deadlineAt: args.deadlineAt,
           ...(access.onRequest ? { onRequest: access.onRequest } : {}),
           ...(options.tracer ? { tracer: options.tracer } : {}),
         })
@@ -150,6 +156,10 @@ async function collectKubernetesSide(args: {
     ...('unavailable' in connected ? { unavailable: connected.unavailable } : {}),
     podIdentityServiceAccounts,
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    // The IAM lookups of IRSA roles wait for this read alone, not for the rest of the Kubernetes side.
+    onPartFailed: (key) => {
+      if (key === 'serviceAccounts') args.onServiceAccounts([]);
+    },
     onPart: (key, value) => {
       if (key !== 'serviceAccounts') return;
       const accounts = (value ?? []) as KubeServiceAccount[];

@@ -249,6 +249,8 @@ export async function collectKubernetes(args: {
   onEvent?: (event: CollectEvent) => void;
   /** Each part as soon as it is read (the AWS side looks up the IAM roles ServiceAccounts name). */
   onPart?: <K extends DataKey>(key: K, value: KubernetesData[K]) => void;
+  /** Each part that could not be read, as soon as it failed (the AWS side then stops waiting for it). */
+  onPartFailed?: (key: DataKey) => void;
 }): Promise<KubernetesCollection> {
   const wanted = (Object.keys(KUBERNETES_READS) as DataKey[]).filter((key) => args.parts.has(`kubernetes.${key}`));
   if (wanted.length === 0 && !args.parts.has('kubernetes.apiServer')) return { kubernetes: {}, errors: [] };
@@ -310,6 +312,7 @@ export async function collectKubernetes(args: {
       } catch (error) {
         const recorded = errorFor(key, error);
         errors.push(recorded);
+        args.onPartFailed?.(key);
         args.onEvent?.({ type: 'collect-end', step: read.step, durationMs: Math.round(performance.now() - started), ok: false, error: recorded.message });
       }
     }

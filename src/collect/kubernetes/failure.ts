@@ -11,6 +11,8 @@ export class KubernetesRequestError extends Error {
     readonly code: string,
     message: string,
     readonly httpStatus?: number,
+    /** The answer's Retry-After, in seconds, when it carried one. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'KubernetesRequestError';
@@ -47,14 +49,10 @@ export function classifyTransportError(
 }
 
 /** An HTTP answer other than 2xx. `message` is the Status object's message when there is one. */
-export function classifyHttpStatus(status: number, message: string): KubernetesRequestError {
+export function classifyHttpStatus(status: number, message: string, retryAfterSeconds?: number): KubernetesRequestError {
   const code = `HTTP ${status}`;
-  if (status === 401) return new KubernetesRequestError('unauthorized', code, message, status);
-  if (status === 403) return new KubernetesRequestError('denied', code, message, status);
-  if (status === 404) return new KubernetesRequestError('not-found', code, message, status);
-  if (status === 429) return new KubernetesRequestError('throttled', code, message, status);
-  if (status >= 500) return new KubernetesRequestError('server-error', code, message, status);
-  return new KubernetesRequestError('other', code, message, status);
+  const kind: FailureKind = status === 401 ? 'unauthorized' : status === 403 ? 'denied' : status === 404 ? 'not-found' : status === 429 ? 'throttled' : status >= 500 ? 'server-error' : 'other';
+  return new KubernetesRequestError(kind, code, message, status, retryAfterSeconds);
 }
 
 /** How the snapshot's apiServer.failure names a failure of the first request. */

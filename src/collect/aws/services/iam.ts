@@ -18,21 +18,36 @@ function roleFromWire(part: AwsKey, call: string, role: { AssumeRolePolicyDocume
   }
 }
 
+/** What `promise` resolves to, or `fallback` once `signal` aborts first. */
+function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal, fallback: T): Promise<T> {
+  if (signal.aborted) return Promise.resolve(fallback);
+  return new Promise<T>((resolve) => {
+    const aborted = (): void => resolve(fallback);
+    signal.addEventListener('abort', aborted, { once: true });
+    void promise.then(
+      (value) => {
+        signal.removeEventListener('abort', aborted);
+        resolve(value);
+      },
+      () => resolve(fallback),
+    );
+  });
+}
+
 /** `extraRoleArns`: IRSA roles named by ServiceAccounts, which may arrive while AWS collection runs. */
 export function iamCollectors({ iam }: AwsClients, extraRoleArns: Promise<string[]>): Collectors<keyof typeof IAM_PARTS> {
-  /** Role ARNs the checks look at: node roles, Fargate, Pod Identity, IRSA (add-ons and Kubernetes annotations). */
-  const roleArns = (c: AwsCollection) =>
-    c.shared('roleArns', async () => {
+  /** Role ARNs AWS itself names: node roles, Fargate, Pod Identity, add-ons' IRSA, node access entries. Nothing from Kubernetes. */
+  const awsRoleArns = (c: AwsCollection) =>
+    c.shared('awsRoleArns', async () => {
       // Each source is optional: a source that could not be read (or an emulator that lacks it) only
       // means fewer roles are looked up; its own failure is recorded against its own part.
-      const [nodegroups = [], fargate = [], profiles = [], entries = [], associations = [], addons = [], extra] = await Promise.all([
+      const [nodegroups = [], fargate = [], profiles = [], entries = [], associations = [], addons = []] = await Promise.all([
         c.part('nodegroups'),
         c.part('fargateProfiles'),
         c.part('iamInstanceProfiles'),
         c.part('accessEntries'),
         c.part('podIdentityAssociations'),
         c.part('addons'),
-        extraRoleArns,
       ]);
       return unique([
         ...nodegroups.map((g) => g.nodeRole),
@@ -41,8 +56,20 @@ export function iamCollectors({ iam }: AwsClients, extraRoleArns: Promise<string
         ...entries.filter((e) => isNodeAccessEntryType(e.type) && e.principalArn?.includes(':role/')).map((e) => e.principalArn),
         ...associations.map((a) => a.roleArn),
         ...addons.map((a) => a.serviceAccountRoleArn),
-        ...extra.filter((arn) => arn.includes(':role/')),
       ]);
+    });
+
+  /**
+   * IRSA roles that only ServiceAccounts name. They arrive when the Kubernetes side has read the
+   * ServiceAccounts, and only their own lookups wait for them: a hung API server must not cost the
+   * node roles. When the run's deadline comes first they are not looked up (the ServiceAccounts'
+   * failure is recorded against their own part).
+   */
+  const irsaRoleArns = (c: AwsCollection) =>
+    c.shared('irsaRoleArns', async () => {
+      const [known, extra] = await Promise.all([awsRoleArns(c), unlessAborted(extraRoleArns, c.settings.signal, [])]);
+      const already = new Set(known);
+      return unique(extra.filter((arn) => arn.includes(':role/') && !already.has(arn)));
     });
 
   /**
@@ -52,30 +79,31 @@ export function iamCollectors({ iam }: AwsClients, extraRoleArns: Promise<string
    */
   const accessEntryOnlyRoleArns = (c: AwsCollection) =>
     c.shared('accessEntryOnlyRoleArns', async () => {
-      const [entries = [], looked] = await Promise.all([c.part('accessEntries'), roleArns(c)]);
+      const [entries = [], looked] = await Promise.all([c.part('accessEntries'), awsRoleArns(c)]);
       const already = new Set(looked);
       return unique(entries.filter((e) => !isNodeAccessEntryType(e.type) && e.principalArn?.includes(':role/') && !already.has(e.principalArn)).map((e) => e.principalArn));
     });
 
   return {
     async iamRoles(c) {
-      const arns = [...(await roleArns(c)), ...(await accessEntryOnlyRoleArns(c))];
-      const roles = await each(arns, async (arn) => {
-        const out = await c.call('iamRoles', 'iam:GetRole', (abortSignal) => iam.send(new GetRoleCommand({ RoleName: roleNameOf(arn) }), { abortSignal }), { codes: ['NoSuchEntity', 'NoSuchEntityException'] });
-        if (!out?.Role) {
-          c.addNotFound({ resourceType: 'iam-role', id: arn, call: 'iam:GetRole' });
-          return [];
-        }
-        return [roleFromWire('iamRoles', 'iam:GetRole', out.Role)];
-      });
-      // Two references to one role (with and without its path) are one role.
+      const lookUp = (arns: string[]) =>
+        each(arns, async (arn) => {
+          const out = await c.call('iamRoles', 'iam:GetRole', (abortSignal) => iam.send(new GetRoleCommand({ RoleName: roleNameOf(arn) }), { abortSignal }), { codes: ['NoSuchEntity', 'NoSuchEntityException'] });
+          if (!out?.Role) {
+            c.addNotFound({ resourceType: 'iam-role', id: arn, call: 'iam:GetRole' });
+            return [];
+          }
+          return [roleFromWire('iamRoles', 'iam:GetRole', out.Role)];
+        });
+      // The roles AWS names are looked up at once; the IRSA roles only ServiceAccounts name, when those are read.
+      const [named, irsa, accessEntryOnly] = await Promise.all([awsRoleArns(c).then(lookUp), irsaRoleArns(c).then(lookUp), accessEntryOnlyRoleArns(c).then(lookUp)]);
+      // Two references to one role (with and without its path, or named twice) are one role.
       const seen = new Set<string>();
-      return roles.flat().filter((r) => (seen.has(r.RoleName ?? '') ? false : (seen.add(r.RoleName ?? ''), true)));
+      return [...named, ...irsa, ...accessEntryOnly].flat().filter((r) => (seen.has(r.RoleName ?? '') ? false : (seen.add(r.RoleName ?? ''), true)));
     },
 
     async iamAttachedRolePolicies(c) {
-      const names = unique((await roleArns(c)).map(roleNameOf));
-      const perRole = await each(names, async (RoleName) => {
+      const listFor = (names: string[]) => each(names, async (RoleName) => {
         const pages = await c.pages(
           'iamAttachedRolePolicies',
           'iam:ListAttachedRolePolicies',
@@ -85,7 +113,14 @@ export function iamCollectors({ iam }: AwsClients, extraRoleArns: Promise<string
         // A missing role is recorded by iam:GetRole; here it simply has no list.
         return pages === undefined ? [] : [{ RoleName, AttachedPolicies: toSnapshotJson(pages.flatMap((p) => p.AttachedPolicies ?? [])) }];
       });
-      return perRole.flat();
+      // As for iam:GetRole: the roles AWS names at once, the IRSA roles only ServiceAccounts name when those are read.
+      const namedRoles = async () => unique((await awsRoleArns(c)).map(roleNameOf));
+      const irsaRoles = async () => {
+        const [named, irsa] = await Promise.all([namedRoles(), irsaRoleArns(c)]);
+        return unique(irsa.map(roleNameOf)).filter((name) => !named.includes(name));
+      };
+      const [named, irsa] = await Promise.all([namedRoles().then(listFor), irsaRoles().then(listFor)]);
+      return [...named, ...irsa].flat();
     },
 
     async iamInstanceProfiles(c) {
