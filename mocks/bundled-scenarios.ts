@@ -1,6 +1,6 @@
 /**
- * The bundled scenarios, as the demo, the mock server and tests read them: committed snapshot
- * files in mocks/scenarios/ (generated from mocks/scenario-definitions/ and mocks/faults/ by `npm run scenarios`).
+ * The bundled scenarios, as the demo, the mock server and tests read them: snapshot files in
+ * mocks/scenarios/, generated from mocks/scenario-definitions/ and mocks/faults/ by `npm run build`.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

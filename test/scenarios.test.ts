@@ -14,12 +14,12 @@ import { runCli } from './support/run-cli.js';
 const scenarios = listScenarios();
 
 describe('scenario files', () => {
-  it('are up to date with mocks/scenario-definitions and mocks/faults (run `npm run scenarios`)', async () => {
+  it('are up to date with mocks/scenario-definitions and mocks/faults (run `npm run build`)', async () => {
     const composed = await composeAllScenarios();
     expect(composed.map((s) => s.meta!.scenario).sort()).toEqual(scenarios.map((s) => s.name).sort());
     for (const snapshot of composed) {
       const onDisk = readFileSync(scenarios.find((s) => s.name === snapshot.meta!.scenario)!.file, 'utf8');
-      expect(onDisk === scenarioFileText(snapshot), `mocks/scenarios/${snapshot.meta!.scenario}.json is stale: run npm run scenarios`).toBe(true);
+      expect(onDisk === scenarioFileText(snapshot), `mocks/scenarios/${snapshot.meta!.scenario}.json is stale: run npm run build`).toBe(true);
     }
   });
 

@@ -1,7 +1,8 @@
 /**
- * Writes mocks/scenarios/<name>.json from the scenario library (npm run scenarios). The files are
- * committed so `diagnose --snapshot mocks/scenarios/<name>.json` works on a fresh clone; a test
- * fails when they are stale.
+ * Writes mocks/scenarios/<name>.json from the scenario definitions and faults. `npm run build` runs
+ * it (so does `npm ci`, through `prepare`, and `npm pack`, which ships the files): they are
+ * generated, not committed, and `diagnose --snapshot mocks/scenarios/<name>.json` works on a fresh
+ * clone after `npm ci`. A test fails when they are stale (a definition edited since the last build).
  */
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
