@@ -10,6 +10,14 @@ const fromPrivate = (edit: (s: Snapshot) => void) => mutate(edit, privateCluster
 const endpoint = (s: Snapshot, service: string) => s.aws.vpcEndpoints!.find((e) => e.ServiceName === `com.amazonaws.${BASELINE.region}.${service}`)!;
 const defaultRoute = (s: Snapshot) => s.aws.routeTables!.find((t) => t.RouteTableId === PRIVATE_ROUTE_TABLE)!.Routes!.find((r) => r.DestinationCidrBlock === '0.0.0.0/0')!;
 
+/** The private subnets lose their explicit association and use the main table, which gets the private table's routes. */
+function privateSubnetsOnMainTable(s: Snapshot): void {
+  const privateTable = s.aws.routeTables!.find((t) => t.RouteTableId === PRIVATE_ROUTE_TABLE)!;
+  const main = s.aws.routeTables!.find((t) => t.Associations!.some((a) => a.Main))!;
+  main.Routes = privateTable.Routes;
+  privateTable.Associations = [];
+}
+
 describeDiagnostic(routesEgress, {
   healthy: [
     { name: 'baseline: private subnets behind an available NAT gateway', snapshot: buildBaseline() },
@@ -31,10 +39,7 @@ describeDiagnostic(routesEgress, {
     {
       name: 'subnets without an explicit association use the main table',
       snapshot: mutate((s) => {
-        const privateTable = s.aws.routeTables!.find((t) => t.RouteTableId === PRIVATE_ROUTE_TABLE)!;
-        const main = s.aws.routeTables!.find((t) => t.Associations!.some((a) => a.Main))!;
-        main.Routes = privateTable.Routes;
-        privateTable.Associations = [];
+        privateSubnetsOnMainTable(s);
       }),
     },
   ],
@@ -54,10 +59,7 @@ describeDiagnostic(routesEgress, {
     {
       name: 'main route table with the dead NAT route, subnets not explicitly associated',
       snapshot: mutate((s) => {
-        const privateTable = s.aws.routeTables!.find((t) => t.RouteTableId === PRIVATE_ROUTE_TABLE)!;
-        const main = s.aws.routeTables!.find((t) => t.Associations!.some((a) => a.Main))!;
-        main.Routes = privateTable.Routes;
-        privateTable.Associations = [];
+        privateSubnetsOnMainTable(s);
         s.aws.natGateways![0]!.State = 'failed';
       }),
       expect: [{ id: 'routes-egress/default-route-blackhole', resource: 'rtb-0c3c3c3c3c3c3c3c3', mentions: 'is failed' }],

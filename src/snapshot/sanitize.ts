@@ -55,6 +55,15 @@ function pickEach(list: unknown, keys: readonly string[]): Json[] | undefined {
   return Array.isArray(list) ? list.map((item) => pick(item, keys) ?? {}) : undefined;
 }
 
+/** Copies each list of `source` named in `lists` into `target`, every item cut to `keys`, in that order. */
+function pickLists(target: Json, source: unknown, lists: readonly string[], keys: readonly string[]): void {
+  if (!isObject(source)) return;
+  for (const list of lists) {
+    const picked = pickEach(source[list], keys);
+    if (picked) target[list] = picked;
+  }
+}
+
 /**
  * What a pod keeps in a snapshot: what the checks and their evidence read (which node, which
  * owner, host network or not, its address, whether it runs and why not), plus the few fields an
@@ -77,19 +86,9 @@ export function sanitizePod<T>(pod: T): T {
   if (!isObject(pod)) return pod;
   const metadata = pick(pod.metadata, POD_FIELDS.metadata);
   const spec = pick(pod.spec, POD_FIELDS.spec);
-  if (spec && isObject(pod.spec)) {
-    const containers = pickEach(pod.spec.containers, POD_FIELDS.container);
-    const initContainers = pickEach(pod.spec.initContainers, POD_FIELDS.container);
-    if (containers) spec.containers = containers;
-    if (initContainers) spec.initContainers = initContainers;
-  }
+  if (spec) pickLists(spec, pod.spec, ['containers', 'initContainers'], POD_FIELDS.container);
   const status = pick(pod.status, POD_FIELDS.status);
-  if (status && isObject(pod.status)) {
-    const containerStatuses = pickEach(pod.status.containerStatuses, POD_FIELDS.containerStatus);
-    const initContainerStatuses = pickEach(pod.status.initContainerStatuses, POD_FIELDS.containerStatus);
-    if (initContainerStatuses) status.initContainerStatuses = initContainerStatuses;
-    if (containerStatuses) status.containerStatuses = containerStatuses;
-  }
+  if (status) pickLists(status, pod.status, ['initContainerStatuses', 'containerStatuses'], POD_FIELDS.containerStatus);
   return { ...pick(pod, POD_FIELDS.top), ...(metadata ? { metadata } : {}), ...(spec ? { spec } : {}), ...(status ? { status } : {}) } as T;
 }
 
