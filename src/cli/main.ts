@@ -1,3 +1,4 @@
+import { leaveFirstFrame } from '../tui/first-frame.js';
 import { UserError } from '../user-error.js';
 import { TOOL_VERSION } from '../version.js';
 import { commandHelp, parseCommandArgs, withCatalogueOptions, type CommandIo } from './command.js';
@@ -42,6 +43,8 @@ export async function main(argv: string[], io: CommandIo = { stdout: process.std
   try {
     return await command.run(parseCommandArgs(command, rest), io);
   } catch (error) {
+    // A failure after the UI's first frame was drawn, before the UI took over: the message must land on the shell's screen.
+    leaveFirstFrame();
     if (error instanceof UserError) {
       io.stderr.write(`eks-doctor: ${error.message}\n${error.hint ? `${error.hint}\n` : ''}`);
       return 2;

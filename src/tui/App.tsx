@@ -17,6 +17,7 @@ import { Spinner } from './Spinner.js';
 import { StatusLine } from './StatusLine.js';
 import { INITIAL_UI, reduceKey, screenOf, type Screen, type UiState } from './ui-state.js';
 import { useTerminalSize, type TerminalSize } from './use-terminal-size.js';
+import type { WaitLimits } from './waiting.js';
 
 /** How the UI ended: the report that earns the exit code, and fix commands to print once it closed. */
 export interface QuitOutcome {
@@ -32,6 +33,8 @@ export interface AppProps {
   watchSeconds?: number;
   /** Fixed size for tests; the terminal's otherwise. */
   size?: TerminalSize;
+  /** --call-timeout and --timeout, to count down a call that waits (an API server that does not answer). */
+  waitLimits?: WaitLimits;
   /** Puts text on the clipboard (OSC 52 in a terminal). */
   copy: (text: string) => void;
   onQuit: (outcome: QuitOutcome) => void;
@@ -40,7 +43,7 @@ export interface AppProps {
 const PROGRESS_INTERVAL_MS = 50;
 
 /** The interactive UI: runs the diagnosis, shows it, and re-runs it on `r` or on the --watch timer. */
-export function App({ runner, target, watchSeconds, size, copy, onQuit }: AppProps) {
+export function App({ runner, target, watchSeconds, size, waitLimits, copy, onQuit }: AppProps) {
   const { exit } = useApp();
   const { columns, rows: terminalRows } = useTerminalSize(size);
   const [session, dispatch] = useReducer(sessionReducer, INITIAL_SESSION);
@@ -67,7 +70,7 @@ export function App({ runner, target, watchSeconds, size, copy, onQuit }: AppPro
         if (timer) clearTimeout(timer);
         timer = undefined;
         if (pending.length === 0) return;
-        dispatch({ type: 'progress', events: pending });
+        dispatch({ type: 'progress', events: pending, at: Date.now() });
         pending = [];
       };
       const onEvent = (event: ProgressEvent) => {
@@ -92,6 +95,7 @@ export function App({ runner, target, watchSeconds, size, copy, onQuit }: AppPro
 
   useEffect(() => startRun(), [startRun]);
 
+  const now = useClock(session.running && !session.report);
   const secondsToWatch = useWatch(watchSeconds, session.running, session.completedRuns, startRun);
   const screen = screenOf(ui, session, terminalSize);
   const { report, rows, current } = screen;
@@ -139,7 +143,7 @@ export function App({ runner, target, watchSeconds, size, copy, onQuit }: AppPro
           session.runError ? (
             <Text wrap="wrap">The diagnosis failed: {session.runError}{'\n'}Press r to try again, q to quit.</Text>
           ) : (
-            <ProgressView progress={session.progress} height={bodyHeight} />
+            <ProgressView progress={session.progress} height={bodyHeight} now={now} {...(waitLimits ? { limits: waitLimits } : {})} />
           )
         ) : view === 'detail' && current ? (
           <Box flexDirection="column">
@@ -229,4 +233,16 @@ function useWatch(seconds: number | undefined, running: boolean, completedRuns: 
     };
   }, [seconds, running, completedRuns, startRun]);
   return left;
+}
+
+/** The time, once a second while `ticking`: how long a call has waited moves on screen. */
+function useClock(ticking: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!ticking) return;
+    setNow(Date.now());
+    const ticker = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(ticker);
+  }, [ticking]);
+  return now;
 }

@@ -1,17 +1,20 @@
 import { Box, Text } from 'ink';
 import type { Report } from '../engine/report.js';
 import type { ApiServerAccess } from '../snapshot/types.js';
+import { pendingHeader } from './first-frame.js';
 import { useColor } from './theme.js';
 
 /** Three lines, who and where: the cluster, the identity in use, and how (or why not) the Kubernetes API was read. */
 export function Header({ report, target }: { report?: Report; target: string }) {
   const color = useColor();
   if (!report) {
+    // The same lines as the first frame drawn before ink loaded: no jump when ink takes over.
+    const [title, identity, access] = pendingHeader(target);
     return (
       <Box flexDirection="column">
-        <Text bold wrap="truncate-end">eks-doctor · {target}</Text>
-        <Text dimColor wrap="truncate-end">identity: known once collected</Text>
-        <Text dimColor wrap="truncate-end">Kubernetes API: known once collected</Text>
+        <Text bold wrap="truncate-end">{title}</Text>
+        <Text dimColor wrap="truncate-end">{identity}</Text>
+        <Text dimColor wrap="truncate-end">{access}</Text>
       </Box>
     );
   }

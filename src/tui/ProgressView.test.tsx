@@ -67,4 +67,25 @@ describe('ProgressView', () => {
     expect(lines[2]).toContain('collect ec2:Describe1 reading…');
     expect(lines[9]).toContain('collect ec2:Describe8 reading…');
   });
+
+  it('while collecting, no "checks 0/0": how many reads are done, and that the checks follow', () => {
+    const progress = replay([
+      { type: 'collect-start', step: 'eks:DescribeCluster' },
+      { type: 'collect-end', step: 'eks:DescribeCluster', durationMs: 120, ok: true },
+      { type: 'collect-start', step: 'Kubernetes API server' },
+    ]);
+    const frame = render(<ProgressView progress={progress} height={20} />).lastFrame() ?? '';
+    expect(frame.split('\n')[0]).toBe('Diagnosing: collecting: 1 of 2 reads done · the checks run once the data is in');
+    expect(frame).not.toContain('0/0');
+  });
+
+  it('says what is being waited for, for how long, and when it gives up', () => {
+    const progress = [
+      { type: 'collect-start' as const, step: 'eks:DescribeCluster' },
+      { type: 'collect-end' as const, step: 'eks:DescribeCluster', durationMs: 120, ok: true },
+      { type: 'collect-start' as const, step: 'Kubernetes API server' },
+    ].reduce((p, e, i) => applyProgressEvent(p, e, 1_000 + i), EMPTY_PROGRESS);
+    const frame = render(<ProgressView progress={progress} height={20} now={6_002} limits={{ callTimeoutMs: 15_000, timeoutSeconds: 120 }} />).lastFrame() ?? '';
+    expect(frame).toContain('collect Kubernetes API server waiting 5s, gives up in 10s');
+  });
 });

@@ -3,6 +3,7 @@ import type { CheckProgress, RunProgress, StepProgress } from './progress-state.
 import { progressCounts, visibleChecks } from './progress-state.js';
 import { Spinner } from './Spinner.js';
 import { SeverityLabel, useColor } from './theme.js';
+import { waitingText, type WaitLimits } from './waiting.js';
 
 export type Entry = { kind: 'step'; step: StepProgress } | { kind: 'check'; check: CheckProgress };
 
@@ -11,25 +12,33 @@ export type Entry = { kind: 'step'; step: StepProgress } | { kind: 'check'; chec
  * the checks that produce them finish. When the list outgrows the height, finished entries are
  * folded first: what is still running stays visible.
  */
-export function ProgressView({ progress, height }: { progress: RunProgress; height: number }) {
+export function ProgressView({ progress, height, now, limits }: { progress: RunProgress; height: number; now?: number; limits?: WaitLimits }) {
   const counts = progressCounts(progress);
   const found = counts.findings;
   const findingBudget = found.length === 0 ? 0 : Math.min(found.length + 1, Math.max(2, Math.floor(height / 3)));
   const all: Entry[] = [...progress.steps.map((step) => ({ kind: 'step' as const, step })), ...visibleChecks(progress).map((check) => ({ kind: 'check' as const, check }))];
   const { shown: entries, finishedHidden, runningHidden } = fitEntries(all, Math.max(1, height - 1 - findingBudget));
   const hidden = [finishedHidden > 0 ? `${finishedHidden} finished` : '', runningHidden > 0 ? `${runningHidden} more running` : ''].filter((t) => t !== '');
-  const summary = [
-    counts.steps > 0 ? `collected ${counts.stepsDone}/${counts.steps}` : undefined,
-    `checks ${counts.checksDone}/${counts.checks}`,
-    `${found.length} finding${found.length === 1 ? '' : 's'} so far`,
-  ].filter((s) => s !== undefined);
+  // No "checks 0/0" while collecting: the checks start once the data they need is in.
+  const summary =
+    counts.checks === 0
+      ? [counts.steps > 0 ? `collecting: ${counts.stepsDone} of ${counts.steps} reads done` : 'starting', 'the checks run once the data is in']
+      : [counts.steps > 0 ? `collected ${counts.stepsDone}/${counts.steps}` : undefined, `checks ${counts.checksDone}/${counts.checks}`, `${found.length} finding${found.length === 1 ? '' : 's'} so far`].filter(
+          (s) => s !== undefined,
+        );
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate-end">
         Diagnosing: {summary.join(' · ')}
       </Text>
       {hidden.length > 0 ? <Text dimColor>  … {hidden.join(', ')} (not shown)</Text> : null}
-      {entries.map((e) => (e.kind === 'step' ? <StepLine key={`s:${e.step.name}`} step={e.step} /> : <CheckLine key={`c:${e.check.id}`} check={e.check} />))}
+      {entries.map((e) =>
+        e.kind === 'step' ? (
+          <StepLine key={`s:${e.step.name}`} step={e.step} waiting={now === undefined ? undefined : waitingText({ startedAt: e.step.startedAt, collectionStartedAt: progress.startedAt, now, ...(limits ? { limits } : {}) })} />
+        ) : (
+          <CheckLine key={`c:${e.check.id}`} check={e.check} />
+        ),
+      )}
       {findingBudget > 0 ? (
         <Box flexDirection="column">
           <Text bold>Found so far</Text>
@@ -83,8 +92,8 @@ function duration(ms: number | undefined): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.round(ms)}ms`;
 }
 
-function StepLine({ step }: { step: StepProgress }) {
-  const result = step.status === 'running' ? 'reading…' : step.status === 'ok' ? duration(step.durationMs) : `failed: ${step.error ?? 'no reason given'}`;
+function StepLine({ step, waiting }: { step: StepProgress; waiting: string | undefined }) {
+  const result = step.status === 'running' ? (waiting ?? 'reading…') : step.status === 'ok' ? duration(step.durationMs) : `failed: ${step.error ?? 'no reason given'}`;
   return (
     <Text wrap="truncate-end">
       {'  '}

@@ -1,5 +1,6 @@
 import type { DiagnosisRunner } from '../engine/progress.js';
 import type { Report } from '../engine/report.js';
+import type { WaitLimits } from './waiting.js';
 
 /**
  * The door to the interactive UI. This module imports neither ink nor React: the plain paths
@@ -14,6 +15,8 @@ export interface TuiOptions {
   color: boolean;
   /** Re-check every this many seconds (--watch). */
   watchSeconds?: number;
+  /** --call-timeout and --timeout of a live collection: a waiting call counts down to them. */
+  waitLimits?: WaitLimits;
 }
 
 /** The UI runs only when a person is at a terminal on both ends and asked for no other format. */

@@ -5,6 +5,8 @@ import type { CheckStatus } from '../engine/run-checks.js';
 export interface StepProgress {
   name: string;
   status: 'running' | 'ok' | 'failed';
+  /** When it started (ms since the epoch), to say how long it has been waited for. */
+  startedAt?: number;
   durationMs?: number;
   error?: string;
 }
@@ -25,14 +27,21 @@ export interface CheckProgress {
 export interface RunProgress {
   steps: StepProgress[];
   checks: CheckProgress[];
+  /** When the first step started: --timeout counts from there. */
+  startedAt?: number;
 }
 
 export const EMPTY_PROGRESS: RunProgress = { steps: [], checks: [] };
 
-export function applyProgressEvent(progress: RunProgress, event: ProgressEvent): RunProgress {
+/** `at`: when the event was received (ms since the epoch), when the caller knows it. */
+export function applyProgressEvent(progress: RunProgress, event: ProgressEvent, at?: number): RunProgress {
   switch (event.type) {
     case 'collect-start':
-      return { ...progress, steps: upsert(progress.steps, (s) => s.name === event.step, { name: event.step, status: 'running' }) };
+      return {
+        ...progress,
+        ...(progress.startedAt === undefined && at !== undefined ? { startedAt: at } : {}),
+        steps: upsert(progress.steps, (s) => s.name === event.step, { name: event.step, status: 'running', ...(at !== undefined ? { startedAt: at } : {}) }),
+      };
     case 'collect-end':
       return {
         ...progress,

@@ -4,11 +4,9 @@ import { summaryLine } from '../render/sections.js';
 import { App, type QuitOutcome } from './App.js';
 import { osc52 } from './clipboard.js';
 import type { TuiOptions } from './launch.js';
+import { LEAVE_ALTERNATE_SCREEN, takeOverFirstFrame } from './first-frame.js';
 import { ColorContext } from './theme.js';
 
-// The UI takes the whole screen like less or top, and gives the shell its screen back on quit.
-const ENTER_ALTERNATE_SCREEN = '\u001b[?1049h';
-const LEAVE_ALTERNATE_SCREEN = '\u001b[?1049l';
 
 export interface TuiStreams {
   stdin: NodeJS.ReadStream;
@@ -25,7 +23,8 @@ export async function runTui(options: TuiOptions, streams: TuiStreams): Promise<
   const { stdout, stderr } = streams;
   let outcome: QuitOutcome = { print: [] };
   const leave = () => stdout.write(LEAVE_ALTERNATE_SCREEN);
-  stdout.write(ENTER_ALTERNATE_SCREEN);
+  // The first frame (drawn before the heavy modules loaded) is on screen: ink draws over it from the top.
+  takeOverFirstFrame(stdout);
   // Whatever happens, the shell must get its screen back.
   process.once('exit', leave);
   const instance = render(
@@ -34,6 +33,7 @@ export async function runTui(options: TuiOptions, streams: TuiStreams): Promise<
         runner={options.runner}
         target={options.target}
         {...(options.watchSeconds ? { watchSeconds: options.watchSeconds } : {})}
+        {...(options.waitLimits ? { waitLimits: options.waitLimits } : {})}
         copy={(text) => stdout.write(osc52(text))}
         onQuit={(o) => {
           outcome = o;

@@ -33,7 +33,7 @@ export interface SessionState {
 export type SessionAction =
   | { type: 'run-start'; only?: string[] }
   /** Events in the order they happened; several at once when they came in a burst. */
-  | { type: 'progress'; events: ProgressEvent[] }
+  | { type: 'progress'; events: ProgressEvent[]; at?: number }
   | { type: 'run-end'; report: Report; at: Date }
   | { type: 'run-failed'; message: string };
 
@@ -46,7 +46,7 @@ export function sessionReducer(state: SessionState, action: SessionAction): Sess
       return { ...rest, running: true, progress: EMPTY_PROGRESS, ...(action.only ? { only: action.only } : {}) };
     }
     case 'progress':
-      return state.running ? { ...state, progress: action.events.reduce(applyProgressEvent, state.progress) } : state;
+      return state.running ? { ...state, progress: action.events.reduce((progress, event) => applyProgressEvent(progress, event, action.at), state.progress) } : state;
     case 'run-end': {
       const ran = checksThatRan(action.report);
       const narrowed = state.only !== undefined;

@@ -4,7 +4,7 @@ import { diagnosisRunner } from '../../engine/diagnose.js';
 import { loadDiagnostics } from '../../engine/registry.js';
 import { bundleKeeper, bundleSettings, REDACT_OPTION, SAVE_SNAPSHOT_OPTION } from '../bundle-options.js';
 import type { CommandSpec } from '../command.js';
-import { reportInteractivelyOrPlain } from '../interactive.js';
+import { reportInteractivelyOrPlain, startInteractiveScreen } from '../interactive.js';
 import { collectLive } from '../live-collection.js';
 import { TIMEOUT_OPTIONS, timeoutSettings, type LiveSettings } from '../live-settings.js';
 import { diagnosisSetup, REPORT_OPTIONS, reportSettings, thresholdOptions } from '../report-settings.js';
@@ -53,6 +53,9 @@ export const demoCommand: CommandSpec = {
     const trace = traceWriter(args, 'demo', io, { 'eks_doctor.scenario': name, 'eks_doctor.cluster': scenario.cluster.name, 'aws.region': scenario.cluster.region });
     const keep = bundleKeeper(bundleSettings(args));
     const timeouts = timeoutSettings(args);
+    const target = `demo scenario ${name} (cluster ${scenario.cluster.name}, served locally)`;
+    // The UI's header at once, before the checks, the mock cluster and ink load.
+    const interactive = startInteractiveScreen(io, settings, { debug: args.values.debug === true, target, doing: 'Starting the local AWS and Kubernetes APIs…' });
     // Before the mock starts: a config file naming unknown checks is said at once.
     const setup = diagnosisSetup(settings, diagnostics);
 
@@ -81,10 +84,10 @@ export const demoCommand: CommandSpec = {
         settings,
         io,
         diagnostics,
-        target: `demo scenario ${name} (cluster ${cluster.clusterName}, served locally)`,
-        // --debug lines would tear the UI's screen.
-        ...(args.values.debug === true ? { interactive: false } : {}),
+        target,
+        interactive,
         ...(trace ? { trace } : {}),
+        waitLimits: timeouts,
       });
     } finally {
       await cluster.close();

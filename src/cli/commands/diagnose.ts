@@ -1,10 +1,9 @@
 import { diagnosisRunner } from '../../engine/diagnose.js';
 import { loadDiagnostics } from '../../engine/registry.js';
 import { loadSnapshotFile } from '../../snapshot/load.js';
-import { interactiveWanted } from '../../tui/launch.js';
 import { stringValue, type CommandSpec } from '../command.js';
 import { bundleKeeper, bundleSettings, REDACT_OPTION, SAVE_SNAPSHOT_OPTION } from '../bundle-options.js';
-import { reportInteractivelyOrPlain } from '../interactive.js';
+import { interactiveReport, reportInteractivelyOrPlain, startInteractiveScreen } from '../interactive.js';
 import { auditAllClusters, FLEET_OPTIONS } from '../fleet.js';
 import { snapshotSource } from '../live-collection.js';
 import { LIVE_OPTIONS, liveSettings } from '../live-settings.js';
@@ -45,15 +44,15 @@ export const diagnoseCommand: CommandSpec = {
     // Before anything is read: an unwritable --trace path is said now, not after a long collection.
     const trace = traceWriter(args, 'diagnose', io, live ? { 'eks_doctor.cluster': live.clusterName, ...(live.region ? { 'aws.region': live.region } : {}) } : {});
     if (args.values['all-clusters'] === true) return auditAllClusters(args, settings, io, diagnostics);
-    const source = snapshotSource(file, args, io);
     const keep = bundleKeeper(bundleSettings(args));
-    // --debug writes each AWS and Kubernetes request to stderr, which would tear the UI's screen: it gets the plain path.
-    const interactive = interactiveWanted(io, settings.outputGiven) && args.values.debug !== true;
     // A bad file is said on the plain terminal, before the UI takes the screen.
-    if (file && interactive) await loadSnapshotFile(file);
+    if (file && interactiveReport(io, settings, args.values.debug === true)) await loadSnapshotFile(file);
+    const target = file ? `snapshot ${file}` : `cluster ${live?.clusterName ?? ''}${live?.region ? ` in ${live.region}` : ''}`;
+    // The UI's header at once, before the checks and ink load; --debug gets the plain path (its lines would tear the screen).
+    const source = snapshotSource(file, args, io);
+    const interactive = startInteractiveScreen(io, settings, { debug: args.values.debug === true, target, doing: file ? 'Reading the snapshot…' : 'Loading the AWS SDK and starting the collection…' });
     // Reads afresh on every run: --watch sees a snapshot file another process rewrites, or the live cluster now.
     const runner = diagnosisRunner(async (request) => keep(await source(request)), diagnosisSetup(settings, diagnostics));
-    const target = file ? `snapshot ${file}` : `cluster ${live?.clusterName ?? ''}${live?.region ? ` in ${live.region}` : ''}`;
-    return reportInteractivelyOrPlain({ runner, settings, io, diagnostics, target, interactive, ...(trace ? { trace } : {}) });
+    return reportInteractivelyOrPlain({ runner, settings, io, diagnostics, target, interactive, ...(trace ? { trace } : {}), ...(live ? { waitLimits: { callTimeoutMs: live.callTimeoutMs, timeoutSeconds: live.timeoutSeconds } } : {}) });
   },
 };
