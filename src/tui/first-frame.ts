@@ -1,6 +1,6 @@
 /**
  * The UI's first frame, drawn with plain escapes the moment a command knows it will be interactive:
- * before the checks, the AWS SDK, the mock cluster and ink load (seconds on a cold or busy machine),
+ * before the AWS SDK, the mock cluster and ink load (seconds on a cold or busy machine),
  * so the screen is never blank. This module imports nothing heavy; ink's first frame replaces it.
  */
 

@@ -54,10 +54,10 @@ export const demoCommand: CommandSpec = {
     const keep = bundleKeeper(bundleSettings(args));
     const timeouts = timeoutSettings(args);
     const target = `demo scenario ${name} (cluster ${scenario.cluster.name}, served locally)`;
-    // The UI's header at once, before the checks, the mock cluster and ink load.
-    const interactive = startInteractiveScreen(io, settings, { debug: args.values.debug === true, target, doing: 'Starting the local AWS and Kubernetes APIs…' });
     // Before the mock starts: a config file naming unknown checks is said at once.
     const setup = diagnosisSetup(settings, diagnostics);
+    // The UI's header at once, before the mock cluster, the SDK and ink load.
+    const interactive = startInteractiveScreen(io, settings, { debug: args.values.debug === true, target, doing: 'Starting the local AWS and Kubernetes APIs…' });
 
     // The mocks (and the SDK models they serve) load only when a demo runs, not for every command.
     const { startMockCluster } = await import('../../../mocks/mock-cluster.js');
