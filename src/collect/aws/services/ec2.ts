@@ -1,5 +1,4 @@
 /** Collectors for the EC2 parts (declared in ec2-parts.ts). */
-import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
 import {
   DescribeManagedPrefixListsCommand,
   DescribeSecurityGroupsCommand,
@@ -21,7 +20,7 @@ import {
   type _InstanceType,
 } from '@aws-sdk/client-ec2';
 import { sanitizeLaunchTemplateVersion } from '../../../snapshot/sanitize.js';
-import type { Serialized } from '../../../snapshot/types.js';
+import type { AutoScalingGroup } from '../../../snapshot/types.js';
 import type { AwsClients } from '../clients.js';
 import { CallFailed, chunks, each, toSnapshotJson, type AwsCollection, type AwsKey, type Collectors } from '../collection.js';
 import type { EC2_PARTS } from './ec2-parts.js';
@@ -44,7 +43,7 @@ export function ec2Collectors({ ec2 }: AwsClients): Collectors<keyof typeof EC2_
   const vpcFilter = (id: string): Ec2Filter[] => [{ Name: 'vpc-id', Values: [id] }];
 
   /** Groups run by a managed node group: EKS owns their launch template, the node group names the user's. */
-  const isNodegroupAsg = (group: Serialized<AutoScalingGroup>, managedNames: string[]) =>
+  const isNodegroupAsg = (group: AutoScalingGroup, managedNames: string[]) =>
     managedNames.includes(group.AutoScalingGroupName ?? '') || (group.Tags ?? []).some((t) => t.Key === 'eks:nodegroup-name');
 
   /** Prefix lists named by security-group rules and routes. */
