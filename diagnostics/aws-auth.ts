@@ -83,7 +83,7 @@ export default defineDiagnostic<Code>({
         try {
           requirePart(snapshot, 'kubernetes.awsAuth', awsAuth);
         } catch (error) {
-          if (error instanceof CannotCheck) throw new CannotCheck(`${error.reason}${entriesNote}`);
+          if (error instanceof CannotCheck) throw new CannotCheck(`${error.reason}${entriesNote}`, error.failed);
           throw error;
         }
       }

@@ -106,7 +106,7 @@ export default defineDiagnostic<Code>({
     // With nothing naming a node role readable, "no problem found" would be a guess: say why instead.
     const sources = ['aws.nodegroups', 'aws.reservations', 'aws.launchTemplateVersions', 'aws.iamInstanceProfiles'] as const;
     const unreadable = sources.flatMap((part) => snapshot.errors.filter((e) => e.part === part).slice(0, 1).map((e) => couldNotRead(part, e)));
-    if (ec2Roles.length === 0 && (snapshot.aws.fargateProfiles ?? []).length === 0 && unreadable.length === sources.length) throw new CannotCheck(unreadable.join('; '));
+    if (ec2Roles.length === 0 && (snapshot.aws.fargateProfiles ?? []).length === 0 && unreadable.length === sources.length) throw new CannotCheck(unreadable.join('; '), snapshot.errors.filter((e) => (sources as readonly string[]).includes(e.part)));
 
     for (const use of instanceProfileUses(snapshot)) findings.push(...checkInstanceProfile(snapshot, use, ec2Roles));
 

@@ -3,6 +3,8 @@ import { describeDiagnostic, failedPart, mutate, runDiagnostic } from '../test/s
 import { buildBaseline } from '../mocks/scenario-builder/baseline.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 import versionSkew from './version-skew.js';
+import { DEFAULT_CHECK_OPTIONS } from '../src/engine/diagnostic.js';
+import { runChecks } from '../src/engine/run-checks.js';
 
 const baseline = buildBaseline();
 const batchNode = baseline.kubernetes.nodes!.find((n) => n.status?.nodeInfo?.kubeletVersion?.startsWith('v1.34'))!.metadata!.name!;
@@ -88,14 +90,6 @@ describeDiagnostic(versionSkew, {
       expect: [{ id: 'version-skew/past-extended-support', resource: 'shop-prod', severity: 'critical' }],
     },
     {
-      name: 'DescribeClusterVersions denied: the support part is skipped with a note',
-      snapshot: mutate((s) => {
-        delete s.aws.clusterVersions;
-        s.errors.push({ part: 'aws.clusterVersions', call: 'eks:DescribeClusterVersions', kind: 'denied', code: 'AccessDeniedException', message: 'not authorized', permission: 'eks:DescribeClusterVersions' });
-      }),
-      expect: [{ id: 'version-skew/support-dates-unknown', severity: 'info', mentions: 'AccessDeniedException' }],
-    },
-    {
       name: 'DescribeClusterVersions not collected',
       snapshot: mutate((s) => {
         delete s.aws.clusterVersions;
@@ -154,4 +148,16 @@ it('a whole group on an old AMI is one root cause naming every node of it, not o
   expect(findings[0]!.key).toBe('version-skew/kubelet-too-old:shop-prod-batch');
   expect(findings[0]!.title).toBe(`${batchNodes.length} nodes of Auto Scaling group shop-prod-batch run kubelet 1.31, 4 minor versions behind the 1.35 control plane`);
   expect(findings[0]!.canExplain).toEqual([{ symptom: 'node-not-ready', resources: batchNodes.map((name) => ({ type: 'k8s:Node', id: name })) }]);
+});
+
+describe('version-skew without DescribeClusterVersions', () => {
+  it('denied: no finding restates it; the check is incomplete, naming the permission', async () => {
+    const snapshot = mutate((s) => {
+      delete s.aws.clusterVersions;
+      s.errors.push({ part: 'aws.clusterVersions', call: 'eks:DescribeClusterVersions', kind: 'denied', code: 'AccessDeniedException', message: 'not authorized', permission: 'eks:DescribeClusterVersions' });
+    });
+    const { checks, findings } = await runChecks(snapshot, [versionSkew], { options: DEFAULT_CHECK_OPTIONS });
+    expect(findings.map((f) => f.id)).not.toContain('version-skew/support-dates-unknown');
+    expect(checks[0]).toMatchObject({ status: 'pass', incomplete: [{ part: 'aws.clusterVersions', failedCalls: [{ permission: 'eks:DescribeClusterVersions' }] }] });
+  });
 });

@@ -1,4 +1,4 @@
-import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
+import { defineDiagnostic, partFailure, type NewFinding } from '../src/engine/diagnostic.js';
 import type { ResourceRef } from '../src/engine/finding.js';
 import { resource } from '../src/engine/resources.js';
 import type { Snapshot } from '../src/snapshot/types.js';
@@ -277,14 +277,14 @@ function kubeProxySkew(snapshot: Snapshot, controlPlane: Version, ctx: Ctx): New
 function supportStatus(snapshot: Snapshot, controlPlane: Version, now: Date, ctx: Ctx): NewFinding<Code>[] {
   const version = minorText(controlPlane);
   const clusterRef = resource.cluster(snapshot.cluster.name);
-  const failure = snapshot.errors.find((e) => e.part === 'aws.clusterVersions');
+  const failure = partFailure(snapshot, 'aws.clusterVersions');
   const info = (snapshot.aws.clusterVersions ?? []).find((v) => v.clusterVersion === version);
+  // Could not be read: the check's `incomplete` says so, with the permission to grant; no finding restates it.
+  if (failure) return [];
   if (!info || !info.endOfStandardSupportDate) {
-    const why = failure
-      ? `eks:DescribeClusterVersions failed (${failure.code}: ${failure.message})`
-      : snapshot.aws.clusterVersions === undefined
-        ? 'eks:DescribeClusterVersions was not collected'
-        : `eks:DescribeClusterVersions lists no support dates for ${version}`;
+    const why = snapshot.aws.clusterVersions === undefined
+      ? 'eks:DescribeClusterVersions was not collected'
+      : `eks:DescribeClusterVersions lists no support dates for ${version}`;
     return [{
       code: 'support-dates-unknown',
       title: `Support status of Kubernetes ${version} not checked`,
@@ -292,7 +292,7 @@ function supportStatus(snapshot: Snapshot, controlPlane: Version, now: Date, ctx
       evidence: [why, `Cluster version: ${version}`],
       resources: [clusterRef],
       fix: {
-        summary: `Look the dates up yourself${failure?.permission ? `, or grant ${failure.permission} and run again` : ''}.`,
+        summary: 'Look the dates up yourself.',
         commands: [`aws eks describe-cluster-versions --region ${ctx.region} --cluster-versions ${version}`],
         docs: [DOCS.versions, DOCS.describeVersions],
       },

@@ -182,7 +182,11 @@ function materialize(checkId: string, codes: Record<string, FindingCode>, f: New
  * reports the check as `error` with this reason, the same way as an unmet `needs`.
  */
 export class CannotCheck extends Error {
-  constructor(readonly reason: string) {
+  /** `failed`: the failed calls behind it, reported as the check's `failedCalls` (what to grant, or what went wrong). */
+  constructor(
+    readonly reason: string,
+    readonly failed: readonly CollectionError[] = [],
+  ) {
     super(reason);
     this.name = 'CannotCheck';
   }
@@ -201,7 +205,7 @@ export function partFailure(snapshot: Snapshot, part: SnapshotPart): CollectionE
 export function requirePart<T>(snapshot: Snapshot, part: SnapshotPart, value: T | undefined): T {
   if (value !== undefined) return value;
   const error = snapshot.errors.find((e) => e.part === part);
-  if (error) throw new CannotCheck(couldNotRead(part, error));
+  if (error) throw new CannotCheck(couldNotRead(part, error), snapshot.errors.filter((e) => e.part === part));
   if (partValue(snapshot, part) === undefined) throw new CannotCheck(`the snapshot holds no ${partLabel(part).replace(/^the /, '')}`);
   throw new CannotCheck(`${partLabel(part)} is missing`);
 }

@@ -145,7 +145,8 @@ async function runEach(snapshot: Snapshot, diagnostics: Diagnostic[], run: RunCh
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         const reason = error instanceof CannotCheck ? error.reason : `the check failed unexpectedly: ${message}`;
-        result = { ...base, status: 'error', durationMs: 0, reason, findings: 0 };
+        const failed = error instanceof CannotCheck ? error.failed : [];
+        result = { ...base, status: 'error', durationMs: 0, reason, ...(failed.length > 0 ? { failedCalls: failed.map(failedCall) } : {}), findings: 0 };
         produced = [];
       }
     }
