@@ -3,7 +3,6 @@ import { describeDiagnostic, failedPart, mutate, runDiagnostic } from '../test/s
 import { buildBaseline } from '../mocks/scenario-builder/baseline.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 import versionSkew from './version-skew.js';
-import { DEFAULT_CHECK_OPTIONS } from '../src/engine/diagnostic.js';
 import { runChecks } from '../src/engine/run-checks.js';
 
 const baseline = buildBaseline();
@@ -156,7 +155,7 @@ describe('version-skew without DescribeClusterVersions', () => {
       delete s.aws.clusterVersions;
       s.errors.push({ part: 'aws.clusterVersions', call: 'eks:DescribeClusterVersions', kind: 'denied', code: 'AccessDeniedException', message: 'not authorized', permission: 'eks:DescribeClusterVersions' });
     });
-    const { checks, findings } = await runChecks(snapshot, [versionSkew], { options: DEFAULT_CHECK_OPTIONS });
+    const { checks, findings } = await runChecks(snapshot, [versionSkew], {});
     expect(findings.map((f) => f.id)).not.toContain('version-skew/support-dates-unknown');
     expect(checks[0]).toMatchObject({ status: 'pass', incomplete: [{ part: 'aws.clusterVersions', failedCalls: [{ permission: 'eks:DescribeClusterVersions' }] }] });
   });

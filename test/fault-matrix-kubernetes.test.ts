@@ -5,6 +5,4 @@
  */
 import { faultMatrix } from './support/fault-matrix-suite.js';
 
-// The Kubernetes client does not retry 429 yet (issue 16's collection layer): a throttled read is
-// recorded as failed after one attempt. These cases turn on when it does.
-await faultMatrix('kubernetes', [{ kind: 'throttle', reason: 'pending: the Kubernetes client does not retry 429 yet' }]);
+await faultMatrix('kubernetes');
