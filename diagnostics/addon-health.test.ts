@@ -1,10 +1,10 @@
 import { AddonIssueCode } from '@aws-sdk/client-eks';
 import { describe, expect, it } from 'vitest';
-import { describeDiagnostic, describeHealthCatalogue, failedPart, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
+import { describeDiagnostic, describeHealthCatalogue, failedPart, healthIssueCases, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
 import { EBS_CSI_ROLE_ARN } from '../mocks/scenario-builder/baseline.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 import addonHealth from './addon-health.js';
-import { ADDON_ISSUE_CODES, healthCodeToFindingCode } from './lib/health-codes.js';
+import { ADDON_ISSUE_CODES } from './lib/health-codes.js';
 
 const addon = (s: Snapshot, name: string) => s.aws.addons!.find((a) => a.addonName === name)!;
 
@@ -19,16 +19,7 @@ function withIssue(code: string, name = 'vpc-cni'): Snapshot {
 describeDiagnostic(addonHealth, {
   healthy: [{ name: 'baseline: every add-on ACTIVE', snapshot: mutate(() => {}) }],
   broken: [
-    ...Object.keys(ADDON_ISSUE_CODES).map((code) => ({
-      name: `health issue ${code}`,
-      snapshot: withIssue(code),
-      expect: [{ id: `addon-health/${healthCodeToFindingCode(code)}`, resource: 'vpc-cni', mentions: code }],
-    })),
-    {
-      name: 'a code newer than this version',
-      snapshot: withIssue('PodIdentityAssociationMissing'),
-      expect: [{ id: 'addon-health/unrecognised-issue', resource: 'vpc-cni' }],
-    },
+    ...healthIssueCases('addon-health', ADDON_ISSUE_CODES, (code) => withIssue(code), 'vpc-cni', 'PodIdentityAssociationMissing'),
     ...(['CREATE_FAILED', 'UPDATE_FAILED', 'DELETE_FAILED', 'DEGRADED'] as const).map((status) => ({
       name: `${status} with no health issue`,
       snapshot: mutate((s) => {

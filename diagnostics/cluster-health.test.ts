@@ -1,10 +1,10 @@
 import { ClusterIssueCode } from '@aws-sdk/client-eks';
 import { describe, expect, it } from 'vitest';
-import { describeDiagnostic, describeHealthCatalogue, failedPart, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
+import { describeDiagnostic, describeHealthCatalogue, failedPart, healthIssueCases, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
 import { CLUSTER_ROLE_ARN, PRIVATE_SUBNETS } from '../mocks/scenario-builder/baseline.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 import clusterHealth from './cluster-health.js';
-import { CLUSTER_ISSUE_CODES, healthCodeToFindingCode } from './lib/health-codes.js';
+import { CLUSTER_ISSUE_CODES } from './lib/health-codes.js';
 
 const KMS_KEY = 'arn:aws:kms:eu-west-1:111122223333:key/1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d';
 
@@ -27,16 +27,7 @@ function withIssue(code: string): Snapshot {
 describeDiagnostic(clusterHealth, {
   healthy: [{ name: 'baseline: ACTIVE, no issues', snapshot: mutate(() => {}) }],
   broken: [
-    ...Object.keys(CLUSTER_ISSUE_CODES).map((code) => ({
-      name: `health issue ${code}`,
-      snapshot: withIssue(code),
-      expect: [{ id: `cluster-health/${healthCodeToFindingCode(code)}`, resource: 'shop-prod', mentions: code }],
-    })),
-    {
-      name: 'a code newer than this version',
-      snapshot: withIssue('PrivateEndpointDnsNotResolvable'),
-      expect: [{ id: 'cluster-health/unrecognised-issue', resource: 'shop-prod', severity: 'warning' as const }],
-    },
+    ...healthIssueCases('cluster-health', CLUSTER_ISSUE_CODES, withIssue, 'shop-prod', 'PrivateEndpointDnsNotResolvable'),
     {
       name: 'FAILED cluster',
       snapshot: mutate((s) => {

@@ -1,6 +1,6 @@
 import { NodegroupIssueCode } from '@aws-sdk/client-eks';
 import { describe, expect, it } from 'vitest';
-import { describeDiagnostic, describeHealthCatalogue, failedPart, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
+import { describeDiagnostic, describeHealthCatalogue, failedPart, healthIssueCases, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
 import { MANAGED_ASG, MANAGED_NODEGROUP, NODE_ROLE_ARN, PRIVATE_SUBNETS } from '../mocks/scenario-builder/baseline.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 import nodegroupHealth from './nodegroup-health.js';
@@ -31,16 +31,7 @@ function withIssue(code: string, message = `EKS says ${code}`): Snapshot {
 describeDiagnostic(nodegroupHealth, {
   healthy: [{ name: 'baseline: ACTIVE, no issues', snapshot: mutate(() => {}) }],
   broken: [
-    ...Object.keys(NODEGROUP_ISSUE_CODES).map((code) => ({
-      name: `health issue ${code}`,
-      snapshot: withIssue(code),
-      expect: [{ id: `nodegroup-health/${healthCodeToFindingCode(code)}`, resource: GROUP, mentions: code }],
-    })),
-    {
-      name: 'a code newer than this version',
-      snapshot: withIssue('Ec2CapacityReservationNotFound'),
-      expect: [{ id: 'nodegroup-health/unrecognised-issue', resource: GROUP, severity: 'warning' as const, mentions: 'Ec2CapacityReservationNotFound' }],
-    },
+    ...healthIssueCases('nodegroup-health', NODEGROUP_ISSUE_CODES, (code) => withIssue(code), GROUP, 'Ec2CapacityReservationNotFound'),
     {
       name: 'CREATE_FAILED with no health issue',
       snapshot: mutate((s) => {

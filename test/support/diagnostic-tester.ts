@@ -167,3 +167,22 @@ export function describeHealthCatalogue(o: {
     });
   });
 }
+
+/**
+ * A health check's broken cases: each issue code of its catalogue decoded into its own finding on
+ * `resource`, and a code newer than the catalogue (`newerCode`) reported as unrecognised, by name.
+ */
+export function healthIssueCases(checkId: string, entries: Record<string, unknown>, withIssue: (code: string) => Snapshot, resource: string, newerCode: string): BrokenCase[] {
+  return [
+    ...Object.keys(entries).map((code) => ({
+      name: `health issue ${code}`,
+      snapshot: withIssue(code),
+      expect: [{ id: `${checkId}/${healthCodeToFindingCode(code)}`, resource, mentions: code }],
+    })),
+    {
+      name: 'a code newer than this version',
+      snapshot: withIssue(newerCode),
+      expect: [{ id: `${checkId}/unrecognised-issue`, resource, severity: 'warning', mentions: newerCode }],
+    },
+  ];
+}
