@@ -105,8 +105,14 @@ export default defineDiagnostic<Code>({
           resources: [entryRef, resource.role(principal)],
           keyResource: principal,
           fix: {
-            summary: 'If nodes are meant to run as this role, replace the entry with one of type EC2_LINUX (the type of an entry cannot be changed); otherwise delete it.',
-            commands: [deleteCommand, `aws eks create-access-entry --cluster-name ${ctx.cluster} --region ${ctx.region} --principal-arn ${principal} --type EC2_LINUX`],
+            summary: 'Delete the entry: no node uses this role.',
+            commands: [deleteCommand],
+            alternatives: [
+              {
+                summary: 'If nodes are meant to run as this role, replace the entry with one of type EC2_LINUX (the type of an entry cannot be changed).',
+                commands: [deleteCommand, `aws eks create-access-entry --cluster-name ${ctx.cluster} --region ${ctx.region} --principal-arn ${principal} --type EC2_LINUX`],
+              },
+            ],
             docs: [DOCS.createEntry, DOCS.autoMode],
           },
         });

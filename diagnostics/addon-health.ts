@@ -103,7 +103,7 @@ function addonFindings(snapshot: Snapshot, addon: Addon): NewFinding<string>[] {
       rootCause: entry.cause,
       evidence,
       resources: uniqueRefs([addonRef, ...issueRefs, ...workloadRefs, ...(code === 'AddonPermissionFailure' ? roleRefs : [])]),
-      fix: { summary: fix.summary, commands: fix.commands, docs: entry.docs },
+      fix: { ...fix, docs: entry.docs },
     });
   }
 

@@ -207,11 +207,25 @@ export default defineDiagnostic<Code>({
           ],
           ...(caller ? { resources: [clusterRef, resource.accessEntry(caller.arn)] } : {}),
           fix: {
-            summary: `Create an access entry for ${who} with a read-only policy (or map it in aws-auth), or run eks-doctor as a principal that has one.`,
+            summary: `Create an access entry for ${who} with a read-only policy, or run eks-doctor as a principal that has one.`,
             commands: [
               `aws eks create-access-entry --cluster-name ${name} --region ${region} --principal-arn ${caller?.arn ?? '<principal-arn>'}`,
-              `aws eks associate-access-policy --cluster-name ${name} --region ${region} --principal-arn ${caller?.arn ?? '<principal-arn>'} --policy-arn arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy --access-scope type=cluster`,
+              associateViewPolicy(name, region, caller?.arn),
             ],
+            ...(configMapToo
+              ? {
+                  alternatives: [
+                    {
+                      summary: `Map ${who} in aws-auth to a group bound to eks-doctor's read-only ClusterRole (run these as someone who can already reach the API).`,
+                      commands: [
+                        `eksctl create iamidentitymapping --cluster ${name} --region ${region} --arn ${caller?.arn ?? '<principal-arn>'} --username eks-doctor --group eks-doctor-readers`,
+                        'kubectl apply -f policy/clusterrole.yaml',
+                        'kubectl create clusterrolebinding eks-doctor-read-only --clusterrole eks-doctor-read-only --group eks-doctor-readers',
+                      ],
+                    },
+                  ],
+                }
+              : {}),
             docs: [DOCS.accessEntries, DOCS.awsAuth],
           },
         });
@@ -225,8 +239,9 @@ export default defineDiagnostic<Code>({
         rootCause: 'The caller is authenticated but Kubernetes RBAC forbids the reads eks-doctor needs (get/list on nodes, pods, events and the other resources in policy/clusterrole.yaml).',
         evidence: [`${failure.message}`],
         fix: {
-          summary: "Bind eks-doctor's read-only ClusterRole (policy/clusterrole.yaml) to the caller's Kubernetes user or group, or associate AmazonEKSAdminViewPolicy.",
+          summary: "Bind eks-doctor's read-only ClusterRole (policy/clusterrole.yaml) to the caller's Kubernetes user or group.",
           commands: ['kubectl apply -f policy/clusterrole.yaml', 'kubectl create clusterrolebinding eks-doctor-read-only --clusterrole eks-doctor-read-only --group <group-of-the-caller>'],
+          alternatives: [{ summary: 'Associate the AmazonEKSAdminViewPolicy access policy with the caller (it needs an access entry).', commands: [associateViewPolicy(name, region, snapshot.aws.callerIdentity?.Arn ? callerPrincipal(snapshot.aws.callerIdentity.Arn).arn : undefined)] }],
           docs: [DOCS.rbac],
         },
       });
@@ -248,3 +263,7 @@ export default defineDiagnostic<Code>({
     return findings;
   },
 });
+
+function associateViewPolicy(cluster: string, region: string, principalArn: string | undefined): string {
+  return `aws eks associate-access-policy --cluster-name ${cluster} --region ${region} --principal-arn ${principalArn ?? '<principal-arn>'} --policy-arn arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy --access-scope type=cluster`;
+}

@@ -1,5 +1,5 @@
 import { CannotCheck, defineDiagnostic, requirePart, type NewFinding } from '../src/engine/diagnostic.js';
-import type { ExplainScope, ResourceRef } from '../src/engine/finding.js';
+import type { ExplainScope, FixWay, ResourceRef } from '../src/engine/finding.js';
 import { NODE_ACCESS_ENTRY_TYPES } from '../src/domain/eks-constants.js';
 import { instanceProfileNameOf, roleArnWithoutPath } from '../src/domain/iam-arn.js';
 import { resource } from '../src/engine/resources.js';
@@ -98,8 +98,14 @@ export default defineDiagnostic<Code>({
             evidence: [`authenticationMode: ${mode}`, 'GET /api/v1/namespaces/kube-system/configmaps/aws-auth answered 404 Not Found', `Node roles: ${roles.map((r) => r.arn).join(', ') || 'none found'}`],
             resources: [resource.configMap('kube-system', 'aws-auth'), ...roles.map((r) => resource.role(r.arn))],
             fix: {
-              summary: 'Recreate aws-auth with a mapping for every node role (eksctl creates the ConfigMap when missing), or move to access entries.',
+              summary: 'Recreate aws-auth with a mapping for every node role (eksctl creates the ConfigMap when missing).',
               commands: roles.map((r) => mapRoleCommand(ctx, r)),
+              alternatives: [
+                {
+                  summary: 'Move to access entries: let the cluster accept them (API_AND_CONFIG_MAP), then create one for every node role.',
+                  commands: [`aws eks update-cluster-config --name ${ctx.cluster} --region ${ctx.region} --access-config authenticationMode=API_AND_CONFIG_MAP`, ...roles.map((r) => createEntryCommand(ctx, r))],
+                },
+              ],
               docs: [DOCS.configMap, DOCS.accessEntries],
             },
             canExplain: scopeFor(roles),
@@ -120,7 +126,7 @@ export default defineDiagnostic<Code>({
             resources: [resource.configMap('kube-system', 'aws-auth')],
             fix: {
               summary: `Fix the YAML of ${e.key} at line ${e.line} (indentation, a missing '-' or ':').`,
-              commands: ['kubectl edit configmap aws-auth -n kube-system', 'kubectl get configmap aws-auth -n kube-system -o yaml'],
+              commands: [EDIT_CONFIGMAP, 'kubectl get configmap aws-auth -n kube-system -o yaml'],
               docs: [DOCS.configMap],
             },
             ...(e.key === 'mapRoles' ? { canExplain: scopeFor(needConfigMap) } : { canExplain: [] }),
@@ -134,7 +140,7 @@ export default defineDiagnostic<Code>({
             rootCause: `The entry at line ${e.line} of ${e.key} is not a usable mapping: ${e.message}.`,
             evidence: [`${e.key}, line ${e.line}: ${e.message}`, ...excerpt(awsAuth.data?.[e.key] ?? '', e.line)],
             resources: [resource.configMap('kube-system', 'aws-auth')],
-            fix: { summary: 'Give the entry rolearn, username and groups keys, or remove it.', commands: ['kubectl edit configmap aws-auth -n kube-system'], docs: [DOCS.configMap] },
+            fix: { summary: 'Give the entry rolearn, username and groups keys, or remove it.', commands: [EDIT_CONFIGMAP], docs: [DOCS.configMap] },
           });
         }
         mappings = configMapUsable ? parsed.roles : [];
@@ -159,7 +165,7 @@ export default defineDiagnostic<Code>({
             title: `Node role ${role.name} is mapped in aws-auth without ${missingGroups.join(' and ')}`,
             rootCause: `The aws-auth entry for ${bareArn} (mapRoles line ${mapping.line}) lacks ${missingGroups.join(', ')}, so ${usage} cannot ${missingGroups.includes('system:bootstrappers') ? 'request their kubelet certificates' : 'act as nodes'}.`,
             evidence: [`mapRoles line ${mapping.line}: rolearn ${mapping.rolearn}, groups [${mapping.groups.join(', ')}]`, `expected groups: ${expected.groups.join(', ')}`, `used by ${usage}`],
-            fix: { summary: `Add ${missingGroups.join(' and ')} to the groups of that entry.`, commands: ['kubectl edit configmap aws-auth -n kube-system', mapRoleCommand(ctx, role)], docs: [DOCS.configMap] },
+            fix: { summary: `Add ${missingGroups.join(' and ')} to the groups of that entry.`, commands: [EDIT_CONFIGMAP], alternatives: [remapWithEksctl(ctx, role, mapping.rolearn)], docs: [DOCS.configMap] },
           });
         }
         if (mapping.username !== expected.username) {
@@ -169,7 +175,7 @@ export default defineDiagnostic<Code>({
             title: `Node role ${role.name} is mapped with username ${mapping.username ?? '(none)'}`,
             rootCause: `The Node authorizer only lets a kubelet act for the node its username names; ${role.kind === 'fargate' ? 'Fargate' : 'EC2'} nodes must map to ${expected.username}, so ${usage} are refused.`,
             evidence: [`mapRoles line ${mapping.line}: username ${mapping.username ?? '(missing)'}`, `expected username: ${expected.username}`],
-            fix: { summary: `Set the entry's username to ${expected.username}.`, commands: ['kubectl edit configmap aws-auth -n kube-system', mapRoleCommand(ctx, role)], docs: [DOCS.configMap] },
+            fix: { summary: `Set the entry's username to ${expected.username}.`, commands: [EDIT_CONFIGMAP], alternatives: [remapWithEksctl(ctx, role, mapping.rolearn)], docs: [DOCS.configMap] },
           });
         }
         continue;
@@ -184,7 +190,7 @@ export default defineDiagnostic<Code>({
           title: `aws-auth maps node role ${role.name} with its path ${role.path}`,
           rootCause: `aws-auth must name the role as ${bareArn}; the entry at mapRoles line ${pathMapping.line} keeps the path (${pathMapping.rolearn}), which never matches the role the kubelets present.`,
           evidence: [`mapRoles line ${pathMapping.line}: rolearn ${pathMapping.rolearn}`, `role ${role.arn} has path ${role.path}`, `used by ${usage}`],
-          fix: { summary: `Change the rolearn to ${bareArn} (remove the path).`, commands: ['kubectl edit configmap aws-auth -n kube-system', mapRoleCommand(ctx, role)], docs: [DOCS.configMap] },
+          fix: { summary: `Change the rolearn to ${bareArn} (remove the path).`, commands: [EDIT_CONFIGMAP], alternatives: [remapWithEksctl(ctx, role, pathMapping.rolearn)], docs: [DOCS.configMap] },
         });
       } else if (profileMapping) {
         findings.push({
@@ -193,7 +199,7 @@ export default defineDiagnostic<Code>({
           title: `aws-auth maps instance profile ${instanceProfileNameOf(profileMapping.rolearn)} instead of role ${role.name}`,
           rootCause: `Nodes authenticate as the role inside the instance profile (${bareArn}), never as the profile; the entry at mapRoles line ${profileMapping.line} names the instance profile, so ${usage} are rejected.`,
           evidence: [`mapRoles line ${profileMapping.line}: rolearn ${profileMapping.rolearn} (an instance-profile ARN)`, `instance profile holds role ${role.arn}`, `used by ${usage}`],
-          fix: { summary: `Replace the instance-profile ARN with the role ARN ${bareArn}.`, commands: ['kubectl edit configmap aws-auth -n kube-system', mapRoleCommand(ctx, role)], docs: [DOCS.configMap] },
+          fix: { summary: `Replace the instance-profile ARN with the role ARN ${bareArn}.`, commands: [EDIT_CONFIGMAP], alternatives: [remapWithEksctl(ctx, role, profileMapping.rolearn)], docs: [DOCS.configMap] },
         });
       } else if (entry && entriesCount) {
         findings.push({
@@ -224,8 +230,10 @@ export default defineDiagnostic<Code>({
             `used by ${usage}`,
           ],
           fix: {
-            summary: entriesCount ? `Create an access entry of type ${expected.entryTypes[0]} for the role.` : 'Map the role in aws-auth with the node username and groups.',
-            commands: [...(entriesCount ? [createEntryCommand(ctx, role)] : []), ...(configMapCounts ? [mapRoleCommand(ctx, role)] : [])],
+            summary: entriesCount ? `Create an access entry of type ${expected.entryTypes[0]} for the role.` : MAP_ROLE_SUMMARY,
+            commands: [entriesCount ? createEntryCommand(ctx, role) : mapRoleCommand(ctx, role)],
+            // Either grants the role: run one of them, not both.
+            ...(entriesCount && configMapCounts ? { alternatives: [{ summary: MAP_ROLE_SUMMARY, commands: [mapRoleCommand(ctx, role)] }] } : {}),
             docs: entriesCount ? [DOCS.createEntry, DOCS.configMap] : [DOCS.configMap],
           },
         });
@@ -286,7 +294,7 @@ function duplicates(mappings: RoleMapping[]): NewFinding<Code>[] {
       rootCause: 'Only one of the entries takes effect; which one depends on the authenticator, so an edit to the other silently changes nothing.',
       evidence: list.map((m) => `mapRoles line ${m.line}: username ${m.username ?? '(none)'}, groups [${m.groups.join(', ')}]`),
       resources: [resource.role(list[0]!.rolearn), resource.configMap('kube-system', 'aws-auth')],
-      fix: { summary: 'Keep one entry per role and merge the groups you need into it.', commands: ['kubectl edit configmap aws-auth -n kube-system'], docs: [DOCS.configMap] },
+      fix: { summary: 'Keep one entry per role and merge the groups you need into it.', commands: [EDIT_CONFIGMAP], docs: [DOCS.configMap] },
     }));
 }
 
@@ -303,6 +311,17 @@ interface CommandContext {
 
 function commandContext(snapshot: Snapshot): CommandContext {
   return { cluster: snapshot.cluster.name, region: snapshot.cluster.region };
+}
+
+const EDIT_CONFIGMAP = 'kubectl edit configmap aws-auth -n kube-system';
+const MAP_ROLE_SUMMARY = 'Map the role in aws-auth with the node username and groups.';
+
+/** The eksctl way to correct a mapping: eksctl cannot edit one, so it removes the wrong entry and adds the right one. */
+function remapWithEksctl(ctx: CommandContext, role: NodeRole, wrongRoleArn: string): FixWay {
+  return {
+    summary: `With eksctl: remove the entry for ${wrongRoleArn}, then map ${roleArnWithoutPath(role.arn)} again.`,
+    commands: [`eksctl delete iamidentitymapping --cluster ${ctx.cluster} --region ${ctx.region} --arn ${wrongRoleArn}`, mapRoleCommand(ctx, role)],
+  };
 }
 
 function mapRoleCommand(ctx: CommandContext, role: NodeRole): string {

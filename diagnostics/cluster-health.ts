@@ -81,7 +81,7 @@ export default defineDiagnostic<string>({
         rootCause: `${entry.cause}${entry.recoverable ? '' : ' Amazon EKS documents this as not recoverable.'}`,
         evidence: [`${statusText}; Amazon EKS reports ${code}: ${issue.message ?? '(no message)'}`, ...affectedResources(resourceIds), ...supportingEvidence(snapshot, code, resourceIds)],
         resources: uniqueRefs([clusterRef, ...issueRefs, ...relatedRefs(ctx, code)]),
-        fix: { summary: fix.summary, commands: fix.commands, docs: entry.docs },
+        fix: { ...fix, docs: entry.docs },
       });
     }
     const statusFinding = (code: keyof typeof STATUS_CODES, rootCause: string, evidence: string, fix: NewFinding<string>['fix']): NewFinding<string> => ({

@@ -271,8 +271,14 @@ export default defineDiagnostic<Code>({
           evidence: [`Association ${association.associationId ?? '(no id)'}: ${saId} -> ${association.roleArn}`, `iam:GetRole ${roleName}: NoSuchEntity`],
           resources: refs,
           fix: {
-            summary: `Create ${roleName} with the Pod Identity trust policy and the permissions the workload needs, or point the association at an existing role (aws eks update-pod-identity-association --cluster-name ${ctx.cluster} --region ${ctx.region} --association-id ${association.associationId ?? '<association-id>'} --role-arn <role ARN>).`,
+            summary: `Create ${roleName} with the Pod Identity trust policy and the permissions the workload needs.`,
             commands: [`aws iam create-role --role-name ${roleName} --assume-role-policy-document '${JSON.stringify(POD_IDENTITY_TRUST)}'`],
+            alternatives: [
+              {
+                summary: 'Point the association at an existing role.',
+                commands: [`aws eks update-pod-identity-association --cluster-name ${ctx.cluster} --region ${ctx.region} --association-id ${association.associationId ?? '<association-id>'} --role-arn <role ARN>`],
+              },
+            ],
             docs: [DOCS.podIdentityRole],
           },
         });

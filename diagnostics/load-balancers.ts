@@ -9,6 +9,7 @@ import { resource } from '../src/engine/resources.js';
 import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
 import type { KubePod, KubeService, Snapshot } from '../src/snapshot/types.js';
 import { describeSubnet, tagValue } from './lib/node-placement.js';
+import { containerLogCommands } from './lib/container-logs.js';
 import {
   LOAD_BALANCER_MIN_FREE_ADDRESSES,
   explicitSubnets,
@@ -110,7 +111,8 @@ export default defineDiagnostic<Code>({
             resources: [resource.deployment('kube-system/aws-load-balancer-controller'), resource.service(id), ...pods.map((p) => resource.pod(`kube-system/${p.metadata?.name}`))],
             fix: {
               summary: "Read why the controller's pods fail (commonly its IAM role, a missing clusterName or vpcId, or the webhook certificate) and fix that.",
-              commands: ['kubectl -n kube-system describe deployment aws-load-balancer-controller', 'kubectl -n kube-system logs deployment/aws-load-balancer-controller --previous --tail=50'],
+              // The log of a pod that ran: one that never started (an image it cannot pull) has none, and the Deployment's description shows why.
+              commands: ['kubectl -n kube-system describe deployment aws-load-balancer-controller', ...(pods.map((p) => containerLogCommands(p)).find((c) => c.length > 0) ?? [])],
               docs: [LBC, LBC_HELM],
             },
             canExplain: scope,

@@ -19,6 +19,7 @@ import type { ResourceRef } from '../src/engine/finding.js';
 import { resource, uniqueRefs } from '../src/engine/resources.js';
 import type { KubePod, Snapshot } from '../src/snapshot/types.js';
 import { instancesById, nodePlacement, placementRefs, type NodePlacement } from './lib/symptom-resources.js';
+import { containerLogCommands } from './lib/container-logs.js';
 
 
 const DOCS = {
@@ -175,8 +176,9 @@ function notReadyFinding(
   const reason = likelyReason(status, message, o, instanceState);
   const region = snapshot.cluster.region;
   const commands = [`kubectl describe node ${p.nodeName}`];
-  if (o.cni?.pod && !o.cni.running) commands.push(`kubectl logs -n kube-system ${o.cni.pod.metadata?.name} -c aws-node --previous --tail=50`);
-  if (o.proxy?.pod && !o.proxy.running) commands.push(`kubectl logs -n kube-system ${o.proxy.pod.metadata?.name} --previous --tail=50`);
+  // Only logs that exist: a container that never started (an image it cannot pull) has none, and describe node lists its events' pods.
+  if (o.cni?.pod && !o.cni.running) commands.push(...containerLogCommands(o.cni.pod, { container: 'aws-node' }));
+  if (o.proxy?.pod && !o.proxy.running) commands.push(...containerLogCommands(o.proxy.pod));
   if (p.instanceId) {
     commands.push(`aws ec2 describe-instance-status --instance-ids ${p.instanceId} --include-all-instances --region ${region}`);
     commands.push(`aws ssm start-automation-execution --document-name AWSSupport-TroubleshootEKSWorkerNode --parameters ClusterName=${snapshot.cluster.name},WorkerID=${p.instanceId} --region ${region}`);
@@ -216,10 +218,15 @@ function daemonFinding(snapshot: Snapshot, code: 'cni-not-running' | 'kube-proxy
   const nodes = broken.map((b) => b.placement.nodeName);
   const scope: ResourceRef[] = uniqueRefs(broken.flatMap((b) => [resource.node(b.placement.nodeName), ...(b.placement.instanceId ? [resource.instance(b.placement.instanceId)] : [])]));
   const pods = broken.flatMap((b) => (b.state.pod?.metadata?.name ? [b.state.pod.metadata.name] : []));
-  const first = pods[0];
+  const firstPod = broken.find((b) => b.state.pod?.metadata?.name)?.state.pod;
+  const first = firstPod?.metadata?.name;
   const cni = code === 'cni-not-running';
   const role = snapshot.kubernetes.serviceAccounts?.find((s) => s.metadata?.namespace === 'kube-system' && s.metadata?.name === 'aws-node')?.metadata?.annotations?.[IRSA_ROLE_ANNOTATION];
   const countText = `${broken.length} NotReady node${broken.length === 1 ? '' : 's'}`;
+  const container = cni ? 'aws-node' : undefined;
+  // A container that never started (its image cannot be pulled) has no log: its pod's events say why.
+  const logCommands = firstPod ? containerLogCommands(firstPod, container === undefined ? {} : { container }) : [];
+  const readWhy = logCommands.length > 0 ? `Read the ${cni ? 'aws-node' : 'kube-proxy'} log on ${nodes[0]}` : `Read in the events of ${first ?? `the ${daemonSet} pod`} on ${nodes[0]} why it never started`;
   return {
     code,
     keyResource: `kube-system/${daemonSet}`,
@@ -231,16 +238,18 @@ function daemonFinding(snapshot: Snapshot, code: 'cni-not-running' | 'kube-proxy
     resources: uniqueRefs([resource.daemonSet('kube-system', daemonSet), ...pods.map((p) => resource.pod('kube-system', p)), ...scope]),
     fix: {
       summary: cni
-        ? `Read the aws-node log on ${nodes[0]} for why it exits, fix that, and the pods recover on their own.${role ? ` Its IAM role is ${role}.` : ' It runs with the node role (no IRSA role on its service account): the node role needs AmazonEKS_CNI_Policy.'}`
-        : `Read the kube-proxy log on ${nodes[0]} and check the kube-proxy add-on version against the cluster version; roll back a bad update.`,
+        ? `${readWhy}${logCommands.length > 0 ? ' for why it exits' : ''}, fix that, and the pods recover on their own.${role ? ` Its IAM role is ${role}.` : ' It runs with the node role (no IRSA role on its service account): the node role needs AmazonEKS_CNI_Policy.'}`
+        : `${readWhy} and check the kube-proxy add-on version against the cluster version; roll back a bad update.`,
       commands: cni
         ? [
-            ...(first ? [`kubectl logs -n kube-system ${first} -c aws-node --previous --tail=50`, `kubectl describe pod -n kube-system ${first}`] : []),
+            ...logCommands,
+            ...(first ? [`kubectl describe pod -n kube-system ${first}`] : []),
             'kubectl get daemonset aws-node -n kube-system -o wide',
             `aws eks describe-addon --cluster-name ${snapshot.cluster.name} --addon-name vpc-cni --region ${snapshot.cluster.region}`,
           ]
         : [
-            ...(first ? [`kubectl logs -n kube-system ${first} --previous --tail=50`, `kubectl describe pod -n kube-system ${first}`] : []),
+            ...logCommands,
+            ...(first ? [`kubectl describe pod -n kube-system ${first}`] : []),
             'kubectl get daemonset kube-proxy -n kube-system -o wide',
             `aws eks describe-addon --cluster-name ${snapshot.cluster.name} --addon-name kube-proxy --region ${snapshot.cluster.region}`,
           ],
@@ -262,6 +271,7 @@ function instanceFinding(snapshot: Snapshot, p: NodePlacement, state: string): N
   const region = snapshot.cluster.region;
   const reason = p.instance?.StateReason?.Message ?? p.instance?.StateTransitionReason;
   const stopped = state === 'stopped' || state === 'stopping';
+  const replaceNode = [`kubectl drain ${p.nodeName} --ignore-daemonsets --delete-emptydir-data`, `kubectl delete node ${p.nodeName}`];
   return {
     code: 'instance-not-running',
     keyResource: id,
@@ -270,12 +280,13 @@ function instanceFinding(snapshot: Snapshot, p: NodePlacement, state: string): N
     evidence: [`EC2 instance ${id} state: ${state}${reason ? ` (${reason})` : ''}.`, `Node ${p.nodeName} has providerID ending in ${id}.`],
     resources: uniqueRefs([resource.instance(id, p.nodeName), resource.node(p.nodeName), ...(p.autoScalingGroup ? [resource.autoScalingGroup(p.autoScalingGroup)] : [])]),
     fix: {
-      summary: stopped ? 'Start the instance if it was stopped by mistake, or drain and delete the node so the Auto Scaling group replaces it.' : 'The instance is going away: drain and delete the node so its pods move.',
-      commands: [
-        ...(stopped ? [`aws ec2 start-instances --instance-ids ${id} --region ${region}`] : []),
-        `kubectl drain ${p.nodeName} --ignore-daemonsets --delete-emptydir-data`,
-        `kubectl delete node ${p.nodeName}`,
-      ],
+      ...(stopped
+        ? {
+            summary: 'Start the instance if it was stopped by mistake.',
+            commands: [`aws ec2 start-instances --instance-ids ${id} --region ${region}`],
+            alternatives: [{ summary: 'Drain and delete the node so the Auto Scaling group replaces it.', commands: replaceNode }],
+          }
+        : { summary: 'The instance is going away: drain and delete the node so its pods move.', commands: replaceNode }),
       docs: [DOCS.instanceStates, DOCS.notReady],
     },
     canExplain: [{ symptom: 'node-not-ready', resources: [resource.node(p.nodeName), resource.instance(id)] }],

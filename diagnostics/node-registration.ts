@@ -206,11 +206,14 @@ function instancesNotJoined(snapshot: Snapshot, index: ClusterInstances, graceMi
       ],
       resources,
       fix: {
-        summary: `Find out why the kubelet cannot join: read the boot log of one of these instances, open a session on it and read the kubelet log (sudo journalctl -u kubelet --no-pager | tail -n 100), or let the AWSSupport-TroubleshootEKSWorkerNode runbook check the usual causes.`,
-        commands: [
-          `aws ec2 get-console-output --instance-id ${firstId} --latest --output text --region ${region(snapshot)}`,
-          `aws ssm start-session --target ${firstId} --region ${region(snapshot)}`,
-          `aws ssm start-automation-execution --document-name AWSSupport-TroubleshootEKSWorkerNode --parameters ClusterName=${snapshot.cluster.name},WorkerID=${firstId} --region ${region(snapshot)}`,
+        summary: 'Find out why the kubelet cannot join: read the boot log of one of these instances.',
+        commands: [`aws ec2 get-console-output --instance-id ${firstId} --latest --output text --region ${region(snapshot)}`],
+        alternatives: [
+          { summary: 'Open a session on it and read the kubelet log (sudo journalctl -u kubelet --no-pager | tail -n 100).', commands: [`aws ssm start-session --target ${firstId} --region ${region(snapshot)}`] },
+          {
+            summary: 'Let the AWSSupport-TroubleshootEKSWorkerNode runbook check the usual causes.',
+            commands: [`aws ssm start-automation-execution --document-name AWSSupport-TroubleshootEKSWorkerNode --parameters ClusterName=${snapshot.cluster.name},WorkerID=${firstId} --region ${region(snapshot)}`],
+          },
         ],
         docs: [DOCS.nodesFailToJoin, DOCS.troubleshootRunbook],
       },

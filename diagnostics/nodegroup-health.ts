@@ -117,7 +117,7 @@ function nodegroupFindings(snapshot: Snapshot, group: Nodegroup): NewFinding<str
         ...supportingEvidence(snapshot, ctx, entry.related, resourceIds),
       ],
       resources: uniqueRefs([groupRef, ...issueRefs, ...related]),
-      fix: { summary: fix.summary, commands: fix.commands, docs: entry.docs },
+      fix: { ...fix, docs: entry.docs },
       ...(entry.explains ? { canExplain: entry.explains.map((symptom) => ({ symptom, resources: scope })) } : {}),
     });
   }

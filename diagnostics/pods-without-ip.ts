@@ -12,6 +12,7 @@ import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
 import { resource, uniqueRefs } from '../src/engine/resources.js';
 import type { KubeEvent, Snapshot } from '../src/snapshot/types.js';
 import { instancesById, nodePlacement, placementRefs, type NodePlacement } from './lib/symptom-resources.js';
+import { containerLogCommands } from './lib/container-logs.js';
 
 
 const DOCS = {
@@ -104,7 +105,7 @@ function nodeFinding(snapshot: Snapshot, p: NodePlacement | undefined, pods: { p
       : kind === 'cni-unreachable'
         ? 'The CNI plugin on the node cannot reach ipamd: the aws-node pod there is not running or not ready, so no pod on the node can get an address.'
         : 'The kubelet cannot set up the pods\' sandbox network; the event messages say what the CNI plugin answered.';
-  const awsNode = p ? snapshot.kubernetes.kubeSystemPods?.find((x) => x.spec?.nodeName === p.nodeName && x.metadata?.ownerReferences?.some((o) => o.name === 'aws-node'))?.metadata?.name : undefined;
+  const awsNode = p ? snapshot.kubernetes.kubeSystemPods?.find((x) => x.spec?.nodeName === p.nodeName && x.metadata?.ownerReferences?.some((o) => o.name === 'aws-node')) : undefined;
   const [ns, name] = pods[0]!.pod.split('/') as [string, string];
   return {
     code: 'pods-without-ip',
@@ -123,7 +124,7 @@ function nodeFinding(snapshot: Snapshot, p: NodePlacement | undefined, pods: { p
             : 'Read the sandbox error on a stuck pod and the aws-node log on its node.',
       commands: [
         `kubectl describe pod -n ${ns} ${name}`,
-        ...(awsNode ? [`kubectl logs -n kube-system ${awsNode} -c aws-node --tail=50`] : []),
+        ...(awsNode ? containerLogCommands(awsNode, { container: 'aws-node' }) : []),
         ...(p?.subnetId ? [`aws ec2 describe-subnets --subnet-ids ${p.subnetId} --region ${region} --query 'Subnets[].[SubnetId,AvailableIpAddressCount]' --output table`] : []),
         ...(p ? [`kubectl get pods --all-namespaces --field-selector spec.nodeName=${p.nodeName} -o wide`] : []),
       ],

@@ -127,3 +127,15 @@ describe('security-groups evidence', () => {
     expect(finding!.fix.commands).toEqual([`aws ec2 authorize-security-group-ingress --group-id ${CLUSTER_SG} --protocol tcp --port 443 --source-group ${BATCH_SG}`]);
   });
 });
+
+describe('security-groups fixes add only the rules that are missing', () => {
+  it('DNS blocked on the way out: the fix opens the egress, not an ingress rule the cluster group already has', () => {
+    const httpsOut: IpPermission = { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '0.0.0.0/0' }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] };
+    const snapshot = mutate(batchOwnGroup({ ingress: [from(CLUSTER_SG, '-1')], controlPlaneAccepts: [from(BATCH_SG, 'tcp', 443)], clusterAccepts: dnsFromBatch, egress: [httpsOut] }));
+    const dns = runDiagnostic(securityGroups, snapshot).find((f) => f.id === 'security-groups/dns-blocked');
+    expect(dns?.evidence.join('\n')).toContain(`Outbound: no rule of ${BATCH_SG} allows UDP 53`);
+    expect(dns!.fix.commands).toEqual(
+      ['udp', 'tcp'].map((p) => `aws ec2 authorize-security-group-egress --group-id ${BATCH_SG} --ip-permissions 'IpProtocol=${p},FromPort=53,ToPort=53,UserIdGroupPairs=[{GroupId=${CLUSTER_SG}}]'`),
+    );
+  });
+});

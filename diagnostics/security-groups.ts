@@ -345,8 +345,11 @@ function webhookFindings(snapshot: Snapshot, sets: NodeGroupSet[], controlPlane:
         ],
         resources: [resource.service(target.service), ...set.groupIds.map((g) => resource.securityGroup(g))],
         fix: {
-          summary: `Allow TCP ${target.targetPort} from the cluster security group into the node security group.`,
-          commands: [`aws ec2 authorize-security-group-ingress --group-id ${set.groupIds[0]} --protocol tcp --port ${target.targetPort} --source-group ${controlPlaneGroups[0]}`],
+          summary: `Allow TCP ${target.targetPort} from the cluster security group to the node security group${flow.egressBlocked && !flow.ingressBlocked ? ' (outbound from the cluster security group is what blocks it)' : ''}.`,
+          commands: [
+            ...(flow.egressBlocked ? [`aws ec2 authorize-security-group-egress --group-id ${controlPlaneGroups[0]} --ip-permissions 'IpProtocol=tcp,FromPort=${target.targetPort},ToPort=${target.targetPort},UserIdGroupPairs=[{GroupId=${set.groupIds[0]}}]'`] : []),
+            ...(flow.ingressBlocked ? [`aws ec2 authorize-security-group-ingress --group-id ${set.groupIds[0]} --protocol tcp --port ${target.targetPort} --source-group ${controlPlaneGroups[0]}`] : []),
+          ],
           docs: [SG_REQS, NETWORK_REQS],
         },
       });
@@ -393,8 +396,12 @@ function dnsFindings(snapshot: Snapshot, sets: NodeGroupSet[]): NewFinding<Code>
         evidence: [describeSet(snapshot, client), `CoreDNS nodes: ${describeSet(snapshot, server)}`, ...blocked.flatMap((b) => b.flow.evidence)],
         resources: [...new Set([...client.groupIds, ...server.groupIds])].map((g) => resource.securityGroup(g)),
         fix: {
-          summary: 'Allow TCP and UDP 53 between the node security groups.',
-          commands: blocked.map((b) => `aws ec2 authorize-security-group-ingress --group-id ${server.groupIds[0]} --protocol ${b.protocol} --port 53 --source-group ${client.groupIds[0]}`),
+          summary: `Allow ${blocked.map((b) => b.protocol.toUpperCase()).join(' and ')} 53 between the node security groups, on the side that blocks it.`,
+          // Only the rules that are missing: a rule the groups already have would change nothing.
+          commands: blocked.flatMap((b) => [
+            ...(b.flow.egressBlocked ? [`aws ec2 authorize-security-group-egress --group-id ${client.groupIds[0]} --ip-permissions 'IpProtocol=${b.protocol},FromPort=53,ToPort=53,UserIdGroupPairs=[{GroupId=${server.groupIds[0]}}]'`] : []),
+            ...(b.flow.ingressBlocked ? [`aws ec2 authorize-security-group-ingress --group-id ${server.groupIds[0]} --protocol ${b.protocol} --port 53 --source-group ${client.groupIds[0]}`] : []),
+          ]),
           docs: [SG_REQS],
         },
       });

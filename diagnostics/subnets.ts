@@ -285,13 +285,17 @@ function groupInstanceTypes(snapshot: Snapshot, groupNames: string[]): string[] 
 function exhaustedFix(snapshot: Snapshot, subnet: Subnet) {
   const vpcId = subnet.VpcId ?? snapshot.aws.cluster?.resourcesVpcConfig?.vpcId ?? '<vpc-id>';
   return {
-    summary:
-      'Release leaked network interfaces, shrink the VPC CNI warm pool, or add address space: a new subnet in the same Availability Zone (a secondary VPC CIDR such as 100.64.0.0/16 with custom networking keeps pods off the node subnets), then launch nodes there.',
+    summary: 'Release leaked network interfaces: list the unattached ones in the subnet, and delete those nothing uses (aws ec2 delete-network-interface --network-interface-id ...).',
     commands: [
       `aws ec2 describe-network-interfaces --filters Name=subnet-id,Values=${subnet.SubnetId} Name=status,Values=available --query 'NetworkInterfaces[].[NetworkInterfaceId,Description]' --output table`,
-      'kubectl set env daemonset aws-node -n kube-system WARM_IP_TARGET=2 MINIMUM_IP_TARGET=10',
-      `aws ec2 associate-vpc-cidr-block --vpc-id ${vpcId} --cidr-block 100.64.0.0/16`,
-      `aws ec2 create-subnet --vpc-id ${vpcId} --availability-zone ${subnet.AvailabilityZone ?? '<az>'} --cidr-block 100.64.0.0/19`,
+    ],
+    alternatives: [
+      { summary: 'Shrink the VPC CNI warm pool, so each node holds fewer addresses it does not use.', commands: ['kubectl set env daemonset aws-node -n kube-system WARM_IP_TARGET=2 MINIMUM_IP_TARGET=10'] },
+      {
+        summary:
+          'Add address space: a new subnet in the same Availability Zone (a secondary VPC CIDR such as 100.64.0.0/16 with custom networking keeps pods off the node subnets), then launch nodes there.',
+        commands: [`aws ec2 associate-vpc-cidr-block --vpc-id ${vpcId} --cidr-block 100.64.0.0/16`, `aws ec2 create-subnet --vpc-id ${vpcId} --availability-zone ${subnet.AvailabilityZone ?? '<az>'} --cidr-block 100.64.0.0/19`],
+      },
     ],
     docs: [NODE_SUBNET_REQS, MORE_IPS, CUSTOM_NETWORKING, NODEGROUP_ISSUES],
   };

@@ -11,7 +11,7 @@
 import { managedPolicyArn, NODE_ROLE_POLICIES_TO_ATTACH } from '../../src/domain/eks-constants.js';
 import { instanceProfileNameOf, roleNameOf } from '../../src/domain/iam-arn.js';
 import type { FindingCode } from '../../src/engine/diagnostic.js';
-import type { Severity } from '../../src/engine/finding.js';
+import type { Fix, Severity } from '../../src/engine/finding.js';
 import type { SymptomKind } from '../../src/engine/symptoms.js';
 
 /** 'AsgInstanceLaunchFailures' -> 'asg-instance-launch-failures': the finding code of a health code. */
@@ -57,10 +57,8 @@ const DOCS = {
 
 export const HEALTH_DOCS = DOCS;
 
-export interface HealthFix {
-  summary: string;
-  commands: string[];
-}
+/** A fix without its docs (the code's entry holds those): the recommended way and any alternatives. */
+export type HealthFix = Omit<Fix, 'docs'>;
 
 interface CodeEntry<Ctx> {
   severity: Severity;
@@ -601,11 +599,9 @@ export const NODEGROUP_ISSUE_CODES = {
     title: 'Pods could not be evicted from a node during a node group update',
     cause: 'During an update, Amazon EKS could not drain a node within 15 minutes: a PodDisruptionBudget allows no disruption, or pods tolerate every taint and keep coming back.',
     fix: (c) => ({
-      summary: 'Find the PodDisruptionBudgets with no allowed disruptions and relax them, or rerun the update with --force to evict regardless.',
-      commands: [
-        'kubectl get poddisruptionbudgets --all-namespaces',
-        `aws eks update-nodegroup-version --cluster-name ${c.cluster} --nodegroup-name ${c.nodegroup} --force --region ${c.region}`,
-      ],
+      summary: 'Find the PodDisruptionBudgets with no allowed disruptions and relax them.',
+      commands: ['kubectl get poddisruptionbudgets --all-namespaces'],
+      alternatives: [{ summary: 'Rerun the update with --force to evict regardless.', commands: [`aws eks update-nodegroup-version --cluster-name ${c.cluster} --nodegroup-name ${c.nodegroup} --force --region ${c.region}`] }],
     }),
     docs: [DOCS.nodegroupCodes, DOCS.updateBehavior],
     related: [],

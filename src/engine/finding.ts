@@ -19,11 +19,42 @@ export interface ResourceRef {
   name?: string;
 }
 
-export interface Fix {
+/** One way to fix a finding: what it does, and its steps in order (each after the one before). */
+export interface FixWay {
   summary: string;
   /** Ready-to-run commands with the real names filled in. Never run by eks-doctor. */
   commands: string[];
+}
+
+/**
+ * The recommended way (`summary`, `commands`: its ordered steps) and, when there is more than one
+ * way to the same end, the others in `alternatives`: each complete on its own, so a reader runs
+ * the steps of one way and never those of two.
+ */
+export interface Fix extends FixWay {
+  alternatives?: FixWay[];
   docs: string[];
+}
+
+/** Every way of a fix, the recommended one first: renderers show them one at a time, joined by "or". */
+export function fixWays(fix: Fix): FixWay[] {
+  return [{ summary: fix.summary, commands: fix.commands }, ...(fix.alternatives ?? [])];
+}
+
+/** The commands of every way, one list (the interactive UI selects among them by index). */
+export function allFixCommands(fix: Fix): string[] {
+  return fixWays(fix).flatMap((w) => w.commands);
+}
+
+/** The way that holds command `index` of allFixCommands: printing a fix prints that way's steps only. */
+export function fixWayOfCommand(fix: Fix, index: number): FixWay {
+  const ways = fixWays(fix);
+  let start = 0;
+  for (const way of ways) {
+    if (index < start + way.commands.length) return way;
+    start += way.commands.length;
+  }
+  return ways[0]!;
 }
 
 /** Which symptoms a cause finding explains: all of a kind, or only those sharing a resource. */

@@ -1,7 +1,7 @@
 import type { Finding } from '../engine/finding.js';
 import type { Report } from '../engine/report.js';
 import { isIncomplete, type CheckResult } from '../engine/run-checks.js';
-import { clusterLine, INCOMPLETE_MEANING, incompleteText, resourceText } from './sections.js';
+import { clusterLine, fixWayLines, INCOMPLETE_MEANING, incompleteText, resourceText } from './sections.js';
 
 /**
  * JUnit XML, so CI systems show a diagnosis the way they show tests: one <testcase> per check.
@@ -75,7 +75,7 @@ function findingText(f: Finding): string {
   if (f.resources.length > 0) lines.push(`Resources: ${f.resources.map(resourceText).join(', ')}`);
   if (f.explainedBy.length > 0) lines.push(`Explained by: ${f.explainedBy.join(', ')}`);
   if (f.explains.length > 0) lines.push(`Explains: ${f.explains.join(', ')}`);
-  lines.push(`Fix: ${f.fix.summary}`, ...f.fix.commands.map((c) => `  $ ${c}`), ...f.fix.docs.map((d) => `  ${d}`));
+  lines.push(...fixWayLines(f.fix), ...f.fix.docs.map((d) => `  ${d}`));
   return lines.join('\n');
 }
 

@@ -1,4 +1,4 @@
-import type { Finding } from '../engine/finding.js';
+import { fixWays, type Finding } from '../engine/finding.js';
 import type { Report } from '../engine/report.js';
 import { clusterLine, INCOMPLETE_MEANING, incompleteText, reportSections, resourceText, summaryLine } from './sections.js';
 import { isIncomplete } from '../engine/run-checks.js';
@@ -63,8 +63,10 @@ function findingBlock(f: Finding, heading: string): string[] {
   if (f.evidence.length > 0) lines.push('**Evidence:**', '', ...f.evidence.map((e) => `- ${e}`), '');
   if (f.resources.length > 0) lines.push(`**Resources:** ${f.resources.map((r) => `\`${resourceText(r)}\``).join(', ')}`, '');
   if (f.explainedBy.length > 0) lines.push(`**Explained by:** ${f.explainedBy.map((k) => `\`${k}\``).join(', ')}`, '');
-  lines.push(`**Fix:** ${f.fix.summary}`, '');
-  if (f.fix.commands.length > 0) lines.push('```sh', ...f.fix.commands, '```', '');
+  fixWays(f.fix).forEach((way, i) => {
+    lines.push(`**${i === 0 ? 'Fix' : 'Or'}:** ${way.summary}`, '');
+    if (way.commands.length > 0) lines.push('```sh', ...way.commands, '```', '');
+  });
   if (f.fix.docs.length > 0) lines.push(...f.fix.docs.map((d) => `- ${d}`), '');
   return lines;
 }

@@ -2,7 +2,7 @@ import type { Finding, Severity } from '../engine/finding.js';
 import type { Report } from '../engine/report.js';
 import { isIncomplete } from '../engine/run-checks.js';
 import type { FindingCatalogue } from './catalogue.js';
-import { resourceText } from './sections.js';
+import { fixWayLines, resourceText } from './sections.js';
 
 /**
  * SARIF 2.1.0 (https://docs.oasis-open.org/sarif/sarif/v2.1.0/): one run; its rules are the finding
@@ -100,7 +100,7 @@ export function renderSarif(report: Report, catalogue: FindingCatalogue): string
 }
 
 function result(f: Finding, ruleIndex: number): object {
-  const message = [`${f.title}. ${f.rootCause}`, `Fix: ${f.fix.summary}`, ...f.fix.commands.map((c) => `  $ ${c}`)].join('\n');
+  const message = [`${f.title}. ${f.rootCause}`, ...fixWayLines(f.fix)].join('\n');
   return {
     ruleId: f.id,
     ruleIndex,

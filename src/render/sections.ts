@@ -1,5 +1,5 @@
 import { isRootCause } from '../engine/correlate.js';
-import type { Finding } from '../engine/finding.js';
+import { fixWays, type Finding, type Fix } from '../engine/finding.js';
 import type { Report } from '../engine/report.js';
 import { isIncomplete, type CheckResult } from '../engine/run-checks.js';
 
@@ -96,3 +96,11 @@ export function incompleteText(check: CheckResult): string {
 /** The heading every view gives incomplete checks, and the sentence that says what it means. */
 export const INCOMPLETE_HEADING = 'CHECKS THAT RAN WITHOUT SOME OF THEIR DATA';
 export const INCOMPLETE_MEANING = 'Their findings stand, but they may have missed problems in what they could not read.';
+
+/**
+ * A fix as plain lines: the recommended way ("Fix: ", its steps as `$ command`), then each
+ * alternative after "Or: ", so no one pastes the steps of two ways. Docs are left to the caller.
+ */
+export function fixWayLines(fix: Fix, pad = ''): string[] {
+  return fixWays(fix).flatMap((way, i) => [`${pad}${i === 0 ? 'Fix' : 'Or'}: ${way.summary}`, ...way.commands.map((c) => `${pad}  $ ${c}`)]);
+}

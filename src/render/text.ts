@@ -1,7 +1,7 @@
 import type { Finding } from '../engine/finding.js';
 import type { Report } from '../engine/report.js';
 import { couldNotRun } from '../engine/run-checks.js';
-import { clusterLine, INCOMPLETE_HEADING, INCOMPLETE_MEANING, incompleteChecks, incompleteText, reportSections, resourceText, summaryLine } from './sections.js';
+import { clusterLine, fixWayLines, INCOMPLETE_HEADING, INCOMPLETE_MEANING, incompleteChecks, incompleteText, reportSections, resourceText, summaryLine } from './sections.js';
 import { createStyle, type Style } from './style.js';
 
 export function renderText(report: Report, options: { color?: boolean } = {}): string {
@@ -81,8 +81,7 @@ function findingBlock(f: Finding, bullet: string, style: Style): string[] {
   }
   if (f.resources.length > 0) lines.push(`${pad}Resources: ${f.resources.map(resourceText).join(', ')}`);
   if (f.explainedBy.length > 0) lines.push(`${pad}Explained by: ${f.explainedBy.join(', ')}`);
-  lines.push(`${pad}Fix: ${f.fix.summary}`);
-  for (const c of f.fix.commands) lines.push(`${pad}  $ ${c}`);
+  lines.push(...fixWayLines(f.fix, pad));
   for (const d of f.fix.docs) lines.push(`${pad}  ${style.dim(d)}`);
   return lines;
 }

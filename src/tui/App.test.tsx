@@ -183,7 +183,18 @@ describe('App', () => {
     await press(app, KEYS.tab);
     await frameWith(app, '▶ $ aws eks create-access-entry');
     await press(app, 'c');
-    expect(app.copied[1]).toBe(rootCause.fix.commands[1]);
+    expect(app.copied[1]).toBe(rootCause.fix.alternatives![0]!.commands[0]);
+  });
+
+  it('in a finding, p prints the steps of the way the selected command belongs to, never of two ways', async () => {
+    const app = start(scriptedRunner([makeReport()]).runner);
+    await frameWith(app, 'ROOT CAUSES (1)');
+    await press(app, KEYS.enter);
+    await frameWith(app, 'OR');
+    await press(app, KEYS.tab);
+    await frameWith(app, '▶ $ aws eks create-access-entry');
+    await press(app, 'p');
+    expect(app.quits[0]!.print).toEqual(rootCause.fix.alternatives![0]!.commands);
   });
 
   it('q quits and hands over the report that earns the exit code', async () => {

@@ -10,13 +10,23 @@ describe('detailLines', () => {
   it('shows the root cause, evidence, resources, the symptoms it explains and the fix', () => {
     const lines = detailLines(rootCause, report, 120);
     const headings = lines.filter((l) => l.kind === 'heading').map((l) => l.text);
-    expect(headings).toEqual(['ROOT CAUSE', 'EVIDENCE', 'AFFECTED RESOURCES', 'EXPLAINS 2 SYMPTOMS', 'FIX']);
+    expect(headings).toEqual(['ROOT CAUSE', 'EVIDENCE', 'AFFECTED RESOURCES', 'EXPLAINS 2 SYMPTOMS', 'FIX', 'OR']);
     const all = text(lines);
     expect(all).toContain(rootCause.rootCause);
     expect(all).toContain('No access entry for the role');
     expect(all).toContain('demo-node-role');
     expect(all).toContain(symptomA.title);
     expect(all).toContain(rootCause.fix.docs[0]);
+  });
+
+  it('shows one way to fix at a time: the alternative under OR, its command numbered after the first way', () => {
+    const lines = detailLines(rootCause, report, 120);
+    const fix = lines.slice(lines.findIndex((l) => l.kind === 'heading' && l.text === 'FIX'));
+    const or = fix.findIndex((l) => l.kind === 'heading' && l.text === 'OR');
+    expect(or).toBeGreaterThan(0);
+    expect(new Set(fix.slice(0, or).flatMap((l) => (l.kind === 'command' ? [l.command] : [])))).toEqual(new Set([0]));
+    expect(fix[or + 1]!.text.trim()).toBe(rootCause.fix.alternatives![0]!.summary);
+    expect(new Set(fix.slice(or).flatMap((l) => (l.kind === 'command' ? [l.command] : [])))).toEqual(new Set([1]));
   });
 
   it('breaks a long fix command into pieces that join back into it exactly', () => {

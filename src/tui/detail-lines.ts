@@ -1,4 +1,4 @@
-import type { Finding, Severity } from '../engine/finding.js';
+import { fixWays, type Finding, type Severity } from '../engine/finding.js';
 import type { Report } from '../engine/report.js';
 import type { CheckResult } from '../engine/run-checks.js';
 import { describeFailure } from '../engine/failure-text.js';
@@ -68,9 +68,15 @@ export function detailLines(finding: Finding, report: Report, width: number): De
   }
 
   lines.push({ kind: 'heading', text: 'FIX' });
-  paragraph(finding.fix.summary);
-  finding.fix.commands.forEach((command, index) => {
-    breakCommand(`$ ${command}`, body).forEach((piece, i) => lines.push({ kind: 'command', text: piece, command: index, first: i === 0 }));
+  // One way at a time: the alternatives follow under "OR", and command numbers run on across them.
+  let index = 0;
+  fixWays(finding.fix).forEach((way, w) => {
+    if (w > 0) lines.push({ kind: 'heading', text: 'OR' });
+    paragraph(way.summary);
+    for (const command of way.commands) {
+      const number = index++;
+      breakCommand(`$ ${command}`, body).forEach((piece, i) => lines.push({ kind: 'command', text: piece, command: number, first: i === 0 }));
+    }
   });
   for (const d of finding.fix.docs) for (const piece of breakCommand(d, body)) lines.push({ kind: 'dim', text: `${INDENT}${piece}` });
   // The key is what re-check diffs and suppressions use; last, since it is long and rarely read.

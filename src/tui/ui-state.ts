@@ -1,5 +1,5 @@
 import type { Key } from 'ink';
-import { SEVERITIES } from '../engine/finding.js';
+import { allFixCommands, fixWayOfCommand, SEVERITIES } from '../engine/finding.js';
 import type { Report } from '../engine/report.js';
 import { checkDetailLines, commandLineIndex, detailLines, fixLineIndex, type DetailLine } from './detail-lines.js';
 import { maxDetailOffset, scrolledIndex } from './FindingDetail.js';
@@ -179,7 +179,7 @@ const NO_COMMAND_ON_A_CHECK = 'A check that could not run has no fix command; it
 
 function copyCommand(ui: UiState, row: SelectableRow | undefined, index: number): { ui: UiState; effects: Effect[] } {
   if (row?.kind === 'check') return { ui: { ...ui, message: NO_COMMAND_ON_A_CHECK }, effects: [] };
-  const command = row?.finding.fix.commands[index];
+  const command = row ? allFixCommands(row.finding.fix)[index] : undefined;
   if (!command) return { ui: { ...ui, message: 'This finding has no fix command to copy.' }, effects: [] };
   return { ui: { ...ui, message: `Copied (OSC 52; if your terminal ignores it, p prints it on exit): ${command}` }, effects: [{ type: 'copy', text: command }] };
 }
@@ -224,7 +224,8 @@ function detailKey(ui: UiState, screen: Screen, input: string, key: KeyFlags): {
   const scroll = (next: (offset: number) => number): UiState => ({ ...ui, detailOffset: Math.max(0, Math.min(maxDetailOffset(lines, height), next(ui.detailOffset))) });
   const to = (next: UiState) => ({ ui: next, effects: [] });
   const current = screen.current;
-  const commands = current?.kind === 'finding' ? current.finding.fix.commands : [];
+  // Tab and c move over the commands of every way; p prints the steps of the selected command's way only.
+  const commands = current?.kind === 'finding' ? allFixCommands(current.finding.fix) : [];
   if (key.escape || key.leftArrow || input === 'h' || key.backspace || key.delete) {
     const { opened: _closed, ...rest } = ui;
     return to({ ...rest, view: 'list' });
@@ -246,7 +247,7 @@ function detailKey(ui: UiState, screen: Screen, input: string, key: KeyFlags): {
     return to(line < ui.detailOffset || line >= ui.detailOffset + height - 3 ? { ...selected, detailOffset: scroll(() => line - 1).detailOffset } : selected);
   }
   if (input === 'c') return copyCommand(ui, current, ui.selectedCommand);
-  if (input === 'p') return current?.kind === 'check' ? to({ ...ui, message: NO_COMMAND_ON_A_CHECK }) : printAndQuit(ui, commands);
+  if (input === 'p') return current?.kind === 'check' ? to({ ...ui, message: NO_COMMAND_ON_A_CHECK }) : printAndQuit(ui, current ? fixWayOfCommand(current.finding.fix, ui.selectedCommand).commands : []);
   return to(ui);
 }
 

@@ -36,8 +36,9 @@ export const rootCause = finding({
   evidence: ['aws-auth mapRoles lists 1 role; none is arn:aws:iam::111122223333:role/demo-node-role', 'No access entry for the role'],
   resources: [{ type: 'aws:iam:role', id: ROLE_ARN, name: 'demo-node-role' }],
   fix: {
-    summary: 'Map the node role in aws-auth (or create an access entry).',
-    commands: [LONG_FIX_COMMAND, 'aws eks create-access-entry --cluster-name demo-cluster --principal-arn arn:aws:iam::111122223333:role/demo-node-role --type EC2_LINUX'],
+    summary: 'Map the node role in aws-auth.',
+    commands: [LONG_FIX_COMMAND],
+    alternatives: [{ summary: 'Create an access entry for the node role.', commands: ['aws eks create-access-entry --cluster-name demo-cluster --principal-arn arn:aws:iam::111122223333:role/demo-node-role --type EC2_LINUX'] }],
     docs: ['https://docs.aws.amazon.com/eks/latest/userguide/auth-configmap.html'],
   },
   explains: ['instances-joined/instance-not-joined:i-0aaa', 'instances-joined/instance-not-joined:i-0bbb'],
