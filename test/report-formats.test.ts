@@ -85,10 +85,14 @@ describe('--output junit', () => {
 describe('--output sarif', () => {
   const validate = sarifValidator();
 
-  it.each(everySnapshot)('validates against the SARIF 2.1.0 schema for $name', async ({ file }) => {
+  it.each(everySnapshot)('validates against the SARIF 2.1.0 schema for $name, every result with what GitHub code scanning needs', async ({ file }) => {
     const { stdout } = await runCli(['diagnose', '--snapshot', file, '--output', 'sarif']);
-    const log = JSON.parse(stdout) as unknown;
+    const log = JSON.parse(stdout) as { runs: { results: { ruleId: string; locations: { physicalLocation?: { artifactLocation?: { uri?: string } } }[]; partialFingerprints?: Record<string, string> }[] }[] };
     expect(validate(log) ? [] : validate.errors).toEqual([]);
+    for (const r of log.runs[0]!.results) {
+      expect(r.locations[0]?.physicalLocation?.artifactLocation?.uri, r.ruleId).toMatch(new RegExp(`^eks/[^/]+/[^/]+/[^/]+/${r.ruleId.split('/')[0]}$`));
+      expect(r.partialFingerprints?.['primaryLocationLineHash'], r.ruleId).toMatch(/^[0-9a-f]{16}:1$/);
+    }
   });
 
   it('has the catalogue as rules, the findings as results with logical locations', async () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Finding, Severity } from '../engine/finding.js';
 import type { Report } from '../engine/report.js';
 import { isIncomplete } from '../engine/run-checks.js';
@@ -6,11 +7,14 @@ import { fixWayLines, resourceText } from './sections.js';
 
 /**
  * SARIF 2.1.0 (https://docs.oasis-open.org/sarif/sarif/v2.1.0/): one run; its rules are the finding
- * codes of the catalogue, its results the findings. A cluster has no source files, so a result's
- * locations are logical locations (kind 'resource', fullyQualifiedName '<type>/<id>'). The finding
- * key is the partial fingerprint, so viewers track one problem across runs. Checks that could not
- * run become tool execution notifications (level error), and so do checks that ran without some
- * of the data they use (level warning). Suppressed findings carry an external suppression.
+ * codes of the catalogue, its results the findings. A cluster has no source files, yet GitHub code
+ * scanning rejects a result without a physical location: each result's location names a stable
+ * artifact per cluster and check, eks/ACCOUNT/REGION/CLUSTER/CHECK (line 1), with the resources as
+ * logical locations (kind 'resource', fullyQualifiedName '<type>/<id>'). Code scanning computes
+ * fingerprints from file contents, which these artifacts do not have, so both partial fingerprints
+ * come from the finding key: viewers track one problem across runs. Checks that could not run become
+ * tool execution notifications (level error), and so do checks that ran without some of the data
+ * they use (level warning). Suppressed findings carry an external suppression.
  */
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', warning: 'warning', info: 'note' };
 
@@ -86,7 +90,7 @@ export function renderSarif(report: Report, catalogue: FindingCatalogue): string
             }))),
           },
         ],
-        results: report.findings.map((f) => result(f, ruleIndex.get(f.id)!)),
+        results: report.findings.map((f) => result(f, ruleIndex.get(f.id)!, report.cluster)),
         properties: {
           schemaVersion: report.schemaVersion,
           cluster: report.cluster,
@@ -99,17 +103,27 @@ export function renderSarif(report: Report, catalogue: FindingCatalogue): string
   return `${JSON.stringify(log, null, 2)}\n`;
 }
 
-function result(f: Finding, ruleIndex: number): object {
+/** The artifact a finding is reported against: one per cluster and check, the same every run. */
+export function sarifArtifactUri(cluster: Report['cluster'], check: string): string {
+  return ['eks', cluster.accountId ?? 'unknown-account', cluster.region, cluster.name, check].map(encodeURIComponent).join('/');
+}
+
+function result(f: Finding, ruleIndex: number, cluster: Report['cluster']): object {
   const message = [`${f.title}. ${f.rootCause}`, ...fixWayLines(f.fix)].join('\n');
   return {
     ruleId: f.id,
     ruleIndex,
     level: LEVEL[f.severity],
     message: { text: message },
-    locations: f.resources.map((r) => ({
-      logicalLocations: [{ name: resourceText(r), fullyQualifiedName: `${r.type}/${r.id}`, kind: 'resource' }],
-    })),
-    partialFingerprints: { 'eksDoctorKey/v1': f.key },
+    locations: [
+      {
+        physicalLocation: { artifactLocation: { uri: sarifArtifactUri(cluster, f.check) }, region: { startLine: 1 } },
+        ...(f.resources.length > 0 ? { logicalLocations: f.resources.map((r) => ({ name: resourceText(r), fullyQualifiedName: `${r.type}/${r.id}`, kind: 'resource' })) } : {}),
+      },
+    ],
+    // primaryLocationLineHash is the fingerprint code scanning computes from a file's line; with no
+    // file, it is the key's hash, so an alert stays one alert across runs and closes when fixed.
+    partialFingerprints: { 'eksDoctorKey/v1': f.key, primaryLocationLineHash: `${createHash('sha256').update(f.key).digest('hex').slice(0, 16)}:1` },
     ...(f.suppressed
       ? { suppressions: [{ kind: 'external', status: 'accepted', justification: f.suppressed.reason, ...(f.suppressed.expires ? { properties: { expires: f.suppressed.expires } } : {}) }] }
       : {}),
