@@ -67,6 +67,32 @@ describe.skipIf(!kubectlAvailable)('kubectl reads the mock API server', () => {
     expect(list.items).toEqual(scenario.kubernetes.nodes);
   });
 
+  it('kubectl get nodes shows the columns of a real cluster: the server prints the Table kubectl asks for', async () => {
+    const lines = (await kubectl('get', 'nodes')).trimEnd().split('\n');
+    expect(lines[0]!.split(/\s+/)).toEqual(['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION']);
+    for (const node of scenario.kubernetes.nodes!) {
+      const ready = node.status!.conditions!.find((c) => c.type === 'Ready')!.status === 'True' ? 'Ready' : 'NotReady';
+      const row = lines.find((l) => l.startsWith(`${node.metadata!.name} `))!.split(/\s+/);
+      expect([row[0], row[1], row[2], row[4]]).toEqual([node.metadata!.name, ready, '<none>', node.status!.nodeInfo!.kubeletVersion]);
+      expect(row[3]).toMatch(/^\d+[smhdy]/);
+    }
+    const wide = (await kubectl('get', 'nodes', '-o', 'wide')).split('\n');
+    expect(wide[0]!.split(/\s{2,}/)).toEqual(['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION', 'INTERNAL-IP', 'EXTERNAL-IP', 'OS-IMAGE', 'KERNEL-VERSION', 'CONTAINER-RUNTIME']);
+    const first = scenario.kubernetes.nodes![0]!;
+    expect(wide.find((l) => l.startsWith(first.metadata!.name!))).toContain(first.status!.addresses!.find((a) => a.type === 'InternalIP')!.address);
+  });
+
+  it('kubectl get pods shows READY, STATUS and RESTARTS as on a real cluster', async () => {
+    const lines = (await kubectl('get', 'pods', '-n', 'kube-system')).trimEnd().split('\n');
+    expect(lines[0]!.split(/\s+/)).toEqual(['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE']);
+    for (const pod of scenario.kubernetes.kubeSystemPods!) {
+      const statuses = pod.status!.containerStatuses ?? [];
+      const row = lines.find((l) => l.startsWith(`${pod.metadata!.name} `))!.split(/\s+/);
+      expect(row[1]).toBe(`${statuses.filter((c) => c.ready).length}/${pod.spec!.containers.length}`);
+      expect(row[2]).toBe(statuses.find((c) => c.state?.waiting?.reason)?.state?.waiting?.reason ?? pod.status!.phase);
+    }
+  });
+
   it('kubectl get configmap -n kube-system aws-auth -o yaml', async () => {
     expect(parse(await kubectl('get', 'configmap', '-n', 'kube-system', 'aws-auth', '-o', 'yaml'))).toEqual(scenario.kubernetes.awsAuth);
   });

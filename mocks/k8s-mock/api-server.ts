@@ -6,6 +6,7 @@
  * reaches it with a kubeconfig. It honours limit/continue, field and label selectors, serves the
  * discovery documents kubectl needs, and logs every request as RBAC sees it.
  */
+import { tableOf, wantsTable } from './tables.js';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -363,6 +364,8 @@ export async function startKubernetesMock(options: KubernetesMockOptions): Promi
       if (!found) {
         return finish(404, statusBody(404, 'NotFound', `${type.resource}${type.group ? `.${type.group}` : ''} "${name}" not found`, { name, kind: type.resource, ...(type.group ? { group: type.group } : {}) }));
       }
+      const table = wantsTable(req.headers.accept) ? tableOf(type.resource, [found], {}) : undefined;
+      if (table) return finish(200, table);
       // A GET of one object carries its type; list items do not.
       return finish(200, { kind: type.kind, apiVersion: groupVersion(type), ...found });
     }
@@ -394,6 +397,8 @@ export async function startKubernetesMock(options: KubernetesMockOptions): Promi
       metadata.continue = Buffer.from(JSON.stringify({ offset: end } satisfies ContinueToken)).toString('base64url');
       metadata.remainingItemCount = remaining;
     }
+    const table = wantsTable(req.headers.accept) ? tableOf(type.resource, items, { ...(typeof metadata.continue === 'string' ? { continue: metadata.continue } : {}) }) : undefined;
+    if (table) return finish(200, table);
     return finish(200, { kind: `${type.kind}List`, apiVersion: groupVersion(type), metadata, items });
   }
 

@@ -78,4 +78,24 @@ describe.skipIf(!built)('eks-doctor mock-server', () => {
     expect(aws.stdout.trim(), aws.stderr).toBe('ACTIVE');
     expect(kubectl.stdout, kubectl.stderr).toContain('node/ip-10-0-1-10.eu-west-1.compute.internal');
   });
+
+  it('prints eks-doctor commands a clone can run as printed (npx), with and without the kubeconfig', async () => {
+    const commands = [...printed.matchAll(/^(env -u KUBECONFIG )?npx eks-doctor (.*?)(\s+#.*)?$/gm)];
+    expect(commands.length, printed).toBe(2);
+    for (const [line, unsetKubeconfig, rest] of commands) {
+      const argv = rest!.trim().split(/\s+/);
+      const printedEnv = { ...env };
+      if (unsetKubeconfig) delete printedEnv.KUBECONFIG;
+      // npx eks-doctor in a clone runs bin/eks-doctor.js; the printed environment is all it gets.
+      const result = await tool(process.execPath, [bin, ...argv, '--output', 'json'], printedEnv);
+      const report = JSON.parse(result.stdout) as Report;
+      expect(report.findings[0]?.id, line).toBe('aws-auth/node-role-not-mapped');
+      expect(report.kubernetesAccess, line).toMatchObject({ method: unsetKubeconfig ? 'eks-token' : 'kubeconfig', reachable: true });
+    }
+  });
+
+  it('its usage shows --scenario as optional', async () => {
+    const { stdout } = await runCli(['mock-server', '--help']);
+    expect(stdout).toContain('eks-doctor mock-server [--scenario NAME]');
+  });
 });

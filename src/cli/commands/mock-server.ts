@@ -8,7 +8,7 @@ import { numberValue, stringValue, type CommandSpec } from '../command.js';
 export const mockServerCommand: CommandSpec = {
   name: 'mock-server',
   summary: 'Serve a bundled scenario as a local AWS API and Kubernetes API server, for eks-doctor, the aws CLI and kubectl.',
-  usage: 'eks-doctor mock-server --scenario NAME [--port N] [--kubernetes-port N]',
+  usage: 'eks-doctor mock-server [--scenario NAME] [--port N] [--kubernetes-port N]',
   description:
     'Prints the environment variables and a kubeconfig file that point any client at the mock, then serves until interrupted (Ctrl-C). ' +
     'AWS requests must be signed with the printed test credentials; the API server accepts only EKS tokens signed with them.',
@@ -43,7 +43,7 @@ export const mockServerCommand: CommandSpec = {
       `  Kubernetes API:  ${cluster.kubernetesUrl} (TLS; its CA is in the kubeconfig and in DescribeCluster)`,
       `  kubeconfig:      ${kubeconfig}`,
       '',
-      '# Point the aws CLI, kubectl and eks-doctor at it:',
+      '# Point the aws CLI, kubectl and eks-doctor at it (in another shell):',
       `export AWS_ENDPOINT_URL=${cluster.awsUrl}`,
       `export AWS_ACCESS_KEY_ID=${cluster.credentials.accessKeyId}`,
       `export AWS_SECRET_ACCESS_KEY=${cluster.credentials.secretAccessKey}`,
@@ -51,9 +51,9 @@ export const mockServerCommand: CommandSpec = {
       `export AWS_DEFAULT_REGION=${cluster.region}`,
       `export KUBECONFIG=${kubeconfig}`,
       '',
-      '# Then, for example:',
-      `eks-doctor diagnose --cluster ${cluster.clusterName} --endpoint-url ${cluster.awsUrl} --kubeconfig ${kubeconfig}`,
-      `eks-doctor diagnose --cluster ${cluster.clusterName}   # without KUBECONFIG: DescribeCluster's endpoint and an EKS token`,
+      '# Then, for example (from the clone: npx runs its eks-doctor):',
+      `npx eks-doctor diagnose --cluster ${cluster.clusterName} --kubeconfig ${kubeconfig}`,
+      `env -u KUBECONFIG npx eks-doctor diagnose --cluster ${cluster.clusterName}   # no kubeconfig: DescribeCluster's endpoint and an EKS token`,
       `aws eks describe-cluster --name ${cluster.clusterName}`,
       'kubectl get nodes',
       '',
