@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseSnapshot } from '../src/snapshot/load.js';
 import type { ExpectedFinding, Snapshot } from '../src/snapshot/types.js';
-import { UserError } from '../src/user-error.js';
+import { closestNames, UserError } from '../src/user-error.js';
 
 function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -55,7 +55,11 @@ export function loadScenario(name: string): Snapshot {
   const file = join(scenariosDir, `${name}.json`);
   if (!existsSync(file)) {
     const names = readdirSync(scenariosDir).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, ''));
-    throw new UserError(`unknown scenario '${name}'`, `Scenarios: ${names.join(', ')}.`);
+    const closest = closestNames(name, names, 4);
+    throw new UserError(
+      `unknown scenario '${name}'`,
+      `${closest.length > 0 ? `Closest: ${closest.join(', ')}. ` : ''}\`eks-doctor demo --list\` lists all ${names.length} with what is wrong in each.`,
+    );
   }
   return loadScenarioFile(file);
 }

@@ -59,7 +59,7 @@ export function parseCommandArgs(command: CommandSpec, argv: string[]): ParsedAr
   }
   let parsed;
   try {
-    parsed = parseArgs({ args: withBareValues(command, argv), options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: withNegativeValues(command, withBareValues(command, argv)), options, allowPositionals: true, strict: true });
   } catch (error) {
     const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, '');
     throw new UserError(`${command.name}: ${message}`, `Run \`eks-doctor ${command.name} --help\` for the options.`);
@@ -95,6 +95,24 @@ function withBareValues(command: CommandSpec, argv: string[]): string[] {
     const next = argv[i + 1];
     return value !== undefined && (next === undefined || next.startsWith('-')) ? `${token}=${value}` : token;
   });
+}
+
+/**
+ * parseArgs refuses `--timeout -1` as ambiguous (the value looks like an option): a string option
+ * followed by a negative number takes it as its value, so the option's own check says what it accepts.
+ */
+function withNegativeValues(command: CommandSpec, argv: string[]): string[] {
+  const takesValue = new Set(command.options.filter((o) => o.type === 'string').flatMap((o) => [`--${o.name}`, ...(o.short ? [`-${o.short}`] : [])]));
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i]!;
+    const next = argv[i + 1];
+    if (takesValue.has(token) && next !== undefined && /^-(\d|\.\d)/.test(next)) {
+      out.push(token.startsWith('--') ? `${token}=${next}` : `${token}${next}`);
+      i++;
+    } else out.push(token);
+  }
+  return out;
 }
 
 export function commandHelp(command: CommandSpec): string {

@@ -73,7 +73,11 @@ export function liveSettings(args: ParsedArgs): LiveSettings | undefined {
   const clusterName = stringValue(v.cluster);
   if (clusterName === undefined) {
     for (const flag of ['region', 'profile', 'endpoint-url', 'timeout', 'call-timeout', 'kubeconfig', 'context']) {
-      if (v[flag] !== undefined) throw new UserError(`--${flag} only applies to a live cluster`, 'Add --cluster NAME.');
+      if (v[flag] === undefined) continue;
+      if (v.snapshot !== undefined) {
+        throw new UserError(`--${flag} does not go with --snapshot: it applies to a live collection, and a snapshot is only read from its file`, `Leave --${flag} out, or read the live cluster with --cluster NAME instead of --snapshot.`);
+      }
+      throw new UserError(`--${flag} only applies to a live cluster`, 'Add --cluster NAME.');
     }
     return undefined;
   }

@@ -25,10 +25,15 @@ export async function main(argv: string[], io: CommandIo = { stdout: process.std
     io.stdout.write(`${TOOL_VERSION}\n`);
     return 0;
   }
-  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+  if (first === undefined) {
+    // No command is a mistake like any other: said on stderr, with the usage, and exit 2.
+    io.stderr.write(`eks-doctor: no command given. Try \`eks-doctor demo\` (no AWS account needed) or \`eks-doctor diagnose --cluster NAME\`.\n\n${mainHelp()}`);
+    return 2;
+  }
+  if (first === '--help' || first === '-h' || first === 'help') {
     const topic = first === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
     io.stdout.write(topic ? commandHelp(await withCatalogueOptions(topic)) : mainHelp());
-    return first === undefined ? 2 : 0;
+    return 0;
   }
   const declared = COMMANDS.find((c) => c.name === first);
   if (!declared) {

@@ -21,7 +21,9 @@ export async function loadSnapshotFile(path: string): Promise<Snapshot> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new UserError(`snapshot file ${path} does not exist`, 'Check the path; bundled scenarios are listed by `eks-doctor demo --list`.');
-    if (code === 'EISDIR') throw new UserError(`snapshot file ${path} is a directory, not a file`);
+    if (code === 'EISDIR') {
+      throw new UserError(`--snapshot ${path} is a directory; --snapshot wants a file`, 'Give the JSON file `eks-doctor collect --out FILE` wrote (or a bundled scenario, mocks/scenarios/NAME.json).');
+    }
     throw new UserError(`cannot read snapshot file ${path}: ${(error as Error).message}`);
   }
   return parseSnapshot(text, path);
@@ -33,6 +35,10 @@ export function parseSnapshot(text: string, source: string): Snapshot {
     data = JSON.parse(text);
   } catch (error) {
     throw new UserError(`${source} is not valid JSON: ${jsonErrorLocation(text, error as Error)}`, 'Was the file truncated or edited by hand? Collect it again with `eks-doctor collect`.');
+  }
+  const other = otherFormat(data);
+  if (other) {
+    throw new UserError(`${source} is not an eks-doctor snapshot: it looks like ${other}`, 'A snapshot is what `eks-doctor collect --cluster NAME --out FILE` writes: {"kind": "eks-doctor.snapshot", "schemaVersion": 1, "cluster", "aws", "kubernetes", ...} (docs/snapshot.md).');
   }
   const problem = validateSnapshot(data);
   if (problem) throw new UserError(`${source} is not an eks-doctor snapshot: ${problem}`, 'See docs/snapshot.md for the format.');
@@ -55,6 +61,19 @@ export function withoutNulls(value: unknown, key?: string): unknown {
     out[k] = withoutNulls(v, k);
   }
   return out;
+}
+
+/** What a JSON document that is not a snapshot most likely is, for the files people mistake for one. */
+function otherFormat(data: unknown): string | undefined {
+  if (!isObject(data) || data.kind === SNAPSHOT_KIND) return undefined;
+  if (isObject(data.cluster) && typeof data.cluster.arn === 'string' && data.cluster.arn.includes(':eks:')) return 'the output of `aws eks describe-cluster`';
+  if (isObject(data.nodegroup)) return 'the output of `aws eks describe-nodegroup`';
+  if (Array.isArray(data.clusters)) return 'the output of `aws eks list-clusters`';
+  if (typeof data.schemaVersion === 'string' && Array.isArray(data.findings)) return 'an eks-doctor report (`--output json`), not the snapshot it was made from';
+  if (data.kind === 'Config' && Array.isArray(data.clusters)) return 'a kubeconfig';
+  if (typeof data.kind === 'string' && typeof data.apiVersion === 'string') return `a Kubernetes ${data.kind} (kubectl -o json output)`;
+  if (data.kind === undefined) return `a JSON document with the keys ${Object.keys(data).slice(0, 6).join(', ') || '(none)'} and no "kind"`;
+  return undefined;
 }
 
 /** Returns the first problem found, or undefined when the document has the snapshot's shape. */

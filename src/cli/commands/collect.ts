@@ -7,6 +7,7 @@ import { REDACT_OPTION, snapshotText } from '../bundle-options.js';
 import { UserError } from '../../user-error.js';
 import { stringValue, type CommandSpec } from '../command.js';
 import { collectLive } from '../live-collection.js';
+import { checkLiveInputs } from '../input-checks.js';
 import { LIVE_OPTIONS, liveSettings } from '../live-settings.js';
 import { maybeTraced, TRACE_OPTION, traceWriter } from '../trace-option.js';
 import { inSpan, NO_TRACE, PHASE } from '../../trace/tracer.js';
@@ -28,6 +29,7 @@ export const collectCommand: CommandSpec = {
     const live = liveSettings(args);
     const settings = live ? { ...live, redact: args.values.redact === true } : undefined;
     if (!settings) throw new UserError('collect needs a cluster', 'Give --cluster NAME (and --region if AWS_REGION is not set).');
+    await checkLiveInputs(settings, io);
     const out = stringValue(args.values.out);
     if (!out) throw new UserError('collect needs --out FILE', 'Give the file to write, or --out - for stdout.');
     const trace = traceWriter(args, 'collect', io, { 'eks_doctor.cluster': settings.clusterName, ...(settings.region ? { 'aws.region': settings.region } : {}) });

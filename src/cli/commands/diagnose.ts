@@ -6,6 +6,7 @@ import { bundleKeeper, bundleSettings, REDACT_OPTION, SAVE_SNAPSHOT_OPTION } fro
 import { interactiveReport, reportInteractivelyOrPlain, startInteractiveScreen } from '../interactive.js';
 import { auditAllClusters, FLEET_OPTIONS } from '../fleet.js';
 import { snapshotSource } from '../live-collection.js';
+import { checkLiveInputs } from '../input-checks.js';
 import { LIVE_OPTIONS, liveSettings } from '../live-settings.js';
 import { diagnosisSetup, REPORT_OPTIONS, reportSettings, thresholdOptions } from '../report-settings.js';
 import { traceWriter } from '../trace-option.js';
@@ -41,6 +42,8 @@ export const diagnoseCommand: CommandSpec = {
     const file = stringValue(args.values.snapshot);
     // --all-clusters takes --region(s) without --cluster: liveSettings would refuse them.
     const live = args.values['all-clusters'] === true ? undefined : liveSettings(args);
+    // A wrong kubeconfig, context, region or profile is said before any call, not found missing later.
+    if (live) await checkLiveInputs(live, io);
     // Before anything is read: an unwritable --trace path is said now, not after a long collection.
     const trace = traceWriter(args, 'diagnose', io, live ? { 'eks_doctor.cluster': live.clusterName, ...(live.region ? { 'aws.region': live.region } : {}) } : {});
     if (args.values['all-clusters'] === true) return auditAllClusters(args, settings, io, diagnostics);

@@ -8,6 +8,7 @@ import { ListClustersCommand } from '@aws-sdk/client-eks';
 import type { CollectEvent } from '../../engine/progress.js';
 import type { AwsData, CollectionError } from '../../snapshot/types.js';
 import type { Tracer } from '../../trace/tracer.js';
+import { closestRegions, isKnownRegion, OPT_IN_REGIONS } from '../../domain/aws-regions.js';
 import { UserError } from '../../user-error.js';
 import { AWS_PARTS, type AwsPartKey } from '../plan.js';
 import type { AwsClients } from './clients.js';
@@ -63,7 +64,7 @@ export async function collectAws(request: AwsCollectRequest): Promise<AwsCollect
     );
 
     await Promise.all([collection.part('callerIdentity'), collection.part('cluster')]);
-    failOnUnusableCredentials(collection.errors, request);
+    await failOnUnusableCredentials(collection.errors, request);
     await failOnUnknownCluster(collection, request, deadline.signal);
     request.onCluster?.(collection.aws.cluster, (key) => collection.part(key));
 
@@ -80,7 +81,8 @@ export async function collectAws(request: AwsCollectRequest): Promise<AwsCollect
   }
 }
 
-function failOnUnusableCredentials(errors: CollectionError[], request: AwsCollectRequest): void {
+/** Credentials, region and endpoint that cannot work at all: one user error, before any check runs. */
+export async function failOnUnusableCredentials(errors: CollectionError[], request: { clients: Pick<AwsClients, 'region'>; endpointDescription?: string }): Promise<void> {
   const failure = errors.find((e) => e.part === 'aws.callerIdentity');
   if (!failure) return;
   if (failure.code === 'CredentialsProviderError' || (failure.kind === 'other' && /credential/i.test(failure.message))) {
@@ -96,8 +98,24 @@ function failOnUnusableCredentials(errors: CollectionError[], request: AwsCollec
       ].join(' '),
     );
   }
+  const region = request.clients.region;
+  // STS in an opt-in region the account has not enabled refuses every key as unknown.
+  if (failure.code === 'OptInRequired' || (OPT_IN_REGIONS.has(region) && (failure.code === 'UnrecognizedClientException' || failure.code === 'InvalidClientTokenId'))) {
+    throw new UserError(
+      `region ${region} is not enabled for this AWS account (STS answered ${failure.code})`,
+      `${region} is an opt-in region: an account administrator enables it (AWS console, Account, AWS Regions; or \`aws account enable-region --region-name ${region}\`), or pass the --region your cluster is in.`,
+    );
+  }
   if (failure.kind === 'unauthorized') {
     throw new UserError(`AWS rejected the credentials (${failure.code}: ${failure.message})`, 'Refresh them (`aws sso login`, new session token) or pick another --profile. See docs/aws.md.');
+  }
+  // A region the SDK does not know (from a profile: --region and AWS_REGION are checked before any call) has no endpoint.
+  if (failure.kind === 'unreachable' && !request.endpointDescription && /ENOTFOUND/.test(failure.message) && failure.message.includes(`.${region}.`) && !(await isKnownRegion(region))) {
+    const closest = await closestRegions(region);
+    throw new UserError(
+      `cannot reach AWS in region ${region}: its endpoint does not resolve (${failure.message}); most likely ${region} is not the region you meant`,
+      `${closest.length > 0 ? `Did you mean ${closest.join(' or ')}? ` : ''}Pass the region your cluster is in with --region; if the region is right, check DNS, HTTPS_PROXY/NO_PROXY and the network (docs/aws.md).`,
+    );
   }
   if (failure.kind === 'unreachable' || failure.kind === 'tls') {
     throw new UserError(`cannot reach AWS${request.endpointDescription ? ` at ${request.endpointDescription}` : ''}: ${failure.message}`, 'Check --endpoint-url, AWS_ENDPOINT_URL, HTTPS_PROXY/NO_PROXY and the network. See docs/aws.md.');

@@ -96,8 +96,15 @@ export function eksTokenConnection(args: {
 
 /** A kubeconfig file (or several, as KUBECONFIG lists them), at the given or current context. */
 export function kubeconfigConnection(args: { files: string[]; context?: string; proxy?: ProxySettings }): KubernetesConnection {
+  const config = loadKubeconfigFiles(args.files);
+  if (args.context) config.setCurrentContext(args.context);
+  return fromKubeConfig(config, 'kubeconfig', args.proxy);
+}
+
+/** The kubeconfig files merged as kubectl merges a KUBECONFIG list: the first file to define a name wins. */
+export function loadKubeconfigFiles(files: string[]): KubeConfig {
   const config = new KubeConfig();
-  const [first, ...others] = args.files;
+  const [first, ...others] = files;
   if (!first) throw new Error('no kubeconfig file given');
   config.loadFromFile(first);
   for (const file of others) {
@@ -109,8 +116,7 @@ export function kubeconfigConnection(args: { files: string[]; context?: string; 
     for (const context of extra.getContexts()) if (!config.getContextObject(context.name)) config.addContext(context);
     if (!config.getCurrentContext()) config.setCurrentContext(extra.getCurrentContext());
   }
-  if (args.context) config.setCurrentContext(args.context);
-  return fromKubeConfig(config, 'kubeconfig', args.proxy);
+  return config;
 }
 
 /** The pod's service account (token file re-read by client-node, so projected-token rotation works). */
