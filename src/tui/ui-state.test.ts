@@ -39,9 +39,15 @@ describe('the UI state as a reducer (no ink)', () => {
 
   it('c copies the selected fix command; Tab in a finding selects the next; q quits', () => {
     expect(pressAll(session, ['c']).effects).toEqual([{ type: 'copy', text: LONG_FIX_COMMAND }]);
-    expect(pressAll(session, ['Enter', 'Tab', 'c']).effects).toEqual([{ type: 'copy', text: rootCause.fix.commands[1] }]);
+    // The second command is the alternative way's: Tab moves over every way's commands.
+    expect(pressAll(session, ['Enter', 'Tab', 'c']).effects).toEqual([{ type: 'copy', text: rootCause.fix.alternatives![0]!.commands[0] }]);
     expect(pressAll(session, ['q']).effects).toEqual([{ type: 'quit', print: [] }]);
     expect(pressAll(session, ['p']).effects).toEqual([{ type: 'quit', print: rootCause.fix.commands }]);
+  });
+
+  it('p in a finding prints the steps of the selected command’s way only, never of two ways', () => {
+    expect(pressAll(session, ['Enter', 'p']).effects).toEqual([{ type: 'quit', print: rootCause.fix.commands }]);
+    expect(pressAll(session, ['Enter', 'Tab', 'p']).effects).toEqual([{ type: 'quit', print: rootCause.fix.alternatives![0]!.commands }]);
   });
 
   it('typed search narrows the rows; Enter keeps it, Esc clears it', () => {
