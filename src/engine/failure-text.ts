@@ -27,6 +27,9 @@ export function partLabel(part: SnapshotPart): string {
 /** "ec2:DescribeSubnets was denied (UnauthorizedOperation); grant ec2:DescribeSubnets" */
 export function describeFailure(error: CollectionError): string {
   const what = `${error.call}`;
+  // Worded apart from a failure of its own: "GET /api/v1/nodes timed out" would send the engineer
+  // after the wrong call.
+  if (error.notAttempted) return `${what} was not attempted (${error.message})`;
   switch (error.kind) {
     case 'denied':
       return `${what} was denied (${error.code})${error.permission ? `; grant ${error.permission}` : ''}`;

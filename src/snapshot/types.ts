@@ -288,6 +288,11 @@ export interface CollectionError {
   /** For 'denied': the IAM action (or Kubernetes verb and resource) to grant. */
   permission?: string;
   httpStatus?: number;
+  /**
+   * The call was never made: another failed first (GET /version, or no way to reach the API
+   * server), which `message` names. A skipped call is not a call that timed out.
+   */
+  notAttempted?: true;
 }
 
 export interface ExpectedFinding {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { describeFailure } from '../../engine/failure-text.js';
 import { startKubernetesMock, type KubernetesMock } from '../../../mocks/k8s-mock/api-server.js';
 import { RequestLog } from '../../../mocks/request-log.js';
 import { expectKubernetesRequestsAllowed } from '../../../test/support/cluster-role.js';
@@ -152,12 +153,18 @@ describe('Kubernetes collection from the mock API server', () => {
       expect(kubernetes.apiServer).toMatchObject({ method: 'eks-token', reachable: false, failure: { kind } });
       expect(errors.map((e) => e.part).sort()).toEqual([...ALL_PARTS].sort());
       expect(new Set(errors.map((e) => e.kind))).toEqual(new Set([kind]));
+      // GET /version failed itself; the others were never made, and say so instead of repeating its failure as theirs.
+      for (const e of errors) {
+        if (e.call === 'GET /version') expect(e.notAttempted).toBeUndefined();
+        else expect(describeFailure(e)).toMatch(new RegExp(`^${e.call.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} was not attempted \\(GET /version failed: `));
+      }
     });
   }
 
   it('without a connection, says why and records every part as not attempted', async () => {
     const { kubernetes, errors } = await collectKubernetes({ parts: new Set<KubernetesPart>(['kubernetes.nodes']), client: undefined, unavailable: { message: 'DescribeCluster failed' } });
     expect(kubernetes.apiServer).toEqual({ method: 'none', reachable: false, failure: { kind: 'not-configured', message: 'DescribeCluster failed' } });
-    expect(errors).toEqual([expect.objectContaining({ part: 'kubernetes.nodes', code: 'NotConfigured' })]);
+    expect(errors).toEqual([expect.objectContaining({ part: 'kubernetes.nodes', code: 'NotConfigured', notAttempted: true, message: 'DescribeCluster failed' })]);
+    expect(describeFailure(errors[0]!)).toBe('GET /api/v1/nodes was not attempted (DescribeCluster failed)');
   });
 });

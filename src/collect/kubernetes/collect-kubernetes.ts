@@ -258,7 +258,7 @@ export async function collectKubernetes(args: {
   if (!args.client) {
     const message = args.unavailable?.message ?? 'no way to reach the API server was configured';
     const apiServer: ApiServerAccess = { method: 'none', reachable: false, failure: { kind: 'not-configured', message } };
-    const errors = wanted.map((key) => errorFor(key, new KubernetesRequestError('other', 'NotConfigured', `not attempted: ${message}`)));
+    const errors = wanted.map((key) => ({ ...errorFor(key, new KubernetesRequestError('other', 'NotConfigured', message)), notAttempted: true as const }));
     return { kubernetes: { apiServer }, errors };
   }
   const client = args.client;
@@ -290,7 +290,7 @@ export async function collectKubernetes(args: {
     const errors = wanted.map((key) =>
       key === 'version'
         ? errorFor(key, failure)
-        : errorFor(key, new KubernetesRequestError(failure.kind, failure.code, `not attempted: GET /version failed: ${failure.message}`, failure.httpStatus)),
+        : { ...errorFor(key, new KubernetesRequestError(failure.kind, failure.code, `GET /version failed: ${failure.message}`, failure.httpStatus)), notAttempted: true as const },
     );
     return { kubernetes: { apiServer }, errors };
   }
