@@ -156,7 +156,7 @@ describe('Kubernetes collection from the mock API server', () => {
       // GET /version failed itself; the others were never made, and say so instead of repeating its failure as theirs.
       for (const e of errors) {
         if (e.call === 'GET /version') expect(e.notAttempted).toBeUndefined();
-        else expect(describeFailure(e)).toMatch(new RegExp(`^${e.call.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} was not attempted \\(GET /version failed: `));
+        else expect(describeFailure(e)).toMatch(new RegExp(`^${e.call.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} was not attempted \\(GET /version failed \\(`));
       }
     });
   }

@@ -290,7 +290,7 @@ export async function collectKubernetes(args: {
     const errors = wanted.map((key) =>
       key === 'version'
         ? errorFor(key, failure)
-        : { ...errorFor(key, new KubernetesRequestError(failure.kind, failure.code, `GET /version failed: ${failure.message}`, failure.httpStatus)), notAttempted: true as const },
+        : { ...errorFor(key, new KubernetesRequestError(failure.kind, failure.code, `GET /version failed (${failure.code}): ${failure.message}`, failure.httpStatus)), notAttempted: true as const },
     );
     return { kubernetes: { apiServer }, errors };
   }
