@@ -66,6 +66,8 @@ export async function runDiagnosis(
     toolVersion: TOOL_VERSION,
     ...(request.onEvent ? { onEvent: request.onEvent } : {}),
   });
+  // Cancelled while the checks ran: the caller no longer wants this report.
+  if (request.signal?.aborted) throw new UserError('the diagnosis was cancelled');
   return { report, snapshot, target: describeTarget(request.target) };
 }
 

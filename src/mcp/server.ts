@@ -8,7 +8,7 @@
  */
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import type { CallToolResult, ServerNotification, ServerRequest, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, McpError, type CallToolResult, type ServerNotification, type ServerRequest, type ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import { listScenarios } from '../../mocks/bundled-scenarios.js';
@@ -317,6 +317,8 @@ export function createEksDoctorServer(options: McpServerOptions): McpServer {
     },
   );
 
+  answerUnknownToolsWithAProtocolError(server);
+
   /** A report of this session by id, or one read from a file (a JSON report, or a snapshot diagnosed now). */
   async function reportFor(ref: string): Promise<{ ref: string; report: Report }> {
     if (ref === 'latest' || /^r\d+$/.test(ref)) {
@@ -348,6 +350,28 @@ export function createEksDoctorServer(options: McpServerOptions): McpServer {
   }
 
   return server;
+}
+
+/**
+ * MCP 2025-11-25 says an unknown tool is a protocol error (JSON-RPC -32602), while the SDK's
+ * McpServer answers it with a tool result marked isError. The SDK offers no hook for it, so the
+ * server's tools/call handler is wrapped where the SDK keeps it; if a later SDK moves it, the
+ * server refuses to start rather than quietly answering the other way (and the tests say so).
+ */
+function answerUnknownToolsWithAProtocolError(server: McpServer): void {
+  type Handler = (request: { params?: { name?: unknown } }, extra: Extra) => Promise<unknown>;
+  const internals = server as unknown as { _registeredTools?: Record<string, unknown>; server: { _requestHandlers?: Map<string, Handler> } };
+  const handlers = internals.server._requestHandlers;
+  const callTool = handlers?.get('tools/call');
+  const tools = internals._registeredTools;
+  if (!handlers || !callTool || !tools) throw new Error('this MCP SDK keeps its tool handlers elsewhere: eks-doctor cannot answer unknown tools with a protocol error');
+  handlers.set('tools/call', (request, extra) => {
+    const name = request.params?.name;
+    if (typeof name !== 'string' || !Object.hasOwn(tools, name)) {
+      return Promise.reject(new McpError(ErrorCode.InvalidParams, `Unknown tool: ${String(name)}. Tools: ${Object.keys(tools).join(', ')}`));
+    }
+    return callTool(request, extra);
+  });
 }
 
 /** The diagnose tool's arguments as a target; files are checked against the allowed directories. */
