@@ -2,7 +2,9 @@
  * MCP's stdio transport (one JSON-RPC message per line), answering what the SDK's own transport
  * only reports to its error handler: a line that is not JSON gets a JSON-RPC "Parse error" (-32700)
  * and a JSON value that is not a JSON-RPC message an "Invalid Request" (-32600), as JSON-RPC 2.0
- * requires, so a client that sent garbage hears about it instead of waiting for its timeout.
+ * requires, so a client that sent garbage hears about it instead of waiting for its timeout. When
+ * the request's id cannot be read, the answer has no id: MCP's schema (2025-11-25) leaves it out
+ * where JSON-RPC 2.0 writes null, and the SDK's clients refuse a null id.
  */
 import type { Readable, Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
@@ -59,7 +61,7 @@ export class LineTransport implements Transport {
     }
     if (Buffer.byteLength(this.buffer) > MAX_LINE_BYTES) {
       this.buffer = '';
-      this.refuse(null, ErrorCode.InvalidRequest, `a message longer than ${MAX_LINE_BYTES} bytes was refused`);
+      this.refuse(undefined, ErrorCode.InvalidRequest, `a message longer than ${MAX_LINE_BYTES} bytes was refused`);
     }
   };
 
@@ -71,21 +73,20 @@ export class LineTransport implements Transport {
     try {
       data = JSON.parse(line);
     } catch (error) {
-      this.refuse(null, ErrorCode.ParseError, `Parse error: ${(error as Error).message}`);
+      this.refuse(undefined, ErrorCode.ParseError, `Parse error: ${(error as Error).message}`);
       return;
     }
     const parsed = JSONRPCMessageSchema.safeParse(data);
     if (!parsed.success) {
-      const id = typeof data === 'object' && data !== null && 'id' in data && (typeof data.id === 'string' || typeof data.id === 'number') ? data.id : null;
+      const id = typeof data === 'object' && data !== null && 'id' in data && (typeof data.id === 'string' || typeof data.id === 'number') ? data.id : undefined;
       this.refuse(id, ErrorCode.InvalidRequest, 'Invalid Request: not a JSON-RPC 2.0 request, notification or response');
       return;
     }
     this.onmessage?.(parsed.data);
   }
 
-  private refuse(id: string | number | null, code: number, message: string): void {
+  private refuse(id: string | number | undefined, code: number, message: string): void {
     this.onerror?.(new Error(message));
-    // JSON-RPC answers an unreadable request with id null; the SDK's message type wants an id, hence the cast.
-    void this.send({ jsonrpc: '2.0', id, error: { code, message } } as unknown as JSONRPCMessage);
+    void this.send({ jsonrpc: '2.0', ...(id !== undefined ? { id } : {}), error: { code, message } });
   }
 }
