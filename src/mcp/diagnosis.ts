@@ -8,7 +8,8 @@ import { diagnoseSnapshot, selectedDiagnostics, type Selection } from '../engine
 import type { Diagnostic } from '../engine/diagnostic.js';
 import type { ProgressEvent } from '../engine/progress.js';
 import type { Report } from '../engine/report.js';
-import { collectLive, type LiveSettings } from '../cli/live-options.js';
+import { collectLive } from '../cli/live-collection.js';
+import type { LiveSettings } from '../cli/live-settings.js';
 import type { CommandIo } from '../cli/command.js';
 import { loadSnapshotFile } from '../snapshot/load.js';
 import type { Redactor} from '../snapshot/redact.js';

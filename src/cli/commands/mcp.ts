@@ -1,7 +1,8 @@
 import { DEFAULT_CALL_TIMEOUT_MS } from '../../collect/aws/defaults.js';
 import { loadDiagnostics } from '../../engine/registry.js';
 import { REDACT_OPTION } from '../bundle-options.js';
-import { listValue, numberValue, type CommandSpec } from '../command.js';
+import { listValue, type CommandSpec } from '../command.js';
+import { timeoutSettings } from '../live-settings.js';
 import { resolve } from 'node:path';
 
 /**
@@ -33,8 +34,8 @@ export const mcpCommand: CommandSpec = {
   ],
   examples: ['eks-doctor mcp --dir .', 'claude mcp add eks-doctor -- npx eks-doctor mcp --dir .', 'eks-doctor mcp --dir ~/bundles --redact'],
   async run(args, io) {
-    const timeoutSeconds = numberValue('timeout', args.values.timeout, { min: 1 }) ?? MCP_DEFAULT_TIMEOUT_SECONDS;
-    const callTimeoutSeconds = numberValue('call-timeout', args.values['call-timeout'], { min: 0.1 });
+    // The one --timeout parser, with this mode's default.
+    const timing = timeoutSettings({ ...args, values: { timeout: String(MCP_DEFAULT_TIMEOUT_SECONDS), ...args.values } });
     const dirs = (listValue(args.values.dir) ?? []).map((d) => resolve(d));
     const diagnostics = await loadDiagnostics();
     // The SDK loads only for this command: every other path stays as light as it was.
@@ -42,8 +43,7 @@ export const mcpCommand: CommandSpec = {
     return serveOverStdio({
       dirs,
       redact: args.values.redact === true,
-      timeoutSeconds,
-      callTimeoutMs: callTimeoutSeconds !== undefined ? callTimeoutSeconds * 1000 : DEFAULT_CALL_TIMEOUT_MS,
+      ...timing,
       debug: args.values.debug === true,
       diagnostics,
       io: { ...io, stdout: io.stderr },
