@@ -4,9 +4,8 @@
  * declarations the collectors run (src/collect), so it cannot list a request that is never made.
  */
 import type { z } from 'zod';
-import type { AwsClients } from '../collect/aws/clients.js';
-import { awsCollectors } from '../collect/aws/parts.js';
 import { KUBERNETES_READS } from '../collect/kubernetes/collect-kubernetes.js';
+import { COLLECTOR_SOURCES } from '../collect/sources.js';
 import type { Diagnostic } from '../engine/diagnostic.js';
 import { partLabel } from '../engine/failure-text.js';
 import type { SnapshotPart } from '../snapshot/types.js';
@@ -15,26 +14,39 @@ import type { catalogueOutput } from './schemas.js';
 type CatalogueOutput = z.infer<z.ZodObject<typeof catalogueOutput>>;
 type NeedPart = CatalogueOutput['checks'][number]['needs'][number];
 
-/**
- * The collectors are declared as functions of the SDK clients, but their request labels are data:
- * reading them needs no client, so none is made (nothing here can send a request).
- */
-function awsRequestLabels(): Record<string, string> {
-  const collectors = awsCollectors({} as AwsClients, Promise.resolve([]));
-  return Object.fromEntries(Object.entries(collectors).map(([part, collector]) => [part, collector.step]));
+const KUBERNETES_PREFIX = 'kubernetes.';
+
+/** The part's own requests and permissions: AWS actions, or a Kubernetes request and its verb and resource. */
+function ownSources(part: SnapshotPart): { reads: string[]; permissions: string[] } {
+  if (part.startsWith(KUBERNETES_PREFIX)) {
+    const read = (KUBERNETES_READS as Record<string, { call: string; permission: string } | undefined>)[part.slice(KUBERNETES_PREFIX.length)];
+    if (read) return { reads: [read.call], permissions: [read.permission] };
+    // apiServer: the reachability probe every Kubernetes read waits for.
+    const probe = KUBERNETES_READS.version;
+    return { reads: [probe.call], permissions: [probe.permission] };
+  }
+  const actions = [...(COLLECTOR_SOURCES[part]?.actions ?? [])];
+  return { reads: actions, permissions: actions };
 }
 
+/**
+ * A part with what fills it: its own requests, and the permissions of the parts its collector
+ * cannot do without (an add-on's versions need the add-ons listed first), so that granting the
+ * list is enough.
+ */
 export function describeParts(parts: readonly SnapshotPart[]): NeedPart[] {
-  const aws = awsRequestLabels();
   return parts.map((part) => {
-    const [side, key] = part.split('.') as ['aws' | 'kubernetes', string];
-    if (side === 'kubernetes') {
-      const read = (KUBERNETES_READS as Record<string, { call: string; permission: string } | undefined>)[key];
-      // apiServer is no request of its own: it records how the others reached the API server.
-      return { part, label: partLabel(part), reads: read ? [read.call] : [], permissions: read ? [read.permission] : [] };
-    }
-    const action = aws[key];
-    return { part, label: partLabel(part), reads: action ? [action] : [], permissions: action ? [action] : [] };
+    const { reads } = ownSources(part);
+    const permissions = new Set<string>();
+    const seen = new Set<SnapshotPart>();
+    const visit = (p: SnapshotPart) => {
+      if (seen.has(p)) return;
+      seen.add(p);
+      for (const permission of ownSources(p).permissions) permissions.add(permission);
+      for (const needed of COLLECTOR_SOURCES[p]?.needs ?? []) visit(needed);
+    };
+    visit(part);
+    return { part, label: partLabel(part), reads, permissions: [...permissions] };
   });
 }
 

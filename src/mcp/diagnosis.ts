@@ -4,7 +4,7 @@
  * `eks-doctor diagnose` and `demo`, with progress events and a way to give up on it.
  */
 import { planCollection } from '../collect/plan.js';
-import { diagnoseSnapshot, selectedDiagnostics, type Selection } from '../engine/diagnose.js';
+import { diagnosisRunner, type Selection } from '../engine/diagnose.js';
 import type { Diagnostic } from '../engine/diagnostic.js';
 import type { ProgressEvent } from '../engine/progress.js';
 import type { Report } from '../engine/report.js';
@@ -57,23 +57,24 @@ export async function runDiagnosis(
   context: { diagnostics: Diagnostic[]; io: CommandIo; redactor?: Redactor },
 ): Promise<Diagnosis> {
   const { diagnostics, io, redactor } = context;
-  // An unknown check id is the caller's mistake: said before anything is read.
-  const selected = selectedDiagnostics(diagnostics, request.selection);
-  const collected = await untilAborted(collect(request, selected, io), request.signal);
-  const snapshot = redactor ? redactSnapshot(collected, redactor) : collected;
-  const report = await diagnoseSnapshot(snapshot, {
-    diagnostics,
-    selection: request.selection,
-    toolVersion: TOOL_VERSION,
-    ...(request.onEvent ? { onEvent: request.onEvent } : {}),
-  });
+  let snapshot: Snapshot | undefined;
+  // The engine's one runner, as diagnose and demo use it; an unknown check id is refused before anything is read.
+  const runner = diagnosisRunner(
+    async ({ checks, onEvent }) => {
+      const collected = await untilAborted(collect(request, checks, io, onEvent), request.signal);
+      snapshot = redactor ? redactSnapshot(collected, redactor) : collected;
+      return snapshot;
+    },
+    { diagnostics, selection: request.selection, toolVersion: TOOL_VERSION },
+  );
+  const report = await runner(request.onEvent ? { onEvent: request.onEvent } : {});
   // Cancelled while the checks ran: the caller no longer wants this report.
   if (request.signal?.aborted) throw new UserError('the diagnosis was cancelled');
-  return { report, snapshot, target: describeTarget(request.target) };
+  return { report, snapshot: snapshot!, target: describeTarget(request.target) };
 }
 
-async function collect(request: DiagnosisRequest, selected: Diagnostic[], io: CommandIo): Promise<Snapshot> {
-  const { target, onEvent } = request;
+async function collect(request: DiagnosisRequest, selected: Diagnostic[], io: CommandIo, onEvent: ((event: ProgressEvent) => void) | undefined): Promise<Snapshot> {
+  const { target } = request;
   const plan = planCollection(selected);
   const timing = { timeoutSeconds: request.timeoutSeconds, callTimeoutMs: Math.min(request.callTimeoutMs, request.timeoutSeconds * 1000), debug: request.debug };
   switch (target.kind) {

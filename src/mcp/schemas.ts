@@ -82,7 +82,14 @@ export const diagnoseOutput = {
     info: z.number(),
     suppressed: z.number(),
     rootCauses: z.number(),
-    checks: z.object({ total: z.number(), pass: z.number(), fail: z.number(), error: z.number(), skipped: z.number() }),
+    checks: z.object({
+      total: z.number(),
+      pass: z.number(),
+      fail: z.number(),
+      error: z.number(),
+      skipped: z.number(),
+      incomplete: z.number().describe('Checks that ran without some data they use: their findings stand, but they may have missed some'),
+    }),
   }),
   rootCauses: z.array(
     briefWithUri.extend({
@@ -91,7 +98,8 @@ export const diagnoseOutput = {
     }),
   ),
   otherFindings: z.array(briefWithUri).describe('Findings neither a root cause nor explained by one, most severe first'),
-  checksNotRun: z.array(z.object({ check: z.string(), status: z.enum(['error', 'skipped']), reason: z.string() })),
+  checksNotRun: z.array(z.object({ check: z.string(), status: z.enum(['error', 'skipped']), reason: z.string() })).describe('Checks that were to run but could not (not those left out by only/skip)'),
+  incompleteChecks: z.array(z.object({ check: z.string(), missing: z.array(z.string()) })).describe('Checks that ran without some data they use, and what they could not read'),
   collectionErrors: z.number().describe('API calls that failed while collecting'),
 };
 
@@ -142,8 +150,8 @@ export const listFindingsOutput = {
 const needPart = z.object({
   part: z.string().describe("The snapshot part, as a snapshot file spells it"),
   label: z.string(),
-  reads: z.array(z.string()).describe('The requests that fill it'),
-  permissions: z.array(z.string()).describe('What the identity running eks-doctor must be allowed (IAM actions, or Kubernetes verb and resource)'),
+  reads: z.array(z.string()).describe('The requests that fill it: AWS actions, or the Kubernetes request'),
+  permissions: z.array(z.string()).describe('What the identity running eks-doctor must be allowed for it, including the parts it is read from (IAM actions, or Kubernetes verb and resource)'),
 });
 
 export const catalogueOutput = {

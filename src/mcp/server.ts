@@ -18,6 +18,7 @@ import type { Diagnostic } from '../engine/diagnostic.js';
 import type { Finding } from '../engine/finding.js';
 import type { ProgressEvent } from '../engine/progress.js';
 import { diffFindings } from '../engine/report-diff.js';
+import { couldNotRun, isIncomplete } from '../engine/run-checks.js';
 import type { Report } from '../engine/report.js';
 import { parseSnapshot } from '../snapshot/load.js';
 import { Redactor, redactSnapshot } from '../snapshot/redact.js';
@@ -482,7 +483,8 @@ function diagnoseSummary(reportId: string, diagnosis: Diagnosis, redacted: boole
       }),
     })),
     otherFindings: active.filter((f) => !isRootCause(f) && f.explainedBy.length === 0).map((f) => ({ ...brief(f), uri: findingUri(reportId, f.key) })),
-    checksNotRun: report.checks.flatMap((c) => (c.status === 'error' || c.status === 'skipped' ? [{ check: c.id, status: c.status, reason: c.reason ?? '' }] : [])),
+    checksNotRun: report.checks.flatMap((c) => (couldNotRun(c) && (c.status === 'error' || c.status === 'skipped') ? [{ check: c.id, status: c.status, reason: c.reason ?? '' }] : [])),
+    incompleteChecks: report.checks.filter(isIncomplete).map((c) => ({ check: c.id, missing: (c.incomplete ?? []).map((i) => i.reason) })),
     collectionErrors: report.collectionErrors.length,
   };
 }

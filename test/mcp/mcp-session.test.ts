@@ -186,8 +186,13 @@ describe.skipIf(!CLI_BUILT)('eks-doctor mcp, driven by the MCP SDK client over s
     const awsAuth = catalogue.checks.find((c) => c.id === 'aws-auth')!;
     expect(awsAuth.uses.find((n) => n.part === 'kubernetes.awsAuth')).toMatchObject({
       reads: ['GET /api/v1/namespaces/kube-system/configmaps/aws-auth'],
-      permissions: ['get configmaps -n kube-system'],
+      // Its own permission, and the reachability probe every Kubernetes read waits for.
+      permissions: ['get configmaps -n kube-system', 'get /version'],
     });
+    // A part read from another lists that one's permissions too: add-on versions need the add-ons listed.
+    const addonVersions = catalogue.checks.flatMap((c) => [...c.needs, ...c.uses]).find((n) => n.part === 'aws.addonVersions');
+    expect(addonVersions?.reads).toEqual(['eks:DescribeAddonVersions']);
+    expect(addonVersions?.permissions).toEqual(expect.arrayContaining(['eks:DescribeAddonVersions', 'eks:ListAddons', 'eks:DescribeAddon', 'eks:DescribeCluster']));
     expect(awsAuth.needs.find((n) => n.part === 'aws.cluster')?.permissions).toEqual(['eks:DescribeCluster']);
     expect(catalogue.demoScenarios.map((s) => s.name)).toContain('node-role-not-mapped');
     const one = structured<Catalogue>(await session.call('describe_catalogue', { check: 'subnets' }));
@@ -206,6 +211,13 @@ describe.skipIf(!CLI_BUILT)('eks-doctor mcp, driven by the MCP SDK client over s
     expect(report.findings[0]!.key).toBe(demo.rootCauses[0]!.key);
     const finding = await session.client.readResource({ uri: demo.rootCauses[0]!.uri });
     expect(JSON.parse((finding.contents[0] as { text: string }).text)).toMatchObject({ key: demo.rootCauses[0]!.key, isRootCause: true });
+  });
+
+  it('only/skip narrow the run; checks left out are not reported as checks that could not run', async () => {
+    const narrowed = structured<DiagnoseOut>(await session.call('diagnose', { demo: 'node-role-not-mapped', only: ['aws-auth', 'node-registration'] }));
+    expect(narrowed.rootCauses.map((r) => r.key)).toEqual(demo.rootCauses.map((r) => r.key));
+    expect(narrowed.summary.checks.skipped).toBe(narrowed.summary.checks.total - 2);
+    expect(narrowed.checksNotRun).toEqual([]);
   });
 
   it('compares two reports with the engine diff: the fixed cluster resolves the root cause and its symptom', async () => {
