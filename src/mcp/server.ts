@@ -343,7 +343,9 @@ export function createEksDoctorServer(options: McpServerOptions): McpServer {
     }
     if (isObject(data) && isObject(data.tool) && data.tool.name === 'eks-doctor' && Array.isArray(data.findings)) {
       // A report written by someone else's run: redacted here too when the server redacts.
-      return { ref, report: redactor ? redactor.json(data as unknown as Report) : (data as unknown as Report) };
+      if (!redactor) return { ref, report: data as unknown as Report };
+      redactor.learnAccounts(data);
+      return { ref, report: redactor.json(data as unknown as Report) };
     }
     // parseSnapshot names what is wrong with a file that was meant to be a snapshot.
     parseSnapshot(text, ref);
@@ -384,9 +386,12 @@ async function diagnosisTarget(args: Output<typeof diagnoseInput>, files: FileAr
       'Give `cluster` (a live EKS cluster), `snapshot` (a saved support bundle) or `demo` (a bundled example: describe_catalogue lists them).',
     );
   }
-  const liveOnly = (['region', 'profile', 'kubeconfig', 'context', 'timeoutSeconds'] as const).filter((k) => args[k] !== undefined);
+  const liveOnly = (['region', 'profile', 'kubeconfig', 'context'] as const).filter((k) => args[k] !== undefined);
   if (args.cluster === undefined && liveOnly.length > 0) {
     throw new UserError(`${liveOnly.join(', ')} only apply to a live cluster`, 'Add `cluster`, or leave them out.');
+  }
+  if (args.snapshot !== undefined && args.timeoutSeconds !== undefined) {
+    throw new UserError('timeoutSeconds bounds a collection; a snapshot is read, not collected', 'Leave timeoutSeconds out.');
   }
   if (args.snapshot !== undefined) return { kind: 'snapshot', path: await files.fileToRead(args.snapshot) };
   if (args.demo !== undefined) {

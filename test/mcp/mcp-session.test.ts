@@ -7,11 +7,12 @@
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { ErrorCode, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, ListRootsRequestSchema, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadScenario, scenariosDir } from '../../mocks/bundled-scenarios.js';
 import { diffFindings } from '../../src/engine/report-diff.js';
@@ -31,11 +32,19 @@ interface Session {
   call(name: string, args: Record<string, unknown>, options?: { onprogress?: (p: { progress: number; message?: string }) => void; signal?: AbortSignal }): Promise<CallToolResult>;
 }
 
-export async function startSession(serverArgs: string[] = [], dir = mkdtempSync(join(tmpdir(), 'eks-doctor-mcp-'))): Promise<Session> {
-  const transport = new StdioClientTransport({ command: process.execPath, args: [BIN, 'mcp', '--dir', dir, ...serverArgs], env: isolatedEnv(), stderr: 'pipe' });
+/**
+ * `dir` is given as --dir, unless `roots` is: the server then starts without --dir and the client
+ * offers these directories as its MCP roots.
+ */
+async function startSession(serverArgs: string[] = [], options: { roots?: string[] } = {}): Promise<Session> {
+  const dir = mkdtempSync(join(tmpdir(), 'eks-doctor-mcp-'));
+  const dirArgs = options.roots ? [] : ['--dir', dir];
+  const transport = new StdioClientTransport({ command: process.execPath, args: [BIN, 'mcp', ...dirArgs, ...serverArgs], env: isolatedEnv(), stderr: 'pipe' });
   let stderr = '';
   transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const client = new Client({ name: 'eks-doctor-test', version: '1.0.0' });
+  const client = new Client({ name: 'eks-doctor-test', version: '1.0.0' }, options.roots ? { capabilities: { roots: {} } } : {});
+  const roots = options.roots;
+  if (roots) client.setRequestHandler(ListRootsRequestSchema, () => ({ roots: roots.map((r) => ({ uri: pathToFileURL(r).href, name: basename(r) })) }));
   await client.connect(transport);
   const { tools } = await client.listTools();
   const ajv = new Ajv({ allErrors: true, strict: false });
@@ -341,6 +350,42 @@ describe.skipIf(!CLI_BUILT)('eks-doctor mcp cancellation', () => {
     } finally {
       await session.client.close();
       rmSync(session.dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.skipIf(!CLI_BUILT)('eks-doctor mcp without --dir', () => {
+  it("reads and writes under the client's MCP roots, and nowhere else", async () => {
+    const root = mkdtempSync(join(tmpdir(), 'eks-doctor-mcp-root-'));
+    const session = await startSession([], { roots: [root] });
+    try {
+      copyFileSync(join(scenariosDir, 'node-role-not-mapped.json'), join(root, 'bundle.json'));
+      const diagnosis = structured<DiagnoseOut>(await session.call('diagnose', { snapshot: 'bundle.json' }));
+      expect(diagnosis.rootCauses.map((r) => r.id)).toEqual([ROOT_CAUSE_ID]);
+      const saved = structured<{ path: string }>(await session.call('save_bundle', { path: 'copy.json' }));
+      expect(saved.path).toBe(join(realpathSync(root), 'copy.json'));
+      // The server's own temporary directory is not a root here.
+      expect(errorText(await session.call('save_bundle', { path: join(session.dir, 'x.json') }))).toContain('is outside the directories this server may use');
+    } finally {
+      await session.client.close();
+      rmSync(root, { recursive: true, force: true });
+      rmSync(session.dir, { recursive: true, force: true });
+    }
+  });
+
+  it('with a client that offers no roots, a file is refused with what to do, and the demo still works', async () => {
+    // Neither --dir nor roots: started by hand, as startSession always gives one of them.
+    const transport = new StdioClientTransport({ command: process.execPath, args: [BIN, 'mcp'], env: isolatedEnv(), stderr: 'pipe' });
+    const client = new Client({ name: 'no-roots', version: '1.0.0' });
+    await client.connect(transport);
+    try {
+      const refused = (await client.callTool({ name: 'diagnose', arguments: { snapshot: 'bundle.json' } })) as CallToolResult;
+      expect(refused.isError).toBe(true);
+      expect((refused.content[0] as { text: string }).text).toContain('started without --dir and the client offers no MCP roots');
+      const demo = (await client.callTool({ name: 'diagnose', arguments: { demo: 'baseline' } }, undefined, { timeout: 120_000 })) as CallToolResult;
+      expect(demo.isError ?? false).toBe(false);
+    } finally {
+      await client.close();
     }
   });
 });
