@@ -103,7 +103,8 @@ export const diagnoseOutput = {
   collectionErrors: z.number().describe('API calls that failed while collecting'),
 };
 
-const fixAlternative = z.object({ summary: z.string(), commands: z.array(z.string()), docs: z.array(z.string()).optional() }).loose();
+/** One way to fix a finding: its ordered steps, each complete on its own (src/engine/finding.ts FixWay). */
+const fixWay = z.object({ summary: z.string(), commands: z.array(z.string()).describe('The steps, in order, ready to run with the real names; eks-doctor never runs them') });
 
 export const findingOutput = {
   reportId: z.string(),
@@ -116,14 +117,12 @@ export const findingOutput = {
   rootCause: z.string(),
   evidence: z.array(z.string()),
   resources: z.array(resourceRef),
-  fix: z
-    .object({
-      summary: z.string(),
-      commands: z.array(z.string()).describe('Ready to run; eks-doctor never runs them'),
+  fix: fixWay
+    .extend({
+      alternatives: z.array(fixWay).optional().describe('Other ways to the same end, when there are: run the steps of one way, never of two'),
       docs: z.array(z.string()),
-      alternatives: z.array(fixAlternative).optional(),
     })
-    .loose(),
+    .describe('The recommended way first'),
   isRootCause: z.boolean(),
   symptom: z.string().optional(),
   explains: z.array(findingBrief),

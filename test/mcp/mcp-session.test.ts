@@ -146,7 +146,14 @@ describe.skipIf(!CLI_BUILT)('eks-doctor mcp, driven by the MCP SDK client over s
 
   it('fetches the root cause by key: evidence, resources and the fix with the real names', async () => {
     const key = demo.rootCauses[0]!.key;
-    const finding = structured<{ key: string; evidence: string[]; resources: { id: string }[]; fix: { commands: string[]; docs: string[] }; explains: { id: string }[]; isRootCause: boolean }>(
+    const finding = structured<{
+      key: string;
+      evidence: string[];
+      resources: { id: string }[];
+      fix: { commands: string[]; docs: string[]; alternatives?: { summary: string; commands: string[] }[] };
+      explains: { id: string }[];
+      isRootCause: boolean;
+    }>(
       await session.call('get_finding', { key }),
     );
     expect(finding.key).toBe(key);
@@ -155,6 +162,9 @@ describe.skipIf(!CLI_BUILT)('eks-doctor mcp, driven by the MCP SDK client over s
     expect(finding.resources.map((r) => r.id)).toContain('arn:aws:iam::111122223333:role/eks/shop-prod-batch-node');
     expect(finding.fix.commands.join('\n')).toContain('aws eks create-access-entry --cluster-name shop-prod');
     expect(finding.fix.docs.length).toBeGreaterThan(0);
+    // The other way to the same end, kept apart: aws-auth instead of an access entry.
+    expect(finding.fix.alternatives?.map((a) => a.commands.join('\n')).join('\n')).toContain('eksctl create iamidentitymapping --cluster shop-prod');
+    expect(finding.fix.commands.join('\n')).not.toContain('eksctl create iamidentitymapping');
     expect(finding.explains.map((f) => f.id)).toContain('node-registration/instance-not-joined');
   });
 

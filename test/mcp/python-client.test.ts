@@ -34,6 +34,7 @@ interface Seen {
   diagnoseIsError: boolean;
   rootCauses: string[];
   fixCommands: string[];
+  fixAlternatives: string[];
   resolved: string[];
   unknownTool: string;
 }
@@ -54,6 +55,7 @@ describe.skipIf(!version || !CLI_BUILT)(`eks-doctor mcp driven by the Python MCP
       expect(seen.diagnoseIsError).toBe(false);
       expect(seen.rootCauses).toEqual(['aws-auth/node-role-not-mapped:arn:aws:iam::111122223333:role/eks/shop-prod-batch-node']);
       expect(seen.fixCommands.join('\n')).toContain('aws eks create-access-entry --cluster-name shop-prod');
+      expect(seen.fixAlternatives).toEqual(['Map the role in aws-auth with the node username and groups.']);
       expect(seen.resolved).toContain(seen.rootCauses[0]);
       expect(seen.unknownTool).toContain('-32602');
       // Only its own start-up line on stderr: the Python client shows the server's stderr as is.

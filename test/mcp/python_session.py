@@ -34,6 +34,7 @@ async def main(node: str, bin_path: str, directory: str) -> None:
             seen["rootCauses"] = [r["key"] for r in result["rootCauses"]]
             finding = await session.call_tool("get_finding", {"key": result["rootCauses"][0]["key"]})
             seen["fixCommands"] = finding.structured_content["fix"]["commands"]
+            seen["fixAlternatives"] = [way["summary"] for way in finding.structured_content["fix"].get("alternatives", [])]
             healthy = await session.call_tool("diagnose", {"snapshot": "baseline.json"})
             compared = await session.call_tool("compare_reports", {"before": result["reportId"], "after": healthy.structured_content["reportId"]})
             seen["resolved"] = [f["key"] for f in compared.structured_content["resolved"]]

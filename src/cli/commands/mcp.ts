@@ -32,7 +32,7 @@ export const mcpCommand: CommandSpec = {
     { name: 'call-timeout', type: 'string', valueName: 'SECONDS', description: `Bound on each HTTP attempt (default ${DEFAULT_CALL_TIMEOUT_MS / 1000})` },
     { name: 'debug', type: 'boolean', description: 'Print each AWS and Kubernetes request to stderr' },
   ],
-  examples: ['eks-doctor mcp --dir .', 'claude mcp add eks-doctor -- npx eks-doctor mcp --dir .', 'eks-doctor mcp --dir ~/bundles --redact'],
+  examples: ['eks-doctor mcp --dir .', 'claude mcp add eks-doctor -- eks-doctor mcp --dir .', 'eks-doctor mcp --dir ~/bundles --redact'],
   async run(args, io) {
     // The one --timeout parser, with this mode's default.
     const timing = timeoutSettings({ ...args, values: { timeout: String(MCP_DEFAULT_TIMEOUT_SECONDS), ...args.values } });
