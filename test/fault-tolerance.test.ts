@@ -198,7 +198,7 @@ describe('no check could run for another reason', () => {
       ...structuredClone(baseline),
       aws: {},
       kubernetes: {},
-      errors: [{ part: 'aws.cluster', call: 'eks:DescribeCluster', kind: 'throttled', code: 'ThrottlingException', message: 'Rate exceeded' }],
+      errors: [{ part: 'aws.cluster', call: 'eks:DescribeCluster', kind: 'throttled', code: 'ThrottlingException', message: 'Rate exceeded (after 10 attempts)' }],
     };
     const file = join(mkdtempSync(join(tmpdir(), 'eks-doctor-snapshot-')), 'snapshot.json');
     writeFileSync(file, JSON.stringify(snapshot));
@@ -206,7 +206,7 @@ describe('no check could run for another reason', () => {
     expect(code).toBe(2);
     expect((JSON.parse(stdout) as Report).checks.some((c) => c.status === 'error')).toBe(true);
     expect(stderr).toBe(
-      'eks-doctor: no check could run: eks:DescribeCluster was throttled past the retry limit (ThrottlingException). The report lists each check and why it could not run.\n',
+      'eks-doctor: no check could run: eks:DescribeCluster was throttled (ThrottlingException: Rate exceeded (after 10 attempts)). The report lists each check and why it could not run.\n',
     );
   });
 });

@@ -34,7 +34,8 @@ export function describeFailure(error: CollectionError): string {
     case 'denied':
       return `${what} was denied (${error.code})${error.permission ? `; grant ${error.permission}` : ''}`;
     case 'throttled':
-      return `${what} was throttled past the retry limit (${error.code})`;
+      // The message says how many attempts were made (and, when it was the deadline, why no more).
+      return `${what} was throttled (${error.code}: ${error.message})`;
     case 'timeout':
       return `${what} timed out (${error.message})`;
     case 'unreachable':

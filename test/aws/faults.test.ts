@@ -95,6 +95,27 @@ describe('faults injected into the mock serving the baseline', () => {
     expect(faulted.map((e) => e.status)).toEqual(expect.arrayContaining([503, 429, 400]));
   });
 
+  it('a read throttled nine times in a row still answers (ten attempts while throttled); other failures get four, and the error counts them', async () => {
+    // The production budget, with short waits (the SDK's would be seconds).
+    const budget = { connection: { maxAttempts: undefined, retry: { baseDelayMs: 5, throttlingBaseDelayMs: 5 } } };
+    const from = mock.log.entries.length;
+    const snapshot = await collectWith(
+      [
+        { action: 'eks:ListInsights', kind: 'throttle', first: 9, countPer: 'request' },
+        { action: 'ec2:DescribeRouteTables', kind: 'throttle' },
+        { action: 'eks:DescribeClusterVersions', kind: 'server-error', status: 500 },
+      ],
+      budget,
+    );
+    expect(snapshot.aws.insights).toEqual(clean.aws.insights);
+    const entries = mock.log.entries.slice(from);
+    expect(entries.filter((e) => e.action === 'ListInsights' && e.fault)).toHaveLength(9);
+    const routeTables = snapshot.errors.find((e) => e.part === 'aws.routeTables');
+    expect(routeTables).toMatchObject({ kind: 'throttled', code: 'RequestLimitExceeded', message: expect.stringMatching(/\(after 10 attempts\)$/) as unknown });
+    expect(entries.filter((e) => e.action === 'DescribeRouteTables')).toHaveLength(10);
+    expect(snapshot.errors.find((e) => e.part === 'aws.clusterVersions')).toMatchObject({ kind: 'server-error', message: expect.stringMatching(/\(after 4 attempts\)$/) as unknown });
+  });
+
   it('throttling past the retries is recorded as throttled, against that part only', async () => {
     const throttled = await collectWith([{ action: 'ec2:DescribeRouteTables', kind: 'throttle' }], { connection: { maxAttempts: 2 } });
     // Prefix lists are found through the routes, so they share the route tables' fate.

@@ -18,6 +18,7 @@ import { UserError } from '../../user-error.js';
 import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_ATTEMPTS } from './defaults.js';
 import { proxySettingsFromEnv } from '../proxy.js';
 import { proxyAgents } from './proxy.js';
+import { ReadRetryStrategy, type RetryBudget } from './retry.js';
 
 
 export interface AwsConnectionOptions {
@@ -29,8 +30,13 @@ export interface AwsConnectionOptions {
   /** Bound on one HTTP attempt (connection to last byte). */
   callTimeoutMs?: number;
   connectTimeoutMs?: number;
-  /** Attempts per call, including the first; throttling and 5xx are retried with the SDK's backoff. */
+  /**
+   * Attempts per call, including the first (tests): caps every kind of retry. Without it, 4 for
+   * 5xx, timeouts and resets and 10 while throttled (retry.ts).
+   */
   maxAttempts?: number;
+  /** The retry budget's other settings (tests shorten the waits). */
+  retry?: Partial<RetryBudget>;
   env?: NodeJS.ProcessEnv;
   /** Receives one line per request for --debug. Never given credentials or signatures. */
   debug?: (line: string) => void;
@@ -91,16 +97,21 @@ export async function createAwsClients(options: AwsConnectionOptions): Promise<A
     credentials,
     requestHandler,
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-    retryMode: 'standard',
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
   } as const;
+  const budget: Partial<RetryBudget> = {
+    ...options.retry,
+    ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts, throttlingMaxAttempts: options.maxAttempts } : {}),
+  };
+  // One strategy (and so one retry quota) per client, as the SDK's own.
+  const withRetries = () => ({ ...common, retryStrategy: new ReadRetryStrategy(budget) });
   const clients = {
-    eks: new EKSClient(common),
-    ec2: new EC2Client(common),
-    autoScaling: new AutoScalingClient(common),
-    iam: new IAMClient(common),
-    sts: new STSClient(common),
+    eks: new EKSClient(withRetries()),
+    ec2: new EC2Client(withRetries()),
+    autoScaling: new AutoScalingClient(withRetries()),
+    iam: new IAMClient(withRetries()),
+    sts: new STSClient(withRetries()),
   };
   for (const client of Object.values(clients)) refuseWebPages(client);
   if (options.rateLimiter) {

@@ -54,7 +54,7 @@ export function classifyAwsError(error: unknown, part: SnapshotPart, call: strin
     return { ...base, kind: 'timeout', code: 'DeadlineExceeded', message: `the overall time limit of ${context.deadlineSeconds}s (--timeout) ran out before ${call} answered` };
   }
   if (DENIED.has(name)) return { ...base, kind: 'denied', code: name, message, permission: call };
-  if (THROTTLED.has(name)) return { ...base, kind: 'throttled', code: name, message };
+  if (THROTTLED.has(name)) return { ...base, kind: 'throttled', code: name, message: attemptsNote(message, e) };
   if (name === 'TimeoutError' || e.code === 'ETIMEDOUT' || name === 'RequestTimeout' || name === 'RequestTimeoutException') {
     return { ...base, kind: 'timeout', code: e.code ?? name, message: attemptsNote(message, e) };
   }
