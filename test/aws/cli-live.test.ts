@@ -121,7 +121,7 @@ describe('live commands against the AWS mock', () => {
   });
 
   it('live flags without --cluster, and --snapshot with --cluster, are user errors', async () => {
-    expect((await runCli(['diagnose', '--snapshot', 'x.json', '--region', region])).stderr).toContain('--region only applies to a live cluster');
+    expect((await runCli(['diagnose', '--snapshot', 'x.json', '--region', region])).stderr).toContain('--region does not go with --snapshot');
     expect((await runCli(['diagnose', '--snapshot', 'x.json', '--cluster', name])).stderr).toContain('either --snapshot FILE or --cluster NAME');
     expect((await runCli(['collect', '--cluster', name, '--region', region, '--endpoint-url', 'ftp://x'])).stderr).toContain('--endpoint-url must be an http:// or https:// URL');
     expect((await runCli(['collect', '--cluster', name, '--region', region])).stderr).toContain('collect needs --out FILE');

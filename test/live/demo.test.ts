@@ -19,10 +19,11 @@ describe('eks-doctor demo', () => {
     for (const s of listScenarios()) expect(stdout).toContain(s.name);
   });
 
-  it('an unknown scenario is a user error listing the real ones', async () => {
+  it('an unknown scenario is a user error naming it and pointing at --list', async () => {
     const { code, stderr } = await runCli(['demo', 'no-such-scenario']);
     expect(code).toBe(2);
-    expect(stderr).toContain('baseline');
+    expect(stderr).toContain("unknown scenario 'no-such-scenario'");
+    expect(stderr).toContain('eks-doctor demo --list');
   });
 
   for (const scenario of listScenarios()) {
