@@ -8,6 +8,7 @@ import { startKubernetesMock, type BodyFault, type KubernetesFault, type Kuberne
 import { mockKubeconfigYaml } from './k8s-mock/kubeconfig.js';
 import { RequestLog } from './request-log.js';
 import { createEksToken } from '../src/collect/kubernetes/eks-token.js';
+import type { LiveSettings, TimeoutSettings } from '../src/cli/live-settings.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 
 export interface MockCluster {
@@ -25,6 +26,21 @@ export interface MockCluster {
   /** A kubeconfig for kubectl or --kubeconfig, with a token signed by the mock credentials. */
   kubeconfig(): Promise<string>;
   close(): Promise<void>;
+}
+
+/**
+ * Settings that send the real live path to this mock cluster (`demo`, the MCP server's demo target). The mock's world
+ * stands at the moment the scenario was captured, so ages are measured from there.
+ */
+export function mockLiveSettings(cluster: MockCluster, scenario: Snapshot, timing: TimeoutSettings & { debug: boolean }): LiveSettings {
+  return {
+    clusterName: cluster.clusterName,
+    region: cluster.region,
+    endpointUrl: cluster.awsUrl,
+    credentials: cluster.credentials,
+    ...timing,
+    now: () => new Date(scenario.capturedAt),
+  };
 }
 
 export async function startMockCluster(options: {

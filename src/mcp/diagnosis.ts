@@ -98,22 +98,14 @@ async function collect(request: DiagnosisRequest, selected: Diagnostic[], io: Co
     }
     case 'demo': {
       // The mocks load only when a demo is asked for, as in `eks-doctor demo`.
-      const [{ loadScenario }, { startMockCluster }] = await Promise.all([import('../../mocks/bundled-scenarios.js'), import('../../mocks/mock-cluster.js')]);
+      const [{ loadScenario }, { mockLiveSettings, startMockCluster }] = await Promise.all([import('../../mocks/bundled-scenarios.js'), import('../../mocks/mock-cluster.js')]);
       const scenario = loadScenario(target.scenario);
       const cluster = await startMockCluster({ scenario });
       // A cancelled demo closes its mock at once: the collection's requests then fail fast instead of waiting.
       const closeOnAbort = () => void cluster.close().catch(() => {});
       request.signal?.addEventListener('abort', closeOnAbort, { once: true });
       try {
-        const live: LiveSettings = {
-          clusterName: cluster.clusterName,
-          region: cluster.region,
-          endpointUrl: cluster.awsUrl,
-          credentials: cluster.credentials,
-          ...timing,
-          // The mock's world stands at the moment the scenario was captured.
-          now: () => new Date(scenario.capturedAt),
-        };
+        const live = mockLiveSettings(cluster, scenario, timing);
         // An empty environment: none of the user's AWS profile, endpoints, proxies or KUBECONFIG applies to the mock.
         const collected = await collectLive(live, plan, { ...io, env: {} }, onEvent);
         const description = scenario.meta?.description;

@@ -6,7 +6,7 @@ import { bundleKeeper, bundleSettings, REDACT_OPTION, SAVE_SNAPSHOT_OPTION } fro
 import type { CommandSpec } from '../command.js';
 import { reportInteractivelyOrPlain, startInteractiveScreen } from '../interactive.js';
 import { collectLive } from '../live-collection.js';
-import { TIMEOUT_OPTIONS, timeoutSettings, type LiveSettings } from '../live-settings.js';
+import { TIMEOUT_OPTIONS, timeoutSettings } from '../live-settings.js';
 import { diagnosisSetup, REPORT_OPTIONS, reportSettings, thresholdOptions } from '../report-settings.js';
 import { traceWriter } from '../trace-option.js';
 
@@ -60,19 +60,10 @@ export const demoCommand: CommandSpec = {
     const interactive = startInteractiveScreen(io, settings, { debug: args.values.debug === true, target, doing: 'Starting the local AWS and Kubernetes APIs…' });
 
     // The mocks (and the SDK models they serve) load only when a demo runs, not for every command.
-    const { startMockCluster } = await import('../../../mocks/mock-cluster.js');
+    const { mockLiveSettings, startMockCluster } = await import('../../../mocks/mock-cluster.js');
     const cluster = await startMockCluster({ scenario });
     try {
-      const live: LiveSettings = {
-        clusterName: cluster.clusterName,
-        region: cluster.region,
-        endpointUrl: cluster.awsUrl,
-        credentials: cluster.credentials,
-        ...timeouts,
-        debug: args.values.debug === true,
-        // The mock's world stands at the moment the scenario was captured; ages are measured from there.
-        now: () => new Date(scenario.capturedAt),
-      };
+      const live = mockLiveSettings(cluster, scenario, { ...timeouts, debug: args.values.debug === true });
       // An empty environment: no AWS_PROFILE, AWS_ENDPOINT_URL_*, proxy or KUBECONFIG of the user's is used.
       const demoIo = { ...io, env: {} };
       const runner = diagnosisRunner(async ({ checks, onEvent, tracer }) => {
