@@ -3,21 +3,11 @@
  * mocks/scenarios/, generated from mocks/scenario-definitions/ and mocks/faults/ by `npm run build`.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseSnapshot } from '../src/snapshot/load.js';
 import type { ExpectedFinding, Snapshot } from '../src/snapshot/types.js';
 import { closestNames, UserError } from '../src/user-error.js';
-
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('eks-doctor: cannot find the package root');
-    dir = parent;
-  }
-  return dir;
-}
+import { packageRoot } from '../src/package-root.js';
 
 export const scenariosDir = join(packageRoot(), 'mocks', 'scenarios');
 
