@@ -13,13 +13,7 @@ import { assumedRoleOf, parseIamArn, sameRole } from '../src/domain/iam-arn.js';
 import { trustsService } from './lib/iam-policy.js';
 import { findRole } from './lib/node-identity.js';
 import { nodeRoles } from './lib/node-roles.js';
-
-const DOCS = {
-  accessEntries: 'https://docs.aws.amazon.com/eks/latest/userguide/access-entries.html',
-  createEntry: 'https://docs.aws.amazon.com/eks/latest/userguide/creating-access-entries.html',
-  accessPolicies: 'https://docs.aws.amazon.com/eks/latest/userguide/access-policies.html',
-  autoMode: 'https://docs.aws.amazon.com/eks/latest/userguide/automode.html',
-};
+import { DOCS } from './lib/docs-links.js';
 
 /** Services that a role acting as a node (EC2, Fargate, hybrid nodes via SSM or IAM Roles Anywhere) is assumed by. */
 const NODE_SERVICES = ['ec2.amazonaws.com', 'eks-fargate-pods.amazonaws.com', 'ssm.amazonaws.com', 'rolesanywhere.amazonaws.com', 'sagemaker.amazonaws.com'];
@@ -33,7 +27,7 @@ export default defineDiagnostic<Code>({
     'Access entry types must fit the principal: EC2_LINUX/EC2_WINDOWS for self-managed node roles, EC2 only for EKS Auto Mode node roles, FARGATE_LINUX for Fargate pod ' +
     'execution roles, HYBRID_LINUX for hybrid nodes, STANDARD for people and tools. Entries whose IAM principal was deleted grant nothing (and do not follow a ' +
     're-created principal of the same name). When the API server refused eks-doctor with 403, the caller\'s own entry is examined.',
-  docs: [DOCS.accessEntries, DOCS.createEntry, DOCS.accessPolicies],
+  docs: [DOCS.accessEntries, DOCS.creatingAccessEntries, DOCS.accessPolicies],
   needs: ['aws.cluster', 'aws.accessEntries'],
   uses: ['aws.accessEntryPolicies', 'aws.iamRoles', 'aws.callerIdentity', 'kubernetes.apiServer', 'aws.nodegroups', 'aws.reservations', 'aws.iamInstanceProfiles', 'aws.fargateProfiles'],
   codes: {
@@ -113,7 +107,7 @@ export default defineDiagnostic<Code>({
                 commands: [deleteCommand, `aws eks create-access-entry --cluster-name ${ctx.cluster} --region ${ctx.region} --principal-arn ${principal} --type EC2_LINUX`],
               },
             ],
-            docs: [DOCS.createEntry, DOCS.autoMode],
+            docs: [DOCS.creatingAccessEntries, DOCS.automode],
           },
         });
         continue;
@@ -134,7 +128,7 @@ export default defineDiagnostic<Code>({
               `aws eks create-access-entry --cluster-name ${ctx.cluster} --region ${ctx.region} --principal-arn ${principal} --type STANDARD`,
               `aws eks associate-access-policy --cluster-name ${ctx.cluster} --region ${ctx.region} --principal-arn ${principal} --policy-arn arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy --access-scope type=cluster`,
             ],
-            docs: [DOCS.createEntry, DOCS.accessPolicies],
+            docs: [DOCS.creatingAccessEntries, DOCS.accessPolicies],
           },
         });
       }

@@ -9,9 +9,10 @@
 import { defineDiagnostic, type FindingCode, type NewFinding } from '../src/engine/diagnostic.js';
 import type { ResourceRef } from '../src/engine/finding.js';
 import type { Addon, Snapshot } from '../src/snapshot/types.js';
-import { ADDON_ISSUE_CODES, affectedResources, HEALTH_DOCS, healthCodeToFindingCode, healthFindingCodes, healthIssueTitle, type AddonContext } from './lib/health-codes.js';
+import { ADDON_ISSUE_CODES, affectedResources, healthCodeToFindingCode, healthFindingCodes, healthIssueTitle, type AddonContext } from './lib/health-codes.js';
 import { resource, uniqueRefs } from '../src/engine/resources.js';
 import { refForAwsId } from './lib/symptom-resources.js';
+import { DOCS } from './lib/docs-links.js';
 
 
 /** The kube-system workloads each common add-on runs, and a selector for its pods. */
@@ -50,7 +51,7 @@ export default defineDiagnostic<string>({
   title: 'EKS add-ons are ACTIVE and report no health issues',
   description:
     'Decodes every health issue Amazon EKS reports on an add-on (DescribeAddon health.issues) with the cause and the fix, and reports add-ons that are DEGRADED or whose create, update or delete failed.',
-  docs: [HEALTH_DOCS.addonIssueApi, HEALTH_DOCS.addons],
+  docs: [DOCS.apiAddonIssue, DOCS.eksAddOns],
   needs: ['aws.addons'],
   codes,
   check({ snapshot }) {
@@ -91,7 +92,7 @@ function addonFindings(snapshot: Snapshot, addon: Addon): NewFinding<string>[] {
         rootCause: `Amazon EKS reports an add-on health issue this eks-doctor does not know: ${issue.message ?? 'no message'}.`,
         evidence,
         resources: uniqueRefs([addonRef, ...issueRefs, ...workloadRefs]),
-        fix: { summary: 'Read the issue message for what to fix.', commands: [`aws eks describe-addon --cluster-name ${ctx.cluster} --addon-name ${name} --region ${ctx.region} --query addon.health`], docs: [HEALTH_DOCS.addons] },
+        fix: { summary: 'Read the issue message for what to fix.', commands: [`aws eks describe-addon --cluster-name ${ctx.cluster} --addon-name ${name} --region ${ctx.region} --query addon.health`], docs: [DOCS.eksAddOns] },
       });
       continue;
     }
@@ -119,7 +120,7 @@ function addonFindings(snapshot: Snapshot, addon: Addon): NewFinding<string>[] {
       fix: {
         summary: 'Read the failed add-on update for the error, fix it, and update the add-on again.',
         commands: [`aws eks list-updates --name ${ctx.cluster} --addon-name ${name} --region ${ctx.region}`, `aws eks describe-update --name ${ctx.cluster} --addon-name ${name} --update-id <update-id> --region ${ctx.region}`],
-        docs: [HEALTH_DOCS.updateAddon],
+        docs: [DOCS.updatingAnAddOn],
       },
     });
   }
@@ -131,7 +132,7 @@ function addonFindings(snapshot: Snapshot, addon: Addon): NewFinding<string>[] {
       rootCause: 'An add-on operation is in progress; its pods may be restarting while it runs.',
       evidence: [`${statusText} since ${addon.modifiedAt ?? 'an unknown time'}.`],
       resources: [addonRef],
-      fix: { summary: 'Wait for the operation to finish.', commands: [`aws eks list-updates --name ${ctx.cluster} --addon-name ${name} --region ${ctx.region}`], docs: [HEALTH_DOCS.updateAddon] },
+      fix: { summary: 'Wait for the operation to finish.', commands: [`aws eks list-updates --name ${ctx.cluster} --addon-name ${name} --region ${ctx.region}`], docs: [DOCS.updatingAnAddOn] },
     });
   }
   return findings;

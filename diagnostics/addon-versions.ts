@@ -5,23 +5,15 @@ import type { K8s, KubePod, Snapshot } from '../src/snapshot/types.js';
 import type { V1Container, V1DaemonSet, V1Deployment } from '@kubernetes/client-node';
 import { compatibleAddonVersions, type CatalogVersion } from './lib/addon-catalog.js';
 import { compareVersions, imageTag, parseVersion, sameRelease, type Version } from './lib/kube-version.js';
-
-const DOCS = {
-  addons: 'https://docs.aws.amazon.com/eks/latest/userguide/eks-add-ons.html',
-  updateAddon: 'https://docs.aws.amazon.com/eks/latest/userguide/updating-an-add-on.html',
-  vpcCni: 'https://docs.aws.amazon.com/eks/latest/userguide/managing-vpc-cni.html',
-  coredns: 'https://docs.aws.amazon.com/eks/latest/userguide/managing-coredns.html',
-  kubeProxy: 'https://docs.aws.amazon.com/eks/latest/userguide/managing-kube-proxy.html',
-  describeAddonVersions: 'https://docs.aws.amazon.com/eks/latest/APIReference/API_DescribeAddonVersions.html',
-};
+import { DOCS } from './lib/docs-links.js';
 
 type Code = 'managed-addon-incompatible' | 'managed-addon-behind-default' | 'self-managed-incompatible' | 'self-managed-behind-default' | 'daemonset-pods-not-ready';
 
 /** The core components EKS also offers as add-ons, and where a self-managed install keeps its version. */
 const CORE_COMPONENTS = [
-  { addon: 'vpc-cni', kind: 'DaemonSet', name: 'aws-node', container: 'aws-node', docs: DOCS.vpcCni },
-  { addon: 'kube-proxy', kind: 'DaemonSet', name: 'kube-proxy', container: 'kube-proxy', docs: DOCS.kubeProxy },
-  { addon: 'coredns', kind: 'Deployment', name: 'coredns', container: 'coredns', docs: DOCS.coredns },
+  { addon: 'vpc-cni', kind: 'DaemonSet', name: 'aws-node', container: 'aws-node', docs: DOCS.managingVpcCni },
+  { addon: 'kube-proxy', kind: 'DaemonSet', name: 'kube-proxy', container: 'kube-proxy', docs: DOCS.managingKubeProxy },
+  { addon: 'coredns', kind: 'Deployment', name: 'coredns', container: 'coredns', docs: DOCS.managingCoredns },
 ] as const;
 
 /**
@@ -38,7 +30,7 @@ export default defineDiagnostic<Code>({
     "Managed add-ons must run a version DescribeAddonVersions lists as compatible with the cluster's Kubernetes version, ideally the default one. " +
     'Self-managed vpc-cni (aws-node), kube-proxy and coredns are judged the same way from their image tags. aws-node and kube-proxy DaemonSets with ' +
     'fewer ready pods than desired are reported as add-on symptoms for the identity and version checks to explain.',
-  docs: [DOCS.addons, DOCS.updateAddon, DOCS.vpcCni, DOCS.kubeProxy, DOCS.coredns],
+  docs: [DOCS.eksAddOns, DOCS.updatingAnAddOn, DOCS.managingVpcCni, DOCS.managingKubeProxy, DOCS.managingCoredns],
   needs: ['aws.cluster'],
   uses: ['aws.addons', 'aws.addonVersions', 'kubernetes.daemonSets', 'kubernetes.deployments', 'kubernetes.kubeSystemPods'],
   codes: {
@@ -118,7 +110,7 @@ function managedAddons(snapshot: Snapshot, clusterVersion: string): NewFinding<C
         evidence,
         resources,
         keyResource: name,
-        fix: { summary: `Update ${name} to ${target.addonVersion}; go one minor version at a time if it is several behind.`, commands: [updateCommand(snapshot, name, target.addonVersion), listVersionsCommand(snapshot, name, clusterVersion)], docs: [DOCS.updateAddon] },
+        fix: { summary: `Update ${name} to ${target.addonVersion}; go one minor version at a time if it is several behind.`, commands: [updateCommand(snapshot, name, target.addonVersion), listVersionsCommand(snapshot, name, clusterVersion)], docs: [DOCS.updatingAnAddOn] },
         canExplain: [{ symptom: 'addon-unhealthy', resources: [...resources, ...componentRefs(name)] }],
       });
       continue;
@@ -132,7 +124,7 @@ function managedAddons(snapshot: Snapshot, clusterVersion: string): NewFinding<C
         evidence,
         resources,
         keyResource: name,
-        fix: { summary: `Update ${name} to ${defaultVersion.addonVersion} in a maintenance window.`, commands: [updateCommand(snapshot, name, defaultVersion.addonVersion)], docs: [DOCS.updateAddon] },
+        fix: { summary: `Update ${name} to ${defaultVersion.addonVersion} in a maintenance window.`, commands: [updateCommand(snapshot, name, defaultVersion.addonVersion)], docs: [DOCS.updatingAnAddOn] },
       });
     }
   }
@@ -185,7 +177,7 @@ function selfManaged(snapshot: Snapshot, clusterVersion: string): NewFinding<Cod
         evidence,
         resources,
         keyResource: ref.id,
-        fix: { summary: `Move ${component.addon} to ${defaultVersion.addonVersion}: adopt the EKS add-on (it takes over the existing objects) or update the image yourself.`, commands, docs: [component.docs, DOCS.updateAddon] },
+        fix: { summary: `Move ${component.addon} to ${defaultVersion.addonVersion}: adopt the EKS add-on (it takes over the existing objects) or update the image yourself.`, commands, docs: [component.docs, DOCS.updatingAnAddOn] },
         canExplain: [{ symptom: 'addon-unhealthy', resources }],
       });
     } else if (compareRelease(running, defaultVersion.version) < 0) {
@@ -196,7 +188,7 @@ function selfManaged(snapshot: Snapshot, clusterVersion: string): NewFinding<Cod
         evidence,
         resources,
         keyResource: ref.id,
-        fix: { summary: `Update ${component.addon} to ${defaultVersion.addonVersion}, or adopt the EKS add-on so EKS keeps it current.`, commands, docs: [component.docs, DOCS.updateAddon] },
+        fix: { summary: `Update ${component.addon} to ${defaultVersion.addonVersion}, or adopt the EKS add-on so EKS keeps it current.`, commands, docs: [component.docs, DOCS.updatingAnAddOn] },
       });
     }
   }

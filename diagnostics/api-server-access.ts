@@ -9,6 +9,7 @@ import { defineDiagnostic, requirePart, type NewFinding } from '../src/engine/di
 import type { ResourceRef } from '../src/engine/finding.js';
 import { resource } from '../src/engine/resources.js';
 import type { ApiServerAccess, Snapshot } from '../src/snapshot/types.js';
+import { DOCS } from './lib/docs-links.js';
 
 type Code =
   | 'unreachable'
@@ -18,13 +19,6 @@ type Code =
   | 'caller-not-mapped'
   | 'caller-lacks-rbac'
   | 'certificate-mismatch';
-
-const DOCS = {
-  endpoint: 'https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html',
-  accessEntries: 'https://docs.aws.amazon.com/eks/latest/userguide/access-entries.html',
-  awsAuth: 'https://docs.aws.amazon.com/eks/latest/userguide/auth-configmap.html',
-  rbac: 'https://docs.aws.amazon.com/eks/latest/userguide/view-kubernetes-resources.html',
-};
 
 const FAILURE_WORDS: Record<NonNullable<ApiServerAccess['failure']>['kind'], string> = {
   unreachable: 'could not connect to',
@@ -58,7 +52,7 @@ export default defineDiagnostic<Code>({
   title: 'The Kubernetes API server can be read',
   description:
     'eks-doctor reads the cluster through its API server. When that fails, every Kubernetes-side check reports error; this check says why, from the cluster\'s endpoint settings, status and access entries.',
-  docs: [DOCS.endpoint, DOCS.accessEntries],
+  docs: [DOCS.clusterEndpoint, DOCS.accessEntries],
   needs: ['kubernetes.apiServer'],
   // Its verdict is on eks-doctor's access, not on the cluster: alone it earns no exit code 0 or 1.
   subject: 'eks-doctor-access',
@@ -128,7 +122,7 @@ export default defineDiagnostic<Code>({
         fix: {
           summary: 'See the cause below; or run eks-doctor where the API server is reachable, or with a kubeconfig that works (--kubeconfig, --context).',
           commands: [`aws eks update-kubeconfig --name ${name} --region ${region}`, 'kubectl get --raw /version'],
-          docs: [DOCS.endpoint],
+          docs: [DOCS.clusterEndpoint],
         },
       },
     ];
@@ -145,7 +139,7 @@ export default defineDiagnostic<Code>({
         fix: {
           summary: cluster.status === 'FAILED' ? 'The cluster failed to create; see its health issues, then recreate it.' : 'Wait for the cluster to become ACTIVE, then run eks-doctor again.',
           commands: [`aws eks describe-cluster --name ${name} --region ${region} --query 'cluster.{status:status,health:health}'`],
-          docs: [DOCS.endpoint],
+          docs: [DOCS.clusterEndpoint],
         },
       });
     }
@@ -161,7 +155,7 @@ export default defineDiagnostic<Code>({
         fix: {
           summary: 'Run eks-doctor from inside the VPC (a bastion, a pod in the cluster, a VPN or Direct Connect network), or enable public access limited to your address.',
           commands: [`aws eks update-cluster-config --name ${name} --region ${region} --resources-vpc-config endpointPublicAccess=true,publicAccessCidrs=<your-ip>/32`],
-          docs: [DOCS.endpoint],
+          docs: [DOCS.clusterEndpoint],
         },
       });
     } else if (network && vpc?.endpointPublicAccess !== false && vpc?.publicAccessCidrs && !vpc.publicAccessCidrs.includes('0.0.0.0/0')) {
@@ -176,7 +170,7 @@ export default defineDiagnostic<Code>({
             'curl -s https://checkip.amazonaws.com',
             `aws eks update-cluster-config --name ${name} --region ${region} --resources-vpc-config publicAccessCidrs=${[...vpc.publicAccessCidrs, '<your-ip>/32'].join(',')}`,
           ],
-          docs: [DOCS.endpoint],
+          docs: [DOCS.clusterEndpoint],
         },
       });
     }
@@ -226,7 +220,7 @@ export default defineDiagnostic<Code>({
                   ],
                 }
               : {}),
-            docs: [DOCS.accessEntries, DOCS.awsAuth],
+            docs: [DOCS.accessEntries, DOCS.authConfigmap],
           },
         });
       }
@@ -242,7 +236,7 @@ export default defineDiagnostic<Code>({
           summary: "Bind eks-doctor's read-only ClusterRole (policy/clusterrole.yaml) to the caller's Kubernetes user or group.",
           commands: ['kubectl apply -f policy/clusterrole.yaml', 'kubectl create clusterrolebinding eks-doctor-read-only --clusterrole eks-doctor-read-only --group <group-of-the-caller>'],
           alternatives: [{ summary: 'Associate the AmazonEKSAdminViewPolicy access policy with the caller (it needs an access entry).', commands: [associateViewPolicy(name, region, snapshot.aws.callerIdentity?.Arn ? callerPrincipal(snapshot.aws.callerIdentity.Arn).arn : undefined)] }],
-          docs: [DOCS.rbac],
+          docs: [DOCS.viewKubernetesResources],
         },
       });
     }
@@ -256,7 +250,7 @@ export default defineDiagnostic<Code>({
         fix: {
           summary: 'Exclude the cluster endpoint from TLS interception (NO_PROXY, proxy bypass list), and check that the endpoint is the one DescribeCluster reports.',
           commands: [`aws eks describe-cluster --name ${name} --region ${region} --query cluster.endpoint`, `openssl s_client -connect ${where.replace(/^https:\/\//, '')}:443 -showcerts </dev/null`],
-          docs: [DOCS.endpoint],
+          docs: [DOCS.clusterEndpoint],
         },
       });
     }

@@ -6,13 +6,7 @@ import { resource } from '../src/engine/resources.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 import { parseAwsAuth, type RoleMapping } from './lib/aws-auth-config.js';
 import { nodeRoles, type NodeRole } from './lib/node-roles.js';
-
-const DOCS = {
-  configMap: 'https://docs.aws.amazon.com/eks/latest/userguide/auth-configmap.html',
-  accessEntries: 'https://docs.aws.amazon.com/eks/latest/userguide/access-entries.html',
-  createEntry: 'https://docs.aws.amazon.com/eks/latest/userguide/creating-access-entries.html',
-  nodeJoin: 'https://docs.aws.amazon.com/eks/latest/userguide/troubleshooting.html#worker-node-fail',
-};
+import { DOCS } from './lib/docs-links.js';
 
 const EC2_NODE = { username: 'system:node:{{EC2PrivateDNSName}}', groups: ['system:bootstrappers', 'system:nodes'], entryTypes: [...NODE_ACCESS_ENTRY_TYPES.ec2, ...NODE_ACCESS_ENTRY_TYPES.hybrid] };
 const FARGATE_NODE = { username: 'system:node:{{SessionName}}', groups: ['system:bootstrappers', 'system:nodes', 'system:node-proxier'], entryTypes: NODE_ACCESS_ENTRY_TYPES.fargate };
@@ -38,7 +32,7 @@ export default defineDiagnostic<Code>({
     'Every IAM role that nodes run as (managed node groups, self-managed groups, Karpenter, Fargate) must be allowed into the cluster: ' +
     'mapped in the kube-system/aws-auth ConfigMap with the node username and groups, or given an access entry of a node type, ' +
     "depending on the cluster's authentication mode. Without it, kubelets get 401 Unauthorized and nodes never join.",
-  docs: [DOCS.configMap, DOCS.accessEntries, DOCS.nodeJoin],
+  docs: [DOCS.authConfigmap, DOCS.accessEntries, DOCS.nodeJoinFailure],
   needs: ['aws.cluster'],
   uses: ['kubernetes.awsAuth', 'aws.accessEntries', 'aws.nodegroups', 'aws.reservations', 'aws.iamInstanceProfiles', 'aws.launchTemplateVersions', 'aws.fargateProfiles', 'aws.autoScalingGroups'],
   codes: {
@@ -106,7 +100,7 @@ export default defineDiagnostic<Code>({
                   commands: [`aws eks update-cluster-config --name ${ctx.cluster} --region ${ctx.region} --access-config authenticationMode=API_AND_CONFIG_MAP`, ...roles.map((r) => createEntryCommand(ctx, r))],
                 },
               ],
-              docs: [DOCS.configMap, DOCS.accessEntries],
+              docs: [DOCS.authConfigmap, DOCS.accessEntries],
             },
             canExplain: scopeFor(roles),
           });
@@ -127,7 +121,7 @@ export default defineDiagnostic<Code>({
             fix: {
               summary: `Fix the YAML of ${e.key} at line ${e.line} (indentation, a missing '-' or ':').`,
               commands: [EDIT_CONFIGMAP, 'kubectl get configmap aws-auth -n kube-system -o yaml'],
-              docs: [DOCS.configMap],
+              docs: [DOCS.authConfigmap],
             },
             ...(e.key === 'mapRoles' ? { canExplain: scopeFor(needConfigMap) } : { canExplain: [] }),
           });
@@ -140,7 +134,7 @@ export default defineDiagnostic<Code>({
             rootCause: `The entry at line ${e.line} of ${e.key} is not a usable mapping: ${e.message}.`,
             evidence: [`${e.key}, line ${e.line}: ${e.message}`, ...excerpt(awsAuth.data?.[e.key] ?? '', e.line)],
             resources: [resource.configMap('kube-system', 'aws-auth')],
-            fix: { summary: 'Give the entry rolearn, username and groups keys, or remove it.', commands: [EDIT_CONFIGMAP], docs: [DOCS.configMap] },
+            fix: { summary: 'Give the entry rolearn, username and groups keys, or remove it.', commands: [EDIT_CONFIGMAP], docs: [DOCS.authConfigmap] },
           });
         }
         mappings = configMapUsable ? parsed.roles : [];
@@ -165,7 +159,7 @@ export default defineDiagnostic<Code>({
             title: `Node role ${role.name} is mapped in aws-auth without ${missingGroups.join(' and ')}`,
             rootCause: `The aws-auth entry for ${bareArn} (mapRoles line ${mapping.line}) lacks ${missingGroups.join(', ')}, so ${usage} cannot ${missingGroups.includes('system:bootstrappers') ? 'request their kubelet certificates' : 'act as nodes'}.`,
             evidence: [`mapRoles line ${mapping.line}: rolearn ${mapping.rolearn}, groups [${mapping.groups.join(', ')}]`, `expected groups: ${expected.groups.join(', ')}`, `used by ${usage}`],
-            fix: { summary: `Add ${missingGroups.join(' and ')} to the groups of that entry.`, commands: [EDIT_CONFIGMAP], alternatives: [remapWithEksctl(ctx, role, mapping.rolearn)], docs: [DOCS.configMap] },
+            fix: { summary: `Add ${missingGroups.join(' and ')} to the groups of that entry.`, commands: [EDIT_CONFIGMAP], alternatives: [remapWithEksctl(ctx, role, mapping.rolearn)], docs: [DOCS.authConfigmap] },
           });
         }
         if (mapping.username !== expected.username) {
@@ -175,7 +169,7 @@ export default defineDiagnostic<Code>({
             title: `Node role ${role.name} is mapped with username ${mapping.username ?? '(none)'}`,
             rootCause: `The Node authorizer only lets a kubelet act for the node its username names; ${role.kind === 'fargate' ? 'Fargate' : 'EC2'} nodes must map to ${expected.username}, so ${usage} are refused.`,
             evidence: [`mapRoles line ${mapping.line}: username ${mapping.username ?? '(missing)'}`, `expected username: ${expected.username}`],
-            fix: { summary: `Set the entry's username to ${expected.username}.`, commands: [EDIT_CONFIGMAP], alternatives: [remapWithEksctl(ctx, role, mapping.rolearn)], docs: [DOCS.configMap] },
+            fix: { summary: `Set the entry's username to ${expected.username}.`, commands: [EDIT_CONFIGMAP], alternatives: [remapWithEksctl(ctx, role, mapping.rolearn)], docs: [DOCS.authConfigmap] },
           });
         }
         continue;
@@ -190,7 +184,7 @@ export default defineDiagnostic<Code>({
           title: `aws-auth maps node role ${role.name} with its path ${role.path}`,
           rootCause: `aws-auth must name the role as ${bareArn}; the entry at mapRoles line ${pathMapping.line} keeps the path (${pathMapping.rolearn}), which never matches the role the kubelets present.`,
           evidence: [`mapRoles line ${pathMapping.line}: rolearn ${pathMapping.rolearn}`, `role ${role.arn} has path ${role.path}`, `used by ${usage}`],
-          fix: { summary: `Change the rolearn to ${bareArn} (remove the path).`, commands: [EDIT_CONFIGMAP], alternatives: [remapWithEksctl(ctx, role, pathMapping.rolearn)], docs: [DOCS.configMap] },
+          fix: { summary: `Change the rolearn to ${bareArn} (remove the path).`, commands: [EDIT_CONFIGMAP], alternatives: [remapWithEksctl(ctx, role, pathMapping.rolearn)], docs: [DOCS.authConfigmap] },
         });
       } else if (profileMapping) {
         findings.push({
@@ -199,7 +193,7 @@ export default defineDiagnostic<Code>({
           title: `aws-auth maps instance profile ${instanceProfileNameOf(profileMapping.rolearn)} instead of role ${role.name}`,
           rootCause: `Nodes authenticate as the role inside the instance profile (${bareArn}), never as the profile; the entry at mapRoles line ${profileMapping.line} names the instance profile, so ${usage} are rejected.`,
           evidence: [`mapRoles line ${profileMapping.line}: rolearn ${profileMapping.rolearn} (an instance-profile ARN)`, `instance profile holds role ${role.arn}`, `used by ${usage}`],
-          fix: { summary: `Replace the instance-profile ARN with the role ARN ${bareArn}.`, commands: [EDIT_CONFIGMAP], alternatives: [remapWithEksctl(ctx, role, profileMapping.rolearn)], docs: [DOCS.configMap] },
+          fix: { summary: `Replace the instance-profile ARN with the role ARN ${bareArn}.`, commands: [EDIT_CONFIGMAP], alternatives: [remapWithEksctl(ctx, role, profileMapping.rolearn)], docs: [DOCS.authConfigmap] },
         });
       } else if (entry && entriesCount) {
         findings.push({
@@ -211,7 +205,7 @@ export default defineDiagnostic<Code>({
           fix: {
             summary: `Replace the entry with one of type ${expected.entryTypes[0]} (the type of an entry cannot be changed).`,
             commands: [`aws eks delete-access-entry --cluster-name ${ctx.cluster} --region ${ctx.region} --principal-arn ${entry.principalArn}`, createEntryCommand(ctx, role)],
-            docs: [DOCS.createEntry],
+            docs: [DOCS.creatingAccessEntries],
           },
         });
       } else {
@@ -234,7 +228,7 @@ export default defineDiagnostic<Code>({
             commands: [entriesCount ? createEntryCommand(ctx, role) : mapRoleCommand(ctx, role)],
             // Either grants the role: run one of them, not both.
             ...(entriesCount && configMapCounts ? { alternatives: [{ summary: MAP_ROLE_SUMMARY, commands: [mapRoleCommand(ctx, role)] }] } : {}),
-            docs: entriesCount ? [DOCS.createEntry, DOCS.configMap] : [DOCS.configMap],
+            docs: entriesCount ? [DOCS.creatingAccessEntries, DOCS.authConfigmap] : [DOCS.authConfigmap],
           },
         });
       }
@@ -294,7 +288,7 @@ function duplicates(mappings: RoleMapping[]): NewFinding<Code>[] {
       rootCause: 'Only one of the entries takes effect; which one depends on the authenticator, so an edit to the other silently changes nothing.',
       evidence: list.map((m) => `mapRoles line ${m.line}: username ${m.username ?? '(none)'}, groups [${m.groups.join(', ')}]`),
       resources: [resource.role(list[0]!.rolearn), resource.configMap('kube-system', 'aws-auth')],
-      fix: { summary: 'Keep one entry per role and merge the groups you need into it.', commands: [EDIT_CONFIGMAP], docs: [DOCS.configMap] },
+      fix: { summary: 'Keep one entry per role and merge the groups you need into it.', commands: [EDIT_CONFIGMAP], docs: [DOCS.authConfigmap] },
     }));
 }
 

@@ -7,9 +7,10 @@
 import { defineDiagnostic, type FindingCode, type NewFinding } from '../src/engine/diagnostic.js';
 import type { ResourceRef } from '../src/engine/finding.js';
 import type { Snapshot } from '../src/snapshot/types.js';
-import { affectedResources, CLUSTER_ISSUE_CODES, HEALTH_DOCS, healthCodeToFindingCode, healthFindingCodes, healthIssueTitle, type ClusterCodeEntry, type ClusterContext } from './lib/health-codes.js';
+import { affectedResources, CLUSTER_ISSUE_CODES, healthCodeToFindingCode, healthFindingCodes, healthIssueTitle, type ClusterCodeEntry, type ClusterContext } from './lib/health-codes.js';
 import { resource, uniqueRefs } from '../src/engine/resources.js';
 import { refForAwsId } from './lib/symptom-resources.js';
+import { DOCS } from './lib/docs-links.js';
 
 const ENTRIES: Record<string, ClusterCodeEntry> = CLUSTER_ISSUE_CODES;
 
@@ -46,7 +47,7 @@ export default defineDiagnostic<string>({
   title: 'The cluster is ACTIVE and reports no health issues',
   description:
     'Decodes every health issue Amazon EKS reports on the cluster (DescribeCluster health.issues) with the cause and the fix, and reports a cluster that is FAILED, DELETING or mid-update.',
-  docs: [HEALTH_DOCS.clusterHealth, HEALTH_DOCS.clusterIssueApi],
+  docs: [DOCS.clusterHealthStatus, DOCS.apiClusterIssue],
   needs: ['aws.cluster'],
   codes,
   check({ snapshot }) {
@@ -69,7 +70,7 @@ export default defineDiagnostic<string>({
           rootCause: `Amazon EKS reports a cluster health issue this eks-doctor does not know: ${issue.message ?? 'no message'}.`,
           evidence: [`${statusText}.`, `Health issue ${code}: ${issue.message ?? '(no message)'}`, ...affectedResources(resourceIds)],
           resources: uniqueRefs([clusterRef, ...issueRefs]),
-          fix: { summary: 'Read the issue message for what to fix.', commands: [`aws eks describe-cluster --name ${ctx.cluster} --region ${ctx.region} --query cluster.health`], docs: [HEALTH_DOCS.clusterHealth] },
+          fix: { summary: 'Read the issue message for what to fix.', commands: [`aws eks describe-cluster --name ${ctx.cluster} --region ${ctx.region} --query cluster.health`], docs: [DOCS.clusterHealthStatus] },
         });
         continue;
       }
@@ -102,7 +103,7 @@ export default defineDiagnostic<string>({
           {
             summary: 'Read why creation failed, then delete and recreate the cluster.',
             commands: [`aws eks describe-cluster --name ${ctx.cluster} --region ${ctx.region} --query cluster.health`, `aws eks delete-cluster --name ${ctx.cluster} --region ${ctx.region}`],
-            docs: [HEALTH_DOCS.clusterHealth],
+            docs: [DOCS.clusterHealthStatus],
           },
         ),
       );
@@ -111,7 +112,7 @@ export default defineDiagnostic<string>({
         statusFinding('status-deleting', 'Someone or some automation deleted the cluster; it cannot be stopped.', `${statusText}.`, {
           summary: 'Find who deleted it in CloudTrail; recreate from your infrastructure code if it was a mistake.',
           commands: [`aws cloudtrail lookup-events --lookup-attributes AttributeKey=EventName,AttributeValue=DeleteCluster --region ${ctx.region}`],
-          docs: [HEALTH_DOCS.clusterHealth],
+          docs: [DOCS.clusterHealthStatus],
         }),
       );
     } else if (cluster.status === 'CREATING' || cluster.status === 'UPDATING' || cluster.status === 'PENDING') {
@@ -120,7 +121,7 @@ export default defineDiagnostic<string>({
           'status-in-progress',
           'A cluster operation is in progress; other cluster and node group updates wait for it, and the API server may briefly drop connections.',
           `${statusText}.`,
-          { summary: 'Wait for the update to finish.', commands: [`aws eks list-updates --name ${ctx.cluster} --region ${ctx.region}`], docs: [HEALTH_DOCS.clusterUpdate] },
+          { summary: 'Wait for the update to finish.', commands: [`aws eks list-updates --name ${ctx.cluster} --region ${ctx.region}`], docs: [DOCS.updateCluster] },
         ),
       );
     }

@@ -8,12 +8,8 @@
 import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
 import { resource } from '../src/engine/resources.js';
 import type { Insight, Snapshot } from '../src/snapshot/types.js';
+import { DOCS } from './lib/docs-links.js';
 
-
-const DOCS = {
-  insights: 'https://docs.aws.amazon.com/eks/latest/userguide/cluster-insights.html',
-  api: 'https://docs.aws.amazon.com/eks/latest/APIReference/API_ListInsights.html',
-};
 
 type Code = 'insight-error' | 'insight-warning' | 'insight-unknown';
 
@@ -22,7 +18,7 @@ export default defineDiagnostic<Code>({
   title: 'Amazon EKS cluster insights pass',
   description:
     'Reports the cluster insights Amazon EKS computes (upgrade readiness, misconfiguration) whose status is ERROR or WARNING, with the reason EKS gives and the command to read its recommendation.',
-  docs: [DOCS.insights, DOCS.api],
+  docs: [DOCS.clusterInsights, DOCS.apiListInsights],
   needs: ['aws.insights'],
   codes: {
     'insight-error': {
@@ -74,7 +70,7 @@ function insightFinding(snapshot: Snapshot, insight: Insight, status: 'ERROR' | 
     fix: {
       summary: status === 'UNKNOWN' ? 'Nothing to fix yet; look again after EKS refreshes the insight.' : 'Read the insight\'s recommendation and the resources it lists, fix them, and EKS re-evaluates it within a day.',
       commands: [`aws eks describe-insight --cluster-name ${snapshot.cluster.name} --id ${insight.id ?? '<insight-id>'} --region ${snapshot.cluster.region}`],
-      docs: [DOCS.insights],
+      docs: [DOCS.clusterInsights],
     },
   };
 }

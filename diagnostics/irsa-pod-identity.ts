@@ -8,14 +8,7 @@ import { parseIamArn } from '../src/domain/iam-arn.js';
 import { asList, describeTrustedPrincipals, evaluateTrust, statementsOf, trustsService, type ConditionMismatch } from './lib/iam-policy.js';
 import { findRole, roleIsMissing } from './lib/node-identity.js';
 import { addonsUsing, irsaServiceAccounts } from './lib/workload-identity.js';
-
-const DOCS = {
-  oidcProvider: 'https://docs.aws.amazon.com/eks/latest/userguide/enable-iam-roles-for-service-accounts.html',
-  irsaRole: 'https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html',
-  irsa: 'https://docs.aws.amazon.com/eks/latest/userguide/iam-roles-for-service-accounts.html',
-  podIdentityRole: 'https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html',
-  podIdentityAgent: 'https://docs.aws.amazon.com/eks/latest/userguide/pod-id-agent-setup.html',
-};
+import { DOCS } from './lib/docs-links.js';
 
 const AUDIENCE = 'sts.amazonaws.com';
 
@@ -41,7 +34,7 @@ export default defineDiagnostic<Code>({
     "Service accounts annotated with eks.amazonaws.com/role-arn need the cluster's IAM OIDC provider (with audience sts.amazonaws.com) and a role whose " +
     'trust policy names that provider with :aud sts.amazonaws.com and a :sub matching system:serviceaccount:<namespace>:<name>. Pod Identity associations ' +
     'need a role trusting pods.eks.amazonaws.com for sts:AssumeRole and sts:TagSession, and the eks-pod-identity-agent add-on.',
-  docs: [DOCS.irsa, DOCS.oidcProvider, DOCS.irsaRole, DOCS.podIdentityRole, DOCS.podIdentityAgent],
+  docs: [DOCS.iamRolesForServiceAccounts, DOCS.enableIamRolesForServiceAccounts, DOCS.associateServiceAccountRole, DOCS.podIdRole, DOCS.podIdAgentSetup],
   needs: ['aws.cluster', 'aws.iamRoles'],
   uses: ['aws.iamOidcProviders', 'kubernetes.serviceAccounts', 'aws.podIdentityAssociations', 'aws.addons', 'kubernetes.daemonSets', 'kubernetes.nodes'],
   codes: {
@@ -131,7 +124,7 @@ export default defineDiagnostic<Code>({
         fix: {
           summary: "Create the IAM OIDC provider for the cluster's issuer; existing IRSA roles that name it start working without further change.",
           commands: [`eksctl utils associate-iam-oidc-provider --cluster ${ctx.cluster} --region ${ctx.region} --approve`],
-          docs: [DOCS.oidcProvider],
+          docs: [DOCS.enableIamRolesForServiceAccounts],
         },
         canExplain: scope.explain,
       });
@@ -144,7 +137,7 @@ export default defineDiagnostic<Code>({
         evidence: [`Provider ${provider.Arn}: ClientIDList [${(provider.ClientIDList ?? []).join(', ')}]`, `IRSA service accounts: ${describeAccounts(irsaUsers)}`],
         resources: [resource.oidcProvider(provider.Arn), ...scope.refs],
         keyResource: provider.Arn,
-        fix: { summary: `Add ${AUDIENCE} to the provider's client IDs.`, commands: [`aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn ${provider.Arn} --client-id ${AUDIENCE}`], docs: [DOCS.oidcProvider] },
+        fix: { summary: `Add ${AUDIENCE} to the provider's client IDs.`, commands: [`aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn ${provider.Arn} --client-id ${AUDIENCE}`], docs: [DOCS.enableIamRolesForServiceAccounts] },
         canExplain: scope.explain,
       });
     }
@@ -167,7 +160,7 @@ export default defineDiagnostic<Code>({
           fix: {
             summary: 'Annotate the service account with the role ARN and restart its pods (the webhook injects credentials at pod creation).',
             commands: [`kubectl annotate serviceaccount -n ${sa.namespace} ${sa.name} --overwrite eks.amazonaws.com/role-arn=arn:${ctx.partition}:iam::${ctx.account}:role/ROLE_NAME`],
-            docs: [DOCS.irsaRole],
+            docs: [DOCS.associateServiceAccountRole],
           },
         });
         continue;
@@ -186,7 +179,7 @@ export default defineDiagnostic<Code>({
           fix: {
             summary: `Create ${parsed.name} with a trust policy for this service account and attach the permissions the workload needs (or fix the annotation), then restart the pods.`,
             commands: [`aws iam create-role --role-name ${parsed.name}${parsed.path !== '/' ? ` --path ${parsed.path}` : ''} --assume-role-policy-document '${JSON.stringify(trust)}'`, restartCommand(snapshot, sa.namespace, sa.name)],
-            docs: [DOCS.irsaRole],
+            docs: [DOCS.associateServiceAccountRole],
           },
         });
         continue;
@@ -212,7 +205,7 @@ export default defineDiagnostic<Code>({
             : `The trust policy of ${roleName} has no statement letting ${providerArn} call sts:AssumeRoleWithWebIdentity, so pods of ${saId} cannot assume it.`,
           evidence: [`${saId}: eks.amazonaws.com/role-arn=${sa.roleArn}`, `Trust policy principals: ${describeTrustedPrincipals(role.AssumeRolePolicyDocument)}`, `Cluster OIDC provider: ${providerArn}`],
           resources: refs,
-          fix: { summary: `Make ${roleName} trust this cluster's OIDC provider for ${subject}, then restart the pods.`, commands: [...update, restartCommand(snapshot, sa.namespace, sa.name)], docs: [DOCS.irsaRole] },
+          fix: { summary: `Make ${roleName} trust this cluster's OIDC provider for ${subject}, then restart the pods.`, commands: [...update, restartCommand(snapshot, sa.namespace, sa.name)], docs: [DOCS.associateServiceAccountRole] },
         });
         continue;
       }
@@ -237,7 +230,7 @@ export default defineDiagnostic<Code>({
             ...(evaluation.deniedBy ? [`Deny statement: ${JSON.stringify(evaluation.deniedBy)}`] : []),
           ],
           resources: refs,
-          fix: { summary: `Set the trust policy's :sub condition to ${subject} (StringEquals), or a StringLike pattern that matches it, then restart the pods.`, commands: [...update, restartCommand(snapshot, sa.namespace, sa.name)], docs: [DOCS.irsaRole] },
+          fix: { summary: `Set the trust policy's :sub condition to ${subject} (StringEquals), or a StringLike pattern that matches it, then restart the pods.`, commands: [...update, restartCommand(snapshot, sa.namespace, sa.name)], docs: [DOCS.associateServiceAccountRole] },
         });
       } else {
         findings.push({
@@ -247,7 +240,7 @@ export default defineDiagnostic<Code>({
           rootCause: `The trust policy of ${roleName} requires :aud ${audMismatch.expected.join(' or ')}, but EKS gives pods tokens for ${AUDIENCE}, so sts:AssumeRoleWithWebIdentity is denied for ${saId}.`,
           evidence: [`${saId}: eks.amazonaws.com/role-arn=${sa.roleArn}`, `Trust condition not met: ${shown(audMismatch)}`],
           resources: refs,
-          fix: { summary: `Set the trust policy's :aud condition to ${AUDIENCE}, then restart the pods.`, commands: [...update, restartCommand(snapshot, sa.namespace, sa.name)], docs: [DOCS.irsaRole] },
+          fix: { summary: `Set the trust policy's :aud condition to ${AUDIENCE}, then restart the pods.`, commands: [...update, restartCommand(snapshot, sa.namespace, sa.name)], docs: [DOCS.associateServiceAccountRole] },
         });
       }
     }
@@ -279,7 +272,7 @@ export default defineDiagnostic<Code>({
                 commands: [`aws eks update-pod-identity-association --cluster-name ${ctx.cluster} --region ${ctx.region} --association-id ${association.associationId ?? '<association-id>'} --role-arn <role ARN>`],
               },
             ],
-            docs: [DOCS.podIdentityRole],
+            docs: [DOCS.podIdRole],
           },
         });
         continue;
@@ -296,7 +289,7 @@ export default defineDiagnostic<Code>({
         fix: {
           summary: `Replace the trust policy of ${role.RoleName ?? roleName} with the Pod Identity trust policy (this drops any IRSA trust it has: keep that statement too if IRSA pods still use the role), then restart the pods of ${saId}.`,
           commands: [`aws iam update-assume-role-policy --role-name ${role.RoleName ?? roleName} --policy-document '${JSON.stringify(POD_IDENTITY_TRUST)}'`, restartCommand(snapshot, association.namespace, association.serviceAccount)],
-          docs: [DOCS.podIdentityRole],
+          docs: [DOCS.podIdRole],
         },
       });
     }
@@ -381,7 +374,7 @@ function agentCheck(snapshot: Snapshot, ctx: { cluster: string; region: string }
     fix: {
       summary: 'Install the EKS Pod Identity Agent add-on, then restart the pods that use associations.',
       commands: [`aws eks create-addon --cluster-name ${ctx.cluster} --region ${ctx.region} --addon-name eks-pod-identity-agent`],
-      docs: [DOCS.podIdentityAgent],
+      docs: [DOCS.podIdAgentSetup],
     },
     canExplain: scope.explain,
   }];

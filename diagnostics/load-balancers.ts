@@ -22,11 +22,8 @@ import {
 } from './lib/load-balancer-subnets.js';
 import { isPublicSubnet } from './lib/route-tables.js';
 import { clusterVpcId } from './lib/cluster-vpc.js';
+import { DOCS } from './lib/docs-links.js';
 
-const NLB = 'https://docs.aws.amazon.com/eks/latest/userguide/network-load-balancing.html';
-const LBC = 'https://docs.aws.amazon.com/eks/latest/userguide/aws-load-balancer-controller.html';
-const LBC_HELM = 'https://docs.aws.amazon.com/eks/latest/userguide/lbc-helm.html';
-const SUBNET_TAGS = 'https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html#network-requirements-subnets';
 
 type Code = 'controller-missing' | 'controller-not-running' | 'no-subnets-for-scheme' | 'annotated-subnets-unusable';
 
@@ -36,7 +33,7 @@ export default defineDiagnostic<Code>({
   description:
     'For each LoadBalancer Service without an address: the AWS Load Balancer Controller is installed and running when the Service asks for it, ' +
     'and subnets exist for the scheme asked for (annotated, or tagged kubernetes.io/role/elb or internal-elb with free addresses).',
-  docs: [NLB, LBC, SUBNET_TAGS],
+  docs: [DOCS.networkLoadBalancing, DOCS.loadBalancerController, DOCS.subnetTags],
   needs: ['kubernetes.loadBalancerServices'],
   uses: ['kubernetes.deployments', 'kubernetes.kubeSystemPods', 'kubernetes.warningEvents', 'aws.cluster', 'aws.subnets', 'aws.routeTables'],
   codes: {
@@ -89,7 +86,7 @@ export default defineDiagnostic<Code>({
                 'helm repo add eks https://aws.github.io/eks-charts && helm repo update eks',
                 `helm install aws-load-balancer-controller eks/aws-load-balancer-controller -n kube-system --set clusterName=${snapshot.cluster.name} --set serviceAccount.create=false --set serviceAccount.name=aws-load-balancer-controller${snapshot.aws.cluster?.resourcesVpcConfig?.vpcId ? ` --set region=${snapshot.cluster.region} --set vpcId=${snapshot.aws.cluster.resourcesVpcConfig.vpcId}` : ''}`,
               ],
-              docs: [LBC, LBC_HELM],
+              docs: [DOCS.loadBalancerController, DOCS.lbcHelm],
             },
             canExplain: scope,
           });
@@ -113,7 +110,7 @@ export default defineDiagnostic<Code>({
               summary: "Read why the controller's pods fail (commonly its IAM role, a missing clusterName or vpcId, or the webhook certificate) and fix that.",
               // The log of a pod that ran: one that never started (an image it cannot pull) has none, and the Deployment's description shows why.
               commands: ['kubectl -n kube-system describe deployment aws-load-balancer-controller', ...(pods.map((p) => containerLogCommands(p)).find((c) => c.length > 0) ?? [])],
-              docs: [LBC, LBC_HELM],
+              docs: [DOCS.loadBalancerController, DOCS.lbcHelm],
             },
             canExplain: scope,
           });
@@ -142,7 +139,7 @@ export default defineDiagnostic<Code>({
             fix: {
               summary: `Name existing ${scheme === 'internet-facing' ? 'public' : ''} subnets on the Service, or remove the annotation to let the controller discover tagged subnets.`,
               commands: [`kubectl -n ${service.metadata?.namespace} annotate service ${service.metadata?.name} service.beta.kubernetes.io/aws-load-balancer-subnets-`],
-              docs: [NLB],
+              docs: [DOCS.networkLoadBalancing],
             },
             canExplain: scope,
           });
@@ -172,7 +169,7 @@ export default defineDiagnostic<Code>({
         fix: {
           summary: `Tag the ${scheme === 'internet-facing' ? 'public' : 'private'} subnets for ${scheme} load balancers${tagged.length > 0 ? ', or free addresses in them' : ''}; the controller retries on its own.`,
           commands: [`aws ec2 create-tags --resources ${(candidates.length > 0 ? candidates.map((s) => s.SubnetId) : ['<subnet-id>']).join(' ')} --tags Key=kubernetes.io/role/${role},Value=1`, `kubectl -n ${service.metadata?.namespace} describe service ${service.metadata?.name}`],
-          docs: [SUBNET_TAGS, NLB],
+          docs: [DOCS.subnetTags, DOCS.networkLoadBalancing],
         },
         canExplain: scope,
       });

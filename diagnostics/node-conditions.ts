@@ -20,19 +20,8 @@ import { resource, uniqueRefs } from '../src/engine/resources.js';
 import type { KubePod, Snapshot } from '../src/snapshot/types.js';
 import { instancesById, nodePlacement, placementRefs, type NodePlacement } from './lib/symptom-resources.js';
 import { containerLogCommands } from './lib/container-logs.js';
+import { DOCS } from './lib/docs-links.js';
 
-
-const DOCS = {
-  notReady: 'https://docs.aws.amazon.com/eks/latest/userguide/troubleshooting.html#not-ready',
-  runtimeNetwork: 'https://docs.aws.amazon.com/eks/latest/userguide/troubleshooting.html#troubleshoot-container-runtime-network',
-  nodeHealth: 'https://docs.aws.amazon.com/eks/latest/userguide/node-health.html',
-  vpcCni: 'https://docs.aws.amazon.com/eks/latest/userguide/managing-vpc-cni.html',
-  cniRole: 'https://docs.aws.amazon.com/eks/latest/userguide/cni-iam-role.html',
-  kubeProxy: 'https://docs.aws.amazon.com/eks/latest/userguide/managing-kube-proxy.html',
-  runbook: 'https://docs.aws.amazon.com/systems-manager-automation-runbooks/latest/userguide/automation-awssupport-troubleshooteksworkernode.html',
-  instanceStates: 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-lifecycle.html',
-  pressure: 'https://kubernetes.io/docs/concepts/scheduling-eviction/node-pressure-eviction/',
-};
 
 const PRESSURE_TYPES = ['MemoryPressure', 'DiskPressure', 'PIDPressure'] as const;
 /** The kubelet's Ready message while the CNI has not written its config (containerd and dockershim spellings). */
@@ -46,7 +35,7 @@ export default defineDiagnostic<Code>({
   title: 'Nodes are Ready and under no pressure',
   description:
     "Reports Nodes whose Ready condition is False or Unknown, with the likely reason from the aws-node and kube-proxy pods on them, the Ready condition's message and the EC2 instance state; and Ready Nodes under memory, disk or PID pressure.",
-  docs: [DOCS.notReady, DOCS.nodeHealth],
+  docs: [DOCS.nodeNotReady, DOCS.nodeHealth],
   needs: ['kubernetes.nodes'],
   uses: ['kubernetes.kubeSystemPods', 'aws.reservations', 'aws.nodegroups'],
   codes: {
@@ -193,7 +182,7 @@ function notReadyFinding(
     fix: {
       summary: 'Look at the node\'s conditions and the pods that must run on it; if the instance itself is unhealthy, replace it (drain, then terminate: its Auto Scaling group launches a new one).',
       commands,
-      docs: [DOCS.notReady, ...(CNI_NOT_READY.test(message) ? [DOCS.runtimeNetwork] : []), DOCS.nodeHealth],
+      docs: [DOCS.nodeNotReady, ...(CNI_NOT_READY.test(message) ? [DOCS.containerRuntimeNetwork] : []), DOCS.nodeHealth],
     },
   };
 }
@@ -253,7 +242,7 @@ function daemonFinding(snapshot: Snapshot, code: 'cni-not-running' | 'kube-proxy
             'kubectl get daemonset kube-proxy -n kube-system -o wide',
             `aws eks describe-addon --cluster-name ${snapshot.cluster.name} --addon-name kube-proxy --region ${snapshot.cluster.region}`,
           ],
-      docs: cni ? [DOCS.vpcCni, DOCS.cniRole, DOCS.runtimeNetwork] : [DOCS.kubeProxy],
+      docs: cni ? [DOCS.managingVpcCni, DOCS.cniIamRole, DOCS.containerRuntimeNetwork] : [DOCS.managingKubeProxy],
     },
     // The add-on (vpc-cni or kube-proxy) reports the same failure as DEGRADED: its symptom names the DaemonSet.
     canExplain: [
@@ -287,7 +276,7 @@ function instanceFinding(snapshot: Snapshot, p: NodePlacement, state: string): N
             alternatives: [{ summary: 'Drain and delete the node so the Auto Scaling group replaces it.', commands: replaceNode }],
           }
         : { summary: 'The instance is going away: drain and delete the node so its pods move.', commands: replaceNode }),
-      docs: [DOCS.instanceStates, DOCS.notReady],
+      docs: [DOCS.ec2InstanceLifecycle, DOCS.nodeNotReady],
     },
     canExplain: [{ symptom: 'node-not-ready', resources: [resource.node(p.nodeName), resource.instance(id)] }],
   };
@@ -308,7 +297,7 @@ function pressureFinding(p: NodePlacement, pressure: { type: string; message?: s
         ? 'Find what fills the disk (images, logs, emptyDir), and give the node group a larger root volume if it is simply too small.'
         : 'Find the pods using the most of it and set requests and limits that match; the kubelet evicts the rest meanwhile.',
       commands: [`kubectl describe node ${p.nodeName}`, `kubectl top node ${p.nodeName}`, `kubectl get pods --all-namespaces --field-selector spec.nodeName=${p.nodeName} -o wide`, 'kubectl get events --all-namespaces --field-selector reason=Evicted'],
-      docs: [DOCS.pressure, DOCS.nodeHealth],
+      docs: [DOCS.k8sNodePressureEviction, DOCS.nodeHealth],
     },
   };
 }

@@ -21,13 +21,7 @@ import { parseAwsAuth } from './lib/aws-auth-config.js';
 import { managedPolicyArn, NODE_ACCESS_ENTRY_TYPES, NODE_ROLE_POLICIES, NODE_ROLE_POLICIES_TO_ATTACH, RECOMMENDED_NODE_ROLE_POLICY } from '../src/domain/eks-constants.js';
 import { instanceProfileNameOf, roleNameOf, sameRole } from '../src/domain/iam-arn.js';
 import { rolesForServiceAccount } from './lib/workload-identity.js';
-
-const DOCS = {
-  nodeRole: 'https://docs.aws.amazon.com/eks/latest/userguide/create-node-role.html',
-  cniIrsa: 'https://docs.aws.amazon.com/eks/latest/userguide/cni-iam-role.html',
-  instanceProfiles: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html',
-  troubleshooting: 'https://docs.aws.amazon.com/eks/latest/userguide/troubleshooting.html',
-};
+import { DOCS } from './lib/docs-links.js';
 
 
 type Code =
@@ -48,7 +42,7 @@ export default defineDiagnostic<Code>({
     'Every role that EC2 nodes run as (managed node groups, the instance profiles of self-managed and Karpenter instances and of launch templates) ' +
     'must exist, trust ec2.amazonaws.com, and carry AmazonEKSWorkerNodePolicy and an ECR pull policy; AmazonEKS_CNI_Policy must be on the node role ' +
     'unless the aws-node service account gets its own role (IRSA or Pod Identity). Instance profiles must exist and hold the role.',
-  docs: [DOCS.nodeRole, DOCS.cniIrsa, DOCS.instanceProfiles],
+  docs: [DOCS.createNodeRole, DOCS.cniIamRole, DOCS.instanceProfiles],
   needs: ['aws.iamRoles', 'aws.iamAttachedRolePolicies'],
   uses: [
     'aws.nodegroups', 'aws.reservations', 'aws.launchTemplateVersions', 'aws.iamInstanceProfiles', 'aws.autoScalingGroups', 'aws.cluster',
@@ -135,7 +129,7 @@ export default defineDiagnostic<Code>({
                   return [`aws iam remove-role-from-instance-profile --instance-profile-name ${profile} --role-name ${role.name}`, `aws iam add-role-to-instance-profile --instance-profile-name ${profile} --role-name ${role.name}`];
                 }),
               ],
-              docs: [DOCS.nodeRole],
+              docs: [DOCS.createNodeRole],
             },
             canExplain: explain(['instance-not-joined', 'nodegroup-unhealthy', 'asg-capacity-shortfall']),
           });
@@ -154,7 +148,7 @@ export default defineDiagnostic<Code>({
           fix: {
             summary: `Restore the EC2 trust policy on ${role.name}, then replace the nodes that failed to join.`,
             commands: [`aws iam update-assume-role-policy --role-name ${role.name} --policy-document '${EC2_TRUST}'`],
-            docs: [DOCS.nodeRole],
+            docs: [DOCS.createNodeRole],
           },
           canExplain: explain(JOIN),
         });
@@ -179,7 +173,7 @@ export default defineDiagnostic<Code>({
           fix: {
             summary: `Attach ${policy} to ${role.name}; nodes pick it up within minutes (restart the kubelet or replace nodes that already gave up).`,
             commands: [`aws iam attach-role-policy --role-name ${role.name} --policy-arn ${policyArn(policy)}`],
-            docs: [DOCS.nodeRole],
+            docs: [DOCS.createNodeRole],
           },
           canExplain: explain(kinds),
         });
@@ -263,7 +257,7 @@ function checkInstanceProfile(snapshot: Snapshot, use: InstanceProfileUse, ec2Ro
           `aws iam add-role-to-instance-profile --instance-profile-name ${use.name} --role-name ${roleName}`,
           ...refresh,
         ],
-        docs: [DOCS.instanceProfiles, DOCS.nodeRole],
+        docs: [DOCS.instanceProfiles, DOCS.createNodeRole],
       },
       canExplain: (['instance-not-joined', 'asg-capacity-shortfall', 'nodegroup-unhealthy'] as const).map((symptom) => ({ symptom, resources: scope() })),
     }];
@@ -279,7 +273,7 @@ function checkInstanceProfile(snapshot: Snapshot, use: InstanceProfileUse, ec2Ro
       fix: {
         summary: `Add the node role to ${use.name}; running instances get credentials within minutes, or replace them.`,
         commands: [`aws iam add-role-to-instance-profile --instance-profile-name ${use.name} --role-name ${roleName}`, ...refresh],
-        docs: [DOCS.instanceProfiles, DOCS.nodeRole],
+        docs: [DOCS.instanceProfiles, DOCS.createNodeRole],
       },
       canExplain: JOIN.map((symptom) => ({ symptom, resources: scope() })),
     }];
@@ -318,7 +312,7 @@ function checkCniPolicy(snapshot: Snapshot, ec2Roles: NodeRole[], policyArn: (na
       fix: {
         summary: `Attach AmazonEKS_CNI_Policy to ${names.join(', ')}, then restart aws-node.`,
         commands: [...names.map((n) => `aws iam attach-role-policy --role-name ${n} --policy-arn ${policyArn(RECOMMENDED_NODE_ROLE_POLICY.cni)}`), 'kubectl -n kube-system rollout restart daemonset/aws-node'],
-        docs: [DOCS.cniIrsa, DOCS.nodeRole],
+        docs: [DOCS.cniIamRole, DOCS.createNodeRole],
       },
       canExplain: cniExplains(scope, cniScope),
     }];
@@ -345,7 +339,7 @@ function checkCniPolicy(snapshot: Snapshot, ec2Roles: NodeRole[], policyArn: (na
       fix: {
         summary: `Give the VPC CNI its permissions: preferably a dedicated IRSA role for aws-node (AWS's recommendation), or quickest, attach AmazonEKS_CNI_Policy to ${role.name}. Then restart aws-node.`,
         commands: [`aws iam attach-role-policy --role-name ${role.name} --policy-arn ${policyArn(RECOMMENDED_NODE_ROLE_POLICY.cni)}`, 'kubectl -n kube-system rollout restart daemonset/aws-node'],
-        docs: [DOCS.cniIrsa, DOCS.nodeRole],
+        docs: [DOCS.cniIamRole, DOCS.createNodeRole],
       },
       canExplain: cniExplains(scope, cniScope),
     });

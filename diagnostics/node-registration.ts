@@ -30,17 +30,7 @@ import {
   tagValue,
   type ClusterInstances,
 } from './lib/cluster-instances.js';
-
-const DOCS = {
-  nodesFailToJoin: 'https://docs.aws.amazon.com/eks/latest/userguide/troubleshooting.html#worker-node-fail',
-  troubleshootRunbook: 'https://docs.aws.amazon.com/systems-manager-automation-runbooks/latest/userguide/automation-awssupport-troubleshooteksworkernode.html',
-  launchFailures: 'https://docs.aws.amazon.com/autoscaling/ec2/userguide/ts-as-instancelaunchfailure.html',
-  asgTroubleshooting: 'https://docs.aws.amazon.com/autoscaling/ec2/userguide/CHAP_Troubleshooting.html',
-  capacity: 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/troubleshooting-launch.html#troubleshooting-launch-capacity',
-  quotas: 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-resource-limits.html',
-  managedNodegroups: 'https://docs.aws.amazon.com/eks/latest/userguide/managed-node-groups.html',
-  nodes: 'https://kubernetes.io/docs/concepts/architecture/nodes/#node-controller',
-} as const;
+import { DOCS } from './lib/docs-links.js';
 
 type Code =
   | 'instance-not-joined'
@@ -69,7 +59,7 @@ export default defineDiagnostic<Code, 'joinGracePeriodMinutes'>({
   title: 'EC2 instances are registered as Nodes',
   description:
     "Matches the cluster's EC2 instances (its Auto Scaling groups, Karpenter's and other instances tagged for the cluster) with its Nodes by provider ID and private DNS name: instances that never joined, Nodes whose instance is gone, and Auto Scaling groups below their desired capacity with their failed launches.",
-  docs: [DOCS.nodesFailToJoin, DOCS.launchFailures],
+  docs: [DOCS.nodeJoinFailure, DOCS.asgInstanceLaunchFailure],
   needs: ['aws.reservations', 'aws.autoScalingGroups', 'kubernetes.nodes'],
   uses: ['aws.nodegroups', 'aws.scalingActivities', 'aws.iamInstanceProfiles', 'aws.launchTemplateVersions', 'aws.instanceTypes'],
   thresholds: {
@@ -215,7 +205,7 @@ function instancesNotJoined(snapshot: Snapshot, index: ClusterInstances, graceMi
             commands: [`aws ssm start-automation-execution --document-name AWSSupport-TroubleshootEKSWorkerNode --parameters ClusterName=${snapshot.cluster.name},WorkerID=${firstId} --region ${region(snapshot)}`],
           },
         ],
-        docs: [DOCS.nodesFailToJoin, DOCS.troubleshootRunbook],
+        docs: [DOCS.nodeJoinFailure, DOCS.troubleshootWorkerNodeRunbook],
       },
     });
   }
@@ -286,7 +276,7 @@ function nodesWithoutInstance(snapshot: Snapshot, index: ClusterInstances): NewF
           ...(karpenter ? [`kubectl get nodeclaims -o wide | grep ${instanceId}`, `kubectl logs -n kube-system -l app.kubernetes.io/name=karpenter --tail=100`] : []),
           `kubectl delete node ${name}`,
         ],
-        docs: [DOCS.nodes, DOCS.nodesFailToJoin],
+        docs: [DOCS.k8sNodeController, DOCS.nodeJoinFailure],
       },
       canExplain: [{ symptom: 'node-not-ready', resources: [resource.node(name), resource.instance(instanceId)] }],
     });
@@ -423,7 +413,7 @@ function groupsBelowDesired(snapshot: Snapshot, index: ClusterInstances, graceMi
           ...(nodegroup ? [`aws eks describe-nodegroup --cluster-name ${snapshot.cluster.name} --nodegroup-name ${nodegroup} --query nodegroup.health --region ${region(snapshot)}`] : []),
           ...((group.SuspendedProcesses ?? []).some((p) => p.ProcessName === 'Launch') ? [`aws autoscaling resume-processes --auto-scaling-group-name ${name} --scaling-processes Launch --region ${region(snapshot)}`] : []),
         ],
-        docs: [DOCS.launchFailures, DOCS.asgTroubleshooting],
+        docs: [DOCS.asgInstanceLaunchFailure, DOCS.asgTroubleshooting],
       },
     });
 
@@ -493,7 +483,7 @@ function selfEvidentCauses(snapshot: Snapshot, group: AutoScalingGroup, nodegrou
               ? [`eksctl create nodegroup --cluster ${snapshot.cluster.name} --name ${nodegroup}-multi --managed --instance-types ${[type ?? 'm6i.xlarge', ...similarTypes(type)].join(',')} --nodes ${group.DesiredCapacity ?? 1} --region ${r}`]
               : [`aws autoscaling describe-auto-scaling-groups --auto-scaling-group-names ${name} --query "AutoScalingGroups[0].[MixedInstancesPolicy,VPCZoneIdentifier]" --region ${r}`]),
           ],
-          docs: [DOCS.capacity, DOCS.launchFailures],
+          docs: [DOCS.ec2InsufficientCapacity, DOCS.asgInstanceLaunchFailure],
         },
         canExplain: scope,
       });
@@ -521,7 +511,7 @@ function selfEvidentCauses(snapshot: Snapshot, group: AutoScalingGroup, nodegrou
                 `aws service-quotas get-service-quota --service-code ec2 --quota-code ${quotaCode} --region ${r}`,
                 ...(desiredValue ? [`aws service-quotas request-service-quota-increase --service-code ec2 --quota-code ${quotaCode} --desired-value ${desiredValue} --region ${r}`] : []),
               ],
-          docs: [DOCS.quotas, DOCS.launchFailures],
+          docs: [DOCS.ec2ResourceLimits, DOCS.asgInstanceLaunchFailure],
         },
         canExplain: scope,
       });
@@ -541,7 +531,7 @@ function selfEvidentCauses(snapshot: Snapshot, group: AutoScalingGroup, nodegrou
             ...(type ? [`aws ec2 describe-instance-type-offerings --location-type availability-zone --filters Name=instance-type,Values=${type} --query "InstanceTypeOfferings[].Location" --region ${r}`] : []),
             `aws autoscaling describe-auto-scaling-groups --auto-scaling-group-names ${name} --query "AutoScalingGroups[0].VPCZoneIdentifier" --region ${r}`,
           ],
-          docs: [DOCS.launchFailures, DOCS.managedNodegroups],
+          docs: [DOCS.asgInstanceLaunchFailure, DOCS.managedNodeGroups],
         },
         canExplain: scope,
       });

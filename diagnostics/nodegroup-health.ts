@@ -11,7 +11,6 @@ import type { ResourceRef } from '../src/engine/finding.js';
 import type { Nodegroup, Snapshot } from '../src/snapshot/types.js';
 import {
   affectedResources,
-  HEALTH_DOCS,
   healthFindingCodes,
   healthIssueTitle,
   NODEGROUP_ISSUE_CODES,
@@ -22,6 +21,7 @@ import {
 } from './lib/health-codes.js';
 import { resource, uniqueRefs } from '../src/engine/resources.js';
 import { refForAwsId } from './lib/symptom-resources.js';
+import { DOCS } from './lib/docs-links.js';
 
 
 const ENTRIES: Record<string, NodegroupCodeEntry> = NODEGROUP_ISSUE_CODES;
@@ -65,7 +65,7 @@ export default defineDiagnostic<string>({
   title: 'Managed node groups report no health issues',
   description:
     'Decodes every health issue Amazon EKS reports on a managed node group (DescribeNodegroup health.issues) and node groups in CREATE_FAILED, DEGRADED or DELETE_FAILED, with the cause in plain words and the commands to fix it.',
-  docs: [HEALTH_DOCS.nodegroupCodes, HEALTH_DOCS.issueApi],
+  docs: [DOCS.troubleshootManagedNodeGroups, DOCS.apiNodegroupIssue],
   needs: ['aws.nodegroups'],
   uses: ['aws.cluster', 'aws.autoScalingGroups', 'aws.scalingActivities', 'aws.subnets'],
   codes,
@@ -99,7 +99,7 @@ function nodegroupFindings(snapshot: Snapshot, group: Nodegroup): NewFinding<str
         rootCause: `Amazon EKS reports a health issue this eks-doctor does not know: ${issue.message ?? 'no message'}.`,
         evidence: [`${statusText}.`, `Health issue ${code}: ${issue.message ?? '(no message)'}`, ...affectedResources(resourceIds)],
         resources: uniqueRefs([groupRef, ...issueRefs, ...asgRefs]),
-        fix: { summary: "Read the issue message and the node group's update history.", commands: [`aws eks describe-nodegroup --cluster-name ${ctx.cluster} --nodegroup-name ${name} --region ${ctx.region} --query nodegroup.health`], docs: [HEALTH_DOCS.nodegroupCodes] },
+        fix: { summary: "Read the issue message and the node group's update history.", commands: [`aws eks describe-nodegroup --cluster-name ${ctx.cluster} --nodegroup-name ${name} --region ${ctx.region} --query nodegroup.health`], docs: [DOCS.troubleshootManagedNodeGroups] },
       });
       continue;
     }
@@ -139,7 +139,7 @@ function nodegroupFindings(snapshot: Snapshot, group: Nodegroup): NewFinding<str
             `aws eks list-updates --name ${ctx.cluster} --nodegroup-name ${name} --region ${ctx.region}`,
             `aws eks describe-update --name ${ctx.cluster} --nodegroup-name ${name} --update-id <update-id> --region ${ctx.region}`,
           ],
-          docs: [HEALTH_DOCS.nodegroupCodes, HEALTH_DOCS.updateNodegroup],
+          docs: [DOCS.troubleshootManagedNodeGroups, DOCS.updateManagedNodeGroup],
         },
       });
     }
@@ -155,7 +155,7 @@ function nodegroupFindings(snapshot: Snapshot, group: Nodegroup): NewFinding<str
       fix: {
         summary: 'Wait for the operation to finish; watch its progress in the node group updates.',
         commands: [`aws eks list-updates --name ${ctx.cluster} --nodegroup-name ${name} --region ${ctx.region}`],
-        docs: [HEALTH_DOCS.updateBehavior],
+        docs: [DOCS.managedNodeUpdateBehavior],
       },
     });
   }

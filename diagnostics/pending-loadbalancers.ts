@@ -11,13 +11,8 @@ import { resource, uniqueRefs } from '../src/engine/resources.js';
 import type { KubeEvent, KubeService, Snapshot } from '../src/snapshot/types.js';
 import { loadBalancerScheme, needsLoadBalancerController, roleForScheme } from './lib/load-balancer-subnets.js';
 import { clusterVpcId } from './lib/cluster-vpc.js';
+import { DOCS } from './lib/docs-links.js';
 
-
-const DOCS = {
-  nlb: 'https://docs.aws.amazon.com/eks/latest/userguide/network-load-balancing.html',
-  lbc: 'https://docs.aws.amazon.com/eks/latest/userguide/aws-load-balancer-controller.html',
-  subnets: 'https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html#network-requirements-subnets',
-};
 
 /** A new load balancer takes a few minutes to get its DNS name; a younger Service is still being provisioned. */
 const PROVISIONING_GRACE_MINUTES = 5;
@@ -30,7 +25,7 @@ export default defineDiagnostic<'loadbalancer-pending'>({
   title: 'LoadBalancer Services have an address',
   description:
     'Finds Services of type LoadBalancer that never got an address (no status.loadBalancer.ingress) after a few minutes, with the controller that should provision them and its Warning events about them.',
-  docs: [DOCS.nlb, DOCS.lbc],
+  docs: [DOCS.networkLoadBalancing, DOCS.loadBalancerController],
   needs: ['kubernetes.loadBalancerServices'],
   uses: ['kubernetes.warningEvents', 'kubernetes.deployments', 'aws.cluster'],
   codes: {
@@ -99,7 +94,7 @@ function pendingFinding(snapshot: Snapshot, service: KubeService, ageMinutes: nu
         ...(lbc ? [`kubectl logs -n kube-system deployment/${LBC_DEPLOYMENT} --tail=50`] : []),
         `aws ec2 describe-subnets --filters Name=tag:kubernetes.io/role/${role},Values=1${vpcId ? ` Name=vpc-id,Values=${vpcId}` : ''} --region ${region} --query 'Subnets[].[SubnetId,AvailabilityZone,AvailableIpAddressCount]' --output table`,
       ],
-      docs: [DOCS.nlb, ...(lbc ? [DOCS.lbc] : []), DOCS.subnets],
+      docs: [DOCS.networkLoadBalancing, ...(lbc ? [DOCS.loadBalancerController] : []), DOCS.subnetTags],
     },
   };
 }

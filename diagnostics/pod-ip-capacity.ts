@@ -11,12 +11,8 @@ import type { Snapshot } from '../src/snapshot/types.js';
 import { describeSubnet, scopeRefs } from './lib/node-placement.js';
 import { eniLimits, knownPodsUsingAddresses, podsWaitingForAddress, prefixDelegation } from './lib/pod-addresses.js';
 import { subnetById } from './lib/route-tables.js';
+import { DOCS } from './lib/docs-links.js';
 
-const INSTANCE_TYPES = 'https://docs.aws.amazon.com/eks/latest/userguide/choosing-instance-type.html#determine-max-pods';
-const PREFIX_DELEGATION = 'https://docs.aws.amazon.com/eks/latest/userguide/cni-increase-ip-addresses.html';
-const PREFIX_PROCEDURE = 'https://docs.aws.amazon.com/eks/latest/userguide/cni-increase-ip-addresses-procedure.html';
-const CUSTOM_NETWORKING = 'https://docs.aws.amazon.com/eks/latest/userguide/cni-custom-network.html';
-const CIDR_RESERVATIONS = 'https://docs.aws.amazon.com/vpc/latest/userguide/subnet-cidr-reservation.html';
 
 type Code = 'max-pods-exceeds-ip-capacity' | 'no-free-prefix';
 
@@ -26,7 +22,7 @@ export default defineDiagnostic<Code>({
   description:
     "Compares each node's allocatable pods with the addresses its instance type's network interfaces hold (ENIs × (IPv4 per ENI − 1)), taking prefix delegation into account as far as the snapshot shows it, " +
     'and explains pods stuck without an address; subnet exhaustion is reported by the subnets check.',
-  docs: [INSTANCE_TYPES, PREFIX_DELEGATION, CUSTOM_NETWORKING],
+  docs: [DOCS.maxPods, DOCS.prefixDelegation, DOCS.customNetworking],
   needs: ['kubernetes.nodes', 'aws.instanceTypes'],
   uses: ['aws.reservations', 'aws.subnets', 'kubernetes.daemonSets', 'kubernetes.problemPods', 'kubernetes.kubeSystemPods', 'kubernetes.warningEvents'],
   codes: {
@@ -76,7 +72,7 @@ export default defineDiagnostic<Code>({
           fix: {
             summary: 'Reserve prefix space with a subnet CIDR reservation (or use a new subnet) so the CNI can allocate /28 blocks.',
             commands: [`aws ec2 create-subnet-cidr-reservation --subnet-id ${subnetId} --reservation-type prefix --cidr <unused-/24-inside-the-subnet>`],
-            docs: [PREFIX_DELEGATION, CIDR_RESERVATIONS],
+            docs: [DOCS.prefixDelegation, DOCS.subnetCidrReservations],
           },
           canExplain: [{ symptom: 'pod-without-ip', resources: scope() }],
         });
@@ -100,7 +96,7 @@ export default defineDiagnostic<Code>({
           commands: limits.nitro
             ? [`kubectl set env daemonset aws-node -n kube-system ENABLE_PREFIX_DELEGATION=true WARM_PREFIX_TARGET=1`, `kubectl drain ${name} --ignore-daemonsets --delete-emptydir-data`]
             : [`kubectl drain ${name} --ignore-daemonsets --delete-emptydir-data`],
-          docs: [INSTANCE_TYPES, PREFIX_PROCEDURE, CUSTOM_NETWORKING],
+          docs: [DOCS.maxPods, DOCS.prefixDelegationProcedure, DOCS.customNetworking],
         },
         canExplain: [{ symptom: 'pod-without-ip', resources: scope() }],
       });

@@ -13,13 +13,8 @@ import { resource, uniqueRefs } from '../src/engine/resources.js';
 import type { KubeEvent, Snapshot } from '../src/snapshot/types.js';
 import { instancesById, nodePlacement, placementRefs, type NodePlacement } from './lib/symptom-resources.js';
 import { containerLogCommands } from './lib/container-logs.js';
+import { DOCS } from './lib/docs-links.js';
 
-
-const DOCS = {
-  moreIps: 'https://docs.aws.amazon.com/eks/latest/userguide/cni-increase-ip-addresses.html',
-  vpcCni: 'https://docs.aws.amazon.com/eks/latest/userguide/managing-vpc-cni.html',
-  troubleshooting: 'https://docs.aws.amazon.com/eks/latest/userguide/troubleshooting.html#troubleshoot-cni',
-};
 
 const EVENT_WINDOW_MINUTES = 60;
 /** How many pods to quote per node: enough to see the pattern. */
@@ -41,7 +36,7 @@ export default defineDiagnostic<'pods-without-ip'>({
   title: 'Pods get IP addresses',
   description:
     'Finds pods stuck because their sandbox network could not be set up (FailedCreatePodSandBox, "failed to assign an IP address to container"), grouped by node, with the node\'s subnet and instance named so subnet, ENI and CNI causes can explain them.',
-  docs: [DOCS.troubleshooting, DOCS.moreIps],
+  docs: [DOCS.troubleshootCni, DOCS.prefixDelegation],
   needs: ['kubernetes.warningEvents'],
   uses: ['kubernetes.problemPods', 'kubernetes.nodes', 'aws.reservations', 'aws.subnets'],
   codes: {
@@ -128,7 +123,7 @@ function nodeFinding(snapshot: Snapshot, p: NodePlacement | undefined, pods: { p
         ...(p?.subnetId ? [`aws ec2 describe-subnets --subnet-ids ${p.subnetId} --region ${region} --query 'Subnets[].[SubnetId,AvailableIpAddressCount]' --output table`] : []),
         ...(p ? [`kubectl get pods --all-namespaces --field-selector spec.nodeName=${p.nodeName} -o wide`] : []),
       ],
-      docs: kind === 'no-free-ip' ? [DOCS.moreIps, DOCS.vpcCni] : [DOCS.vpcCni, DOCS.troubleshooting],
+      docs: kind === 'no-free-ip' ? [DOCS.prefixDelegation, DOCS.managingVpcCni] : [DOCS.managingVpcCni, DOCS.troubleshootCni],
     },
   };
 }

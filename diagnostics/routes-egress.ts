@@ -15,14 +15,8 @@ import { nodePeer, nodeSecurityGroupSets, setSubnetIds } from './lib/node-securi
 import { classifyDefaultEgress, routeTableForSubnet, type DefaultEgress } from './lib/route-tables.js';
 import { groupLabel, groupsAllow } from './lib/security-group-rules.js';
 import { clusterVpcId } from './lib/cluster-vpc.js';
+import { DOCS } from './lib/docs-links.js';
 
-const NETWORK_REQS = 'https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html#node-subnet-reqs';
-const PRIVATE_CLUSTERS = 'https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html';
-const CLUSTER_ENDPOINT = 'https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html';
-const NAT_GATEWAYS = 'https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html';
-const INTERFACE_ENDPOINTS = 'https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html';
-const VPC_DNS = 'https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html#vpc-dns-updating';
-const NODE_JOIN = 'https://docs.aws.amazon.com/eks/latest/userguide/troubleshooting.html#worker-node-fail';
 
 type Code =
   | 'default-route-blackhole'
@@ -44,7 +38,7 @@ export default defineDiagnostic<Code>({
     "Resolves each node subnet's route table (explicit association, else the VPC's main table) and checks its default route: an available NAT gateway or an attached internet gateway. " +
     'Without one, checks the VPC endpoints a private cluster needs (ec2, ecr.api, ecr.dkr, sts, s3, and logs / eks-auth where used) are there, reachable and allow 443 from the nodes. ' +
     "Checks the VPC DNS attributes the private API endpoint needs, and that nodes' egress addresses are inside publicAccessCidrs when only the public endpoint is on.",
-  docs: [NETWORK_REQS, PRIVATE_CLUSTERS, CLUSTER_ENDPOINT],
+  docs: [DOCS.nodeSubnetReqs, DOCS.privateClusters, DOCS.clusterEndpoint],
   needs: ['aws.cluster', 'aws.subnets', 'aws.routeTables'],
   uses: ['aws.natGateways', 'aws.internetGateways', 'aws.vpcEndpoints', 'aws.vpcDnsAttributes', 'aws.securityGroups', 'aws.prefixListEntries', 'aws.reservations', 'aws.nodegroups', 'aws.autoScalingGroups', 'aws.fargateProfiles', 'aws.launchTemplateVersions', 'aws.addons', 'aws.podIdentityAssociations', 'kubernetes.daemonSets'],
   codes: {
@@ -134,7 +128,7 @@ export default defineDiagnostic<Code>({
                     ...tables.map((t) => `aws ec2 replace-route --route-table-id ${t} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id ${replacement?.NatGatewayId ?? '<new-nat-gateway-id>'}`),
                   ]
                 : tables.map((t) => `aws ec2 replace-route --route-table-id ${t} --destination-cidr-block 0.0.0.0/0 --gateway-id ${(snapshot.aws.internetGateways ?? [])[0]?.InternetGatewayId ?? '<igw-id>'}`),
-              docs: [NAT_GATEWAYS, NETWORK_REQS, NODE_JOIN],
+              docs: [DOCS.natGateways, DOCS.nodeSubnetReqs, DOCS.nodeJoinFailure],
             },
             canExplain: PULL_SYMPTOMS.map((symptom) => ({ symptom, resources: scopeForSubnets(snapshot, subnetIds) })),
           });
@@ -151,7 +145,7 @@ export default defineDiagnostic<Code>({
               commands: target.startsWith('tgw-')
                 ? [`aws ec2 describe-transit-gateway-route-tables --filters Name=transit-gateway-id,Values=${target}`, `aws ec2 search-transit-gateway-routes --transit-gateway-route-table-id <tgw-rtb-id> --filters Name=type,Values=static,propagated --query 'Routes[?DestinationCidrBlock==\`0.0.0.0/0\`]'`]
                 : [`aws ec2 create-network-insights-path --source <node-instance-id> --destination-ip 52.94.0.1 --protocol tcp --destination-port 443`],
-              docs: [NETWORK_REQS],
+              docs: [DOCS.nodeSubnetReqs],
             },
           });
         }
@@ -179,7 +173,7 @@ export default defineDiagnostic<Code>({
         fix: {
           summary: 'Turn both DNS attributes on (one attribute per call); the DHCP options set must also use AmazonProvidedDNS.',
           commands: off.map((a) => `aws ec2 modify-vpc-attribute --vpc-id ${vpcId} --${a === 'enableDnsSupport' ? 'enable-dns-support' : 'enable-dns-hostnames'} '{"Value":true}'`),
-          docs: [CLUSTER_ENDPOINT, VPC_DNS],
+          docs: [DOCS.clusterEndpoint, DOCS.vpcDns],
         },
         canExplain: NODE_SYMPTOMS.map((symptom) => ({ symptom, resources: scopeForSubnets(snapshot, subnets) })),
       });
@@ -238,7 +232,7 @@ function endpointFindings(snapshot: Snapshot, subnetIds: string[], region: strin
             ? `aws ec2 create-vpc-endpoint --vpc-id ${vpcId} --vpc-endpoint-type Gateway --service-name com.amazonaws.${region}.s3 --route-table-ids ${tables.join(' ')}`
             : `aws ec2 create-vpc-endpoint --vpc-id ${vpcId} --vpc-endpoint-type Interface --service-name com.amazonaws.${region}.${m.service} --subnet-ids ${subnetIds.join(' ')} --security-group-ids ${groups[0] ?? '<sg-accepting-443-from-nodes>'} --private-dns-enabled`,
         ),
-        docs: [PRIVATE_CLUSTERS, INTERFACE_ENDPOINTS],
+        docs: [DOCS.privateClusters, DOCS.interfaceEndpoints],
       },
       canExplain: PULL_SYMPTOMS.map((symptom) => ({ symptom, resources: scope })),
     });
@@ -287,7 +281,7 @@ function endpointFindings(snapshot: Snapshot, subnetIds: string[], region: strin
           ...(problems.some((p) => p.includes('not associated with route table')) ? [`aws ec2 modify-vpc-endpoint --vpc-endpoint-id ${e.VpcEndpointId} --add-route-table-ids ${[...new Set(subnetIds.map((s) => routeTableForSubnet(snapshot, s)?.table.RouteTableId))].join(' ')}`] : []),
           `aws ec2 describe-vpc-endpoints --vpc-endpoint-ids ${e.VpcEndpointId}`,
         ],
-        docs: [PRIVATE_CLUSTERS, INTERFACE_ENDPOINTS],
+        docs: [DOCS.privateClusters, DOCS.interfaceEndpoints],
       },
       canExplain: PULL_SYMPTOMS.map((symptom) => ({ symptom, resources: scopeForSubnets(snapshot, subnetIds) })),
     });
@@ -311,7 +305,7 @@ function publicEndpointFindings(snapshot: Snapshot, egressBySubnet: Map<string, 
       rootCause: `Private endpoint access is off, so nodes must reach the API server's public endpoint, but ${noRoute.join(', ')} ${noRoute.length > 1 ? 'have' : 'has'} no route to the internet.`,
       evidence: [`Endpoint access: private ${vpcConfig.endpointPrivateAccess}, public ${vpcConfig.endpointPublicAccess}.`, ...noRoute.map((s) => `${describeSubnet(snapshot, s)}: no default route.`)],
       resources: [resource.cluster(cluster), ...noRoute.map((s) => resource.subnet(s, subnetName(snapshot, s)))],
-      fix: { summary: 'Turn on private endpoint access (recommended), or give the subnets a NAT gateway route.', commands: [`aws eks update-cluster-config --name ${cluster} --resources-vpc-config endpointPrivateAccess=true`], docs: [CLUSTER_ENDPOINT, PRIVATE_CLUSTERS] },
+      fix: { summary: 'Turn on private endpoint access (recommended), or give the subnets a NAT gateway route.', commands: [`aws eks update-cluster-config --name ${cluster} --resources-vpc-config endpointPrivateAccess=true`], docs: [DOCS.clusterEndpoint, DOCS.privateClusters] },
       canExplain: NODE_SYMPTOMS.map((symptom) => ({ symptom, resources: scopeForSubnets(snapshot, noRoute) })),
     });
   }
@@ -350,7 +344,7 @@ function publicEndpointFindings(snapshot: Snapshot, egressBySubnet: Map<string, 
         summary: 'Turn on private endpoint access (nodes then stay inside the VPC).',
         commands: [`aws eks update-cluster-config --name ${cluster} --resources-vpc-config endpointPrivateAccess=true`],
         alternatives: [{ summary: 'Add the egress address to publicAccessCidrs.', commands: [`aws eks update-cluster-config --name ${cluster} --resources-vpc-config publicAccessCidrs=${newCidrs.join(',')}`] }],
-        docs: [CLUSTER_ENDPOINT],
+        docs: [DOCS.clusterEndpoint],
       },
       canExplain: NODE_SYMPTOMS.map((symptom) => ({ symptom, resources: scopeForSubnets(snapshot, subnetIds, [...entry.instances].map((i) => resource.instance(i))) })),
     });

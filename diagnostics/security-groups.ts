@@ -18,11 +18,8 @@ import { nodePeer, nodeSecurityGroupSets, type NodeGroupSet } from './lib/node-s
 import { allowedPeers, danglingReferences, groupLabel, groupsAllow, type FlowVerdict, type Peer, type Protocol } from './lib/security-group-rules.js';
 import { subnetById } from './lib/route-tables.js';
 import { clusterVpcId } from './lib/cluster-vpc.js';
+import { DOCS } from './lib/docs-links.js';
 
-const SG_REQS = 'https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html';
-const SG_RULES = 'https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html';
-const NODE_JOIN = 'https://docs.aws.amazon.com/eks/latest/userguide/troubleshooting.html#worker-node-fail';
-const NETWORK_REQS = 'https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html';
 
 type Code =
   | 'api-server-port-blocked'
@@ -43,7 +40,7 @@ export default defineDiagnostic<Code>({
     'Evaluates the cluster security group and additional control-plane groups against the groups on the nodes (which a launch template may have replaced): ' +
     'TCP 443 nodes → control plane, TCP 10250 and admission webhook ports control plane → nodes, TCP/UDP 53 between nodes, outbound 443 from nodes, ' +
     'following group references, CIDRs and prefix lists; reports rules that reference deleted groups.',
-  docs: [SG_REQS, SG_RULES],
+  docs: [DOCS.securityGroupReqs, DOCS.securityGroupRules],
   needs: ['aws.cluster', 'aws.securityGroups'],
   uses: ['aws.reservations', 'aws.nodegroups', 'aws.autoScalingGroups', 'aws.launchTemplateVersions', 'aws.subnets', 'aws.vpcs', 'aws.vpcEndpoints', 'aws.prefixListEntries', 'kubernetes.validatingWebhooks', 'kubernetes.mutatingWebhooks', 'kubernetes.webhookServices', 'kubernetes.kubeSystemPods', 'kubernetes.nodes'],
   codes: {
@@ -108,7 +105,7 @@ export default defineDiagnostic<Code>({
             id === vpc.clusterSecurityGroupId
               ? [`aws eks describe-cluster --name ${snapshot.cluster.name} --query cluster.resourcesVpcConfig`]
               : [`aws eks update-cluster-config --name ${snapshot.cluster.name} --resources-vpc-config securityGroupIds=${[...(vpc.securityGroupIds ?? []).filter((g) => g !== id && known.has(g)), '<existing-sg-id>'].join(',')}`],
-          docs: [SG_REQS],
+          docs: [DOCS.securityGroupReqs],
         },
         canExplain: [{ symptom: 'cluster-unhealthy' }, { symptom: 'nodegroup-unhealthy', resources: [resource.securityGroup(id)] }],
       });
@@ -145,7 +142,7 @@ export default defineDiagnostic<Code>({
               ...(api.egressBlocked ? [`aws ec2 authorize-security-group-egress --group-id ${nodeGroup} --ip-permissions 'IpProtocol=tcp,FromPort=443,ToPort=443,UserIdGroupPairs=[{GroupId=${existingControlPlane[0]}}]'`] : []),
               ...(api.ingressBlocked ? [`aws ec2 authorize-security-group-ingress --group-id ${vpc.clusterSecurityGroupId && known.has(vpc.clusterSecurityGroupId) ? vpc.clusterSecurityGroupId : existingControlPlane[0]} --protocol tcp --port 443 --source-group ${nodeGroup}`] : []),
             ],
-            docs: [SG_REQS, NODE_JOIN],
+            docs: [DOCS.securityGroupReqs, DOCS.nodeJoinFailure],
           },
           canExplain: NODE_SYMPTOMS.map((symptom) => ({ symptom, resources: scopeOf() })),
         });
@@ -164,7 +161,7 @@ export default defineDiagnostic<Code>({
           fix: {
             summary: 'Restore outbound HTTPS from the node security group (to 0.0.0.0/0, or at least to the VPC endpoints and AWS service prefix lists).',
             commands: [`aws ec2 authorize-security-group-egress --group-id ${nodeGroup} --ip-permissions 'IpProtocol=tcp,FromPort=443,ToPort=443,IpRanges=[{CidrIp=0.0.0.0/0}]'`],
-            docs: [SG_REQS, NODE_JOIN],
+            docs: [DOCS.securityGroupReqs, DOCS.nodeJoinFailure],
           },
           canExplain: NODE_SYMPTOMS.map((symptom) => ({ symptom, resources: scopeOf() })),
         });
@@ -186,7 +183,7 @@ export default defineDiagnostic<Code>({
               ...(kubelet.egressBlocked ? [`aws ec2 authorize-security-group-egress --group-id ${existingControlPlane[0]} --ip-permissions 'IpProtocol=tcp,FromPort=10250,ToPort=10250,UserIdGroupPairs=[{GroupId=${nodeGroup}}]'`] : []),
               ...(kubelet.ingressBlocked ? [`aws ec2 authorize-security-group-ingress --group-id ${nodeGroup} --protocol tcp --port 10250 --source-group ${existingControlPlane[0]}`] : []),
             ],
-            docs: [SG_REQS],
+            docs: [DOCS.securityGroupReqs],
           },
         });
       }
@@ -213,7 +210,7 @@ export default defineDiagnostic<Code>({
               ? `aws ec2 describe-security-group-rules --filters Name=group-id,Values=${groupId} --query "SecurityGroupRules[?ReferencedGroupInfo.GroupId=='${r.missingGroupId}'].SecurityGroupRuleId" --output text | xargs -n1 -I{} aws ec2 revoke-security-group-ingress --group-id ${groupId} --security-group-rule-ids {}`
               : `aws ec2 describe-security-group-rules --filters Name=group-id,Values=${groupId} --query "SecurityGroupRules[?ReferencedGroupInfo.GroupId=='${r.missingGroupId}'].SecurityGroupRuleId" --output text | xargs -n1 -I{} aws ec2 revoke-security-group-egress --group-id ${groupId} --security-group-rule-ids {}`,
           ),
-          docs: [SG_RULES],
+          docs: [DOCS.securityGroupRules],
         },
       });
     }
@@ -350,7 +347,7 @@ function webhookFindings(snapshot: Snapshot, sets: NodeGroupSet[], controlPlane:
             ...(flow.egressBlocked ? [`aws ec2 authorize-security-group-egress --group-id ${controlPlaneGroups[0]} --ip-permissions 'IpProtocol=tcp,FromPort=${target.targetPort},ToPort=${target.targetPort},UserIdGroupPairs=[{GroupId=${set.groupIds[0]}}]'`] : []),
             ...(flow.ingressBlocked ? [`aws ec2 authorize-security-group-ingress --group-id ${set.groupIds[0]} --protocol tcp --port ${target.targetPort} --source-group ${controlPlaneGroups[0]}`] : []),
           ],
-          docs: [SG_REQS, NETWORK_REQS],
+          docs: [DOCS.securityGroupReqs, DOCS.networkReqs],
         },
       });
     }
@@ -402,7 +399,7 @@ function dnsFindings(snapshot: Snapshot, sets: NodeGroupSet[]): NewFinding<Code>
             ...(b.flow.egressBlocked ? [`aws ec2 authorize-security-group-egress --group-id ${client.groupIds[0]} --ip-permissions 'IpProtocol=${b.protocol},FromPort=53,ToPort=53,UserIdGroupPairs=[{GroupId=${server.groupIds[0]}}]'`] : []),
             ...(b.flow.ingressBlocked ? [`aws ec2 authorize-security-group-ingress --group-id ${server.groupIds[0]} --protocol ${b.protocol} --port 53 --source-group ${client.groupIds[0]}`] : []),
           ]),
-          docs: [SG_REQS],
+          docs: [DOCS.securityGroupReqs],
         },
       });
     }

@@ -12,15 +12,8 @@ import { capacityInSubnet, clusterSubnetIds, describeCapacity, describeSubnet, i
 import { isPublicSubnet, routeTableForSubnet, subnetById } from './lib/route-tables.js';
 import { loadBalancerScheme, isRoleTagged } from './lib/load-balancer-subnets.js';
 import { clusterVpcId } from './lib/cluster-vpc.js';
+import { DOCS } from './lib/docs-links.js';
 
-const NETWORK_REQS = 'https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html';
-const NODE_SUBNET_REQS = 'https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html#node-subnet-reqs';
-const CLUSTER_SUBNET_REQS = 'https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html#cluster-subnets';
-const LB_SUBNETS = 'https://docs.aws.amazon.com/eks/latest/userguide/network-load-balancing.html';
-const SUBNET_PUBLIC_IP = 'https://docs.aws.amazon.com/vpc/latest/userguide/vpc-ip-addressing.html#subnet-public-ip';
-const MORE_IPS = 'https://docs.aws.amazon.com/eks/latest/userguide/cni-increase-ip-addresses.html';
-const CUSTOM_NETWORKING = 'https://docs.aws.amazon.com/eks/latest/userguide/cni-custom-network.html';
-const NODEGROUP_ISSUES = 'https://docs.aws.amazon.com/eks/latest/APIReference/API_Issue.html';
 
 /** The EKS user guide: cluster subnets "must each have at least six IP addresses for use by Amazon EKS. However, we recommend at least 16". */
 const CLUSTER_SUBNET_MINIMUM = 6;
@@ -44,7 +37,7 @@ export default defineDiagnostic<Code, 'freeIpThreshold'>({
   description:
     'Checks free IPv4 addresses on the subnets nodes, pods and the control plane use, that the cluster subnets span two Availability Zones, ' +
     'that public node subnets assign public IPs, and the kubernetes.io/role/elb and internal-elb tags load balancers are placed by.',
-  docs: [NETWORK_REQS, LB_SUBNETS],
+  docs: [DOCS.networkReqs, DOCS.networkLoadBalancing],
   needs: ['aws.cluster', 'aws.subnets'],
   uses: ['aws.routeTables', 'aws.reservations', 'aws.nodegroups', 'aws.autoScalingGroups', 'aws.launchTemplateVersions', 'aws.fargateProfiles', 'aws.instanceTypes', 'kubernetes.loadBalancerServices', 'kubernetes.deployments'],
   thresholds: {
@@ -170,7 +163,7 @@ export default defineDiagnostic<Code, 'freeIpThreshold'>({
           fix: {
             summary: 'Point the cluster at existing subnets in the same Availability Zones it was created with.',
             commands: [`aws eks update-cluster-config --name ${snapshot.cluster.name} --resources-vpc-config subnetIds=${clusterSubnets.filter((s) => s !== subnetId && subnetById(snapshot, s)).concat('<replacement-subnet-id>').join(',')}`],
-            docs: [CLUSTER_SUBNET_REQS],
+            docs: [DOCS.clusterSubnetReqs],
           },
         });
         continue;
@@ -193,7 +186,7 @@ export default defineDiagnostic<Code, 'freeIpThreshold'>({
             `aws ec2 describe-network-interfaces --filters Name=subnet-id,Values=${subnetId} Name=status,Values=available --query 'NetworkInterfaces[].[NetworkInterfaceId,Description]' --output table`,
             `aws eks update-cluster-config --name ${snapshot.cluster.name} --resources-vpc-config subnetIds=<subnet-a>,<subnet-b>`,
           ],
-          docs: [CLUSTER_SUBNET_REQS],
+          docs: [DOCS.clusterSubnetReqs],
         },
       });
     }
@@ -209,7 +202,7 @@ export default defineDiagnostic<Code, 'freeIpThreshold'>({
         fix: {
           summary: 'Add a subnet in a second Availability Zone to the cluster (it must be one of the Availability Zones the cluster was created with).',
           commands: [`aws eks update-cluster-config --name ${snapshot.cluster.name} --resources-vpc-config subnetIds=${[...knownClusterSubnets, '<subnet-in-another-az>'].join(',')}`],
-          docs: [CLUSTER_SUBNET_REQS],
+          docs: [DOCS.clusterSubnetReqs],
         },
       });
     }
@@ -297,7 +290,7 @@ function exhaustedFix(snapshot: Snapshot, subnet: Subnet) {
         commands: [`aws ec2 associate-vpc-cidr-block --vpc-id ${vpcId} --cidr-block 100.64.0.0/16`, `aws ec2 create-subnet --vpc-id ${vpcId} --availability-zone ${subnet.AvailabilityZone ?? '<az>'} --cidr-block 100.64.0.0/19`],
       },
     ],
-    docs: [NODE_SUBNET_REQS, MORE_IPS, CUSTOM_NETWORKING, NODEGROUP_ISSUES],
+    docs: [DOCS.nodeSubnetReqs, DOCS.prefixDelegation, DOCS.customNetworking, DOCS.apiNodegroupIssue],
   };
 }
 
@@ -327,7 +320,7 @@ function publicSubnetsWithoutPublicIp(snapshot: Snapshot, nodeSubnets: string[])
       fix: {
         summary: 'Turn on public IPv4 auto-assignment for the subnet (or move the nodes to private subnets behind a NAT gateway), then replace the instances that launched without one.',
         commands: [`aws ec2 modify-subnet-attribute --subnet-id ${subnetId} --map-public-ip-on-launch`],
-        docs: [NODE_SUBNET_REQS, SUBNET_PUBLIC_IP],
+        docs: [DOCS.nodeSubnetReqs, DOCS.subnetPublicIp],
       },
       canExplain: (['instance-not-joined', 'node-not-ready', 'nodegroup-unhealthy', 'asg-capacity-shortfall'] as const).map((symptom) => ({ symptom, resources: scopeForSubnets(snapshot, [subnetId]) })),
     });
@@ -368,7 +361,7 @@ function roleTagFindings(snapshot: Snapshot): NewFinding<Code>[] {
       fix: {
         summary: `Tag the ${scheme === 'internet-facing' ? 'public' : 'private'} subnets load balancers should use.`,
         commands: [`aws ec2 create-tags --resources ${pool.map((s) => s.SubnetId).join(' ')} --tags Key=kubernetes.io/role/${role},Value=1`],
-        docs: [LB_SUBNETS, NETWORK_REQS],
+        docs: [DOCS.networkLoadBalancing, DOCS.networkReqs],
       },
     });
   }
@@ -383,7 +376,7 @@ function roleTagFindings(snapshot: Snapshot): NewFinding<Code>[] {
       fix: {
         summary: 'Move the tag to public subnets (and tag private subnets kubernetes.io/role/internal-elb=1 instead).',
         commands: [`aws ec2 delete-tags --resources ${s.SubnetId} --tags Key=kubernetes.io/role/elb`, `aws ec2 create-tags --resources ${s.SubnetId} --tags Key=kubernetes.io/role/internal-elb,Value=1`],
-        docs: [LB_SUBNETS],
+        docs: [DOCS.networkLoadBalancing],
       },
     });
   }
@@ -410,7 +403,7 @@ function legacyClusterTag(snapshot: Snapshot): NewFinding<Code>[] {
       fix: {
         summary: 'Nothing to do unless you want to tidy up; remove it only after checking that nothing selects subnets by it.',
         commands: [`aws ec2 delete-tags --resources ${tagged.map((s) => s.SubnetId).join(' ')} --tags Key=${key}`],
-        docs: [NODE_SUBNET_REQS],
+        docs: [DOCS.nodeSubnetReqs],
       },
     },
   ];

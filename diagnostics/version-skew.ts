@@ -5,16 +5,7 @@ import type { Snapshot } from '../src/snapshot/types.js';
 import { defaultAddonVersion } from './lib/addon-catalog.js';
 import { imageTag, minorsBehind, minorText, parseVersion, type Version } from './lib/kube-version.js';
 import { nodeNamesByInstanceId } from './lib/node-identity.js';
-
-const DOCS = {
-  versions: 'https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html',
-  updateCluster: 'https://docs.aws.amazon.com/eks/latest/userguide/update-cluster.html',
-  updateNodegroup: 'https://docs.aws.amazon.com/eks/latest/userguide/update-managed-node-group.html',
-  selfManagedUpdate: 'https://docs.aws.amazon.com/eks/latest/userguide/update-workers.html',
-  kubeProxy: 'https://docs.aws.amazon.com/eks/latest/userguide/managing-kube-proxy.html',
-  skewPolicy: 'https://kubernetes.io/releases/version-skew-policy/',
-  describeVersions: 'https://docs.aws.amazon.com/eks/latest/APIReference/API_DescribeClusterVersions.html',
-};
+import { DOCS } from './lib/docs-links.js';
 
 /**
  * How long before the end of standard support we start warning. A minor upgrade means checking
@@ -45,7 +36,7 @@ export default defineDiagnostic<Code>({
     "Each kubelet must not be newer than the control plane and at most three minor versions older (two before 1.28); kube-proxy likewise. The cluster's " +
     'Kubernetes version is judged against its end of standard and extended support dates from DescribeClusterVersions: past extended support EKS upgrades ' +
     'the cluster itself; past standard support it costs extended-support fees (or is auto-upgraded when the upgrade policy is STANDARD).',
-  docs: [DOCS.versions, DOCS.skewPolicy, DOCS.updateCluster],
+  docs: [DOCS.eksVersions, DOCS.k8sVersionSkewPolicy, DOCS.updateCluster],
   needs: ['aws.cluster'],
   uses: ['kubernetes.nodes', 'kubernetes.daemonSets', 'aws.clusterVersions', 'aws.addons', 'aws.addonVersions', 'aws.reservations'],
   codes: {
@@ -194,7 +185,7 @@ function skewFinding(
         ? `Replace ${these} with nodes from the EKS-optimized AMI for ${cp} (or upgrade the control plane first).`
         : `Upgrade ${these} to ${cp}: ${nodegroup ? `update node group ${nodegroup}` : asg ? `give ${asg}'s launch template the ${cp} EKS-optimized AL2023 AMI and refresh its instances (AL2023 bootstraps with nodeadm: if the template's user data calls /etc/eks/bootstrap.sh, rewrite it first)` : 'replace it with a node on the current AMI'}.`,
       commands,
-      docs: [nodegroup ? DOCS.updateNodegroup : DOCS.selfManagedUpdate, DOCS.skewPolicy],
+      docs: [nodegroup ? DOCS.updateManagedNodeGroup : DOCS.updateWorkers, DOCS.k8sVersionSkewPolicy],
     },
     canExplain: [{ symptom: 'node-not-ready', resources: nodes.map((n) => resource.node(n.name)) }],
   };
@@ -268,7 +259,7 @@ function kubeProxySkew(snapshot: Snapshot, controlPlane: Version, ctx: Ctx): New
     fix: {
       summary: `Move kube-proxy to the ${minorText(controlPlane)} build${target ? ` (${target})` : ''}.`,
       commands,
-      docs: [DOCS.kubeProxy, DOCS.skewPolicy],
+      docs: [DOCS.managingKubeProxy, DOCS.k8sVersionSkewPolicy],
     },
     canExplain: [{ symptom: 'addon-unhealthy', resources }],
   }];
@@ -294,7 +285,7 @@ function supportStatus(snapshot: Snapshot, controlPlane: Version, now: Date, ctx
       fix: {
         summary: 'Look the dates up yourself.',
         commands: [`aws eks describe-cluster-versions --region ${ctx.region} --cluster-versions ${version}`],
-        docs: [DOCS.versions, DOCS.describeVersions],
+        docs: [DOCS.eksVersions, DOCS.apiDescribeClusterVersions],
       },
     }];
   }
@@ -308,7 +299,7 @@ function supportStatus(snapshot: Snapshot, controlPlane: Version, now: Date, ctx
       `aws eks list-insights --region ${ctx.region} --cluster-name ${ctx.cluster} --filter kubernetesVersions=${next}`,
       `aws eks update-cluster-version --region ${ctx.region} --name ${ctx.cluster} --kubernetes-version ${next}`,
     ],
-    docs: [DOCS.updateCluster, DOCS.versions],
+    docs: [DOCS.updateCluster, DOCS.eksVersions],
   };
   const evidence = [
     `Cluster version ${version} (${info.versionStatus ?? info.status ?? 'status not reported'})`,

@@ -13,6 +13,7 @@ import { instanceProfileNameOf, roleNameOf } from '../../src/domain/iam-arn.js';
 import type { FindingCode } from '../../src/engine/diagnostic.js';
 import type { Fix, Severity } from '../../src/engine/finding.js';
 import type { SymptomKind } from '../../src/engine/symptoms.js';
+import { DOCS } from './docs-links.js';
 
 /** 'AsgInstanceLaunchFailures' -> 'asg-instance-launch-failures': the finding code of a health code. */
 export function healthCodeToFindingCode(code: string): string {
@@ -21,41 +22,6 @@ export function healthCodeToFindingCode(code: string): string {
     .replace(/([A-Z])([A-Z][a-z])/g, '$1-$2')
     .toLowerCase();
 }
-
-const DOCS = {
-  nodegroupCodes: 'https://docs.aws.amazon.com/eks/latest/userguide/troubleshooting.html#troubleshoot-managed-node-groups',
-  issueApi: 'https://docs.aws.amazon.com/eks/latest/APIReference/API_Issue.html',
-  clusterHealth: 'https://docs.aws.amazon.com/eks/latest/userguide/troubleshooting.html#cluster-health-status',
-  clusterIssueApi: 'https://docs.aws.amazon.com/eks/latest/APIReference/API_ClusterIssue.html',
-  addonIssueApi: 'https://docs.aws.amazon.com/eks/latest/APIReference/API_AddonIssue.html',
-  launchTemplates: 'https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html',
-  nodeRole: 'https://docs.aws.amazon.com/eks/latest/userguide/create-node-role.html',
-  clusterRole: 'https://docs.aws.amazon.com/eks/latest/userguide/cluster-iam-role.html',
-  updateNodegroup: 'https://docs.aws.amazon.com/eks/latest/userguide/update-managed-node-group.html',
-  updateBehavior: 'https://docs.aws.amazon.com/eks/latest/userguide/managed-node-update-behavior.html',
-  networkReqs: 'https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html',
-  ec2Quotas: 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-resource-limits.html',
-  asgTroubleshooting: 'https://docs.aws.amazon.com/autoscaling/ec2/userguide/CHAP_Troubleshooting.html',
-  instanceRefresh: 'https://docs.aws.amazon.com/autoscaling/ec2/userguide/asg-instance-refresh.html',
-  endpointAccess: 'https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html',
-  kms: 'https://docs.aws.amazon.com/eks/latest/userguide/envelope-encryption.html',
-  stsRegions: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_enable-regions.html',
-  subnetPublicIp: 'https://docs.aws.amazon.com/vpc/latest/userguide/vpc-ip-addressing.html#subnet-public-ip',
-  ipv6: 'https://docs.aws.amazon.com/eks/latest/userguide/cni-ipv6.html',
-  iamQuotas: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html',
-  workerNodeRunbook: 'https://docs.aws.amazon.com/systems-manager-automation-runbooks/latest/userguide/automation-awssupport-troubleshooteksworkernode.html',
-  addons: 'https://docs.aws.amazon.com/eks/latest/userguide/eks-add-ons.html',
-  updateAddon: 'https://docs.aws.amazon.com/eks/latest/userguide/updating-an-add-on.html',
-  fieldManagement: 'https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-field-management.html',
-  addonIam: 'https://docs.aws.amazon.com/eks/latest/userguide/add-ons-iam.html',
-  marketplaceAddons: 'https://docs.aws.amazon.com/eks/latest/userguide/workloads-add-ons-available-vendors.html',
-  clusterUpdate: 'https://docs.aws.amazon.com/eks/latest/userguide/update-cluster.html',
-  versions: 'https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html',
-  serviceQuotas: 'https://docs.aws.amazon.com/eks/latest/userguide/service-quotas.html',
-  webhooks: 'https://docs.aws.amazon.com/eks/latest/userguide/troubleshooting.html',
-} as const;
-
-export const HEALTH_DOCS = DOCS;
 
 /** A fix without its docs (the code's entry holds those): the recommended way and any alternatives. */
 export type HealthFix = Omit<Fix, 'docs'>;
@@ -129,7 +95,7 @@ export const NODEGROUP_ISSUE_CODES = {
         ...(c.nodeRoleArn ? [`aws eks describe-access-entry --cluster-name ${c.cluster} --principal-arn ${c.nodeRoleArn} --region ${c.region}`] : []),
       ],
     }),
-    docs: [DOCS.nodegroupCodes, DOCS.issueApi],
+    docs: [DOCS.troubleshootManagedNodeGroups, DOCS.apiNodegroupIssue],
     related: ['nodeRole'],
     explains: ['instance-not-joined', 'node-not-ready'],
   },
@@ -149,7 +115,7 @@ export const NODEGROUP_ISSUE_CODES = {
           : []),
       ],
     }),
-    docs: [DOCS.nodegroupCodes, DOCS.launchTemplates],
+    docs: [DOCS.troubleshootManagedNodeGroups, DOCS.launchTemplates],
     related: ['launchTemplate', 'autoScalingGroups'],
     explains: ['asg-capacity-shortfall'],
   },
@@ -162,7 +128,7 @@ export const NODEGROUP_ISSUE_CODES = {
       summary: 'Read the status message of the failed scaling activities and fix what it names; the Auto Scaling group retries on its own once the cause is gone.',
       commands: scalingActivities(c),
     }),
-    docs: [DOCS.nodegroupCodes, DOCS.asgTroubleshooting],
+    docs: [DOCS.troubleshootManagedNodeGroups, DOCS.asgTroubleshooting],
     related: ['autoScalingGroups', 'subnets', 'launchTemplate'],
     explains: ['asg-capacity-shortfall'],
   },
@@ -178,7 +144,7 @@ export const NODEGROUP_ISSUE_CODES = {
         `aws autoscaling cancel-instance-refresh --auto-scaling-group-name ${asg} --region ${c.region}`,
       ]),
     }),
-    docs: [DOCS.nodegroupCodes, DOCS.instanceRefresh],
+    docs: [DOCS.troubleshootManagedNodeGroups, DOCS.asgInstanceRefresh],
     related: ['autoScalingGroups'],
   },
   AutoScalingGroupInvalidConfiguration: {
@@ -193,7 +159,7 @@ export const NODEGROUP_ISSUE_CODES = {
         `aws eks describe-nodegroup --cluster-name ${c.cluster} --nodegroup-name ${c.nodegroup} --region ${c.region}`,
       ],
     }),
-    docs: [DOCS.nodegroupCodes, DOCS.issueApi],
+    docs: [DOCS.troubleshootManagedNodeGroups, DOCS.apiNodegroupIssue],
     related: ['autoScalingGroups', 'launchTemplate'],
     explains: ['asg-capacity-shortfall'],
   },
@@ -205,7 +171,7 @@ export const NODEGROUP_ISSUE_CODES = {
       summary: `Recreate an Auto Scaling group named ${c.asgNames[0] ?? '<asg-name>'} with the same settings, or replace the node group.`,
       commands: replaceNodegroupSteps(c, 'The Auto Scaling group is gone'),
     }),
-    docs: [DOCS.nodegroupCodes, DOCS.issueApi],
+    docs: [DOCS.troubleshootManagedNodeGroups, DOCS.apiNodegroupIssue],
     related: ['autoScalingGroups'],
     explains: ['node-not-ready', 'instance-not-joined'],
   },
@@ -217,7 +183,7 @@ export const NODEGROUP_ISSUE_CODES = {
       summary: 'Complete the account activation for EC2 and Auto Scaling (billing and identity verification), or ask AWS Support to enable it, then recreate the node group.',
       commands: [`aws autoscaling describe-account-limits --region ${c.region}`, describeNodegroup(c)],
     }),
-    docs: [DOCS.nodegroupCodes, DOCS.issueApi],
+    docs: [DOCS.troubleshootManagedNodeGroups, DOCS.apiNodegroupIssue],
     related: ['autoScalingGroups'],
   },
   AutoScalingGroupRateLimitExceeded: {
@@ -231,7 +197,7 @@ export const NODEGROUP_ISSUE_CODES = {
         describeNodegroup(c),
       ],
     }),
-    docs: [DOCS.nodegroupCodes, DOCS.issueApi],
+    docs: [DOCS.troubleshootManagedNodeGroups, DOCS.apiNodegroupIssue],
     related: ['autoScalingGroups'],
   },
   ClusterUnreachable: {
@@ -246,7 +212,7 @@ export const NODEGROUP_ISSUE_CODES = {
         ...(c.clusterSecurityGroupId ? [`aws ec2 describe-security-groups --group-ids ${c.clusterSecurityGroupId} --region ${c.region}`] : []),
       ],
     }),
-    docs: [DOCS.nodegroupCodes, DOCS.endpointAccess],
+    docs: [DOCS.troubleshootManagedNodeGroups, DOCS.clusterEndpoint],
     related: ['subnets', 'clusterSecurityGroup'],
     explains: ['instance-not-joined', 'node-not-ready'],
   },
@@ -261,7 +227,7 @@ export const NODEGROUP_ISSUE_CODES = {
         ...replaceNodegroupSteps(c, 'Instance types are immutable'),
       ],
     }),
-    docs: [DOCS.nodegroupCodes, DOCS.issueApi],
+    docs: [DOCS.troubleshootManagedNodeGroups, DOCS.apiNodegroupIssue],
     related: ['launchTemplate', 'autoScalingGroups'],
     explains: ['asg-capacity-shortfall'],
   },
@@ -276,7 +242,7 @@ export const NODEGROUP_ISSUE_CODES = {
         `aws ec2 delete-launch-template --launch-template-id ${byPrefix(c.resourceIds, 'lt-')[0] ?? c.launchTemplate?.id ?? '<launch-template-id>'} --region ${c.region}`,
       ],
     }),
-    docs: [DOCS.nodegroupCodes, DOCS.issueApi],
+    docs: [DOCS.troubleshootManagedNodeGroups, DOCS.apiNodegroupIssue],
     related: ['launchTemplate'],
   },
   Ec2LaunchTemplateInvalidConfiguration: {
@@ -293,7 +259,7 @@ export const NODEGROUP_ISSUE_CODES = {
           ]
         : [describeNodegroup(c)],
     }),
-    docs: [DOCS.nodegroupCodes, DOCS.launchTemplates],
+    docs: [DOCS.troubleshootManagedNodeGroups, DOCS.launchTemplates],
     related: ['launchTemplate', 'autoScalingGroups'],
     explains: ['asg-capacity-shortfall'],
   },
@@ -308,7 +274,7 @@ export const NODEGROUP_ISSUE_CODES = {
         `aws ec2 delete-launch-template --launch-template-id <unused-launch-template-id> --region ${c.region}`,
       ],
     }),
-    docs: [DOCS.nodegroupCodes, DOCS.ec2Quotas],
+    docs: [DOCS.troubleshootManagedNodeGroups, DOCS.ec2ResourceLimits],
     related: ['launchTemplate'],
   },
   Ec2LaunchTemplateNotFound: {
@@ -319,7 +285,7 @@ export const NODEGROUP_ISSUE_CODES = {
       summary: 'A node group cannot switch to another launch template ID: replace the node group.',
       commands: replaceNodegroupSteps(c, `Launch template ${c.launchTemplate?.id ?? byPrefix(c.resourceIds, 'lt-')[0] ?? ''} is gone`.trim()),
     }),
-    docs: [DOCS.nodegroupCodes, DOCS.launchTemplates],
+    docs: [DOCS.troubleshootManagedNodeGroups, DOCS.launchTemplates],
     related: ['launchTemplate', 'autoScalingGroups'],
     explains: ['asg-capacity-shortfall'],
   },
@@ -337,7 +303,7 @@ export const NODEGROUP_ISSUE_CODES = {
         ],
       };
     },
-    docs: [DOCS.nodegroupCodes, DOCS.ec2Quotas],
+    docs: [DOCS.troubleshootManagedNodeGroups, DOCS.ec2ResourceLimits],
     related: ['launchTemplate'],
   },
   Ec2LaunchTemplateVersionMismatch: {
@@ -351,7 +317,7 @@ export const NODEGROUP_ISSUE_CODES = {
           `aws autoscaling update-auto-scaling-group --auto-scaling-group-name ${asg} --launch-template LaunchTemplateId=${c.launchTemplate?.id ?? '<launch-template-id>'},Version=${c.launchTemplate?.version ?? '<eks-version>'} --region ${c.region}`,
       ),
     }),
-    docs: [DOCS.nodegroupCodes, DOCS.launchTemplates],
+    docs: [DOCS.troubleshootManagedNodeGroups, DOCS.launchTemplates],
     related: ['launchTemplate', 'autoScalingGroups'],
     explains: ['asg-capacity-shortfall'],
   },
@@ -370,7 +336,7 @@ export const NODEGROUP_ISSUE_CODES = {
         ],
       };
     },
-    docs: [DOCS.nodegroupCodes, DOCS.issueApi],
+    docs: [DOCS.troubleshootManagedNodeGroups, DOCS.apiNodegroupIssue],
     related: [],
   },
   Ec2SecurityGroupNotFound: {
@@ -381,7 +347,7 @@ export const NODEGROUP_ISSUE_CODES = {
       summary: 'The cluster security group cannot be restored: the documented fix is to recreate the cluster. Confirm it is gone first.',
       commands: [`aws ec2 describe-security-groups --group-ids ${ids(byPrefix(c.resourceIds, 'sg-'), c.clusterSecurityGroupId ?? '<security-group-id>')} --region ${c.region}`],
     }),
-    docs: [DOCS.nodegroupCodes, DOCS.issueApi],
+    docs: [DOCS.troubleshootManagedNodeGroups, DOCS.apiNodegroupIssue],
     related: ['clusterSecurityGroup', 'autoScalingGroups'],
     explains: ['asg-capacity-shortfall', 'instance-not-joined'],
   },
@@ -394,7 +360,7 @@ export const NODEGROUP_ISSUE_CODES = {
       summary: 'Turn on auto-assign public IPv4 for the subnets, or use private subnets with a NAT gateway.',
       commands: subnetsOf(c).map((s) => `aws ec2 modify-subnet-attribute --subnet-id ${s} --map-public-ip-on-launch --region ${c.region}`),
     }),
-    docs: [DOCS.nodegroupCodes, DOCS.subnetPublicIp],
+    docs: [DOCS.troubleshootManagedNodeGroups, DOCS.subnetPublicIp],
     related: ['subnets', 'autoScalingGroups'],
     explains: ['asg-capacity-shortfall', 'instance-not-joined'],
   },
@@ -406,7 +372,7 @@ export const NODEGROUP_ISSUE_CODES = {
       summary: 'Subnets cannot be changed on an existing node group: create the node group again with fewer subnets (one or two per Availability Zone).',
       commands: [`aws eks describe-nodegroup --cluster-name ${c.cluster} --nodegroup-name ${c.nodegroup} --region ${c.region} --query nodegroup.subnets`],
     }),
-    docs: [DOCS.nodegroupCodes, DOCS.issueApi],
+    docs: [DOCS.troubleshootManagedNodeGroups, DOCS.apiNodegroupIssue],
     related: ['subnets'],
   },
   Ec2SubnetMissingIpv6Assignment: {
@@ -417,7 +383,7 @@ export const NODEGROUP_ISSUE_CODES = {
       summary: 'Turn on auto-assign IPv6 addresses for the subnets.',
       commands: subnetsOf(c).map((s) => `aws ec2 modify-subnet-attribute --subnet-id ${s} --assign-ipv6-address-on-creation --region ${c.region}`),
     }),
-    docs: [DOCS.nodegroupCodes, DOCS.ipv6],
+    docs: [DOCS.troubleshootManagedNodeGroups, DOCS.cniIpv6],
     related: ['subnets', 'autoScalingGroups'],
     explains: ['asg-capacity-shortfall'],
   },
@@ -429,7 +395,7 @@ export const NODEGROUP_ISSUE_CODES = {
       summary: 'Subnets cannot be changed on an existing node group: create one in subnets that exist and remove this one.',
       commands: [`aws ec2 describe-subnets --subnet-ids ${ids(subnetsOf(c), '<subnet-id>')} --region ${c.region}`, ...replaceNodegroupSteps(c, 'Node group subnets are immutable')],
     }),
-    docs: [DOCS.nodegroupCodes, DOCS.networkReqs],
+    docs: [DOCS.troubleshootManagedNodeGroups, DOCS.networkReqs],
     related: ['subnets', 'autoScalingGroups'],
     explains: ['asg-capacity-shortfall'],
   },
@@ -448,7 +414,7 @@ export const NODEGROUP_ISSUE_CODES = {
         ],
       };
     },
-    docs: [DOCS.nodegroupCodes, DOCS.nodeRole],
+    docs: [DOCS.troubleshootManagedNodeGroups, DOCS.createNodeRole],
     related: ['nodeRole', 'autoScalingGroups'],
     explains: ['asg-capacity-shortfall'],
   },
@@ -460,7 +426,7 @@ export const NODEGROUP_ISSUE_CODES = {
       summary: 'Delete unused instance profiles (or roles) or request an IAM quota increase, then retry.',
       commands: ['aws iam get-account-summary --query "SummaryMap.{InstanceProfiles:InstanceProfiles,InstanceProfilesQuota:InstanceProfilesQuota,Roles:Roles,RolesQuota:RolesQuota}"'],
     }),
-    docs: [DOCS.nodegroupCodes, DOCS.iamQuotas],
+    docs: [DOCS.troubleshootManagedNodeGroups, DOCS.iamQuotas],
     related: [],
   },
   IamNodeRoleNotFound: {
@@ -477,7 +443,7 @@ export const NODEGROUP_ISSUE_CODES = {
         ],
       };
     },
-    docs: [DOCS.nodegroupCodes, DOCS.nodeRole],
+    docs: [DOCS.troubleshootManagedNodeGroups, DOCS.createNodeRole],
     related: ['nodeRole', 'autoScalingGroups'],
     explains: ['instance-not-joined', 'node-not-ready', 'asg-capacity-shortfall'],
   },
@@ -489,7 +455,7 @@ export const NODEGROUP_ISSUE_CODES = {
       summary: 'Find the heavy IAM callers in CloudTrail and slow them down; EKS retries the operation.',
       commands: ['aws cloudtrail lookup-events --lookup-attributes AttributeKey=EventSource,AttributeValue=iam.amazonaws.com --max-results 50 --region us-east-1', describeNodegroup(c)],
     }),
-    docs: [DOCS.nodegroupCodes, DOCS.iamQuotas],
+    docs: [DOCS.troubleshootManagedNodeGroups, DOCS.iamQuotas],
     related: [],
   },
   InstanceLimitExceeded: {
@@ -506,7 +472,7 @@ export const NODEGROUP_ISSUE_CODES = {
         ],
       };
     },
-    docs: [DOCS.nodegroupCodes, DOCS.ec2Quotas],
+    docs: [DOCS.troubleshootManagedNodeGroups, DOCS.ec2ResourceLimits],
     related: ['autoScalingGroups'],
     explains: ['asg-capacity-shortfall'],
   },
@@ -518,7 +484,7 @@ export const NODEGROUP_ISSUE_CODES = {
       summary: 'Free addresses in the subnets, or add a node group in larger subnets (a secondary VPC CIDR, or prefix delegation to pack pod addresses).',
       commands: [`aws ec2 describe-subnets --subnet-ids ${ids(subnetsOf(c), '<subnet-id>')} --region ${c.region} --query 'Subnets[].[SubnetId,AvailabilityZone,AvailableIpAddressCount,CidrBlock]' --output table`],
     }),
-    docs: [DOCS.nodegroupCodes, DOCS.networkReqs],
+    docs: [DOCS.troubleshootManagedNodeGroups, DOCS.networkReqs],
     related: ['subnets', 'autoScalingGroups'],
     explains: ['asg-capacity-shortfall'],
   },
@@ -530,7 +496,7 @@ export const NODEGROUP_ISSUE_CODES = {
       summary: 'Retry the last node group operation; if the issue stays, open an AWS Support case with the node group ARN.',
       commands: [describeNodegroup(c), `aws eks list-updates --name ${c.cluster} --nodegroup-name ${c.nodegroup} --region ${c.region}`],
     }),
-    docs: [DOCS.nodegroupCodes, DOCS.issueApi],
+    docs: [DOCS.troubleshootManagedNodeGroups, DOCS.apiNodegroupIssue],
     related: [],
   },
   KubernetesLabelInvalid: {
@@ -544,7 +510,7 @@ export const NODEGROUP_ISSUE_CODES = {
         `aws eks update-nodegroup-config --cluster-name ${c.cluster} --nodegroup-name ${c.nodegroup} --labels 'removeLabels=<invalid-label-key>' --region ${c.region}`,
       ],
     }),
-    docs: [DOCS.nodegroupCodes, DOCS.issueApi],
+    docs: [DOCS.troubleshootManagedNodeGroups, DOCS.apiNodegroupIssue],
     related: [],
     explains: ['instance-not-joined'],
   },
@@ -556,7 +522,7 @@ export const NODEGROUP_ISSUE_CODES = {
       summary: 'Read the issue message for the quota, then free capacity or request an increase in Service Quotas.',
       commands: [describeNodegroup(c), `aws service-quotas list-service-quotas --service-code eks --region ${c.region}`],
     }),
-    docs: [DOCS.nodegroupCodes, DOCS.serviceQuotas],
+    docs: [DOCS.troubleshootManagedNodeGroups, DOCS.serviceQuotas],
     related: [],
   },
   NodeCreationFailure: {
@@ -574,7 +540,7 @@ export const NODEGROUP_ISSUE_CODES = {
         ],
       };
     },
-    docs: [DOCS.nodegroupCodes, DOCS.workerNodeRunbook],
+    docs: [DOCS.troubleshootManagedNodeGroups, DOCS.troubleshootWorkerNodeRunbook],
     related: ['nodeRole', 'subnets', 'clusterSecurityGroup'],
   },
   NodeTerminationFailure: {
@@ -591,7 +557,7 @@ export const NODEGROUP_ISSUE_CODES = {
         ],
       };
     },
-    docs: [DOCS.nodegroupCodes, DOCS.updateBehavior],
+    docs: [DOCS.troubleshootManagedNodeGroups, DOCS.managedNodeUpdateBehavior],
     related: ['autoScalingGroups'],
   },
   PodEvictionFailure: {
@@ -603,7 +569,7 @@ export const NODEGROUP_ISSUE_CODES = {
       commands: ['kubectl get poddisruptionbudgets --all-namespaces'],
       alternatives: [{ summary: 'Rerun the update with --force to evict regardless.', commands: [`aws eks update-nodegroup-version --cluster-name ${c.cluster} --nodegroup-name ${c.nodegroup} --force --region ${c.region}`] }],
     }),
-    docs: [DOCS.nodegroupCodes, DOCS.updateBehavior],
+    docs: [DOCS.troubleshootManagedNodeGroups, DOCS.managedNodeUpdateBehavior],
     related: [],
   },
   SourceEc2LaunchTemplateNotFound: {
@@ -614,7 +580,7 @@ export const NODEGROUP_ISSUE_CODES = {
       summary: 'A node group can only move to versions of the same launch template: replace the node group with one that uses a template that exists.',
       commands: replaceNodegroupSteps(c, 'The source launch template is gone'),
     }),
-    docs: [DOCS.nodegroupCodes, DOCS.launchTemplates],
+    docs: [DOCS.troubleshootManagedNodeGroups, DOCS.launchTemplates],
     related: ['launchTemplate'],
   },
   Unknown: {
@@ -625,7 +591,7 @@ export const NODEGROUP_ISSUE_CODES = {
       summary: 'Read the issue message and the node group\'s recent updates for what failed.',
       commands: [describeNodegroup(c), `aws eks list-updates --name ${c.cluster} --nodegroup-name ${c.nodegroup} --region ${c.region}`],
     }),
-    docs: [DOCS.nodegroupCodes, DOCS.issueApi],
+    docs: [DOCS.troubleshootManagedNodeGroups, DOCS.apiNodegroupIssue],
     related: [],
   },
 } satisfies Record<string, NodegroupCodeEntry>;
@@ -672,7 +638,7 @@ export const CLUSTER_ISSUE_CODES = {
         ],
       };
     },
-    docs: [DOCS.clusterHealth, DOCS.clusterRole],
+    docs: [DOCS.clusterHealthStatus, DOCS.clusterIamRole],
     recoverable: true,
   },
   ClusterUnreachable: {
@@ -683,7 +649,7 @@ export const CLUSTER_ISSUE_CODES = {
       summary: 'Check that the API server answers (kubectl get --raw=/readyz) and that admission webhooks with failurePolicy Fail have running backends.',
       commands: ['kubectl get --raw=/readyz?verbose', 'kubectl get validatingwebhookconfigurations,mutatingwebhookconfigurations', describeClusterHealth(c)],
     }),
-    docs: [DOCS.clusterHealth, DOCS.clusterIssueApi],
+    docs: [DOCS.clusterHealthStatus, DOCS.apiClusterIssue],
     recoverable: true,
   },
   ConfigurationConflict: {
@@ -694,7 +660,7 @@ export const CLUSTER_ISSUE_CODES = {
       summary: 'Read the issue message and undo the change made outside EKS, or update the cluster configuration to match.',
       commands: [describeClusterHealth(c)],
     }),
-    docs: [DOCS.clusterHealth, DOCS.clusterIssueApi],
+    docs: [DOCS.clusterHealthStatus, DOCS.apiClusterIssue],
     recoverable: true,
   },
   Ec2SecurityGroupNotFound: {
@@ -712,7 +678,7 @@ export const CLUSTER_ISSUE_CODES = {
         ],
       };
     },
-    docs: [DOCS.clusterHealth, DOCS.networkReqs],
+    docs: [DOCS.clusterHealthStatus, DOCS.networkReqs],
     recoverable: true,
   },
   Ec2ServiceNotSubscribed: {
@@ -723,7 +689,7 @@ export const CLUSTER_ISSUE_CODES = {
       summary: 'Complete the account\'s EC2 activation (account settings, billing verification) or ask AWS Support, then wait for the issue to clear.',
       commands: [`aws ec2 describe-account-attributes --region ${c.region}`, describeClusterHealth(c)],
     }),
-    docs: [DOCS.clusterHealth, DOCS.clusterIssueApi],
+    docs: [DOCS.clusterHealthStatus, DOCS.apiClusterIssue],
     recoverable: true,
   },
   Ec2SubnetNotFound: {
@@ -741,7 +707,7 @@ export const CLUSTER_ISSUE_CODES = {
         ],
       };
     },
-    docs: [DOCS.clusterHealth, DOCS.networkReqs],
+    docs: [DOCS.clusterHealthStatus, DOCS.networkReqs],
     recoverable: true,
   },
   IamRoleNotFound: {
@@ -758,7 +724,7 @@ export const CLUSTER_ISSUE_CODES = {
         ],
       };
     },
-    docs: [DOCS.clusterHealth, DOCS.clusterRole],
+    docs: [DOCS.clusterHealthStatus, DOCS.clusterIamRole],
     recoverable: true,
   },
   InsufficientFreeAddresses: {
@@ -772,7 +738,7 @@ export const CLUSTER_ISSUE_CODES = {
         `aws eks update-cluster-config --name ${c.cluster} --region ${c.region} --resources-vpc-config subnetIds=<subnet-with-free-addresses>,<subnet-with-free-addresses>`,
       ],
     }),
-    docs: [DOCS.clusterHealth, DOCS.networkReqs],
+    docs: [DOCS.clusterHealthStatus, DOCS.networkReqs],
     recoverable: true,
   },
   InternalFailure: {
@@ -783,7 +749,7 @@ export const CLUSTER_ISSUE_CODES = {
       summary: 'Wait for Amazon EKS to retry; if the issue stays for hours, open an AWS Support case with the cluster ARN.',
       commands: [describeClusterHealth(c)],
     }),
-    docs: [DOCS.clusterHealth, DOCS.clusterIssueApi],
+    docs: [DOCS.clusterHealthStatus, DOCS.apiClusterIssue],
     recoverable: true,
   },
   KmsGrantRevoked: {
@@ -794,7 +760,7 @@ export const CLUSTER_ISSUE_CODES = {
       summary: 'The documented resolution is to delete and recreate the cluster; back up workloads and secrets from your source of truth first.',
       commands: [`aws kms list-grants --key-id ${kmsKey(c)} --region ${c.region}`],
     }),
-    docs: [DOCS.clusterHealth, DOCS.kms],
+    docs: [DOCS.clusterHealthStatus, DOCS.envelopeEncryption],
     recoverable: false,
   },
   KmsKeyDisabled: {
@@ -805,7 +771,7 @@ export const CLUSTER_ISSUE_CODES = {
       summary: 'Enable the key again.',
       commands: [`aws kms enable-key --key-id ${kmsKey(c)} --region ${c.region}`],
     }),
-    docs: [DOCS.clusterHealth, DOCS.kms],
+    docs: [DOCS.clusterHealthStatus, DOCS.envelopeEncryption],
     recoverable: true,
   },
   KmsKeyMarkedForDeletion: {
@@ -816,7 +782,7 @@ export const CLUSTER_ISSUE_CODES = {
       summary: 'Cancel the key deletion now, then enable the key.',
       commands: [`aws kms cancel-key-deletion --key-id ${kmsKey(c)} --region ${c.region}`, `aws kms enable-key --key-id ${kmsKey(c)} --region ${c.region}`],
     }),
-    docs: [DOCS.clusterHealth, DOCS.kms],
+    docs: [DOCS.clusterHealthStatus, DOCS.envelopeEncryption],
     recoverable: true,
   },
   KmsKeyNotFound: {
@@ -827,7 +793,7 @@ export const CLUSTER_ISSUE_CODES = {
       summary: 'The documented resolution is to delete and recreate the cluster.',
       commands: [`aws kms describe-key --key-id ${kmsKey(c)} --region ${c.region}`],
     }),
-    docs: [DOCS.clusterHealth, DOCS.kms],
+    docs: [DOCS.clusterHealthStatus, DOCS.envelopeEncryption],
     recoverable: false,
   },
   Other: {
@@ -835,7 +801,7 @@ export const CLUSTER_ISSUE_CODES = {
     title: 'Amazon EKS reports another cluster health issue',
     cause: 'Amazon EKS reported a cluster problem that has no specific code; the issue message is the description.',
     fix: (c) => ({ summary: 'Read the issue message for what to fix.', commands: [describeClusterHealth(c)] }),
-    docs: [DOCS.clusterHealth, DOCS.clusterIssueApi],
+    docs: [DOCS.clusterHealthStatus, DOCS.apiClusterIssue],
     recoverable: true,
   },
   ResourceLimitExceeded: {
@@ -846,7 +812,7 @@ export const CLUSTER_ISSUE_CODES = {
       summary: 'Free the resource or request a quota increase in Service Quotas.',
       commands: [describeClusterHealth(c), `aws service-quotas get-service-quota --service-code vpc --quota-code L-DF5E4CA3 --region ${c.region}`],
     }),
-    docs: [DOCS.clusterHealth, DOCS.serviceQuotas],
+    docs: [DOCS.clusterHealthStatus, DOCS.serviceQuotas],
     recoverable: true,
   },
   ResourceNotFound: {
@@ -857,7 +823,7 @@ export const CLUSTER_ISSUE_CODES = {
       summary: 'Recreate the resource or update the cluster configuration so it no longer references it.',
       commands: [describeClusterHealth(c)],
     }),
-    docs: [DOCS.clusterHealth, DOCS.clusterIssueApi],
+    docs: [DOCS.clusterHealthStatus, DOCS.apiClusterIssue],
     recoverable: true,
   },
   StsRegionalEndpointDisabled: {
@@ -868,7 +834,7 @@ export const CLUSTER_ISSUE_CODES = {
       summary: `Activate AWS STS for ${c.region} in the IAM console (Account settings, Security Token Service endpoints).`,
       commands: [`aws sts get-caller-identity --region ${c.region} --endpoint-url https://sts.${c.region}.amazonaws.com`],
     }),
-    docs: [DOCS.clusterHealth, DOCS.stsRegions],
+    docs: [DOCS.clusterHealthStatus, DOCS.stsRegions],
     recoverable: true,
   },
   UnsupportedVersion: {
@@ -882,7 +848,7 @@ export const CLUSTER_ISSUE_CODES = {
         `aws eks update-cluster-version --name ${c.cluster} --kubernetes-version <next-minor-version> --region ${c.region}`,
       ],
     }),
-    docs: [DOCS.clusterHealth, DOCS.versions],
+    docs: [DOCS.clusterHealthStatus, DOCS.eksVersions],
     recoverable: true,
   },
   VpcNotFound: {
@@ -893,7 +859,7 @@ export const CLUSTER_ISSUE_CODES = {
       summary: 'The documented resolution is to delete and recreate the cluster.',
       commands: [`aws ec2 describe-vpcs --vpc-ids ${byPrefix(c.resourceIds, 'vpc-')[0] ?? c.vpcId ?? '<vpc-id>'} --region ${c.region}`],
     }),
-    docs: [DOCS.clusterHealth, DOCS.clusterIssueApi],
+    docs: [DOCS.clusterHealthStatus, DOCS.apiClusterIssue],
     recoverable: false,
   },
 } satisfies Record<string, ClusterCodeEntry>;
@@ -926,7 +892,7 @@ export const ADDON_ISSUE_CODES = {
       summary: 'Restore the eks:addon-manager RBAC objects, then update the add-on again.',
       commands: ['kubectl describe clusterrole eks:addon-manager', 'kubectl describe clusterrolebinding eks:addon-manager', overwrite(c)],
     }),
-    docs: [DOCS.addonIssueApi, DOCS.updateAddon],
+    docs: [DOCS.apiAddonIssue, DOCS.updatingAnAddOn],
   },
   AddonPermissionFailure: {
     severity: 'critical',
@@ -941,7 +907,7 @@ export const ADDON_ISSUE_CODES = {
           : [`aws eks describe-addon-configuration --addon-name ${c.addon} --addon-version ${c.version ?? '<version>'} --region ${c.region}`, `aws eks list-pod-identity-associations --cluster-name ${c.cluster} --region ${c.region}`],
       };
     },
-    docs: [DOCS.addonIssueApi, DOCS.addonIam],
+    docs: [DOCS.apiAddonIssue, DOCS.addOnsIam],
   },
   AddonSubscriptionNeeded: {
     severity: 'critical',
@@ -951,7 +917,7 @@ export const ADDON_ISSUE_CODES = {
       summary: `Subscribe to ${c.addon} in AWS Marketplace, then update the add-on.`,
       commands: [`aws eks describe-addon-versions --addon-name ${c.addon} --region ${c.region} --query 'addons[].marketplaceInformation'`, overwrite(c)],
     }),
-    docs: [DOCS.addonIssueApi, DOCS.marketplaceAddons],
+    docs: [DOCS.apiAddonIssue, DOCS.vendorAddOns],
   },
   AdmissionRequestDenied: {
     severity: 'critical',
@@ -961,14 +927,14 @@ export const ADDON_ISSUE_CODES = {
       summary: 'Find the webhook or policy that denied the request (the issue message names it) and exempt the add-on\'s objects, then update the add-on.',
       commands: ['kubectl get validatingwebhookconfigurations,mutatingwebhookconfigurations', overwrite(c)],
     }),
-    docs: [DOCS.addonIssueApi, DOCS.updateAddon],
+    docs: [DOCS.apiAddonIssue, DOCS.updatingAnAddOn],
   },
   ClusterUnreachable: {
     severity: 'critical',
     title: 'Amazon EKS cannot reach the API server to manage the add-on',
     cause: 'Amazon EKS could not talk to the cluster\'s API server while managing the add-on.',
     fix: (c) => ({ summary: 'Check that the API server answers, then retry the add-on operation.', commands: ['kubectl get --raw=/readyz?verbose', describeAddon(c)] }),
-    docs: [DOCS.addonIssueApi, DOCS.addons],
+    docs: [DOCS.apiAddonIssue, DOCS.eksAddOns],
   },
   ConfigurationConflict: {
     severity: 'warning',
@@ -978,7 +944,7 @@ export const ADDON_ISSUE_CODES = {
       summary: 'Move your changes into the add-on\'s configuration values, then update with OVERWRITE (or PRESERVE to keep the in-cluster values).',
       commands: [`aws eks describe-addon-configuration --addon-name ${c.addon} --addon-version ${c.version ?? '<version>'} --region ${c.region}`, overwrite(c)],
     }),
-    docs: [DOCS.addonIssueApi, DOCS.fieldManagement],
+    docs: [DOCS.apiAddonIssue, DOCS.fieldManagement],
   },
   InsufficientNumberOfReplicas: {
     severity: 'critical',
@@ -991,21 +957,21 @@ export const ADDON_ISSUE_CODES = {
         `kubectl get events -n kube-system --field-selector type=Warning --sort-by=.lastTimestamp`,
       ],
     }),
-    docs: [DOCS.addonIssueApi, DOCS.addons],
+    docs: [DOCS.apiAddonIssue, DOCS.eksAddOns],
   },
   InternalFailure: {
     severity: 'warning',
     title: 'Amazon EKS reports an internal failure on the add-on',
     cause: 'Amazon EKS hit a server-side error managing the add-on; it is not caused by your configuration.',
     fix: (c) => ({ summary: 'Retry the add-on update; if it persists, open an AWS Support case.', commands: [describeAddon(c), overwrite(c)] }),
-    docs: [DOCS.addonIssueApi, DOCS.addons],
+    docs: [DOCS.apiAddonIssue, DOCS.eksAddOns],
   },
   K8sResourceNotFound: {
     severity: 'critical',
     title: 'A Kubernetes object of the add-on was deleted',
     cause: 'A Kubernetes object the add-on consists of (its DaemonSet, Deployment, ServiceAccount or ConfigMap) was deleted from the cluster.',
     fix: (c) => ({ summary: 'Update the add-on with OVERWRITE so Amazon EKS recreates its objects.', commands: [overwrite(c)] }),
-    docs: [DOCS.addonIssueApi, DOCS.updateAddon],
+    docs: [DOCS.apiAddonIssue, DOCS.updatingAnAddOn],
   },
   UnsupportedAddonModification: {
     severity: 'warning',
@@ -1015,7 +981,7 @@ export const ADDON_ISSUE_CODES = {
       summary: 'Revert the change, express it through supported configuration values, and update with OVERWRITE.',
       commands: [`aws eks describe-addon-configuration --addon-name ${c.addon} --addon-version ${c.version ?? '<version>'} --region ${c.region}`, overwrite(c)],
     }),
-    docs: [DOCS.addonIssueApi, DOCS.fieldManagement],
+    docs: [DOCS.apiAddonIssue, DOCS.fieldManagement],
   },
 } satisfies Record<string, CodeEntry<AddonContext>>;
 

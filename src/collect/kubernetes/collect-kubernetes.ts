@@ -77,16 +77,47 @@ const validatingWebhooks = (c: ReadContext): Promise<unknown[]> =>
 const mutatingWebhooks = (c: ReadContext): Promise<unknown[]> =>
   c.once('mutating', () => c.client.list('/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations'));
 
+/** Where a list reads from: a namespace, every namespace, or a cluster-scoped resource. */
+type ListScope = { namespace: string } | 'all-namespaces' | 'cluster';
+
+interface ListReadSpec {
+  step: string;
+  /** '' for the core group. */
+  apiGroup: string;
+  version: string;
+  /** The plural resource name, as in the URL and in RBAC rules. */
+  resource: string;
+  scope: ListScope;
+  fieldSelector?: string;
+  pageSize?: number;
+  /** Applied to each item as its page arrives (projections keep memory flat). */
+  project?: (item: unknown) => unknown;
+}
+
+/**
+ * One list request as a part's read: the request, the permission to ask for when it is denied and the
+ * RBAC rule it needs all follow from the resource, so they cannot disagree with each other.
+ */
+function listRead(spec: ListReadSpec, read?: KubernetesRead['read']): KubernetesRead {
+  const namespace = typeof spec.scope === 'object' ? spec.scope.namespace : undefined;
+  const prefix = spec.apiGroup === '' ? `/api/${spec.version}` : `/apis/${spec.apiGroup}/${spec.version}`;
+  const path = `${prefix}${namespace ? `/namespaces/${namespace}` : ''}/${spec.resource}`;
+  const kubectlResource = spec.apiGroup === '' ? spec.resource : `${spec.resource}.${spec.apiGroup}`;
+  const where = namespace ? ` -n ${namespace}` : spec.scope === 'all-namespaces' ? ' --all-namespaces' : '';
+  const options = { ...(spec.fieldSelector ? { fieldSelector: spec.fieldSelector } : {}), ...(spec.pageSize ? { pageSize: spec.pageSize } : {}) };
+  return {
+    step: spec.step,
+    call: `GET ${path}${spec.fieldSelector ? `?fieldSelector=${spec.fieldSelector}` : ''}`,
+    permission: `list ${kubectlResource}${where}`,
+    resources: [{ apiGroup: spec.apiGroup, resource: spec.resource, verb: 'list', ...(namespace ? { namespace } : {}) }],
+    read: read ?? ((c) => c.client.list(path, options, spec.project ?? stripKubernetesMetadata)),
+  };
+}
+
 /** Every part, and the one request (or paged list) that fills it. docs/kubernetes.md lists the same. */
 export const KUBERNETES_READS: Record<DataKey, KubernetesRead> = {
   version: { step: 'Kubernetes version', call: 'GET /version', permission: 'get /version', resources: [{ nonResourceURL: '/version', verb: 'get' }], read: (c) => c.once('version', () => c.client.get('/version')) },
-  nodes: {
-    step: 'Kubernetes nodes',
-    call: 'GET /api/v1/nodes',
-    permission: 'list nodes',
-    resources: [{ apiGroup: '', resource: 'nodes', verb: 'list' }],
-    read: (c) => c.client.list('/api/v1/nodes', { pageSize: NODE_PAGE_SIZE }, sanitizeNode),
-  },
+  nodes: listRead({ step: 'Kubernetes nodes', apiGroup: '', version: 'v1', resource: 'nodes', scope: 'cluster', pageSize: NODE_PAGE_SIZE, project: sanitizeNode }),
   awsAuth: {
     step: 'aws-auth ConfigMap',
     call: 'GET /api/v1/namespaces/kube-system/configmaps/aws-auth',
@@ -102,34 +133,10 @@ export const KUBERNETES_READS: Record<DataKey, KubernetesRead> = {
       }
     },
   },
-  kubeSystemPods: {
-    step: 'kube-system pods',
-    call: 'GET /api/v1/namespaces/kube-system/pods',
-    permission: 'list pods -n kube-system',
-    resources: [{ apiGroup: '', resource: 'pods', verb: 'list', namespace: 'kube-system' }],
-    read: (c) => c.client.list('/api/v1/namespaces/kube-system/pods', { pageSize: POD_PAGE_SIZE }, sanitizePod),
-  },
-  problemPods: {
-    step: 'pods not running',
-    call: `GET /api/v1/pods?fieldSelector=${FAILED_PROBLEM_PHASES}`,
-    permission: 'list pods --all-namespaces',
-    resources: [{ apiGroup: '', resource: 'pods', verb: 'list' }],
-    read: (c) => c.client.list('/api/v1/pods', { fieldSelector: FAILED_PROBLEM_PHASES }, sanitizePod),
-  },
-  daemonSets: {
-    step: 'kube-system DaemonSets',
-    call: 'GET /apis/apps/v1/namespaces/kube-system/daemonsets',
-    permission: 'list daemonsets.apps -n kube-system',
-    resources: [{ apiGroup: 'apps', resource: 'daemonsets', verb: 'list', namespace: 'kube-system' }],
-    read: async (c) => (await c.client.list('/apis/apps/v1/namespaces/kube-system/daemonsets')).map(sanitizeWorkload),
-  },
-  deployments: {
-    step: 'kube-system Deployments',
-    call: 'GET /apis/apps/v1/namespaces/kube-system/deployments',
-    permission: 'list deployments.apps -n kube-system',
-    resources: [{ apiGroup: 'apps', resource: 'deployments', verb: 'list', namespace: 'kube-system' }],
-    read: async (c) => (await c.client.list('/apis/apps/v1/namespaces/kube-system/deployments')).map(sanitizeWorkload),
-  },
+  kubeSystemPods: listRead({ step: 'kube-system pods', apiGroup: '', version: 'v1', resource: 'pods', scope: { namespace: 'kube-system' }, pageSize: POD_PAGE_SIZE, project: sanitizePod }),
+  problemPods: listRead({ step: 'pods not running', apiGroup: '', version: 'v1', resource: 'pods', scope: 'all-namespaces', fieldSelector: FAILED_PROBLEM_PHASES, project: sanitizePod }),
+  daemonSets: listRead({ step: 'kube-system DaemonSets', apiGroup: 'apps', version: 'v1', resource: 'daemonsets', scope: { namespace: 'kube-system' }, project: sanitizeWorkload }),
+  deployments: listRead({ step: 'kube-system Deployments', apiGroup: 'apps', version: 'v1', resource: 'deployments', scope: { namespace: 'kube-system' }, project: sanitizeWorkload }),
   loadBalancerServices: {
     step: 'LoadBalancer Services',
     call: 'GET /api/v1/services',
@@ -138,13 +145,7 @@ export const KUBERNETES_READS: Record<DataKey, KubernetesRead> = {
     // spec.type is not a field selector on every Kubernetes version EKS supports, so filter here.
     read: async (c) => (await c.client.list<KubeObject>('/api/v1/services')).filter((s) => s.spec?.type === 'LoadBalancer').map(stripKubernetesMetadata),
   },
-  warningEvents: {
-    step: 'Warning events',
-    call: 'GET /api/v1/events?fieldSelector=type=Warning',
-    permission: 'list events --all-namespaces',
-    resources: [{ apiGroup: '', resource: 'events', verb: 'list' }],
-    read: async (c) => (await c.client.list('/api/v1/events', { fieldSelector: 'type=Warning' })).map(stripKubernetesMetadata),
-  },
+  warningEvents: listRead({ step: 'Warning events', apiGroup: '', version: 'v1', resource: 'events', scope: 'all-namespaces', fieldSelector: 'type=Warning' }),
   serviceAccounts: {
     step: 'ServiceAccounts',
     call: 'GET /api/v1/serviceaccounts',
@@ -165,20 +166,14 @@ export const KUBERNETES_READS: Record<DataKey, KubernetesRead> = {
         .map(stripKubernetesMetadata);
     },
   },
-  validatingWebhooks: {
-    step: 'validating webhooks',
-    call: 'GET /apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations',
-    permission: 'list validatingwebhookconfigurations.admissionregistration.k8s.io',
-    resources: [{ apiGroup: 'admissionregistration.k8s.io', resource: 'validatingwebhookconfigurations', verb: 'list' }],
-    read: async (c) => (await validatingWebhooks(c)).map(stripKubernetesMetadata),
-  },
-  mutatingWebhooks: {
-    step: 'mutating webhooks',
-    call: 'GET /apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations',
-    permission: 'list mutatingwebhookconfigurations.admissionregistration.k8s.io',
-    resources: [{ apiGroup: 'admissionregistration.k8s.io', resource: 'mutatingwebhookconfigurations', verb: 'list' }],
-    read: async (c) => (await mutatingWebhooks(c)).map(stripKubernetesMetadata),
-  },
+  validatingWebhooks: listRead(
+    { step: 'validating webhooks', apiGroup: 'admissionregistration.k8s.io', version: 'v1', resource: 'validatingwebhookconfigurations', scope: 'cluster' },
+    async (c) => (await validatingWebhooks(c)).map(stripKubernetesMetadata),
+  ),
+  mutatingWebhooks: listRead(
+    { step: 'mutating webhooks', apiGroup: 'admissionregistration.k8s.io', version: 'v1', resource: 'mutatingwebhookconfigurations', scope: 'cluster' },
+    async (c) => (await mutatingWebhooks(c)).map(stripKubernetesMetadata),
+  ),
   webhookServices: {
     step: 'webhook Services',
     call: 'GET /api/v1/namespaces/{namespace}/services/{name}',
