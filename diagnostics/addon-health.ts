@@ -36,15 +36,9 @@ const STATUS_CODES = {
   'status-delete-failed': { severity: 'warning', title: 'Add-on deletion failed', description: 'The add-on is DELETE_FAILED.', symptom: 'addon-unhealthy' },
   'status-degraded': { severity: 'critical', title: 'Add-on is degraded', description: 'The add-on is DEGRADED without a health issue that says why.', symptom: 'addon-unhealthy' },
   'status-in-progress': { severity: 'info', title: 'Add-on is being created, updated or deleted', description: 'An add-on operation is in progress.' },
-  'unrecognised-issue': {
-    severity: 'warning',
-    title: 'Add-on health issue with a code this version does not know',
-    description: 'Amazon EKS reported an add-on health issue code newer than this eks-doctor; its message is shown as is.',
-    symptom: 'addon-unhealthy',
-  },
 } satisfies Record<string, FindingCode>;
 
-const codes = healthFindingCodes(STATUS_CODES, ENTRIES, 'addon-unhealthy');
+const codes = healthFindingCodes(STATUS_CODES, ENTRIES, 'addon-unhealthy', 'Add-on');
 
 export default defineDiagnostic<string>({
   id: 'addon-health',

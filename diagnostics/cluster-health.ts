@@ -32,15 +32,9 @@ const STATUS_CODES = {
     title: 'The cluster is being created or updated',
     description: 'The cluster is CREATING, PENDING or UPDATING: API server endpoints may be replaced and other updates wait until it finishes.',
   },
-  'unrecognised-issue': {
-    severity: 'warning',
-    title: 'Cluster health issue with a code this version does not know',
-    description: 'Amazon EKS reported a cluster health issue code newer than this eks-doctor; its message is shown as is.',
-    symptom: 'cluster-unhealthy',
-  },
 } satisfies Record<string, FindingCode>;
 
-const codes = healthFindingCodes(STATUS_CODES, ENTRIES, 'cluster-unhealthy');
+const codes = healthFindingCodes(STATUS_CODES, ENTRIES, 'cluster-unhealthy', 'Cluster');
 
 export default defineDiagnostic<string>({
   id: 'cluster-health',

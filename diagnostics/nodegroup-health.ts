@@ -50,15 +50,9 @@ const STATUS_CODES = {
     title: 'Node group is being created, updated or deleted',
     description: 'A node group operation is in progress; nodes may be replaced while it runs.',
   },
-  'unrecognised-issue': {
-    severity: 'warning',
-    title: 'Node group health issue with a code this version does not know',
-    description: 'Amazon EKS reported a health issue code newer than this eks-doctor; its message is shown as is.',
-    symptom: 'nodegroup-unhealthy',
-  },
 } satisfies Record<string, FindingCode>;
 
-const codes = healthFindingCodes(STATUS_CODES, ENTRIES, 'nodegroup-unhealthy');
+const codes = healthFindingCodes(STATUS_CODES, ENTRIES, 'nodegroup-unhealthy', 'Node group');
 
 export default defineDiagnostic<string>({
   id: 'nodegroup-health',

@@ -999,8 +999,19 @@ export function healthFindingCodes(
   statusCodes: Record<string, FindingCode>,
   entries: Record<string, AnyCodeEntry & { recoverable?: boolean; explains?: SymptomKind[] }>,
   symptom: SymptomKind,
+  /** What reports the issues, as a title starts: 'Cluster', 'Node group', 'Add-on'. */
+  subject: string,
 ): Record<string, FindingCode> {
-  const codes: Record<string, FindingCode> = { ...statusCodes };
+  const codes: Record<string, FindingCode> = {
+    ...statusCodes,
+    // EKS adds issue codes over time; one it adds after this release is shown with its own message.
+    'unrecognised-issue': {
+      severity: 'warning',
+      title: `${subject} health issue with a code this version does not know`,
+      description: `Amazon EKS reported ${/^[aeiou]/i.test(subject) ? 'an' : 'a'} ${subject.toLowerCase()} health issue code newer than this eks-doctor; its message is shown as is.`,
+      symptom,
+    },
+  };
   for (const [code, entry] of Object.entries(entries)) {
     codes[healthCodeToFindingCode(code)] = {
       severity: entry.severity,

@@ -12,7 +12,7 @@
  * A notification that fails is said on stderr; it never changes the report or the exit code.
  * Payloads are built from the report, so --redact applies to them as to the report.
  */
-import type { Finding, Severity } from '../engine/finding.js';
+import { findingHeadline, type Finding, type Severity } from '../engine/finding.js';
 import type { Report } from '../engine/report.js';
 import { TOOL_VERSION } from '../version.js';
 import { checkRan, firstSeenByKey } from './changes.js';
@@ -118,12 +118,7 @@ export interface WebhookPayload {
 
 function webhookFinding(f: Finding): WebhookFinding {
   return {
-    key: f.key,
-    id: f.id,
-    check: f.check,
-    severity: f.severity,
-    title: f.title,
-    rootCause: f.rootCause,
+    ...findingHeadline(f),
     resources: f.resources,
     fix: { summary: f.fix.summary, ...(f.fix.commands[0] ? { command: f.fix.commands[0] } : {}), docs: f.fix.docs },
   };

@@ -106,3 +106,10 @@ export interface Finding {
 export function isFailing(finding: Pick<Finding, 'severity' | 'suppressed'>): boolean {
   return !finding.suppressed && finding.severity !== 'info';
 }
+
+/** What names a finding wherever it is passed on (webhooks, MCP answers): its identity, weight and title. */
+export type FindingHeadline = Pick<Finding, 'key' | 'id' | 'check' | 'severity' | 'title' | 'rootCause'>;
+
+export function findingHeadline(f: Finding): FindingHeadline {
+  return { key: f.key, id: f.id, check: f.check, severity: f.severity, title: f.title, rootCause: f.rootCause };
+}

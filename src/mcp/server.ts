@@ -15,7 +15,7 @@ import { listScenarios } from '../../mocks/bundled-scenarios.js';
 import type { CommandIo } from '../cli/command.js';
 import { isRootCause } from '../engine/correlate.js';
 import type { Diagnostic } from '../engine/diagnostic.js';
-import type { Finding } from '../engine/finding.js';
+import { findingHeadline, type Finding } from '../engine/finding.js';
 import type { ProgressEvent } from '../engine/progress.js';
 import { diffFindings } from '../engine/report-diff.js';
 import { couldNotRun, isIncomplete } from '../engine/run-checks.js';
@@ -502,12 +502,7 @@ function findingDetail(reportId: string, report: Report, f: Finding, catalogue: 
   return {
     reportId,
     uri: findingUri(reportId, f.key),
-    key: f.key,
-    id: f.id,
-    check: f.check,
-    severity: f.severity,
-    title: f.title,
-    rootCause: f.rootCause,
+    ...findingHeadline(f),
     evidence: f.evidence,
     resources: f.resources,
     fix: { ...f.fix },

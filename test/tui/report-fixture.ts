@@ -44,23 +44,20 @@ export const rootCause = finding({
   explains: ['instances-joined/instance-not-joined:i-0aaa', 'instances-joined/instance-not-joined:i-0bbb'],
 });
 
-export const symptomA = finding({
-  id: 'instances-joined/instance-not-joined',
-  severity: 'warning',
-  title: 'Instance i-0aaa has not joined the cluster after 25 minutes',
-  resources: [{ type: 'aws:ec2:instance', id: 'i-0aaa' }],
-  symptom: 'instance-not-joined',
-  explainedBy: [rootCause.key],
-});
+/** One of the instances the root cause keeps from joining. */
+function notJoined(instanceId: string): Finding {
+  return finding({
+    id: 'instances-joined/instance-not-joined',
+    severity: 'warning',
+    title: `Instance ${instanceId} has not joined the cluster after 25 minutes`,
+    resources: [{ type: 'aws:ec2:instance', id: instanceId }],
+    symptom: 'instance-not-joined',
+    explainedBy: [rootCause.key],
+  });
+}
 
-export const symptomB = finding({
-  id: 'instances-joined/instance-not-joined',
-  severity: 'warning',
-  title: 'Instance i-0bbb has not joined the cluster after 25 minutes',
-  resources: [{ type: 'aws:ec2:instance', id: 'i-0bbb' }],
-  symptom: 'instance-not-joined',
-  explainedBy: [rootCause.key],
-});
+export const symptomA = notJoined('i-0aaa');
+export const symptomB = notJoined('i-0bbb');
 
 export const unexplainedSymptom = finding({
   id: 'load-balancers/pending',

@@ -1,5 +1,5 @@
 /** EC2: the Describe and Get actions eks-doctor calls, with the IDs, filters and page sizes it uses. */
-import type { Ec2Instance, Reservation } from '../../../src/snapshot/types.js';
+import type { AwsElement, AwsListPart, Ec2Instance, Reservation } from '../../../src/snapshot/types.js';
 import { applyFilters, AwsApiError, numberParam, paginate, stringList, stringParam, tagFilter, type Filter, type Handler, type HandlerContext, type Input } from '../api.js';
 
 
@@ -39,6 +39,29 @@ function byIds<T>(items: T[], ids: string[] | undefined, id: (item: T) => string
 function vpcFilter(name: string): ((r: { VpcId?: string; Tags?: { Key?: string; Value?: string }[] }) => (string | undefined)[]) | undefined {
   if (name === 'vpc-id') return (r) => [r.VpcId];
   return tagFilter(name);
+}
+
+/** An EC2 Describe action over one stored list: optional IDs (each must exist), filters, pages. */
+interface DescribeSpec<K extends AwsListPart> {
+  part: K;
+  /** The answer's list member: Subnets, RouteTables… */
+  result: string;
+  ids?: { param: string; of: (item: AwsElement<K>) => string | undefined; notFound: (id: string) => AwsApiError };
+  /** The filters the action takes besides vpc-id and tags. */
+  filters?: Record<string, (item: AwsElement<K>) => (string | undefined)[]>;
+  max: number;
+}
+
+function describeAction<K extends AwsListPart>(spec: DescribeSpec<K>): Handler {
+  return (input, context) => {
+    const all = context.world.regional(context.region, spec.part);
+    const wanted = spec.ids ? byIds(all, stringList(input, spec.ids.param), spec.ids.of, spec.ids.notFound) : all;
+    // Every list served here is of VPC resources (VpcId and Tags, both optional): TypeScript cannot see that through K.
+    const common = vpcFilter as (name: string) => ((item: AwsElement<K>) => (string | undefined)[]) | undefined;
+    const filtered = applyFilters(wanted, filtersOf(input), (name) => spec.filters?.[name] ?? common(name), 'InvalidParameterValue');
+    const { page: items, nextToken } = page(filtered, input, context, { max: spec.max });
+    return { [spec.result]: items, NextToken: nextToken };
+  };
 }
 
 function describeInstances(input: Input, context: HandlerContext) {
@@ -117,11 +140,12 @@ function launchTemplateVersions(input: Input, context: HandlerContext) {
 export const EC2_HANDLERS: Record<string, Handler> = {
   DescribeInstances: describeInstances,
 
-  DescribeVpcs(input, context) {
-    const vpcs = byIds(context.world.regional(context.region, 'vpcs'), stringList(input, 'VpcIds'), (v) => v.VpcId, (id) => new AwsApiError('InvalidVpcID.NotFound', `The vpc ID '${id}' does not exist`, 400));
-    const { page: items, nextToken } = page(applyFilters(vpcs, filtersOf(input), vpcFilter, 'InvalidParameterValue'), input, context, { max: 1000 });
-    return { Vpcs: items, NextToken: nextToken };
-  },
+  DescribeVpcs: describeAction({
+    part: 'vpcs',
+    result: 'Vpcs',
+    ids: { param: 'VpcIds', of: (v) => v.VpcId, notFound: (id) => new AwsApiError('InvalidVpcID.NotFound', `The vpc ID '${id}' does not exist`, 400) },
+    max: 1000,
+  }),
 
   DescribeVpcAttribute(input, context) {
     const vpcId = stringParam(input, 'VpcId') ?? '';
@@ -136,48 +160,25 @@ export const EC2_HANDLERS: Record<string, Handler> = {
     throw new AwsApiError('InvalidParameterValue', `Value (${attribute}) for parameter attribute is invalid. Unknown attribute.`, 400);
   },
 
-  DescribeSubnets(input, context) {
-    const subnets = byIds(
-      context.world.regional(context.region, 'subnets'),
-      stringList(input, 'SubnetIds'),
-      (s) => s.SubnetId,
-      (id) => new AwsApiError('InvalidSubnetID.NotFound', `The subnet ID '${id}' does not exist`, 400),
-    );
-    const filtered = applyFilters(subnets, filtersOf(input), (name) => (name === 'subnet-id' ? (s: (typeof subnets)[number]) => [s.SubnetId] : vpcFilter(name)), 'InvalidParameterValue');
-    const { page: items, nextToken } = page(filtered, input, context, { max: 1000 });
-    return { Subnets: items, NextToken: nextToken };
-  },
+  DescribeSubnets: describeAction({
+    part: 'subnets',
+    result: 'Subnets',
+    ids: { param: 'SubnetIds', of: (s) => s.SubnetId, notFound: (id) => new AwsApiError('InvalidSubnetID.NotFound', `The subnet ID '${id}' does not exist`, 400) },
+    filters: { 'subnet-id': (s) => [s.SubnetId] },
+    max: 1000,
+  }),
 
-  DescribeRouteTables(input, context) {
-    const tables = context.world.regional(context.region, 'routeTables');
-    const filtered = applyFilters(
-      tables,
-      filtersOf(input),
-      (name) => (name === 'association.subnet-id' ? (t: (typeof tables)[number]) => (t.Associations ?? []).map((a) => a.SubnetId) : vpcFilter(name)),
-      'InvalidParameterValue',
-    );
-    const { page: items, nextToken } = page(filtered, input, context, { max: 100 });
-    return { RouteTables: items, NextToken: nextToken };
-  },
+  DescribeRouteTables: describeAction({ part: 'routeTables', result: 'RouteTables', filters: { 'association.subnet-id': (t) => (t.Associations ?? []).map((a) => a.SubnetId) }, max: 100 }),
 
-  DescribeSecurityGroups(input, context) {
-    const groups = byIds(
-      context.world.regional(context.region, 'securityGroups'),
-      stringList(input, 'GroupIds'),
-      (g) => g.GroupId,
-      (id) => new AwsApiError('InvalidGroup.NotFound', `The security group '${id}' does not exist`, 400),
-    );
-    const filtered = applyFilters(groups, filtersOf(input), (name) => (name === 'group-id' ? (g: (typeof groups)[number]) => [g.GroupId] : vpcFilter(name)), 'InvalidParameterValue');
-    const { page: items, nextToken } = page(filtered, input, context, { max: 1000 });
-    return { SecurityGroups: items, NextToken: nextToken };
-  },
+  DescribeSecurityGroups: describeAction({
+    part: 'securityGroups',
+    result: 'SecurityGroups',
+    ids: { param: 'GroupIds', of: (g) => g.GroupId, notFound: (id) => new AwsApiError('InvalidGroup.NotFound', `The security group '${id}' does not exist`, 400) },
+    filters: { 'group-id': (g) => [g.GroupId] },
+    max: 1000,
+  }),
 
-  DescribeNatGateways(input, context) {
-    const gateways = context.world.regional(context.region, 'natGateways');
-    const filtered = applyFilters(gateways, filtersOf(input), vpcFilter, 'InvalidParameterValue');
-    const { page: items, nextToken } = page(filtered, input, context, { max: 1000 });
-    return { NatGateways: items, NextToken: nextToken };
-  },
+  DescribeNatGateways: describeAction({ part: 'natGateways', result: 'NatGateways', max: 1000 }),
 
   DescribeInternetGateways(input, context) {
     const gateways = context.world.regional(context.region, 'internetGateways');
@@ -191,12 +192,7 @@ export const EC2_HANDLERS: Record<string, Handler> = {
     return { InternetGateways: items, NextToken: nextToken };
   },
 
-  DescribeVpcEndpoints(input, context) {
-    const endpoints = context.world.regional(context.region, 'vpcEndpoints');
-    const filtered = applyFilters(endpoints, filtersOf(input), vpcFilter, 'InvalidParameterValue');
-    const { page: items, nextToken } = page(filtered, input, context, { max: 1000 });
-    return { VpcEndpoints: items, NextToken: nextToken };
-  },
+  DescribeVpcEndpoints: describeAction({ part: 'vpcEndpoints', result: 'VpcEndpoints', max: 1000 }),
 
   DescribeInstanceTypes(input, context) {
     const wanted = stringList(input, 'InstanceTypes');
@@ -207,16 +203,12 @@ export const EC2_HANDLERS: Record<string, Handler> = {
     return { InstanceTypes: items, NextToken: nextToken };
   },
 
-  DescribeManagedPrefixLists(input, context) {
-    const lists = byIds(
-      context.world.regional(context.region, 'prefixLists'),
-      stringList(input, 'PrefixListIds'),
-      (p) => p.PrefixListId,
-      (id) => new AwsApiError('InvalidPrefixListID.NotFound', `The prefix list ID '${id}' does not exist`, 400),
-    );
-    const { page: items, nextToken } = page(lists, input, context, { max: 100 });
-    return { PrefixLists: items, NextToken: nextToken };
-  },
+  DescribeManagedPrefixLists: describeAction({
+    part: 'prefixLists',
+    result: 'PrefixLists',
+    ids: { param: 'PrefixListIds', of: (p) => p.PrefixListId, notFound: (id) => new AwsApiError('InvalidPrefixListID.NotFound', `The prefix list ID '${id}' does not exist`, 400) },
+    max: 100,
+  }),
 
   GetManagedPrefixListEntries(input, context) {
     const id = stringParam(input, 'PrefixListId') ?? '';

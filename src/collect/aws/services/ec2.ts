@@ -20,7 +20,7 @@ import {
   type _InstanceType,
 } from '@aws-sdk/client-ec2';
 import { sanitizeLaunchTemplateVersion } from '../../../snapshot/sanitize.js';
-import type { AutoScalingGroup } from '../../../snapshot/types.js';
+import type { AutoScalingGroup, NotFoundResource } from '../../../snapshot/types.js';
 import type { AwsClients } from '../clients.js';
 import { CallFailed, chunks, each, toSnapshotJson, type AwsCollection, type AwsKey, type Collectors } from '../collection.js';
 import type { EC2_PARTS } from './ec2-parts.js';
@@ -39,6 +39,26 @@ export function ec2Collectors({ ec2 }: AwsClients): Collectors<keyof typeof EC2_
     });
     if (!fromSubnets) throw new CallFailed({ part: `aws.${forPart}`, call: 'eks:DescribeCluster', kind: 'other', code: 'NoVpc', message: 'the cluster names no VPC and no subnets to find it from' });
     return fromSubnets;
+  };
+  /**
+   * Resources the cluster names that the VPC-wide list did not return (deleted, or in another VPC): each
+   * asked for by ID, and each that does not exist recorded as not found for the checks to name.
+   */
+  const alsoReferenced = async <T>(
+    c: AwsCollection,
+    lookup: { part: AwsKey; call: string; resourceType: NotFoundResource['resourceType']; codes: readonly string[] },
+    referenced: (string | undefined)[],
+    found: T[],
+    idOf: (item: T) => string | undefined,
+    describe: (id: string, abortSignal: AbortSignal) => Promise<T[] | undefined>,
+  ): Promise<T[]> => {
+    const missing = unique(referenced).filter((id) => !found.some((item) => idOf(item) === id));
+    const extra = await each(missing, async (id) => {
+      const out = await c.call(lookup.part, lookup.call, (abortSignal) => describe(id, abortSignal), { codes: lookup.codes });
+      if (!out) c.addNotFound({ resourceType: lookup.resourceType, id, call: lookup.call });
+      return out ?? [];
+    });
+    return [...found, ...extra.flat()];
   };
   const vpcFilter = (id: string): Ec2Filter[] => [{ Name: 'vpc-id', Values: [id] }];
 
@@ -178,15 +198,16 @@ export function ec2Collectors({ ec2 }: AwsClients): Collectors<keyof typeof EC2_
       const clusterInfo = await cluster(c, 'subnets');
       const id = await vpcId(c, 'subnets');
       const pages = await c.pages('subnets', 'ec2:DescribeSubnets', paginateDescribeSubnets({ client: ec2, pageSize: 1000 }, { Filters: vpcFilter(id) }, { abortSignal: c.settings.signal }));
-      const subnets = (pages ?? []).flatMap((p) => p.Subnets ?? []);
       // A subnet the cluster names but the VPC does not hold was deleted (or is elsewhere): ask for it by ID.
-      const missing = unique(clusterInfo.resourcesVpcConfig?.subnetIds ?? []).filter((s) => !subnets.some((x) => x.SubnetId === s));
-      const extra = await each(missing, async (SubnetId) => {
-        const out = await c.call('subnets', 'ec2:DescribeSubnets', (abortSignal) => ec2.send(new DescribeSubnetsCommand({ SubnetIds: [SubnetId] }), { abortSignal }), { codes: ['InvalidSubnetID.NotFound'] });
-        if (!out) c.addNotFound({ resourceType: 'ec2-subnet', id: SubnetId, call: 'ec2:DescribeSubnets' });
-        return out?.Subnets ?? [];
-      });
-      return toSnapshotJson([...subnets, ...extra.flat()]);
+      const subnets = await alsoReferenced(
+        c,
+        { part: 'subnets', call: 'ec2:DescribeSubnets', resourceType: 'ec2-subnet', codes: ['InvalidSubnetID.NotFound'] },
+        clusterInfo.resourcesVpcConfig?.subnetIds ?? [],
+        (pages ?? []).flatMap((p) => p.Subnets ?? []),
+        (subnet) => subnet.SubnetId,
+        async (SubnetId, abortSignal) => (await ec2.send(new DescribeSubnetsCommand({ SubnetIds: [SubnetId] }), { abortSignal })).Subnets ?? [],
+      );
+      return toSnapshotJson(subnets);
     },
 
     async routeTables(c) {
@@ -199,17 +220,15 @@ export function ec2Collectors({ ec2 }: AwsClients): Collectors<keyof typeof EC2_
       const clusterInfo = await cluster(c, 'securityGroups');
       const id = await vpcId(c, 'securityGroups');
       const pages = await c.pages('securityGroups', 'ec2:DescribeSecurityGroups', paginateDescribeSecurityGroups({ client: ec2, pageSize: 1000 }, { Filters: vpcFilter(id) }, { abortSignal: c.settings.signal }));
-      const groups = (pages ?? []).flatMap((p) => p.SecurityGroups ?? []);
-      const referenced = unique([...(clusterInfo.resourcesVpcConfig?.securityGroupIds ?? []), clusterInfo.resourcesVpcConfig?.clusterSecurityGroupId]);
-      const missing = referenced.filter((g) => !groups.some((x) => x.GroupId === g));
-      const extra = await each(missing, async (GroupId) => {
-        const out = await c.call('securityGroups', 'ec2:DescribeSecurityGroups', (abortSignal) => ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [GroupId] }), { abortSignal }), {
-          codes: ['InvalidGroup.NotFound', 'InvalidGroupId.NotFound'],
-        });
-        if (!out) c.addNotFound({ resourceType: 'ec2-security-group', id: GroupId, call: 'ec2:DescribeSecurityGroups' });
-        return out?.SecurityGroups ?? [];
-      });
-      return toSnapshotJson([...groups, ...extra.flat()]);
+      const groups = await alsoReferenced(
+        c,
+        { part: 'securityGroups', call: 'ec2:DescribeSecurityGroups', resourceType: 'ec2-security-group', codes: ['InvalidGroup.NotFound', 'InvalidGroupId.NotFound'] },
+        [...(clusterInfo.resourcesVpcConfig?.securityGroupIds ?? []), clusterInfo.resourcesVpcConfig?.clusterSecurityGroupId],
+        (pages ?? []).flatMap((p) => p.SecurityGroups ?? []),
+        (group) => group.GroupId,
+        async (GroupId, abortSignal) => (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [GroupId] }), { abortSignal })).SecurityGroups ?? [],
+      );
+      return toSnapshotJson(groups);
     },
 
     async prefixLists(c) {
