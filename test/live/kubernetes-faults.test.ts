@@ -56,6 +56,13 @@ function withoutEndpoint(snapshot: Snapshot): Snapshot['kubernetes'] {
   return { ...rest, ...(apiServer ? { apiServer: { ...apiServer, server: 'mock' } } : {}) };
 }
 
+/** Retried faults leave no trace: no error, the same data and the same findings as the run without them. */
+async function expectLikeCleanRun(snapshot: Snapshot, clean: { kubernetes: Snapshot['kubernetes']; findings: string[] }): Promise<void> {
+  expect(snapshot.errors).toEqual([]);
+  expect(withoutEndpoint(snapshot)).toEqual(clean.kubernetes);
+  expect(await findings(snapshot)).toEqual(clean.findings);
+}
+
 const faultsServed = (kind: string): number => cluster!.log.entries.filter((e) => e.service === 'kubernetes' && e.fault === kind).length;
 
 describe('the Kubernetes side under faults', () => {
@@ -75,9 +82,7 @@ describe('the Kubernetes side under faults', () => {
     const expected = await reference();
     const snapshot = await collect({ faults: [{ kind: 'throttle', path: '*', every: 3, retryAfterSeconds: 1 }], maxPageSize: 2 });
     expect(faultsServed('throttle')).toBeGreaterThan(3);
-    expect(snapshot.errors).toEqual([]);
-    expect(withoutEndpoint(snapshot)).toEqual(expected.kubernetes);
-    expect(await findings(snapshot)).toEqual(expected.findings);
+    await expectLikeCleanRun(snapshot, expected);
   });
 
   it('500s and 503s without Retry-After and connection resets, twice per read, are retried', async () => {
@@ -93,9 +98,7 @@ describe('the Kubernetes side under faults', () => {
     });
     expect(faultsServed('server-error')).toBe(4);
     expect(faultsServed('reset')).toBe(4);
-    expect(snapshot.errors).toEqual([]);
-    expect(withoutEndpoint(snapshot)).toEqual(expected.kubernetes);
-    expect(await findings(snapshot)).toEqual(expected.findings);
+    await expectLikeCleanRun(snapshot, expected);
   });
 
   it('a 410 Expired on a continued list starts that list again and reads it whole', async () => {
@@ -108,9 +111,7 @@ describe('the Kubernetes side under faults', () => {
       maxPageSize: 2,
     });
     expect(faultsServed('expired')).toBe(2);
-    expect(snapshot.errors).toEqual([]);
-    expect(withoutEndpoint(snapshot)).toEqual(expected.kubernetes);
-    expect(await findings(snapshot)).toEqual(expected.findings);
+    await expectLikeCleanRun(snapshot, expected);
   });
 
   it('an API server that answers /version and then hangs costs only the Kubernetes reads: every AWS part and every AWS-side check completes', async () => {
