@@ -26,7 +26,7 @@ import { diagnoseSnapshot } from '../src/engine/diagnose.js';
 import { loadDiagnostics } from '../src/engine/registry.js';
 import { startMockCluster } from '../mocks/mock-cluster.js';
 import { buildScaledCluster } from '../mocks/scenario-builder/scale.js';
-import type { OtlpTraceFile } from '../src/trace/tracer.js';
+import { IMPORT_SPAN_PREFIX, STARTUP_SPAN, type OtlpSpan, type OtlpTraceFile } from '../src/trace/tracer.js';
 import { criticalPath, requestsFromLog, requestsFromTrace, type CriticalPath } from './critical-path.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -132,20 +132,45 @@ interface SizeResult {
   /** Whether the trace held exactly one CLIENT span per request in the mocks' log, in every run. */
   traceMatchesLog: boolean;
   peakRssMb: number;
-  /** Each phase of the run as its trace times it (collect AWS, collect Kubernetes, checks, correlation, render). */
+  /** Each phase of the run as its trace times it (startup, collect AWS, collect Kubernetes, checks, correlation, render). */
   phasesMs: Record<string, number>;
+  /** The trace's `startup` span: from the process's time origin to the first request. */
+  startupMs: number;
+  /** The time the run spent loading modules (its `import …` spans), and each load in the median run. */
+  moduleLoadMs: number;
+  moduleLoadsMs: Record<string, number>;
   checksAndCorrelationMs: number;
   exitCodes: number[];
   criticalChain: string[];
 }
 
-/** The root span's children (the phases) and their durations in ms. */
+const spansOf = (trace: OtlpTraceFile) => trace.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans));
+const spanMs = (s: OtlpSpan) => Number(BigInt(s.endTimeUnixNano) - BigInt(s.startTimeUnixNano)) / 1e6;
+
+/** The root span's children (the phases, `startup` among them) and their durations in ms; module loads apart. */
 function phaseDurations(trace: OtlpTraceFile): Record<string, number> {
-  const spans = trace.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans));
+  const spans = spansOf(trace);
   const root = spans.find((s) => s.parentSpanId === undefined);
   const phases: Record<string, number> = {};
-  for (const s of spans) if (root && s.parentSpanId === root.spanId) phases[s.name] = Number(BigInt(s.endTimeUnixNano) - BigInt(s.startTimeUnixNano)) / 1e6;
+  for (const s of spans) if (root && s.parentSpanId === root.spanId && !s.name.startsWith(IMPORT_SPAN_PREFIX)) phases[s.name] = spanMs(s);
   return phases;
+}
+
+/** The run's `startup` span, and the time spent loading modules (the union of its `import …` spans, which may overlap), in ms. */
+function startupOf(trace: OtlpTraceFile): { startupMs: number; moduleLoadMs: number; loads: Record<string, number> } {
+  const spans = spansOf(trace);
+  const startup = spans.find((s) => s.name === STARTUP_SPAN);
+  const imports = spans.filter((s) => s.name.startsWith(IMPORT_SPAN_PREFIX)).map((s) => [BigInt(s.startTimeUnixNano), BigInt(s.endTimeUnixNano)] as const);
+  imports.sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  let total = 0n;
+  let reached = 0n;
+  for (const [start, end] of imports) {
+    const from = start > reached ? start : reached;
+    if (end > from) total += end - from;
+    if (end > reached) reached = end;
+  }
+  const loads = Object.fromEntries(spans.filter((s) => s.name.startsWith(IMPORT_SPAN_PREFIX)).map((s) => [s.name.slice(IMPORT_SPAN_PREFIX.length), Math.round(spanMs(s))]));
+  return { startupMs: startup ? spanMs(startup) : NaN, moduleLoadMs: Number(total) / 1e6, loads };
 }
 
 function medianOf<T extends { ms: number }>(items: T[]): T {
@@ -161,6 +186,7 @@ async function measureSize(nodes: number): Promise<SizeResult> {
   const paths: CriticalPath[] = [];
   const logPaths: CriticalPath[] = [];
   const phases: Record<string, number>[] = [];
+  const startups: ReturnType<typeof startupOf>[] = [];
   const rss: number[] = [];
   const exitCodes: number[] = [];
   let traceMatchesLog = true;
@@ -184,6 +210,7 @@ async function measureSize(nodes: number): Promise<SizeResult> {
       paths.push(criticalPath(traced));
       logPaths.push(criticalPath(logged));
       phases.push(phaseDurations(trace));
+      startups.push(startupOf(trace));
       counts = Object.fromEntries([...cluster.log.countsByAction()].sort(([a], [b]) => a.localeCompare(b)));
     }
   } finally {
@@ -214,6 +241,9 @@ async function measureSize(nodes: number): Promise<SizeResult> {
     traceMatchesLog,
     peakRssMb: mb(median(rss)),
     phasesMs: Object.fromEntries(phaseNames.map((name) => [name, Math.round(median(phases.map((p) => p[name] ?? NaN)))])),
+    startupMs: Math.round(median(startups.map((s) => s.startupMs))),
+    moduleLoadMs: Math.round(median(startups.map((s) => s.moduleLoadMs))),
+    moduleLoadsMs: [...startups].sort((a, b) => a.moduleLoadMs - b.moduleLoadMs)[Math.floor(startups.length / 2)]?.loads ?? {},
     checksAndCorrelationMs: Math.round(median(checkTimes)),
     exitCodes,
     criticalChain: medianPath.chain,
@@ -223,6 +253,13 @@ async function measureSize(nodes: number): Promise<SizeResult> {
 interface StartupResult {
   versionMs: number;
   jsonPathMs: number;
+  /** `demo --output json` (the mocks' start included), and its trace's startup span and module loads. */
+  demoMs: number;
+  demoStartupMs: number;
+  demoModuleLoadMs: number;
+  /** `diagnose --snapshot --output json`'s trace: startup (until its first phase) and module loads. */
+  jsonPathStartupMs: number;
+  jsonPathModuleLoadMs: number;
   versionLoadsInkOrReact: string[];
   jsonPathLoadsInkOrReact: string[];
 }
@@ -237,14 +274,35 @@ async function measureStartup(): Promise<StartupResult> {
     return [...new Set(readFileSync(log, 'utf8').split('\n').filter((u) => /\/node_modules\/(ink|react|react-reconciler)\//.test(u)).map((u) => u.replace(/^.*\/node_modules\//, '').split('/')[0]!))];
   };
   const baseline = join(root, 'mocks', 'scenarios', 'baseline.json');
+  const traceFile = join(dir, 'trace.json');
   const jsonArgs = ['diagnose', '--snapshot', baseline, '--output', 'json'];
   const version: number[] = [];
   const json: number[] = [];
+  const demo: number[] = [];
+  const jsonTraces: ReturnType<typeof startupOf>[] = [];
+  const demoTraces: ReturnType<typeof startupOf>[] = [];
+  const traced = async (args: string[], into: ReturnType<typeof startupOf>[]) => {
+    const { wallMs } = await runCli([...args, '--trace', traceFile]);
+    into.push(startupOf(JSON.parse(readFileSync(traceFile, 'utf8')) as OtlpTraceFile));
+    return wallMs;
+  };
   for (let r = 0; r < 7; r++) {
     version.push((await runCli(['--version'])).wallMs);
-    json.push((await runCli(jsonArgs)).wallMs);
+    json.push(await traced(jsonArgs, jsonTraces));
+    demo.push(await traced(['demo', '--output', 'json'], demoTraces));
   }
-  const result = { versionMs: Math.round(median(version)), jsonPathMs: Math.round(median(json)), versionLoadsInkOrReact: await inkOrReact(['--version']), jsonPathLoadsInkOrReact: await inkOrReact(jsonArgs) };
+  const ms = (xs: number[]) => Math.round(median(xs));
+  const result = {
+    versionMs: ms(version),
+    jsonPathMs: ms(json),
+    demoMs: ms(demo),
+    demoStartupMs: ms(demoTraces.map((t) => t.startupMs)),
+    demoModuleLoadMs: ms(demoTraces.map((t) => t.moduleLoadMs)),
+    jsonPathStartupMs: ms(jsonTraces.map((t) => t.startupMs)),
+    jsonPathModuleLoadMs: ms(jsonTraces.map((t) => t.moduleLoadMs)),
+    versionLoadsInkOrReact: await inkOrReact(['--version']),
+    jsonPathLoadsInkOrReact: await inkOrReact(jsonArgs),
+  };
   rmSync(dir, { recursive: true, force: true });
   return result;
 }
@@ -293,11 +351,11 @@ async function soak(nodes: number, count: number): Promise<SoakResult> {
 }
 
 function table(results: SizeResult[]): string {
-  const header = '| nodes | wall (ms) | collect AWS / Kubernetes (ms) | critical path (ms, requests) | wall / critical path | requests | peak RSS (MB) | checks + correlation (ms) |';
-  const rule = '|---:|---:|---:|---:|---:|---:|---:|---:|';
+  const header = '| nodes | wall (ms) | startup / module loads (ms) | collect AWS / Kubernetes (ms) | critical path (ms, requests) | wall / critical path | requests | peak RSS (MB) | checks + correlation (ms) |';
+  const rule = '|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
   const rows = results.map(
     (r) =>
-      `| ${r.nodes.toLocaleString('en')} | ${r.wallMs} | ${r.phasesMs['collect AWS'] ?? '-'} / ${r.phasesMs['collect Kubernetes'] ?? '-'} | ${r.criticalPathMs} (${r.criticalPathRequests}) | ${r.wallOverCriticalPath} | ${r.requests} | ${r.peakRssMb} | ${r.checksAndCorrelationMs} |`,
+      `| ${r.nodes.toLocaleString('en')} | ${r.wallMs} | ${r.startupMs} / ${r.moduleLoadMs} | ${r.phasesMs['collect AWS'] ?? '-'} / ${r.phasesMs['collect Kubernetes'] ?? '-'} | ${r.criticalPathMs} (${r.criticalPathRequests}) | ${r.wallOverCriticalPath} | ${r.requests} | ${r.peakRssMb} | ${r.checksAndCorrelationMs} |`,
   );
   return [header, rule, ...rows].join('\n');
 }
@@ -319,7 +377,8 @@ const outFile = values.out ?? join(root, 'bench', 'results', `${results.takenAt.
 mkdirSync(dirname(outFile), { recursive: true });
 writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\n${table(sizeResults)}\n`);
-console.log(`start-up: --version ${startup.versionMs} ms (loads ${startup.versionLoadsInkOrReact.join(', ') || 'neither ink nor React'}); diagnose --snapshot --output json ${startup.jsonPathMs} ms (loads ${startup.jsonPathLoadsInkOrReact.join(', ') || 'neither ink nor React'})`);
+console.log(`start-up: --version ${startup.versionMs} ms (loads ${startup.versionLoadsInkOrReact.join(', ') || 'neither ink nor React'}); diagnose --snapshot --output json ${startup.jsonPathMs} ms, its startup span ${startup.jsonPathStartupMs} ms, module loads ${startup.jsonPathModuleLoadMs} ms (loads ${startup.jsonPathLoadsInkOrReact.join(', ') || 'neither ink nor React'})`);
+console.log(`demo --output json: ${startup.demoMs} ms wall, the mocks' start included; its startup span ${startup.demoStartupMs} ms, module loads ${startup.demoModuleLoadMs} ms`);
 if (soakResult) {
   const s = soakResult;
   const heap = s.heapAfterGc ? `; live heap after a forced GC ${s.heapAfterGc.firstMb} MB after the first, ${s.heapAfterGc.lastMb} MB after the last` : '';

@@ -12,11 +12,11 @@ import type { FaultRule } from '../mocks/aws-mock/index.js';
 import { startMockCluster, type MockCluster } from '../mocks/mock-cluster.js';
 import { listScenarios, loadScenario } from '../mocks/bundled-scenarios.js';
 import type { Report } from '../src/engine/report.js';
-import { PHASE, RecordingTracer } from '../src/trace/tracer.js';
+import { IMPORT_SPAN_PREFIX, PHASE, RecordingTracer, STARTUP_SPAN } from '../src/trace/tracer.js';
 import { startAwsMock } from '../mocks/aws-mock/index.js';
 import { collectFromMock } from './aws/support.js';
 import { countBy, readTrace, requestKey, type Trace } from './support/otlp.js';
-import { runCli } from './support/run-cli.js';
+import { CLI_BUILT, isolatedEnv, runCli, runCliProcess } from './support/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'eks-doctor-trace-'));
 const scenario = loadScenario('node-role-not-mapped');
@@ -67,7 +67,7 @@ describe('--trace against the mocks', () => {
 
     expect(trace.root.name).toBe('eks-doctor diagnose');
     expect(trace.root.attributes).toMatchObject({ 'eks_doctor.command': 'diagnose', 'eks_doctor.cluster': cluster.clusterName, 'eks_doctor.exit_code': 0 });
-    expect(trace.children(trace.root).map((s) => s.name).sort()).toEqual([PHASE.checks, PHASE.collectAws, PHASE.collectKubernetes, PHASE.correlation, PHASE.render].sort());
+    expect(trace.phases().sort()).toEqual([PHASE.checks, PHASE.collectAws, PHASE.collectKubernetes, PHASE.correlation, PHASE.render].sort());
 
     // Exactly the requests the mocks answered, action by action and with the status they answered, AWS and Kubernetes alike.
     const requests = trace.spans.filter((s) => s.kind === 'client');
@@ -122,7 +122,7 @@ describe('--trace against the mocks', () => {
     expect(code, stderr).toBe(0);
     const trace = readTrace(path);
     expect(trace.root.name).toBe('eks-doctor collect');
-    expect(trace.children(trace.root).map((s) => s.name).sort()).toEqual([PHASE.collectAws, PHASE.collectKubernetes, PHASE.render].sort());
+    expect(trace.phases().sort()).toEqual([PHASE.collectAws, PHASE.collectKubernetes, PHASE.render].sort());
     expect(countBy(trace.spans.filter((s) => s.kind === 'client'), requestKey)).toEqual(countBy(cluster.log.entries, (e) => `${e.service}:${e.action}`));
   });
 
@@ -168,6 +168,29 @@ describe('--trace against the mocks', () => {
       expect(stdout).toBe('');
     }
     expect(cluster.log.entries).toEqual([]);
+  });
+});
+
+describe.skipIf(!CLI_BUILT)('the start of the process in the trace (the built CLI, as a user runs it)', () => {
+  it('the root starts with the process; `startup` runs until the first request, the modules it loaded inside it', async () => {
+    const cluster = await startMockCluster({ scenario });
+    const path = traceFile();
+    try {
+      const env = isolatedEnv({ AWS_ACCESS_KEY_ID: cluster.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: cluster.credentials.secretAccessKey, AWS_REGION: cluster.region });
+      const run = await runCliProcess(['diagnose', '--cluster', cluster.clusterName, '--endpoint-url', cluster.awsUrl, '--output', 'json', '--fail-on', 'never', '--trace', path], { env, watchdogMs: 120_000 });
+      expect(run.code, run.stderr).toBe(0);
+    } finally {
+      await cluster.close();
+    }
+    const trace = readTrace(path);
+    const startup = trace.phase(STARTUP_SPAN);
+    expect(startup.start).toBe(trace.root.start);
+    const firstRequest = trace.spans.filter((s) => s.kind === 'client').sort((a, b) => (a.start < b.start ? -1 : 1))[0]!;
+    expect(startup.end).toBe(firstRequest.start);
+    // The CLI's own modules, then the AWS clients and the collectors, loaded on the way to the first request.
+    const loads = trace.children(startup).map((s) => s.name);
+    expect(loads).toEqual(expect.arrayContaining(['import cli', 'import collect/aws/clients', 'import collect/collect']));
+    for (const load of trace.spans.filter((s) => s.name.startsWith(IMPORT_SPAN_PREFIX))) expect(load.attributes['eks_doctor.module']).toBe(load.name.slice(IMPORT_SPAN_PREFIX.length));
   });
 });
 
@@ -226,7 +249,7 @@ describe('--trace offline', () => {
     // The report on stdout is the same with and without --trace.
     expect(report.findings).toEqual((JSON.parse(plain.stdout) as Report).findings);
     const trace = readTrace(path);
-    expect(trace.children(trace.root).map((s) => s.name)).toEqual(['read snapshot', PHASE.checks, PHASE.correlation, PHASE.render]);
+    expect(trace.phases()).toEqual(['read snapshot', PHASE.checks, PHASE.correlation, PHASE.render]);
     expect(trace.spans.filter((s) => s.kind === 'client')).toEqual([]);
     expect(checksInTrace(trace)).toEqual(checksInReport(report));
     expect(trace.root.attributes['eks_doctor.exit_code']).toBe(traced.code);

@@ -10,6 +10,7 @@ import { closestRegions, isKnownRegion, isRegionForm } from '../domain/aws-regio
 import { closestNames, UserError } from '../user-error.js';
 import type { CommandIo } from './command.js';
 import type { LiveSettings } from './live-settings.js';
+import { timedImport } from '../trace/tracer.js';
 
 /** Every check, in the order a user would fix them; warnings (KUBECONFIG entries skipped) go to stderr. */
 export async function checkLiveInputs(settings: Pick<LiveSettings, 'region' | 'profile' | 'kubeconfig' | 'context'>, io: CommandIo): Promise<void> {
@@ -111,7 +112,7 @@ export async function checkKubeconfig(settings: { kubeconfig?: string; context?:
     return warnings;
   }
 
-  const { loadKubeconfigFiles } = await import('../collect/kubernetes/connection.js');
+  const { loadKubeconfigFiles } = await timedImport('collect/kubernetes/connection', () => import('../collect/kubernetes/connection.js'));
   let config: ReturnType<typeof loadKubeconfigFiles>;
   try {
     config = loadKubeconfigFiles(files);

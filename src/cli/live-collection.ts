@@ -8,14 +8,14 @@ import type { SnapshotSource } from '../engine/diagnose.js';
 import type { CollectEvent, ProgressEvent } from '../engine/progress.js';
 import { loadSnapshotFile } from '../snapshot/load.js';
 import type { Snapshot } from '../snapshot/types.js';
-import { inSpan, NO_TRACE, type Tracer } from '../trace/tracer.js';
+import { inSpan, NO_TRACE, timedImport, type Tracer } from '../trace/tracer.js';
 import { UserError } from '../user-error.js';
 import type { CommandIo, ParsedArgs } from './command.js';
 import { liveSettings, type LiveSettings } from './live-settings.js';
 
 /** The SDK is loaded only on live paths: `diagnose --snapshot` and --help never pay for it. */
 export async function connectAws(settings: LiveSettings, io: CommandIo, tracer?: Tracer): Promise<AwsClients> {
-  const { createAwsClients } = await import('../collect/aws/clients.js');
+  const { createAwsClients } = await timedImport('collect/aws/clients', () => import('../collect/aws/clients.js'));
   return createAwsClients({
     ...(settings.region ? { region: settings.region } : {}),
     ...(settings.profile ? { profile: settings.profile } : {}),
@@ -32,7 +32,7 @@ export async function connectAws(settings: LiveSettings, io: CommandIo, tracer?:
 /** Collects a snapshot of the planned parts from the live cluster; with a tracer (--trace), every request is a span. */
 export async function collectLive(settings: LiveSettings, plan: CollectionPlan, io: CommandIo, onEvent?: (event: CollectEvent) => void, tracer?: Tracer): Promise<Snapshot> {
   const aws = await connectAws(settings, io, tracer);
-  const { collectSnapshot } = await import('../collect/collect.js');
+  const { collectSnapshot } = await timedImport('collect/collect', () => import('../collect/collect.js'));
   try {
     return await collectSnapshot({
       clusterName: settings.clusterName,

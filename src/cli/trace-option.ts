@@ -20,6 +20,9 @@ export const TRACE_OPTION: OptionSpec = {
   description: 'Write the run as OpenTelemetry spans (OTLP JSON) to FILE: its phases, every AWS and Kubernetes request, every check (docs/performance.md)',
 };
 
+/** Whether a run of this process has been recorded yet: only the first one's trace starts at the process's start. */
+let processStartRecorded = false;
+
 export class TraceWriter {
   constructor(
     readonly path: string,
@@ -38,7 +41,8 @@ export class TraceWriter {
       'service.version': TOOL_VERSION,
       'process.runtime.name': 'nodejs',
       'process.runtime.version': process.versions.node,
-    });
+    }, { fromProcessStart: !processStartRecorded });
+    processStartRecorded = true;
     let result: T;
     try {
       result = await body(tracer);

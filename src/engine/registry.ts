@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { timedImport } from '../trace/tracer.js';
 import type { Diagnostic } from './diagnostic.js';
 
 /**
@@ -18,7 +19,7 @@ export function loadDiagnostics(): Promise<Diagnostic[]> {
     const files = readdirSync(diagnosticsDir)
       .filter((f) => f.endsWith(extension) && !f.endsWith(`.test${extension}`) && !f.endsWith('.d.ts'))
       .sort();
-    const modules = await Promise.all(files.map((f) => import(pathToFileURL(join(diagnosticsDir, f)).href) as Promise<{ default?: Diagnostic }>));
+    const modules = await timedImport('diagnostics', () => Promise.all(files.map((f) => import(pathToFileURL(join(diagnosticsDir, f)).href) as Promise<{ default?: Diagnostic }>)));
     const diagnostics = modules.map((m, i) => {
       if (!m.default || typeof m.default.check !== 'function') throw new Error(`diagnostics/${files[i]} does not export a diagnostic as default`);
       return m.default;

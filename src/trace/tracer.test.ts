@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAwsClients } from '../collect/aws/clients.js';
-import { inSpan, NO_TRACE, PHASE, RecordingTracer, type OtlpSpan } from './tracer.js';
+import { inSpan, NO_TRACE, PHASE, RecordingTracer, STARTUP_SPAN, timedImport, type OtlpSpan } from './tracer.js';
 
 const spansOf = (tracer: RecordingTracer, error?: string): OtlpSpan[] => tracer.finish(error).resourceSpans[0]!.scopeSpans[0]!.spans;
 
@@ -51,6 +51,55 @@ describe('RecordingTracer', () => {
     span.end();
     span.end('late error');
     expect(spansOf(tracer).find((s) => s.name === 'once')!.status).toEqual({ code: 1 });
+  });
+});
+
+describe('the start of the process in the first run\'s trace', () => {
+  const nanos = (s: OtlpSpan, at: 'start' | 'end') => BigInt(at === 'start' ? s.startTimeUnixNano : s.endTimeUnixNano);
+  const originNanos = BigInt(Math.round(performance.timeOrigin * 1000)) * 1000n;
+
+  it('the root and `startup` start at the time origin; startup ends as the first request starts, the loads before it inside', async () => {
+    await timedImport('test/early', () => import('node:zlib'));
+    const tracer = new RecordingTracer('run', {}, {}, { fromProcessStart: true });
+    const phase = tracer.start(PHASE.collectAws);
+    tracer.start('ec2:DescribeInstances', { parent: phase }).end();
+    const request = tracer.start('ec2:DescribeInstances', { parent: PHASE.collectAws, kind: 'client' });
+    await timedImport('test/late', () => import('node:dns'));
+    request.end();
+    phase.end();
+    const spans = spansOf(tracer);
+    const named = (name: string) => spans.find((s) => s.name === name)!;
+    const [root, startup, early, late] = ['run', STARTUP_SPAN, 'import test/early', 'import test/late'].map(named);
+    expect(nanos(root!, 'start')).toBe(originNanos);
+    expect(nanos(startup!, 'start')).toBe(originNanos);
+    expect(startup!.parentSpanId).toBe(root!.spanId);
+    expect(nanos(startup!, 'end')).toBe(nanos(spans.find((s) => s.kind === 3)!, 'start'));
+    // A load that was over before the first request is part of the start-up; one after it, of the run.
+    expect(early!.parentSpanId).toBe(startup!.spanId);
+    expect(nanos(early!, 'end') <= nanos(startup!, 'end')).toBe(true);
+    expect(late!.parentSpanId).toBe(root!.spanId);
+    expect(late!.attributes).toEqual([{ key: 'eks_doctor.module', value: { stringValue: 'test/late' } }]);
+  });
+
+  it('a run that sends no request ends its startup when its first phase starts', () => {
+    const tracer = new RecordingTracer('run', {}, {}, { fromProcessStart: true });
+    const read = tracer.start('read snapshot');
+    read.end();
+    tracer.start(PHASE.checks).end();
+    const spans = spansOf(tracer);
+    const startup = spans.find((s) => s.name === STARTUP_SPAN)!;
+    expect(nanos(startup, 'end')).toBe(nanos(spans.find((s) => s.name === 'read snapshot')!, 'start'));
+    expect(startup.status).toEqual({ code: 1 });
+  });
+
+  it('later runs (--watch) have no startup span and none of the earlier runs\' loads; a module already loaded is no load', async () => {
+    await timedImport('test/before', () => import('node:querystring'));
+    const tracer = new RecordingTracer('run', {}, {});
+    await timedImport('test/before', () => import('node:querystring'));
+    await timedImport('test/during', () => import('node:tty'));
+    const names = spansOf(tracer).map((s) => s.name);
+    expect(names).toEqual(['run', 'import test/during']);
+    expect(nanos(spansOf(new RecordingTracer('run', {}, {}))[0]!, 'start') > originNanos).toBe(true);
   });
 });
 

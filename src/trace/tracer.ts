@@ -5,6 +5,11 @@
  * (collect AWS, collect Kubernetes, checks, correlation, render), a CLIENT span per HTTP request
  * and an INTERNAL span per check.
  *
+ * The first run of a process starts its root span at the process's own time origin
+ * (`performance.timeOrigin`), with a child span `startup` until the first request is sent (or, in a
+ * run that sends none, until its first phase starts) and a span `import NAME` per module loaded on
+ * demand (see timedImport): what the user waits for before eks-doctor asks anything is in the trace.
+ *
  * Our own small tracer rather than the OpenTelemetry SDK: eks-doctor needs no exporter, sampler or
  * context propagation, only spans recorded in memory and one file at the end. Without --trace every
  * caller holds NO_TRACE, whose spans are one shared object that records nothing.
@@ -23,6 +28,39 @@ export const PHASE = {
   render: 'render',
 } as const;
 export type PhaseName = (typeof PHASE)[keyof typeof PHASE];
+
+/** The span that covers a process's start, up to its first request. */
+export const STARTUP_SPAN = 'startup';
+/** Spans of modules loaded on demand are named `import NAME`. */
+export const IMPORT_SPAN_PREFIX = 'import ';
+/** The performance-timeline measures that time those loads (global: a load can precede the tracer). */
+const IMPORT_MEASURE_PREFIX = 'eks-doctor import ';
+const measuredImports = new Set<string>();
+
+/**
+ * Loads a module that only some paths need, timing its first load on the process's performance
+ * timeline (`performance.measure`), where the run's trace finds it (a span `import NAME`). Later
+ * calls find the module cached: they are not loads and are not timed. `load` must be a literal
+ * `() => import('./x.js')`, so the bundler can split that module into a chunk of its own.
+ */
+export async function timedImport<T>(name: string, load: () => Promise<T>): Promise<T> {
+  if (measuredImports.has(name)) return load();
+  const start = performance.now();
+  const module = await load();
+  if (!measuredImports.has(name)) {
+    measuredImports.add(name);
+    performance.measure(`${IMPORT_MEASURE_PREFIX}${name}`, { start, end: performance.now() });
+  }
+  return module;
+}
+
+/** Each module load timed so far, from `start` (ms on the performance clock) on. */
+function importsSince(start: number): { name: string; start: number; end: number }[] {
+  return performance
+    .getEntriesByType('measure')
+    .filter((m) => m.name.startsWith(IMPORT_MEASURE_PREFIX) && m.startTime >= start)
+    .map((m) => ({ name: m.name.slice(IMPORT_MEASURE_PREFIX.length), start: m.startTime, end: m.startTime + m.duration }));
+}
 
 export interface Span {
   /** Adds or replaces attributes; undefined values are left out. */
@@ -115,8 +153,11 @@ export interface OtlpTraceFile {
 
 /** A monotonic clock in Unix nanoseconds: wall-clock jumps during a run cannot make a span end before it starts. */
 const ORIGIN_NANOS = BigInt(Math.round(performance.timeOrigin * 1000)) * 1000n;
+function nanosAt(performanceNowMs: number): bigint {
+  return ORIGIN_NANOS + BigInt(Math.round(performanceNowMs * 1e6));
+}
 function nowNanos(): bigint {
-  return ORIGIN_NANOS + BigInt(Math.round(performance.now() * 1e6));
+  return nanosAt(performance.now());
 }
 
 function hexId(bytes: number): string {
@@ -139,7 +180,6 @@ export function otlpAttributes(attributes: Attributes): OtlpKeyValue[] {
 
 class RecordedSpan implements Span {
   readonly spanId = hexId(8);
-  readonly started = nowNanos();
   ended: bigint | undefined;
   error: string | undefined;
   readonly attributes: Attributes;
@@ -150,6 +190,7 @@ class RecordedSpan implements Span {
     readonly parent: RecordedSpan | undefined,
     attributes: Attributes,
     private readonly onEnd: (span: RecordedSpan) => void,
+    readonly started: bigint = nowNanos(),
   ) {
     this.attributes = { ...attributes };
   }
@@ -158,12 +199,20 @@ class RecordedSpan implements Span {
     Object.assign(this.attributes, attributes);
   }
 
-  end(error?: string): void {
+  end(error?: string, at: bigint = nowNanos()): void {
     if (this.ended !== undefined) return;
-    this.ended = nowNanos();
+    this.ended = at;
     this.error = error;
     this.onEnd(this);
   }
+}
+
+export interface RecordingOptions {
+  /**
+   * The process's first run: the root span starts at the process's time origin, with the
+   * `startup` span under it. Later runs (--watch) start when they are constructed.
+   */
+  fromProcessStart?: boolean;
 }
 
 /** Records one run: its root span is open from construction until finish(). */
@@ -174,18 +223,33 @@ export class RecordingTracer implements Tracer {
   /** Open spans by name, most recent last: how `parent: PHASE.x` finds its phase. */
   private readonly open = new Map<string, RecordedSpan[]>();
   private readonly root: RecordedSpan;
+  /** Open until the first request starts (or, if none does, the first phase). */
+  private readonly startup: RecordedSpan | undefined;
+  /** When the first child of the root other than `startup` started: where a run without requests ends its startup. */
+  private firstPhaseStarted: bigint | undefined;
+  /** Module loads before this (performance clock, ms) belong to an earlier run. */
+  private readonly since: number;
 
   constructor(
     rootName: string,
     rootAttributes: Attributes,
     private readonly resource: Attributes,
+    options: RecordingOptions = {},
   ) {
-    this.root = this.record(rootName, 'internal', undefined, rootAttributes);
+    this.since = options.fromProcessStart ? 0 : performance.now();
+    const rootStart = options.fromProcessStart ? ORIGIN_NANOS : nanosAt(this.since);
+    this.root = this.record(rootName, 'internal', undefined, rootAttributes, rootStart);
+    this.startup = options.fromProcessStart ? this.record(STARTUP_SPAN, 'internal', this.root, {}, rootStart) : undefined;
   }
 
   start(name: string, options: SpanOptions = {}): Span {
-    const parent = typeof options.parent === 'string' ? this.openSpan(options.parent) : (options.parent as RecordedSpan | undefined);
-    return this.record(name, options.kind ?? 'internal', parent instanceof RecordedSpan ? parent : this.root, options.attributes ?? {});
+    const named = typeof options.parent === 'string' ? this.openSpan(options.parent) : (options.parent as RecordedSpan | undefined);
+    const parent = named instanceof RecordedSpan ? named : this.root;
+    const kind = options.kind ?? 'internal';
+    const span = this.record(name, kind, parent, options.attributes ?? {});
+    if (parent === this.root) this.firstPhaseStarted ??= span.started;
+    if (kind === 'client') this.startup?.end(undefined, span.started);
+    return span;
   }
 
   /** The root span, for attributes known only at the end (the exit code). */
@@ -198,8 +262,11 @@ export class RecordingTracer implements Tracer {
    * and returns the OTLP document.
    */
   finish(error?: string): OtlpTraceFile {
-    for (const span of this.spans) if (span !== this.root && span.ended === undefined) span.end('still open when the run ended');
-    this.root.end(error);
+    const now = nowNanos();
+    this.startup?.end(undefined, this.firstPhaseStarted ?? now);
+    this.recordImports();
+    for (const span of this.spans) if (span !== this.root && span.ended === undefined) span.end('still open when the run ended', now);
+    this.root.end(error, now);
     const scope = { name: 'eks-doctor', version: String(this.resource['service.version'] ?? '') };
     return {
       resourceSpans: [
@@ -211,12 +278,29 @@ export class RecordingTracer implements Tracer {
     };
   }
 
-  private record(name: string, kind: 'client' | 'internal', parent: RecordedSpan | undefined, attributes: Attributes): RecordedSpan {
-    const span = new RecordedSpan(name, kind, parent, attributes, (ended) => {
-      const same = this.open.get(ended.name);
-      const at = same?.lastIndexOf(ended) ?? -1;
-      if (at !== -1) same!.splice(at, 1);
-    });
+  /** A span per module loaded during this run: under `startup` when the load was over before the first request, else under the root. */
+  private recordImports(): void {
+    const startupEnd = this.startup?.ended;
+    for (const load of importsSince(this.since)) {
+      const [started, ended] = [nanosAt(load.start), nanosAt(load.end)];
+      const parent = this.startup && startupEnd !== undefined && ended <= startupEnd ? this.startup : this.root;
+      this.record(`${IMPORT_SPAN_PREFIX}${load.name}`, 'internal', parent, { 'eks_doctor.module': load.name }, started).end(undefined, ended);
+    }
+  }
+
+  private record(name: string, kind: 'client' | 'internal', parent: RecordedSpan | undefined, attributes: Attributes, started?: bigint): RecordedSpan {
+    const span = new RecordedSpan(
+      name,
+      kind,
+      parent,
+      attributes,
+      (ended) => {
+        const same = this.open.get(ended.name);
+        const at = same?.lastIndexOf(ended) ?? -1;
+        if (at !== -1) same!.splice(at, 1);
+      },
+      started,
+    );
     this.spans.push(span);
     const same = this.open.get(name);
     if (same) same.push(span);

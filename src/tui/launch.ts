@@ -1,6 +1,7 @@
 import type { DiagnosisRunner } from '../engine/progress.js';
 import type { Report } from '../engine/report.js';
 import type { WaitLimits } from './waiting.js';
+import { timedImport } from '../trace/tracer.js';
 
 /**
  * The door to the interactive UI. This module imports neither ink nor React: the plain paths
@@ -26,6 +27,6 @@ export function interactiveWanted(io: { stdin: { isTTY?: boolean }; stdout: { is
 
 /** Loads ink and React now, runs the UI on this process's terminal, and resolves to the exit code. */
 export async function launchTui(options: TuiOptions): Promise<number> {
-  const { runTui } = await import('./run.js');
+  const { runTui } = await timedImport('tui', () => import('./run.js'));
   return runTui(options, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
 }

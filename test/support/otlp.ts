@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
-import type { OtlpAnyValue, OtlpSpan, OtlpTraceFile } from '../../src/trace/tracer.js';
+import { IMPORT_SPAN_PREFIX, STARTUP_SPAN, type OtlpAnyValue, type OtlpSpan, type OtlpTraceFile } from '../../src/trace/tracer.js';
 
 export interface TraceSpan {
   id: string;
@@ -27,6 +27,8 @@ export interface Trace {
   ancestors(span: TraceSpan): TraceSpan[];
   /** The phase span of this name under the root. */
   phase(name: string): TraceSpan;
+  /** The names of the root's children in order of start, less the process's `startup` and its module loads (`import NAME`). */
+  phases(): string[];
 }
 
 function attributeValue(key: string, value: OtlpAnyValue): string | number | boolean {
@@ -98,6 +100,12 @@ export function readTrace(path: string): Trace {
       const chain: TraceSpan[] = [];
       for (let p = span.parentId ? byId.get(span.parentId) : undefined; p; p = p.parentId ? byId.get(p.parentId) : undefined) chain.push(p);
       return chain;
+    },
+    phases() {
+      return (childrenOf.get(root.id) ?? [])
+        .filter((s) => s.name !== STARTUP_SPAN && !s.name.startsWith(IMPORT_SPAN_PREFIX))
+        .sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0))
+        .map((s) => s.name);
     },
     phase(name) {
       const phases = (childrenOf.get(root.id) ?? []).filter((s) => s.name === name);

@@ -9,6 +9,7 @@ import { collectLive } from '../live-collection.js';
 import { TIMEOUT_OPTIONS, timeoutSettings } from '../live-settings.js';
 import { diagnosisSetup, REPORT_OPTIONS, reportSettings, thresholdOptions } from '../report-settings.js';
 import { traceWriter } from '../trace-option.js';
+import { timedImport } from '../../trace/tracer.js';
 
 /** A sick cluster with one clear root cause: what a first-time user should see. */
 export const DEFAULT_DEMO_SCENARIO = 'node-role-not-mapped';
@@ -60,7 +61,7 @@ export const demoCommand: CommandSpec = {
     const interactive = startInteractiveScreen(io, settings, { debug: args.values.debug === true, target, doing: 'Starting the local AWS and Kubernetes APIs…' });
 
     // The mocks (and the SDK models they serve) load only when a demo runs, not for every command.
-    const { mockLiveSettings, startMockCluster } = await import('../../../mocks/mock-cluster.js');
+    const { mockLiveSettings, startMockCluster } = await timedImport('mocks', () => import('../../../mocks/mock-cluster.js'));
     const cluster = await startMockCluster({ scenario });
     try {
       const live = mockLiveSettings(cluster, scenario, { ...timeouts, debug: args.values.debug === true });

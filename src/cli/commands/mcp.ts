@@ -4,6 +4,7 @@ import { REDACT_OPTION } from '../bundle-options.js';
 import { listValue, type CommandSpec } from '../command.js';
 import { timeoutSettings } from '../live-settings.js';
 import { resolve } from 'node:path';
+import { timedImport } from '../../trace/tracer.js';
 
 /**
  * MCP clients give up on a request after 60 seconds unless told otherwise: a live collection in
@@ -39,7 +40,7 @@ export const mcpCommand: CommandSpec = {
     const dirs = (listValue(args.values.dir) ?? []).map((d) => resolve(d));
     const diagnostics = await loadDiagnostics();
     // The SDK loads only for this command: every other path stays as light as it was.
-    const { serveOverStdio } = await import('../../mcp/stdio.js');
+    const { serveOverStdio } = await timedImport('mcp', () => import('../../mcp/stdio.js'));
     return serveOverStdio({
       dirs,
       redact: args.values.redact === true,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { loadScenario } from '../../../mocks/bundled-scenarios.js';
 import { UserError } from '../../user-error.js';
 import { numberValue, stringValue, type CommandSpec } from '../command.js';
+import { timedImport } from '../../trace/tracer.js';
 
 export const mockServerCommand: CommandSpec = {
   name: 'mock-server',
@@ -23,7 +24,7 @@ export const mockServerCommand: CommandSpec = {
     const scenario = loadScenario(name);
     const awsPort = numberValue('port', args.values.port, { min: 0, integer: true });
     const kubernetesPort = numberValue('kubernetes-port', args.values['kubernetes-port'], { min: 0, integer: true });
-    const { startMockCluster } = await import('../../../mocks/mock-cluster.js');
+    const { startMockCluster } = await timedImport('mocks', () => import('../../../mocks/mock-cluster.js'));
     let cluster;
     try {
       cluster = await startMockCluster({
