@@ -27,6 +27,7 @@ import { loadDiagnostics } from '../src/engine/registry.js';
 import { startMockCluster } from '../mocks/mock-cluster.js';
 import { buildScaledCluster } from '../mocks/scenario-builder/scale.js';
 import { IMPORT_SPAN_PREFIX, STARTUP_SPAN, type OtlpSpan, type OtlpTraceFile } from '../src/trace/tracer.js';
+import { isUiModule, loadedModules } from '../test/support/loaded-modules.js';
 import { criticalPath, requestsFromLog, requestsFromTrace, type CriticalPath } from './critical-path.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -271,7 +272,9 @@ async function measureStartup(): Promise<StartupResult> {
     rmSync(log, { force: true });
     writeFileSync(log, '');
     await runCli(args, { EKS_DOCTOR_IMPORT_LOG: log, NODE_OPTIONS: `--import=${importWatch}` });
-    return [...new Set(readFileSync(log, 'utf8').split('\n').filter((u) => /\/node_modules\/(ink|react|react-reconciler)\//.test(u)).map((u) => u.replace(/^.*\/node_modules\//, '').split('/')[0]!))];
+    // The bundle's files stand for the modules in them (its metafile says which).
+    const modules = loadedModules(readFileSync(log, 'utf8').split('\n'));
+    return [...new Set(modules.filter(isUiModule).map((u) => u.replace(/^.*\/node_modules\//, '').split('/')[0]!))];
   };
   const baseline = join(root, 'mocks', 'scenarios', 'baseline.json');
   const traceFile = join(dir, 'trace.json');

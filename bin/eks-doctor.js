@@ -1,11 +1,15 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI lives in compiled TypeScript under dist/.
-// Its load is timed on the performance timeline as the run's trace reads every module load
-// (`eks-doctor import NAME`, see timedImport in src/trace/tracer.ts): the span `import cli`.
+// Thin launcher: the CLI is the bundle under dist/bundle/ (scripts/bundle.mjs: `npm run build`).
 import { performance } from 'node:perf_hooks';
 
+// Stack traces name src/ files and lines through the bundle's source maps when asked for details
+// (reading the maps costs every run a little, so only then; NODE_OPTIONS=--enable-source-maps works too).
+if (process.env.EKS_DOCTOR_DEBUG || process.argv.includes('--debug')) process.setSourceMapsEnabled(true);
+
+// The load is timed on the performance timeline, where the run's trace reads every module load
+// (`eks-doctor import NAME`, see timedImport in src/trace/tracer.ts): the span `import cli`.
 const loading = performance.now();
-const { main } = await import('../dist/src/cli/main.js');
+const { main } = await import('../dist/bundle/eks-doctor.js');
 performance.measure('eks-doctor import cli', { start: loading, end: performance.now() });
 
 main(process.argv.slice(2)).then(

@@ -4,7 +4,7 @@
  * from npm's cache (filled by the `npm ci` that precedes `npm test`).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,9 +48,18 @@ describe('the packed package', () => {
     expect(packedFiles).toContain('policy/clusterrole.yaml');
     expect(packedFiles).toContain('schema/report.schema.json');
     expect(packedFiles.some((f) => f.startsWith('mocks/scenarios/') && f.endsWith('.json'))).toBe(true);
-    expect(packedFiles.some((f) => f.startsWith('dist/mocks/aws-mock/'))).toBe(true);
+    // The bundled build (scripts/bundle.mjs) and its source maps: the CLI, and the mocks behind `demo`.
+    expect(packedFiles).toEqual(expect.arrayContaining(['dist/bundle/eks-doctor.js', 'dist/bundle/eks-doctor.js.map', 'dist/bundle/mock-cluster.js']));
+    expect(packedFiles.filter((f) => f.startsWith('dist/') && !f.startsWith('dist/bundle/'))).toEqual([]);
+    expect(packedFiles).not.toContain('dist/bundle/metafile.json');
     expect(packedFiles.filter((f) => /(^|\/)test\/|\.test\.|fixtures\//.test(f))).toEqual([]);
     expect(packedFiles.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
+  });
+
+  it('runs no script of its own when installed: it ships its build (`prepare` builds a clone only)', () => {
+    const manifest = JSON.parse(readFileSync(join(prefix, 'lib', 'node_modules', 'eks-doctor', 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+    expect(Object.keys(manifest.scripts ?? {}).filter((name) => /^(pre|post)?install$/.test(name))).toEqual([]);
+    expect(manifest.scripts?.prepare).toBeDefined();
   });
 
   it('installs an eks-doctor command that reports its version', () => {

@@ -21,7 +21,11 @@ export interface OperationModel {
   output: NormalizedSchema;
 }
 
-/** Reads every operation a client module exports. */
+/**
+ * Reads every operation a client module exports. Each operation's input and output schemas are
+ * normalised when a request first needs them: EC2 alone has some 750 operations, and normalising
+ * them all made the mock's start (and so `demo`'s) slower by a noticeable fraction of a second.
+ */
 export function operationModels(clientModule: Record<string, unknown>): Map<string, OperationModel> {
   const operations = new Map<string, OperationModel>();
   for (const [exportName, value] of Object.entries(clientModule)) {
@@ -29,11 +33,17 @@ export function operationModels(clientModule: Record<string, unknown>): Map<stri
     if (!exportName.endsWith('$') || !Array.isArray(value) || value[0] !== 9) continue;
     const [, , name, traits, input, output] = value as [number, string, string, unknown, () => SchemaRef, () => SchemaRef];
     const http = typeof traits === 'object' && traits !== null ? (traits as { http?: [string, string, number] }).http : undefined;
+    let inputSchema: NormalizedSchema | undefined;
+    let outputSchema: NormalizedSchema | undefined;
     operations.set(name, {
       name,
       ...(http ? { http: { method: http[0], path: http[1], status: http[2] } } : {}),
-      input: NormalizedSchema.of(input()),
-      output: NormalizedSchema.of(output()),
+      get input() {
+        return (inputSchema ??= NormalizedSchema.of(input()));
+      },
+      get output() {
+        return (outputSchema ??= NormalizedSchema.of(output()));
+      },
     });
   }
   return operations;

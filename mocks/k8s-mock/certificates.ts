@@ -38,6 +38,13 @@ function validity(cert: forge.pki.Certificate): void {
   cert.validity.notAfter = new Date(now + 365 * 24 * 60 * 60_000);
 }
 
+/**
+ * The servers' key pair, made once per process: a server certificate's key plays no part in
+ * verifying it against its CA, and each RSA key costs a noticeable part of the mock's start. Each
+ * CA still gets a key of its own, so a client holding one mock's CA refuses another mock's server.
+ */
+let serverKeyPair: ReturnType<typeof newRsaKeyPair> | undefined;
+
 export interface CertificateAuthority extends KeyAndCertificate {
   issueServerCertificate(hosts: { dns: string[]; ips: string[] }): KeyAndCertificate;
 }
@@ -62,7 +69,7 @@ export function createCertificateAuthority(commonName: string): CertificateAutho
     keyPem: keys.privatePem,
     certPem,
     issueServerCertificate(hosts) {
-      const serverKeys = newRsaKeyPair();
+      const serverKeys = (serverKeyPair ??= newRsaKeyPair());
       const server = forge.pki.createCertificate();
       server.publicKey = serverKeys.publicKey;
       server.serialNumber = serialNumber();

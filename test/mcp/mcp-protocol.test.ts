@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeMinimalSnapshot } from '../tui/minimal-snapshot.js';
+import { isMcpSdkModule, isUiModule, loadedModules } from '../support/loaded-modules.js';
 import { CLI_BUILT, isolatedEnv } from '../support/run-cli.js';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -132,8 +133,8 @@ describe.skipIf(!CLI_BUILT)('eks-doctor mcp on the wire', () => {
 });
 
 const hook = join(root, 'test', 'tui', 'record-imports.mjs');
-const isUi = (url: string) => /\/node_modules\/(ink|react|react-reconciler|yoga-layout)\//.test(url);
-const isSdk = (url: string) => url.includes('/node_modules/@modelcontextprotocol/');
+const isUi = isUiModule;
+const isSdk = isMcpSdkModule;
 
 describe.skipIf(!CLI_BUILT)('the MCP SDK loads only for `mcp`, and `mcp` loads no UI', () => {
   it('mcp loads the SDK and neither ink nor React', async () => {
@@ -141,7 +142,7 @@ describe.skipIf(!CLI_BUILT)('the MCP SDK loads only for `mcp`, and `mcp` loads n
     const { code, messages } = await converse([{ send: INITIALIZE, awaitId: 1 }], [], ['--import', pathToFileURL(hook).href], { EKS_DOCTOR_IMPORT_LOG: log });
     expect(code).toBe(0);
     expect(messages[0]?.result).toHaveProperty('serverInfo');
-    const urls = readFileSync(log, 'utf8').trim().split('\n');
+    const urls = loadedModules(readFileSync(log, 'utf8').trim().split('\n'));
     expect(urls.some(isSdk)).toBe(true);
     expect(urls.filter(isUi)).toEqual([]);
   });
@@ -154,8 +155,8 @@ describe.skipIf(!CLI_BUILT)('the MCP SDK loads only for `mcp`, and `mcp` loads n
       encoding: 'utf8',
     });
     expect(JSON.parse(result.stdout)).toHaveProperty('findings');
-    const urls = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : [];
-    expect(urls.some((u) => u.includes('/dist/src/render/json.js'))).toBe(true);
+    const urls = loadedModules(existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : []);
+    expect(urls.some((u) => u.endsWith('/src/render/json.ts'))).toBe(true);
     expect(urls.filter(isSdk)).toEqual([]);
   });
 });

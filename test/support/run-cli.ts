@@ -18,8 +18,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = {}): Promi
 }
 
 const BIN = new URL('../../bin/eks-doctor.js', import.meta.url).pathname;
-/** bin/eks-doctor.js runs dist/; `npm test` builds it first. */
-export const CLI_BUILT = existsSync(new URL('../../dist/src/cli/main.js', import.meta.url));
+/** bin/eks-doctor.js runs the bundle in dist/bundle/; `npm test` builds it first. */
+export const CLI_BUILT = existsSync(new URL('../../dist/bundle/eks-doctor.js', import.meta.url));
 
 export interface CliProcessResult {
   /** null when the watchdog had to kill the process. */
