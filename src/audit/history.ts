@@ -129,7 +129,8 @@ export function clusterHistoryDir(root: string, cluster: Report['cluster']): str
 
 /** Write to a temporary file beside the target, then rename: a reader never sees half a file. */
 export function writeAtomically(file: string, text: string): void {
-  const temporary = `${file}.${process.pid}.tmp`;
+  // Not the pid alone: the pods of an Indexed Job all run as pid 1 and may share the volume.
+  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(temporary, text);

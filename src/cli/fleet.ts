@@ -5,6 +5,7 @@
  * summary, never the end of the run.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeAtomically } from '../audit/history.js';
 import { join } from 'node:path';
 import { publishAudit, recordAudit, type AuditRecord } from '../audit/scheduled-run.js';
 import { planCollection } from '../collect/plan.js';
@@ -12,16 +13,17 @@ import { RequestRateLimiter } from '../collect/aws/rate-limit.js';
 import { isRootCause } from '../engine/correlate.js';
 import { diagnosisRunner } from '../engine/diagnose.js';
 import type { Diagnostic } from '../engine/diagnostic.js';
-import { EXIT_COULD_NOT_CHECK, EXIT_FINDINGS, EXIT_OK } from '../engine/exit-code.js';
+import { EXIT_COULD_NOT_CHECK, EXIT_FINDINGS } from '../engine/exit-code.js';
 import type { Report } from '../engine/report.js';
 import { renderPlain, type PlainFormat } from '../render/index.js';
 import { UserError } from '../user-error.js';
-import { TOOL_VERSION } from '../version.js';
 import { listValue, numberValue, stringValue, type CommandIo, type OptionSpec, type ParsedArgs } from './command.js';
 import { collectLive, connectAws } from './live-collection.js';
 import { connectionSettings, type LiveSettings } from './live-settings.js';
 import { reportExitCode } from './report-output.js';
 import { diagnosisSetup, type ReportSettings } from './report-settings.js';
+import { parseShard, shardKey, shardOf } from './fleet-shard.js';
+import { FLEET_SUMMARY_FILE, fleetExitCode, fleetSummary, mergeIfLastShard, renderFleetTable, shardFileName, type FleetRow, type FleetShardSummary } from './fleet-summary.js';
 
 export const FLEET_OPTIONS: OptionSpec[] = [
   { name: 'all-clusters', type: 'boolean', description: 'Audit every cluster of --regions (and of each --profiles account): one report per cluster and a summary table' },
@@ -30,34 +32,19 @@ export const FLEET_OPTIONS: OptionSpec[] = [
   { name: 'concurrency', type: 'string', valueName: 'N', description: 'Clusters audited at once with --all-clusters (default 3)' },
   { name: 'max-requests-per-second', type: 'string', valueName: 'N', description: 'AWS requests per second across all clusters of --all-clusters (default 20)' },
   { name: 'report-dir', type: 'string', valueName: 'DIR', description: 'Where --all-clusters writes one report per cluster and summary.json (default ./eks-doctor-reports)' },
+  { name: 'shard', type: 'string', valueName: 'I/N', description: 'With --all-clusters, audit only shard I of N (from 0) of the clusters, by a stable hash of account/region/cluster; /N takes I from JOB_COMPLETION_INDEX' },
+  { name: 'run-id', type: 'string', valueName: 'ID', description: 'With --shard, the run the shard belongs to (e.g. the Job name): only shards of one run are merged into summary.json' },
 ];
 
+/** --shard and --run-id split the clusters of --all-clusters; alone they would be silently ignored. */
+export function checkFleetOnlyOptions(args: ParsedArgs): void {
+  if (args.values['all-clusters'] === true) return;
+  for (const name of ['shard', 'run-id'] as const) {
+    if (args.values[name] !== undefined) throw new UserError(`--${name} splits the clusters of --all-clusters between processes; it does not go with a single cluster`, 'Add --all-clusters (and --regions), or drop --' + name + '.');
+  }
+}
+
 const DEFAULTS = { concurrency: 3, requestsPerSecond: 20, reportDir: 'eks-doctor-reports' };
-
-export interface FleetRow {
-  profile?: string;
-  account?: string;
-  region: string;
-  cluster?: string;
-  /** clean: nothing at or above --fail-on; findings; incomplete: checks could not run; failed: no report. */
-  status: 'clean' | 'findings' | 'incomplete' | 'failed';
-  critical: number;
-  warning: number;
-  info: number;
-  checksInError: number;
-  topRootCause?: { id: string; title: string };
-  reportFile?: string;
-  error?: string;
-  exitCode: number;
-}
-
-export interface FleetSummary {
-  kind: 'eks-doctor.fleet-summary';
-  tool: { name: 'eks-doctor'; version: string };
-  generatedAt: string;
-  regions: string[];
-  rows: FleetRow[];
-}
 
 interface Target {
   profile?: string;
@@ -77,6 +64,10 @@ export async function auditAllClusters(args: ParsedArgs, settings: ReportSetting
   const concurrency = numberValue('concurrency', v.concurrency, { min: 1, integer: true }) ?? DEFAULTS.concurrency;
   const perSecond = numberValue('max-requests-per-second', v['max-requests-per-second'], { min: 1 }) ?? DEFAULTS.requestsPerSecond;
   const reportDir = stringValue(v['report-dir']) ?? DEFAULTS.reportDir;
+  const shardValue = stringValue(v.shard);
+  const shard = shardValue === undefined ? undefined : parseShard(shardValue, io.env);
+  const runId = stringValue(v['run-id']);
+  if (runId !== undefined && !shard) throw new UserError('--run-id names the run a shard belongs to; it goes with --shard I/N');
   const format: PlainFormat = settings.outputGiven && settings.stdout === 'report' && settings.format !== 'text' ? settings.format : 'json';
   const base = baseLiveSettings(args, new RequestRateLimiter(perSecond));
   const catalogue = diagnostics;
@@ -97,7 +88,16 @@ export async function auditAllClusters(args: ParsedArgs, settings: ReportSetting
     async ({ profile, region }) => {
       try {
         const found = await listClusters({ ...base, region, ...(profile ? { profile } : {}) }, io);
-        for (const cluster of found.clusters) targets.push({ ...(profile ? { profile } : {}), ...(found.account ? { account: found.account } : {}), region, cluster });
+        if (shard && !found.account) {
+          // The account is part of every cluster's shard key: guessing it could put a cluster in two shards, or none.
+          const error = `could not tell the account (sts:GetCallerIdentity: ${found.identityError ?? 'no account'}), so not which shard its ${found.clusters.length} cluster(s) belong to`;
+          rows.push({ ...(profile ? { profile } : {}), region, status: 'failed', critical: 0, warning: 0, info: 0, checksInError: 0, error, exitCode: EXIT_COULD_NOT_CHECK });
+          return;
+        }
+        for (const cluster of found.clusters) {
+          if (shard && shardOf(shardKey({ account: found.account!, region, cluster }), shard.count) !== shard.index) continue;
+          targets.push({ ...(profile ? { profile } : {}), ...(found.account ? { account: found.account } : {}), region, cluster });
+        }
       } catch (error) {
         rows.push({ ...(profile ? { profile } : {}), region, status: 'failed', critical: 0, warning: 0, info: 0, checksInError: 0, error: `could not list clusters: ${messageOf(error)}`, exitCode: EXIT_COULD_NOT_CHECK });
       }
@@ -122,42 +122,19 @@ export async function auditAllClusters(args: ParsedArgs, settings: ReportSetting
     }
   });
 
-  rows.sort((a, b) => `${a.account ?? ''}|${a.region}|${a.cluster ?? ''}`.localeCompare(`${b.account ?? ''}|${b.region}|${b.cluster ?? ''}`));
-  const summary: FleetSummary = { kind: 'eks-doctor.fleet-summary', tool: { name: 'eks-doctor', version: TOOL_VERSION }, generatedAt: new Date().toISOString(), regions, rows };
-  writeFileSync(join(reportDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  const summary = fleetSummary(regions, rows);
+  if (shard) {
+    // Each shard writes its own part: shards share the report directory (a ReadWriteMany volume), so
+    // none may write summary.json alone. The last one of the run to finish merges them all.
+    const part: FleetShardSummary = { ...summary, kind: 'eks-doctor.fleet-shard', shard, ...(runId !== undefined ? { runId } : {}), failOnError: settings.failOnError };
+    writeAtomically(join(reportDir, shardFileName(shard)), `${JSON.stringify(part, null, 2)}\n`);
+  } else {
+    writeAtomically(join(reportDir, FLEET_SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
+  }
   if (settings.audit) await publishAudit(audited, settings.audit, io);
-  io.stdout.write(format === 'json' && settings.outputGiven ? `${JSON.stringify(summary, null, 2)}\n` : renderFleetTable(summary, reportDir));
+  io.stdout.write(format === 'json' && settings.outputGiven ? `${JSON.stringify(summary, null, 2)}\n` : renderFleetTable(summary, reportDir, shard));
+  if (shard) mergeIfLastShard(reportDir, shard, runId, io);
   return fleetExitCode(rows, settings.failOnError);
-}
-
-/**
- * The worst cluster decides: 1 when any cluster has findings at or above --fail-on (or, with
- * --fail-on-error, could not be fully checked), 2 when no cluster at all could be audited.
- */
-export function fleetExitCode(rows: FleetRow[], failOnError: boolean): number {
-  if (rows.length === 0) return EXIT_OK;
-  if (rows.every((r) => r.status === 'failed' || r.exitCode === EXIT_COULD_NOT_CHECK)) return EXIT_COULD_NOT_CHECK;
-  if (rows.some((r) => r.exitCode === EXIT_FINDINGS)) return EXIT_FINDINGS;
-  if (failOnError && rows.some((r) => r.status === 'failed' || r.status === 'incomplete')) return EXIT_FINDINGS;
-  return EXIT_OK;
-}
-
-export function renderFleetTable(summary: FleetSummary, reportDir: string): string {
-  const header = ['ACCOUNT', 'REGION', 'CLUSTER', 'STATUS', 'CRIT', 'WARN', 'INFO', 'TOP ROOT CAUSE'];
-  const body = summary.rows.map((r) => [
-    r.account ?? r.profile ?? '-',
-    r.region,
-    r.cluster ?? '(discovery)',
-    r.status,
-    String(r.critical),
-    String(r.warning),
-    String(r.info),
-    r.error ? `error: ${r.error}` : (r.topRootCause?.title ?? (r.checksInError > 0 ? `${r.checksInError} check(s) could not run` : '-')),
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (i === header.length - 1 ? 0 : row[i]!.length))));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
-  const counts = { clusters: summary.rows.filter((r) => r.cluster).length, failed: summary.rows.filter((r) => r.status === 'failed').length };
-  return `${[line(header), ...body.map(line)].join('\n')}\n\n${counts.clusters} cluster(s) in ${summary.regions.join(', ')}; ${counts.failed} could not be audited. Reports and summary.json in ${reportDir}/\n`;
 }
 
 const EXTENSIONS: Record<PlainFormat, string> = { json: 'json', markdown: 'md', junit: 'xml', sarif: 'sarif', text: 'txt', policyreport: 'policyreport.yaml' };
@@ -190,14 +167,18 @@ function baseLiveSettings(args: ParsedArgs, rateLimiter: RequestRateLimiter): Om
   return { ...connectionSettings(args), rateLimiter };
 }
 
-async function listClusters(settings: Omit<LiveSettings, 'clusterName'>, io: CommandIo): Promise<{ account?: string; clusters: string[] }> {
+async function listClusters(settings: Omit<LiveSettings, 'clusterName'>, io: CommandIo): Promise<{ account?: string; identityError?: string; clusters: string[] }> {
   const aws = await connectAws({ ...settings, clusterName: '' }, io);
   try {
     const [{ paginateListClusters }, { GetCallerIdentityCommand }] = await Promise.all([import('@aws-sdk/client-eks'), import('@aws-sdk/client-sts')]);
-    const identity = await aws.sts.send(new GetCallerIdentityCommand({})).catch(() => undefined);
+    let identityError: string | undefined;
+    const identity = await aws.sts.send(new GetCallerIdentityCommand({})).catch((error: unknown) => {
+      identityError = messageOf(error);
+      return undefined;
+    });
     const clusters: string[] = [];
     for await (const page of paginateListClusters({ client: aws.eks, pageSize: 100 }, {})) clusters.push(...(page.clusters ?? []));
-    return { ...(identity?.Account ? { account: identity.Account } : {}), clusters: clusters.sort() };
+    return { ...(identity?.Account ? { account: identity.Account } : {}), ...(identityError ? { identityError } : {}), clusters: clusters.sort() };
   } finally {
     aws.destroy();
   }

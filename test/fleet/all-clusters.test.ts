@@ -3,43 +3,21 @@
  * denied: every other cluster is audited and reported, the failure is a row of the summary, and
  * the exit code is the worst cluster's. Runs the built CLI as a user would (npm test builds first).
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MOCK_CREDENTIALS, startAwsMock, type AwsMock } from '../../mocks/aws-mock/index.js';
-import { loadScenario } from '../../mocks/bundled-scenarios.js';
-import type { Snapshot } from '../../src/snapshot/types.js';
-import type { FleetSummary } from '../../src/cli/fleet.js';
+import { startAwsMock, type AwsMock } from '../../mocks/aws-mock/index.js';
+import { asCluster, fleetCli } from '../support/fleet.js';
 import type { Report } from '../../src/engine/report.js';
-import { fleetExitCode, type FleetRow } from '../../src/cli/fleet.js';
+import { fleetExitCode, type FleetRow, type FleetSummary } from '../../src/cli/fleet-summary.js';
 import { RequestLog } from '../../mocks/request-log.js';
-
-const run = promisify(execFile);
-
-/** A bundled scenario as another cluster: its name and region replaced everywhere (tags, ARNs, AZs). */
-function asCluster(scenario: string, name: string, region: string): Snapshot {
-  const text = JSON.stringify(loadScenario(scenario)).replaceAll('shop-prod', name).replaceAll('eu-west-1', region);
-  return JSON.parse(text) as Snapshot;
-}
 
 let mock: AwsMock;
 const log = new RequestLog();
 const dir = mkdtempSync(join(tmpdir(), 'eks-doctor-fleet-'));
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, AWS_ACCESS_KEY_ID: MOCK_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: MOCK_CREDENTIALS.secretAccessKey, AWS_EC2_METADATA_DISABLED: 'true', NO_COLOR: '1' };
-  delete env.AWS_PROFILE;
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/eks-doctor.js', ...args], { env, timeout: 120_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = fleetCli;
 
 describe('diagnose --all-clusters', () => {
   beforeAll(async () => {

@@ -4,7 +4,7 @@ import { loadSnapshotFile } from '../../snapshot/load.js';
 import { stringValue, type CommandSpec } from '../command.js';
 import { bundleKeeper, bundleSettings, REDACT_OPTION, SAVE_SNAPSHOT_OPTION } from '../bundle-options.js';
 import { interactiveReport, reportInteractivelyOrPlain, startInteractiveScreen } from '../interactive.js';
-import { auditAllClusters, FLEET_OPTIONS } from '../fleet.js';
+import { auditAllClusters, checkFleetOnlyOptions, FLEET_OPTIONS } from '../fleet.js';
 import { snapshotSource } from '../live-collection.js';
 import { checkLiveInputs } from '../input-checks.js';
 import { LIVE_OPTIONS, liveSettings } from '../live-settings.js';
@@ -28,6 +28,7 @@ export const diagnoseCommand: CommandSpec = {
   examples: [
     'eks-doctor diagnose --cluster shop-prod --region eu-west-1',
     'eks-doctor diagnose --all-clusters --regions eu-west-1,us-east-1 --report-dir reports/ --fail-on warning',
+    'eks-doctor diagnose --all-clusters --regions eu-west-1,us-east-1 --shard 0/3 --report-dir /reports/fleet',
     'eks-doctor diagnose --cluster shop-prod --save-snapshot bundle.json --redact',
     'eks-doctor diagnose --cluster shop-prod --kubeconfig ~/.kube/config --context shop-prod',
     'eks-doctor diagnose --snapshot mocks/scenarios/node-role-not-mapped.json',
@@ -40,6 +41,7 @@ export const diagnoseCommand: CommandSpec = {
     const diagnostics = await loadDiagnostics();
     const settings = reportSettings(args, io, diagnostics);
     const file = stringValue(args.values.snapshot);
+    checkFleetOnlyOptions(args);
     // --all-clusters takes --region(s) without --cluster: liveSettings would refuse them.
     const live = args.values['all-clusters'] === true ? undefined : liveSettings(args);
     // A wrong kubeconfig, context, region or profile is said before any call, not found missing later.
