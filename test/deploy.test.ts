@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { modelFor } from './support/kubernetes-schema.js';
 import { runCli } from './support/run-cli.js';
 
 const require = createRequire(import.meta.url);
@@ -22,16 +23,9 @@ interface Manifest {
 
 function loadManifests(): { file: string; doc: Manifest }[] {
   return readdirSync(manifestsDir)
-    .filter((f) => f.endsWith('.yaml'))
+    // kustomization.yaml lists these files (kubectl apply -k); test/kustomize.test.ts renders it.
+    .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
     .flatMap((file) => parseAllDocuments(readFileSync(join(manifestsDir, file), 'utf8')).map((d) => ({ file, doc: d.toJS() as Manifest })));
-}
-
-/** kubernetes-models: classes generated from the Kubernetes OpenAPI schemas; validate() throws on any violation. */
-function modelFor(apiVersion: string, kind: string): (new (data: unknown) => { validate(): void }) | undefined {
-  const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
-  const modulePath = group ? `kubernetes-models/${group}/${version}` : `kubernetes-models/${version}`;
-  const models = require(modulePath) as Record<string, new (data: unknown) => { validate(): void }>;
-  return models[kind];
 }
 
 const manifests = loadManifests();
