@@ -60,13 +60,13 @@ export async function startPushgateway(): Promise<RunningServer> {
 
 /**
  * Alertmanager alone: no cluster peers (--cluster.listen-address= empty), a temporary storage
- * path, and the smallest configuration it accepts (one receiver that sends nowhere).
+ * path, and the smallest configuration it accepts (one receiver that sends nowhere) unless given one.
  */
-export async function startAlertmanager(): Promise<RunningServer> {
+export async function startAlertmanager(options: { configFile?: string } = {}): Promise<RunningServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'eks-doctor-alertmanager-'));
-  const config = join(dir, 'alertmanager.yml');
-  writeFileSync(config, 'route:\n  receiver: nowhere\nreceivers:\n  - name: nowhere\n');
+  const config = options.configFile ?? join(dir, 'alertmanager.yml');
+  if (!options.configFile) writeFileSync(config, 'route:\n  receiver: nowhere\nreceivers:\n  - name: nowhere\n');
   const url = `http://127.0.0.1:${port}`;
   return startAndWait(
     PROMETHEUS_BINARIES.alertmanager,
