@@ -153,7 +153,13 @@ export function historyRedactionKey(root: string): Buffer {
   } catch {
     mkdirSync(root, { recursive: true });
     const key = randomBytes(32);
-    writeFileSync(file, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+    try {
+      writeFileSync(file, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      // Another shard of a sharded run (--shard) sharing the history created it first: use theirs.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      return Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
+    }
     return key;
   }
 }
