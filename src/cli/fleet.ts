@@ -5,8 +5,8 @@
  * summary, never the end of the run.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { writeAtomically } from '../audit/history.js';
 import { join } from 'node:path';
+import { writeAtomically } from '../audit/history.js';
 import { publishAudit, recordAudit, type AuditRecord } from '../audit/scheduled-run.js';
 import { planCollection } from '../collect/plan.js';
 import { RequestRateLimiter } from '../collect/aws/rate-limit.js';
