@@ -75,7 +75,8 @@ export function renderFleetTable(summary: FleetSummary, reportDir: string, shard
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (i === header.length - 1 ? 0 : row[i]!.length))));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
   const counts = { clusters: summary.rows.filter((r) => r.cluster).length, failed: summary.rows.filter((r) => r.status === 'failed').length };
-  const where = shard ? `Shard ${formatShard(shard)}: reports and ${shardFileName(shard)} in ${reportDir}/` : `Reports and summary.json in ${reportDir}/`;
+  const dir = reportDir.replace(/(.)\/+$/, '$1');
+  const where = shard ? `Shard ${formatShard(shard)}: reports and ${shardFileName(shard)} in ${dir}/` : `Reports and summary.json in ${dir}/`;
   return `${[line(header), ...body.map(line)].join('\n')}\n\n${counts.clusters} cluster(s) in ${summary.regions.join(', ')}; ${counts.failed} could not be audited. ${where}\n`;
 }
 
