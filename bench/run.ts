@@ -18,7 +18,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync, mkdtempSync } from 'node:fs';
-import { cpus, tmpdir, totalmem, platform, release } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem, platform, release } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -43,6 +43,10 @@ const { values } = parseArgs({
     soak: { type: 'string' },
     'soak-size': { type: 'string' },
     'soak-heap': { type: 'boolean', default: false },
+    /** The soak over the cluster saved to a file instead of against the live mocks. */
+    'soak-snapshot': { type: 'boolean', default: false },
+    /** The clusters without their application pods (ten per node, a tenth Pending): the sizes measured before the workload was added. */
+    'without-workload': { type: 'boolean', default: false },
     full: { type: 'boolean', default: false },
     out: { type: 'string' },
     /** V8/Node options for every eks-doctor process, e.g. "--max-old-space-size=384" to see a memory-limited run. */
@@ -57,6 +61,9 @@ const kubernetesLatencyMs = Number(values['kubernetes-latency']);
 const soakRuns = Number(values.soak ?? (full ? 200 : 20));
 const soakSize = Number(values['soak-size'] ?? (full ? 5000 : 1000));
 const nodeOptions = values['node-options'] ?? '';
+const scaleOptions = values['without-workload'] ? {} : { workload: {} };
+/** The workload pods a cluster of this size carries (ten per EC2 node), for the table. */
+const workloadPods = (nodes: number) => (values['without-workload'] ? 0 : nodes * 10);
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -179,7 +186,7 @@ function medianOf<T extends { ms: number }>(items: T[]): T {
 }
 
 async function measureSize(nodes: number): Promise<SizeResult> {
-  const snapshot = buildScaledCluster(nodes);
+  const snapshot = buildScaledCluster(nodes, scaleOptions);
   const cluster = await startMockCluster({ scenario: snapshot, latencyMs: awsLatencyMs, kubernetesLatencyMs });
   const env = { AWS_ACCESS_KEY_ID: cluster.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: cluster.credentials.secretAccessKey, AWS_REGION: snapshot.cluster.region };
   const traceDir = mkdtempSync(join(tmpdir(), 'eks-doctor-bench-trace-'));
@@ -313,58 +320,86 @@ async function measureStartup(): Promise<StartupResult> {
 interface SoakResult {
   nodes: number;
   runs: number;
+  /** Against the live mocks (every run collects afresh) or a saved snapshot. */
+  source: 'live mock' | 'snapshot';
   rssAfterFirstMb: number;
   /** VmHWM when the first report arrived: what one run needs at its peak. */
   peakRssOfFirstMb: number;
-  /** RSS after a tenth of the runs: where it settles. */
+  /** RSS after the tenth run (or a tenth of the runs, if fewer than 100): where it settles. */
   rssAfterTenthMb: number;
   rssAtEndMb: number;
-  growthPercent: number;
-  /** With --soak-heap: the live heap after a forced full GC following the first and the last report. */
-  heapAfterGc?: { firstMb: number; lastMb: number };
+  /** RSS at the end against after the tenth run (the issue's target: within 10%). */
+  growthFromTenthPercent: number;
+  /** With --soak-heap: the live heap after a forced full GC following the first, the tenth and the last report. */
+  heapAfterGc?: { firstMb: number; tenthMb: number; lastMb: number; growthFromTenthPercent: number };
 }
 
-/** --watch re-diagnosing one saved cluster in one process; RSS read as each NDJSON line arrives. */
+const percent = (from: number, to: number) => Math.round(((to - from) / from) * 1000) / 10;
+
+/**
+ * --watch re-diagnosing one cluster in one process; RSS read as each NDJSON line arrives. Against
+ * the live mocks by default, so the collectors run every time (their buffers, the Kubernetes
+ * client's pages, the SDK's clients); with --soak-snapshot, over the cluster saved to a file.
+ */
 async function soak(nodes: number, count: number): Promise<SoakResult> {
+  const snapshot = buildScaledCluster(nodes, scaleOptions);
   const dir = mkdtempSync(join(tmpdir(), 'eks-doctor-soak-'));
+  const fromFile = values['soak-snapshot'] === true;
+  const cluster = fromFile ? undefined : await startMockCluster({ scenario: snapshot, latencyMs: awsLatencyMs, kubernetesLatencyMs });
   const file = join(dir, `scale-${nodes}.json`);
-  writeFileSync(file, JSON.stringify(buildScaledCluster(nodes)));
+  if (fromFile) writeFileSync(file, JSON.stringify(snapshot));
+  const target = cluster
+    ? ['--cluster', snapshot.cluster.name, '--region', snapshot.cluster.region, '--endpoint-url', cluster.awsUrl, '--timeout', '600']
+    : ['--snapshot', file];
   const rss: number[] = [];
   let peakOfFirst = NaN;
-  const env: Record<string, string> = values['soak-heap'] ? { NODE_OPTIONS: `--expose-gc --import=${join(root, 'dist', 'bench', 'soak-heap-hook.js')}` } : {};
-  const result = await runCli(['diagnose', '--snapshot', file, '--output', 'json', '--watch', '0', '--watch-count', String(count)], env, (_line, pid) => {
-    if (rss.length === 0) peakOfFirst = procStatusKb(pid, 'VmHWM') ?? NaN;
-    rss.push(procStatusKb(pid, 'VmRSS') ?? NaN);
-  });
-  rmSync(dir, { recursive: true, force: true });
+  const env: Record<string, string> = {
+    ...(cluster ? { AWS_ACCESS_KEY_ID: cluster.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: cluster.credentials.secretAccessKey, AWS_REGION: snapshot.cluster.region } : {}),
+    ...(values['soak-heap'] ? { NODE_OPTIONS: `--expose-gc --import=${join(root, 'dist', 'bench', 'soak-heap-hook.js')}` } : {}),
+  };
+  let result: ProcessResult;
+  try {
+    result = await runCli(['diagnose', ...target, '--output', 'json', '--watch', '0', '--watch-count', String(count)], env, (_line, pid) => {
+      if (rss.length === 0) peakOfFirst = procStatusKb(pid, 'VmHWM') ?? NaN;
+      rss.push(procStatusKb(pid, 'VmRSS') ?? NaN);
+    });
+  } finally {
+    await cluster?.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
   if (rss.length !== count) throw new Error(`the soak wrote ${rss.length} reports, not ${count}: ${result.stderr.slice(0, 2000)}`);
-  const first = rss[0]!;
-  const last = rss[rss.length - 1]!;
+  const tenth = Math.min(10, Math.max(1, Math.floor(count / 10))) - 1;
   const heap = [...result.stderr.matchAll(/^soak-heap (\d+)$/gm)].map((m) => Number(m[1]) / 2 ** 20);
+  const round = (x: number) => Math.round(x * 10) / 10;
   return {
     nodes,
     runs: count,
-    rssAfterFirstMb: mb(first),
+    source: cluster ? 'live mock' : 'snapshot',
+    rssAfterFirstMb: mb(rss[0]!),
     peakRssOfFirstMb: mb(peakOfFirst),
-    rssAfterTenthMb: mb(rss[Math.max(0, Math.floor(count / 10) - 1)]!),
-    rssAtEndMb: mb(last),
-    growthPercent: Math.round(((last - first) / first) * 1000) / 10,
-    ...(heap.length > 0 ? { heapAfterGc: { firstMb: Math.round(heap[0]! * 10) / 10, lastMb: Math.round(heap[heap.length - 1]! * 10) / 10 } } : {}),
+    rssAfterTenthMb: mb(rss[tenth]!),
+    rssAtEndMb: mb(rss[rss.length - 1]!),
+    growthFromTenthPercent: percent(rss[tenth]!, rss[rss.length - 1]!),
+    ...(heap.length > tenth
+      ? { heapAfterGc: { firstMb: round(heap[0]!), tenthMb: round(heap[tenth]!), lastMb: round(heap[heap.length - 1]!), growthFromTenthPercent: percent(heap[tenth]!, heap[heap.length - 1]!) } }
+      : {}),
   };
 }
 
 function table(results: SizeResult[]): string {
-  const header = '| nodes | wall (ms) | startup / module loads (ms) | collect AWS / Kubernetes (ms) | critical path (ms, requests) | wall / critical path | requests | peak RSS (MB) | checks + correlation (ms) |';
+  const header = '| cluster | wall (ms) | startup / module loads (ms) | collect AWS / Kubernetes (ms) | critical path (ms, requests) | wall / critical path | requests | peak RSS (MB) | checks + correlation (ms) |';
   const rule = '|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
   const rows = results.map(
     (r) =>
-      `| ${r.nodes.toLocaleString('en')} | ${r.wallMs} | ${r.startupMs} / ${r.moduleLoadMs} | ${r.phasesMs['collect AWS'] ?? '-'} / ${r.phasesMs['collect Kubernetes'] ?? '-'} | ${r.criticalPathMs} (${r.criticalPathRequests}) | ${r.wallOverCriticalPath} | ${r.requests} | ${r.peakRssMb} | ${r.checksAndCorrelationMs} |`,
+      `| ${r.nodes.toLocaleString('en')} nodes${workloadPods(r.nodes) ? ` + ${workloadPods(r.nodes).toLocaleString('en')} workload pods` : ''} | ${r.wallMs} | ${r.startupMs} / ${r.moduleLoadMs} | ${r.phasesMs['collect AWS'] ?? '-'} / ${r.phasesMs['collect Kubernetes'] ?? '-'} | ${r.criticalPathMs} (${r.criticalPathRequests}) | ${r.wallOverCriticalPath} | ${r.requests} | ${r.peakRssMb} | ${r.checksAndCorrelationMs} |`,
   );
   return [header, rule, ...rows].join('\n');
 }
 
+/** The 1-minute load average at the start and the end: on a shared machine, how far the figures are from a quiet one's. */
+const loadAtStart = Math.round(loadavg()[0]! * 10) / 10;
 const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, os: `${platform()} ${release()}` };
-console.log(`eks-doctor bench: sizes ${sizes.join(', ')}, ${runs} runs each, latency ${awsLatencyMs} ms AWS and ${kubernetesLatencyMs} ms Kubernetes${nodeOptions ? `, NODE_OPTIONS ${nodeOptions}` : ''}, on ${machine.cpus} x ${machine.cpuModel}`);
+console.log(`eks-doctor bench: sizes ${sizes.join(', ')}${values['without-workload'] ? ' without workload pods' : ', ten workload pods per node (a tenth Pending)'}, ${runs} runs each, latency ${awsLatencyMs} ms AWS and ${kubernetesLatencyMs} ms Kubernetes${nodeOptions ? `, NODE_OPTIONS ${nodeOptions}` : ''}, on ${machine.cpus} x ${machine.cpuModel}`);
 const sizeResults: SizeResult[] = [];
 for (const nodes of sizes) {
   const r = await measureSize(nodes);
@@ -375,7 +410,8 @@ for (const nodes of sizes) {
 }
 const startup = await measureStartup();
 const soakResult = soakRuns > 0 ? await soak(soakSize, soakRuns) : undefined;
-const results = { takenAt: new Date().toISOString(), machine, settings: { runs, awsLatencyMs, kubernetesLatencyMs, ...(nodeOptions ? { nodeOptions } : {}) }, sizes: sizeResults, startup, soak: soakResult };
+const loadAverage = { start: loadAtStart, end: Math.round(loadavg()[0]! * 10) / 10 };
+const results = { takenAt: new Date().toISOString(), machine: { ...machine, loadAverage }, settings: { runs, awsLatencyMs, kubernetesLatencyMs, workloadPodsPerNode: values['without-workload'] ? 0 : 10, ...(nodeOptions ? { nodeOptions } : {}) }, sizes: sizeResults, startup, soak: soakResult };
 const outFile = values.out ?? join(root, 'bench', 'results', `${results.takenAt.replace(/[:.]/g, '-')}.json`);
 mkdirSync(dirname(outFile), { recursive: true });
 writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
@@ -384,7 +420,12 @@ console.log(`start-up: --version ${startup.versionMs} ms (loads ${startup.versio
 console.log(`demo --output json: ${startup.demoMs} ms wall, the mocks' start included; its startup span ${startup.demoStartupMs} ms, module loads ${startup.demoModuleLoadMs} ms`);
 if (soakResult) {
   const s = soakResult;
-  const heap = s.heapAfterGc ? `; live heap after a forced GC ${s.heapAfterGc.firstMb} MB after the first, ${s.heapAfterGc.lastMb} MB after the last` : '';
-  console.log(`soak: ${s.runs} --watch runs over ${s.nodes} nodes: RSS ${s.rssAfterFirstMb} MB after the first (its peak ${s.peakRssOfFirstMb} MB), ${s.rssAfterTenthMb} MB after a tenth, ${s.rssAtEndMb} MB at the end (${s.growthPercent}%)${heap}`);
+  const heap = s.heapAfterGc
+    ? `; live heap after a forced GC ${s.heapAfterGc.firstMb} MB after the first, ${s.heapAfterGc.tenthMb} MB after the tenth, ${s.heapAfterGc.lastMb} MB after the last (${s.heapAfterGc.growthFromTenthPercent}% from the tenth)`
+    : '';
+  console.log(
+    `soak: ${s.runs} --watch runs over ${s.nodes} nodes (${s.source}): RSS ${s.rssAfterFirstMb} MB after the first (its peak ${s.peakRssOfFirstMb} MB), ${s.rssAfterTenthMb} MB after the tenth, ${s.rssAtEndMb} MB at the end (${s.growthFromTenthPercent}% from the tenth)${heap}`,
+  );
 }
+console.log(`load average ${loadAverage.start} at the start, ${loadAverage.end} at the end`);
 console.log(`results: ${outFile}${existsSync(outFile) ? '' : ' (not written)'}`);

@@ -7,6 +7,7 @@
  */
 import type { Snapshot } from '../../src/snapshot/types.js';
 import { buildBaseline } from './baseline.js';
+import { buildWorkload, type WorkloadOptions } from './workload.js';
 
 /** The sizes `npm run bench` measures. */
 export const BENCH_SIZES = [100, 1000, 5000, 20000] as const;
@@ -14,9 +15,31 @@ export const BENCH_SIZES = [100, 1000, 5000, 20000] as const;
 /** Nodes outside the managed node group: two batch nodes and the Karpenter node (the Fargate node is extra). */
 const OTHER_EC2_NODES = 3;
 
-export function buildScaledCluster(nodes: number): Snapshot {
+export interface ScaleOptions {
+  /**
+   * Application pods (workload.ts): ten per node, a tenth of them Pending as no node can fit them,
+   * with their ReplicaSets, Deployments and FailedScheduling events. The cluster is then no longer
+   * healthy: the Pending pods are what "Pods that cannot be scheduled" reports.
+   */
+  workload?: WorkloadOptions;
+}
+
+export function buildScaledCluster(nodes: number, options: ScaleOptions = {}): Snapshot {
   if (!Number.isInteger(nodes) || nodes < OTHER_EC2_NODES + 1) throw new Error(`a scaled cluster needs at least ${OTHER_EC2_NODES + 1} nodes, not ${nodes}`);
   const snapshot = buildBaseline({ managedNodes: nodes - OTHER_EC2_NODES, batchNodes: 2 });
   snapshot.meta = { ...snapshot.meta, description: `Healthy baseline grown to ${nodes} EC2 nodes (plus one Fargate node), for the benchmark.`, scenario: `scale-${nodes}`, faults: [] };
+  if (options.workload) {
+    const workload = buildWorkload(snapshot, options.workload);
+    const k = snapshot.kubernetes;
+    // The generated objects are the API's shapes; the snapshot's element types are the SDK's models of them.
+    k.problemPods = [...(k.problemPods ?? []), ...(workload.pendingPods as NonNullable<typeof k.problemPods>)];
+    k.warningEvents = [...(k.warningEvents ?? []), ...(workload.failedSchedulingEvents as NonNullable<typeof k.warningEvents>)];
+    const pending = workload.pendingPods.length;
+    snapshot.meta = {
+      ...snapshot.meta,
+      description: `Baseline grown to ${nodes} EC2 nodes (plus one Fargate node) with ${(pending + workload.runningPods).toLocaleString('en')} workload pods, ${pending.toLocaleString('en')} of them Pending, for the benchmark.`,
+      scenario: `scale-${nodes}-workload`,
+    };
+  }
   return snapshot;
 }
