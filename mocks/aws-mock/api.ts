@@ -14,6 +14,9 @@ export class AwsApiError extends Error {
   ) {
     super(message);
   }
+
+  /** AWS JSON: the body's __type where it is not the code (a query-compatible service's). */
+  jsonType?: string;
 }
 
 export interface HandlerContext {

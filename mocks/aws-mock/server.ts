@@ -1,6 +1,6 @@
 /**
- * The AWS mock: one HTTP server on 127.0.0.1 that answers EC2, Auto Scaling, IAM, STS and EKS over
- * their real wire protocols, from the AWS side of any number of snapshots.
+ * The AWS mock: one HTTP server on 127.0.0.1 that answers EC2, Auto Scaling, IAM, STS, EKS, Service
+ * Quotas and CloudWatch over their real wire protocols, from the AWS side of any number of snapshots.
  *
  * Requests are routed by the SigV4 credential scope (`Credential=AKID/date/REGION/SERVICE/aws4_request`):
  * the service decides the protocol (EC2 and Auto Scaling both have a DescribeTags), the region
@@ -10,19 +10,23 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import * as autoScalingClient from '@aws-sdk/client-auto-scaling';
+import * as cloudWatchClient from '@aws-sdk/client-cloudwatch';
 import * as ec2Client from '@aws-sdk/client-ec2';
 import * as eksClient from '@aws-sdk/client-eks';
 import * as iamClient from '@aws-sdk/client-iam';
+import * as serviceQuotasClient from '@aws-sdk/client-service-quotas';
 import * as stsClient from '@aws-sdk/client-sts';
 import type { Snapshot } from '../../src/snapshot/types.js';
 import { RequestLog } from '../request-log.js';
 import { AwsApiError, type Handler, type HandlerContext } from './api.js';
 import { FaultInjector, faultsFromSnapshot, type FaultRule } from './faults.js';
 import { AUTOSCALING_HANDLERS } from './services/autoscaling.js';
+import { CLOUDWATCH_HANDLERS } from './services/cloudwatch.js';
 import { EC2_HANDLERS } from './services/ec2.js';
 import { eksHandlers, type ClusterOverrides } from './services/eks.js';
 import { IAM_HANDLERS, STS_HANDLERS } from './services/iam.js';
-import { escapeXml, matchPath, operationModels, readQueryInput, readRestInput, toWireJson, writeXmlMembers, type OperationModel, type XmlFlavor } from './wire.js';
+import { SERVICEQUOTAS_HANDLERS } from './services/servicequotas.js';
+import { escapeXml, fromWireJson, matchPath, operationModels, readQueryInput, readRestInput, toWireJson, writeXmlMembers, type OperationModel, type XmlFlavor } from './wire.js';
 import { MockWorld } from './world.js';
 
 /** Fixed credentials for talking to the mock; the Kubernetes mock verifies EKS tokens signed with them. */
@@ -57,7 +61,15 @@ export interface AwsMock {
 }
 
 interface ServiceProtocol {
-  protocol: 'ec2' | 'query' | 'rest-json';
+  /** 'json': AWS JSON 1.0/1.1, the operation named by X-Amz-Target (Service Quotas, CloudWatch). */
+  protocol: 'ec2' | 'query' | 'rest-json' | 'json';
+  /** The service as IAM spells its actions, where the signing name differs (CloudWatch signs as 'monitoring'). */
+  iamName?: string;
+  /** JSON protocols: the X-Amz-Target prefix and the content type's version. */
+  targetPrefix?: string;
+  jsonVersion?: '1.0' | '1.1';
+  /** A JSON protocol that also answers in the query protocol's error codes (x-amzn-query-error). */
+  queryCompatible?: boolean;
   version?: string;
   xmlNamespace?: string;
   operations: Map<string, OperationModel>;
@@ -65,7 +77,7 @@ interface ServiceProtocol {
 }
 
 /** One list of SDK models per process: reading the EC2 model takes a moment. */
-let models: Record<'ec2' | 'autoscaling' | 'iam' | 'sts' | 'eks', Map<string, OperationModel>> | undefined;
+let models: Record<'ec2' | 'autoscaling' | 'iam' | 'sts' | 'eks' | 'servicequotas' | 'monitoring', Map<string, OperationModel>> | undefined;
 function loadModels() {
   models ??= {
     ec2: operationModels(ec2Client),
@@ -73,6 +85,8 @@ function loadModels() {
     iam: operationModels(iamClient),
     sts: operationModels(stsClient),
     eks: operationModels(eksClient),
+    servicequotas: operationModels(serviceQuotasClient),
+    monitoring: operationModels(cloudWatchClient),
   };
   return models;
 }
@@ -89,6 +103,17 @@ export async function startAwsMock(options: AwsMockOptions): Promise<AwsMock> {
     iam: { protocol: 'query', version: '2010-05-08', xmlNamespace: 'https://iam.amazonaws.com/doc/2010-05-08/', operations: loaded.iam, handlers: IAM_HANDLERS },
     sts: { protocol: 'query', version: '2011-06-15', xmlNamespace: 'https://sts.amazonaws.com/doc/2011-06-15/', operations: loaded.sts, handlers: STS_HANDLERS },
     eks: { protocol: 'rest-json', operations: loaded.eks, handlers: eksHandlers(options.clusterOverrides) },
+    servicequotas: { protocol: 'json', targetPrefix: 'ServiceQuotasV20190624', jsonVersion: '1.1', operations: loaded.servicequotas, handlers: SERVICEQUOTAS_HANDLERS },
+    // Since 2025 CloudWatch speaks AWS JSON 1.0 (query-compatible), which the SDK and botocore both prefer to the query protocol.
+    monitoring: {
+      protocol: 'json',
+      iamName: 'cloudwatch',
+      targetPrefix: 'GraniteServiceVersion20100801',
+      jsonVersion: '1.0',
+      queryCompatible: true,
+      operations: loaded.monitoring,
+      handlers: CLOUDWATCH_HANDLERS,
+    },
   };
   const sockets = new Set<Socket>();
 
@@ -123,6 +148,7 @@ export async function startAwsMock(options: AwsMockOptions): Promise<AwsMock> {
       finish({ service: scope.service, action: `${request.method} ${url.pathname}`, region: scope.region, status: 400 });
       return;
     }
+    const serviceName = service.iamName ?? scope.service;
 
     // Which operation, and its input.
     let operation: OperationModel | undefined;
@@ -142,6 +168,17 @@ export async function startAwsMock(options: AwsMockOptions): Promise<AwsMock> {
           }
         }
       }
+    } else if (service.protocol === 'json') {
+      const target = request.headers['x-amz-target'];
+      actionName = typeof target === 'string' && target.startsWith(`${service.targetPrefix}.`) ? target.slice(service.targetPrefix!.length + 1) : `(X-Amz-Target ${String(target ?? 'missing')})`;
+      operation = service.operations.get(actionName);
+      if (operation) {
+        try {
+          input = fromWireJson(operation.input, JSON.parse(body.length > 0 ? body.toString('utf8') : '{}')) as Record<string, unknown>;
+        } catch {
+          return answerError(new AwsApiError('SerializationException', 'The request body is not valid JSON', 400));
+        }
+      }
     } else {
       const params = request.method === 'POST' ? new URLSearchParams(body.toString('utf8')) : url.searchParams;
       actionName = params.get('Action') ?? '(no Action)';
@@ -149,7 +186,7 @@ export async function startAwsMock(options: AwsMockOptions): Promise<AwsMock> {
       if (operation) input = readQueryInput(operation.input, params, service.protocol === 'ec2' ? 'ec2' : 'query');
     }
 
-    const decision = faults.decide(scope.service, actionName, scope.region, JSON.stringify(input));
+    const decision = faults.decide(serviceName, actionName, scope.region, JSON.stringify(input));
     const latency = decision.latencyMs + (options.latencyMs ?? 0);
     if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
     const fault = decision.fault;
@@ -159,6 +196,16 @@ export async function startAwsMock(options: AwsMockOptions): Promise<AwsMock> {
       if (service!.protocol === 'rest-json') {
         response.writeHead(error.status, { 'content-type': 'application/json', 'x-amzn-requestid': requestId, 'x-amzn-errortype': error.code });
         response.end(JSON.stringify({ message: error.message }));
+      } else if (service!.protocol === 'json') {
+        const text = JSON.stringify({ __type: error.jsonType ?? error.code, message: error.message });
+        response.writeHead(error.status, {
+          'content-type': `application/x-amz-json-${service!.jsonVersion}`,
+          'x-amzn-requestid': requestId,
+          'content-length': Buffer.byteLength(text),
+          // A query-compatible service says the query protocol's code too: the SDK and botocore name the error by it.
+          ...(service!.queryCompatible ? { 'x-amzn-query-error': `${error.code};${error.fault}` } : {}),
+        });
+        response.end(text);
       } else if (service!.protocol === 'ec2') {
         sendXml(response, error.status, `<Response><Errors><Error><Code>${escapeXml(error.code)}</Code><Message>${escapeXml(error.message)}</Message></Error></Errors><RequestID>${requestId}</RequestID></Response>`);
       } else {
@@ -168,11 +215,11 @@ export async function startAwsMock(options: AwsMockOptions): Promise<AwsMock> {
           `<ErrorResponse xmlns="${service!.xmlNamespace}"><Error><Type>${error.fault}</Type><Code>${escapeXml(error.code)}</Code><Message>${escapeXml(error.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
         );
       }
-      finish({ service: scope!.service, action: actionName, region: scope!.region, status: error.status, ...(faultName ? { fault: faultName } : {}) });
+      finish({ service: serviceName, action: actionName, region: scope!.region, status: error.status, ...(faultName ? { fault: faultName } : {}) });
     }
 
     if (fault?.kind === 'hang') {
-      finish({ service: scope.service, action: actionName, region: scope.region, status: 0, fault: 'hang' });
+      finish({ service: serviceName, action: actionName, region: scope.region, status: 0, fault: 'hang' });
       return; // The socket stays open until the client gives up or close() destroys it.
     }
     if (fault?.kind === 'html') {
@@ -180,19 +227,19 @@ export async function startAwsMock(options: AwsMockOptions): Promise<AwsMock> {
       const page = '<!DOCTYPE html><html><head><title>Access Denied</title></head><body><h1>Access Denied</h1><p>The request was blocked by the proxy policy.</p></body></html>';
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(page) });
       response.end(page);
-      return finish({ service: scope.service, action: actionName, region: scope.region, status: 200, fault: 'html' });
+      return finish({ service: serviceName, action: actionName, region: scope.region, status: 200, fault: 'html' });
     }
     if (fault && fault.kind !== 'garbage' && fault.kind !== 'truncated') {
-      return answerError(injectedError(fault, service.protocol, scope.service, actionName), fault.kind);
+      return answerError(injectedError(fault, service, serviceName, actionName), fault.kind);
     }
     if (!operation) {
       return answerError(
-        service.protocol === 'rest-json'
-          ? new AwsApiError('UnknownOperationException', `No operation matches ${request.method} ${url.pathname}`, 404)
+        service.protocol === 'rest-json' || service.protocol === 'json'
+          ? new AwsApiError('UnknownOperationException', `No operation matches ${service.protocol === 'json' ? actionName : `${request.method} ${url.pathname}`}`, service.protocol === 'json' ? 400 : 404)
           : new AwsApiError('InvalidAction', `The action ${actionName} is not valid for this web service.`, 400),
       );
     }
-    if (service.protocol !== 'rest-json' && new URLSearchParams(request.method === 'POST' ? body.toString('utf8') : url.search).get('Version') !== service.version) {
+    if ((service.protocol === 'ec2' || service.protocol === 'query') && new URLSearchParams(request.method === 'POST' ? body.toString('utf8') : url.search).get('Version') !== service.version) {
       return answerError(new AwsApiError('InvalidParameterValue', `Version must be ${service.version}`, 400));
     }
     const handler = service.handlers[actionName];
@@ -201,7 +248,7 @@ export async function startAwsMock(options: AwsMockOptions): Promise<AwsMock> {
       return answerError(
         service.protocol === 'ec2'
           ? new AwsApiError('UnsupportedOperation', `The AWS mock does not implement ${actionName}.`, 400)
-          : new AwsApiError(service.protocol === 'rest-json' ? 'InvalidRequestException' : 'InvalidAction', `The AWS mock does not implement ${actionName}.`, 400),
+          : new AwsApiError(service.protocol === 'rest-json' || service.protocol === 'json' ? 'InvalidRequestException' : 'InvalidAction', `The AWS mock does not implement ${actionName}.`, 400),
       );
     }
 
@@ -220,15 +267,19 @@ export async function startAwsMock(options: AwsMockOptions): Promise<AwsMock> {
     if (service.protocol === 'rest-json') {
       text = JSON.stringify(toWireJson(operation.output, output) ?? {});
       contentType = 'application/json';
+    } else if (service.protocol === 'json') {
+      // AWS JSON ignores jsonName: members go by their model names.
+      text = JSON.stringify(toWireJson(operation.output, output, { jsonNames: false }) ?? {});
+      contentType = `application/x-amz-json-${service.jsonVersion}`;
     } else {
       text = xmlEnvelope(service, actionName, writeXmlMembers(operation.output, output, service.protocol === 'ec2' ? 'ec2' : ('query' satisfies XmlFlavor)), requestId);
       contentType = 'text/xml;charset=UTF-8';
     }
-    if (fault?.kind === 'garbage') text = service.protocol === 'rest-json' ? '{"clusters": [oops' : '<<<this is not XML>>>';
+    if (fault?.kind === 'garbage') text = service.protocol === 'rest-json' || service.protocol === 'json' ? '{"clusters": [oops' : '<<<this is not XML>>>';
     if (fault?.kind === 'truncated') text = text.slice(0, Math.floor(text.length / 2));
     response.writeHead(operation.http?.status ?? 200, { 'content-type': contentType, 'x-amzn-requestid': requestId, 'content-length': Buffer.byteLength(text) });
     response.end(text);
-    finish({ service: scope.service, action: actionName, region: scope.region, status: operation.http?.status ?? 200, ...(fault ? { fault: fault.kind } : {}) });
+    finish({ service: serviceName, action: actionName, region: scope.region, status: operation.http?.status ?? 200, ...(fault ? { fault: fault.kind } : {}) });
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -290,24 +341,36 @@ function sendXml(response: ServerResponse, status: number, xml: string): void {
   response.end(xml);
 }
 
-/** The error each protocol really answers for an injected fault. */
-function injectedError(fault: FaultRule, protocol: ServiceProtocol['protocol'], service: string, action: string): AwsApiError {
-  const iamAction = `${service}:${action}`;
+/**
+ * The error each protocol really answers for an injected fault. A query-compatible JSON service
+ * (CloudWatch) answers its query codes in x-amzn-query-error and a JSON type in the body.
+ */
+function injectedError(fault: FaultRule, service: ServiceProtocol, iamService: string, action: string): AwsApiError {
+  const { protocol } = service;
+  const iamAction = `${iamService}:${action}`;
+  const json = protocol === 'rest-json' || (protocol === 'json' && !service.queryCompatible);
+  const compatible = (code: string, message: string, status: number, jsonType: string) => Object.assign(new AwsApiError(code, message, status), { jsonType });
   switch (fault.kind) {
     case 'throttle':
       if (protocol === 'ec2') return new AwsApiError('RequestLimitExceeded', 'Request limit exceeded.', 503);
-      if (protocol === 'rest-json') return new AwsApiError('ThrottlingException', 'Rate exceeded', 429);
+      // Service Quotas' own throttling error (TooManyRequestsException) is a 400; EKS's a 429.
+      if (protocol === 'json' && !service.queryCompatible) return new AwsApiError('TooManyRequestsException', 'Rate exceeded', 400);
+      if (json) return new AwsApiError('ThrottlingException', 'Rate exceeded', 429);
+      if (protocol === 'json') return compatible('Throttling', 'Rate exceeded', 400, 'ThrottlingException');
       return new AwsApiError('Throttling', 'Rate exceeded', 400);
     case 'denied': {
       const message = `User: arn:aws:iam::111122223333:user/eks-doctor-mock is not authorized to perform: ${iamAction} because no identity-based policy allows the ${iamAction} action`;
       if (protocol === 'ec2') return new AwsApiError('UnauthorizedOperation', `You are not authorized to perform this operation. ${message}`, 403);
-      if (protocol === 'rest-json') return new AwsApiError('AccessDeniedException', message, 403);
+      if (json) return new AwsApiError('AccessDeniedException', message, 403);
+      if (protocol === 'json') return compatible('AccessDenied', message, 403, 'com.amazon.coral.service#AccessDeniedException');
       return new AwsApiError('AccessDenied', message, 403);
     }
     case 'server-error': {
       const status = fault.status ?? 500;
       if (protocol === 'ec2') return new AwsApiError(status === 503 ? 'Unavailable' : 'InternalError', 'An internal error has occurred', status);
+      if (protocol === 'json' && !service.queryCompatible) return new AwsApiError(status === 503 ? 'ServiceUnavailableException' : 'ServiceException', 'An internal error has occurred', status);
       if (protocol === 'rest-json') return new AwsApiError(status === 503 ? 'ServiceUnavailableException' : 'ServerException', 'An internal error has occurred', status);
+      if (protocol === 'json') return compatible(status === 503 ? 'ServiceUnavailable' : 'InternalFailure', 'An internal error has occurred', status, 'InternalServiceFault');
       return new AwsApiError(status === 503 ? 'ServiceUnavailable' : 'InternalFailure', 'An internal error has occurred', status, 'Receiver');
     }
     default:

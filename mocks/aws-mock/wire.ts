@@ -177,26 +177,50 @@ function writeXmlElement(schema: NormalizedSchema, tag: string, value: unknown, 
 // ---------------------------------------------------------------------------------------------
 // REST-JSON (EKS).
 
-/** Converts a snapshot value to the JSON the service sends: timestamps become epoch seconds. */
-export function toWireJson(schema: NormalizedSchema, value: unknown): unknown {
+/**
+ * Converts a snapshot value to the JSON the service sends: timestamps become epoch seconds.
+ * REST-JSON names members by their jsonName; AWS JSON 1.0/1.1 (`jsonNames: false`) ignores it.
+ */
+export function toWireJson(schema: NormalizedSchema, value: unknown, options: { jsonNames: boolean } = { jsonNames: true }): unknown {
   if (value === undefined || value === null) return undefined;
   if (schema.isStructSchema()) {
     const result: Record<string, unknown> = {};
     const object = value as Record<string, unknown>;
     for (const [memberName, member] of schema.structIterator()) {
-      const memberValue = toWireJson(member, object[memberName]);
-      const jsonName = member.getMergedTraits().jsonName;
+      const memberValue = toWireJson(member, object[memberName], options);
+      const jsonName = options.jsonNames ? member.getMergedTraits().jsonName : undefined;
       if (memberValue !== undefined) result[typeof jsonName === 'string' ? jsonName : memberName] = memberValue;
     }
     return result;
   }
-  if (schema.isListSchema()) return (value as unknown[]).map((v) => toWireJson(schema.getValueSchema(), v));
+  if (schema.isListSchema()) return (value as unknown[]).map((v) => toWireJson(schema.getValueSchema(), v, options));
   if (schema.isMapSchema()) {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, toWireJson(schema.getValueSchema(), v)]));
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, toWireJson(schema.getValueSchema(), v, options)]));
   }
   if (schema.isTimestampSchema()) {
     const date = new Date(String(value));
     return Number.isNaN(date.getTime()) ? value : date.getTime() / 1000;
+  }
+  return value;
+}
+
+/** An AWS JSON request body as the handlers read it: timestamps (epoch seconds on the wire) become ISO strings. */
+export function fromWireJson(schema: NormalizedSchema, value: unknown): unknown {
+  if (value === undefined || value === null) return undefined;
+  if (schema.isStructSchema()) {
+    const object = value as Record<string, unknown>;
+    const result: Record<string, unknown> = {};
+    for (const [memberName, member] of schema.structIterator()) {
+      const memberValue = fromWireJson(member, object[memberName]);
+      if (memberValue !== undefined) result[memberName] = memberValue;
+    }
+    return result;
+  }
+  if (schema.isListSchema()) return Array.isArray(value) ? value.map((v) => fromWireJson(schema.getValueSchema(), v)) : value;
+  if (schema.isMapSchema()) return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, fromWireJson(schema.getValueSchema(), v)]));
+  if (schema.isTimestampSchema()) {
+    const date = typeof value === 'number' ? new Date(value * 1000) : new Date(String(value));
+    return Number.isNaN(date.getTime()) ? value : date.toISOString();
   }
   return value;
 }

@@ -5,6 +5,7 @@
  * builds the same snapshot. `size` scales it up for benchmarks.
  */
 import { SNAPSHOT_KIND, SNAPSHOT_SCHEMA_VERSION, type AutoScalingGroup, type Ec2Instance, type InstanceTypeInfo, type KubeEvent, type KubeNode, type RouteTable, type SecurityGroup, type Snapshot, type Subnet } from '../../src/snapshot/types.js';
+import { vcpuQuota, vcpuUsage } from './service-quotas.js';
 
 
 export const BASELINE = {
@@ -166,6 +167,14 @@ function groupBy<T>(items: T[], key: (item: T) => string | undefined): Map<strin
 
 function instanceIdFor(prefix: string, n: number): string {
   return `i-0${prefix}${n.toString(16).padStart(15 - prefix.length, '0')}`;
+}
+
+const quotaOwner = { cluster: { name: clusterName, region }, aws: { callerIdentity: { Account: account } } };
+const VCPUS: Readonly<Record<string, number>> = { 'm6i.xlarge': 4, 'c6i.2xlarge': 8, 'm7g.large': 2 };
+
+/** The vCPUs the baseline's instances run, On-Demand or Spot (Karpenter's node is Spot). */
+function runningVcpus(nodes: NodeSpec[], purchase: 'on-demand' | 'spot'): number {
+  return nodes.filter((n) => (n.nodeLabels?.['karpenter.sh/capacity-type'] === 'spot') === (purchase === 'spot')).reduce((sum, n) => sum + (VCPUS[n.instanceType] ?? 0), 0);
 }
 
 export function buildBaseline(size: Partial<BaselineSize> = {}): Snapshot {
@@ -514,6 +523,13 @@ export function buildBaseline(size: Partial<BaselineSize> = {}): Snapshot {
           OwnerId: account,
           PolicyDocument: JSON.stringify({ Version: '2008-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }] }),
         },
+      ],
+      // Room for every group to reach its max: 256 vCPUs each, against 28 On-Demand and 2 Spot in use.
+      serviceQuotas: [vcpuQuota(quotaOwner, 'L-1216C47A', 256), vcpuQuota(quotaOwner, 'L-34B43A08', 256)],
+      defaultServiceQuotas: [],
+      quotaUsage: [
+        vcpuUsage(BASELINE, 'L-1216C47A', Array.from({ length: 12 }, () => runningVcpus(nodes, 'on-demand'))),
+        vcpuUsage(BASELINE, 'L-34B43A08', Array.from({ length: 12 }, () => runningVcpus(nodes, 'spot'))),
       ],
       iamRoles: [
         role(NODE_ROLE_NAME, '/', ec2Trust()),

@@ -79,6 +79,7 @@ export async function collectSnapshot(options: CollectSnapshotOptions): Promise<
     parts: options.plan.aws,
     extraRoleArns: Promise.all([options.extraRoleArns ?? [], serviceAccountRoles.promise]).then(([a, b]) => [...new Set([...a, ...b])]),
     timeoutSeconds,
+    capturedAt: new Date(capturedAt),
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     ...(options.endpointDescription ? { endpointDescription: options.endpointDescription } : {}),

@@ -10,9 +10,11 @@
  * a part whose collection failed is absent and has an entry in `errors`.
  */
 import type * as AutoScaling from '@aws-sdk/client-auto-scaling';
+import type * as CloudWatch from '@aws-sdk/client-cloudwatch';
 import type * as EC2 from '@aws-sdk/client-ec2';
 import type * as EKS from '@aws-sdk/client-eks';
 import type * as IAM from '@aws-sdk/client-iam';
+import type * as ServiceQuotas from '@aws-sdk/client-service-quotas';
 import type * as Kube from '@kubernetes/client-node';
 
 export const SNAPSHOT_KIND = 'eks-doctor.snapshot';
@@ -81,6 +83,13 @@ export interface AccessEntryPolicies {
   principalArn: string;
   associatedAccessPolicies: Serialized<EKS.AssociatedAccessPolicy>[];
 }
+
+/**
+ * cloudwatch:GetMetricData .MetricDataResults[] for one quota's usage metric (its UsageMetric:
+ * AWS/Usage ResourceCount with the quota's dimensions), with the quota's code added: the query's
+ * Id is eks-doctor's own and means nothing to a reader.
+ */
+export type QuotaUsage = Serialized<CloudWatch.MetricDataResult> & { QuotaCode: string };
 
 /** A resource that was asked for by ID and answered "does not exist" (NoSuchEntity, InvalidGroup.NotFound, ...). */
 export interface NotFoundResource {
@@ -156,6 +165,16 @@ export interface AwsData {
   internetGateways?: Serialized<EC2.InternetGateway>[];
   /** ec2:DescribeVpcEndpoints .VpcEndpoints (the cluster's VPC) */
   vpcEndpoints?: Serialized<EC2.VpcEndpoint>[];
+  /**
+   * servicequotas:GetServiceQuota .Quota: EC2's running-instance vCPU quotas, On-Demand and Spot, of
+   * the Standard class and of the classes the cluster's groups launch (src/domain/ec2-vcpu-quotas.ts).
+   * A quota with no applied value (NoSuchResourceException) is absent; its default is in defaultServiceQuotas.
+   */
+  serviceQuotas?: Serialized<ServiceQuotas.ServiceQuota>[];
+  /** servicequotas:GetAWSDefaultServiceQuota .Quota for the same quotas GetServiceQuota did not give (no applied value, or the call failed) */
+  defaultServiceQuotas?: Serialized<ServiceQuotas.ServiceQuota>[];
+  /** cloudwatch:GetMetricData for each quota's usage metric over the hour before the snapshot, newest first */
+  quotaUsage?: QuotaUsage[];
   /** iam:GetRole for node roles, IRSA and Pod Identity roles; policy documents decoded */
   iamRoles?: IamRole[];
   /** iam:ListAttachedRolePolicies for the same roles */
@@ -247,6 +266,8 @@ export type SecurityGroup = AwsElement<'securityGroups'>;
 /** One rule of a security group (IpPermissions or IpPermissionsEgress). */
 export type IpPermission = NonNullable<SecurityGroup['IpPermissions']>[number];
 export type VpcEndpoint = AwsElement<'vpcEndpoints'>;
+/** One quota of `aws.serviceQuotas` or `aws.defaultServiceQuotas`. */
+export type ServiceQuota = AwsElement<'serviceQuotas'>;
 
 export type KubeNode = KubernetesElement<'nodes'>;
 /** A pod as the snapshot holds it: kube-system's and the problem pods, both projected to POD_FIELDS. */

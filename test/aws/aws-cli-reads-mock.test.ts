@@ -19,6 +19,7 @@ import type { Snapshot } from '../../src/snapshot/types.js';
 import { loadScenario } from '../../mocks/bundled-scenarios.js';
 import { MOCK_CREDENTIALS, startAwsMock, type AwsMock } from '../../mocks/aws-mock/index.js';
 import { RequestLog } from '../../mocks/request-log.js';
+import { usageQuery } from '../../src/collect/aws/services/cloudwatch.js';
 import { canonical } from './support.js';
 
 const run = promisify(execFile);
@@ -85,6 +86,10 @@ describe.skipIf(!botocore)(`botocore ${botocore ?? '(absent)'} reads the mock`, 
   const role = data.iamRoles![0]!;
   const profile = data.iamInstanceProfiles![0]!;
   const provider = data.iamOidcProviders![0]!;
+  const quota = data.serviceQuotas![0]!;
+  const usage = data.quotaUsage!.find((u) => u.QuotaCode === quota.QuotaCode)!;
+  // The query eks-doctor sends, from the quota's own UsageMetric, over the hour before the capture.
+  const usageWindow = { StartTime: new Date(Date.parse(scenario.capturedAt) - 3_600_000).toISOString(), EndTime: scenario.capturedAt };
 
   /** Every action eks-doctor calls, with the parameters it sends (policy/iam-policy.json lists the same set). */
   const calls: Record<string, BotocoreCall> = {
@@ -130,6 +135,10 @@ describe.skipIf(!botocore)(`botocore ${botocore ?? '(absent)'} reads the mock`, 
     instanceProfile: { service: 'iam', operation: 'GetInstanceProfile', params: { InstanceProfileName: profile.InstanceProfileName } },
     providers: { service: 'iam', operation: 'ListOpenIDConnectProviders', params: {} },
     provider: { service: 'iam', operation: 'GetOpenIDConnectProvider', params: { OpenIDConnectProviderArn: provider.Arn } },
+    quota: { service: 'service-quotas', operation: 'GetServiceQuota', params: { ServiceCode: 'ec2', QuotaCode: quota.QuotaCode } },
+    defaultQuota: { service: 'service-quotas', operation: 'GetAWSDefaultServiceQuota', params: { ServiceCode: 'ec2', QuotaCode: quota.QuotaCode } },
+    usage: { service: 'cloudwatch', operation: 'GetMetricData', params: { MetricDataQueries: [usageQuery(quota)], ...usageWindow, ScanBy: 'TimestampDescending' } },
+    missingQuota: { service: 'service-quotas', operation: 'GetServiceQuota', params: { ServiceCode: 'ec2', QuotaCode: 'L-DB2E81BA' } },
     missingRole: { service: 'iam', operation: 'GetRole', params: { RoleName: 'no-such-role' } },
     missingCluster: { service: 'eks', operation: 'DescribeCluster', params: { name: 'no-such-cluster' } },
     missingSubnet: { service: 'ec2', operation: 'DescribeSubnets', params: { SubnetIds: ['subnet-0000000000000000f'] } },
@@ -230,7 +239,17 @@ describe.skipIf(!botocore)(`botocore ${botocore ?? '(absent)'} reads the mock`, 
     sameData(result('provider'), rest);
   });
 
+  it('Service Quotas (AWS JSON 1.1) and CloudWatch (AWS JSON 1.0)', () => {
+    sameData(result('quota').Quota, quota);
+    // The default of a quota the snapshot holds applied: the account's default, without the account-level fields.
+    expect(result('defaultQuota').Quota).toMatchObject({ QuotaCode: quota.QuotaCode, UsageMetric: quota.UsageMetric, Value: 5 });
+    expect(result('defaultQuota').Quota).not.toHaveProperty('QuotaAppliedAtLevel');
+    const [metric] = result('usage').MetricDataResults as Record<string, unknown>[];
+    sameData({ ...metric, QuotaCode: quota.QuotaCode }, usage);
+  });
+
   it('errors parse into the codes AWS uses', () => {
+    expect(results.get('missingQuota')).toEqual({ error: 'NoSuchResourceException' });
     expect(results.get('missingRole')).toEqual({ error: 'NoSuchEntity' });
     expect(results.get('missingCluster')).toEqual({ error: 'ResourceNotFoundException' });
     expect(results.get('missingSubnet')).toEqual({ error: 'InvalidSubnetID.NotFound' });
@@ -246,8 +265,18 @@ describe.skipIf(!botocore)(`botocore ${botocore ?? '(absent)'} reads the mock`, 
 
   it.skipIf(!version)(`the aws command (${version ?? 'absent'}) prints the same data`, async () => {
     const aws = async (args: string[]) => JSON.parse((await run('aws', [...args, '--endpoint-url', mock.url, '--output', 'json'], { env, timeout: 30_000 })).stdout) as Record<string, unknown>;
-    const [subnets, cluster] = await Promise.all([aws(['ec2', 'describe-subnets', '--filters', `Name=vpc-id,Values=${vpc}`]), aws(['eks', 'describe-cluster', '--name', name])]);
+    const [subnets, cluster, quotaAnswer, metrics] = await Promise.all([
+      aws(['ec2', 'describe-subnets', '--filters', `Name=vpc-id,Values=${vpc}`]),
+      aws(['eks', 'describe-cluster', '--name', name]),
+      aws(['service-quotas', 'get-service-quota', '--service-code', 'ec2', '--quota-code', quota.QuotaCode!]),
+      aws(['cloudwatch', 'get-metric-data', '--metric-data-queries', JSON.stringify([usageQuery(quota)]), '--start-time', usageWindow.StartTime, '--end-time', usageWindow.EndTime]),
+    ]);
     sameData(subnets.Subnets, data.subnets);
     sameData(epochToIso(cluster.cluster, data.cluster), data.cluster);
+    sameData(quotaAnswer.Quota, quota);
+    const [metric] = metrics.MetricDataResults as Record<string, unknown>[];
+    // The aws command prints the JSON protocols' timestamps as received: epoch seconds.
+    expect(epochToIso(metric!.Timestamps, usage.Timestamps)).toEqual(usage.Timestamps);
+    expect(metric!.Values).toEqual(usage.Values);
   });
 });

@@ -57,6 +57,8 @@ export async function collectFromMock(
       plan: options.plan ?? planForSnapshot(snapshot),
       aws: clients,
       extraRoleArns: irsaRoleArns(snapshot),
+      // The mock's world stands at the scenario's capture time, as in the demo: time windows (quota usage) end there.
+      now: () => new Date(snapshot.capturedAt),
       ...(options.timeoutSeconds !== undefined ? { timeoutSeconds: options.timeoutSeconds } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),

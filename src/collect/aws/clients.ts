@@ -1,14 +1,16 @@
 /**
- * The five SDK clients, configured the way AWS users expect: the default credential chain
+ * The SDK clients, configured the way AWS users expect: the default credential chain
  * (environment, shared files, SSO, web identity/IRSA, container and instance metadata), --profile,
  * the region from --region, AWS_REGION, AWS_DEFAULT_REGION or the profile, --endpoint-url (and the
  * SDK's own AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE>), proxies, an explicit retry budget, and
  * a timeout on every HTTP attempt.
  */
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -53,6 +55,8 @@ export interface AwsClients {
   autoScaling: AutoScalingClient;
   iam: IAMClient;
   sts: STSClient;
+  serviceQuotas: ServiceQuotasClient;
+  cloudWatch: CloudWatchClient;
   /** The credentials every client signs with; the EKS token for the API server is signed with them too. */
   credentials: AwsCredentialIdentityProvider;
   destroy(): void;
@@ -112,6 +116,8 @@ export async function createAwsClients(options: AwsConnectionOptions): Promise<A
     autoScaling: new AutoScalingClient(withRetries()),
     iam: new IAMClient(withRetries()),
     sts: new STSClient(withRetries()),
+    serviceQuotas: new ServiceQuotasClient(withRetries()),
+    cloudWatch: new CloudWatchClient(withRetries()),
   };
   for (const client of Object.values(clients)) refuseWebPages(client);
   if (options.rateLimiter) {
@@ -129,6 +135,8 @@ export async function createAwsClients(options: AwsConnectionOptions): Promise<A
     addDebugLog(clients.autoScaling, 'autoscaling', debug);
     addDebugLog(clients.iam, 'iam', debug);
     addDebugLog(clients.sts, 'sts', debug);
+    addDebugLog(clients.serviceQuotas, 'servicequotas', debug);
+    addDebugLog(clients.cloudWatch, 'cloudwatch', debug);
   }
   return {
     region,
@@ -140,8 +148,11 @@ export async function createAwsClients(options: AwsConnectionOptions): Promise<A
   };
 }
 
-/** The name each service signs with and the mock logs: 'ec2:DescribeSubnets', as in the IAM policy. */
-const SIGNING_NAMES = { eks: 'eks', ec2: 'ec2', autoScaling: 'autoscaling', iam: 'iam', sts: 'sts' } as const;
+/**
+ * The service as the IAM policy spells its actions and the mock logs them: 'ec2:DescribeSubnets'.
+ * The signing name, except CloudWatch's, which signs as 'monitoring' and is 'cloudwatch' in IAM.
+ */
+const SIGNING_NAMES = { eks: 'eks', ec2: 'ec2', autoScaling: 'autoscaling', iam: 'iam', sts: 'sts', serviceQuotas: 'servicequotas', cloudWatch: 'cloudwatch' } as const;
 
 interface ClientWithStack {
   middlewareStack: {

@@ -35,6 +35,8 @@ export interface AwsCollectRequest {
   onCluster?: (cluster: AwsData['cluster'], part: <K extends AwsPartKey>(key: K) => Promise<AwsData[K] | undefined>) => void;
   /** Where the requests go, for error messages ("cannot reach ..."). */
   endpointDescription?: string;
+  /** The snapshot's capturedAt: time windows (quota usage metrics) end there. */
+  capturedAt?: Date;
   /** --trace: waits for a free slot under the concurrency cap as spans. */
   tracer?: Tracer;
 }
@@ -59,6 +61,7 @@ export async function collectAws(request: AwsCollectRequest): Promise<AwsCollect
         concurrency: request.concurrency ?? DEFAULT_CONCURRENCY,
         ...(request.onEvent ? { onEvent: request.onEvent } : {}),
         ...(request.tracer ? { tracer: request.tracer } : {}),
+        ...(request.capturedAt ? { capturedAt: request.capturedAt } : {}),
       },
       awsCollectors(request.clients, Promise.resolve(request.extraRoleArns ?? [])),
     );

@@ -50,6 +50,8 @@ export interface CollectionSettings {
   deadlineSeconds: number;
   concurrency: number;
   onEvent?: (event: CollectEvent) => void;
+  /** When the snapshot is taken: the end of time windows (metrics) asked for. Default: the wall clock. */
+  capturedAt?: Date;
   /** --trace: a span for each wait for a free slot under the cap (the requests themselves are traced by the clients). */
   tracer?: Tracer;
 }
