@@ -47,6 +47,8 @@ describe.each(listScenarios())('whole-snapshot round trip of scenario $name', ({
         aws: clients,
         timeoutSeconds: 20,
         kubernetes: { env: {}, requestTimeoutMs: 2000 },
+        // The mock's world stands at the scenario's capture time, as in the demo: the quota usage window ends there.
+        now: () => new Date(scenario.capturedAt),
       });
     } finally {
       clients.destroy();
