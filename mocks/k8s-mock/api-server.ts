@@ -20,6 +20,8 @@ import {
   apiResourceListDocument,
   apiVersionsDocument,
   findResourceType,
+  installedCustomGroups,
+  servedResourceTypes,
   groupVersion,
   objectsByResource,
   type ResourceType,
@@ -159,7 +161,7 @@ function parseResourcePath(path: string): { group: string; version: string; rest
   return undefined;
 }
 
-function resolveResource(path: string): ParsedPath | { unknown: { group: string; resource: string; namespace?: string; name?: string } } | undefined {
+function resolveResource(types: readonly ResourceType[], path: string): ParsedPath | { unknown: { group: string; resource: string; namespace?: string; name?: string } } | undefined {
   const parsed = parseResourcePath(path);
   if (!parsed) return undefined;
   let rest = parsed.rest;
@@ -170,7 +172,7 @@ function resolveResource(path: string): ParsedPath | { unknown: { group: string;
   }
   const [resource, name, ...extra] = rest;
   if (!resource || extra.length > 0) return { unknown: { group: parsed.group, resource: resource ?? '', ...(namespace ? { namespace } : {}) } };
-  const type = findResourceType(parsed.group, parsed.version, resource);
+  const type = findResourceType(types, parsed.group, parsed.version, resource);
   if (!type) return { unknown: { group: parsed.group, resource, ...(namespace ? { namespace } : {}), ...(name ? { name } : {}) } };
   return { type, ...(namespace ? { namespace } : {}), ...(name ? { name } : {}) };
 }
@@ -195,6 +197,7 @@ function decodeContinue(token: string): ContinueToken | undefined {
 export async function startKubernetesMock(options: KubernetesMockOptions): Promise<KubernetesMock> {
   const log = options.log ?? new RequestLog();
   const objects = objectsByResource(options.kubernetes);
+  const served = servedResourceTypes(installedCustomGroups(options.kubernetes));
   const ca = createCertificateAuthority('eks-doctor mock cluster CA');
   const hosts = { dns: ['localhost'], ips: ['127.0.0.1'] };
   const goodCertificate = ca.issueServerCertificate(hosts);
@@ -241,7 +244,7 @@ export async function startKubernetesMock(options: KubernetesMockOptions): Promi
     const startedAt = Date.now();
     const url = new URL(req.url ?? '/', 'https://mock');
     const path = url.pathname;
-    const resolved = resolveResource(path);
+    const resolved = resolveResource(served, path);
     const watch = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
     const method = (req.method ?? 'GET').toUpperCase();
     const entry: RequestLogEntry = { service: 'kubernetes', action: `${method} ${path}`, status: 0, startedAt, endedAt: startedAt };
@@ -322,18 +325,18 @@ export async function startKubernetesMock(options: KubernetesMockOptions): Promi
       return finish(200, options.kubernetes.version ?? { major: '1', minor: '31', gitVersion: 'v1.31.0-eks-mock', platform: 'linux/amd64' });
     }
     if (path === '/api') return finish(200, apiVersionsDocument(url.host));
-    if (path === '/apis') return finish(200, apiGroupListDocument());
+    if (path === '/apis') return finish(200, apiGroupListDocument(served));
     const discoveryParts = path.split('/').filter((p) => p !== '');
     if (discoveryParts[0] === 'api' && discoveryParts.length === 2) {
-      const doc = apiResourceListDocument('', discoveryParts[1]!);
+      const doc = apiResourceListDocument(served, '', discoveryParts[1]!);
       return doc ? finish(200, doc) : finish(404, statusBody(404, 'NotFound', 'the server could not find the requested resource'));
     }
     if (discoveryParts[0] === 'apis' && discoveryParts.length === 2) {
-      const doc = apiGroupDocument(discoveryParts[1]!);
+      const doc = apiGroupDocument(served, discoveryParts[1]!);
       return doc ? finish(200, doc) : finish(404, statusBody(404, 'NotFound', 'the server could not find the requested resource'));
     }
     if (discoveryParts[0] === 'apis' && discoveryParts.length === 3) {
-      const doc = apiResourceListDocument(discoveryParts[1]!, discoveryParts[2]!);
+      const doc = apiResourceListDocument(served, discoveryParts[1]!, discoveryParts[2]!);
       return doc ? finish(200, doc) : finish(404, statusBody(404, 'NotFound', 'the server could not find the requested resource'));
     }
     if (!resolved || !('type' in resolved)) return finish(404, statusBody(404, 'NotFound', 'the server could not find the requested resource'));

@@ -27,14 +27,55 @@ export const RESOURCE_TYPES: ResourceType[] = [
   { group: 'apps', version: 'v1', resource: 'deployments', singular: 'deployment', kind: 'Deployment', namespaced: true, shortNames: ['deploy'] },
   { group: 'admissionregistration.k8s.io', version: 'v1', resource: 'validatingwebhookconfigurations', singular: 'validatingwebhookconfiguration', kind: 'ValidatingWebhookConfiguration', namespaced: false },
   { group: 'admissionregistration.k8s.io', version: 'v1', resource: 'mutatingwebhookconfigurations', singular: 'mutatingwebhookconfiguration', kind: 'MutatingWebhookConfiguration', namespaced: false },
+  { group: '', version: 'v1', resource: 'persistentvolumeclaims', singular: 'persistentvolumeclaim', kind: 'PersistentVolumeClaim', namespaced: true, shortNames: ['pvc'] },
+  { group: '', version: 'v1', resource: 'persistentvolumes', singular: 'persistentvolume', kind: 'PersistentVolume', namespaced: false, shortNames: ['pv'] },
+  { group: 'apps', version: 'v1', resource: 'replicasets', singular: 'replicaset', kind: 'ReplicaSet', namespaced: true, shortNames: ['rs'] },
+  { group: 'batch', version: 'v1', resource: 'jobs', singular: 'job', kind: 'Job', namespaced: true },
+  { group: 'storage.k8s.io', version: 'v1', resource: 'storageclasses', singular: 'storageclass', kind: 'StorageClass', namespaced: false, shortNames: ['sc'] },
+  { group: 'storage.k8s.io', version: 'v1', resource: 'csidrivers', singular: 'csidriver', kind: 'CSIDriver', namespaced: false },
 ];
+
+/**
+ * Custom resources, served (and listed by discovery) only where the snapshot's cluster has them
+ * installed: Karpenter's (karpenter.sh, karpenter.k8s.aws) and EKS Auto Mode's (karpenter.sh,
+ * eks.amazonaws.com), as a cluster without them answers 404.
+ */
+export const CUSTOM_RESOURCE_TYPES: ResourceType[] = [
+  { group: 'karpenter.sh', version: 'v1', resource: 'nodepools', singular: 'nodepool', kind: 'NodePool', namespaced: false },
+  { group: 'karpenter.sh', version: 'v1', resource: 'nodeclaims', singular: 'nodeclaim', kind: 'NodeClaim', namespaced: false },
+  { group: 'karpenter.k8s.aws', version: 'v1', resource: 'ec2nodeclasses', singular: 'ec2nodeclass', kind: 'EC2NodeClass', namespaced: false, shortNames: ['ec2nc', 'ec2ncs'] },
+  { group: 'eks.amazonaws.com', version: 'v1', resource: 'nodeclasses', singular: 'nodeclass', kind: 'NodeClass', namespaced: false },
+];
+
+/** The custom resource groups the snapshot's cluster has: those its discovery listed, else those it holds objects of. */
+export function installedCustomGroups(data: KubernetesData): Set<string> {
+  const custom = new Set(CUSTOM_RESOURCE_TYPES.map((t) => t.group));
+  if (data.apiGroups) return new Set(data.apiGroups.map((g) => g.name).filter((name) => custom.has(name)));
+  const held: [string, readonly unknown[] | undefined][] = [
+    ['karpenter.sh', [...(data.nodePools ?? []), ...(data.nodeClaims ?? [])]],
+    ['karpenter.k8s.aws', data.ec2NodeClasses],
+    ['eks.amazonaws.com', data.autoModeNodeClasses],
+  ];
+  return new Set(held.filter(([, objects]) => (objects?.length ?? 0) > 0).map(([group]) => group));
+}
+
+/** Every resource type a mock of this cluster serves: the built-in ones and its installed custom ones. */
+export function servedResourceTypes(customGroups: Iterable<string>): ResourceType[] {
+  const installed = new Set(customGroups);
+  return [...RESOURCE_TYPES, ...CUSTOM_RESOURCE_TYPES.filter((t) => installed.has(t.group))];
+}
+
+/** What GET /apis answers for a cluster with these custom groups (the `groups` a snapshot's `apiGroups` holds). */
+export function servedApiGroups(customGroups: Iterable<string>): { name: string; versions: { groupVersion: string; version: string }[]; preferredVersion: { groupVersion: string; version: string } }[] {
+  return apiGroupListDocument(servedResourceTypes(customGroups)).groups;
+}
 
 export function groupVersion(type: Pick<ResourceType, 'group' | 'version'>): string {
   return type.group === '' ? type.version : `${type.group}/${type.version}`;
 }
 
-export function findResourceType(group: string, version: string, resource: string): ResourceType | undefined {
-  return RESOURCE_TYPES.find((t) => t.group === group && t.version === version && t.resource === resource);
+export function findResourceType(types: readonly ResourceType[], group: string, version: string, resource: string): ResourceType | undefined {
+  return types.find((t) => t.group === group && t.version === version && t.resource === resource);
 }
 
 type KubeObject = { metadata?: { name?: string; namespace?: string } };
@@ -66,14 +107,24 @@ export function objectsByResource(data: KubernetesData): Map<string, unknown[]> 
   return new Map<string, unknown[]>([
     ['nodes', union(data.nodes)],
     ['pods', union(data.kubeSystemPods, data.problemPods)],
-    ['configmaps', data.awsAuth ? [data.awsAuth] : []],
+    ['configmaps', union(data.awsAuth ? [data.awsAuth] : [], data.clusterAutoscalerStatus)],
     ['services', union(data.loadBalancerServices, data.webhookServices)],
-    ['events', union(data.warningEvents)],
+    ['events', union(data.warningEvents, data.scalingEvents)],
     ['serviceaccounts', union(data.serviceAccounts)],
     ['daemonsets', union(data.daemonSets)],
-    ['deployments', union(data.deployments)],
+    ['deployments', union(data.deployments, data.clusterAutoscalers)],
     ['validatingwebhookconfigurations', union(data.validatingWebhooks)],
     ['mutatingwebhookconfigurations', union(data.mutatingWebhooks)],
+    ['persistentvolumeclaims', union(data.persistentVolumeClaims)],
+    ['persistentvolumes', union(data.persistentVolumes)],
+    ['replicasets', union(data.replicaSets)],
+    ['jobs', union(data.jobs)],
+    ['storageclasses', union(data.storageClasses)],
+    ['csidrivers', union(data.csiDrivers)],
+    ['nodepools', union(data.nodePools)],
+    ['nodeclaims', union(data.nodeClaims)],
+    ['ec2nodeclasses', union(data.ec2NodeClasses)],
+    ['nodeclasses', union(data.autoModeNodeClasses)],
   ]);
 }
 
@@ -81,27 +132,27 @@ export function apiVersionsDocument(serverAddress: string): unknown {
   return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
 }
 
-export function apiGroupListDocument(): unknown {
-  const groups = [...new Set(RESOURCE_TYPES.filter((t) => t.group !== '').map((t) => t.group))].map((name) => {
-    const versions = [...new Set(RESOURCE_TYPES.filter((t) => t.group === name).map((t) => t.version))].map((version) => ({
+export function apiGroupListDocument(types: readonly ResourceType[]): { kind: 'APIGroupList'; apiVersion: 'v1'; groups: ReturnType<typeof servedApiGroups> } {
+  const groups = [...new Set(types.filter((t) => t.group !== '').map((t) => t.group))].map((name) => {
+    const versions = [...new Set(types.filter((t) => t.group === name).map((t) => t.version))].map((version) => ({
       groupVersion: `${name}/${version}`,
       version,
     }));
-    return { name, versions, preferredVersion: versions[0] };
+    return { name, versions, preferredVersion: versions[0]! };
   });
   return { kind: 'APIGroupList', apiVersion: 'v1', groups };
 }
 
-export function apiGroupDocument(group: string): unknown | undefined {
-  const types = RESOURCE_TYPES.filter((t) => t.group === group);
+export function apiGroupDocument(served: readonly ResourceType[], group: string): unknown | undefined {
+  const types = served.filter((t) => t.group === group);
   if (group === '' || types.length === 0) return undefined;
   const versions = [...new Set(types.map((t) => t.version))].map((version) => ({ groupVersion: `${group}/${version}`, version }));
   return { kind: 'APIGroup', apiVersion: 'v1', name: group, versions, preferredVersion: versions[0] };
 }
 
 /** The mock is read-only: it advertises get and list only, which is also all kubectl get needs. */
-export function apiResourceListDocument(group: string, version: string): unknown | undefined {
-  const types = RESOURCE_TYPES.filter((t) => t.group === group && t.version === version);
+export function apiResourceListDocument(served: readonly ResourceType[], group: string, version: string): unknown | undefined {
+  const types = served.filter((t) => t.group === group && t.version === version);
   if (types.length === 0) return undefined;
   return {
     kind: 'APIResourceList',

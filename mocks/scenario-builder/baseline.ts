@@ -4,6 +4,7 @@
  * Fargate profile, the usual add-ons, IRSA and Pod Identity. Deterministic: the same input always
  * builds the same snapshot. `size` scales it up for benchmarks.
  */
+import { addSchedulingParts, clusterAutoscalerDeployment } from './scheduling.js';
 import { SNAPSHOT_KIND, SNAPSHOT_SCHEMA_VERSION, type AutoScalingGroup, type Ec2Instance, type InstanceTypeInfo, type KubeEvent, type KubeNode, type RouteTable, type SecurityGroup, type Snapshot, type Subnet } from '../../src/snapshot/types.js';
 import { vcpuQuota, vcpuUsage } from './service-quotas.js';
 
@@ -389,7 +390,7 @@ export function buildBaseline(size: Partial<BaselineSize> = {}): Snapshot {
       autoScalingGroups: [
         ...managedAsgs.map((name, g) => {
           const members = asgMembers.get(name) ?? [];
-          return asg(name, members, { min: g === 0 ? Math.min(2, managedNodes) : 0, max: Math.max(6, members.length * 2), tags: { 'eks:cluster-name': clusterName, 'eks:nodegroup-name': MANAGED_NODEGROUP, [`k8s.io/cluster-autoscaler/${clusterName}`]: 'owned', [`kubernetes.io/cluster/${clusterName}`]: 'owned' }, launchTemplate: { LaunchTemplateId: 'lt-0a9b8c7d6e5f4a3b2', LaunchTemplateName: `eks-8ec9a1b2-3c4d-5e6f-7a8b-9c0d1e2f3a4b`, Version: '1' }, subnets: privateSubnetIds });
+          return asg(name, members, { min: g === 0 ? Math.min(2, managedNodes) : 0, max: Math.max(6, members.length * 2), tags: { 'eks:cluster-name': clusterName, 'eks:nodegroup-name': MANAGED_NODEGROUP, 'k8s.io/cluster-autoscaler/enabled': 'true', [`k8s.io/cluster-autoscaler/${clusterName}`]: 'owned', [`kubernetes.io/cluster/${clusterName}`]: 'owned' }, launchTemplate: { LaunchTemplateId: 'lt-0a9b8c7d6e5f4a3b2', LaunchTemplateName: `eks-8ec9a1b2-3c4d-5e6f-7a8b-9c0d1e2f3a4b`, Version: '1' }, subnets: privateSubnetIds });
         }),
         asg(BATCH_ASG, asgMembers.get(BATCH_ASG) ?? [], { min: 0, max: 10, tags: { [`kubernetes.io/cluster/${clusterName}`]: 'owned', Name: 'shop-prod-batch' }, launchTemplate: { LaunchTemplateId: BATCH_LAUNCH_TEMPLATE_ID, LaunchTemplateName: 'shop-prod-batch', Version: '$Latest' } }),
       ],
@@ -599,6 +600,7 @@ export function buildBaseline(size: Partial<BaselineSize> = {}): Snapshot {
         deployment('coredns', `602401143452.dkr.ecr.${region}.amazonaws.com/eks/coredns:${ADDON_VERSION.coredns}`, corednsReplicas, 'coredns'),
         deployment('ebs-csi-controller', `602401143452.dkr.ecr.${region}.amazonaws.com/eks/aws-ebs-csi-driver:${ADDON_VERSION['aws-ebs-csi-driver']}`, 2, 'ebs-csi-controller-sa'),
         deployment('aws-load-balancer-controller', 'public.ecr.aws/eks/aws-load-balancer-controller:v2.14.1', 2, 'aws-load-balancer-controller'),
+        clusterAutoscalerDeployment(clusterName),
       ],
       loadBalancerServices: [
         {
@@ -659,6 +661,17 @@ export function buildBaseline(size: Partial<BaselineSize> = {}): Snapshot {
     },
     errors: [],
   };
+  addSchedulingParts(snapshot, {
+    privateSubnets: PRIVATE_SUBNETS,
+    karpenterRoleName: KARPENTER_ROLE_NAME,
+    replicaSetOwners: (['coredns', 'ebs-csi-controller', 'aws-load-balancer-controller'] as const).map((app) => ({
+      deployment: app,
+      replicaSet: `${app}-7d9c6f8b4c`,
+      replicaSetUid: `0e0e0e0e-0000-4000-8000-${app.length.toString().padStart(12, '0')}`,
+      deploymentUid: `0f0e0e0e-0000-4000-8000-${app.length.toString().padStart(12, '0')}`,
+      replicas: app === 'coredns' ? corednsReplicas : 2,
+    })),
+  });
   return snapshot;
 }
 

@@ -11,7 +11,9 @@ const ARRAY_PARTS_AWS: (keyof AwsData)[] = [
 ];
 const ARRAY_PARTS_K8S: (keyof KubernetesData)[] = [
   'nodes', 'kubeSystemPods', 'problemPods', 'daemonSets', 'deployments', 'loadBalancerServices', 'warningEvents',
-  'serviceAccounts', 'validatingWebhooks', 'mutatingWebhooks', 'webhookServices',
+  'serviceAccounts', 'validatingWebhooks', 'mutatingWebhooks', 'webhookServices', 'apiGroups', 'persistentVolumeClaims',
+  'persistentVolumes', 'storageClasses', 'csiDrivers', 'replicaSets', 'jobs', 'clusterAutoscalers', 'clusterAutoscalerStatus',
+  'scalingEvents', 'nodePools', 'nodeClaims', 'ec2NodeClasses', 'autoModeNodeClasses',
 ];
 
 export async function loadSnapshotFile(path: string): Promise<Snapshot> {

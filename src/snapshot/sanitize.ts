@@ -79,7 +79,16 @@ export const POD_FIELDS = {
   container: ['name', 'image'],
   status: ['phase', 'reason', 'message', 'hostIP', 'podIP', 'podIPs', 'startTime', 'conditions'],
   containerStatus: ['name', 'ready', 'started', 'restartCount', 'state', 'lastState'],
+  /** Only the volumes that are claims (a pod waits for them): the others are cut, the claims kept as these keys. */
+  claimVolume: ['name', 'persistentVolumeClaim', 'ephemeral'],
 } as const;
+
+/** The pod's volumes that are PersistentVolumeClaims (named or generic ephemeral), which scheduling waits for. */
+function claimVolumes(spec: unknown): Json[] | undefined {
+  if (!isObject(spec) || !Array.isArray(spec.volumes)) return undefined;
+  const claims = spec.volumes.filter((v: unknown) => isObject(v) && (v.persistentVolumeClaim !== undefined || v.ephemeral !== undefined));
+  return claims.length > 0 ? pickEach(claims, POD_FIELDS.claimVolume) : undefined;
+}
 
 /** Pod: only the fields in POD_FIELDS (so no env, no managedFields, no annotations). */
 export function sanitizePod<T>(pod: T): T {
@@ -87,6 +96,8 @@ export function sanitizePod<T>(pod: T): T {
   const metadata = pick(pod.metadata, POD_FIELDS.metadata);
   const spec = pick(pod.spec, POD_FIELDS.spec);
   if (spec) pickLists(spec, pod.spec, ['containers', 'initContainers'], POD_FIELDS.container);
+  const volumes = claimVolumes(pod.spec);
+  if (spec && volumes) spec.volumes = volumes;
   const status = pick(pod.status, POD_FIELDS.status);
   if (status) pickLists(status, pod.status, ['initContainerStatuses', 'containerStatuses'], POD_FIELDS.containerStatus);
   return { ...pick(pod, POD_FIELDS.top), ...(metadata ? { metadata } : {}), ...(spec ? { spec } : {}), ...(status ? { status } : {}) } as T;
@@ -98,6 +109,17 @@ export function sanitizeWorkload<T>(workload: T): T {
   if (!isObject(stripped.spec) || !isObject(stripped.spec.template)) return stripped as T;
   const template = stripKubernetesMetadata(stripped.spec.template) as Json;
   return { ...stripped, spec: { ...stripped.spec, template: { ...template, spec: sanitizePodSpec(template.spec) } } } as T;
+}
+
+/**
+ * What an owner object keeps (a ReplicaSet, a Job): who owns it. Checks read these only to walk a
+ * pod up to its Deployment or CronJob (diagnostics/lib/workload-owner.ts); a cluster holds ten old
+ * ReplicaSets per Deployment, so nothing else of them is kept.
+ */
+export function sanitizeOwner<T>(object: T): T {
+  if (!isObject(object)) return object;
+  const metadata = pick(object.metadata, ['name', 'namespace', 'uid', 'ownerReferences']);
+  return (metadata ? { metadata } : {}) as T;
 }
 
 /** Launch-template version: UserData removed (it often holds bootstrap secrets). */

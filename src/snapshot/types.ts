@@ -16,6 +16,7 @@ import type * as EKS from '@aws-sdk/client-eks';
 import type * as IAM from '@aws-sdk/client-iam';
 import type * as ServiceQuotas from '@aws-sdk/client-service-quotas';
 import type * as Kube from '@kubernetes/client-node';
+import type { NodeClaim, NodeClass, NodePool } from './node-provisioning-types.js';
 
 export const SNAPSHOT_KIND = 'eks-doctor.snapshot';
 export const SNAPSHOT_SCHEMA_VERSION = 1;
@@ -232,6 +233,37 @@ export interface KubernetesData {
   mutatingWebhooks?: K8s<Kube.V1MutatingWebhookConfiguration>[];
   /** The Services that admission webhooks call (their targetPorts must be open from the control plane) */
   webhookServices?: K8s<Kube.V1Service>[];
+  /** GET /apis .groups: the API groups the server serves (Karpenter's and Auto Mode's are read only when listed here) */
+  apiGroups?: K8s<Kube.V1APIGroup>[];
+  /** GET /api/v1/persistentvolumeclaims */
+  persistentVolumeClaims?: K8s<Kube.V1PersistentVolumeClaim>[];
+  /** GET /api/v1/persistentvolumes */
+  persistentVolumes?: K8s<Kube.V1PersistentVolume>[];
+  /** GET /apis/storage.k8s.io/v1/storageclasses */
+  storageClasses?: K8s<Kube.V1StorageClass>[];
+  /** GET /apis/storage.k8s.io/v1/csidrivers */
+  csiDrivers?: K8s<Kube.V1CSIDriver>[];
+  /** GET /apis/apps/v1/replicasets, each projected to its ownership (sanitizeOwner): pod -> ReplicaSet -> Deployment */
+  replicaSets?: K8s<Kube.V1ReplicaSet>[];
+  /** GET /apis/batch/v1/jobs, each projected to its ownership (sanitizeOwner): pod -> Job -> CronJob */
+  jobs?: K8s<Kube.V1Job>[];
+  /** GET /apis/apps/v1/deployments, those running the cluster-autoscaler image (any namespace) */
+  clusterAutoscalers?: K8s<Kube.V1Deployment>[];
+  /**
+   * GET /api/v1/namespaces/NS/configmaps/NAME for each cluster-autoscaler: its status ConfigMap, named by
+   * its `--status-config-map-name` (default cluster-autoscaler-status) in its `--namespace` (default kube-system)
+   */
+  clusterAutoscalerStatus?: K8s<Kube.V1ConfigMap>[];
+  /** GET /api/v1/events?fieldSelector=reason=R for TriggeredScaleUp, NotTriggerScaleUp (cluster-autoscaler) and Nominated (Karpenter): Normal events */
+  scalingEvents?: K8s<Kube.CoreV1Event>[];
+  /** GET /apis/karpenter.sh/v1/nodepools (Karpenter and EKS Auto Mode); [] when discovery does not list karpenter.sh */
+  nodePools?: NodePool[];
+  /** GET /apis/karpenter.sh/v1/nodeclaims, those not Ready (launching, or failing to); [] when discovery does not list karpenter.sh */
+  nodeClaims?: NodeClaim[];
+  /** GET /apis/karpenter.k8s.aws/v1/ec2nodeclasses; [] when discovery does not list karpenter.k8s.aws */
+  ec2NodeClasses?: NodeClass[];
+  /** GET /apis/eks.amazonaws.com/v1/nodeclasses (EKS Auto Mode); [] when discovery does not list eks.amazonaws.com */
+  autoModeNodeClasses?: NodeClass[];
 }
 
 /**
@@ -278,6 +310,10 @@ export type KubeServiceAccount = KubernetesElement<'serviceAccounts'>;
 export type KubeDaemonSet = KubernetesElement<'daemonSets'>;
 export type KubeDeployment = KubernetesElement<'deployments'>;
 export type KubeConfigMap = NonNullable<KubernetesData['awsAuth']>;
+export type KubePersistentVolumeClaim = KubernetesElement<'persistentVolumeClaims'>;
+export type KubePersistentVolume = KubernetesElement<'persistentVolumes'>;
+export type KubeStorageClass = KubernetesElement<'storageClasses'>;
+export type { NodeClaim, NodeClass, NodePool } from './node-provisioning-types.js';
 /** One webhook of a ValidatingWebhookConfiguration. */
 export type ValidatingWebhook = NonNullable<KubernetesElement<'validatingWebhooks'>['webhooks']>[number];
 

@@ -22,8 +22,9 @@ export function loadClusterRole(): { kind: string; metadata: { name: string }; r
 }
 
 /**
- * Discovery, which the default system:discovery ClusterRole grants every authenticated user; only
- * kubectl (in the kubectl tests) asks for it, never eks-doctor.
+ * Discovery, which the default system:discovery ClusterRole grants every authenticated user. kubectl
+ * (in the kubectl tests) walks all of it; eks-doctor asks GET /apis only, which
+ * policy/clusterrole.yaml grants itself (a cluster may have narrowed system:discovery).
  */
 function isDiscovery(url: string): boolean {
   return url === '/api' || url === '/apis' || url.startsWith('/api/') || url.startsWith('/apis/');

@@ -14,6 +14,7 @@ import type { ApiServerAccess, CollectionError, KubernetesData, KubernetesPart, 
 import type { KubernetesSource } from '../sources.js';
 import type { KubernetesClient } from './client.js';
 import { accessFailureKind, KubernetesRequestError } from './failure.js';
+import { SCHEDULING_READS } from './scheduling-reads.js';
 
 type DataKey = Exclude<keyof KubernetesData, 'apiServer'>;
 
@@ -32,14 +33,14 @@ interface WebhookConfiguration {
 }
 
 /** Shared between reads in one collection (webhook Services need the webhook configurations). */
-interface ReadContext {
+export interface ReadContext {
   client: KubernetesClient;
   /** ServiceAccounts named by EKS Pod Identity associations (they carry no annotation to find them by). */
   podIdentityServiceAccounts: () => Promise<ServiceAccountRef[]>;
   once<T>(key: string, load: () => Promise<T>): Promise<T>;
 }
 
-interface KubernetesRead {
+export interface KubernetesRead {
   /** Progress label. */
   step: string;
   /** The request, as CollectionError.call spells it. */
@@ -207,6 +208,7 @@ export const KUBERNETES_READS: Record<DataKey, KubernetesRead> = {
       return services.filter((s) => s !== undefined);
     },
   },
+  ...SCHEDULING_READS,
 };
 
 export interface KubernetesCollection {
