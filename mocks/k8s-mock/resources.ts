@@ -2,7 +2,7 @@
  * The resources the mock serves, the discovery documents that describe them (so kubectl can find
  * them), and how a snapshot's Kubernetes side becomes the objects behind each resource.
  */
-import type { KubernetesData } from '../../src/snapshot/types.js';
+import type { KubernetesData, KubernetesListPart } from '../../src/snapshot/types.js';
 
 export interface ResourceType {
   /** '' for the core group. */
@@ -98,6 +98,20 @@ function union(...lists: (readonly unknown[] | undefined)[]): unknown[] {
   return out;
 }
 
+/** Resources whose objects are exactly one snapshot part. */
+const ONE_PART_RESOURCES: [string, KubernetesListPart][] = [
+  ['persistentvolumeclaims', 'persistentVolumeClaims'],
+  ['persistentvolumes', 'persistentVolumes'],
+  ['replicasets', 'replicaSets'],
+  ['jobs', 'jobs'],
+  ['storageclasses', 'storageClasses'],
+  ['csidrivers', 'csiDrivers'],
+  ['nodepools', 'nodePools'],
+  ['nodeclaims', 'nodeClaims'],
+  ['ec2nodeclasses', 'ec2NodeClasses'],
+  ['nodeclasses', 'autoModeNodeClasses'],
+];
+
 /**
  * The cluster's objects per resource. Parts of the snapshot that are views of one resource
  * (kube-system pods and problem pods; LoadBalancer and webhook Services) are merged back into it,
@@ -115,16 +129,7 @@ export function objectsByResource(data: KubernetesData): Map<string, unknown[]> 
     ['deployments', union(data.deployments, data.clusterAutoscalers)],
     ['validatingwebhookconfigurations', union(data.validatingWebhooks)],
     ['mutatingwebhookconfigurations', union(data.mutatingWebhooks)],
-    ['persistentvolumeclaims', union(data.persistentVolumeClaims)],
-    ['persistentvolumes', union(data.persistentVolumes)],
-    ['replicasets', union(data.replicaSets)],
-    ['jobs', union(data.jobs)],
-    ['storageclasses', union(data.storageClasses)],
-    ['csidrivers', union(data.csiDrivers)],
-    ['nodepools', union(data.nodePools)],
-    ['nodeclaims', union(data.nodeClaims)],
-    ['ec2nodeclasses', union(data.ec2NodeClasses)],
-    ['nodeclasses', union(data.autoModeNodeClasses)],
+    ...ONE_PART_RESOURCES.map(([resource, part]) => [resource, union(data[part])] as [string, unknown[]]),
   ]);
 }
 

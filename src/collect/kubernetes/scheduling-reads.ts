@@ -39,6 +39,29 @@ async function customResources(c: ReadContext, group: string, resource: string):
   return c.client.list(`/apis/${group}/v1/${resource}`, {}, stripKubernetesMetadata);
 }
 
+/** A read of every object of one resource across the cluster, each projected as it arrives. */
+function listRead(step: string, apiGroup: string, resource: string, project: <T>(object: T) => T): KubernetesRead {
+  const path = apiGroup === '' ? `/api/v1/${resource}` : `/apis/${apiGroup}/v1/${resource}`;
+  return {
+    step,
+    call: `GET ${path}`,
+    permission: `list ${resource}${apiGroup ? `.${apiGroup}` : ''}`,
+    resources: [{ apiGroup, resource, verb: 'list' }],
+    read: (c) => c.client.list(path, {}, project),
+  };
+}
+
+/** A read of a custom resource at `group`/v1, made only when discovery lists the group. */
+function customRead(step: string, group: string, resource: string, keep: (object: unknown) => boolean = () => true): KubernetesRead {
+  return {
+    step,
+    call: `GET /apis/${group}/v1/${resource}`,
+    permission: `list ${resource}.${group}`,
+    resources: [DISCOVERY, { apiGroup: group, resource, verb: 'list' }],
+    read: async (c) => (await customResources(c, group, resource)).filter(keep),
+  };
+}
+
 function notReady(claim: NodeClaim): boolean {
   return claim.status?.conditions?.find((x) => x.type === 'Ready')?.status !== 'True';
 }
@@ -69,48 +92,12 @@ export const SCHEDULING_READS: Record<SchedulingPart, KubernetesRead> = {
     resources: [DISCOVERY],
     read: (c) => discovery(c),
   },
-  persistentVolumeClaims: {
-    step: 'PersistentVolumeClaims',
-    call: 'GET /api/v1/persistentvolumeclaims',
-    permission: 'list persistentvolumeclaims --all-namespaces',
-    resources: [{ apiGroup: '', resource: 'persistentvolumeclaims', verb: 'list' }],
-    read: (c) => c.client.list('/api/v1/persistentvolumeclaims', {}, stripKubernetesMetadata),
-  },
-  persistentVolumes: {
-    step: 'PersistentVolumes',
-    call: 'GET /api/v1/persistentvolumes',
-    permission: 'list persistentvolumes',
-    resources: [{ apiGroup: '', resource: 'persistentvolumes', verb: 'list' }],
-    read: (c) => c.client.list('/api/v1/persistentvolumes', {}, stripKubernetesMetadata),
-  },
-  storageClasses: {
-    step: 'StorageClasses',
-    call: 'GET /apis/storage.k8s.io/v1/storageclasses',
-    permission: 'list storageclasses.storage.k8s.io',
-    resources: [{ apiGroup: 'storage.k8s.io', resource: 'storageclasses', verb: 'list' }],
-    read: (c) => c.client.list('/apis/storage.k8s.io/v1/storageclasses', {}, stripKubernetesMetadata),
-  },
-  csiDrivers: {
-    step: 'CSIDrivers',
-    call: 'GET /apis/storage.k8s.io/v1/csidrivers',
-    permission: 'list csidrivers.storage.k8s.io',
-    resources: [{ apiGroup: 'storage.k8s.io', resource: 'csidrivers', verb: 'list' }],
-    read: (c) => c.client.list('/apis/storage.k8s.io/v1/csidrivers', {}, stripKubernetesMetadata),
-  },
-  replicaSets: {
-    step: 'ReplicaSets (owners)',
-    call: 'GET /apis/apps/v1/replicasets',
-    permission: 'list replicasets.apps --all-namespaces',
-    resources: [{ apiGroup: 'apps', resource: 'replicasets', verb: 'list' }],
-    read: (c) => c.client.list('/apis/apps/v1/replicasets', {}, sanitizeOwner),
-  },
-  jobs: {
-    step: 'Jobs (owners)',
-    call: 'GET /apis/batch/v1/jobs',
-    permission: 'list jobs.batch --all-namespaces',
-    resources: [{ apiGroup: 'batch', resource: 'jobs', verb: 'list' }],
-    read: (c) => c.client.list('/apis/batch/v1/jobs', {}, sanitizeOwner),
-  },
+  persistentVolumeClaims: listRead('PersistentVolumeClaims', '', 'persistentvolumeclaims', stripKubernetesMetadata),
+  persistentVolumes: listRead('PersistentVolumes', '', 'persistentvolumes', stripKubernetesMetadata),
+  storageClasses: listRead('StorageClasses', 'storage.k8s.io', 'storageclasses', stripKubernetesMetadata),
+  csiDrivers: listRead('CSIDrivers', 'storage.k8s.io', 'csidrivers', stripKubernetesMetadata),
+  replicaSets: listRead('ReplicaSets (owners)', 'apps', 'replicasets', sanitizeOwner),
+  jobs: listRead('Jobs (owners)', 'batch', 'jobs', sanitizeOwner),
   clusterAutoscalers: {
     step: 'cluster-autoscaler Deployment',
     call: 'GET /apis/apps/v1/deployments',
@@ -155,33 +142,9 @@ export const SCHEDULING_READS: Record<SchedulingPart, KubernetesRead> = {
     // One list per reason: field selectors cannot say "reason in (...)".
     read: async (c) => (await Promise.all(SCALING_EVENT_REASONS.map((reason) => c.client.list('/api/v1/events', { fieldSelector: `reason=${reason}` }, stripKubernetesMetadata)))).flat(),
   },
-  nodePools: {
-    step: 'Karpenter NodePools',
-    call: 'GET /apis/karpenter.sh/v1/nodepools',
-    permission: 'list nodepools.karpenter.sh',
-    resources: [DISCOVERY, { apiGroup: 'karpenter.sh', resource: 'nodepools', verb: 'list' }],
-    read: (c) => customResources(c, 'karpenter.sh', 'nodepools'),
-  },
-  nodeClaims: {
-    step: 'Karpenter NodeClaims',
-    call: 'GET /apis/karpenter.sh/v1/nodeclaims',
-    permission: 'list nodeclaims.karpenter.sh',
-    resources: [DISCOVERY, { apiGroup: 'karpenter.sh', resource: 'nodeclaims', verb: 'list' }],
-    // One per node: only those not Ready (launching, or failing to) say anything about scheduling.
-    read: async (c) => ((await customResources(c, 'karpenter.sh', 'nodeclaims')) as NodeClaim[]).filter(notReady),
-  },
-  ec2NodeClasses: {
-    step: 'Karpenter EC2NodeClasses',
-    call: 'GET /apis/karpenter.k8s.aws/v1/ec2nodeclasses',
-    permission: 'list ec2nodeclasses.karpenter.k8s.aws',
-    resources: [DISCOVERY, { apiGroup: 'karpenter.k8s.aws', resource: 'ec2nodeclasses', verb: 'list' }],
-    read: (c) => customResources(c, 'karpenter.k8s.aws', 'ec2nodeclasses'),
-  },
-  autoModeNodeClasses: {
-    step: 'EKS Auto Mode NodeClasses',
-    call: 'GET /apis/eks.amazonaws.com/v1/nodeclasses',
-    permission: 'list nodeclasses.eks.amazonaws.com',
-    resources: [DISCOVERY, { apiGroup: 'eks.amazonaws.com', resource: 'nodeclasses', verb: 'list' }],
-    read: (c) => customResources(c, 'eks.amazonaws.com', 'nodeclasses'),
-  },
+  nodePools: customRead('Karpenter NodePools', 'karpenter.sh', 'nodepools'),
+  // One per node: only those not Ready (launching, or failing to) say anything about scheduling.
+  nodeClaims: customRead('Karpenter NodeClaims', 'karpenter.sh', 'nodeclaims', (claim) => notReady(claim as NodeClaim)),
+  ec2NodeClasses: customRead('Karpenter EC2NodeClasses', 'karpenter.k8s.aws', 'ec2nodeclasses'),
+  autoModeNodeClasses: customRead('EKS Auto Mode NodeClasses', 'eks.amazonaws.com', 'nodeclasses'),
 };
