@@ -235,34 +235,38 @@ export interface KubernetesData {
   webhookServices?: K8s<Kube.V1Service>[];
   /** GET /apis .groups: the API groups the server serves (Karpenter's and Auto Mode's are read only when listed here) */
   apiGroups?: K8s<Kube.V1APIGroup>[];
-  /** GET /api/v1/persistentvolumeclaims */
-  persistentVolumeClaims?: K8s<Kube.V1PersistentVolumeClaim>[];
-  /** GET /api/v1/persistentvolumes */
-  persistentVolumes?: K8s<Kube.V1PersistentVolume>[];
-  /** GET /apis/storage.k8s.io/v1/storageclasses */
-  storageClasses?: K8s<Kube.V1StorageClass>[];
-  /** GET /apis/storage.k8s.io/v1/csidrivers */
-  csiDrivers?: K8s<Kube.V1CSIDriver>[];
-  /** GET /apis/apps/v1/replicasets, each projected to its ownership (sanitizeOwner): pod -> ReplicaSet -> Deployment */
-  replicaSets?: K8s<Kube.V1ReplicaSet>[];
-  /** GET /apis/batch/v1/jobs, each projected to its ownership (sanitizeOwner): pod -> Job -> CronJob */
-  jobs?: K8s<Kube.V1Job>[];
-  /** GET /apis/apps/v1/deployments, those running the cluster-autoscaler image (any namespace) */
-  clusterAutoscalers?: K8s<Kube.V1Deployment>[];
   /**
-   * GET /api/v1/namespaces/NS/configmaps/NAME for each cluster-autoscaler: its status ConfigMap, named by
-   * its `--status-config-map-name` (default cluster-autoscaler-status) in its `--namespace` (default kube-system)
+   * What Pending pods wait for, each from the cluster-wide list: GET /api/v1/persistentvolumeclaims,
+   * /api/v1/persistentvolumes, /apis/storage.k8s.io/v1/storageclasses and /apis/storage.k8s.io/v1/csidrivers.
    */
+  persistentVolumeClaims?: K8s<Kube.V1PersistentVolumeClaim>[];
+  persistentVolumes?: K8s<Kube.V1PersistentVolume>[];
+  storageClasses?: K8s<Kube.V1StorageClass>[];
+  csiDrivers?: K8s<Kube.V1CSIDriver>[];
+  /**
+   * The owners between a pod and its workload, projected to their ownership (sanitizeOwner):
+   * GET /apis/apps/v1/replicasets (pod -> ReplicaSet -> Deployment) and /apis/batch/v1/jobs (pod -> Job -> CronJob).
+   */
+  replicaSets?: K8s<Kube.V1ReplicaSet>[];
+  jobs?: K8s<Kube.V1Job>[];
+  /**
+   * The cluster-autoscaler: `clusterAutoscalers` from GET /apis/apps/v1/deployments, those running its
+   * image (any namespace); `clusterAutoscalerStatus` from GET /api/v1/namespaces/NS/configmaps/NAME for
+   * each, its `--status-config-map-name` (default cluster-autoscaler-status) in its `--namespace`
+   * (default kube-system); `scalingEvents` from GET /api/v1/events?fieldSelector=reason=R for
+   * TriggeredScaleUp, NotTriggerScaleUp (cluster-autoscaler) and Nominated (Karpenter), Normal events.
+   */
+  clusterAutoscalers?: K8s<Kube.V1Deployment>[];
   clusterAutoscalerStatus?: K8s<Kube.V1ConfigMap>[];
-  /** GET /api/v1/events?fieldSelector=reason=R for TriggeredScaleUp, NotTriggerScaleUp (cluster-autoscaler) and Nominated (Karpenter): Normal events */
   scalingEvents?: K8s<Kube.CoreV1Event>[];
-  /** GET /apis/karpenter.sh/v1/nodepools (Karpenter and EKS Auto Mode); [] when discovery does not list karpenter.sh */
+  /**
+   * Karpenter and EKS Auto Mode, each [] when discovery does not list its group: GET
+   * /apis/karpenter.sh/v1/nodepools and /apis/karpenter.sh/v1/nodeclaims (those not Ready: launching,
+   * or failing to), /apis/karpenter.k8s.aws/v1/ec2nodeclasses, /apis/eks.amazonaws.com/v1/nodeclasses.
+   */
   nodePools?: NodePool[];
-  /** GET /apis/karpenter.sh/v1/nodeclaims, those not Ready (launching, or failing to); [] when discovery does not list karpenter.sh */
   nodeClaims?: NodeClaim[];
-  /** GET /apis/karpenter.k8s.aws/v1/ec2nodeclasses; [] when discovery does not list karpenter.k8s.aws */
   ec2NodeClasses?: NodeClass[];
-  /** GET /apis/eks.amazonaws.com/v1/nodeclasses (EKS Auto Mode); [] when discovery does not list eks.amazonaws.com */
   autoModeNodeClasses?: NodeClass[];
 }
 

@@ -10,18 +10,15 @@
 import { IRSA_ROLE_ANNOTATION } from '../../domain/eks-constants.js';
 import type { CollectEvent } from '../../engine/progress.js';
 import { sanitizeNode, sanitizePod, sanitizeWorkload, stripKubernetesMetadata } from '../../snapshot/sanitize.js';
-import type { ApiServerAccess, CollectionError, KubernetesData, KubernetesPart, SnapshotPart } from '../../snapshot/types.js';
-import type { KubernetesSource } from '../sources.js';
+import type { ApiServerAccess, CollectionError, KubernetesData, KubernetesPart } from '../../snapshot/types.js';
 import type { KubernetesClient } from './client.js';
 import { accessFailureKind, KubernetesRequestError } from './failure.js';
+import { listRead, type KubernetesRead, type ReadContext, type ServiceAccountRef } from './kubernetes-read.js';
 import { SCHEDULING_READS } from './scheduling-reads.js';
 
-type DataKey = Exclude<keyof KubernetesData, 'apiServer'>;
+export type { KubernetesRead, ReadContext, ServiceAccountRef } from './kubernetes-read.js';
 
-export interface ServiceAccountRef {
-  namespace: string;
-  name: string;
-}
+type DataKey = Exclude<keyof KubernetesData, 'apiServer'>;
 
 interface KubeObject {
   metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> };
@@ -30,28 +27,6 @@ interface KubeObject {
 
 interface WebhookConfiguration {
   webhooks?: { clientConfig?: { service?: { namespace?: string; name?: string } } }[];
-}
-
-/** Shared between reads in one collection (webhook Services need the webhook configurations). */
-export interface ReadContext {
-  client: KubernetesClient;
-  /** ServiceAccounts named by EKS Pod Identity associations (they carry no annotation to find them by). */
-  podIdentityServiceAccounts: () => Promise<ServiceAccountRef[]>;
-  once<T>(key: string, load: () => Promise<T>): Promise<T>;
-}
-
-export interface KubernetesRead {
-  /** Progress label. */
-  step: string;
-  /** The request, as CollectionError.call spells it. */
-  call: string;
-  /** What to grant when the API answers 403, as `kubectl auth can-i` takes it. */
-  permission: string;
-  /** The same as policy/clusterrole.yaml grants it (src/collect/sources.ts gathers these for the fault matrix). */
-  resources: readonly KubernetesSource[];
-  /** Other parts it reads when they are there (src/collect/sources.ts). */
-  uses?: readonly SnapshotPart[];
-  read(context: ReadContext): Promise<unknown>;
 }
 
 /**
@@ -78,42 +53,6 @@ const validatingWebhooks = (c: ReadContext): Promise<unknown[]> =>
 const mutatingWebhooks = (c: ReadContext): Promise<unknown[]> =>
   c.once('mutating', () => c.client.list('/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations'));
 
-/** Where a list reads from: a namespace, every namespace, or a cluster-scoped resource. */
-type ListScope = { namespace: string } | 'all-namespaces' | 'cluster';
-
-interface ListReadSpec {
-  step: string;
-  /** '' for the core group. */
-  apiGroup: string;
-  version: string;
-  /** The plural resource name, as in the URL and in RBAC rules. */
-  resource: string;
-  scope: ListScope;
-  fieldSelector?: string;
-  pageSize?: number;
-  /** Applied to each item as its page arrives (projections keep memory flat). */
-  project?: (item: unknown) => unknown;
-}
-
-/**
- * One list request as a part's read: the request, the permission to ask for when it is denied and the
- * RBAC rule it needs all follow from the resource, so they cannot disagree with each other.
- */
-function listRead(spec: ListReadSpec, read?: KubernetesRead['read']): KubernetesRead {
-  const namespace = typeof spec.scope === 'object' ? spec.scope.namespace : undefined;
-  const prefix = spec.apiGroup === '' ? `/api/${spec.version}` : `/apis/${spec.apiGroup}/${spec.version}`;
-  const path = `${prefix}${namespace ? `/namespaces/${namespace}` : ''}/${spec.resource}`;
-  const kubectlResource = spec.apiGroup === '' ? spec.resource : `${spec.resource}.${spec.apiGroup}`;
-  const where = namespace ? ` -n ${namespace}` : spec.scope === 'all-namespaces' ? ' --all-namespaces' : '';
-  const options = { ...(spec.fieldSelector ? { fieldSelector: spec.fieldSelector } : {}), ...(spec.pageSize ? { pageSize: spec.pageSize } : {}) };
-  return {
-    step: spec.step,
-    call: `GET ${path}${spec.fieldSelector ? `?fieldSelector=${spec.fieldSelector}` : ''}`,
-    permission: `list ${kubectlResource}${where}`,
-    resources: [{ apiGroup: spec.apiGroup, resource: spec.resource, verb: 'list', ...(namespace ? { namespace } : {}) }],
-    read: read ?? ((c) => c.client.list(path, options, spec.project ?? stripKubernetesMetadata)),
-  };
-}
 
 /** Every part, and the one request (or paged list) that fills it. docs/kubernetes.md lists the same. */
 export const KUBERNETES_READS: Record<DataKey, KubernetesRead> = {

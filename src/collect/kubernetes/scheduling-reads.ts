@@ -12,8 +12,8 @@
 import { clusterAutoscalerSettings, isClusterAutoscaler } from '../../domain/cluster-autoscaler.js';
 import { sanitizeOwner, sanitizeWorkload, stripKubernetesMetadata } from '../../snapshot/sanitize.js';
 import type { NodeClaim } from '../../snapshot/node-provisioning-types.js';
-import type { KubernetesRead, ReadContext } from './collect-kubernetes.js';
 import { KubernetesRequestError } from './failure.js';
+import { listRead, type KubernetesRead, type ReadContext } from './kubernetes-read.js';
 
 interface ApiGroup {
   name: string;
@@ -39,27 +39,10 @@ async function customResources(c: ReadContext, group: string, resource: string):
   return c.client.list(`/apis/${group}/v1/${resource}`, {}, stripKubernetesMetadata);
 }
 
-/** A read of every object of one resource across the cluster, each projected as it arrives. */
-function listRead(step: string, apiGroup: string, resource: string, project: <T>(object: T) => T): KubernetesRead {
-  const path = apiGroup === '' ? `/api/v1/${resource}` : `/apis/${apiGroup}/v1/${resource}`;
-  return {
-    step,
-    call: `GET ${path}`,
-    permission: `list ${resource}${apiGroup ? `.${apiGroup}` : ''}`,
-    resources: [{ apiGroup, resource, verb: 'list' }],
-    read: (c) => c.client.list(path, {}, project),
-  };
-}
-
 /** A read of a custom resource at `group`/v1, made only when discovery lists the group. */
 function customRead(step: string, group: string, resource: string, keep: (object: unknown) => boolean = () => true): KubernetesRead {
-  return {
-    step,
-    call: `GET /apis/${group}/v1/${resource}`,
-    permission: `list ${resource}.${group}`,
-    resources: [DISCOVERY, { apiGroup: group, resource, verb: 'list' }],
-    read: async (c) => (await customResources(c, group, resource)).filter(keep),
-  };
+  const read = listRead({ step, apiGroup: group, version: 'v1', resource, scope: 'cluster' }, async (c) => (await customResources(c, group, resource)).filter(keep));
+  return { ...read, resources: [DISCOVERY, ...read.resources] };
 }
 
 function notReady(claim: NodeClaim): boolean {
@@ -92,12 +75,12 @@ export const SCHEDULING_READS: Record<SchedulingPart, KubernetesRead> = {
     resources: [DISCOVERY],
     read: (c) => discovery(c),
   },
-  persistentVolumeClaims: listRead('PersistentVolumeClaims', '', 'persistentvolumeclaims', stripKubernetesMetadata),
-  persistentVolumes: listRead('PersistentVolumes', '', 'persistentvolumes', stripKubernetesMetadata),
-  storageClasses: listRead('StorageClasses', 'storage.k8s.io', 'storageclasses', stripKubernetesMetadata),
-  csiDrivers: listRead('CSIDrivers', 'storage.k8s.io', 'csidrivers', stripKubernetesMetadata),
-  replicaSets: listRead('ReplicaSets (owners)', 'apps', 'replicasets', sanitizeOwner),
-  jobs: listRead('Jobs (owners)', 'batch', 'jobs', sanitizeOwner),
+  persistentVolumeClaims: listRead({ step: 'PersistentVolumeClaims', apiGroup: '', version: 'v1', resource: 'persistentvolumeclaims', scope: 'all-namespaces' }),
+  persistentVolumes: listRead({ step: 'PersistentVolumes', apiGroup: '', version: 'v1', resource: 'persistentvolumes', scope: 'cluster' }),
+  storageClasses: listRead({ step: 'StorageClasses', apiGroup: 'storage.k8s.io', version: 'v1', resource: 'storageclasses', scope: 'cluster' }),
+  csiDrivers: listRead({ step: 'CSIDrivers', apiGroup: 'storage.k8s.io', version: 'v1', resource: 'csidrivers', scope: 'cluster' }),
+  replicaSets: listRead({ step: 'ReplicaSets (owners)', apiGroup: 'apps', version: 'v1', resource: 'replicasets', scope: 'all-namespaces', project: sanitizeOwner }),
+  jobs: listRead({ step: 'Jobs (owners)', apiGroup: 'batch', version: 'v1', resource: 'jobs', scope: 'all-namespaces', project: sanitizeOwner }),
   clusterAutoscalers: {
     step: 'cluster-autoscaler Deployment',
     call: 'GET /apis/apps/v1/deployments',
