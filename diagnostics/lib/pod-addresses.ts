@@ -6,6 +6,7 @@
  * with prefix delegation each of those slots holds a /28 prefix of 16 addresses
  * (https://docs.aws.amazon.com/eks/latest/userguide/cni-increase-ip-addresses.html).
  */
+import { memoised } from '../../src/engine/snapshot-memo.js';
 import type { InstanceTypeInfo, Snapshot } from '../../src/snapshot/types.js';
 
 
@@ -54,21 +55,37 @@ const NO_IP = /failed to assign an IP address|assign an IP address to container|
 
 /** Pods on a node that are waiting for the CNI to give them an address, with the event that says so. */
 export function podsWaitingForAddress(snapshot: Snapshot, nodeName: string): { pod: string; message: string }[] {
-  const out: { pod: string; message: string }[] = [];
-  for (const pod of snapshot.kubernetes.problemPods ?? []) {
-    if (pod.spec?.nodeName !== nodeName || pod.status?.podIP) continue;
-    const id = `${pod.metadata?.namespace}/${pod.metadata?.name}`;
-    const event = (snapshot.kubernetes.warningEvents ?? []).find(
-      (e) => e.involvedObject?.kind === 'Pod' && `${e.involvedObject.namespace}/${e.involvedObject.name}` === id && NO_IP.test(e.message ?? ''),
-    );
-    if (event) out.push({ pod: id, message: event.message ?? '' });
-  }
-  return out;
+  // Indexed once per run: scanning every problem pod and event for every node was quadratic, and a
+  // cluster with thousands of Pending pods and thousands of nodes spent seconds here.
+  const index = memoised(snapshot, 'pods waiting for an address, by node', () => {
+    const noIpEvents = new Map<string, string>();
+    for (const e of snapshot.kubernetes.warningEvents ?? []) {
+      if (e.involvedObject?.kind !== 'Pod' || !NO_IP.test(e.message ?? '')) continue;
+      const id = `${e.involvedObject.namespace}/${e.involvedObject.name}`;
+      if (!noIpEvents.has(id)) noIpEvents.set(id, e.message ?? '');
+    }
+    const byNode = new Map<string, { pod: string; message: string }[]>();
+    for (const pod of snapshot.kubernetes.problemPods ?? []) {
+      const node = pod.spec?.nodeName;
+      if (!node || pod.status?.podIP) continue;
+      const id = `${pod.metadata?.namespace}/${pod.metadata?.name}`;
+      const message = noIpEvents.get(id);
+      if (message !== undefined) byNode.set(node, [...(byNode.get(node) ?? []), { pod: id, message }]);
+    }
+    return byNode;
+  });
+  return index.get(nodeName) ?? [];
 }
 
 /** Pods the snapshot shows on the node that take a VPC address (host-network pods do not): a lower bound. */
 export function knownPodsUsingAddresses(snapshot: Snapshot, nodeName: string): number {
-  return [...(snapshot.kubernetes.kubeSystemPods ?? []), ...(snapshot.kubernetes.problemPods ?? [])].filter(
-    (p) => p.spec?.nodeName === nodeName && !p.spec?.hostNetwork && p.status?.podIP,
-  ).length;
+  const counts = memoised(snapshot, 'pods using VPC addresses, by node', () => {
+    const byNode = new Map<string, number>();
+    for (const p of [...(snapshot.kubernetes.kubeSystemPods ?? []), ...(snapshot.kubernetes.problemPods ?? [])]) {
+      const node = p.spec?.nodeName;
+      if (node && !p.spec?.hostNetwork && p.status?.podIP) byNode.set(node, (byNode.get(node) ?? 0) + 1);
+    }
+    return byNode;
+  });
+  return counts.get(nodeName) ?? 0;
 }
