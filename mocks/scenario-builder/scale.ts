@@ -34,6 +34,8 @@ export function buildScaledCluster(nodes: number, options: ScaleOptions = {}): S
     // The generated objects are the API's shapes; the snapshot's element types are the SDK's models of them.
     k.problemPods = [...(k.problemPods ?? []), ...(workload.pendingPods as NonNullable<typeof k.problemPods>)];
     k.warningEvents = [...(k.warningEvents ?? []), ...(workload.failedSchedulingEvents as NonNullable<typeof k.warningEvents>)];
+    // The pods' owners, which the scheduling reads list cluster-wide (ReplicaSets -> Deployments).
+    k.replicaSets = [...(k.replicaSets ?? []), ...(workload.replicaSets as NonNullable<typeof k.replicaSets>)];
     const pending = workload.pendingPods.length;
     snapshot.meta = {
       ...snapshot.meta,

@@ -74,6 +74,9 @@ describe('the benchmark workload at 100 nodes', () => {
     const withWorkload = buildScaledCluster(100, { workload: {} });
     expect(withWorkload.kubernetes.problemPods).toHaveLength(100);
     expect(withWorkload.kubernetes.warningEvents!.filter((e) => e.reason === 'FailedScheduling')).toHaveLength(100);
+    // Every pod's owner is there to resolve: the Pending pods' ReplicaSets among the workload's 20.
+    const owners = new Set(withWorkload.kubernetes.replicaSets!.map((r) => r.metadata!.uid));
+    expect(withWorkload.kubernetes.problemPods!.every((p) => owners.has(p.metadata!.ownerReferences![0]!.uid!))).toBe(true);
     expect(snapshot.kubernetes.problemPods).toEqual([]);
   });
 });
