@@ -55,6 +55,8 @@ export async function startMockCluster(options: {
   /** Caps the Kubernetes mock's list pages, so lists follow continue tokens. */
   kubernetesMaxPageSize?: number;
   awsFaults?: FaultRule[];
+  /** UserData (base64) the AWS mock serves as is, by 'lt-id:version' (read at each request, so a test may fill it after start). */
+  awsUserData?: ReadonlyMap<string, string>;
   /** Added to every answer of both mocks (ms). */
   latencyMs?: number;
   /** The Kubernetes mock's own latency, when it differs (the benchmark: 40 ms for AWS, 10 ms for Kubernetes). */
@@ -82,6 +84,7 @@ export async function startMockCluster(options: {
       log,
       ...(options.awsPort !== undefined ? { port: options.awsPort } : {}),
       ...(options.awsFaults ? { faults: options.awsFaults } : {}),
+      ...(options.awsUserData ? { userData: options.awsUserData } : {}),
       ...(options.latencyMs !== undefined ? { latencyMs: options.latencyMs } : {}),
       clusterOverrides: (s) => (s.cluster.name === scenario.cluster.name ? { endpoint: kubernetes.url, certificateAuthorityData: kubernetes.certificateAuthorityData } : undefined),
     });

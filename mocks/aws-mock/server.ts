@@ -47,6 +47,8 @@ export interface AwsMockOptions {
   maxPageSize?: number;
   /** Lets the Kubernetes mock put its own API server's endpoint and CA into DescribeCluster. */
   clusterOverrides?: (snapshot: Snapshot) => ClusterOverrides | undefined;
+  /** UserData (base64) to serve for launch-template versions, by 'lt-id:version', instead of rendering the snapshots' facts. */
+  userData?: ReadonlyMap<string, string>;
   /** Serve the failures recorded in the snapshots' errors (default true). */
   replaySnapshotErrors?: boolean;
 }
@@ -92,7 +94,7 @@ function loadModels() {
 }
 
 export async function startAwsMock(options: AwsMockOptions): Promise<AwsMock> {
-  const world = new MockWorld(options.snapshots);
+  const world = new MockWorld(options.snapshots, { ...(options.clusterOverrides ? { clusterOverrides: options.clusterOverrides } : {}), ...(options.userData ? { userData: options.userData } : {}) });
   const log = options.log ?? new RequestLog();
   const recorded = options.replaySnapshotErrors === false ? [] : options.snapshots.flatMap(faultsFromSnapshot);
   const faults = new FaultInjector([...(options.faults ?? []), ...recorded]);

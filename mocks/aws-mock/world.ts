@@ -5,7 +5,10 @@
  * union of all of them. Where two snapshots hold the same ID the first one wins: serve snapshots
  * that disagree about shared resources (two variants of one scenario) from separate mocks.
  */
+import { caFingerprint } from '../../src/domain/certificate.js';
 import type { AwsData, AwsElement, AwsListPart, Snapshot } from '../../src/snapshot/types.js';
+import { servedCluster, type ClusterOverrides } from './services/eks.js';
+import { caLookup, renderUserData } from './services/user-data.js';
 
 export const DEFAULT_ACCOUNT_ID = '111122223333';
 
@@ -18,7 +21,9 @@ const IDENTITY: { [K in AwsListPart]?: (item: AwsElement<K>) => string | undefin
   scalingActivities: (a) => a.ActivityId,
   reservations: (r) => r.ReservationId,
   launchTemplateVersions: (v) => `${v.LaunchTemplateId}:${v.VersionNumber}`,
+  launchTemplateUserData: (v) => `${v.LaunchTemplateId}:${v.VersionNumber}`,
   instanceTypes: (t) => t.InstanceType,
+  images: (i) => i.ImageId,
   vpcs: (v) => v.VpcId,
   vpcDnsAttributes: (v) => v.VpcId,
   subnets: (s) => s.SubnetId,
@@ -40,10 +45,44 @@ const IDENTITY: { [K in AwsListPart]?: (item: AwsElement<K>) => string | undefin
 
 const GLOBAL_PARTS: AwsListPart[] = ['iamRoles', 'iamAttachedRolePolicies', 'iamInstanceProfiles', 'iamOidcProviders'];
 
+export interface MockWorldOptions {
+  /** The endpoint and CA DescribeCluster serves instead of the snapshot's (a Kubernetes mock's). */
+  clusterOverrides?: (snapshot: Snapshot) => ClusterOverrides | undefined;
+  /** UserData (base64) served as is for a launch-template version, by 'lt-id:version', instead of rendering its facts (tests). */
+  userData?: ReadonlyMap<string, string>;
+}
+
 export class MockWorld {
   private readonly unions = new Map<string, unknown[]>();
 
-  constructor(readonly snapshots: Snapshot[]) {}
+  constructor(
+    readonly snapshots: Snapshot[],
+    private readonly options: MockWorldOptions = {},
+  ) {}
+
+  /**
+   * A launch-template version's UserData as EC2 returns it (base64): rendered from the snapshot's
+   * facts, naming the endpoint and CA DescribeCluster serves where the facts name the snapshot's own
+   * cluster (so a healthy scenario stays healthy when a Kubernetes mock stands in for its API server).
+   */
+  userData(region: string, launchTemplateId: string | undefined, versionNumber: number | undefined): string | undefined {
+    const key = `${launchTemplateId}:${versionNumber}`;
+    const given = this.options.userData?.get(key);
+    if (given !== undefined) return given;
+    const facts = this.regional(region, 'launchTemplateUserData').find((f) => `${f.LaunchTemplateId}:${f.VersionNumber}` === key);
+    if (!facts) return undefined;
+    const owner = this.clustersIn(region).find((s) => s.aws.launchTemplateUserData?.includes(facts));
+    const served = owner?.aws.cluster ? servedCluster(owner, this.options.clusterOverrides?.(owner)) : undefined;
+    const ownCa = owner?.aws.cluster?.certificateAuthority?.data;
+    const ownFingerprint = caFingerprint(ownCa);
+    const asServed = {
+      ...facts,
+      ...(served?.endpoint !== undefined && facts.apiServerEndpoint === owner?.aws.cluster?.endpoint ? { apiServerEndpoint: served.endpoint } : {}),
+      ...(served?.certificateAuthority?.data !== undefined && ownFingerprint !== undefined && facts.caFingerprint === ownFingerprint ? { caFingerprint: caFingerprint(served.certificateAuthority.data) } : {}),
+    };
+    const cas = [...this.snapshots.map((s) => s.aws.cluster?.certificateAuthority?.data), served?.certificateAuthority?.data].filter((c): c is string => c !== undefined);
+    return renderUserData(asServed, { caByFingerprint: caLookup(cas) })?.toString('base64');
+  }
 
   regions(): string[] {
     return [...new Set(this.snapshots.map((s) => s.cluster.region))];

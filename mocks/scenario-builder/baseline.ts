@@ -5,7 +5,8 @@
  * builds the same snapshot. `size` scales it up for benchmarks.
  */
 import { addSchedulingParts, clusterAutoscalerDeployment } from './scheduling.js';
-import { SNAPSHOT_KIND, SNAPSHOT_SCHEMA_VERSION, type AutoScalingGroup, type Ec2Instance, type InstanceTypeInfo, type KubeEvent, type KubeNode, type RouteTable, type SecurityGroup, type Snapshot, type Subnet } from '../../src/snapshot/types.js';
+import { caFingerprint } from '../../src/domain/certificate.js';
+import { SNAPSHOT_KIND, SNAPSHOT_SCHEMA_VERSION, type AutoScalingGroup, type Ec2Image, type Ec2Instance, type InstanceTypeInfo, type KubeEvent, type KubeNode, type RouteTable, type SecurityGroup, type Snapshot, type Subnet } from '../../src/snapshot/types.js';
 import { vcpuQuota, vcpuUsage } from './service-quotas.js';
 
 
@@ -48,6 +49,11 @@ export const MANAGED_NODEGROUP = 'general';
 export const MANAGED_ASG = 'eks-general-8ec9a1b2-3c4d-5e6f-7a8b-9c0d1e2f3a4b';
 export const BATCH_ASG = 'shop-prod-batch';
 export const BATCH_LAUNCH_TEMPLATE_ID = 'lt-0b1c2d3e4f5a6b7c8';
+/** The launch template EKS made for the managed node group (its Auto Scaling group launches from it). */
+export const MANAGED_LAUNCH_TEMPLATE_ID = 'lt-0a9b8c7d6e5f4a3b2';
+export const CLUSTER_CA_DATA = 'LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1PQ0sKLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo=';
+export const CLUSTER_ENDPOINT = `https://${BASELINE.oidcId}.gr7.${BASELINE.region}.eks.amazonaws.com`;
+export const CLUSTER_DNS_IP = '172.20.0.10';
 export const NAT_GATEWAY_ID = 'nat-0f1e2d3c4b5a69788';
 export const INTERNET_GATEWAY_ID = 'igw-0e1d2c3b4a5f69788';
 
@@ -271,7 +277,7 @@ export function buildBaseline(size: Partial<BaselineSize> = {}): Snapshot {
         arn: arn('eks', `cluster/${clusterName}`),
         createdAt: '2024-03-14T10:00:00.000Z',
         version: kubernetesVersion,
-        endpoint: `https://${oidcId}.gr7.${region}.eks.amazonaws.com`,
+        endpoint: CLUSTER_ENDPOINT,
         roleArn: CLUSTER_ROLE_ARN,
         resourcesVpcConfig: {
           subnetIds: [...PRIVATE_SUBNETS],
@@ -286,7 +292,7 @@ export function buildBaseline(size: Partial<BaselineSize> = {}): Snapshot {
         logging: { clusterLogging: [{ types: ['api', 'audit', 'authenticator'], enabled: true }] },
         identity: { oidc: { issuer: OIDC_ISSUER } },
         status: 'ACTIVE',
-        certificateAuthority: { data: 'LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1PQ0sKLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo=' },
+        certificateAuthority: { data: CLUSTER_CA_DATA },
         platformVersion: 'eks.4',
         tags: { team: 'platform' },
         health: { issues: [] },
@@ -390,7 +396,7 @@ export function buildBaseline(size: Partial<BaselineSize> = {}): Snapshot {
       autoScalingGroups: [
         ...managedAsgs.map((name, g) => {
           const members = asgMembers.get(name) ?? [];
-          return asg(name, members, { min: g === 0 ? Math.min(2, managedNodes) : 0, max: Math.max(6, members.length * 2), tags: { 'eks:cluster-name': clusterName, 'eks:nodegroup-name': MANAGED_NODEGROUP, 'k8s.io/cluster-autoscaler/enabled': 'true', [`k8s.io/cluster-autoscaler/${clusterName}`]: 'owned', [`kubernetes.io/cluster/${clusterName}`]: 'owned' }, launchTemplate: { LaunchTemplateId: 'lt-0a9b8c7d6e5f4a3b2', LaunchTemplateName: `eks-8ec9a1b2-3c4d-5e6f-7a8b-9c0d1e2f3a4b`, Version: '1' }, subnets: privateSubnetIds });
+          return asg(name, members, { min: g === 0 ? Math.min(2, managedNodes) : 0, max: Math.max(6, members.length * 2), tags: { 'eks:cluster-name': clusterName, 'eks:nodegroup-name': MANAGED_NODEGROUP, 'k8s.io/cluster-autoscaler/enabled': 'true', [`k8s.io/cluster-autoscaler/${clusterName}`]: 'owned', [`kubernetes.io/cluster/${clusterName}`]: 'owned' }, launchTemplate: { LaunchTemplateId: MANAGED_LAUNCH_TEMPLATE_ID, LaunchTemplateName: MANAGED_PROFILE_NAME, Version: '1' }, subnets: privateSubnetIds });
         }),
         asg(BATCH_ASG, asgMembers.get(BATCH_ASG) ?? [], { min: 0, max: 10, tags: { [`kubernetes.io/cluster/${clusterName}`]: 'owned', Name: 'shop-prod-batch' }, launchTemplate: { LaunchTemplateId: BATCH_LAUNCH_TEMPLATE_ID, LaunchTemplateName: 'shop-prod-batch', Version: '$Latest' } }),
       ],
@@ -429,6 +435,57 @@ export function buildBaseline(size: Partial<BaselineSize> = {}): Snapshot {
             MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 2, HttpEndpoint: 'enabled' },
           },
         },
+        {
+          LaunchTemplateId: MANAGED_LAUNCH_TEMPLATE_ID,
+          LaunchTemplateName: MANAGED_PROFILE_NAME,
+          VersionNumber: 1,
+          CreateTime: '2025-06-01T12:00:00.000Z',
+          CreatedBy: `arn:aws:sts::${account}:assumed-role/AWSServiceRoleForAmazonEKSNodegroup/EKS`,
+          DefaultVersion: true,
+          LaunchTemplateData: {
+            ImageId: 'ami-0123456789abcdef0',
+            InstanceType: 'm6i.xlarge',
+            IamInstanceProfile: { Name: MANAGED_PROFILE_NAME },
+            SecurityGroupIds: [clusterSecurityGroupId],
+            MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 2 },
+          },
+        },
+      ],
+      launchTemplateUserData: [
+        // The self-managed group's own NodeConfig: nodeadm computes max-pods itself.
+        {
+          LaunchTemplateId: BATCH_LAUNCH_TEMPLATE_ID,
+          LaunchTemplateName: 'shop-prod-batch',
+          VersionNumber: 3,
+          bootstrap: 'nodeadm',
+          parts: [{ contentType: 'application/node.eks.aws', kind: 'nodeadm' }],
+          clusterName,
+          apiServerEndpoint: CLUSTER_ENDPOINT,
+          caFingerprint: caFingerprint(CLUSTER_CA_DATA)!,
+          serviceCidr: '172.20.0.0/16',
+          kubeletFlags: [{ name: 'node-labels', value: 'node-role.example.com/batch=true' }],
+          nodeLabels: { 'node-role.example.com/batch': 'true' },
+        },
+        // What EKS writes into its copy for an AL2023 managed node group.
+        {
+          LaunchTemplateId: MANAGED_LAUNCH_TEMPLATE_ID,
+          LaunchTemplateName: MANAGED_PROFILE_NAME,
+          VersionNumber: 1,
+          bootstrap: 'nodeadm',
+          parts: [{ contentType: 'application/node.eks.aws', kind: 'nodeadm' }],
+          clusterName,
+          apiServerEndpoint: CLUSTER_ENDPOINT,
+          caFingerprint: caFingerprint(CLUSTER_CA_DATA)!,
+          serviceCidr: '172.20.0.0/16',
+          clusterDns: [CLUSTER_DNS_IP],
+          maxPods: 58,
+          kubeletFlags: [{ name: 'node-labels', value: `eks.amazonaws.com/nodegroup-image=ami-0123456789abcdef0,eks.amazonaws.com/capacityType=ON_DEMAND,eks.amazonaws.com/nodegroup=${MANAGED_NODEGROUP}` }],
+          nodeLabels: { 'eks.amazonaws.com/nodegroup-image': 'ami-0123456789abcdef0', 'eks.amazonaws.com/capacityType': 'ON_DEMAND', 'eks.amazonaws.com/nodegroup': MANAGED_NODEGROUP },
+        },
+      ],
+      images: [
+        eksAmi('ami-0123456789abcdef0', 'amazon-eks-node-al2023-x86_64-standard-1.35-v20261105', 'EKS-optimized Kubernetes node based on Amazon Linux 2023, (k8s: 1.35.2, containerd: 2.1.*)', '2026-11-05T08:21:36.000Z'),
+        eksAmi('ami-0fedcba9876543210', 'amazon-eks-node-al2023-x86_64-standard-1.34-v20261001', 'EKS-optimized Kubernetes node based on Amazon Linux 2023, (k8s: 1.34.4, containerd: 2.1.*)', '2026-10-01T07:02:11.000Z'),
       ],
       instanceTypes: [
         instanceType('m6i.xlarge', 4, 4, 15, 'x86_64'),
@@ -739,6 +796,11 @@ function asg(name: string, members: NodeSpec[], o: { min: number; max: number; t
     ServiceLinkedRoleARN: iamArn('role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling'),
     CapacityRebalance: false,
   };
+}
+
+/** An EKS optimized AMI as DescribeImages returns it (cut to IMAGE_FIELDS); the EKS AMI account owns it. */
+export function eksAmi(ImageId: string, Name: string, Description: string, CreationDate: string): Ec2Image {
+  return { ImageId, Name, Description, OwnerId: '602401143452', ImageOwnerAlias: 'amazon', PlatformDetails: 'Linux/UNIX', Architecture: Name.includes('arm64') ? 'arm64' : 'x86_64', CreationDate, State: 'available' };
 }
 
 function instance(n: NodeSpec): Ec2Instance {

@@ -4,7 +4,7 @@ import { SNAPSHOT_KIND, SNAPSHOT_SCHEMA_VERSION, type AwsData, type KubernetesDa
 
 const ARRAY_PARTS_AWS: (keyof AwsData)[] = [
   'clusterVersions', 'nodegroups', 'fargateProfiles', 'addons', 'addonVersions', 'accessEntries', 'accessEntryPolicies',
-  'podIdentityAssociations', 'insights', 'autoScalingGroups', 'scalingActivities', 'reservations', 'launchTemplateVersions',
+  'podIdentityAssociations', 'insights', 'autoScalingGroups', 'scalingActivities', 'reservations', 'launchTemplateVersions', 'launchTemplateUserData', 'images',
   'instanceTypes', 'vpcs', 'vpcDnsAttributes', 'subnets', 'routeTables', 'securityGroups', 'prefixLists', 'prefixListEntries',
   'natGateways', 'internetGateways', 'vpcEndpoints', 'serviceQuotas', 'defaultServiceQuotas', 'quotaUsage', 'iamRoles', 'iamAttachedRolePolicies', 'iamInstanceProfiles',
   'iamOidcProviders', 'notFound',

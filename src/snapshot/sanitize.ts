@@ -128,3 +128,11 @@ export function sanitizeLaunchTemplateVersion<T>(version: T): T {
   const { UserData: _userData, ...data } = version.LaunchTemplateData;
   return { ...version, LaunchTemplateData: data } as T;
 }
+
+/** What an AMI keeps in a snapshot: what tells its OS family and age (an AMI has block devices, tags, product codes: bulk no check reads). */
+export const IMAGE_FIELDS = ['ImageId', 'Name', 'Description', 'OwnerId', 'ImageOwnerAlias', 'PlatformDetails', 'Platform', 'Architecture', 'CreationDate', 'DeprecationTime', 'State'] as const;
+
+/** Image: only IMAGE_FIELDS. */
+export function sanitizeImage<T>(image: T): T {
+  return (pick(image, IMAGE_FIELDS) ?? image) as T;
+}

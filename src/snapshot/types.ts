@@ -92,6 +92,71 @@ export interface AccessEntryPolicies {
  */
 export type QuotaUsage = Serialized<CloudWatch.MetricDataResult> & { QuotaCode: string };
 
+/** How a launch template's user data bootstraps the node. */
+export type BootstrapKind =
+  /** AL2023: a NodeConfig (node.eks.aws/v1alpha1) for nodeadm. */
+  | 'nodeadm'
+  /** AL2: a shell script calling /etc/eks/bootstrap.sh. */
+  | 'bootstrap-sh'
+  /** Bottlerocket: TOML with settings.kubernetes.*. */
+  | 'bottlerocket'
+  /** Windows: PowerShell calling Start-EKSBootstrap.ps1. */
+  | 'windows'
+  /** Something else (a script that does not call a known bootstrap, cloud-config only). */
+  | 'custom'
+  /** No user data at all. */
+  | 'none';
+
+/** A part of the user data that could not be read, and where. */
+export interface UserDataProblem {
+  kind: 'base64' | 'gzip' | 'mime' | 'nodeconfig' | 'toml';
+  /** Where in the user data: 'MIME part 2 (application/node.eks.aws)', 'the whole user data'. */
+  where: string;
+  /** What is wrong, in eks-doctor's words (never a quote of the user data). */
+  message: string;
+}
+
+/** A node taint the user data registers the node with. */
+export interface UserDataTaint {
+  key: string;
+  value?: string;
+  effect: string;
+}
+
+/**
+ * The facts eks-doctor keeps about one launch-template version's user data (docs/snapshot.md).
+ * Values come from the bootstrap configuration the node will effectively run (nodeadm merges its
+ * NodeConfig documents in order; bootstrap.sh takes its last call), never free text of the user data.
+ */
+export interface LaunchTemplateUserData {
+  LaunchTemplateId: string;
+  LaunchTemplateName?: string;
+  VersionNumber: number;
+  bootstrap: BootstrapKind;
+  /** The leaf parts in order: MIME type (or the detected type of a plain document) and what it is. */
+  parts: { contentType: string; kind: BootstrapKind | 'shell' | 'cloud-config' | 'other' }[];
+  /** Whether the user data was gzip-compressed (whole or a part). */
+  gzip?: boolean;
+  clusterName?: string;
+  apiServerEndpoint?: string;
+  /** 'sha256:<hex>' of the cluster CA certificate (DER) the user data names; never the CA. */
+  caFingerprint?: string;
+  /** The service CIDR (NodeConfig spec.cluster.cidr, bootstrap.sh --service-ipv4-cidr). */
+  serviceCidr?: string;
+  /** The cluster DNS IPs the kubelet is given. */
+  clusterDns?: string[];
+  /** The max-pods the kubelet is given, when the user data sets one. */
+  maxPods?: number;
+  /** bootstrap.sh --use-max-pods false: the kubelet gets no max-pods from the AMI's table. */
+  useMaxPods?: boolean;
+  /** Kubelet flags set: each flag's name, with its value only for flags known to hold no secret. */
+  kubeletFlags?: { name: string; value?: string }[];
+  nodeLabels?: Record<string, string>;
+  taints?: UserDataTaint[];
+  /** What could not be read; the facts above come from the rest. */
+  problems?: UserDataProblem[];
+}
+
 /** A resource that was asked for by ID and answered "does not exist" (NoSuchEntity, InvalidGroup.NotFound, ...). */
 export interface NotFoundResource {
   resourceType:
@@ -102,6 +167,7 @@ export interface NotFoundResource {
     | 'ec2-security-group'
     | 'ec2-subnet'
     | 'ec2-launch-template'
+    | 'ec2-image'
     | 'ec2-prefix-list'
     | 'autoscaling-group';
   id: string;
@@ -144,6 +210,17 @@ export interface AwsData {
   reservations?: Serialized<EC2.Reservation>[];
   /** ec2:DescribeLaunchTemplateVersions .LaunchTemplateVersions, UserData removed */
   launchTemplateVersions?: Serialized<EC2.LaunchTemplateVersion>[];
+  /**
+   * What each collected launch-template version's UserData (ec2:DescribeLaunchTemplateVersions
+   * .LaunchTemplateData.UserData) configures, decoded in memory at collection: only these derived
+   * facts are kept, never the user data itself (docs/snapshot.md#user-data-facts).
+   */
+  launchTemplateUserData?: LaunchTemplateUserData[];
+  /**
+   * ec2:DescribeImages .Images for the AMIs the cluster's instances and launch templates name, each
+   * cut to IMAGE_FIELDS (src/snapshot/sanitize.ts): which OS family a group boots.
+   */
+  images?: Serialized<EC2.Image>[];
   /** ec2:DescribeInstanceTypes .InstanceTypes (types in use) */
   instanceTypes?: Serialized<EC2.InstanceTypeInfo>[];
   /** ec2:DescribeVpcs .Vpcs (the cluster's VPC) */
@@ -294,7 +371,10 @@ export type Reservation = AwsElement<'reservations'>;
 /** One EC2 instance of `aws.reservations[].Instances`. */
 export type Ec2Instance = NonNullable<Reservation['Instances']>[number];
 export type LaunchTemplateVersion = AwsElement<'launchTemplateVersions'>;
+/** The facts kept about one launch-template version's user data. */
+export type UserDataFacts = AwsElement<'launchTemplateUserData'>;
 export type InstanceTypeInfo = AwsElement<'instanceTypes'>;
+export type Ec2Image = AwsElement<'images'>;
 export type Subnet = AwsElement<'subnets'>;
 export type RouteTable = AwsElement<'routeTables'>;
 export type Route = NonNullable<RouteTable['Routes']>[number];

@@ -11,6 +11,7 @@ import { listScenarios, loadScenario } from '../../mocks/bundled-scenarios.js';
 import { createAwsClients } from '../../src/collect/aws/clients.js';
 import { collectSnapshot } from '../../src/collect/collect.js';
 import { planFromParts } from '../../src/collect/plan.js';
+import { caFingerprint } from '../../src/domain/certificate.js';
 import type { Snapshot, SnapshotPart } from '../../src/snapshot/types.js';
 import { asCollected, canonical, errorSummary, planForSnapshot } from '../aws/support.js';
 import { expectKubernetesRequestsAllowed } from '../support/cluster-role.js';
@@ -60,6 +61,13 @@ describe.each(listScenarios())('whole-snapshot round trip of scenario $name', ({
     if (withMockEndpoint.cluster) {
       withMockEndpoint.cluster.endpoint = cluster.kubernetesUrl;
       withMockEndpoint.cluster.certificateAuthority = { data: cluster.kubernetes.certificateAuthorityData };
+    }
+    // User data naming the scenario's own cluster names the API server that stands in for it.
+    const ownEndpoint = scenario.aws.cluster?.endpoint;
+    const ownCa = caFingerprint(scenario.aws.cluster?.certificateAuthority?.data);
+    for (const facts of withMockEndpoint.launchTemplateUserData ?? []) {
+      if (facts.apiServerEndpoint === ownEndpoint) facts.apiServerEndpoint = cluster.kubernetesUrl;
+      if (facts.caFingerprint === ownCa) facts.caFingerprint = caFingerprint(cluster.kubernetes.certificateAuthorityData);
     }
     for (const [part, expected] of Object.entries(withMockEndpoint)) {
       if (expected === undefined) continue;

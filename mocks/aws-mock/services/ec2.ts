@@ -134,7 +134,12 @@ function launchTemplateVersions(input: Input, context: HandlerContext) {
     versions = selected;
   }
   const { page: items, nextToken } = page(versions, input, context, { max: 200 });
-  return { LaunchTemplateVersions: items, NextToken: nextToken };
+  // EC2 returns UserData base64-encoded inside LaunchTemplateData; snapshots keep only its facts, rendered back here.
+  const withUserData = items.map((v) => {
+    const userData = context.world.userData(context.region, v.LaunchTemplateId, v.VersionNumber);
+    return userData === undefined ? v : { ...v, LaunchTemplateData: { ...v.LaunchTemplateData, UserData: userData } };
+  });
+  return { LaunchTemplateVersions: withUserData, NextToken: nextToken };
 }
 
 export const EC2_HANDLERS: Record<string, Handler> = {
@@ -202,6 +207,13 @@ export const EC2_HANDLERS: Record<string, Handler> = {
     const { page: items, nextToken } = page(types, input, context, { max: 100 });
     return { InstanceTypes: items, NextToken: nextToken };
   },
+
+  DescribeImages: describeAction({
+    part: 'images',
+    result: 'Images',
+    ids: { param: 'ImageIds', of: (i) => i.ImageId, notFound: (id) => new AwsApiError('InvalidAMIID.NotFound', `The image id '[${id}]' does not exist`, 400) },
+    max: 1000,
+  }),
 
   DescribeManagedPrefixLists: describeAction({
     part: 'prefixLists',

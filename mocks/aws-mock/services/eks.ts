@@ -36,6 +36,17 @@ export interface ClusterOverrides {
 /** Where DescribeCluster points when no Kubernetes mock serves the cluster. */
 export const UNREACHABLE_LOCAL_ENDPOINT = 'https://127.0.0.1:9';
 
+/** The cluster as DescribeCluster serves it: the Kubernetes mock's endpoint and CA when one is attached. */
+export function servedCluster(snapshot: Snapshot, overrides: ClusterOverrides | undefined): NonNullable<Snapshot['aws']['cluster']> {
+  const cluster = { ...snapshot.aws.cluster };
+  if (overrides?.endpoint !== undefined) cluster.endpoint = overrides.endpoint;
+  // With no Kubernetes mock attached, never hand out the scenario's real-looking public endpoint:
+  // a live run would try to reach it. Port 9 (discard) on loopback refuses the connection.
+  else if (cluster.endpoint !== undefined) cluster.endpoint = UNREACHABLE_LOCAL_ENDPOINT;
+  if (overrides?.certificateAuthorityData !== undefined) cluster.certificateAuthority = { data: overrides.certificateAuthorityData };
+  return cluster;
+}
+
 export function eksHandlers(clusterOverrides?: (snapshot: Snapshot) => ClusterOverrides | undefined): Record<string, Handler> {
   return {
     ListClusters(input, context) {
@@ -46,14 +57,7 @@ export function eksHandlers(clusterOverrides?: (snapshot: Snapshot) => ClusterOv
 
     DescribeCluster(input, context) {
       const snapshot = clusterOf(input, context, 'name');
-      const overrides = clusterOverrides?.(snapshot);
-      const cluster = { ...snapshot.aws.cluster };
-      if (overrides?.endpoint !== undefined) cluster.endpoint = overrides.endpoint;
-      // With no Kubernetes mock attached, never hand out the scenario's real-looking public endpoint:
-      // a live run would try to reach it. Port 9 (discard) on loopback refuses the connection.
-      else if (cluster.endpoint !== undefined) cluster.endpoint = UNREACHABLE_LOCAL_ENDPOINT;
-      if (overrides?.certificateAuthorityData !== undefined) cluster.certificateAuthority = { data: overrides.certificateAuthorityData };
-      return { cluster };
+      return { cluster: servedCluster(snapshot, clusterOverrides?.(snapshot)) };
     },
 
     DescribeClusterVersions(input, context) {

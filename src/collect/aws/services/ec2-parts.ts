@@ -13,6 +13,10 @@ export const EC2_PARTS = {
   reservations: { step: 'ec2:DescribeInstances', actions: ['ec2:DescribeInstances'], uses: ['aws.autoScalingGroups'] },
   // The templates node groups and (self-managed) groups launch from.
   launchTemplateVersions: { step: 'ec2:DescribeLaunchTemplateVersions', actions: ['ec2:DescribeLaunchTemplateVersions'], uses: ['aws.nodegroups', 'aws.autoScalingGroups'] },
+  // What each of those versions' UserData configures, decoded in memory by the same read (src/collect/aws/user-data.ts).
+  launchTemplateUserData: { step: 'user data of ec2:DescribeLaunchTemplateVersions', actions: ['ec2:DescribeLaunchTemplateVersions'], needs: ['aws.launchTemplateVersions'] },
+  // The AMIs those instances and versions boot: their OS family (AL2, AL2023, Bottlerocket, Windows).
+  images: { step: 'ec2:DescribeImages', actions: ['ec2:DescribeImages'], uses: ['aws.reservations', 'aws.launchTemplateVersions'] },
   // The types those instances, node groups, templates and groups name.
   instanceTypes: {
     step: 'ec2:DescribeInstanceTypes',

@@ -1,5 +1,6 @@
 /** Collectors for the EC2 parts (declared in ec2-parts.ts). */
 import {
+  DescribeImagesCommand,
   DescribeManagedPrefixListsCommand,
   DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
@@ -19,12 +20,13 @@ import {
   type Reservation,
   type _InstanceType,
 } from '@aws-sdk/client-ec2';
-import { sanitizeLaunchTemplateVersion } from '../../../snapshot/sanitize.js';
-import type { AutoScalingGroup, NotFoundResource } from '../../../snapshot/types.js';
+import { sanitizeImage, sanitizeLaunchTemplateVersion } from '../../../snapshot/sanitize.js';
+import type { LaunchTemplateUserData, NotFoundResource } from '../../../snapshot/types.js';
+import { userDataFacts } from '../user-data.js';
 import type { AwsClients } from '../clients.js';
 import { CallFailed, chunks, each, toSnapshotJson, type AwsCollection, type AwsKey, type Collectors } from '../collection.js';
 import type { EC2_PARTS } from './ec2-parts.js';
-import { cluster, clusterName, nodegroupAsgNames, unique } from './shared.js';
+import { cluster, clusterName, unique } from './shared.js';
 
 export function ec2Collectors({ ec2 }: AwsClients): Collectors<keyof typeof EC2_PARTS> {
   /** The cluster's VPC; emulators that leave it out of DescribeCluster get it from the cluster's subnets. */
@@ -60,11 +62,30 @@ export function ec2Collectors({ ec2 }: AwsClients): Collectors<keyof typeof EC2_
     });
     return [...found, ...extra.flat()];
   };
+  /**
+   * Resources asked for by ID in one request; when one does not exist EC2 names only it and answers
+   * nothing else, so each is then asked for alone, and those that do not exist are recorded as not found.
+   */
+  const allOrEach = async <T>(
+    c: AwsCollection,
+    lookup: { part: AwsKey; call: string; resourceType: NotFoundResource['resourceType']; codes: readonly string[] },
+    ids: string[],
+    describe: (ids: string[], abortSignal: AbortSignal) => Promise<T[]>,
+  ): Promise<T[]> => {
+    const ask = (some: string[]) => c.call(lookup.part, lookup.call, (abortSignal) => describe(some, abortSignal), { codes: lookup.codes });
+    const all = await ask(ids);
+    if (all) return all;
+    const single = await each(ids, async (id) => {
+      const out = await ask([id]);
+      if (!out) c.addNotFound({ resourceType: lookup.resourceType, id, call: lookup.call });
+      return out ?? [];
+    });
+    return single.flat();
+  };
   const vpcFilter = (id: string): Ec2Filter[] => [{ Name: 'vpc-id', Values: [id] }];
 
-  /** Groups run by a managed node group: EKS owns their launch template, the node group names the user's. */
-  const isNodegroupAsg = (group: AutoScalingGroup, managedNames: string[]) =>
-    managedNames.includes(group.AutoScalingGroupName ?? '') || (group.Tags ?? []).some((t) => t.Key === 'eks:nodegroup-name');
+  /** The facts of each collected version's UserData, filled by launchTemplateVersions before it drops UserData. */
+  const userDataByVersion = (c: AwsCollection) => c.shared('userDataFacts', () => Promise.resolve(new Map<string, LaunchTemplateUserData>()));
 
   /** Prefix lists named by security-group rules and routes. */
   const referencedPrefixLists = (c: AwsCollection) =>
@@ -103,7 +124,7 @@ export function ec2Collectors({ ec2 }: AwsClients): Collectors<keyof typeof EC2_
     },
 
     async launchTemplateVersions(c) {
-      const [nodegroups, groups, managedNames] = await Promise.all([c.part('nodegroups'), c.part('autoScalingGroups'), nodegroupAsgNames(c)]);
+      const [nodegroups, groups] = await Promise.all([c.part('nodegroups'), c.part('autoScalingGroups')]);
       if (nodegroups === undefined && groups === undefined) await c.need('autoScalingGroups', 'launchTemplateVersions');
       const wanted = new Map<string, { id?: string; name?: string; versions: Set<string> }>();
       const want = (id: string | undefined, name: string | undefined, version: string | undefined) => {
@@ -114,8 +135,9 @@ export function ec2Collectors({ ec2 }: AwsClients): Collectors<keyof typeof EC2_
         wanted.set(key, entry);
       };
       for (const g of nodegroups ?? []) want(g.launchTemplate?.id, g.launchTemplate?.name, g.launchTemplate?.version);
+      // Every group's own template too: for a managed node group that is EKS's copy of the user's
+      // (or the one EKS made), holding the user data its instances really boot with.
       for (const g of groups ?? []) {
-        if (isNodegroupAsg(g, managedNames)) continue;
         want(g.LaunchTemplate?.LaunchTemplateId, g.LaunchTemplate?.LaunchTemplateName, g.LaunchTemplate?.Version);
         const mixed = g.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification;
         want(mixed?.LaunchTemplateId, mixed?.LaunchTemplateName, mixed?.Version);
@@ -137,16 +159,45 @@ export function ec2Collectors({ ec2 }: AwsClients): Collectors<keyof typeof EC2_
         }
         return pages.flatMap((p) => p.LaunchTemplateVersions ?? []);
       });
-      // UserData often holds bootstrap secrets; it never enters a snapshot.
+      // UserData often holds bootstrap secrets; it never enters a snapshot: it is decoded here, in
+      // memory, into the facts launchTemplateUserData keeps, and dropped.
       const seen = new Set<string>();
-      return toSnapshotJson(perTemplate.flat())
-        .filter((v) => {
-          const key = `${v.LaunchTemplateId}:${v.VersionNumber}`;
-          if (seen.has(key)) return false;
-          seen.add(key);
-          return true;
-        })
-        .map(sanitizeLaunchTemplateVersion);
+      const facts = await userDataByVersion(c);
+      const versions = perTemplate.flat().filter((v) => {
+        const key = `${v.LaunchTemplateId}:${v.VersionNumber}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      });
+      for (const v of versions) {
+        if (!v.LaunchTemplateId || v.VersionNumber === undefined) continue;
+        const key = { LaunchTemplateId: v.LaunchTemplateId, VersionNumber: v.VersionNumber, ...(v.LaunchTemplateName ? { LaunchTemplateName: v.LaunchTemplateName } : {}) };
+        facts.set(`${v.LaunchTemplateId}:${v.VersionNumber}`, userDataFacts(key, v.LaunchTemplateData?.UserData));
+      }
+      return versions.map((v) => toSnapshotJson(sanitizeLaunchTemplateVersion(v)));
+    },
+
+    async launchTemplateUserData(c) {
+      await c.need('launchTemplateVersions', 'launchTemplateUserData');
+      return [...(await userDataByVersion(c)).values()];
+    },
+
+    async images(c) {
+      const [reservations, templates] = await Promise.all([c.part('reservations'), c.part('launchTemplateVersions')]);
+      const ids = unique<string>([
+        ...(reservations ?? []).flatMap((r) => (r.Instances ?? []).map((i) => i.ImageId)),
+        ...(templates ?? []).map((t) => t.LaunchTemplateData?.ImageId),
+      ]).sort();
+      if (ids.length === 0 && (reservations === undefined || templates === undefined)) await c.need(reservations === undefined ? 'reservations' : 'launchTemplateVersions', 'images');
+      const perChunk = await each(chunks(ids, 100), (chunk) =>
+        allOrEach(
+          c,
+          { part: 'images', call: 'ec2:DescribeImages', resourceType: 'ec2-image', codes: ['InvalidAMIID.NotFound', 'InvalidAMIID.Malformed', 'InvalidAMIID.Unavailable'] },
+          chunk,
+          async (ImageIds, abortSignal) => (await ec2.send(new DescribeImagesCommand({ ImageIds, IncludeDeprecated: true }), { abortSignal })).Images ?? [],
+        ),
+      );
+      return toSnapshotJson(perChunk.flat()).map(sanitizeImage);
     },
 
     async instanceTypes(c) {
@@ -234,19 +285,13 @@ export function ec2Collectors({ ec2 }: AwsClients): Collectors<keyof typeof EC2_
     async prefixLists(c) {
       const ids = await referencedPrefixLists(c);
       if (ids.length === 0) return [];
-      const describe = (PrefixListIds: string[]) =>
-        c.call('prefixLists', 'ec2:DescribeManagedPrefixLists', (abortSignal) => ec2.send(new DescribeManagedPrefixListsCommand({ PrefixListIds }), { abortSignal }), {
-          codes: ['InvalidPrefixListID.NotFound', 'InvalidPrefixListId.NotFound'],
-        });
-      const all = await describe(ids);
-      if (all) return toSnapshotJson(all.PrefixLists ?? []);
-      // One of them does not exist and EC2 names only one: ask for each to find which.
-      const single = await each(ids, async (id) => {
-        const out = await describe([id]);
-        if (!out) c.addNotFound({ resourceType: 'ec2-prefix-list', id, call: 'ec2:DescribeManagedPrefixLists' });
-        return out?.PrefixLists ?? [];
-      });
-      return toSnapshotJson(single.flat());
+      const lists = await allOrEach(
+        c,
+        { part: 'prefixLists', call: 'ec2:DescribeManagedPrefixLists', resourceType: 'ec2-prefix-list', codes: ['InvalidPrefixListID.NotFound', 'InvalidPrefixListId.NotFound'] },
+        ids,
+        async (PrefixListIds, abortSignal) => (await ec2.send(new DescribeManagedPrefixListsCommand({ PrefixListIds }), { abortSignal })).PrefixLists ?? [],
+      );
+      return toSnapshotJson(lists);
     },
 
     async prefixListEntries(c) {
