@@ -16,6 +16,10 @@ const prefixDelegationEnvSet = (s: Snapshot) => {
   s.kubernetes.daemonSets!.find((d) => d.metadata!.name === 'aws-node')!.spec!.template.spec!.containers[0]!.env = [{ name: 'ENABLE_PREFIX_DELEGATION' }, { name: 'WARM_PREFIX_TARGET' }];
 };
 
+const prefixDelegationEnv = (s: Snapshot, value: string) => {
+  s.kubernetes.daemonSets!.find((d) => d.metadata!.name === 'aws-node')!.spec!.template.spec!.containers[0]!.env = [{ name: 'ENABLE_PREFIX_DELEGATION', value }];
+};
+
 describeDiagnostic(podIpCapacity, {
   healthy: [
     { name: 'baseline: every node at the ENI max-pods', snapshot: buildBaseline() },
@@ -30,12 +34,27 @@ describeDiagnostic(podIpCapacity, {
       name: 'ENABLE_PREFIX_DELEGATION set but its value unknown, max-pods at the ENI limit',
       snapshot: mutate(prefixDelegationEnvSet),
     },
+    {
+      name: 'max-pods 110 with ENABLE_PREFIX_DELEGATION=true (the value kept in the snapshot)',
+      snapshot: mutate((s) => {
+        prefixDelegationEnv(s, 'true');
+        setMaxPods(s, '110');
+      }),
+    },
   ],
   broken: [
     {
       name: 'max-pods above what the ENIs address, prefix delegation off, pods waiting for an IP',
       snapshot: mutate(fault('max-pods-above-eni-capacity')),
       expect: [{ id: 'pod-ip-capacity/max-pods-exceeds-ip-capacity', resource: KARPENTER_NODE, severity: 'critical', mentions: 'prefix delegation is off', canExplain: ['pod-without-ip'] }],
+    },
+    {
+      name: 'max-pods 110 with ENABLE_PREFIX_DELEGATION=false: off, not unknown',
+      snapshot: mutate((s) => {
+        prefixDelegationEnv(s, 'false');
+        setMaxPods(s, '110');
+      }),
+      expect: [{ id: 'pod-ip-capacity/max-pods-exceeds-ip-capacity', resource: KARPENTER_NODE, severity: 'warning', mentions: 'prefix delegation is off' }],
     },
     {
       name: 'max-pods above what the ENIs address, no pod failing yet',

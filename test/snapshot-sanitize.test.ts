@@ -63,6 +63,14 @@ describe('snapshot sanitising keeps secrets and bulk out', () => {
     expect(JSON.stringify(ds)).not.toContain('secret-x');
   });
 
+  it("keeps the values of the VPC CNI's mode switches only", () => {
+    const ds = sanitizeWorkload({
+      metadata: { name: 'aws-node' },
+      spec: { template: { metadata: {}, spec: { containers: [{ name: 'aws-node', env: [{ name: 'ENABLE_PREFIX_DELEGATION', value: 'true' }, { name: 'AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG', value: 'false' }, { name: 'HTTPS_PROXY', value: 'http://user:secret-y@proxy:3128' }] }] } } },
+    });
+    expect(ds.spec.template.spec.containers[0]!.env).toEqual([{ name: 'ENABLE_PREFIX_DELEGATION', value: 'true' }, { name: 'AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG', value: 'false' }, { name: 'HTTPS_PROXY' }]);
+  });
+
   it('drops node images and launch-template user data', () => {
     expect(sanitizeNode({ metadata: { name: 'n' }, status: { images: [{ names: ['a'] }], conditions: [] } }).status).toEqual({ conditions: [] });
     const lt = sanitizeLaunchTemplateVersion({ LaunchTemplateData: { UserData: 'IyEvYmluL2Jhc2gKZXhwb3J0IFNFQ1JFVD0x', ImageId: 'ami-1' } });

@@ -34,21 +34,32 @@ export type PrefixDelegation =
   | { state: 'on'; why: string }
   | { state: 'unknown'; why: string };
 
+/** An aws-node env variable: unset, set with its value (CNI_SETTINGS_KEPT), or set with a value the snapshot does not hold (older snapshots). */
+export type CniSetting = { state: 'unset' } | { state: 'set'; value: string } | { state: 'set-unknown' } | { state: 'no-aws-node' };
+
+/** The value aws-node's containers give an env variable, as far as the snapshot tells. */
+export function cniSetting(snapshot: Snapshot, name: string): CniSetting {
+  const ds = (snapshot.kubernetes.daemonSets ?? []).find((d) => d.metadata?.name === 'aws-node');
+  if (!ds) return { state: 'no-aws-node' };
+  const env = (ds.spec?.template?.spec?.containers ?? []).flatMap((c) => c.env ?? []).find((e) => e.name === name);
+  if (!env) return { state: 'unset' };
+  return env.value !== undefined ? { state: 'set', value: env.value } : { state: 'set-unknown' };
+}
+
 /**
- * Whether the VPC CNI runs with prefix delegation. Snapshots keep env variable names but not their
- * values, so: no ENABLE_PREFIX_DELEGATION on aws-node means off (the default); present, it may be
- * "true" or "false", and only a node allowing more pods than its addresses (max-pods raised to
- * match prefixes) suggests it is on.
+ * Whether the VPC CNI runs with prefix delegation. Snapshots keep ENABLE_PREFIX_DELEGATION's value
+ * (CNI_SETTINGS_KEPT); one taken before they did has only the name, and then only a node allowing
+ * more pods than its addresses (max-pods raised to match prefixes) suggests it is on.
  */
 export function prefixDelegation(snapshot: Snapshot, allocatablePods?: number, limits?: EniLimits): PrefixDelegation {
-  const ds = (snapshot.kubernetes.daemonSets ?? []).find((d) => d.metadata?.name === 'aws-node');
-  if (!ds) return { state: 'unknown', why: 'the aws-node DaemonSet is not in the snapshot' };
-  const names = (ds.spec?.template?.spec?.containers ?? []).flatMap((c) => (c.env ?? []).map((e) => e.name));
-  if (!names.includes('ENABLE_PREFIX_DELEGATION')) return { state: 'off', why: 'aws-node does not set ENABLE_PREFIX_DELEGATION (default false)' };
+  const setting = cniSetting(snapshot, 'ENABLE_PREFIX_DELEGATION');
+  if (setting.state === 'no-aws-node') return { state: 'unknown', why: 'the aws-node DaemonSet is not in the snapshot' };
+  if (setting.state === 'unset') return { state: 'off', why: 'aws-node does not set ENABLE_PREFIX_DELEGATION (default false)' };
+  if (setting.state === 'set') return setting.value === 'true' ? { state: 'on', why: 'aws-node sets ENABLE_PREFIX_DELEGATION=true' } : { state: 'off', why: `aws-node sets ENABLE_PREFIX_DELEGATION=${setting.value}` };
   if (allocatablePods !== undefined && limits && allocatablePods > limits.eniMaxPods) {
     return { state: 'on', why: `aws-node sets ENABLE_PREFIX_DELEGATION (value not in the snapshot) and the node allows ${allocatablePods} pods, more than the ${limits.eniMaxPods} its addresses allow without prefixes` };
   }
-  return { state: 'unknown', why: 'aws-node sets ENABLE_PREFIX_DELEGATION, but snapshots do not keep env values, so whether it is "true" cannot be told' };
+  return { state: 'unknown', why: 'aws-node sets ENABLE_PREFIX_DELEGATION, but this snapshot does not hold its value, so whether it is "true" cannot be told' };
 }
 
 const NO_IP = /failed to assign an IP address|assign an IP address to container|no available IP|InsufficientFreeAddresses|InsufficientCidrBlocks|ipamd.*(no|out of).*(IP|address)/i;

@@ -28,12 +28,38 @@ export function sanitizeNode<T>(node: T): T {
   return stripped as T;
 }
 
+/**
+ * The Amazon VPC CNI's (aws-node) mode switches, whose values say how pods get addresses and can
+ * hold nothing secret (true/false, a label key, a small count): kept with their values, so checks
+ * know whether prefix delegation, custom networking or security groups for pods are on.
+ */
+export const CNI_SETTINGS_KEPT: ReadonlySet<string> = new Set([
+  'ENABLE_PREFIX_DELEGATION',
+  'AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG',
+  'ENI_CONFIG_LABEL_DEF',
+  'ENI_CONFIG_ANNOTATION_DEF',
+  'ENABLE_POD_ENI',
+  'POD_SECURITY_GROUP_ENFORCING_MODE',
+  'ENABLE_IPv4',
+  'ENABLE_IPv6',
+  'WARM_ENI_TARGET',
+  'WARM_IP_TARGET',
+  'MINIMUM_IP_TARGET',
+  'WARM_PREFIX_TARGET',
+  'MAX_ENI',
+  'AWS_VPC_K8S_CNI_EXTERNALSNAT',
+]);
+
 function sanitizeContainers(containers: unknown): unknown {
   if (!Array.isArray(containers)) return containers;
   return containers.map((c: unknown) => {
     if (!isObject(c) || !Array.isArray(c.env)) return c;
-    // Keep the names (useful evidence: "AWS_VPC_K8S_CNI_... is set"), never the values.
-    const env = c.env.map((e: unknown) => (isObject(e) ? { name: e.name, ...(e.valueFrom ? { valueFrom: e.valueFrom } : {}) } : e));
+    // Keep the names (useful evidence: "AWS_VPC_K8S_CNI_... is set"), never the values, but the CNI's mode switches'.
+    const env = c.env.map((e: unknown) =>
+      isObject(e)
+        ? { name: e.name, ...(typeof e.name === 'string' && CNI_SETTINGS_KEPT.has(e.name) && typeof e.value === 'string' ? { value: e.value } : {}), ...(e.valueFrom ? { valueFrom: e.valueFrom } : {}) }
+        : e,
+    );
     return { ...c, env };
   });
 }
@@ -103,7 +129,7 @@ export function sanitizePod<T>(pod: T): T {
   return { ...pick(pod, POD_FIELDS.top), ...(metadata ? { metadata } : {}), ...(spec ? { spec } : {}), ...(status ? { status } : {}) } as T;
 }
 
-/** DaemonSet/Deployment: metadata stripped, the pod template's env values removed. */
+/** DaemonSet/Deployment: metadata stripped, the pod template's env values removed (but CNI_SETTINGS_KEPT's). */
 export function sanitizeWorkload<T>(workload: T): T {
   const stripped = stripKubernetesMetadata(workload) as Json;
   if (!isObject(stripped.spec) || !isObject(stripped.spec.template)) return stripped as T;
