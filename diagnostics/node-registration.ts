@@ -31,6 +31,7 @@ import {
   type ClusterInstances,
 } from './lib/cluster-instances.js';
 import { DOCS } from './lib/docs-links.js';
+import { launchTemplateVersionOf } from './lib/launch-templates.js';
 
 type Code =
   | 'instance-not-joined'
@@ -424,15 +425,7 @@ function groupsBelowDesired(snapshot: Snapshot, index: ClusterInstances, graceMi
 
 /** The instance profile the group's launch template gives its instances, as an ARN, when the launch template version was collected. */
 function launchTemplateProfileArn(snapshot: Snapshot, spec: ReturnType<typeof groupLaunchTemplate>): string | undefined {
-  if (!spec) return undefined;
-  const versions = (snapshot.aws.launchTemplateVersions ?? []).filter(
-    (v) => (spec.LaunchTemplateId && v.LaunchTemplateId === spec.LaunchTemplateId) || (spec.LaunchTemplateName && v.LaunchTemplateName === spec.LaunchTemplateName),
-  );
-  const wanted = spec.Version;
-  const version =
-    versions.find((v) => (wanted === '$Default' || wanted === undefined ? v.DefaultVersion : String(v.VersionNumber) === wanted)) ??
-    (wanted === '$Latest' ? [...versions].sort((a, b) => (b.VersionNumber ?? 0) - (a.VersionNumber ?? 0))[0] : undefined);
-  const profile = version?.LaunchTemplateData?.IamInstanceProfile;
+  const profile = launchTemplateVersionOf(snapshot, spec)?.LaunchTemplateData?.IamInstanceProfile;
   if (profile?.Arn) return profile.Arn;
   if (profile?.Name) {
     const known = (snapshot.aws.iamInstanceProfiles ?? []).find((p) => p.InstanceProfileName === profile.Name);

@@ -6,6 +6,8 @@ import { defaultAddonVersion } from './lib/addon-catalog.js';
 import { imageTag, minorsBehind, minorText, parseVersion, type Version } from './lib/kube-version.js';
 import { nodeNamesByInstanceId } from './lib/node-identity.js';
 import { DOCS } from './lib/docs-links.js';
+import { groupLaunchTemplate } from './lib/cluster-instances.js';
+import { launchTemplateVersionOf } from './lib/launch-templates.js';
 
 /**
  * How long before the end of standard support we start warning. A minor upgrade means checking
@@ -200,12 +202,9 @@ function refreshOntoAmi(snapshot: Snapshot, asg: string, minor: string, arch: 'a
   const ami = `aws ssm get-parameter --region ${ctx.region} --name /aws/service/eks/optimized-ami/${minor}/amazon-linux-2023/${arch}/standard/recommended/image_id --query Parameter.Value --output text`;
   const refresh = `aws autoscaling start-instance-refresh --region ${ctx.region} --auto-scaling-group-name ${asg}`;
   const group = snapshot.aws.autoScalingGroups?.find((g) => g.AutoScalingGroupName === asg);
-  const spec = group?.LaunchTemplate ?? group?.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification;
+  const spec = group ? groupLaunchTemplate(group) : undefined;
   // The version the group launches: a number, $Default, or $Latest (the highest we hold).
-  const versions = (snapshot.aws.launchTemplateVersions ?? []).filter((v) => spec?.LaunchTemplateId !== undefined && v.LaunchTemplateId === spec.LaunchTemplateId);
-  const source =
-    versions.find((v) => String(v.VersionNumber) === spec?.Version) ??
-    (spec?.Version === '$Default' ? versions.find((v) => v.DefaultVersion) : [...versions].sort((a, b) => (b.VersionNumber ?? 0) - (a.VersionNumber ?? 0))[0]);
+  const source = launchTemplateVersionOf(snapshot, spec);
   if (!spec?.LaunchTemplateId || source?.VersionNumber === undefined) return [ami, refresh];
   return [
     `aws ec2 create-launch-template-version --region ${ctx.region} --launch-template-id ${spec.LaunchTemplateId} --source-version ${source.VersionNumber} --version-description 'EKS ${minor} AMI' --launch-template-data "ImageId=$(${ami})"`,
