@@ -31,7 +31,7 @@ import {
   type ClusterInstances,
 } from './lib/cluster-instances.js';
 import { DOCS } from './lib/docs-links.js';
-import { launchTemplateVersionOf } from './lib/launch-templates.js';
+import { groupInstanceTypes, launchTemplateVersionOf } from './lib/launch-templates.js';
 
 type Code =
   | 'instance-not-joined'
@@ -531,15 +531,6 @@ function selfEvidentCauses(snapshot: Snapshot, group: AutoScalingGroup, nodegrou
     }
   }
   return findings;
-}
-
-/** Instance types the group launches: the node group's list, the mixed instances policy's overrides, or its members'. */
-function groupInstanceTypes(snapshot: Snapshot, group: AutoScalingGroup, nodegroup: string | undefined): string[] {
-  const fromNodegroup = nodegroup ? (snapshot.aws.nodegroups ?? []).find((n) => n.nodegroupName === nodegroup)?.instanceTypes : undefined;
-  if (fromNodegroup && fromNodegroup.length > 0) return fromNodegroup;
-  const overrides = (group.MixedInstancesPolicy?.LaunchTemplate?.Overrides ?? []).map((o) => o.InstanceType).filter((t): t is string => !!t);
-  if (overrides.length > 0) return overrides;
-  return [...new Set((group.Instances ?? []).map((i) => i.InstanceType).filter((t): t is string => !!t))];
 }
 
 /** Same size, neighbouring families: 'm6i.xlarge' -> ['m6a.xlarge', 'm5.xlarge']. A starting point the engineer adjusts. */

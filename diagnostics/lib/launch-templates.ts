@@ -52,6 +52,17 @@ export function groupUserData(snapshot: Snapshot, group: AutoScalingGroup, nodeg
   return undefined;
 }
 
+/** Instance types the group launches: the node group's list, the mixed instances policy's overrides, its template's, or its members'. */
+export function groupInstanceTypes(snapshot: Snapshot, group: AutoScalingGroup, nodegroup: string | undefined): string[] {
+  const fromNodegroup = nodegroup ? (snapshot.aws.nodegroups ?? []).find((n) => n.nodegroupName === nodegroup)?.instanceTypes : undefined;
+  if (fromNodegroup && fromNodegroup.length > 0) return fromNodegroup;
+  const overrides = (group.MixedInstancesPolicy?.LaunchTemplate?.Overrides ?? []).map((o) => o.InstanceType).filter((t): t is string => !!t);
+  if (overrides.length > 0) return overrides;
+  const fromTemplate = launchTemplateVersionOf(snapshot, groupLaunchTemplate(group))?.LaunchTemplateData?.InstanceType;
+  if (fromTemplate) return [fromTemplate];
+  return [...new Set((group.Instances ?? []).map((i) => i.InstanceType).filter((t): t is string => !!t))];
+}
+
 /** The operating system a node boots, as far as EKS's names tell it. */
 export type AmiFamily = 'al2' | 'al2023' | 'bottlerocket' | 'windows' | 'ubuntu';
 

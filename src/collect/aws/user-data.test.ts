@@ -134,6 +134,7 @@ ${inner}
     const broken = AL2023_MANAGED.replace('  kubelet:\n    config:', '  kubelet:\n\tconfig: s3cr3t-token');
     const facts = userDataFacts(KEY, b64(broken));
     expect(facts.problems).toHaveLength(1);
+    expect(facts.bootstrap).toBe('nodeadm');
     expect(facts.problems![0]).toMatchObject({ kind: 'nodeconfig', where: 'MIME part 1 (application/node.eks.aws)' });
     expect(facts.problems![0]!.message).toMatch(/^YAML error \w+ at line \d+, column \d+$/);
     expect(JSON.stringify(facts)).not.toContain('s3cr3t');

@@ -236,9 +236,10 @@ class FactReader {
       const kind = this.readLeaf(leaf);
       this.parts.push({ contentType: leaf.contentType, kind });
     }
-    if (this.nodeConfig) return 'nodeadm';
+    // A NodeConfig part that could not be read is still nodeadm's: it is what the node would boot with.
+    if (this.nodeConfig || this.parts.some((p) => p.kind === 'nodeadm')) return 'nodeadm';
     if (this.bootstrapSh) return 'bootstrap-sh';
-    if (this.bottlerocket) return 'bottlerocket';
+    if (this.bottlerocket || this.parts.some((p) => p.kind === 'bottlerocket')) return 'bottlerocket';
     if (this.windows) return 'windows';
     return leaves.length === 0 && this.problems.length === 0 ? 'none' : 'custom';
   }

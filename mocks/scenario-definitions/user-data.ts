@@ -1,0 +1,38 @@
+import { defineScenarios } from '../scenario-builder/fault.js';
+
+export const scenarios = defineScenarios([
+  {
+    name: 'user-data-from-another-cluster',
+    description:
+      "The self-managed batch group's launch template got a version 4 whose NodeConfig was copied from the staging cluster (cluster name, endpoint and CA are staging's); the group launches $Latest, and the two instances launched from it have never registered.",
+    faults: ['batch-user-data-from-staging'],
+    expectedRootCauses: ['node-bootstrap/user-data-other-cluster'],
+  },
+  {
+    name: 'bootstrap-sh-on-al2023',
+    description:
+      "The batch group's launch template version 4 calls /etc/eks/bootstrap.sh, but the group boots the AL2023 EKS AMI, which joins through nodeadm and has no bootstrap.sh: the new instance never registered.",
+    faults: ['batch-bootstrap-sh-on-al2023'],
+    expectedRootCauses: ['node-bootstrap/bootstrap-not-for-ami'],
+  },
+  {
+    name: 'nodeconfig-broken-yaml',
+    description: "The batch group's launch template version 4 has a NodeConfig nodeadm cannot parse (a tab in its YAML indentation): the new instance never registered.",
+    faults: ['batch-nodeconfig-broken-yaml'],
+    expectedRootCauses: ['node-bootstrap/user-data-malformed'],
+  },
+  {
+    name: 'nodeconfig-unclosed-multipart',
+    description: "The batch group's launch template version 4 ends its MIME multipart without the closing boundary line: nodeadm cannot read it and the new instance never registered.",
+    faults: ['batch-nodeconfig-unclosed-multipart'],
+    expectedRootCauses: ['node-bootstrap/user-data-malformed'],
+  },
+  {
+    name: 'taint-nothing-tolerates',
+    description:
+      "The batch group's launch template registers its nodes with dedicated=batch:NoSchedule, and the report-generator pods meant for them have no toleration: they stay Pending while the batch nodes run DaemonSets only.",
+    faults: ['batch-taint-nothing-tolerates'],
+    expectedRootCauses: [],
+    expectedFindings: [{ id: 'node-bootstrap/taints-not-tolerated', severity: 'warning' }],
+  },
+]);
