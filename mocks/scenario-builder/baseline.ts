@@ -6,7 +6,7 @@
  */
 import { addSchedulingParts, clusterAutoscalerDeployment } from './scheduling.js';
 import { caFingerprint } from '../../src/domain/certificate.js';
-import { SNAPSHOT_KIND, SNAPSHOT_SCHEMA_VERSION, type AutoScalingGroup, type Ec2Image, type Ec2Instance, type InstanceTypeInfo, type KubeEvent, type KubeNode, type RouteTable, type SecurityGroup, type Snapshot, type Subnet } from '../../src/snapshot/types.js';
+import { SNAPSHOT_KIND, SNAPSHOT_SCHEMA_VERSION, type AutoScalingGroup, type Ec2Image, type Ec2Instance, type LaunchTemplateUserData, type InstanceTypeInfo, type KubeEvent, type KubeNode, type RouteTable, type SecurityGroup, type Snapshot, type Subnet } from '../../src/snapshot/types.js';
 import { vcpuQuota, vcpuUsage } from './service-quotas.js';
 
 
@@ -453,34 +453,16 @@ export function buildBaseline(size: Partial<BaselineSize> = {}): Snapshot {
       ],
       launchTemplateUserData: [
         // The self-managed group's own NodeConfig: nodeadm computes max-pods itself.
-        {
-          LaunchTemplateId: BATCH_LAUNCH_TEMPLATE_ID,
-          LaunchTemplateName: 'shop-prod-batch',
-          VersionNumber: 3,
-          bootstrap: 'nodeadm',
-          parts: [{ contentType: 'application/node.eks.aws', kind: 'nodeadm' }],
-          clusterName,
-          apiServerEndpoint: CLUSTER_ENDPOINT,
-          caFingerprint: caFingerprint(CLUSTER_CA_DATA)!,
-          serviceCidr: '172.20.0.0/16',
-          kubeletFlags: [{ name: 'node-labels', value: 'node-role.example.com/batch=true' }],
-          nodeLabels: { 'node-role.example.com/batch': 'true' },
-        },
+        nodeadmFacts(BATCH_LAUNCH_TEMPLATE_ID, 'shop-prod-batch', 3, { 'node-role.example.com/batch': 'true' }),
         // What EKS writes into its copy for an AL2023 managed node group.
         {
-          LaunchTemplateId: MANAGED_LAUNCH_TEMPLATE_ID,
-          LaunchTemplateName: MANAGED_PROFILE_NAME,
-          VersionNumber: 1,
-          bootstrap: 'nodeadm',
-          parts: [{ contentType: 'application/node.eks.aws', kind: 'nodeadm' }],
-          clusterName,
-          apiServerEndpoint: CLUSTER_ENDPOINT,
-          caFingerprint: caFingerprint(CLUSTER_CA_DATA)!,
-          serviceCidr: '172.20.0.0/16',
+          ...nodeadmFacts(MANAGED_LAUNCH_TEMPLATE_ID, MANAGED_PROFILE_NAME, 1, {
+            'eks.amazonaws.com/nodegroup-image': 'ami-0123456789abcdef0',
+            'eks.amazonaws.com/capacityType': 'ON_DEMAND',
+            'eks.amazonaws.com/nodegroup': MANAGED_NODEGROUP,
+          }),
           clusterDns: [CLUSTER_DNS_IP],
           maxPods: 58,
-          kubeletFlags: [{ name: 'node-labels', value: `eks.amazonaws.com/nodegroup-image=ami-0123456789abcdef0,eks.amazonaws.com/capacityType=ON_DEMAND,eks.amazonaws.com/nodegroup=${MANAGED_NODEGROUP}` }],
-          nodeLabels: { 'eks.amazonaws.com/nodegroup-image': 'ami-0123456789abcdef0', 'eks.amazonaws.com/capacityType': 'ON_DEMAND', 'eks.amazonaws.com/nodegroup': MANAGED_NODEGROUP },
         },
       ],
       images: [
@@ -795,6 +777,23 @@ function asg(name: string, members: NodeSpec[], o: { min: number; max: number; t
     NewInstancesProtectedFromScaleIn: false,
     ServiceLinkedRoleARN: iamArn('role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling'),
     CapacityRebalance: false,
+  };
+}
+
+/** The facts of a NodeConfig naming this cluster, registering the node with `labels` (one --node-labels flag). */
+export function nodeadmFacts(LaunchTemplateId: string, LaunchTemplateName: string, VersionNumber: number, labels: Record<string, string>): LaunchTemplateUserData {
+  return {
+    LaunchTemplateId,
+    LaunchTemplateName,
+    VersionNumber,
+    bootstrap: 'nodeadm',
+    parts: [{ contentType: 'application/node.eks.aws', kind: 'nodeadm' }],
+    clusterName,
+    apiServerEndpoint: CLUSTER_ENDPOINT,
+    caFingerprint: caFingerprint(CLUSTER_CA_DATA)!,
+    serviceCidr: '172.20.0.0/16',
+    kubeletFlags: [{ name: 'node-labels', value: Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',') }],
+    nodeLabels: labels,
   };
 }
 

@@ -332,18 +332,10 @@ function describeScalar(value: unknown): string {
 // ---------------------------------------------------------------------------------------------
 // The settings each bootstrap kind gives the node, in one shape
 
-interface NodeSettings {
-  clusterName?: string;
-  apiServerEndpoint?: string;
-  caFingerprint?: string;
-  serviceCidr?: string;
-  clusterDns?: string[];
-  maxPods?: number;
-  useMaxPods?: boolean;
-  flags?: { name: string; value?: string }[];
-  nodeLabels?: Record<string, string>;
-  taints?: UserDataTaint[];
-}
+/** The facts a bootstrap gives the node; `flags` become kubeletFlags. */
+type NodeSettings = Partial<Pick<LaunchTemplateUserData, 'clusterName' | 'apiServerEndpoint' | 'caFingerprint' | 'serviceCidr' | 'clusterDns' | 'maxPods' | 'useMaxPods' | 'nodeLabels' | 'taints'>> & {
+  flags?: NonNullable<LaunchTemplateUserData['kubeletFlags']>;
+};
 
 /** Later settings win field by field (nodeadm's merge of NodeConfig documents; the last Bottlerocket document). */
 function mergeSettings(earlier: NodeSettings | undefined, later: NodeSettings): NodeSettings {
@@ -391,19 +383,13 @@ function parseTaints(value: string): UserDataTaint[] {
   });
 }
 
-function settingsFacts(s: NodeSettings): Partial<LaunchTemplateUserData> {
-  return {
-    ...(s.clusterName !== undefined ? { clusterName: s.clusterName } : {}),
-    ...(s.apiServerEndpoint !== undefined ? { apiServerEndpoint: s.apiServerEndpoint } : {}),
-    ...(s.caFingerprint !== undefined ? { caFingerprint: s.caFingerprint } : {}),
-    ...(s.serviceCidr !== undefined ? { serviceCidr: s.serviceCidr } : {}),
-    ...(s.clusterDns !== undefined ? { clusterDns: s.clusterDns } : {}),
-    ...(s.maxPods !== undefined ? { maxPods: s.maxPods } : {}),
-    ...(s.useMaxPods !== undefined ? { useMaxPods: s.useMaxPods } : {}),
-    ...(s.flags !== undefined && s.flags.length > 0 ? { kubeletFlags: s.flags } : {}),
-    ...(s.nodeLabels !== undefined && Object.keys(s.nodeLabels).length > 0 ? { nodeLabels: s.nodeLabels } : {}),
-    ...(s.taints !== undefined && s.taints.length > 0 ? { taints: s.taints } : {}),
-  };
+/** The settings as facts: empty lists and maps left out. */
+function settingsFacts({ flags, ...s }: NodeSettings): Partial<LaunchTemplateUserData> {
+  const facts: Partial<LaunchTemplateUserData> = Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined));
+  if (flags && flags.length > 0) facts.kubeletFlags = flags;
+  if (facts.nodeLabels && Object.keys(facts.nodeLabels).length === 0) delete facts.nodeLabels;
+  if (facts.taints && facts.taints.length === 0) delete facts.taints;
+  return facts;
 }
 
 // ---------------------------------------------------------------------------------------------
