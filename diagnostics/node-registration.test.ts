@@ -24,8 +24,15 @@ import {
   minutesBeforeCapture,
   terminateLeavingNode,
 } from '../mocks/faults/node-registration.js';
+import { terminatedKarpenterInstance } from '../mocks/faults/user-data.js';
 import { describeDiagnostic, failedPart, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
 import nodeRegistration from './node-registration.js';
+
+/** Karpenter instances terminated at the 15-minute registration timeout, launched `ago` minutes before capture, and (optionally) the current attempt. */
+const karpenterLoop = (ago: number[], currentMinutes: number | undefined) => (s: Snapshot) => {
+  ago.forEach((m, i) => terminatedKarpenterInstance(s, `i-0c0ffee0c0ffee0a${i + 1}`, m, 15.2));
+  if (currentMinutes !== undefined) launchUnjoinedInstance(s, 'i-0c0ffee0c0ffee001', { instanceId: 'i-0c0ffee0c0ffee002', privateIp: '10.0.91.44', launchTime: minutesBeforeCapture(s, currentMinutes) });
+};
 
 const MANAGED_PROFILE_ARN = iamArn('instance-profile/eks-8ec9a1b2-3c4d-5e6f-7a8b-9c0d1e2f3a4b');
 const KARPENTER_INSTANCE = 'i-0c0ffee0c0ffee001';
@@ -68,6 +75,22 @@ describeDiagnostic(nodeRegistration, {
     { name: 'a large cluster whose managed node group spans several Auto Scaling groups', snapshot: buildBaseline({ managedNodes: 120, batchNodes: 7 }) },
     { name: 'Fargate only: no node groups, no instances', snapshot: fargateOnly },
     { name: 'Karpenter only: no Auto Scaling groups', snapshot: karpenterOnly },
+    { name: 'one Karpenter instance terminated at the registration timeout (a single failure is not a loop)', snapshot: mutate(karpenterLoop([30], undefined)) },
+    {
+      name: 'Karpenter instances terminated after hours (consolidation), not at the registration timeout',
+      snapshot: mutate((s) => {
+        terminatedKarpenterInstance(s, 'i-0c0ffee0c0ffee0b1', 200, 180);
+        terminatedKarpenterInstance(s, 'i-0c0ffee0c0ffee0b2', 150, 95);
+      }),
+    },
+    {
+      name: 'terminated at the timeout, but a Node of the pool registered since (the loop ended)',
+      snapshot: mutate((s) => {
+        karpenterLoop([57, 40], undefined)(s);
+        const node = s.kubernetes.nodes!.find((n) => n.metadata?.labels?.['karpenter.sh/nodepool'] === 'default')!;
+        node.metadata!.creationTimestamp = minutesBeforeCapture(s, 20);
+      }),
+    },
     {
       name: 'no node groups and no Nodes at all',
       snapshot: mutate((s) => {
@@ -220,6 +243,16 @@ describeDiagnostic(nodeRegistration, {
         { id: 'node-registration/instance-not-joined', resource: BATCH_PROFILE_ARN },
         { id: 'node-registration/instance-not-joined', resource: BATCH_ROLE_ARN },
       ],
+    },
+    {
+      name: "Karpenter's relaunch loop: three instances terminated at the registration timeout, the current attempt still in its grace period",
+      snapshot: mutate(karpenterLoop([57, 40, 23], 6)),
+      expect: [{ id: 'node-registration/instance-not-joined', resource: 'i-0c0ffee0c0ffee0a1', mentions: '3 instances of Karpenter node pool default never registered as Nodes (3 terminated by Karpenter at its registration timeout)' }],
+    },
+    {
+      name: "Karpenter's relaunch loop counted with an instance past the grace period",
+      snapshot: mutate(karpenterLoop([40, 23], 12)),
+      expect: [{ id: 'node-registration/instance-not-joined', resource: 'i-0c0ffee0c0ffee002', mentions: '3 instances of Karpenter node pool default never registered as Nodes (2 terminated' }],
     },
     {
       name: 'a Karpenter instance that never joined, outside any group',

@@ -146,7 +146,7 @@ function leavingOrParked(state: string | undefined): boolean {
 function instancesNotJoined(snapshot: Snapshot, index: ClusterInstances, graceMinutes: number, now: Date): NewFinding<Code>[] {
   // One finding per Auto Scaling group (or Karpenter node pool, or lone instance): an on-call
   // engineer reads "3 instances of node group general never joined", not three copies of it.
-  const byGroup = new Map<string, { label: string; instances: { instance: Ec2Instance; minutes: number }[] }>();
+  const byGroup = new Map<string, { label: string; instances: { instance: Ec2Instance; minutes: number }[]; relaunched?: Relaunched[]; booting?: Ec2Instance[] }>();
   for (const instance of index.instances) {
     const id = instance.InstanceId!;
     if (instance.State?.Name !== 'running') continue;
@@ -174,43 +174,113 @@ function instancesNotJoined(snapshot: Snapshot, index: ClusterInstances, graceMi
     entry.instances.push({ instance, minutes });
     byGroup.set(key, entry);
   }
+  // Karpenter's relaunch loop: the instances it terminated for not registering are the same symptom.
+  for (const [nodepool, relaunched] of karpenterRelaunches(index, now)) {
+    const key = `nodepool:${nodepool}`;
+    const booting = index.instances.filter((i) => i.State?.Name === 'running' && tagValue(i.Tags, 'karpenter.sh/nodepool') === nodepool && !index.nodeOf(i.InstanceId!) && (minutesBetween(i.LaunchTime, now) ?? 0) <= graceMinutes);
+    const existing = byGroup.get(key);
+    if (existing) {
+      byGroup.set(key, { ...existing, relaunched, booting });
+      continue;
+    }
+    // Without an instance past the grace period, a loop shows as repeated terminations at the
+    // registration timeout with no Node of the pool registered since the first of them.
+    const firstLaunch = Math.min(...relaunched.map((r) => Date.parse(r.instance.LaunchTime ?? '')));
+    const joinedSince = [...index.nodes.values()].some((n) => n.metadata?.labels?.['karpenter.sh/nodepool'] === nodepool && Date.parse(n.metadata?.creationTimestamp ?? '') > firstLaunch);
+    if (relaunched.length >= 2 && !joinedSince) byGroup.set(key, { label: `Karpenter node pool ${nodepool}`, instances: [], relaunched, booting });
+  }
 
   const findings: NewFinding<Code>[] = [];
-  for (const { label, instances } of byGroup.values()) {
-    const first = instances[0]!.instance;
+  for (const { label, instances, relaunched = [], booting = [] } of byGroup.values()) {
+    const all = [...instances.map(({ instance }) => instance), ...booting, ...relaunched.map((r) => r.instance)];
+    const first = all[0]!;
     const firstId = first.InstanceId!;
-    const resources = uniqueRefs(instances.flatMap(({ instance }) => index.resourcesOf(instance.InstanceId!)));
+    const resources = uniqueRefs(all.flatMap((instance) => index.resourcesOf(instance.InstanceId!)));
     const groupName = index.groupNameOf(firstId);
-    const n = instances.length;
+    const nodepool = tagValue(first.Tags, 'karpenter.sh/nodepool');
+    const n = instances.length + relaunched.length;
     const title =
       n === 1 && label === `instance ${firstId}`
         ? `Instance ${firstId} never registered as a Node`
-        : `${n} instance${n === 1 ? '' : 's'} of ${label} never registered as ${n === 1 ? 'a Node' : 'Nodes'}`;
+        : `${n} instance${n === 1 ? '' : 's'} of ${label} never registered as ${n === 1 ? 'a Node' : 'Nodes'}${relaunched.length > 0 ? ` (${relaunched.length} terminated by Karpenter at its registration timeout)` : ''}`;
+    const running = instances[0]?.instance ?? booting[0];
+    const consoleCommand = (id: string) => `aws ec2 get-console-output --instance-id ${id} --latest --output text --region ${region(snapshot)}`;
     findings.push({
       code: 'instance-not-joined',
       keyResource: groupName ?? firstId,
       title,
-      rootCause: `${n === 1 ? 'This instance has' : 'These instances have'} been running for longer than the ${graceMinutes}-minute join grace period and no Node registered for ${n === 1 ? 'it' : 'them'}: the kubelet could not bootstrap or authenticate to the cluster (node role not mapped in aws-auth or access entries, missing IAM permissions, no route to the API server, STS or ECR, security groups, or a bootstrap/user-data error).`,
+      rootCause: `${n === 1 ? 'This instance has' : 'These instances have'} ${relaunched.length > 0 ? 'not registered as Nodes within the join grace period or Karpenter\'s registration timeout' : `been running for longer than the ${graceMinutes}-minute join grace period`} and no Node registered for ${n === 1 ? 'it' : 'them'}: the kubelet could not bootstrap or authenticate to the cluster (node role not mapped in aws-auth or access entries, missing IAM permissions, no route to the API server, STS or ECR, security groups, or a bootstrap/user-data error).`,
       evidence: [
         ...instances.slice(0, QUOTED_INSTANCES).map(({ instance, minutes }) => describeUnjoined(instance, minutes)),
-        ...(n > QUOTED_INSTANCES ? [`${n - QUOTED_INSTANCES} more instances in the same state: ${instances.slice(QUOTED_INSTANCES).map(({ instance }) => instance.InstanceId).join(', ')}.`] : []),
+        ...(instances.length > QUOTED_INSTANCES ? [`${instances.length - QUOTED_INSTANCES} more instances in the same state: ${instances.slice(QUOTED_INSTANCES).map(({ instance }) => instance.InstanceId).join(', ')}.`] : []),
+        ...(relaunched.length > 0
+          ? [
+              `Karpenter terminated ${relaunched.length} earlier instance${relaunched.length === 1 ? '' : 's'} of node pool ${nodepool} that did not register within its ${KARPENTER_REGISTRATION_TTL_MINUTES}-minute registration timeout, and launched again: a relaunch loop (their NodeClaims are deleted; EC2 lists terminated instances for about an hour).`,
+              ...relaunched.slice(0, QUOTED_INSTANCES).map((r) => `${r.instance.InstanceId} (${r.instance.InstanceType ?? 'instance'}) launched ${r.instance.LaunchTime}, terminated ${r.terminatedAt} after ${Math.round(r.lived)} minutes, never a Node.`),
+              ...(relaunched.length > QUOTED_INSTANCES ? [`${relaunched.length - QUOTED_INSTANCES} more: ${relaunched.slice(QUOTED_INSTANCES).map((r) => r.instance.InstanceId).join(', ')}.`] : []),
+            ]
+          : []),
+        ...booting.map((i) => `${i.InstanceId} launched ${i.LaunchTime}, the current attempt, has no Node yet.`),
       ],
       resources,
       fix: {
-        summary: 'Find out why the kubelet cannot join: read the boot log of one of these instances.',
-        commands: [`aws ec2 get-console-output --instance-id ${firstId} --latest --output text --region ${region(snapshot)}`],
-        alternatives: [
-          { summary: 'Open a session on it and read the kubelet log (sudo journalctl -u kubelet --no-pager | tail -n 100).', commands: [`aws ssm start-session --target ${firstId} --region ${region(snapshot)}`] },
-          {
-            summary: 'Let the AWSSupport-TroubleshootEKSWorkerNode runbook check the usual causes.',
-            commands: [`aws ssm start-automation-execution --document-name AWSSupport-TroubleshootEKSWorkerNode --parameters ClusterName=${snapshot.cluster.name},WorkerID=${firstId} --region ${region(snapshot)}`],
-          },
-        ],
+        summary: running
+          ? 'Find out why the kubelet cannot join: read the boot log of one of these instances.'
+          : `Find out why the kubelet cannot join: Karpenter's NodeClaims for node pool ${nodepool} and the next instance's boot log (before Karpenter terminates it).`,
+        commands: running
+          ? [consoleCommand(running.InstanceId!)]
+          : [`kubectl get nodeclaims -l karpenter.sh/nodepool=${nodepool} -o wide`, `aws ec2 describe-instances --filters Name=tag:karpenter.sh/nodepool,Values=${nodepool} Name=instance-state-name,Values=pending,running --query "Reservations[].Instances[].InstanceId" --output text --region ${region(snapshot)}`],
+        alternatives: running
+          ? [
+              { summary: 'Open a session on it and read the kubelet log (sudo journalctl -u kubelet --no-pager | tail -n 100).', commands: [`aws ssm start-session --target ${running.InstanceId} --region ${region(snapshot)}`] },
+              {
+                summary: 'Let the AWSSupport-TroubleshootEKSWorkerNode runbook check the usual causes.',
+                commands: [`aws ssm start-automation-execution --document-name AWSSupport-TroubleshootEKSWorkerNode --parameters ClusterName=${snapshot.cluster.name},WorkerID=${running.InstanceId} --region ${region(snapshot)}`],
+              },
+            ]
+          : [],
         docs: [DOCS.nodeJoinFailure, DOCS.troubleshootWorkerNodeRunbook],
       },
     });
   }
   return findings;
+}
+
+/**
+ * Karpenter deletes a NodeClaim whose Node has not registered 15 minutes after launch and
+ * terminates its instance (the registration TTL, from memory of karpenter's
+ * pkg/controllers/nodeclaim/lifecycle/liveness.go); the NodeClaim is gone, but EC2 lists the
+ * terminated instance, with its tags, for about an hour.
+ */
+const KARPENTER_REGISTRATION_TTL_MINUTES = 15;
+/** How far past the timeout a termination still counts as Karpenter's (its liveness check runs periodically). */
+const KARPENTER_TERMINATION_SLACK_MINUTES = 5;
+
+interface Relaunched {
+  instance: Ec2Instance;
+  /** Minutes from launch to termination. */
+  lived: number;
+  terminatedAt: string;
+}
+
+/** Terminated Karpenter instances, per node pool, that lived about the registration timeout and have no Node. */
+function karpenterRelaunches(index: ClusterInstances, now: Date): Map<string, Relaunched[]> {
+  const byPool = new Map<string, Relaunched[]>();
+  for (const instance of index.instances) {
+    const nodepool = tagValue(instance.Tags, 'karpenter.sh/nodepool');
+    if (!nodepool || (instance.State?.Name !== 'terminated' && instance.State?.Name !== 'shutting-down')) continue;
+    if (index.nodeOf(instance.InstanceId!)) continue;
+    // EC2's StateTransitionReason for a TerminateInstances call: "User initiated (2026-11-20 02:31:07 GMT)".
+    const at = /\((\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}) GMT\)/.exec(instance.StateTransitionReason ?? '');
+    if (!at) continue;
+    const terminatedAt = `${at[1]}T${at[2]}.000Z`;
+    const lived = (Date.parse(terminatedAt) - Date.parse(instance.LaunchTime ?? '')) / 60_000;
+    if (!Number.isFinite(lived) || lived < KARPENTER_REGISTRATION_TTL_MINUTES - 0.5 || lived > KARPENTER_REGISTRATION_TTL_MINUTES + KARPENTER_TERMINATION_SLACK_MINUTES) continue;
+    if (Date.parse(terminatedAt) > now.getTime()) continue;
+    byPool.set(nodepool, [...(byPool.get(nodepool) ?? []), { instance, lived, terminatedAt }]);
+  }
+  for (const list of byPool.values()) list.sort((a, b) => b.terminatedAt.localeCompare(a.terminatedAt));
+  return byPool;
 }
 
 function describeUnjoined(instance: Ec2Instance, minutes: number): string {

@@ -39,8 +39,9 @@ export function newBatchVersion(snapshot: Snapshot, change: (facts: LaunchTempla
   const facts = (snapshot.aws.launchTemplateUserData ??= []);
   const currentFacts = facts.find((f) => f.LaunchTemplateId === BATCH_LAUNCH_TEMPLATE_ID && f.VersionNumber === 3);
   if (!current || !currentFacts) throw new Error('the baseline has no version 3 of the batch launch template');
-  versions.push({ ...structuredClone(current), VersionNumber: 4, DefaultVersion: false, CreateTime: minutesBeforeCapture(snapshot, 50), VersionDescription: 'bootstrap update' });
-  facts.push(settledFacts(snapshot, change({ ...structuredClone(currentFacts), VersionNumber: 4 })));
+  // The group launches $Latest, and nothing else names version 3: the collector reads version 4 only.
+  versions.splice(versions.indexOf(current), 1, { ...structuredClone(current), VersionNumber: 4, DefaultVersion: false, CreateTime: minutesBeforeCapture(snapshot, 50), VersionDescription: 'bootstrap update' });
+  facts.splice(facts.indexOf(currentFacts), 1, settledFacts(snapshot, change({ ...structuredClone(currentFacts), VersionNumber: 4 })));
   const template = groupInstanceIds(snapshot, BATCH_ASG)[0]!;
   for (let n = 0; n < instances; n++) {
     launchUnjoinedInstance(snapshot, template, { instanceId: `i-0b0075000000000${(n + 1).toString(16).padStart(2, '0')}`, privateIp: `10.0.2.${210 + n}`, launchTime: minutesBeforeCapture(snapshot, 45 - 2 * n), azIndex: n % 3 });
@@ -70,7 +71,41 @@ export function unschedulablePod(snapshot: Snapshot, namespace: string, name: st
   return pod;
 }
 
+/** The Karpenter instance of the baseline (node pool default). */
+function karpenterInstanceId(snapshot: Snapshot): string {
+  return snapshot.aws.reservations!.flatMap((r) => r.Instances ?? []).find((i) => i.Tags?.some((t) => t.Key === 'karpenter.sh/nodepool') && i.State?.Name === 'running')!.InstanceId!;
+}
+
+/**
+ * An instance Karpenter launched `launchedMinutesAgo` and terminated `lived` minutes later, as
+ * DescribeInstances lists it for about an hour after: terminated, no addresses or interfaces, tags kept.
+ */
+export function terminatedKarpenterInstance(snapshot: Snapshot, instanceId: string, launchedMinutesAgo: number, lived: number): void {
+  const copy = launchUnjoinedInstance(snapshot, karpenterInstanceId(snapshot), { instanceId, privateIp: `10.0.91.${100 + launchedMinutesAgo}`, launchTime: minutesBeforeCapture(snapshot, launchedMinutesAgo) });
+  const at = new Date(Date.parse(copy.LaunchTime!) + lived * 60_000).toISOString().replace(/\.\d{3}Z$/, '');
+  copy.State = { Code: 48, Name: 'terminated' };
+  copy.StateTransitionReason = `User initiated (${at.replace('T', ' ')} GMT)`;
+  copy.StateReason = { Code: 'Client.UserInitiatedShutdown', Message: 'Client.UserInitiatedShutdown: User initiated shutdown' };
+  copy.PrivateDnsName = '';
+  delete copy.PrivateIpAddress;
+  copy.NetworkInterfaces = [];
+  copy.SecurityGroups = [];
+}
+
 export const faults = defineFaults([
+  {
+    name: 'karpenter-relaunch-loop',
+    description:
+      "Karpenter's instances of node pool default do not register: it terminated three of them, launched 57, 40 and 23 minutes ago, at its 15-minute registration timeout, and the current attempt was launched 6 minutes ago. Only the terminated instances, still listed by EC2, show the loop.",
+    apply(snapshot) {
+      // The instance an earlier fault left unjoined is the current attempt.
+      const current = snapshot.aws.reservations!.flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId === 'i-0c0ffee0c0ffee002');
+      if (current) current.LaunchTime = minutesBeforeCapture(snapshot, 6);
+      terminatedKarpenterInstance(snapshot, 'i-0c0ffee0c0ffee0a1', 57, 15.3);
+      terminatedKarpenterInstance(snapshot, 'i-0c0ffee0c0ffee0a2', 40, 15.2);
+      terminatedKarpenterInstance(snapshot, 'i-0c0ffee0c0ffee0a3', 23, 15.4);
+    },
+  },
   {
     name: 'batch-user-data-from-staging',
     description:

@@ -28,6 +28,13 @@ export const scenarios = defineScenarios([
     expectedRootCauses: ['node-bootstrap/user-data-malformed'],
   },
   {
+    name: 'karpenter-relaunch-loop',
+    description:
+      "The Karpenter node role's access entry has type EC2 (EKS Auto Mode's) instead of EC2_LINUX: Karpenter's instances never register, so it terminates each at its 15-minute registration timeout and launches another. Three terminated instances (still listed by EC2) and the current attempt show the loop.",
+    faults: ['karpenter-access-entry-type-ec2', 'karpenter-relaunch-loop'],
+    expectedRootCauses: ['aws-auth/access-entry-wrong-type'],
+  },
+  {
     name: 'taint-nothing-tolerates',
     description:
       "The batch group's launch template registers its nodes with dedicated=batch:NoSchedule, and the report-generator pods meant for them have no toleration: they stay Pending while the batch nodes run DaemonSets only.",

@@ -15,7 +15,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Snapshot } from '../../src/snapshot/types.js';
+import type { LaunchTemplateVersion, Snapshot } from '../../src/snapshot/types.js';
+import { userDataFacts } from '../../src/collect/aws/user-data.js';
 import { loadScenario } from '../../mocks/bundled-scenarios.js';
 import { MOCK_CREDENTIALS, startAwsMock, type AwsMock } from '../../mocks/aws-mock/index.js';
 import { RequestLog } from '../../mocks/request-log.js';
@@ -118,6 +119,7 @@ describe.skipIf(!botocore)(`botocore ${botocore ?? '(absent)'} reads the mock`, 
     instancesByManaged: { service: 'ec2', operation: 'DescribeInstances', params: { Filters: [{ Name: 'tag:eks:cluster-name', Values: [name] }] } },
     instancesById: { service: 'ec2', operation: 'DescribeInstances', params: { Filters: [{ Name: 'instance-id', Values: someIds }] } },
     templateVersions: { service: 'ec2', operation: 'DescribeLaunchTemplateVersions', params: { LaunchTemplateId: template.LaunchTemplateId, Versions: ['$Latest'] } },
+    images: { service: 'ec2', operation: 'DescribeImages', params: { ImageIds: data.images!.map((i) => i.ImageId), IncludeDeprecated: true } },
     instanceTypes: { service: 'ec2', operation: 'DescribeInstanceTypes', params: { InstanceTypes: data.instanceTypes!.map((t) => t.InstanceType) } },
     vpcs: { service: 'ec2', operation: 'DescribeVpcs', params: { VpcIds: [vpc] } },
     dnsSupport: { service: 'ec2', operation: 'DescribeVpcAttribute', params: { VpcId: vpc, Attribute: 'enableDnsSupport' } },
@@ -215,7 +217,14 @@ describe.skipIf(!botocore)(`botocore ${botocore ?? '(absent)'} reads the mock`, 
     sameData(result('instancesByOwner').Reservations, tagged(`kubernetes.io/cluster/${name}`));
     sameData(result('instancesByManaged').Reservations, tagged('eks:cluster-name', name));
     sameData(result('instancesById').Reservations, data.reservations!.slice(0, 3));
-    sameData(result('templateVersions').LaunchTemplateVersions, [template]);
+    // UserData comes base64-encoded inside LaunchTemplateData, as EC2 sends it; decoded, it is the version's facts.
+    const [served] = result('templateVersions').LaunchTemplateVersions as LaunchTemplateVersion[];
+    const { UserData: userData, ...templateData } = served!.LaunchTemplateData!;
+    sameData([{ ...served, LaunchTemplateData: templateData }], [template]);
+    expect(userDataFacts({ LaunchTemplateId: template.LaunchTemplateId!, LaunchTemplateName: template.LaunchTemplateName!, VersionNumber: template.VersionNumber! }, userData)).toEqual(
+      data.launchTemplateUserData!.find((f) => f.LaunchTemplateId === template.LaunchTemplateId && f.VersionNumber === template.VersionNumber),
+    );
+    sameData(result('images').Images, data.images);
     sameData(result('instanceTypes').InstanceTypes, data.instanceTypes);
     sameData(result('vpcs').Vpcs, data.vpcs);
     expect(result('dnsSupport')).toEqual({ VpcId: vpc, EnableDnsSupport: { Value: data.vpcDnsAttributes![0]!.EnableDnsSupport } });

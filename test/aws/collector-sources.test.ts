@@ -42,9 +42,9 @@ describe('COLLECTOR_SOURCES', () => {
     expect([...declaredKeys].filter((d) => !granted.includes(d))).toEqual([]);
   });
 
-  it('follows needs and uses: a denied DescribeInstances reaches instance profiles (needs), instance types (uses) and the roles behind them', () => {
+  it('follows needs and uses: a denied DescribeInstances reaches instance profiles (needs), instance types and AMIs (uses) and the roles behind them', () => {
     const affected = partsAffectedBy(partsReadingAction('ec2:DescribeInstances'));
-    expect([...affected].sort()).toEqual(['aws.iamAttachedRolePolicies', 'aws.iamInstanceProfiles', 'aws.iamRoles', 'aws.instanceTypes', 'aws.reservations']);
+    expect([...affected].sort()).toEqual(['aws.iamAttachedRolePolicies', 'aws.iamInstanceProfiles', 'aws.iamRoles', 'aws.images', 'aws.instanceTypes', 'aws.reservations']);
     // The API server's probe failing costs every Kubernetes part, and the IAM roles IRSA names.
     expect(partsAffectedBy(['kubernetes.apiServer'])).toContain('kubernetes.nodes');
     expect(partsAffectedBy(['kubernetes.apiServer'])).toContain('aws.iamRoles');

@@ -57,6 +57,12 @@ describe.skipIf(!version)(`moto ${version ?? '(absent)'} serving a sick cluster`
     expect(instances).toHaveLength(SICK_CLUSTER.nodes);
     expect(snapshot.aws.launchTemplateVersions?.map((v) => v.LaunchTemplateId)).toEqual([ids.templateId]);
     expect(snapshot.aws.launchTemplateVersions?.every((v) => v.LaunchTemplateData && !('UserData' in v.LaunchTemplateData))).toBe(true);
+    // moto returns the template's UserData: read into facts, and not one byte of it kept.
+    expect(snapshot.aws.launchTemplateUserData).toEqual([
+      expect.objectContaining({ LaunchTemplateId: ids.templateId, bootstrap: 'nodeadm', clusterName: 'moto-staging', serviceCidr: '10.100.0.0/16', parts: [{ contentType: 'application/node.eks.aws', kind: 'nodeadm' }, { contentType: 'text/x-shellscript', kind: 'shell' }] }),
+    ]);
+    expect(JSON.stringify(snapshot)).not.toContain('moto-secret-3f9a1c');
+    expect(snapshot.aws.images?.map((i) => i.ImageId)).toContain(snapshot.aws.launchTemplateVersions?.[0]?.LaunchTemplateData?.ImageId);
     // The instance profile comes from the launch template even where moto's instances lack it.
     expect(snapshot.aws.iamInstanceProfiles?.map((p) => p.Arn)).toEqual([ids.profileArn]);
     expect(snapshot.aws.iamRoles?.map((r) => r.Arn)).toEqual([ids.nodeRoleArn]);
@@ -78,6 +84,7 @@ describe.skipIf(!version)(`moto ${version ?? '(absent)'} serving a sick cluster`
     const ids = report.findings.map((f) => f.id);
     expect(ids).toContain('node-iam-role/worker-node-policy-missing');
     expect(ids).toContain('subnets/cluster-subnets-single-az');
+    expect(ids).toContain('node-bootstrap/user-data-other-cluster');
   });
 
   it('a part moto lacks costs only its checks, which say which call failed', async () => {

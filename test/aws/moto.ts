@@ -71,6 +71,30 @@ export async function startMoto(options: { env?: Record<string, string> } = {}):
   };
 }
 
+/** The workers' user data: a NodeConfig copied from another cluster, with a secret beside it that must never be collected. */
+export const COPIED_USER_DATA = `MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="//"
+
+--//
+Content-Type: application/node.eks.aws
+
+apiVersion: node.eks.aws/v1alpha1
+kind: NodeConfig
+spec:
+  cluster:
+    name: moto-staging
+    apiServerEndpoint: https://STAGING0123456789.gr7.us-east-1.eks.amazonaws.com
+    certificateAuthority: ${Buffer.from('-----BEGIN CERTIFICATE-----\nTU9UTy1TVEFHSU5H\n-----END CERTIFICATE-----\n').toString('base64')}
+    cidr: 10.100.0.0/16
+
+--//
+Content-Type: text/x-shellscript
+
+#!/bin/bash
+export REGISTRY_TOKEN=moto-secret-3f9a1c
+--//--
+`;
+
 export const SICK_CLUSTER = {
   name: 'moto-sick',
   region: 'eu-west-1',
@@ -128,7 +152,7 @@ export async function provisionSickCluster(url: string) {
       await ec2.send(
         new CreateLaunchTemplateCommand({
           LaunchTemplateName: `${name}-workers`,
-          LaunchTemplateData: { ImageId: image, InstanceType: 't3.medium', IamInstanceProfile: { Arn: profile.Arn }, SecurityGroupIds: [clusterSg], MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1 } },
+          LaunchTemplateData: { ImageId: image, InstanceType: 't3.medium', IamInstanceProfile: { Arn: profile.Arn }, SecurityGroupIds: [clusterSg], MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1 }, UserData: Buffer.from(COPIED_USER_DATA).toString('base64') },
         }),
       )
     ).LaunchTemplate!;
