@@ -71,8 +71,10 @@ export default defineDiagnostic<Code, 'joinGracePeriodMinutes'>({
       severity: 'critical',
       title: 'Instances never registered as Nodes',
       description:
-        'EC2 instances of the cluster have been running longer than the join grace period (default 10 minutes) and no Node registered for them. The kubelet could not bootstrap or authenticate: its role is not mapped, it cannot reach the API server, STS or ECR, or its bootstrap failed.',
+        'EC2 instances of the cluster have been running longer than the join grace period (default 10 minutes) and no Node registered for them. The checks that explain it (IAM, aws-auth and access entries, subnets, routes, security groups, network ACLs, DNS, user data) link their cause to it; when all of them ran and found nothing, the finding says the kubelet could not bootstrap or authenticate for a reason the APIs do not show, and lists what was ruled out.',
       symptom: 'instance-not-joined',
+      whenUnexplained:
+        "No check found why: the kubelet could not bootstrap or authenticate for a reason the AWS and Kubernetes APIs do not show (a failing bootstrap step, a custom AMI, an HTTP proxy, clock skew); the instance's boot log or kubelet journal names it.",
     },
     'node-instance-gone': {
       severity: 'warning',
@@ -209,7 +211,9 @@ function instancesNotJoined(snapshot: Snapshot, index: ClusterInstances, graceMi
       code: 'instance-not-joined',
       keyResource: groupName ?? firstId,
       title,
-      rootCause: `${n === 1 ? 'This instance has' : 'These instances have'} ${relaunched.length > 0 ? 'not registered as Nodes within the join grace period or Karpenter\'s registration timeout' : `been running for longer than the ${graceMinutes}-minute join grace period`} and no Node registered for ${n === 1 ? 'it' : 'them'}: the kubelet could not bootstrap or authenticate to the cluster (node role not mapped in aws-auth or access entries, missing IAM permissions, no route to the API server, STS or ECR, security groups, or a bootstrap/user-data error).`,
+      // The possible causes are other checks' findings, linked by correlation; what remains when all
+      // of them were ruled out is the code's whenUnexplained, added by correlation with the list.
+      rootCause: `${n === 1 ? 'This instance has' : 'These instances have'} ${relaunched.length > 0 ? 'not registered as Nodes within the join grace period or Karpenter\'s registration timeout' : `been running for longer than the ${graceMinutes}-minute join grace period`} and no Node registered for ${n === 1 ? 'it' : 'them'}.`,
       evidence: [
         ...instances.slice(0, QUOTED_INSTANCES).map(({ instance, minutes }) => describeUnjoined(instance, minutes)),
         ...(instances.length > QUOTED_INSTANCES ? [`${instances.length - QUOTED_INSTANCES} more instances in the same state: ${instances.slice(QUOTED_INSTANCES).map(({ instance }) => instance.InstanceId).join(', ')}.`] : []),

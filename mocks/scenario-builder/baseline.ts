@@ -6,7 +6,7 @@
  */
 import { addSchedulingParts, clusterAutoscalerDeployment } from './scheduling.js';
 import { caFingerprint } from '../../src/domain/certificate.js';
-import { SNAPSHOT_KIND, SNAPSHOT_SCHEMA_VERSION, type AutoScalingGroup, type Ec2Image, type Ec2Instance, type LaunchTemplateUserData, type InstanceTypeInfo, type KubeEvent, type KubeNode, type RouteTable, type SecurityGroup, type Snapshot, type Subnet } from '../../src/snapshot/types.js';
+import { SNAPSHOT_KIND, SNAPSHOT_SCHEMA_VERSION, type AutoScalingGroup, type Ec2Image, type Ec2Instance, type LaunchTemplateUserData, type InstanceTypeInfo, type KubeEvent, type KubeNode, type NetworkAcl, type NetworkInterface, type RouteTable, type SecurityGroup, type Snapshot, type Subnet } from '../../src/snapshot/types.js';
 import { vcpuQuota, vcpuUsage } from './service-quotas.js';
 
 
@@ -56,6 +56,20 @@ export const CLUSTER_ENDPOINT = `https://${BASELINE.oidcId}.gr7.${BASELINE.regio
 export const CLUSTER_DNS_IP = '172.20.0.10';
 export const NAT_GATEWAY_ID = 'nat-0f1e2d3c4b5a69788';
 export const INTERNET_GATEWAY_ID = 'igw-0e1d2c3b4a5f69788';
+
+export const DEFAULT_NETWORK_ACL_ID = 'acl-0a1b2c3d4e5f60718';
+export const DHCP_OPTIONS_ID = 'dopt-0a1b2c3d4e5f60718';
+/**
+ * The account EKS's control plane instances run in: it owns the attachment of the cross-account
+ * interfaces (Attachment.InstanceOwnerId) and requested them (RequesterId). A placeholder here;
+ * the real one is an AWS-owned account per region.
+ */
+export const EKS_CONTROL_PLANE_ACCOUNT = '918273645012';
+/** The control plane's cross-account interfaces, one in each of the first two cluster subnets. */
+export const CONTROL_PLANE_ENIS = [
+  { id: 'eni-0c9a1b2c3d4e5f601', subnetIndex: 0, ip: '10.0.12.34' },
+  { id: 'eni-0c9a1b2c3d4e5f602', subnetIndex: 1, ip: '10.0.44.56' },
+] as const;
 
 export const AZS = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'] as const;
 export const PRIVATE_SUBNETS = ['subnet-0a11111111111111a', 'subnet-0b22222222222222b', 'subnet-0c33333333333333c'] as const;
@@ -479,7 +493,7 @@ export function buildBaseline(size: Partial<BaselineSize> = {}): Snapshot {
           VpcId: vpcId,
           CidrBlock: '10.0.0.0/16',
           State: 'available',
-          DhcpOptionsId: 'dopt-0a1b2c3d',
+          DhcpOptionsId: DHCP_OPTIONS_ID,
           InstanceTenancy: 'default',
           IsDefault: false,
           OwnerId: account,
@@ -564,6 +578,19 @@ export function buildBaseline(size: Partial<BaselineSize> = {}): Snapshot {
           PolicyDocument: JSON.stringify({ Version: '2008-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }] }),
         },
       ],
+      networkAcls: [defaultNetworkAcl([...privateSubnetIds, ...PUBLIC_SUBNETS])],
+      dhcpOptions: [
+        {
+          DhcpOptionsId: DHCP_OPTIONS_ID,
+          OwnerId: account,
+          DhcpConfigurations: [
+            { Key: 'domain-name', Values: [{ Value: `${region}.compute.internal` }] },
+            { Key: 'domain-name-servers', Values: [{ Value: 'AmazonProvidedDNS' }] },
+          ],
+          Tags: [],
+        },
+      ],
+      controlPlaneInterfaces: CONTROL_PLANE_ENIS.map((e) => controlPlaneInterface(e)),
       // Room for every group to reach its max: 256 vCPUs each, against 28 On-Demand and 2 Spot in use.
       serviceQuotas: [vcpuQuota(quotaOwner, 'L-1216C47A', 256), vcpuQuota(quotaOwner, 'L-34B43A08', 256)],
       defaultServiceQuotas: [],
@@ -1032,6 +1059,61 @@ function serviceAccount(namespace: string, name: string, roleArn?: string) {
     apiVersion: 'v1',
     kind: 'ServiceAccount',
     metadata: { name, namespace, uid: `5a5a5a5a-0000-4000-8000-${name.length.toString().padStart(12, '0')}`, resourceVersion: '3001', creationTimestamp: '2025-06-01T12:00:00Z', ...(roleArn ? { annotations: { 'eks.amazonaws.com/role-arn': roleArn } } : {}) },
+  };
+}
+
+/**
+ * The VPC's default network ACL as DescribeNetworkAcls returns it: allow everything in both
+ * directions (rule 100), then the final `*` deny (rule 32767) EC2 lists on every ACL.
+ */
+export function defaultNetworkAcl(subnetIds: readonly string[]): NetworkAcl {
+  const entries = [true, false].flatMap((Egress) => [
+    { CidrBlock: '0.0.0.0/0', Egress, Protocol: '-1', RuleAction: 'allow' as const, RuleNumber: 100 },
+    { CidrBlock: '0.0.0.0/0', Egress, Protocol: '-1', RuleAction: 'deny' as const, RuleNumber: 32767 },
+  ]);
+  return {
+    NetworkAclId: DEFAULT_NETWORK_ACL_ID,
+    VpcId: vpcId,
+    IsDefault: true,
+    OwnerId: account,
+    Entries: entries,
+    Associations: subnetIds.map((SubnetId, i) => ({ NetworkAclAssociationId: `aclassoc-0${(i + 1).toString(16).padStart(16, '0')}`, NetworkAclId: DEFAULT_NETWORK_ACL_ID, SubnetId })),
+    Tags: [],
+  };
+}
+
+/**
+ * One of the control plane's cross-account interfaces as DescribeNetworkInterfaces returns it:
+ * created in a cluster subnet with the cluster security groups, described 'Amazon EKS <cluster>',
+ * attached to an instance in EKS's account (from memory of the EKS user guide's "Amazon EKS
+ * networking" and of DescribeNetworkInterfaces answers for such interfaces).
+ */
+function controlPlaneInterface(e: (typeof CONTROL_PLANE_ENIS)[number]): NetworkInterface {
+  const az = AZS[e.subnetIndex];
+  const privateDnsName = `ip-${e.ip.replace(/\./g, '-')}.${region}.compute.internal`;
+  return {
+    Attachment: { AttachTime: '2026-10-04T07:21:00.000Z', AttachmentId: `eni-attach-${e.id.slice(4)}`, DeleteOnTermination: false, DeviceIndex: 1, NetworkCardIndex: 0, InstanceOwnerId: EKS_CONTROL_PLANE_ACCOUNT, Status: 'attached' },
+    AvailabilityZone: az,
+    Description: `Amazon EKS ${clusterName}`,
+    Groups: [
+      { GroupId: clusterSecurityGroupId, GroupName: `eks-cluster-sg-${clusterName}-1234567890` },
+      { GroupId: controlPlaneSecurityGroupId, GroupName: `${clusterName}-control-plane` },
+    ],
+    InterfaceType: 'interface',
+    Ipv6Addresses: [],
+    MacAddress: `06:1f:2e:3d:4c:${(0x5a + e.subnetIndex).toString(16)}`,
+    NetworkInterfaceId: e.id,
+    OwnerId: account,
+    PrivateDnsName: privateDnsName,
+    PrivateIpAddress: e.ip,
+    PrivateIpAddresses: [{ Primary: true, PrivateDnsName: privateDnsName, PrivateIpAddress: e.ip }],
+    RequesterId: EKS_CONTROL_PLANE_ACCOUNT,
+    RequesterManaged: false,
+    SourceDestCheck: true,
+    Status: 'in-use',
+    SubnetId: PRIVATE_SUBNETS[e.subnetIndex],
+    TagSet: [],
+    VpcId: vpcId,
   };
 }
 

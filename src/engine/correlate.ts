@@ -1,6 +1,7 @@
-import type { Diagnostic } from './diagnostic.js';
+import type { Diagnostic, FindingCode } from './diagnostic.js';
 import { severityRank, type Finding } from './finding.js';
 import { isIncomplete, type CheckResult } from './run-checks.js';
+import type { SymptomKind } from './symptoms.js';
 
 /**
  * Links symptom findings to the cause findings that explain them and orders the findings:
@@ -23,7 +24,17 @@ export function correlate(input: Finding[], checks: CheckResult[], diagnostics: 
       }
     }
   }
+  const codeOf = catalogueLookup(diagnostics);
   const statusById = new Map(checks.map((c) => [c.id, c]));
+  const reported = new Set(findings.map((f) => f.id));
+  settleTentativeCauses(findings, codeOf, (kind, except) =>
+    diagnostics.every((d) => {
+      if (d.id === except || !Object.values(d.codes).some((c) => !c.tentative && c.explains?.includes(kind))) return true;
+      // A check that ran without some of its data still judged what it saw; one that did not run judged nothing.
+      const result = statusById.get(d.id);
+      return result !== undefined && (result.status === 'pass' || result.status === 'fail');
+    }),
+  );
   for (const symptom of symptoms) {
     if (symptom.explainedBy.length > 0) continue;
     const candidates = diagnostics.filter((d) => d.explains.includes(symptom.symptom!));
@@ -38,6 +49,11 @@ export function correlate(input: Finding[], checks: CheckResult[], diagnostics: 
       else couldNotCheck.push({ check: d.id, reason: result.reason ?? result.status });
     }
     symptom.unexplained = { ruledOut: ruledOut.sort(), couldNotCheck: couldNotCheck.sort((a, b) => a.check.localeCompare(b.check)) };
+    const remaining = codeOf(symptom)?.whenUnexplained;
+    if (remaining && couldNotCheck.length === 0 && ruledOut.length > 0) {
+      const clauses = candidates.filter((d) => ruledOut.includes(d.id)).flatMap((d) => ruledOutClauses(d, symptom.symptom!, reported));
+      symptom.rootCause = `${symptom.rootCause} ${remaining} Ruled out, by the checks that ran: ${[...new Set(clauses)].join('; ')}.`;
+    }
   }
   const cleaned: Finding[] = findings.map((f) => {
     const { unexplained, ...rest } = f;
@@ -45,6 +61,52 @@ export function correlate(input: Finding[], checks: CheckResult[], diagnostics: 
   });
   const impact = impactOf(cleaned);
   return cleaned.sort((a, b) => compareFindings(a, b, impact));
+}
+
+type CodeLookup = (finding: Finding) => FindingCode | undefined;
+
+/** A finding's catalogue entry: its check's code of that id. */
+function catalogueLookup(diagnostics: Diagnostic[]): CodeLookup {
+  const byId = new Map(diagnostics.map((d) => [d.id, d]));
+  return (f) => byId.get(f.check)?.codes[f.id.slice(f.check.length + 1)];
+}
+
+/**
+ * Tentative causes yield to proven ones: one stays at its severity only for a symptom that no cause
+ * explains but tentative ones, and that every other check able to explain it ran for (one that
+ * could not run may have missed the real cause; one that ran without some of its data judged what
+ * it saw). Otherwise, or when it explains no symptom at all, it becomes info and lets go of its links.
+ */
+function settleTentativeCauses(findings: Finding[], codeOf: CodeLookup, othersRanFor: (kind: SymptomKind, except: string) => boolean): void {
+  const byKey = new Map(findings.map((f) => [f.key, f]));
+  const tentative = (f: Finding | undefined) => f !== undefined && codeOf(f)?.tentative === true;
+  for (const cause of findings) {
+    if (!tentative(cause) || !cause.canExplain) continue;
+    const stillNeeded = cause.explains.some((k) => {
+      const symptom = byKey.get(k);
+      if (!symptom?.symptom || !othersRanFor(symptom.symptom, cause.check)) return false;
+      return !symptom.explainedBy.some((other) => other !== cause.key && !tentative(byKey.get(other)));
+    });
+    if (stillNeeded) continue;
+    for (const k of cause.explains) {
+      const symptom = byKey.get(k);
+      if (symptom) symptom.explainedBy = symptom.explainedBy.filter((x) => x !== cause.key);
+    }
+    cause.explains = [];
+    cause.severity = 'info';
+  }
+}
+
+/**
+ * What a check that ran has ruled out for this kind of symptom: the clauses of its codes that it
+ * reported nothing of (a note it did report rules nothing out), else its title when it reported none.
+ */
+function ruledOutClauses(d: Diagnostic, kind: SymptomKind, reported: ReadonlySet<string>): string[] {
+  const codes = Object.entries(d.codes).filter(([, c]) => c.explains?.includes(kind));
+  const silent = codes.filter(([code]) => !reported.has(`${d.id}/${code}`));
+  const clauses = silent.flatMap(([, c]) => (c.ruledOut ? [c.ruledOut] : []));
+  if (clauses.length > 0) return clauses;
+  return silent.length === codes.length ? [`${d.title.charAt(0).toLowerCase()}${d.title.slice(1)} (${d.id})`] : [];
 }
 
 /**

@@ -5,7 +5,8 @@ import { correlate } from './correlate.js';
 import type { Diagnostic, ThresholdValues } from './diagnostic.js';
 import type { DiagnosisRunner, ProgressEvent } from './progress.js';
 import { buildReport, type Report } from './report.js';
-import { runChecks, type CheckEvent } from './run-checks.js';
+import { isFailing, type Finding } from './finding.js';
+import { runChecks, type CheckEvent, type CheckResult } from './run-checks.js';
 import { applySuppressions, type Suppressions } from './suppress.js';
 
 export interface Selection {
@@ -61,12 +62,15 @@ export async function diagnoseSnapshot(
 ): Promise<Report> {
   const deselected = deselectedChecks(args.diagnostics, args.selection ?? {});
   const tracer = args.tracer ?? NO_TRACE;
-  const { checks, findings } = await inSpan(tracer, PHASE.checks, (phase) => {
+  const found = await inSpan(tracer, PHASE.checks, (phase) => {
     const onEvent = tracer.enabled ? traceChecks(tracer, phase, args.onEvent) : args.onEvent;
     return runChecks(snapshot, args.diagnostics, { options: args.options ?? {}, deselected, ...(onEvent ? { onEvent } : {}) });
   });
+  const { findings } = found;
   return inSpan(tracer, PHASE.correlation, () => {
-    const ordered = correlate(findings, checks, args.diagnostics);
+    const ordered = correlate(findings, found.checks, args.diagnostics);
+    // A tentative cause that correlation turned into a note no longer fails its check.
+    const checks = statusesAfterCorrelation(found.checks, ordered);
     const generatedAt = args.generatedAt ?? new Date();
     const suppressions = args.suppressions;
     if (!suppressions) return buildReport({ snapshot, checks, findings: ordered, toolVersion: args.toolVersion, generatedAt });
@@ -80,6 +84,16 @@ export async function diagnoseSnapshot(
       generatedAt,
       config: { file: suppressions.file, suppressions: suppressed.outcomes },
     });
+  });
+}
+
+/** A check that ran fails when one of its findings fails after correlation, and passes otherwise. */
+function statusesAfterCorrelation(checks: CheckResult[], findings: Finding[]): CheckResult[] {
+  const failing = new Set(findings.filter(isFailing).map((f) => f.check));
+  return checks.map((c) => {
+    if (c.status !== 'pass' && c.status !== 'fail') return c;
+    const status = failing.has(c.id) ? 'fail' : 'pass';
+    return status === c.status ? c : { ...c, status };
   });
 }
 

@@ -15,6 +15,23 @@ export interface FindingCode {
   symptom?: SymptomKind;
   /** The symptom kinds findings of this code can explain. */
   explains?: SymptomKind[];
+  /**
+   * A likely cause the data cannot prove (a DNS server eks-doctor cannot query): correlation keeps
+   * it at its severity only while it is the one explanation found for a symptom; when every symptom
+   * it explains has a proven cause too, or it explains none, it becomes info and explains nothing.
+   */
+  tentative?: boolean;
+  /**
+   * On a cause: what a check that ran and found none of it has shown, as one clause ("the node role
+   * is mapped in aws-auth or an access entry"). An unexplained symptom lists these (else the check's
+   * title) as what was ruled out.
+   */
+  ruledOut?: string;
+  /**
+   * On a symptom: the explanation that remains when every check that could explain it ran and found
+   * nothing; correlation appends it, with the list of what was ruled out, to the symptom's root cause.
+   */
+  whenUnexplained?: string;
 }
 
 /**

@@ -34,6 +34,9 @@ export const resource = {
   natGateway: (id: string): ResourceRef => ({ type: 'aws:ec2:nat-gateway', id }),
   vpc: (id: string): ResourceRef => ({ type: 'aws:ec2:vpc', id }),
   vpcEndpoint: (id: string): ResourceRef => ({ type: 'aws:ec2:vpc-endpoint', id }),
+  networkAcl: (id: string): ResourceRef => ({ type: 'aws:ec2:network-acl', id }),
+  dhcpOptions: (id: string): ResourceRef => ({ type: 'aws:ec2:dhcp-options', id }),
+  networkInterface: (id: string): ResourceRef => ({ type: 'aws:ec2:network-interface', id }),
   image: (id: string): ResourceRef => ({ type: 'aws:ec2:image', id }),
   kmsKey: (arn: string): ResourceRef => ({ type: 'aws:kms:key', id: arn }),
   /** An AWS resource whose kind its id does not tell (shown, and matched by id). */

@@ -6,7 +6,7 @@ const ARRAY_PARTS_AWS: (keyof AwsData)[] = [
   'clusterVersions', 'nodegroups', 'fargateProfiles', 'addons', 'addonVersions', 'accessEntries', 'accessEntryPolicies',
   'podIdentityAssociations', 'insights', 'autoScalingGroups', 'scalingActivities', 'reservations', 'launchTemplateVersions', 'launchTemplateUserData', 'images',
   'instanceTypes', 'vpcs', 'vpcDnsAttributes', 'subnets', 'routeTables', 'securityGroups', 'prefixLists', 'prefixListEntries',
-  'natGateways', 'internetGateways', 'vpcEndpoints', 'serviceQuotas', 'defaultServiceQuotas', 'quotaUsage', 'iamRoles', 'iamAttachedRolePolicies', 'iamInstanceProfiles',
+  'natGateways', 'internetGateways', 'vpcEndpoints', 'networkAcls', 'dhcpOptions', 'controlPlaneInterfaces', 'serviceQuotas', 'defaultServiceQuotas', 'quotaUsage', 'iamRoles', 'iamAttachedRolePolicies', 'iamInstanceProfiles',
   'iamOidcProviders', 'notFound',
 ];
 const ARRAY_PARTS_K8S: (keyof KubernetesData)[] = [

@@ -169,6 +169,7 @@ export interface NotFoundResource {
     | 'ec2-launch-template'
     | 'ec2-image'
     | 'ec2-prefix-list'
+    | 'ec2-dhcp-options'
     | 'autoscaling-group';
   id: string;
   call: string;
@@ -243,6 +244,16 @@ export interface AwsData {
   internetGateways?: Serialized<EC2.InternetGateway>[];
   /** ec2:DescribeVpcEndpoints .VpcEndpoints (the cluster's VPC) */
   vpcEndpoints?: Serialized<EC2.VpcEndpoint>[];
+  /** ec2:DescribeNetworkAcls .NetworkAcls (the cluster's VPC; every entry, the final `*` rules 32767 included as EC2 returns them) */
+  networkAcls?: Serialized<EC2.NetworkAcl>[];
+  /** ec2:DescribeDhcpOptions .DhcpOptions (the option set the cluster's VPC names in DhcpOptionsId; none when it is 'default') */
+  dhcpOptions?: Serialized<EC2.DhcpOptions>[];
+  /**
+   * ec2:DescribeNetworkInterfaces .NetworkInterfaces filtered by the cluster's VPC and the description
+   * 'Amazon EKS <cluster>': the cross-account interfaces through which the control plane reaches the
+   * VPC (the API server's private endpoint, kubelet and webhook calls).
+   */
+  controlPlaneInterfaces?: Serialized<EC2.NetworkInterface>[];
   /**
    * servicequotas:GetServiceQuota .Quota: EC2's running-instance vCPU quotas, On-Demand and Spot, of
    * the Standard class and of the classes the cluster's groups launch (src/domain/ec2-vcpu-quotas.ts).
@@ -382,6 +393,11 @@ export type SecurityGroup = AwsElement<'securityGroups'>;
 /** One rule of a security group (IpPermissions or IpPermissionsEgress). */
 export type IpPermission = NonNullable<SecurityGroup['IpPermissions']>[number];
 export type VpcEndpoint = AwsElement<'vpcEndpoints'>;
+export type NetworkAcl = AwsElement<'networkAcls'>;
+/** One rule of a network ACL (either direction). */
+export type NetworkAclEntry = NonNullable<NetworkAcl['Entries']>[number];
+export type DhcpOptions = AwsElement<'dhcpOptions'>;
+export type NetworkInterface = AwsElement<'controlPlaneInterfaces'>;
 /** One quota of `aws.serviceQuotas` or `aws.defaultServiceQuotas`. */
 export type ServiceQuota = AwsElement<'serviceQuotas'>;
 

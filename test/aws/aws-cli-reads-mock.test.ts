@@ -132,6 +132,10 @@ describe.skipIf(!botocore)(`botocore ${botocore ?? '(absent)'} reads the mock`, 
     natGateways: { service: 'ec2', operation: 'DescribeNatGateways', params: { Filter: vpcFilter } },
     internetGateways: { service: 'ec2', operation: 'DescribeInternetGateways', params: { Filters: [{ Name: 'attachment.vpc-id', Values: [vpc] }] } },
     vpcEndpoints: { service: 'ec2', operation: 'DescribeVpcEndpoints', params: { Filters: vpcFilter } },
+    networkAcls: { service: 'ec2', operation: 'DescribeNetworkAcls', params: { Filters: vpcFilter } },
+    dhcpOptions: { service: 'ec2', operation: 'DescribeDhcpOptions', params: { DhcpOptionsIds: [data.vpcs![0]!.DhcpOptionsId] } },
+    controlPlaneInterfaces: { service: 'ec2', operation: 'DescribeNetworkInterfaces', params: { Filters: [...vpcFilter, { Name: 'description', Values: [`Amazon EKS ${name}`] }] } },
+    missingDhcpOptions: { service: 'ec2', operation: 'DescribeDhcpOptions', params: { DhcpOptionsIds: ['dopt-0000000000000000f'] } },
     role: { service: 'iam', operation: 'GetRole', params: { RoleName: role.RoleName } },
     attached: { service: 'iam', operation: 'ListAttachedRolePolicies', params: { RoleName: role.RoleName } },
     instanceProfile: { service: 'iam', operation: 'GetInstanceProfile', params: { InstanceProfileName: profile.InstanceProfileName } },
@@ -237,6 +241,9 @@ describe.skipIf(!botocore)(`botocore ${botocore ?? '(absent)'} reads the mock`, 
     sameData(result('natGateways').NatGateways, data.natGateways);
     sameData(result('internetGateways').InternetGateways, data.internetGateways);
     sameData(result('vpcEndpoints').VpcEndpoints, data.vpcEndpoints);
+    sameData(result('networkAcls').NetworkAcls, data.networkAcls);
+    sameData(result('dhcpOptions').DhcpOptions, data.dhcpOptions);
+    sameData(result('controlPlaneInterfaces').NetworkInterfaces, data.controlPlaneInterfaces);
   });
 
   it('IAM, with trust policies decoded by botocore as eks-doctor decodes them', () => {
@@ -262,6 +269,7 @@ describe.skipIf(!botocore)(`botocore ${botocore ?? '(absent)'} reads the mock`, 
     expect(results.get('missingRole')).toEqual({ error: 'NoSuchEntity' });
     expect(results.get('missingCluster')).toEqual({ error: 'ResourceNotFoundException' });
     expect(results.get('missingSubnet')).toEqual({ error: 'InvalidSubnetID.NotFound' });
+    expect(results.get('missingDhcpOptions')).toEqual({ error: 'InvalidDhcpOptionID.NotFound' });
   });
 
   it('covered every action in the IAM policy, following the page tokens of pages of 2', async () => {

@@ -94,6 +94,88 @@ describe('correlate', () => {
     expect(out[0]!.unexplained).toEqual({ ruledOut: ['auth'], couldNotCheck: [{ check: 'routes', reason: 'could not read route tables: denied' }] });
   });
 
+  describe('tentative causes', () => {
+    const tentativeCheck = defineDiagnostic({
+      id: 'dns',
+      title: 'DNS',
+      description: 'd',
+      docs: ['https://x'],
+      needs: [],
+      codes: { x: { severity: 'warning', title: 't', description: 'd', explains: ['instance-not-joined'], tentative: true } },
+      check: () => [],
+    });
+    const likely = () => finding({ key: 'dns/x:vpc', check: 'dns', id: 'dns/x', canExplain: [{ symptom: 'instance-not-joined' }] });
+
+    it('stay a warning root cause while they are the only explanation', () => {
+      const out = correlate([symptomA, likely()], [], [tentativeCheck]);
+      const cause = out.find((f) => f.key === 'dns/x:vpc')!;
+      expect({ severity: cause.severity, explains: cause.explains, root: isRootCause(cause) }).toEqual({ severity: 'warning', explains: ['sym:i-a'], root: true });
+    });
+
+    it('become info and let go of their symptoms when a proven cause explains every one of them', () => {
+      const proven = finding({ key: 'auth/x:role', check: 'auth', id: 'auth/x', severity: 'critical', canExplain: [{ symptom: 'instance-not-joined' }] });
+      const out = correlate([symptomA, likely(), proven], [], [tentativeCheck, causeCheck('auth')]);
+      const cause = out.find((f) => f.key === 'dns/x:vpc')!;
+      expect({ severity: cause.severity, explains: cause.explains }).toEqual({ severity: 'info', explains: [] });
+      expect(out.find((f) => f.key === 'sym:i-a')!.explainedBy).toEqual(['auth/x:role']);
+    });
+
+    it('stay when one of their symptoms has no proven cause', () => {
+      const proven = finding({ key: 'auth/x:role', check: 'auth', id: 'auth/x', severity: 'critical', canExplain: [{ symptom: 'instance-not-joined', resources: [{ type: 'aws:ec2:instance', id: 'i-a' }] }] });
+      const out = correlate([symptomA, symptomB, likely(), proven], [result('auth', 'fail')], [tentativeCheck, causeCheck('auth')]);
+      expect(out.find((f) => f.key === 'dns/x:vpc')!).toMatchObject({ severity: 'warning', explains: ['sym:i-a', 'sym:i-b'] });
+    });
+
+    it('become info while another check that could explain their symptoms could not run', () => {
+      const out = correlate([symptomA, likely()], [result('auth', 'error', 'denied')], [tentativeCheck, causeCheck('auth')]);
+      expect(out.find((f) => f.key === 'dns/x:vpc')!).toMatchObject({ severity: 'info', explains: [] });
+      expect(out.find((f) => f.key === 'sym:i-a')!.unexplained).toEqual({ ruledOut: [], couldNotCheck: [{ check: 'auth', reason: 'denied' }] });
+    });
+
+    it('are a note when there is nothing to explain', () => {
+      expect(correlate([likely()], [], [tentativeCheck])[0]).toMatchObject({ severity: 'info', explains: [] });
+    });
+  });
+
+  describe('a symptom whose every cause was ruled out', () => {
+    const registration = defineDiagnostic({
+      id: 'reg',
+      title: 'reg',
+      description: 'd',
+      docs: ['https://x'],
+      needs: [],
+      codes: { x: { severity: 'critical', title: 't', description: 'd', symptom: 'instance-not-joined', whenUnexplained: 'The kubelet could not bootstrap.' } },
+      check: () => [],
+    });
+    const withClause = defineDiagnostic({
+      id: 'acl',
+      title: 'ACLs pass',
+      description: 'd',
+      docs: ['https://x'],
+      needs: [],
+      codes: { x: { severity: 'critical', title: 't', description: 'd', explains: ['instance-not-joined'], ruledOut: 'the ACLs let nodes through' } },
+      check: () => [],
+    });
+    const symptom = () => finding({ key: 'reg/x:asg', check: 'reg', id: 'reg/x', symptom: 'instance-not-joined', rootCause: 'No Node registered.' });
+
+    it("gets the remaining explanation and what was ruled out: each cause's clause, else its check's title", () => {
+      const out = correlate([symptom()], [result('acl', 'pass'), result('auth', 'fail')], [registration, withClause, causeCheck('auth')]);
+      expect(out[0]!.rootCause).toBe('No Node registered. The kubelet could not bootstrap. Ruled out, by the checks that ran: the ACLs let nodes through; auth (auth).');
+    });
+
+    it('keeps to the facts while a check that could explain it did not run', () => {
+      const out = correlate([symptom()], [result('acl', 'pass'), result('auth', 'error', 'denied')], [registration, withClause, causeCheck('auth')]);
+      expect(out[0]!.rootCause).toBe('No Node registered.');
+      expect(out[0]!.unexplained).toEqual({ ruledOut: ['acl'], couldNotCheck: [{ check: 'auth', reason: 'denied' }] });
+    });
+
+    it('keeps to the facts when a cause explains it', () => {
+      const cause = finding({ key: 'acl/x:acl-1', check: 'acl', id: 'acl/x', canExplain: [{ symptom: 'instance-not-joined' }] });
+      const out = correlate([symptom(), cause], [result('acl', 'fail')], [registration, withClause]);
+      expect(out.find((f) => f.key === 'reg/x:asg')!.rootCause).toBe('No Node registered.');
+    });
+  });
+
   it('does not modify its input', () => {
     const cause = finding({ key: 'cause', check: 'c', canExplain: [{ symptom: 'instance-not-joined' }] });
     correlate([symptomA, cause], [], []);

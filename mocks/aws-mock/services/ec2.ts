@@ -232,4 +232,98 @@ export const EC2_HANDLERS: Record<string, Handler> = {
   },
 
   DescribeLaunchTemplateVersions: launchTemplateVersions,
+
+  DescribeNetworkAcls(input, context) {
+    const acls = byIds(
+      context.world.regional(context.region, 'networkAcls'),
+      stringList(input, 'NetworkAclIds'),
+      (a) => a.NetworkAclId,
+      (id) => new AwsApiError('InvalidNetworkAclID.NotFound', `The network ACL ID '${id}' does not exist`, 400),
+    );
+    const filtered = applyFilters(
+      acls,
+      filtersOf(input),
+      (name) => {
+        switch (name) {
+          case 'network-acl-id':
+            return (a: (typeof acls)[number]) => [a.NetworkAclId];
+          case 'default':
+            return (a: (typeof acls)[number]) => [String(a.IsDefault ?? false)];
+          case 'association.subnet-id':
+            return (a: (typeof acls)[number]) => (a.Associations ?? []).map((x) => x.SubnetId);
+          default:
+            return vpcFilter(name);
+        }
+      },
+      'InvalidParameterValue',
+    );
+    const { page: items, nextToken } = page(filtered, input, context, { max: 1000 });
+    return { NetworkAcls: items, NextToken: nextToken };
+  },
+
+  DescribeDhcpOptions(input, context) {
+    const sets = byIds(
+      context.world.regional(context.region, 'dhcpOptions'),
+      stringList(input, 'DhcpOptionsIds'),
+      (d) => d.DhcpOptionsId,
+      (id) => new AwsApiError('InvalidDhcpOptionID.NotFound', `The dhcpOption ID '${id}' does not exist`, 400),
+    );
+    const filtered = applyFilters(
+      sets,
+      filtersOf(input),
+      (name) => {
+        switch (name) {
+          case 'dhcp-options-id':
+            return (d: (typeof sets)[number]) => [d.DhcpOptionsId];
+          case 'key':
+            return (d: (typeof sets)[number]) => (d.DhcpConfigurations ?? []).map((c) => c.Key);
+          case 'value':
+            return (d: (typeof sets)[number]) => (d.DhcpConfigurations ?? []).flatMap((c) => (c.Values ?? []).map((v) => v.Value));
+          case 'owner-id':
+            return (d: (typeof sets)[number]) => [d.OwnerId];
+          default:
+            return tagFilter(name);
+        }
+      },
+      'InvalidParameterValue',
+    );
+    const { page: items, nextToken } = page(filtered, input, context, { max: 1000 });
+    return { DhcpOptions: items, NextToken: nextToken };
+  },
+
+  DescribeNetworkInterfaces(input, context) {
+    const interfaces = byIds(
+      context.world.regional(context.region, 'controlPlaneInterfaces'),
+      stringList(input, 'NetworkInterfaceIds'),
+      (n) => n.NetworkInterfaceId,
+      (id) => new AwsApiError('InvalidNetworkInterfaceID.NotFound', `The networkInterface ID '${id}' does not exist`, 400),
+    );
+    const filtered = applyFilters(
+      interfaces,
+      filtersOf(input),
+      (name) => {
+        switch (name) {
+          case 'network-interface-id':
+            return (n: (typeof interfaces)[number]) => [n.NetworkInterfaceId];
+          case 'description':
+            return (n: (typeof interfaces)[number]) => [n.Description];
+          case 'subnet-id':
+            return (n: (typeof interfaces)[number]) => [n.SubnetId];
+          case 'interface-type':
+            return (n: (typeof interfaces)[number]) => [n.InterfaceType];
+          case 'requester-id':
+            return (n: (typeof interfaces)[number]) => [n.RequesterId];
+          case 'requester-managed':
+            return (n: (typeof interfaces)[number]) => [String(n.RequesterManaged ?? false)];
+          case 'attachment.instance-owner-id':
+            return (n: (typeof interfaces)[number]) => [n.Attachment?.InstanceOwnerId];
+          default:
+            return vpcFilter(name);
+        }
+      },
+      'InvalidParameterValue',
+    );
+    const { page: items, nextToken } = page(filtered, input, context, { max: 1000 });
+    return { NetworkInterfaces: items, NextToken: nextToken };
+  },
 };

@@ -34,4 +34,9 @@ export const EC2_PARTS = {
   natGateways: { step: 'ec2:DescribeNatGateways', actions: vpcActions('ec2:DescribeNatGateways'), ...inTheClusterVpc },
   internetGateways: { step: 'ec2:DescribeInternetGateways', actions: vpcActions('ec2:DescribeInternetGateways'), ...inTheClusterVpc },
   vpcEndpoints: { step: 'ec2:DescribeVpcEndpoints', actions: vpcActions('ec2:DescribeVpcEndpoints'), ...inTheClusterVpc },
+  networkAcls: { step: 'ec2:DescribeNetworkAcls', actions: vpcActions('ec2:DescribeNetworkAcls'), ...inTheClusterVpc },
+  // The option set the VPC names: DescribeVpcs first.
+  dhcpOptions: { step: 'ec2:DescribeDhcpOptions', actions: ['ec2:DescribeDhcpOptions'], needs: ['aws.vpcs'] },
+  // The control plane's cross-account interfaces, by their description 'Amazon EKS <cluster>'.
+  controlPlaneInterfaces: { step: 'ec2:DescribeNetworkInterfaces', actions: vpcActions('ec2:DescribeNetworkInterfaces'), ...inTheClusterVpc },
 } as const satisfies AwsPartDeclarations;

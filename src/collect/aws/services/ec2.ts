@@ -1,5 +1,6 @@
 /** Collectors for the EC2 parts (declared in ec2-parts.ts). */
 import {
+  DescribeDhcpOptionsCommand,
   DescribeImagesCommand,
   DescribeManagedPrefixListsCommand,
   DescribeSecurityGroupsCommand,
@@ -11,6 +12,8 @@ import {
   paginateDescribeInternetGateways,
   paginateDescribeLaunchTemplateVersions,
   paginateDescribeNatGateways,
+  paginateDescribeNetworkAcls,
+  paginateDescribeNetworkInterfaces,
   paginateDescribeRouteTables,
   paginateDescribeSecurityGroups,
   paginateDescribeSubnets,
@@ -332,6 +335,33 @@ export function ec2Collectors({ ec2 }: AwsClients): Collectors<keyof typeof EC2_
       const id = await vpcId(c, 'vpcEndpoints');
       const pages = await c.pages('vpcEndpoints', 'ec2:DescribeVpcEndpoints', paginateDescribeVpcEndpoints({ client: ec2, pageSize: 1000 }, { Filters: vpcFilter(id) }, { abortSignal: c.settings.signal }));
       return toSnapshotJson((pages ?? []).flatMap((p) => p.VpcEndpoints ?? []));
+    },
+
+    async networkAcls(c) {
+      const id = await vpcId(c, 'networkAcls');
+      const pages = await c.pages('networkAcls', 'ec2:DescribeNetworkAcls', paginateDescribeNetworkAcls({ client: ec2, pageSize: 1000 }, { Filters: vpcFilter(id) }, { abortSignal: c.settings.signal }));
+      return toSnapshotJson((pages ?? []).flatMap((p) => p.NetworkAcls ?? []));
+    },
+
+    async dhcpOptions(c) {
+      const vpcs = await c.need('vpcs', 'dhcpOptions');
+      // 'default' means no option set is associated: there is nothing to describe.
+      const ids = unique(vpcs.map((v) => v.DhcpOptionsId)).filter((id) => id !== 'default');
+      const perId = await each(ids, async (DhcpOptionsId) => {
+        const out = await c.call('dhcpOptions', 'ec2:DescribeDhcpOptions', (abortSignal) => ec2.send(new DescribeDhcpOptionsCommand({ DhcpOptionsIds: [DhcpOptionsId] }), { abortSignal }), {
+          codes: ['InvalidDhcpOptionID.NotFound', 'InvalidDhcpOptionsID.NotFound'],
+        });
+        if (!out) c.addNotFound({ resourceType: 'ec2-dhcp-options', id: DhcpOptionsId, call: 'ec2:DescribeDhcpOptions' });
+        return out?.DhcpOptions ?? [];
+      });
+      return toSnapshotJson(perId.flat());
+    },
+
+    async controlPlaneInterfaces(c) {
+      const id = await vpcId(c, 'controlPlaneInterfaces');
+      const Filters = [...vpcFilter(id), { Name: 'description', Values: [`Amazon EKS ${clusterName(c)}`] }];
+      const pages = await c.pages('controlPlaneInterfaces', 'ec2:DescribeNetworkInterfaces', paginateDescribeNetworkInterfaces({ client: ec2, pageSize: 1000 }, { Filters }, { abortSignal: c.settings.signal }));
+      return toSnapshotJson((pages ?? []).flatMap((p) => p.NetworkInterfaces ?? []));
     },
   };
 }
