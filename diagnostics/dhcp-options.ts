@@ -14,15 +14,9 @@ import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
 import { resource } from '../src/engine/resources.js';
 import type { SymptomKind } from '../src/engine/symptoms.js';
 import type { Snapshot } from '../src/snapshot/types.js';
+import { DOCS } from './lib/docs-links.js';
 import { AMAZON_PROVIDED_DNS, defaultDomainName, dhcpValues, usesAmazonProvidedDns, vpcDhcpOptions, type VpcDhcpOptions } from './lib/dhcp-options.js';
 import { liveInstances, nodeForInstance, nodeSubnetIds, scopeForSubnets } from './lib/node-placement.js';
-
-const DOCS = {
-  dhcp: 'https://docs.aws.amazon.com/vpc/latest/userguide/DHCPOptionSetConcepts.html',
-  vpcDns: 'https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html',
-  nodeJoin: 'https://docs.aws.amazon.com/eks/latest/userguide/troubleshooting.html#worker-node-fail',
-  privateEndpoint: 'https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html',
-} as const;
 
 type Code = 'no-amazon-provided-dns' | 'custom-domain-name';
 
@@ -35,7 +29,7 @@ export default defineDiagnostic<Code>({
   description:
     "Reads the DHCP option set of the cluster's VPC: without AmazonProvidedDNS nodes resolve the cluster endpoint and the AWS service names through DNS servers eks-doctor cannot verify (a likely cause when nodes never join); " +
     "a domain-name other than the region's default gives nodes host names that differ from EC2's PrivateDnsName, which the node's identity mapping expects.",
-  docs: [DOCS.dhcp, DOCS.nodeJoin],
+  docs: [DOCS.dhcpOptionSets, DOCS.nodeJoinFailure],
   needs: ['aws.vpcs', 'aws.dhcpOptions'],
   uses: ['aws.cluster', 'aws.subnets', 'aws.reservations', 'aws.nodegroups', 'aws.autoScalingGroups', 'aws.fargateProfiles', 'kubernetes.nodes'],
   codes: {
@@ -93,7 +87,7 @@ export default defineDiagnostic<Code>({
             `aws ec2 create-dhcp-options --dhcp-configurations "Key=domain-name-servers,Values=${AMAZON_PROVIDED_DNS}" "Key=domain-name,Values=${defaultDomainName(region)}" --region ${region}`,
             `aws ec2 associate-dhcp-options --dhcp-options-id <new-dopt-id> --vpc-id ${set.vpcId} --region ${region}`,
           ],
-          docs: [DOCS.dhcp, DOCS.vpcDns, DOCS.privateEndpoint],
+          docs: [DOCS.dhcpOptionSets, DOCS.vpcDns, DOCS.clusterEndpoint],
         },
         canExplain: NODE_SYMPTOMS.map((symptom) => ({ symptom, resources: scope() })),
       });
@@ -132,7 +126,7 @@ function customDomain(snapshot: Snapshot, set: VpcDhcpOptions, domain: string, s
         `aws ec2 create-dhcp-options --dhcp-configurations "Key=domain-name,Values=${defaultDomainName(region)}" "Key=domain-name-servers,Values=${dhcpValues(set.options, 'domain-name-servers').join(',') || AMAZON_PROVIDED_DNS}" --region ${region}`,
         `aws ec2 associate-dhcp-options --dhcp-options-id <new-dopt-id> --vpc-id ${set.vpcId} --region ${region}`,
       ],
-      docs: [DOCS.dhcp, DOCS.nodeJoin],
+      docs: [DOCS.dhcpOptionSets, DOCS.nodeJoinFailure],
     },
     canExplain: JOIN_SYMPTOMS.map((symptom) => ({ symptom, resources: scope })),
   };

@@ -1,6 +1,6 @@
 import { BASELINE, CONTROL_PLANE_ENIS, NAT_GATEWAY_ID, PRIVATE_SUBNETS, PUBLIC_SUBNETS, buildBaseline } from '../mocks/scenario-builder/baseline.js';
 import { makePrivateCluster } from '../mocks/faults/network.js';
-import { PRIVATE_NETWORK_ACL_ID, aclEntry, customAcl, faults, setDhcpOptions } from '../mocks/faults/network-path.js';
+import { EXACT_NODE_PATHS, PRIVATE_NETWORK_ACL_ID, aclEntry, customAcl, faults, setDhcpOptions } from '../mocks/faults/network-path.js';
 import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../src/snapshot/types.js';
 import { describeDiagnostic, failedPart, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
@@ -10,8 +10,7 @@ const fault = (name: string) => faults.find((f) => f.name === name)!.apply;
 const VPC = '10.0.0.0/16';
 const NODE_SYMPTOMS = ['instance-not-joined', 'node-not-ready', 'nodegroup-unhealthy'];
 const withAcl = (subnets: readonly string[], entries: Parameters<typeof customAcl>[4], base?: Snapshot) => mutate((s) => void customAcl(s, PRIVATE_NETWORK_ACL_ID, 'custom', subnets, entries), base);
-/** The private subnets' ACL with everything but the listed gaps (all-VPC and HTTPS out are always there). */
-const exactly = [aclEntry(100, false, 'allow', VPC), aclEntry(110, false, 'allow', '0.0.0.0/0', 'tcp', [1024, 65535]), aclEntry(100, true, 'allow', VPC), aclEntry(110, true, 'allow', '0.0.0.0/0', 'tcp', [443, 443])];
+const exactly = EXACT_NODE_PATHS;
 
 describeDiagnostic(networkAcls, {
   healthy: [

@@ -22,6 +22,7 @@ import { resource, uniqueRefs } from '../src/engine/resources.js';
 import type { SymptomKind } from '../src/engine/symptoms.js';
 import type { NetworkAcl, Snapshot } from '../src/snapshot/types.js';
 import { clusterVpcId } from './lib/cluster-vpc.js';
+import { DOCS } from './lib/docs-links.js';
 import { customDnsResolvers } from './lib/dhcp-options.js';
 import { parseCidr, type Ipv4Range } from './lib/ipv4-cidr.js';
 import {
@@ -40,14 +41,6 @@ import {
 } from './lib/network-acl.js';
 import { describeSubnet, nodeSubnetIds, scopeForSubnets } from './lib/node-placement.js';
 import { classifyDefaultEgress, routeTableForSubnet, subnetById } from './lib/route-tables.js';
-
-const DOCS = {
-  acls: 'https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html',
-  aclRules: 'https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html',
-  ephemeral: 'https://docs.aws.amazon.com/vpc/latest/userguide/custom-network-acl.html#nacl-ephemeral-ports',
-  eksNetwork: 'https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html',
-  nodeJoin: 'https://docs.aws.amazon.com/eks/latest/userguide/troubleshooting.html#worker-node-fail',
-} as const;
 
 type Code = 'node-path-blocked' | 'control-plane-path-blocked' | 'pod-path-blocked';
 
@@ -96,7 +89,7 @@ export default defineDiagnostic<Code>({
     "Evaluates each node subnet's network ACL, and the ACLs of the subnets at the other end, as EC2 does (stateless, rules in number order, the final * deny) for the paths a node needs: " +
     'to the API server (the control plane interfaces, or the public endpoint through NAT) and the AWS APIs on TCP 443, to the interface VPC endpoints, to custom DNS resolvers of the DHCP option set, and the replies on ephemeral ports 1024-65535; ' +
     'from the control plane to the kubelet (10250) and webhook ports; and between node subnets.',
-  docs: [DOCS.acls, DOCS.eksNetwork],
+  docs: [DOCS.networkAcls, DOCS.networkReqs],
   needs: ['aws.cluster', 'aws.subnets', 'aws.networkAcls'],
   uses: [
     'aws.vpcs',
@@ -201,7 +194,7 @@ export default defineDiagnostic<Code>({
         fix: {
           summary: `Add allow rules to ${aclId} for the denied traffic, numbered below the rule that denies it (or replace that rule); the commands add exactly what is missing.`,
           commands: fixCommands(snapshot, g.acl, [...g.fixes.values()]),
-          docs: [DOCS.aclRules, DOCS.ephemeral, ...(g.code === 'node-path-blocked' ? [DOCS.nodeJoin] : [DOCS.eksNetwork])],
+          docs: [DOCS.networkAclRules, DOCS.networkAclEphemeralPorts, ...(g.code === 'node-path-blocked' ? [DOCS.nodeJoinFailure] : [DOCS.networkReqs])],
         },
         ...(g.code === 'node-path-blocked' ? { canExplain: NODE_SYMPTOMS.map((symptom) => ({ symptom, resources: scopeForSubnets(snapshot, subnets, [resource.networkAcl(aclId)]) })) } : {}),
       });

@@ -60,8 +60,11 @@ function replacementNeverJoins(snapshot: Snapshot): void {
   nodegroupIssue(snapshot, 'NodeCreationFailure', 'Instances failed to join the kubernetes cluster', [replaced.InstanceId!]);
 }
 
-/** Inside the VPC everything; from outside only what is listed (a common hardening that forgets the replies). */
 const VPC = '10.0.0.0/16';
+/** Everything within the VPC both ways, and HTTPS out to anywhere: a common hardening, which forgets the replies from outside. */
+export const VPC_AND_HTTPS_OUT = [aclEntry(100, false, 'allow', VPC), aclEntry(100, true, 'allow', VPC), aclEntry(110, true, 'allow', '0.0.0.0/0', 'tcp', [443, 443])];
+/** The same with the replies from anywhere on ephemeral ports 1024-65535: exactly what nodes need. */
+export const EXACT_NODE_PATHS = [...VPC_AND_HTTPS_OUT, aclEntry(110, false, 'allow', '0.0.0.0/0', 'tcp', [1024, 65535])];
 
 export const faults = defineFaults([
   {
@@ -69,11 +72,7 @@ export const faults = defineFaults([
     description:
       'A custom network ACL on the private subnets allows everything within the VPC but nothing from outside it: the replies to the nodes\' HTTPS calls through the NAT gateway (to ephemeral ports, from public addresses) are dropped, so a replacement node cannot reach EC2, ECR or STS and never joins.',
     apply(s) {
-      customAcl(s, PRIVATE_NETWORK_ACL_ID, 'shop-prod-private', PRIVATE_SUBNETS, [
-        aclEntry(100, false, 'allow', VPC),
-        aclEntry(100, true, 'allow', VPC),
-        aclEntry(110, true, 'allow', '0.0.0.0/0', 'tcp', [443, 443]),
-      ]);
+      customAcl(s, PRIVATE_NETWORK_ACL_ID, 'shop-prod-private', PRIVATE_SUBNETS, VPC_AND_HTTPS_OUT);
       replacementNeverJoins(s);
     },
   },
@@ -82,12 +81,7 @@ export const faults = defineFaults([
     description:
       'A custom network ACL on the private subnets that allows exactly what nodes need: everything within the VPC, HTTPS out to anywhere, and the replies on ephemeral ports 1024-65535 from anywhere.',
     apply(s) {
-      customAcl(s, PRIVATE_NETWORK_ACL_ID, 'shop-prod-private', PRIVATE_SUBNETS, [
-        aclEntry(100, false, 'allow', VPC),
-        aclEntry(110, false, 'allow', '0.0.0.0/0', 'tcp', [1024, 65535]),
-        aclEntry(100, true, 'allow', VPC),
-        aclEntry(110, true, 'allow', '0.0.0.0/0', 'tcp', [443, 443]),
-      ]);
+      customAcl(s, PRIVATE_NETWORK_ACL_ID, 'shop-prod-private', PRIVATE_SUBNETS, EXACT_NODE_PATHS);
     },
   },
   {

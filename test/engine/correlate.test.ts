@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { correlate, isRootCause } from '../../src/engine/correlate.js';
-import { defineDiagnostic, type Diagnostic } from '../../src/engine/diagnostic.js';
+import { defineDiagnostic, type Diagnostic, type FindingCode } from '../../src/engine/diagnostic.js';
 import type { Finding } from '../../src/engine/finding.js';
 import type { CheckResult } from '../../src/engine/run-checks.js';
 
@@ -21,8 +21,10 @@ function finding(partial: Partial<Finding> & Pick<Finding, 'key' | 'check'>): Fi
 
 const result = (id: string, status: CheckResult['status'], reason?: string): CheckResult => ({ id, title: id, status, durationMs: 0, findings: 0, ...(reason ? { reason } : {}) });
 
-const causeCheck = (id: string): Diagnostic =>
-  defineDiagnostic({ id, title: id, description: id, docs: ['https://x'], needs: [], codes: { x: { severity: 'critical', title: 't', description: 'd', explains: ['instance-not-joined'] } }, check: () => [] });
+/** A check titled by its id with one code, `x`. */
+const checkWithCode = (id: string, code: Omit<FindingCode, 'title' | 'description'>): Diagnostic =>
+  defineDiagnostic({ id, title: id, description: id, docs: ['https://x'], needs: [], codes: { x: { title: 't', description: 'd', ...code } }, check: () => [] });
+const causeCheck = (id: string): Diagnostic => checkWithCode(id, { severity: 'critical', explains: ['instance-not-joined'] });
 
 describe('correlate', () => {
   const symptomA = finding({ key: 'sym:i-a', check: 'reg', symptom: 'instance-not-joined', resources: [{ type: 'aws:ec2:instance', id: 'i-a' }] });
@@ -95,15 +97,7 @@ describe('correlate', () => {
   });
 
   describe('tentative causes', () => {
-    const tentativeCheck = defineDiagnostic({
-      id: 'dns',
-      title: 'DNS',
-      description: 'd',
-      docs: ['https://x'],
-      needs: [],
-      codes: { x: { severity: 'warning', title: 't', description: 'd', explains: ['instance-not-joined'], tentative: true } },
-      check: () => [],
-    });
+    const tentativeCheck = checkWithCode('dns', { severity: 'warning', explains: ['instance-not-joined'], tentative: true });
     const likely = () => finding({ key: 'dns/x:vpc', check: 'dns', id: 'dns/x', canExplain: [{ symptom: 'instance-not-joined' }] });
 
     it('stay a warning root cause while they are the only explanation', () => {
@@ -138,24 +132,8 @@ describe('correlate', () => {
   });
 
   describe('a symptom whose every cause was ruled out', () => {
-    const registration = defineDiagnostic({
-      id: 'reg',
-      title: 'reg',
-      description: 'd',
-      docs: ['https://x'],
-      needs: [],
-      codes: { x: { severity: 'critical', title: 't', description: 'd', symptom: 'instance-not-joined', whenUnexplained: 'The kubelet could not bootstrap.' } },
-      check: () => [],
-    });
-    const withClause = defineDiagnostic({
-      id: 'acl',
-      title: 'ACLs pass',
-      description: 'd',
-      docs: ['https://x'],
-      needs: [],
-      codes: { x: { severity: 'critical', title: 't', description: 'd', explains: ['instance-not-joined'], ruledOut: 'the ACLs let nodes through' } },
-      check: () => [],
-    });
+    const registration = checkWithCode('reg', { severity: 'critical', symptom: 'instance-not-joined', whenUnexplained: 'The kubelet could not bootstrap.' });
+    const withClause = checkWithCode('acl', { severity: 'critical', explains: ['instance-not-joined'], ruledOut: 'the ACLs let nodes through' });
     const symptom = () => finding({ key: 'reg/x:asg', check: 'reg', id: 'reg/x', symptom: 'instance-not-joined', rootCause: 'No Node registered.' });
 
     it("gets the remaining explanation and what was ruled out: each cause's clause, else its check's title", () => {

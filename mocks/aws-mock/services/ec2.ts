@@ -142,6 +142,27 @@ function launchTemplateVersions(input: Input, context: HandlerContext) {
   return { LaunchTemplateVersions: withUserData, NextToken: nextToken };
 }
 
+/**
+ * A Describe action over one regional part, as EC2 answers it: by IDs (a missing one is an error
+ * naming it), by filters (an unknown filter name is InvalidParameterValue), in pages.
+ */
+function describeRegional<K extends AwsListPart>(o: {
+  part: K;
+  idsParam: string;
+  resultKey: string;
+  id: (item: AwsElement<K>) => string | undefined;
+  notFound: (id: string) => AwsApiError;
+  filters: Record<string, (item: AwsElement<K>) => (string | undefined)[]>;
+  otherFilters: (name: string) => ((item: AwsElement<K>) => (string | undefined)[]) | undefined;
+}): Handler {
+  return (input, context) => {
+    const items = byIds(context.world.regional(context.region, o.part), stringList(input, o.idsParam), o.id, o.notFound);
+    const filtered = applyFilters(items, filtersOf(input), (name) => o.filters[name] ?? o.otherFilters(name), 'InvalidParameterValue');
+    const { page: answer, nextToken } = page(filtered, input, context, { max: 1000 });
+    return { [o.resultKey]: answer, NextToken: nextToken };
+  };
+}
+
 export const EC2_HANDLERS: Record<string, Handler> = {
   DescribeInstances: describeInstances,
 
@@ -233,97 +254,52 @@ export const EC2_HANDLERS: Record<string, Handler> = {
 
   DescribeLaunchTemplateVersions: launchTemplateVersions,
 
-  DescribeNetworkAcls(input, context) {
-    const acls = byIds(
-      context.world.regional(context.region, 'networkAcls'),
-      stringList(input, 'NetworkAclIds'),
-      (a) => a.NetworkAclId,
-      (id) => new AwsApiError('InvalidNetworkAclID.NotFound', `The network ACL ID '${id}' does not exist`, 400),
-    );
-    const filtered = applyFilters(
-      acls,
-      filtersOf(input),
-      (name) => {
-        switch (name) {
-          case 'network-acl-id':
-            return (a: (typeof acls)[number]) => [a.NetworkAclId];
-          case 'default':
-            return (a: (typeof acls)[number]) => [String(a.IsDefault ?? false)];
-          case 'association.subnet-id':
-            return (a: (typeof acls)[number]) => (a.Associations ?? []).map((x) => x.SubnetId);
-          default:
-            return vpcFilter(name);
-        }
-      },
-      'InvalidParameterValue',
-    );
-    const { page: items, nextToken } = page(filtered, input, context, { max: 1000 });
-    return { NetworkAcls: items, NextToken: nextToken };
-  },
+  DescribeNetworkAcls: describeRegional({
+    part: 'networkAcls',
+    idsParam: 'NetworkAclIds',
+    resultKey: 'NetworkAcls',
+    id: (a) => a.NetworkAclId,
+    notFound: (id) => new AwsApiError('InvalidNetworkAclID.NotFound', `The network ACL ID '${id}' does not exist`, 400),
+    filters: {
+      'network-acl-id': (a) => [a.NetworkAclId],
+      default: (a) => [String(a.IsDefault ?? false)],
+      'association.subnet-id': (a) => (a.Associations ?? []).map((x) => x.SubnetId),
+    },
+    otherFilters: vpcFilter,
+  }),
 
-  DescribeDhcpOptions(input, context) {
-    const sets = byIds(
-      context.world.regional(context.region, 'dhcpOptions'),
-      stringList(input, 'DhcpOptionsIds'),
-      (d) => d.DhcpOptionsId,
-      (id) => new AwsApiError('InvalidDhcpOptionID.NotFound', `The dhcpOption ID '${id}' does not exist`, 400),
-    );
-    const filtered = applyFilters(
-      sets,
-      filtersOf(input),
-      (name) => {
-        switch (name) {
-          case 'dhcp-options-id':
-            return (d: (typeof sets)[number]) => [d.DhcpOptionsId];
-          case 'key':
-            return (d: (typeof sets)[number]) => (d.DhcpConfigurations ?? []).map((c) => c.Key);
-          case 'value':
-            return (d: (typeof sets)[number]) => (d.DhcpConfigurations ?? []).flatMap((c) => (c.Values ?? []).map((v) => v.Value));
-          case 'owner-id':
-            return (d: (typeof sets)[number]) => [d.OwnerId];
-          default:
-            return tagFilter(name);
-        }
-      },
-      'InvalidParameterValue',
-    );
-    const { page: items, nextToken } = page(filtered, input, context, { max: 1000 });
-    return { DhcpOptions: items, NextToken: nextToken };
-  },
+  DescribeDhcpOptions: describeRegional({
+    part: 'dhcpOptions',
+    idsParam: 'DhcpOptionsIds',
+    resultKey: 'DhcpOptions',
+    id: (d) => d.DhcpOptionsId,
+    notFound: (id) => new AwsApiError('InvalidDhcpOptionID.NotFound', `The dhcpOption ID '${id}' does not exist`, 400),
+    filters: {
+      'dhcp-options-id': (d) => [d.DhcpOptionsId],
+      key: (d) => (d.DhcpConfigurations ?? []).map((c) => c.Key),
+      value: (d) => (d.DhcpConfigurations ?? []).flatMap((c) => (c.Values ?? []).map((v) => v.Value)),
+      'owner-id': (d) => [d.OwnerId],
+    },
+    otherFilters: tagFilter,
+  }),
 
-  DescribeNetworkInterfaces(input, context) {
-    const interfaces = byIds(
-      context.world.regional(context.region, 'controlPlaneInterfaces'),
-      stringList(input, 'NetworkInterfaceIds'),
-      (n) => n.NetworkInterfaceId,
-      (id) => new AwsApiError('InvalidNetworkInterfaceID.NotFound', `The networkInterface ID '${id}' does not exist`, 400),
-    );
-    const filtered = applyFilters(
-      interfaces,
-      filtersOf(input),
-      (name) => {
-        switch (name) {
-          case 'network-interface-id':
-            return (n: (typeof interfaces)[number]) => [n.NetworkInterfaceId];
-          case 'description':
-            return (n: (typeof interfaces)[number]) => [n.Description];
-          case 'subnet-id':
-            return (n: (typeof interfaces)[number]) => [n.SubnetId];
-          case 'interface-type':
-            return (n: (typeof interfaces)[number]) => [n.InterfaceType];
-          case 'requester-id':
-            return (n: (typeof interfaces)[number]) => [n.RequesterId];
-          case 'requester-managed':
-            return (n: (typeof interfaces)[number]) => [String(n.RequesterManaged ?? false)];
-          case 'attachment.instance-owner-id':
-            return (n: (typeof interfaces)[number]) => [n.Attachment?.InstanceOwnerId];
-          default:
-            return vpcFilter(name);
-        }
-      },
-      'InvalidParameterValue',
-    );
-    const { page: items, nextToken } = page(filtered, input, context, { max: 1000 });
-    return { NetworkInterfaces: items, NextToken: nextToken };
-  },
+  // The snapshot holds the control plane's interfaces only: the mock's account has no others.
+  DescribeNetworkInterfaces: describeRegional({
+    part: 'controlPlaneInterfaces',
+    idsParam: 'NetworkInterfaceIds',
+    resultKey: 'NetworkInterfaces',
+    id: (n) => n.NetworkInterfaceId,
+    notFound: (id) => new AwsApiError('InvalidNetworkInterfaceID.NotFound', `The networkInterface ID '${id}' does not exist`, 400),
+    filters: {
+      'network-interface-id': (n) => [n.NetworkInterfaceId],
+      description: (n) => [n.Description],
+      'subnet-id': (n) => [n.SubnetId],
+      'interface-type': (n) => [n.InterfaceType],
+      'requester-id': (n) => [n.RequesterId],
+      'requester-managed': (n) => [String(n.RequesterManaged ?? false)],
+      'attachment.instance-owner-id': (n) => [n.Attachment?.InstanceOwnerId],
+    },
+    otherFilters: vpcFilter,
+  }),
 };
+
