@@ -27,8 +27,7 @@ export default defineDiagnostic<Code>({
   id: 'dhcp-options',
   title: "The VPC's DHCP options give nodes the Amazon DNS resolver and EC2's host names",
   description:
-    "Reads the DHCP option set of the cluster's VPC: without AmazonProvidedDNS nodes resolve the cluster endpoint and the AWS service names through DNS servers eks-doctor cannot verify (a likely cause when nodes never join); " +
-    "a domain-name other than the region's default gives nodes host names that differ from EC2's PrivateDnsName, which the node's identity mapping expects.",
+    "Reads the DHCP option set of the cluster's VPC: without AmazonProvidedDNS nodes resolve the cluster endpoint and the AWS service names through DNS servers eks-doctor cannot verify (a likely cause when nodes never join); a domain-name other than the region's default gives nodes host names that differ from EC2's PrivateDnsName, which the node's identity mapping expects.",
   docs: [DOCS.dhcpOptionSets, DOCS.nodeJoinFailure],
   needs: ['aws.vpcs', 'aws.dhcpOptions'],
   uses: ['aws.cluster', 'aws.subnets', 'aws.reservations', 'aws.nodegroups', 'aws.autoScalingGroups', 'aws.fargateProfiles', 'kubernetes.nodes'],

@@ -142,27 +142,6 @@ function launchTemplateVersions(input: Input, context: HandlerContext) {
   return { LaunchTemplateVersions: withUserData, NextToken: nextToken };
 }
 
-/**
- * A Describe action over one regional part, as EC2 answers it: by IDs (a missing one is an error
- * naming it), by filters (an unknown filter name is InvalidParameterValue), in pages.
- */
-function describeRegional<K extends AwsListPart>(o: {
-  part: K;
-  idsParam: string;
-  resultKey: string;
-  id: (item: AwsElement<K>) => string | undefined;
-  notFound: (id: string) => AwsApiError;
-  filters: Record<string, (item: AwsElement<K>) => (string | undefined)[]>;
-  otherFilters: (name: string) => ((item: AwsElement<K>) => (string | undefined)[]) | undefined;
-}): Handler {
-  return (input, context) => {
-    const items = byIds(context.world.regional(context.region, o.part), stringList(input, o.idsParam), o.id, o.notFound);
-    const filtered = applyFilters(items, filtersOf(input), (name) => o.filters[name] ?? o.otherFilters(name), 'InvalidParameterValue');
-    const { page: answer, nextToken } = page(filtered, input, context, { max: 1000 });
-    return { [o.resultKey]: answer, NextToken: nextToken };
-  };
-}
-
 export const EC2_HANDLERS: Record<string, Handler> = {
   DescribeInstances: describeInstances,
 
@@ -254,42 +233,32 @@ export const EC2_HANDLERS: Record<string, Handler> = {
 
   DescribeLaunchTemplateVersions: launchTemplateVersions,
 
-  DescribeNetworkAcls: describeRegional({
+  DescribeNetworkAcls: describeAction({
     part: 'networkAcls',
-    idsParam: 'NetworkAclIds',
-    resultKey: 'NetworkAcls',
-    id: (a) => a.NetworkAclId,
-    notFound: (id) => new AwsApiError('InvalidNetworkAclID.NotFound', `The network ACL ID '${id}' does not exist`, 400),
+    result: 'NetworkAcls',
+    ids: { param: 'NetworkAclIds', of: (a) => a.NetworkAclId, notFound: (id) => new AwsApiError('InvalidNetworkAclID.NotFound', `The network ACL ID '${id}' does not exist`, 400) },
     filters: {
       'network-acl-id': (a) => [a.NetworkAclId],
       default: (a) => [String(a.IsDefault ?? false)],
       'association.subnet-id': (a) => (a.Associations ?? []).map((x) => x.SubnetId),
     },
-    otherFilters: vpcFilter,
+    max: 1000,
   }),
 
-  DescribeDhcpOptions: describeRegional({
+  DescribeDhcpOptions: describeAction({
     part: 'dhcpOptions',
-    idsParam: 'DhcpOptionsIds',
-    resultKey: 'DhcpOptions',
-    id: (d) => d.DhcpOptionsId,
-    notFound: (id) => new AwsApiError('InvalidDhcpOptionID.NotFound', `The dhcpOption ID '${id}' does not exist`, 400),
-    filters: {
-      'dhcp-options-id': (d) => [d.DhcpOptionsId],
-      key: (d) => (d.DhcpConfigurations ?? []).map((c) => c.Key),
-      value: (d) => (d.DhcpConfigurations ?? []).flatMap((c) => (c.Values ?? []).map((v) => v.Value)),
-      'owner-id': (d) => [d.OwnerId],
-    },
-    otherFilters: tagFilter,
+    result: 'DhcpOptions',
+    ids: { param: 'DhcpOptionsIds', of: (d) => d.DhcpOptionsId, notFound: (id) => new AwsApiError('InvalidDhcpOptionID.NotFound', `The dhcpOption ID '${id}' does not exist`, 400) },
+    // Each configuration as key and values, the way the key and value filters see it.
+    filters: { 'dhcp-options-id': (d) => [d.DhcpOptionsId], 'owner-id': (d) => [d.OwnerId], key: (d) => (d.DhcpConfigurations ?? []).map((c) => c.Key), value: (d) => (d.DhcpConfigurations ?? []).flatMap((c) => (c.Values ?? []).map((v) => v.Value)) },
+    max: 1000,
   }),
 
   // The snapshot holds the control plane's interfaces only: the mock's account has no others.
-  DescribeNetworkInterfaces: describeRegional({
+  DescribeNetworkInterfaces: describeAction({
     part: 'controlPlaneInterfaces',
-    idsParam: 'NetworkInterfaceIds',
-    resultKey: 'NetworkInterfaces',
-    id: (n) => n.NetworkInterfaceId,
-    notFound: (id) => new AwsApiError('InvalidNetworkInterfaceID.NotFound', `The networkInterface ID '${id}' does not exist`, 400),
+    result: 'NetworkInterfaces',
+    ids: { param: 'NetworkInterfaceIds', of: (n) => n.NetworkInterfaceId, notFound: (id) => new AwsApiError('InvalidNetworkInterfaceID.NotFound', `The networkInterface ID '${id}' does not exist`, 400) },
     filters: {
       'network-interface-id': (n) => [n.NetworkInterfaceId],
       description: (n) => [n.Description],
@@ -299,7 +268,7 @@ export const EC2_HANDLERS: Record<string, Handler> = {
       'requester-managed': (n) => [String(n.RequesterManaged ?? false)],
       'attachment.instance-owner-id': (n) => [n.Attachment?.InstanceOwnerId],
     },
-    otherFilters: vpcFilter,
+    max: 1000,
   }),
 };
 
