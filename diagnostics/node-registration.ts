@@ -100,7 +100,8 @@ export default defineDiagnostic<Code, 'joinGracePeriodMinutes'>({
     'launch-quota-exceeded': {
       severity: 'critical',
       title: 'EC2 account quota reached',
-      description: "The group's launches fail because the account reached an EC2 quota (running vCPUs, Spot requests, fleet requests). They keep failing until the quota is raised or usage drops.",
+      description: "The group's launches fail because the account reached an EC2 quota (running vCPUs, Spot requests, fleet requests). They keep failing until the quota is raised or usage drops. Where quota-headroom reads the quota and its usage, its finding is the cause and this one the symptom it explains.",
+      symptom: 'ec2-launch-quota',
       explains: ['asg-capacity-shortfall', 'nodegroup-unhealthy'],
     },
     'launch-configuration-unsupported': {

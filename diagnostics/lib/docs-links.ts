@@ -33,6 +33,8 @@ export const DOCS = {
   ec2InstanceLifecycle: 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-lifecycle.html',
   ec2InsufficientCapacity: 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/troubleshooting-launch.html#troubleshooting-launch-capacity',
   ec2ResourceLimits: 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-resource-limits.html',
+  ec2SpotLimits: 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-spot-limits.html',
+  serviceQuotasCloudWatch: 'https://docs.aws.amazon.com/servicequotas/latest/userguide/configure-cloudwatch.html',
   eksAddOns: 'https://docs.aws.amazon.com/eks/latest/userguide/eks-add-ons.html',
   eksVersions: 'https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html',
   enableIamRolesForServiceAccounts: 'https://docs.aws.amazon.com/eks/latest/userguide/enable-iam-roles-for-service-accounts.html',

@@ -10,6 +10,7 @@
 import type { Ec2Instance, ScalingActivity, Snapshot } from '../../src/snapshot/types.js';
 import { AZS, BASELINE, BATCH_ASG, BATCH_PROFILE_ARN, BATCH_ROLE_NAME, MANAGED_ASG, PRIVATE_SUBNETS, dnsName } from '../scenario-builder/baseline.js';
 import { defineFaults } from '../scenario-builder/fault.js';
+import { setVcpuQuota, setVcpuUsage } from '../scenario-builder/service-quotas.js';
 
 
 /** `minutes` before the snapshot was captured, as an ISO timestamp. */
@@ -226,6 +227,9 @@ export const faults = defineFaults([
     description:
       'The self-managed batch group was scaled from 2 to 4 c6i.2xlarge instances, and every launch fails: the account is at its On-Demand vCPU quota of 32 (its On-Demand instances already use 28).',
     apply(snapshot) {
+      // The quota and its usage as Service Quotas and CloudWatch report them.
+      setVcpuQuota(snapshot, 'L-1216C47A', 32);
+      setVcpuUsage(snapshot, 'L-1216C47A', 28);
       failLaunches(snapshot, BATCH_ASG, 4, [
         { message: VCPU_QUOTA_MESSAGE(32), startTime: minutesBeforeCapture(snapshot, 3), zoneIndex: 0 },
         { message: VCPU_QUOTA_MESSAGE(32), startTime: minutesBeforeCapture(snapshot, 13), zoneIndex: 1 },

@@ -13,14 +13,14 @@ export const scenarios = defineScenarios([
     description:
       'The self-managed batch group was scaled from 2 to 4 c6i.2xlarge instances, and every launch fails because the account is at its On-Demand vCPU quota of 32: the group stays at 2 of 4.',
     faults: ['batch-launches-vcpu-quota'],
-    expectedRootCauses: ['node-registration/launch-quota-exceeded'],
+    expectedRootCauses: ['quota-headroom/vcpu-quota-exhausted'],
   },
   {
     name: 'asg-capacity-and-quota',
     description:
       'Two groups short at once: the managed node group general cannot get m6i.xlarge capacity in any zone, and the self-managed batch group is blocked by the On-Demand vCPU quota. The quota ranks first: it will not resolve by itself.',
     faults: ['general-launches-insufficient-capacity', 'batch-launches-vcpu-quota'],
-    expectedRootCauses: ['node-registration/launch-quota-exceeded', 'node-registration/launch-capacity-unavailable'],
+    expectedRootCauses: ['quota-headroom/vcpu-quota-exhausted', 'node-registration/launch-capacity-unavailable'],
   },
   {
     name: 'asg-instance-profile-deleted',

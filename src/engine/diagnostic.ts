@@ -2,6 +2,7 @@ import { partValue, type CollectionError, type Snapshot, type SnapshotPart } fro
 import { couldNotRead, partLabel } from './failure-text.js';
 import { withSnapshotIndexes } from './snapshot-memo.js';
 import type { ExplainScope, Finding, Fix, ResourceRef, Severity } from './finding.js';
+import type { IncompletePart } from './run-checks.js';
 import type { SymptomKind } from './symptoms.js';
 
 /** One entry of a check's catalogue of finding codes (popeye's codes.yaml, next to the logic). */
@@ -91,6 +92,12 @@ export interface CheckInput<T extends string = string> {
   options: Readonly<Record<T, number>>;
   /** The snapshot's capturedAt, as a Date. Time-dependent logic uses this, never the wall clock. */
   now: Date;
+  /**
+   * Says the verdict covers less than the parts suggest: data that is there but does not answer the
+   * question (a metric with no datapoints, a default that is only a floor). The check is then
+   * incomplete, as when a part it uses failed; `failedCalls` names the call whose answer fell short.
+   */
+  incomplete: (unseen: IncompletePart) => void;
 }
 
 export interface DiagnosticDefinition<C extends string, T extends string = never> {
@@ -132,8 +139,11 @@ export interface Diagnostic {
   /** Symptom kinds this check reports. */
   symptoms: SymptomKind[];
   thresholds: Readonly<Record<string, Threshold>>;
-  /** `options` holds the user's threshold values of any check; the check takes its own and fills in its defaults. */
-  check(input: { snapshot: Snapshot; options: ThresholdValues; now: Date }): Finding[];
+  /**
+   * `options` holds the user's threshold values of any check; the check takes its own and fills in its
+   * defaults. `incomplete` receives what the check could not judge (ignored when not given).
+   */
+  check(input: { snapshot: Snapshot; options: ThresholdValues; now: Date; incomplete?: (unseen: IncompletePart) => void }): Finding[];
 }
 
 export function defineDiagnostic<C extends string, T extends string = never>(def: DiagnosticDefinition<C, T>): Diagnostic {
@@ -154,7 +164,8 @@ export function defineDiagnostic<C extends string, T extends string = never>(def
     thresholds: def.thresholds ?? {},
     check(input) {
       const options = ownThresholds(def.thresholds, input.options);
-      return withSnapshotIndexes(input.snapshot, () => def.check({ ...input, options }).map((f) => materialize(def.id, codes, f)));
+      const incomplete = input.incomplete ?? (() => undefined);
+      return withSnapshotIndexes(input.snapshot, () => def.check({ ...input, options, incomplete }).map((f) => materialize(def.id, codes, f)));
     },
   };
 }

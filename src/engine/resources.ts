@@ -39,6 +39,8 @@ export const resource = {
   networkInterface: (id: string): ResourceRef => ({ type: 'aws:ec2:network-interface', id }),
   image: (id: string): ResourceRef => ({ type: 'aws:ec2:image', id }),
   kmsKey: (arn: string): ResourceRef => ({ type: 'aws:kms:key', id: arn }),
+  /** A Service Quotas quota: its QuotaArn (the code where the answer had none) and its name. */
+  serviceQuota: (arnOrCode: string, name?: string): ResourceRef => ({ type: 'aws:servicequotas:quota', id: arnOrCode, ...(name ? { name } : {}) }),
   /** An AWS resource whose kind its id does not tell (shown, and matched by id). */
   awsResource: (id: string): ResourceRef => ({ type: 'aws:resource', id }),
   role: (arn: string): ResourceRef => ({ type: 'aws:iam:role', id: arn }),

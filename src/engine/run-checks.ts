@@ -10,8 +10,9 @@ export type CheckStatus = 'pass' | 'fail' | 'error' | 'skipped';
 export type FailedCall = Pick<CollectionError, 'call' | 'code' | 'kind' | 'permission'>;
 
 /**
- * A part a check reads when present (its `uses`) that could not be read: the check ran on the rest,
- * so its verdict covers only what it could see.
+ * A part a check reads when present (its `uses`) that could not be read, or that the check found
+ * short of what it needed (CheckInput.incomplete): the check ran on the rest, so its verdict covers
+ * only what it could see.
  */
 export interface IncompletePart {
   part: SnapshotPart;
@@ -138,9 +139,10 @@ async function runEach(snapshot: Snapshot, diagnostics: Diagnostic[], run: RunCh
       };
     } else {
       try {
-        produced = uniqueKeys(diagnostic.check({ snapshot, options: run.options ?? {}, now }));
+        const noticed: IncompletePart[] = [];
+        produced = uniqueKeys(diagnostic.check({ snapshot, options: run.options ?? {}, now, incomplete: (unseen) => noticed.push(unseen) }));
         const failing = produced.some(isFailing);
-        const incomplete = unseenParts(snapshot, diagnostic.uses);
+        const incomplete = [...unseenParts(snapshot, diagnostic.uses), ...noticed];
         result = { ...base, status: failing ? 'fail' : 'pass', durationMs: 0, ...(incomplete.length > 0 ? { incomplete } : {}), findings: produced.length };
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);

@@ -8,6 +8,7 @@ export const SYMPTOM_KINDS = {
   'instance-not-joined': 'EC2 instances of the cluster that never registered as Nodes',
   'node-not-ready': 'Nodes that are not Ready',
   'asg-capacity-shortfall': 'Auto Scaling groups below their desired capacity',
+  'ec2-launch-quota': "Auto Scaling groups whose launches fail on an EC2 quota (the failure message's own account of it)",
   'nodegroup-unhealthy': 'Managed node groups with health issues or in a failed state',
   'cluster-unhealthy': 'The EKS cluster reporting health issues or not ACTIVE',
   'addon-unhealthy': 'Add-ons that are degraded, failed, or whose pods are not ready',

@@ -1,0 +1,55 @@
+import { defineFaults } from '../scenario-builder/fault.js';
+import { MANAGED_NODEGROUP } from '../scenario-builder/baseline.js';
+import { setVcpuQuota, setVcpuUsage, vcpuQuota } from '../scenario-builder/service-quotas.js';
+
+const ON_DEMAND_STANDARD = 'L-1216C47A';
+const SPOT_STANDARD = 'L-34B43A08';
+
+export const faults = defineFaults([
+  {
+    name: 'on-demand-quota-below-groups-max',
+    description:
+      "The account's On-Demand Standard vCPU quota is 100: the 28 vCPUs in use leave 72, and the groups may still launch 76 (general 3 more m6i.xlarge, batch 8 more c6i.2xlarge).",
+    apply(snapshot) {
+      setVcpuQuota(snapshot, ON_DEMAND_STANDARD, 100);
+    },
+  },
+  {
+    name: 'on-demand-quota-default-only',
+    description:
+      "No On-Demand Standard vCPU quota is applied to the account: GetServiceQuota answers NoSuchResourceException, and AWS's default of 96 is the quota (GetAWSDefaultServiceQuota).",
+    apply(snapshot) {
+      snapshot.aws.serviceQuotas = (snapshot.aws.serviceQuotas ?? []).filter((q) => q.QuotaCode !== ON_DEMAND_STANDARD);
+      snapshot.aws.defaultServiceQuotas = [...(snapshot.aws.defaultServiceQuotas ?? []), vcpuQuota(snapshot, ON_DEMAND_STANDARD, 96, 'default')];
+    },
+  },
+  {
+    name: 'general-spot-quota-short',
+    description:
+      'The managed node group general runs Spot (its 3 m6i.xlarge and Karpenter\'s m7g.large use 14 Spot vCPUs) under a Spot Standard quota of 20: the 3 more general may launch need 12.',
+    apply(snapshot) {
+      const nodegroup = snapshot.aws.nodegroups!.find((n) => n.nodegroupName === MANAGED_NODEGROUP)!;
+      nodegroup.capacityType = 'SPOT';
+      // EKS gives a Spot node group's Auto Scaling group a mixed instances policy: no On-Demand, capacity-optimized
+      // (from memory of the EKS user guide, "Managed node group capacity types"); its instances are Spot.
+      for (const group of snapshot.aws.autoScalingGroups ?? []) {
+        if (!(nodegroup.resources?.autoScalingGroups ?? []).some((a) => a.name === group.AutoScalingGroupName) || !group.LaunchTemplate) continue;
+        group.MixedInstancesPolicy = {
+          LaunchTemplate: { LaunchTemplateSpecification: group.LaunchTemplate, Overrides: (nodegroup.instanceTypes ?? []).map((InstanceType) => ({ InstanceType })) },
+          InstancesDistribution: { OnDemandAllocationStrategy: 'prioritized', OnDemandBaseCapacity: 0, OnDemandPercentageAboveBaseCapacity: 0, SpotAllocationStrategy: 'capacity-optimized' },
+        };
+        delete group.LaunchTemplate;
+      }
+      for (const instance of (snapshot.aws.reservations ?? []).flatMap((r) => r.Instances ?? [])) {
+        if ((instance.Tags ?? []).some((t) => t.Key === 'eks:nodegroup-name' && t.Value === MANAGED_NODEGROUP)) instance.InstanceLifecycle = 'spot';
+      }
+      for (const node of snapshot.kubernetes.nodes ?? []) {
+        const labels = node.metadata?.labels;
+        if (labels?.['eks.amazonaws.com/nodegroup'] === MANAGED_NODEGROUP) labels['eks.amazonaws.com/capacityType'] = 'SPOT';
+      }
+      setVcpuUsage(snapshot, ON_DEMAND_STANDARD, 16);
+      setVcpuUsage(snapshot, SPOT_STANDARD, 14);
+      setVcpuQuota(snapshot, SPOT_STANDARD, 20);
+    },
+  },
+]);
