@@ -241,7 +241,7 @@ function bootstrapForAmi(snapshot: Snapshot, use: VersionInUse): NewFinding<Code
   const ami = amiFamily(snapshot, use);
   if (!ami) return [];
   const { facts } = use;
-  const callsBootstrapSh = facts.parts.some((p) => p.kind === 'bootstrap-sh');
+  const callsBootstrapSh = (facts.parts ?? []).some((p) => p.kind === 'bootstrap-sh');
   let problem: { why: string; fix: string; severity?: 'warning'; joins: boolean } | undefined;
   if (ami.family === 'al2023' && facts.bootstrap === 'bootstrap-sh') {
     problem = { why: 'AL2023 has no /etc/eks/bootstrap.sh: it joins the cluster through nodeadm, which finds no NodeConfig in this user data', fix: 'Replace the bootstrap.sh call with a NodeConfig (apiVersion node.eks.aws/v1alpha1) in an application/node.eks.aws MIME part', joins: false };
@@ -263,7 +263,7 @@ function bootstrapForAmi(snapshot: Snapshot, use: VersionInUse): NewFinding<Code
       ...(problem.severity ? { severity: problem.severity } : {}),
       title: `${templateLabel(use)} bootstraps with ${bootstrapLabel[facts.bootstrap]} on ${familyName[ami.family]}`,
       rootCause: `${groupsLabel(use)} boot${use.groups.length === 1 ? 's' : ''} ${familyName[ami.family]} (${ami.source}), and the user data of ${templateLabel(use)} ${problem.why}${problem.joins ? '.' : ': the nodes never join.'}`,
-      evidence: [`${templateLabel(use)}: ${bootstrapLabel[facts.bootstrap]}; its parts: ${facts.parts.map((p) => `${p.contentType} (${p.kind})`).join(', ') || 'none'}.`, `AMI: ${ami.source}.`],
+      evidence: [`${templateLabel(use)}: ${bootstrapLabel[facts.bootstrap]}; its parts: ${(facts.parts ?? []).map((p) => `${p.contentType} (${p.kind})`).join(', ') || 'none'}.`, `AMI: ${ami.source}.`],
       resources: groupRefs(use),
       fix: { summary: `${problem.fix}, as a new version of the launch template, and roll the groups onto it.`, commands: rolloutCommands(snapshot, use), docs: [AL2023_MIGRATION, NODEADM, BOTTLEROCKET_SETTINGS] },
       ...(problem.joins ? { canExplain: [] } : { canExplain: joinScope(use) }),
