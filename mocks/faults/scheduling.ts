@@ -4,11 +4,142 @@
  * progress, Karpenter only, EKS Auto Mode). Objects and messages as the scheduler, the
  * cluster-autoscaler, Karpenter and the API server write them; diagnostics/*-test files cite the sources.
  */
-import type { Snapshot } from '../../src/snapshot/types.js';
+import type { KubeEvent, KubePod, Snapshot } from '../../src/snapshot/types.js';
 import { servedApiGroups } from '../k8s-mock/resources.js';
-import { iamArn } from '../scenario-builder/baseline.js';
+import { iamArn, MANAGED_ASG, MANAGED_NODEGROUP } from '../scenario-builder/baseline.js';
 import { defineFaults } from '../scenario-builder/fault.js';
-import { karpenterNodePool } from '../scenario-builder/scheduling.js';
+import { karpenterNodePool, statusConfigMap, statusGroupsOf, type StatusGroup } from '../scenario-builder/scheduling.js';
+import { minutesBefore } from './symptoms.js';
+
+/** The checkout Deployment whose pods go Pending in these scenarios: pinned to the managed node group, asking 2 CPUs each. */
+export const CHECKOUT = { namespace: 'shop', deployment: 'checkout', replicaSet: 'checkout-5f7d9c8b6d', replicaSetUid: '2b2b2b2b-0000-4000-8000-00000000c0c0', deploymentUid: '2c2c2c2c-0000-4000-8000-00000000c0c0' };
+
+/**
+ * The scheduler's message when the managed nodes are full and the pods may run on them only (from
+ * memory of pkg/scheduler/framework/types.go FitError.Error: "0/%v nodes are available: " + the
+ * sorted "count reason" parts + "." + the preemption tail from
+ * pkg/scheduler/framework/preemption/preemption.go).
+ */
+export function insufficientCpuMessage(s: Snapshot): string {
+  const nodes = s.kubernetes.nodes ?? [];
+  const managed = nodes.filter((n) => n.metadata?.labels?.['eks.amazonaws.com/nodegroup'] === MANAGED_NODEGROUP).length;
+  const fargate = nodes.filter((n) => n.metadata?.labels?.['eks.amazonaws.com/compute-type'] === 'fargate').length;
+  const other = nodes.length - managed - fargate;
+  const parts = [`${managed} Insufficient cpu`, ...(fargate > 0 ? [`${fargate} node(s) had untolerated taint {eks.amazonaws.com/compute-type: fargate}`] : []), ...(other > 0 ? [`${other} node(s) didn't match Pod's node affinity/selector`] : [])].sort();
+  return `0/${nodes.length} nodes are available: ${parts.join(', ')}. preemption: 0/${nodes.length} nodes are available: ${managed} No preemption victims found for incoming pod, ${nodes.length - managed} Preemption is not helpful for scheduling.`;
+}
+
+/** Pending pods of shop/checkout, as the API serves them after the scheduler gave up on them. */
+export function pendingCheckoutPods(s: Snapshot, count: number, message: string, o: { minutes?: number; nodeSelector?: Record<string, string> } = {}): KubePod[] {
+  const since = minutesBefore(s, o.minutes ?? 25);
+  return Array.from({ length: count }, (_, i) => {
+    const name = `${CHECKOUT.replicaSet}-${['k2x8p', 'm4q7z', 'r9t2w', 'v6b3n', 'z8c5d', 'a1d4f'][i % 6]}${i >= 6 ? i : ''}`;
+    return {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name,
+        namespace: CHECKOUT.namespace,
+        uid: `4f4f4f4f-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        resourceVersion: `${130000 + i}`,
+        creationTimestamp: since,
+        labels: { app: 'checkout', 'pod-template-hash': CHECKOUT.replicaSet.split('-').pop()! },
+        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: CHECKOUT.replicaSet, uid: CHECKOUT.replicaSetUid, controller: true, blockOwnerDeletion: true }],
+      },
+      spec: {
+        containers: [{ name: 'checkout', image: '111122223333.dkr.ecr.eu-west-1.amazonaws.com/checkout:4.2.0', resources: { requests: { cpu: '2', memory: '4Gi' }, limits: { memory: '4Gi' } } }],
+        nodeSelector: o.nodeSelector ?? { 'eks.amazonaws.com/nodegroup': MANAGED_NODEGROUP },
+        schedulerName: 'default-scheduler',
+        serviceAccountName: 'default',
+        tolerations: [
+          { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+          { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+        ],
+      },
+      status: {
+        phase: 'Pending',
+        conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastTransitionTime: since }],
+        qosClass: 'Burstable',
+      },
+    };
+  });
+}
+
+/** The ReplicaSet between the checkout pods and their Deployment. */
+function checkoutReplicaSet() {
+  return {
+    metadata: {
+      name: CHECKOUT.replicaSet,
+      namespace: CHECKOUT.namespace,
+      uid: CHECKOUT.replicaSetUid,
+      resourceVersion: '129000',
+      creationTimestamp: '2026-11-19T16:00:00Z',
+      labels: { app: 'checkout', 'pod-template-hash': '5f7d9c8b6d' },
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: CHECKOUT.deployment, uid: CHECKOUT.deploymentUid, controller: true, blockOwnerDeletion: true }],
+    },
+    spec: { replicas: 10, selector: { matchLabels: { app: 'checkout', 'pod-template-hash': '5f7d9c8b6d' } } },
+    status: { replicas: 10, readyReplicas: 6, availableReplicas: 6, observedGeneration: 3 },
+  };
+}
+
+/**
+ * An event as the scheduler's or the cluster-autoscaler's events.k8s.io recorder leaves it, read
+ * through core/v1: eventTime and series set, no first/last timestamp, no count, `source: {}`.
+ */
+export function recorderEvent(s: Snapshot, o: { pod: KubePod; reason: string; type: 'Normal' | 'Warning'; note: string; controller: string; instance: string; minutesAgo: number; count?: number; firstMinutesAgo?: number }): KubeEvent {
+  const name = `${o.pod.metadata!.name}.${(0x187a3c1f2e000000 + o.reason.length * 7919 + (o.pod.metadata!.name ?? '').length).toString(16)}`;
+  return {
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: { name, namespace: o.pod.metadata!.namespace, uid: `5f5f5f5f-${o.reason.length.toString().padStart(4, '0')}-4000-8000-${name.slice(-12)}`, resourceVersion: '131000', creationTimestamp: minutesBefore(s, o.firstMinutesAgo ?? o.minutesAgo) },
+    involvedObject: { kind: 'Pod', namespace: o.pod.metadata!.namespace, name: o.pod.metadata!.name, uid: o.pod.metadata!.uid, apiVersion: 'v1', resourceVersion: o.pod.metadata!.resourceVersion },
+    reason: o.reason,
+    message: o.note,
+    source: {},
+    type: o.type,
+    eventTime: minutesBefore(s, o.firstMinutesAgo ?? o.minutesAgo).replace('Z', '.412345Z'),
+    ...(o.count && o.count > 1 ? { series: { count: o.count, lastObservedTime: minutesBefore(s, o.minutesAgo).replace('Z', '.000001Z') } } : {}),
+    action: o.reason === 'FailedScheduling' ? 'Scheduling' : 'ScaleUp',
+    reportingComponent: o.controller,
+    reportingInstance: o.instance,
+  };
+}
+
+/** Puts the checkout pods Pending with their FailedScheduling events (and the ReplicaSet that leads to the Deployment). */
+export function checkoutPending(s: Snapshot, count: number, message = insufficientCpuMessage(s)): KubePod[] {
+  const pods = pendingCheckoutPods(s, count, message);
+  s.kubernetes.problemPods = [...(s.kubernetes.problemPods ?? []), ...pods];
+  s.kubernetes.replicaSets = [...(s.kubernetes.replicaSets ?? []), checkoutReplicaSet()];
+  s.kubernetes.warningEvents = [
+    ...(s.kubernetes.warningEvents ?? []),
+    ...pods.map((pod) => recorderEvent(s, { pod, reason: 'FailedScheduling', type: 'Warning', note: message, controller: 'default-scheduler', instance: 'default-scheduler-ip-10-0-1-10.eu-west-1.compute.internal', minutesAgo: 1, firstMinutesAgo: 25, count: 14 })),
+  ];
+  return pods;
+}
+
+/**
+ * The cluster-autoscaler's NotTriggerScaleUp for pods it cannot help (from memory of
+ * cluster-autoscaler/processors/status/eventing_scale_up_processor.go: "pod didn't trigger
+ * scale-up: " + the reasons per node group, "N max node group size reached").
+ */
+function notTriggered(s: Snapshot, pods: KubePod[], reasons: string): void {
+  s.kubernetes.scalingEvents = [
+    ...(s.kubernetes.scalingEvents ?? []),
+    ...pods.map((pod) => recorderEvent(s, { pod, reason: 'NotTriggerScaleUp', type: 'Normal', note: `pod didn't trigger scale-up: ${reasons}`, controller: 'cluster-autoscaler', instance: 'cluster-autoscaler-7c9f8d6b5-x4k2m', minutesAgo: 1, firstMinutesAgo: 24, count: 48 })),
+  ];
+}
+
+function setManagedGroup(s: Snapshot, change: (g: NonNullable<Snapshot['aws']['autoScalingGroups']>[number]) => void): void {
+  const group = s.aws.autoScalingGroups?.find((g) => g.AutoScalingGroupName === MANAGED_ASG);
+  if (group) change(group);
+  const nodegroup = s.aws.nodegroups?.find((g) => g.nodegroupName === MANAGED_NODEGROUP);
+  if (nodegroup?.scalingConfig && group) nodegroup.scalingConfig = { ...nodegroup.scalingConfig, maxSize: group.MaxSize, desiredSize: group.DesiredCapacity };
+}
+
+function refreshStatus(s: Snapshot, change: (groups: StatusGroup[]) => StatusGroup[] = (g) => g): void {
+  if ((s.kubernetes.clusterAutoscalerStatus ?? []).length === 0) return;
+  s.kubernetes.clusterAutoscalerStatus = [statusConfigMap(s.capturedAt, change(statusGroupsOf(s)))];
+}
 
 export const AUTO_MODE_NODE_ROLE_ARN = iamArn('role/AmazonEKSAutoNodeRole');
 
@@ -44,6 +175,11 @@ export function enableAutoMode(s: Snapshot): void {
       },
     },
   ];
+  removeClusterAutoscaler(s);
+}
+
+/** No cluster-autoscaler: its Deployment (kube-system's, so both parts that list it) and its status gone. */
+export function removeClusterAutoscaler(s: Snapshot): void {
   s.kubernetes.deployments = (s.kubernetes.deployments ?? []).filter((d) => d.metadata?.name !== 'cluster-autoscaler');
   s.kubernetes.clusterAutoscalers = [];
   s.kubernetes.clusterAutoscalerStatus = [];
@@ -51,8 +187,109 @@ export function enableAutoMode(s: Snapshot): void {
 
 export const faults = defineFaults([
   {
+    name: 'checkout-pending-general-at-max',
+    description: 'Four shop/checkout pods (pinned to node group general, 2 CPUs each) are Pending: Insufficient cpu; the general group is at its maximum (desired = max = 3) and the cluster-autoscaler says "max node group size reached".',
+    apply(s) {
+      setManagedGroup(s, (g) => (g.MaxSize = g.DesiredCapacity));
+      refreshStatus(s);
+      const pods = checkoutPending(s, 4);
+      notTriggered(s, pods, `1 max node group size reached, 1 node(s) didn't match Pod's node affinity/selector`);
+    },
+  },
+  {
+    name: 'checkout-pending-no-autoscaler',
+    description: 'Four shop/checkout pods are Pending for lack of CPU on node group general, which could grow (max 6), but no cluster-autoscaler runs.',
+    apply(s) {
+      removeClusterAutoscaler(s);
+      checkoutPending(s, 4);
+    },
+  },
+  {
+    name: 'checkout-pending-autoscaler-scaled-to-zero',
+    description: 'Four shop/checkout pods are Pending for lack of CPU; the cluster-autoscaler Deployment was scaled to 0 replicas.',
+    apply(s) {
+      for (const d of [...(s.kubernetes.deployments ?? []), ...(s.kubernetes.clusterAutoscalers ?? [])]) {
+        if (d.metadata?.name !== 'cluster-autoscaler') continue;
+        d.spec = { ...d.spec!, replicas: 0 };
+        d.status = { observedGeneration: 2, conditions: [{ type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.', lastUpdateTime: '2026-11-20T02:40:00Z', lastTransitionTime: '2026-11-20T02:40:00Z' }] };
+        d.metadata = { ...d.metadata, generation: 2 };
+      }
+      checkoutPending(s, 4);
+    },
+  },
+  {
+    name: 'checkout-pending-general-not-discovered',
+    description: 'Four shop/checkout pods are Pending for lack of CPU; node group general could grow, but its Auto Scaling group lost the k8s.io/cluster-autoscaler/enabled tag the autoscaler discovers groups by.',
+    apply(s) {
+      setManagedGroup(s, (g) => (g.Tags = (g.Tags ?? []).filter((t) => t.Key !== 'k8s.io/cluster-autoscaler/enabled')));
+      refreshStatus(s, () => []);
+      checkoutPending(s, 4);
+    },
+  },
+  {
+    name: 'checkout-pending-scale-up-triggered',
+    description: 'Four shop/checkout pods are Pending for lack of CPU, and the cluster-autoscaler triggered a scale-up of node group general two minutes ago: a busy cluster, not a sick one.',
+    apply(s) {
+      const pods = checkoutPending(s, 4);
+      const group = s.aws.autoScalingGroups?.find((g) => g.AutoScalingGroupName === MANAGED_ASG);
+      const current = group?.DesiredCapacity ?? 3;
+      // From memory of cluster-autoscaler/core/scaleup/orchestrator executor: "pod triggered scale-up: [{GROUP CURRENT->NEW (max: MAX)}]".
+      s.kubernetes.scalingEvents = [
+        ...(s.kubernetes.scalingEvents ?? []),
+        ...pods.map((pod) => recorderEvent(s, { pod, reason: 'TriggeredScaleUp', type: 'Normal', note: `pod triggered scale-up: [{${MANAGED_ASG} ${current}->${current + 2} (max: ${group?.MaxSize ?? 6})}]`, controller: 'cluster-autoscaler', instance: 'cluster-autoscaler-7c9f8d6b5-x4k2m', minutesAgo: 2 })),
+      ];
+      refreshStatus(s, (groups) => groups.map((g) => (g.name === MANAGED_ASG ? { ...g, scaleUp: 'InProgress' } : g)));
+    },
+  },
+  {
+    name: 'checkout-pending-no-autoscaler-none',
+    description: 'No cluster-autoscaler is installed (and nothing is Pending).',
+    apply: removeClusterAutoscaler,
+  },
+  {
+    name: 'karpenter-only',
+    description: 'Karpenter is the only autoscaler: no cluster-autoscaler runs.',
+    apply: removeClusterAutoscaler,
+  },
+  {
+    name: 'karpenter-nodeclass-subnets-not-ready',
+    description: 'The Karpenter EC2NodeClass default resolves no subnet (its karpenter.sh/discovery selector matches none): SubnetsReady=False, Ready=False.',
+    apply(s) {
+      const nodeClass = s.kubernetes.ec2NodeClasses?.[0];
+      if (!nodeClass?.status) return;
+      nodeClass.status.subnets = [];
+      // From memory of karpenter-provider-aws pkg/controllers/nodeclass/status/subnet.go: reason SubnetsNotFound, message "SubnetSelector did not match any Subnets".
+      nodeClass.status.conditions = (nodeClass.status.conditions ?? []).map((c) =>
+        c.type === 'SubnetsReady' ? { ...c, status: 'False', reason: 'SubnetsNotFound', message: 'SubnetSelector did not match any Subnets', lastTransitionTime: minutesBefore(s, 50) } : c.type === 'Ready' ? { ...c, status: 'False', reason: 'UnhealthyDependents', message: 'SubnetsReady=False', lastTransitionTime: minutesBefore(s, 50) } : c,
+      );
+    },
+  },
+  {
+    name: 'checkout-pending-for-karpenter',
+    description: 'Four shop/checkout pods (no nodeSelector) are Pending for lack of CPU; Karpenter\'s NodePool default would take them.',
+    apply(s) {
+      const message = insufficientCpuMessage(s);
+      const pods = pendingCheckoutPods(s, 4, message, { nodeSelector: { 'karpenter.sh/nodepool': 'default' } });
+      s.kubernetes.problemPods = [...(s.kubernetes.problemPods ?? []), ...pods];
+      s.kubernetes.replicaSets = [...(s.kubernetes.replicaSets ?? []), checkoutReplicaSet()];
+      s.kubernetes.warningEvents = [
+        ...(s.kubernetes.warningEvents ?? []),
+        ...pods.map((pod) => recorderEvent(s, { pod, reason: 'FailedScheduling', type: 'Warning', note: message, controller: 'default-scheduler', instance: 'default-scheduler-ip-10-0-1-10.eu-west-1.compute.internal', minutesAgo: 1, firstMinutesAgo: 25, count: 14 })),
+      ];
+    },
+  },
+  {
     name: 'auto-mode-enabled',
     description: 'EKS Auto Mode is on: its general-purpose and system NodePools and default NodeClass are served; no cluster-autoscaler, no self-managed Karpenter.',
     apply: enableAutoMode,
   },
 ]);
+
+/** Applies these faults of this file, in order. */
+export function applySchedulingFaults(s: Snapshot, ...names: string[]): void {
+  for (const name of names) {
+    const fault = faults.find((f) => f.name === name);
+    if (!fault) throw new Error(`no scheduling fault named ${name}`);
+    fault.apply(s);
+  }
+}

@@ -3,6 +3,55 @@ import { defineScenarios } from '../scenario-builder/fault.js';
 /** Pods that cannot be scheduled, traced to their causes; and busy-but-healthy clusters that must stay clean. */
 export const scenarios = defineScenarios([
   {
+    name: 'pending-pods-group-at-max',
+    description:
+      'Four shop/checkout pods have been Pending for 25 minutes: they may run only on node group general (nodeSelector), which has no CPU left and is at its maximum size (desired = max = 3); the cluster-autoscaler says "max node group size reached". The full group is the root cause of the Pending Deployment.',
+    faults: ['checkout-pending-general-at-max'],
+    expectedRootCauses: ['scheduling-capacity/capacity-at-maximum'],
+  },
+  {
+    name: 'pending-pods-no-autoscaler',
+    description: 'Four shop/checkout pods are Pending for lack of CPU on node group general, which could grow to 6 nodes, but no cluster-autoscaler is installed: nothing raises the group\'s desired capacity.',
+    faults: ['checkout-pending-no-autoscaler'],
+    expectedRootCauses: ['scheduling-capacity/no-autoscaler'],
+  },
+  {
+    name: 'pending-pods-autoscaler-scaled-down',
+    description: 'Four shop/checkout pods are Pending for lack of CPU; the cluster-autoscaler Deployment was scaled to 0 replicas, so no scale-up is ever triggered.',
+    faults: ['checkout-pending-autoscaler-scaled-to-zero'],
+    expectedRootCauses: ['scheduling-capacity/autoscaler-not-running'],
+  },
+  {
+    name: 'pending-pods-group-not-discovered',
+    description: 'Four shop/checkout pods are Pending for lack of CPU; node group general could grow, but its Auto Scaling group lost the k8s.io/cluster-autoscaler/enabled tag, so the cluster-autoscaler\'s --node-group-auto-discovery no longer finds it.',
+    faults: ['checkout-pending-general-not-discovered'],
+    expectedRootCauses: ['scheduling-capacity/autoscaler-cannot-discover'],
+  },
+  {
+    name: 'pending-pods-scale-up-in-progress',
+    description: 'Four shop/checkout pods are Pending for lack of CPU, and the cluster-autoscaler triggered a scale-up of node group general two minutes ago. A busy cluster is not a sick one: info only.',
+    faults: ['checkout-pending-scale-up-triggered'],
+    expectedRootCauses: [],
+  },
+  {
+    name: 'karpenter-only-healthy',
+    description: 'Karpenter is the only autoscaler (no cluster-autoscaler); nothing is Pending. Nothing to report about scheduling.',
+    faults: ['karpenter-only'],
+    expectedRootCauses: [],
+  },
+  {
+    name: 'no-autoscaler-nothing-pending',
+    description: 'No cluster-autoscaler runs, and nothing is Pending: a cluster sized by hand is not a finding.',
+    faults: ['checkout-pending-no-autoscaler-none'],
+    expectedRootCauses: [],
+  },
+  {
+    name: 'karpenter-nodeclass-no-subnets',
+    description: 'Karpenter-only cluster: the EC2NodeClass default matches no subnet (SubnetsReady=False), and four shop/checkout pods for NodePool default are Pending for lack of CPU. The node class is the root cause.',
+    faults: ['karpenter-only', 'karpenter-nodeclass-subnets-not-ready', 'checkout-pending-for-karpenter'],
+    expectedRootCauses: ['scheduling-capacity/node-class-not-ready'],
+  },
+  {
     name: 'auto-mode-healthy',
     description: 'EKS Auto Mode runs the cluster\'s capacity (its general-purpose and system NodePools, NodeClass default ready); nothing is Pending. Nothing to report about scheduling.',
     faults: ['auto-mode-enabled'],

@@ -53,6 +53,9 @@ export const resource = {
   daemonSet: namespaced('k8s:DaemonSet'),
   deployment: namespaced('k8s:Deployment'),
   configMap: namespaced('k8s:ConfigMap'),
+  /** Karpenter / EKS Auto Mode, cluster-scoped. */
+  nodePool: (name: string): ResourceRef => ({ type: 'k8s:NodePool', id: name }),
+  nodeClaim: (name: string): ResourceRef => ({ type: 'k8s:NodeClaim', id: name }),
 };
 
 /** Resources listed once each (same type and id), first occurrence kept. */

@@ -15,6 +15,8 @@ export const SYMPTOM_KINDS = {
   'pod-without-ip': 'Pods that cannot get an IP address',
   'loadbalancer-pending': 'LoadBalancer Services that never got an address',
   'api-server-unreachable': 'The Kubernetes API server could not be read',
+  'pod-unschedulable': 'Pods the scheduler cannot place on any node',
+  'claim-unbound': 'PersistentVolumeClaims that do not bind',
 } as const;
 
 export type SymptomKind = keyof typeof SYMPTOM_KINDS;

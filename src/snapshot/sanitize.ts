@@ -129,6 +129,23 @@ export function sanitizePod<T>(pod: T): T {
   return { ...pick(pod, POD_FIELDS.top), ...(metadata ? { metadata } : {}), ...(spec ? { spec } : {}), ...(status ? { status } : {}) } as T;
 }
 
+/**
+ * What a pod that is not running keeps besides POD_FIELDS: where it may run (`nodeSelector`,
+ * `tolerations`, `affinity.nodeAffinity`), which the scheduling checks match against the node
+ * groups and NodePools that could take it. Only for these few pods: on kube-system's thousands of
+ * DaemonSet pods the tolerations and affinities would be most of their size.
+ */
+export const PROBLEM_POD_PLACEMENT_FIELDS = ['nodeSelector', 'tolerations'] as const;
+
+export function sanitizeProblemPod<T>(pod: T): T {
+  const projected = sanitizePod(pod) as Json;
+  if (!isObject(pod) || !isObject(pod.spec)) return projected as T;
+  const placement = pick(pod.spec, PROBLEM_POD_PLACEMENT_FIELDS) ?? {};
+  const nodeAffinity = isObject(pod.spec.affinity) ? pod.spec.affinity.nodeAffinity : undefined;
+  if (nodeAffinity !== undefined) placement.affinity = { nodeAffinity };
+  return { ...projected, spec: { ...(projected.spec as Json), ...placement } } as T;
+}
+
 /** DaemonSet/Deployment: metadata stripped, the pod template's env values removed (but CNI_SETTINGS_KEPT's). */
 export function sanitizeWorkload<T>(workload: T): T {
   const stripped = stripKubernetesMetadata(workload) as Json;

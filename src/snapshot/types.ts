@@ -303,7 +303,7 @@ export interface KubernetesData {
   awsAuth?: K8s<Kube.V1ConfigMap> | null;
   /** GET /api/v1/namespaces/kube-system/pods, each projected to POD_FIELDS (src/snapshot/sanitize.ts) */
   kubeSystemPods?: K8s<Kube.V1Pod>[];
-  /** GET /api/v1/pods?fieldSelector=status.phase!=Running,status.phase!=Succeeded, each projected to POD_FIELDS */
+  /** GET /api/v1/pods?fieldSelector=status.phase!=Running,status.phase!=Succeeded, each projected by sanitizeProblemPod (POD_FIELDS and where the pod may run) */
   problemPods?: K8s<Kube.V1Pod>[];
   /** GET /apis/apps/v1/namespaces/kube-system/daemonsets */
   daemonSets?: K8s<Kube.V1DaemonSet>[];
@@ -413,7 +413,7 @@ export type KubeConfigMap = NonNullable<KubernetesData['awsAuth']>;
 export type KubePersistentVolumeClaim = KubernetesElement<'persistentVolumeClaims'>;
 export type KubePersistentVolume = KubernetesElement<'persistentVolumes'>;
 export type KubeStorageClass = KubernetesElement<'storageClasses'>;
-export type { NodeClaim, NodeClass, NodePool } from './node-provisioning-types.js';
+export type { NodeClaim, NodeClass, NodePool, ProvisionerCondition } from './node-provisioning-types.js';
 /** One webhook of a ValidatingWebhookConfiguration. */
 export type ValidatingWebhook = NonNullable<KubernetesElement<'validatingWebhooks'>['webhooks']>[number];
 

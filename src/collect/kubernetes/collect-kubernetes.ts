@@ -9,7 +9,7 @@
  */
 import { IRSA_ROLE_ANNOTATION } from '../../domain/eks-constants.js';
 import type { CollectEvent } from '../../engine/progress.js';
-import { sanitizeNode, sanitizePod, sanitizeWorkload, stripKubernetesMetadata } from '../../snapshot/sanitize.js';
+import { sanitizeNode, sanitizePod, sanitizeProblemPod, sanitizeWorkload, stripKubernetesMetadata } from '../../snapshot/sanitize.js';
 import type { ApiServerAccess, CollectionError, KubernetesData, KubernetesPart } from '../../snapshot/types.js';
 import type { KubernetesClient } from './client.js';
 import { accessFailureKind, KubernetesRequestError } from './failure.js';
@@ -74,7 +74,7 @@ export const KUBERNETES_READS: Record<DataKey, KubernetesRead> = {
     },
   },
   kubeSystemPods: listRead({ step: 'kube-system pods', apiGroup: '', version: 'v1', resource: 'pods', scope: { namespace: 'kube-system' }, pageSize: POD_PAGE_SIZE, project: sanitizePod }),
-  problemPods: listRead({ step: 'pods not running', apiGroup: '', version: 'v1', resource: 'pods', scope: 'all-namespaces', fieldSelector: FAILED_PROBLEM_PHASES, project: sanitizePod }),
+  problemPods: listRead({ step: 'pods not running', apiGroup: '', version: 'v1', resource: 'pods', scope: 'all-namespaces', fieldSelector: FAILED_PROBLEM_PHASES, project: sanitizeProblemPod }),
   daemonSets: listRead({ step: 'kube-system DaemonSets', apiGroup: 'apps', version: 'v1', resource: 'daemonsets', scope: { namespace: 'kube-system' }, project: sanitizeWorkload }),
   deployments: listRead({ step: 'kube-system Deployments', apiGroup: 'apps', version: 'v1', resource: 'deployments', scope: { namespace: 'kube-system' }, project: sanitizeWorkload }),
   loadBalancerServices: {
