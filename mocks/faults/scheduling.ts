@@ -87,7 +87,9 @@ function checkoutReplicaSet() {
  * through core/v1: eventTime and series set, no first/last timestamp, no count, `source: {}`.
  */
 export function recorderEvent(s: Snapshot, o: { pod: KubePod; reason: string; type: 'Normal' | 'Warning'; note: string; controller: string; instance: string; minutesAgo: number; count?: number; firstMinutesAgo?: number }): KubeEvent {
-  const name = `${o.pod.metadata!.name}.${(0x187a3c1f2e000000 + o.reason.length * 7919 + (o.pod.metadata!.name ?? '').length).toString(16)}`;
+  // Event names are the object's name and a hex timestamp; distinct reasons must not share one.
+  const salt = [...o.reason].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) % 0xfffff, 7);
+  const name = `${o.pod.metadata!.name}.187a3c1f2e${salt.toString(16).padStart(5, '0')}0`;
   return {
     apiVersion: 'v1',
     kind: 'Event',
