@@ -327,6 +327,8 @@ export const faults = defineFaults([
       s.kubernetes.validatingWebhooks = s.kubernetes.validatingWebhooks!.filter((w) => w.metadata?.name !== 'aws-load-balancer-webhook');
       s.kubernetes.mutatingWebhooks = s.kubernetes.mutatingWebhooks!.filter((w) => w.metadata?.name !== 'aws-load-balancer-webhook');
       s.kubernetes.webhookServices = s.kubernetes.webhookServices!.filter((w) => w.metadata?.name !== 'aws-load-balancer-webhook-service');
+      s.kubernetes.webhookEndpointSlices = s.kubernetes.webhookEndpointSlices!.filter((e) => e.metadata?.labels?.['kubernetes.io/service-name'] !== 'aws-load-balancer-webhook-service');
+      s.kubernetes.webhookDeployments = s.kubernetes.webhookDeployments!.filter((d) => d.metadata?.name !== 'aws-load-balancer-controller');
       loadBalancerPending(s);
     },
   },
@@ -343,6 +345,8 @@ export const faults = defineFaults([
           containerStatuses: (p.status?.containerStatuses ?? []).map((c) => ({ ...c, ready: false, started: false, restartCount: 11, state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 5m0s restarting failed container=aws-load-balancer-controller' } }, lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt: minutesBeforeCapture(s, 6).replace('.000Z', 'Z'), finishedAt: minutesBeforeCapture(s, 6).replace('.000Z', 'Z') } } })),
         };
       }
+      // No ready address for the webhook Service while its pods crash.
+      for (const slice of s.kubernetes.webhookEndpointSlices!.filter((x) => x.metadata?.labels?.['kubernetes.io/service-name'] === 'aws-load-balancer-webhook-service')) for (const e of slice.endpoints ?? []) e.conditions = { ready: false, serving: false, terminating: false };
       loadBalancerPending(s);
     },
   },

@@ -276,6 +276,8 @@ export function buildBaseline(size: Partial<BaselineSize> = {}): Snapshot {
   // and one database security group per 100 nodes, one routine warning event per 50 nodes.
   // The default 6-node baseline gets none of the extras.
   const corednsReplicas = Math.max(2, Math.ceil(nodes.length / 16));
+  const systemPods = kubeSystemPods(nodes, corednsReplicas);
+  const lbcDeployment = deployment('aws-load-balancer-controller', 'public.ecr.aws/eks/aws-load-balancer-controller:v2.14.1', 2, 'aws-load-balancer-controller');
   const databaseGroups = Array.from({ length: Math.floor(nodes.length / 100) }, (_, i) => databaseSecurityGroup(i));
 
   const snapshot: Snapshot = {
@@ -654,7 +656,7 @@ export function buildBaseline(size: Partial<BaselineSize> = {}): Snapshot {
           ].join('\n'),
         },
       },
-      kubeSystemPods: kubeSystemPods(nodes, corednsReplicas),
+      kubeSystemPods: systemPods,
       problemPods: [],
       daemonSets: [
         daemonSet('aws-node', `602401143452.dkr.ecr.${region}.amazonaws.com/amazon-k8s-cni:${ADDON_VERSION['vpc-cni']}`, nodes.length, 'aws-node'),
@@ -665,7 +667,7 @@ export function buildBaseline(size: Partial<BaselineSize> = {}): Snapshot {
       deployments: [
         deployment('coredns', `602401143452.dkr.ecr.${region}.amazonaws.com/eks/coredns:${ADDON_VERSION.coredns}`, corednsReplicas, 'coredns'),
         deployment('ebs-csi-controller', `602401143452.dkr.ecr.${region}.amazonaws.com/eks/aws-ebs-csi-driver:${ADDON_VERSION['aws-ebs-csi-driver']}`, 2, 'ebs-csi-controller-sa'),
-        deployment('aws-load-balancer-controller', 'public.ecr.aws/eks/aws-load-balancer-controller:v2.14.1', 2, 'aws-load-balancer-controller'),
+        lbcDeployment,
         clusterAutoscalerDeployment(clusterName),
       ],
       loadBalancerServices: [
@@ -724,6 +726,9 @@ export function buildBaseline(size: Partial<BaselineSize> = {}): Snapshot {
           status: { loadBalancer: {} },
         },
       ],
+      webhookEndpointSlices: [endpointSlice('kube-system', 'aws-load-balancer-webhook-service', 9443, systemPods.filter((p) => p.metadata.labels['app.kubernetes.io/name'] === 'aws-load-balancer-controller'))],
+      // The same object as in `deployments`: a fault that breaks the controller breaks both views.
+      webhookDeployments: [lbcDeployment],
     },
     errors: [],
   };
@@ -1048,9 +1053,35 @@ function deployment(name: string, image: string, replicas: number, serviceAccoun
     spec: {
       replicas,
       selector: { matchLabels: { 'k8s-app': name } },
-      template: { metadata: { labels: { 'k8s-app': name } }, spec: { serviceAccountName, containers: [{ name, image }] } },
+      template: { metadata: { labels: { 'k8s-app': name, 'app.kubernetes.io/name': name } }, spec: { serviceAccountName, containers: [{ name, image }] } },
     },
     status: { replicas, readyReplicas: replicas, availableReplicas: replicas, updatedReplicas: replicas, observedGeneration: 2, conditions: [{ type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.', lastTransitionTime: '2026-11-02T09:21:00Z', lastUpdateTime: '2026-11-02T09:21:00Z' }] },
+  };
+}
+
+/** The EndpointSlice the EndpointSlice controller keeps for a Service selecting these (ready, running) pods. */
+export function endpointSlice(namespace: string, service: string, port: number, pods: { metadata: { name: string; uid: string }; spec: { nodeName: string }; status: { podIP: string } }[]) {
+  return {
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: {
+      name: `${service}-x7k2p`,
+      namespace,
+      uid: `5d5d5d5d-0000-4000-8000-${service.length.toString().padStart(12, '0')}`,
+      resourceVersion: '80101',
+      generation: 3,
+      creationTimestamp: '2025-06-01T12:30:05Z',
+      labels: { 'kubernetes.io/service-name': service, 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' },
+      ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name: service, uid: `7c7c7c7c-0000-1111-2222-333333333333`, controller: true, blockOwnerDeletion: true }],
+    },
+    addressType: 'IPv4',
+    endpoints: pods.map((p) => ({
+      addresses: [p.status.podIP],
+      conditions: { ready: true, serving: true, terminating: false },
+      nodeName: p.spec.nodeName,
+      targetRef: { kind: 'Pod', namespace, name: p.metadata.name, uid: p.metadata.uid },
+    })),
+    ports: [{ name: '', port, protocol: 'TCP' }],
   };
 }
 

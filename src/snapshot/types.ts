@@ -356,6 +356,16 @@ export interface KubernetesData {
   nodeClaims?: NodeClaim[];
   ec2NodeClasses?: NodeClass[];
   autoModeNodeClasses?: NodeClass[];
+  /**
+   * GET /apis/discovery.k8s.io/v1/namespaces/{namespace}/endpointslices?labelSelector=kubernetes.io/service-name={name}
+   * for each webhook Service: whether the API server has a ready address to call.
+   */
+  webhookEndpointSlices?: K8s<Kube.V1EndpointSlice>[];
+  /**
+   * GET /apis/apps/v1/namespaces/{namespace}/deployments for each webhook Service's namespace, only
+   * the Deployments whose pod template the Service selects (the webhook's server)
+   */
+  webhookDeployments?: K8s<Kube.V1Deployment>[];
 }
 
 /**
@@ -414,6 +424,7 @@ export type KubePersistentVolumeClaim = KubernetesElement<'persistentVolumeClaim
 export type KubePersistentVolume = KubernetesElement<'persistentVolumes'>;
 export type KubeStorageClass = KubernetesElement<'storageClasses'>;
 export type { NodeClaim, NodeClass, NodePool, ProvisionerCondition } from './node-provisioning-types.js';
+export type KubeEndpointSlice = KubernetesElement<'webhookEndpointSlices'>;
 /** One webhook of a ValidatingWebhookConfiguration. */
 export type ValidatingWebhook = NonNullable<KubernetesElement<'validatingWebhooks'>['webhooks']>[number];
 

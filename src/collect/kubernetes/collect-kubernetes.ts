@@ -22,7 +22,11 @@ type DataKey = Exclude<keyof KubernetesData, 'apiServer'>;
 
 interface KubeObject {
   metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> };
-  spec?: { type?: string };
+  spec?: { type?: string; selector?: Record<string, string> };
+}
+
+interface KubeWorkload {
+  spec?: { template?: { metadata?: { labels?: Record<string, string> } } };
 }
 
 interface WebhookConfiguration {
@@ -53,6 +57,50 @@ const validatingWebhooks = (c: ReadContext): Promise<unknown[]> =>
 const mutatingWebhooks = (c: ReadContext): Promise<unknown[]> =>
   c.once('mutating', () => c.client.list('/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations'));
 
+
+const WEBHOOK_CONFIGURATION_LISTS: readonly KubernetesSource[] = [
+  { apiGroup: 'admissionregistration.k8s.io', resource: 'validatingwebhookconfigurations', verb: 'list' },
+  { apiGroup: 'admissionregistration.k8s.io', resource: 'mutatingwebhookconfigurations', verb: 'list' },
+];
+
+/** The label the EndpointSlice controller puts on a Service's slices (discovery.k8s.io/v1 LabelServiceName). */
+const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
+
+/** The Services the webhook configurations call, each once. */
+const webhookServiceTargets = (c: ReadContext): Promise<{ namespace: string; name: string }[]> =>
+  c.once('webhook-targets', async () => {
+    const configurations = [...(await validatingWebhooks(c)), ...(await mutatingWebhooks(c))] as WebhookConfiguration[];
+    const targets = new Map<string, { namespace: string; name: string }>();
+    for (const configuration of configurations) {
+      for (const webhook of configuration.webhooks ?? []) {
+        const service = webhook.clientConfig?.service;
+        if (service?.namespace && service.name) targets.set(`${service.namespace}/${service.name}`, { namespace: service.namespace, name: service.name });
+      }
+    }
+    return [...targets.values()];
+  });
+
+/** The webhook Services that exist (a webhook whose Service is gone is evidence for the checks, not a failed read). */
+const webhookServiceObjects = (c: ReadContext): Promise<KubeObject[]> =>
+  c.once('webhook-services', async () => {
+    const services = await Promise.all(
+      (await webhookServiceTargets(c)).map(async ({ namespace, name }) => {
+        try {
+          return await c.client.get<KubeObject>(`/api/v1/namespaces/${encodeURIComponent(namespace)}/services/${encodeURIComponent(name)}`);
+        } catch (error) {
+          if (error instanceof KubernetesRequestError && error.kind === 'not-found') return undefined;
+          throw error;
+        }
+      }),
+    );
+    return services.filter((s) => s !== undefined);
+  });
+
+/** A Service's equality selector matches these labels (an empty or absent selector selects nothing it manages). */
+function selects(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
+  const wanted = Object.entries(selector ?? {});
+  return wanted.length > 0 && wanted.every(([k, v]) => labels?.[k] === v);
+}
 
 /** Every part, and the one request (or paged list) that fills it. docs/kubernetes.md lists the same. */
 export const KUBERNETES_READS: Record<DataKey, KubernetesRead> = {
@@ -119,32 +167,38 @@ export const KUBERNETES_READS: Record<DataKey, KubernetesRead> = {
     call: 'GET /api/v1/namespaces/{namespace}/services/{name}',
     permission: 'get services --all-namespaces',
     // The Services the webhook configurations name: without those lists, no Service is asked for.
-    resources: [
-      { apiGroup: '', resource: 'services', verb: 'get' },
-      { apiGroup: 'admissionregistration.k8s.io', resource: 'validatingwebhookconfigurations', verb: 'list' },
-      { apiGroup: 'admissionregistration.k8s.io', resource: 'mutatingwebhookconfigurations', verb: 'list' },
-    ],
+    resources: [{ apiGroup: '', resource: 'services', verb: 'get' }, ...WEBHOOK_CONFIGURATION_LISTS],
+    read: async (c) => (await webhookServiceObjects(c)).map(stripKubernetesMetadata),
+  },
+  webhookEndpointSlices: {
+    step: 'webhook EndpointSlices',
+    call: 'GET /apis/discovery.k8s.io/v1/namespaces/{namespace}/endpointslices?labelSelector=kubernetes.io/service-name={name}',
+    permission: 'list endpointslices.discovery.k8s.io --all-namespaces',
+    resources: [{ apiGroup: 'discovery.k8s.io', resource: 'endpointslices', verb: 'list' }, ...WEBHOOK_CONFIGURATION_LISTS],
+    // Only the slices of the Services webhooks call: whether the API server has a ready address to call.
     read: async (c) => {
-      const configurations = [...(await validatingWebhooks(c)), ...(await mutatingWebhooks(c))] as WebhookConfiguration[];
-      const targets = new Map<string, { namespace: string; name: string }>();
-      for (const configuration of configurations) {
-        for (const webhook of configuration.webhooks ?? []) {
-          const service = webhook.clientConfig?.service;
-          if (service?.namespace && service.name) targets.set(`${service.namespace}/${service.name}`, { namespace: service.namespace, name: service.name });
-        }
-      }
-      const services = await Promise.all(
-        [...targets.values()].map(async ({ namespace, name }) => {
-          try {
-            return stripKubernetesMetadata(await c.client.get<KubeObject>(`/api/v1/namespaces/${encodeURIComponent(namespace)}/services/${encodeURIComponent(name)}`));
-          } catch (error) {
-            // A webhook whose Service is gone is evidence for the webhook check, not a failed read.
-            if (error instanceof KubernetesRequestError && error.kind === 'not-found') return undefined;
-            throw error;
-          }
-        }),
+      const slices = await Promise.all(
+        (await webhookServiceTargets(c)).map(({ namespace, name }) =>
+          c.client.list(`/apis/discovery.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/endpointslices`, { labelSelector: `${SERVICE_NAME_LABEL}=${name}` }),
+        ),
       );
-      return services.filter((s) => s !== undefined);
+      return slices.flat().map(stripKubernetesMetadata);
+    },
+  },
+  webhookDeployments: {
+    step: 'webhook Deployments',
+    call: 'GET /apis/apps/v1/namespaces/{namespace}/deployments',
+    permission: 'list deployments.apps --all-namespaces',
+    resources: [{ apiGroup: 'apps', resource: 'deployments', verb: 'list' }, { apiGroup: '', resource: 'services', verb: 'get' }, ...WEBHOOK_CONFIGURATION_LISTS],
+    // The Deployments whose pods the webhook Services select (the webhook's server): listed per
+    // namespace of those Services only, and only the matching ones kept.
+    read: async (c) => {
+      const services = await webhookServiceObjects(c);
+      const namespaces = [...new Set(services.flatMap((s) => (s.metadata?.namespace && s.spec?.selector ? [s.metadata.namespace] : [])))];
+      const lists = await Promise.all(namespaces.map(async (namespace) => ({ namespace, deployments: await c.client.list<KubeWorkload>(`/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments`) })));
+      return lists.flatMap(({ namespace, deployments }) =>
+        deployments.filter((d) => services.some((s) => s.metadata?.namespace === namespace && selects(s.spec?.selector, d.spec?.template?.metadata?.labels))).map(sanitizeWorkload),
+      );
     },
   },
   ...SCHEDULING_READS,
