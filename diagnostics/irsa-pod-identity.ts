@@ -109,7 +109,7 @@ export default defineDiagnostic<Code>({
 
     // --- the OIDC provider ---
     const providers = snapshot.aws.iamOidcProviders;
-    const provider = providers?.find((p) => normalizeIssuer(p.Url ?? p.Arn.split('oidc-provider/')[1] ?? '') === normalizeIssuer(issuerHost));
+    const provider = providers?.find((p) => normalizeIssuer(p.Url ?? p.Arn?.split('oidc-provider/')[1] ?? '') === normalizeIssuer(issuerHost));
     const providerArn = provider?.Arn ?? `arn:${ctx.partition}:iam::${ctx.account}:oidc-provider/${issuerHost}`;
     const providerKnownMissing = issuerHost !== '' && providers !== undefined && !provider;
     if (irsaUsers.length > 0 && providerKnownMissing) {

@@ -58,7 +58,8 @@ export default defineDiagnostic<Code>({
     'webhook-port-blocked': {
       severity: 'warning',
       title: "Control plane cannot reach an admission webhook's pods",
-      description: "The API server calls admission webhooks on their Service's targetPort on the pods' nodes; if the node security groups block it from the control plane, calls time out and, with failurePolicy Fail, the requests the webhook covers are rejected.",
+      description: "The API server calls admission webhooks on their Service's targetPort on the pods' nodes; if the node security groups block it from the control plane, calls time out and, with failurePolicy Fail, the requests the webhook covers are rejected: controllers cannot create the pods it covers.",
+      explains: ['pod-create-failing'],
     },
     'dns-blocked': {
       severity: 'critical',
@@ -349,6 +350,8 @@ function webhookFindings(snapshot: Snapshot, sets: NodeGroupSet[], controlPlane:
           ],
           docs: [DOCS.securityGroupReqs, DOCS.networkReqs],
         },
+        // With failurePolicy Ignore the API server admits without the webhook: nothing is blocked.
+        canExplain: failClosed ? [{ symptom: 'pod-create-failing', resources: [resource.service(target.service)] }] : [],
       });
     }
   }

@@ -15,6 +15,11 @@ describe('parseFailedCreate', () => {
     expect(parseFailedCreate(m).webhookCall).toEqual({ webhook: 'mpod.elbv2.k8s.aws', failure: 'no-endpoints', service: { namespace: 'kube-system', name: 'aws-load-balancer-webhook-service' } });
   });
 
+  it('the Service is gone: service not found', () => {
+    const m = 'Error creating: Internal error occurred: failed calling webhook "mutate.kyverno.svc-fail": failed to call webhook: Post "https://kyverno-svc.kyverno.svc:443/mutate/fail?timeout=10s": service "kyverno-svc" not found';
+    expect(parseFailedCreate(m).webhookCall).toEqual({ webhook: 'mutate.kyverno.svc-fail', failure: 'service-missing', service: { namespace: 'kyverno', name: 'kyverno-svc' } });
+  });
+
   it('context deadline exceeded: a timeout', () => {
     const m = `Error creating: Internal error occurred: failed calling webhook "mpod.elbv2.k8s.aws": failed to call webhook: ${POST}: context deadline exceeded`;
     expect(parseFailedCreate(m).webhookCall).toMatchObject({ failure: 'timeout', service: { namespace: 'kube-system', name: 'aws-load-balancer-webhook-service' } });

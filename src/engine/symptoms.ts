@@ -17,6 +17,8 @@ export const SYMPTOM_KINDS = {
   'api-server-unreachable': 'The Kubernetes API server could not be read',
   'pod-unschedulable': 'Pods the scheduler cannot place on any node',
   'claim-unbound': 'PersistentVolumeClaims that do not bind',
+  'pod-create-failing': 'Controllers (ReplicaSets, StatefulSets, DaemonSets, Jobs) that cannot create their pods',
+  'image-pull-failing': "Pods whose container images cannot be pulled",
 } as const;
 
 export type SymptomKind = keyof typeof SYMPTOM_KINDS;

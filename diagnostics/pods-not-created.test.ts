@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { describeDiagnostic, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
+import { CART_REPLICA_SET, cartCannotCreatePods, faults, KYVERNO_SERVICE } from '../mocks/faults/pod-start.js';
+import { minutesBefore, warningEvent } from '../mocks/faults/symptoms.js';
+import type { Snapshot } from '../src/snapshot/types.js';
+import podsNotCreated from './pods-not-created.js';
+
+function withFault(name: string, edit: (s: Snapshot) => void = () => {}): Snapshot {
+  return mutate((s) => {
+    faults.find((f) => f.name === name)!.apply(s);
+    edit(s);
+  });
+}
+
+const CART_RS = `${CART_REPLICA_SET.namespace}/${CART_REPLICA_SET.name}`;
+
+describeDiagnostic(podsNotCreated, {
+  healthy: [
+    { name: 'baseline: no FailedCreate', snapshot: mutate(() => {}) },
+    { name: 'an Ignore webhook without endpoints: no controller fails', snapshot: withFault('kyverno-ignore-webhook-without-endpoints') },
+    { name: 'a FailedCreate last seen 50 minutes ago is history', snapshot: withFault('kyverno-scaled-to-zero', (s) => void (s.kubernetes.warningEvents!.at(-1)!.lastTimestamp = minutesBefore(s, 50))) },
+    {
+      name: 'FailedCreate on something that is not a pod controller is not this symptom',
+      snapshot: mutate((s) => {
+        s.kubernetes.warningEvents!.push(warningEvent(s, { involved: { kind: 'PersistentVolumeClaim', namespace: 'shop', name: 'data-ledger-0' }, reason: 'FailedCreate', message: 'Error creating: something', source: { component: 'persistentvolume-controller' } }));
+      }),
+    },
+  ],
+  broken: [
+    {
+      name: 'a webhook with no endpoints: critical, naming the webhook Service for its causes',
+      snapshot: withFault('kyverno-scaled-to-zero'),
+      expect: [{ id: 'pods-not-created/pods-not-created', resource: KYVERNO_SERVICE, severity: 'critical', mentions: 'its Service has no ready endpoints' }],
+    },
+    {
+      name: "a StatefulSet's wording is read the same way",
+      snapshot: withFault('kyverno-scaled-to-zero', (s) => {
+        s.kubernetes.warningEvents!.push(
+          warningEvent(s, {
+            involved: { kind: 'StatefulSet', namespace: 'shop', name: 'ledger' },
+            reason: 'FailedCreate',
+            message: 'create Pod ledger-0 in StatefulSet ledger failed error: Internal error occurred: failed calling webhook "mutate.kyverno.svc-fail": failed to call webhook: Post "https://kyverno-svc.kyverno.svc:443/mutate/fail?timeout=10s": no endpoints available for service "kyverno-svc"',
+            source: { component: 'statefulset-controller' },
+          }),
+        );
+      }),
+      expect: [
+        { id: 'pods-not-created/pods-not-created', resource: 'shop/ledger' },
+        { id: 'pods-not-created/pods-not-created', resource: CART_RS },
+      ],
+    },
+    {
+      name: 'a quota: a warning with no webhook named',
+      snapshot: mutate((s) => cartCannotCreatePods(s, 'pods "cart-5d8f7c9b6d-x2x9q" is forbidden: exceeded quota: compute, requested: limits.cpu=2, used: limits.cpu=8, limited: limits.cpu=8')),
+      expect: [{ id: 'pods-not-created/pods-not-created', resource: CART_RS, severity: 'warning' }],
+    },
+    {
+      name: 'a webhook that denies the pod: policy, a warning',
+      snapshot: mutate((s) => cartCannotCreatePods(s, 'admission webhook "validation.gatekeeper.sh" denied the request: [must-have-owner] you must provide labels: {"owner"}')),
+      expect: [{ id: 'pods-not-created/pods-not-created', resource: CART_RS, severity: 'warning', mentions: 'validation.gatekeeper.sh denies them' }],
+    },
+  ],
+});
+
+describe('pods-not-created grouping', () => {
+  it('one finding per workload and webhook, however many events; evidence quotes the controller event', () => {
+    const s = withFault('kyverno-scaled-to-zero', (x) => {
+      for (let i = 0; i < 4; i++) cartCannotCreatePods(x, 'Internal error occurred: failed calling webhook "mutate.kyverno.svc-fail": failed to call webhook: Post "https://kyverno-svc.kyverno.svc:443/mutate/fail?timeout=10s": no endpoints available for service "kyverno-svc"');
+    });
+    const findings = runDiagnostic(podsNotCreated, s);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]!.evidence.filter((e) => e.startsWith('ReplicaSet shop/cart-5d8f7c9b6d: FailedCreate from replicaset-controller (x19'))).toHaveLength(3);
+    expect(findings[0]!.evidence).toContain('... and 2 more events');
+    expect(findings[0]!.evidence).toContain('MutatingWebhookConfiguration kyverno-resource-mutating-webhook-cfg: webhook mutate.kyverno.svc-fail, failurePolicy Fail, calls service kyverno/kyverno-svc port 443.');
+  });
+});
