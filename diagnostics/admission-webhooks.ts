@@ -8,6 +8,7 @@
  * A webhook whose endpoints are ready but whose calls time out is the security groups' concern
  * (security-groups/webhook-port-blocked, which explains the same symptoms).
  */
+import { DOCS } from './lib/docs-links.js';
 import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
 import { resource } from '../src/engine/resources.js';
 import type { KubeDeployment, Snapshot } from '../src/snapshot/types.js';
@@ -15,11 +16,6 @@ import { admissionWebhooks, coversCreate, deploymentsBehind, endpointSlicesOf, k
 import { recentFailedCreates, type FailedCreate } from './lib/controller-create-errors.js';
 import { cappedLines } from './lib/workload-owner.js';
 
-const DOCS = {
-  webhooks: 'https://kubernetes.io/docs/reference/access-authn-authz/extensible-admission-controllers/#failure-policy',
-  debugService: 'https://kubernetes.io/docs/tasks/debug/debug-application/debug-service/#does-the-service-have-any-endpoints',
-  eks: 'https://docs.aws.amazon.com/eks/latest/best-practices/control-plane.html',
-};
 
 type Code = 'webhook-backend-unavailable' | 'webhook-no-endpoints';
 
@@ -29,7 +25,7 @@ export default defineDiagnostic<Code>({
   description:
     'For each admission webhook with failurePolicy Fail that controllers\' FailedCreate events name: whether its Service has a ready endpoint (EndpointSlices), and whether the Deployment whose pods the Service selects is available. ' +
     'A webhook with failurePolicy Ignore is never a cause.',
-  docs: [DOCS.webhooks, DOCS.debugService],
+  docs: [DOCS.k8sWebhookFailurePolicy, DOCS.k8sDebugServiceEndpoints],
   needs: ['kubernetes.warningEvents', 'kubernetes.validatingWebhooks', 'kubernetes.mutatingWebhooks'],
   uses: ['kubernetes.webhookServices', 'kubernetes.webhookEndpointSlices', 'kubernetes.webhookDeployments'],
   codes: {
@@ -105,7 +101,7 @@ function webhookFinding(snapshot: Snapshot, hook: AdmissionWebhook, target: NonN
           ? [`kubectl scale deployment -n ${d.metadata?.namespace} ${d.metadata?.name} --replicas=2`, `kubectl rollout status deployment -n ${d.metadata?.namespace} ${d.metadata?.name}`]
           : [`kubectl describe deployment -n ${d.metadata?.namespace} ${d.metadata?.name}`, `kubectl get pods -n ${d.metadata?.namespace} -l ${selectorText(service!)} -o wide`, `kubectl logs -n ${d.metadata?.namespace} deployment/${d.metadata?.name} --previous`],
         alternatives: [stopgap],
-        docs: [DOCS.webhooks, DOCS.eks],
+        docs: [DOCS.k8sWebhookFailurePolicy, DOCS.eksBestPracticesControlPlane],
       },
       canExplain,
     };
@@ -128,7 +124,7 @@ function webhookFinding(snapshot: Snapshot, hook: AdmissionWebhook, target: NonN
         `kubectl get ${kubectlResource(hook.configurationKind)} ${hook.configurationName} -o yaml`,
       ],
       alternatives: [stopgap],
-      docs: [DOCS.webhooks, DOCS.debugService],
+      docs: [DOCS.k8sWebhookFailurePolicy, DOCS.k8sDebugServiceEndpoints],
     },
     canExplain,
   };

@@ -7,6 +7,7 @@
  * webhook's causes (no ready endpoints, its Deployment unavailable, its port blocked from the
  * control plane) can explain them (`pod-create-failing`).
  */
+import { DOCS } from './lib/docs-links.js';
 import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
 import type { ResourceRef } from '../src/engine/finding.js';
 import { resource, uniqueRefs } from '../src/engine/resources.js';
@@ -16,11 +17,6 @@ import { FAILED_CREATE_WINDOW_MINUTES, recentFailedCreates, WEBHOOK_FAILURE_TEXT
 import { describeEvent } from './lib/events.js';
 import { cappedLines, describeWorkload, describeWorkloadCommand, groupByWorkload, workloadResolver, workloadResource, type WorkloadRef } from './lib/workload-owner.js';
 
-const DOCS = {
-  webhooks: 'https://kubernetes.io/docs/reference/access-authn-authz/extensible-admission-controllers/#failure-policy',
-  eksWebhooks: 'https://docs.aws.amazon.com/eks/latest/best-practices/control-plane.html',
-  deployments: 'https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#failed-deployment',
-};
 
 /** Event lines quoted per workload: enough to see the pattern. */
 const QUOTED = 3;
@@ -31,7 +27,7 @@ export default defineDiagnostic<'pods-not-created'>({
   description:
     `Reads the FailedCreate Warning events of ReplicaSets, StatefulSets, DaemonSets and Jobs from the last ${FAILED_CREATE_WINDOW_MINUTES} minutes, grouped by workload and reason; ` +
     'when the API server could not call an admission webhook ("failed calling webhook"), names the webhook, its failurePolicy and the Service it calls, so the webhook\'s causes can explain them.',
-  docs: [DOCS.webhooks, DOCS.deployments],
+  docs: [DOCS.k8sWebhookFailurePolicy, DOCS.k8sDeploymentFailed],
   needs: ['kubernetes.warningEvents'],
   uses: ['kubernetes.validatingWebhooks', 'kubernetes.mutatingWebhooks'],
   codes: {
@@ -87,7 +83,7 @@ function finding(snapshot: Snapshot, workload: WorkloadRef, failures: FailedCrea
       fix: {
         summary: `Get the webhook's server${service ? ` behind ${service.namespace}/${service.name}` : ''} answering; the controller retries and creates its pods by itself.`,
         commands,
-        docs: [DOCS.webhooks, DOCS.eksWebhooks],
+        docs: [DOCS.k8sWebhookFailurePolicy, DOCS.eksBestPracticesControlPlane],
       },
     };
   }
@@ -105,7 +101,7 @@ function finding(snapshot: Snapshot, workload: WorkloadRef, failures: FailedCrea
     fix: {
       summary: denied ? `Change the pod template to satisfy the policy of ${denied}, or the policy.` : 'Resolve what the event names; the controller retries by itself.',
       commands,
-      docs: [DOCS.deployments],
+      docs: [DOCS.k8sDeploymentFailed],
     },
   };
 }
