@@ -16,6 +16,7 @@ import { IRSA_ROLE_ANNOTATION } from '../src/domain/eks-constants.js';
 import { defineDiagnostic, partFailure, type NewFinding } from '../src/engine/diagnostic.js';
 import { couldNotRead } from '../src/engine/failure-text.js';
 import type { ResourceRef } from '../src/engine/finding.js';
+import type { SymptomKind } from '../src/engine/symptoms.js';
 import { resource, uniqueRefs } from '../src/engine/resources.js';
 import type { KubePod, Snapshot } from '../src/snapshot/types.js';
 import { instancesById, nodePlacement, placementRefs, type NodePlacement } from './lib/symptom-resources.js';
@@ -27,6 +28,9 @@ const PRESSURE_TYPES = ['MemoryPressure', 'DiskPressure', 'PIDPressure'] as cons
 /** The kubelet's Ready message while the CNI has not written its config (containerd and dockershim spellings). */
 const CNI_NOT_READY = /network plugin (is )?not ready|cni plugin not initialized|cni config uninitialized|NetworkPluginNotReady/i;
 const KUBELET_SILENT = /Kubelet stopped posting node status/i;
+
+/** image-pulls' symptoms: a DaemonSet pod that cannot pull its image is this check's "not running" seen from the pod. */
+const IMAGE_PULL_SYMPTOMS = ['image-pull-refused', 'image-pull-unreachable', 'image-pull-rate-limited', 'image-pull-failing'] as const satisfies readonly SymptomKind[];
 
 type Code = 'node-not-ready' | 'cni-not-running' | 'kube-proxy-not-running' | 'instance-not-running' | 'node-pressure';
 
@@ -53,7 +57,7 @@ export default defineDiagnostic<Code>({
         "The aws-node pod on a NotReady node is crashing, waiting or missing. Until it writes the CNI configuration the kubelet reports the network plugin not ready, keeps the node NotReady and cannot give pods an IP. Its log says why: no route to the API server, no permission to call EC2, or no free addresses.",
       // Itself the symptom of a deeper cause (an IAM role without the CNI policy, a bad add-on update).
       symptom: 'addon-unhealthy',
-      explains: ['node-not-ready', 'pod-without-ip', 'addon-unhealthy'],
+      explains: ['node-not-ready', 'pod-without-ip', 'addon-unhealthy', ...IMAGE_PULL_SYMPTOMS],
     },
     'kube-proxy-not-running': {
       severity: 'critical',
@@ -62,7 +66,7 @@ export default defineDiagnostic<Code>({
         "The kube-proxy pod on a NotReady node is crashing, waiting or missing. Without it the node has no rules for the kubernetes Service address, so aws-node cannot reach the API server, the CNI never initialises and the node stays NotReady (and its pods get no IP).",
       // Itself the symptom of a deeper cause (an IAM role without the CNI policy, a bad add-on update).
       symptom: 'addon-unhealthy',
-      explains: ['node-not-ready', 'pod-without-ip', 'addon-unhealthy'],
+      explains: ['node-not-ready', 'pod-without-ip', 'addon-unhealthy', ...IMAGE_PULL_SYMPTOMS],
     },
     'instance-not-running': {
       severity: 'critical',
@@ -251,6 +255,8 @@ function daemonFinding(snapshot: Snapshot, code: 'cni-not-running' | 'kube-proxy
       // Without kube-proxy, aws-node cannot reach the API server either: its DaemonSet's missing
       // pods are kube-proxy's doing.
       { symptom: 'addon-unhealthy', resources: cni ? [resource.daemonSet('kube-system', daemonSet)] : [resource.daemonSet('kube-system', daemonSet), resource.daemonSet('kube-system', 'aws-node')] },
+      // Its pods' image pulls (image-pulls) are the same failure seen from the pod: one root cause for both.
+      ...IMAGE_PULL_SYMPTOMS.map((symptom) => ({ symptom, resources: [resource.daemonSet('kube-system', daemonSet)] })),
     ],
   };
 }

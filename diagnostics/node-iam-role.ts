@@ -83,7 +83,7 @@ export default defineDiagnostic<Code>({
       severity: 'critical',
       title: 'Node role cannot pull images from Amazon ECR',
       description: 'The pause, aws-node and kube-proxy images come from Amazon ECR; without AmazonEC2ContainerRegistryPullOnly (or ReadOnly) the kubelet cannot pull them, so the CNI never starts, nodes stay NotReady, and a managed node group reports the nodes it launched as NodeCreationFailure.',
-      explains: ['node-not-ready', 'addon-unhealthy', 'nodegroup-unhealthy'],
+      explains: ['node-not-ready', 'addon-unhealthy', 'nodegroup-unhealthy', 'image-pull-refused'],
     },
     'cni-policy-missing': {
       severity: 'critical',
@@ -182,7 +182,7 @@ export default defineDiagnostic<Code>({
       }
       if (!hasManagedPolicy(attached, NODE_ROLE_POLICIES.ecrPull)) {
         // A managed node group counts nodes that never turn Ready as NodeCreationFailure.
-        missingPolicy('ecr-pull-policy-missing', RECOMMENDED_NODE_ROLE_POLICY.ecrPull, 'the kubelet cannot pull the pause, aws-node and kube-proxy images from Amazon ECR, so the CNI never starts.', ['node-not-ready', 'addon-unhealthy', 'nodegroup-unhealthy']);
+        missingPolicy('ecr-pull-policy-missing', RECOMMENDED_NODE_ROLE_POLICY.ecrPull, 'the kubelet cannot pull the pause, aws-node and kube-proxy images from Amazon ECR, so the CNI never starts, and no pod on these nodes can pull from ECR.', ['node-not-ready', 'addon-unhealthy', 'nodegroup-unhealthy', 'image-pull-refused']);
       }
     }
 

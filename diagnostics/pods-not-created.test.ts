@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeDiagnostic, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
-import { CART_REPLICA_SET, cartCannotCreatePods, faults, KYVERNO_SERVICE } from '../mocks/faults/pod-start.js';
+import { CART_REPLICA_SET, cartCannotCreatePods, failedCreate, faults, KYVERNO_SERVICE } from '../mocks/faults/pod-start.js';
 import { minutesBefore, warningEvent } from '../mocks/faults/symptoms.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 import podsNotCreated from './pods-not-created.js';
@@ -34,16 +34,14 @@ describeDiagnostic(podsNotCreated, {
     },
     {
       name: "a StatefulSet's wording is read the same way",
-      snapshot: withFault('kyverno-scaled-to-zero', (s) => {
-        s.kubernetes.warningEvents!.push(
-          warningEvent(s, {
-            involved: { kind: 'StatefulSet', namespace: 'shop', name: 'ledger' },
-            reason: 'FailedCreate',
-            message: 'create Pod ledger-0 in StatefulSet ledger failed error: Internal error occurred: failed calling webhook "mutate.kyverno.svc-fail": failed to call webhook: Post "https://kyverno-svc.kyverno.svc:443/mutate/fail?timeout=10s": no endpoints available for service "kyverno-svc"',
-            source: { component: 'statefulset-controller' },
-          }),
-        );
-      }),
+      snapshot: withFault('kyverno-scaled-to-zero', (s) =>
+        failedCreate(
+          s,
+          { kind: 'StatefulSet', namespace: 'shop', name: 'ledger' },
+          // stateful_pod_control.go: "create Pod %s in StatefulSet %s failed error: %s"
+          'create Pod ledger-0 in StatefulSet ledger failed error: Internal error occurred: failed calling webhook "mutate.kyverno.svc-fail": failed to call webhook: Post "https://kyverno-svc.kyverno.svc:443/mutate/fail?timeout=10s": no endpoints available for service "kyverno-svc"',
+        ),
+      ),
       expect: [
         { id: 'pods-not-created/pods-not-created', resource: 'shop/ledger' },
         { id: 'pods-not-created/pods-not-created', resource: CART_RS },

@@ -28,7 +28,20 @@ type Code =
   | 'api-server-unreachable-from-nodes';
 
 const NODE_SYMPTOMS = ['instance-not-joined', 'node-not-ready', 'nodegroup-unhealthy'] as const satisfies readonly SymptomKind[];
-const PULL_SYMPTOMS = [...NODE_SYMPTOMS, 'addon-unhealthy'] as const satisfies readonly SymptomKind[];
+const PULL_SYMPTOMS = [...NODE_SYMPTOMS, 'addon-unhealthy', 'image-pull-unreachable'] as const satisfies readonly SymptomKind[];
+/**
+ * Without the ecr.api endpoint the kubelet's ECR credential provider gets no token, so the pull
+ * goes out without credentials and ECR refuses it ("no basic auth credentials"): a refusal too.
+ */
+const ENDPOINT_SYMPTOMS = [...PULL_SYMPTOMS, 'image-pull-refused'] as const satisfies readonly SymptomKind[];
+/** The endpoints an image pull from ECR goes through: the token (ecr.api), the manifests (ecr.dkr), the layers (S3). */
+const IMAGE_PULL_ENDPOINTS: Readonly<Record<string, readonly SymptomKind[]>> = { 'ecr.api': ['image-pull-unreachable', 'image-pull-refused'], 'ecr.dkr': ['image-pull-unreachable'], s3: ['image-pull-unreachable'] };
+
+/** The symptoms a missing or unusable endpoint for these services explains: image pulls only through ECR's own endpoints. */
+function endpointSymptoms(services: readonly string[]): SymptomKind[] {
+  const pulls = new Set(services.flatMap((service) => IMAGE_PULL_ENDPOINTS[service] ?? []));
+  return [...NODE_SYMPTOMS, 'addon-unhealthy', ...ENDPOINT_SYMPTOMS.filter((k) => pulls.has(k))];
+}
 
 
 export default defineDiagnostic<Code>({
@@ -57,13 +70,13 @@ export default defineDiagnostic<Code>({
       severity: 'critical',
       title: 'Private node subnets lack VPC endpoints nodes need',
       description: 'Node subnets without a default route reach AWS only through VPC endpoints: ec2, ecr.api, ecr.dkr, sts and an S3 gateway (plus logs and eks-auth where used). A missing one breaks node bootstrap or image pulls.',
-      explains: [...PULL_SYMPTOMS],
+      explains: [...ENDPOINT_SYMPTOMS],
     },
     'endpoint-unreachable': {
       severity: 'critical',
       title: 'A VPC endpoint exists but the nodes cannot use it',
       description: "The endpoint is not available, has private DNS off (nodes resolve the public name and have no route), its security groups do not accept TCP 443 from the nodes, or the S3 gateway endpoint is not on the node subnets' route tables.",
-      explains: [...PULL_SYMPTOMS],
+      explains: [...ENDPOINT_SYMPTOMS],
     },
     'vpc-dns-disabled': {
       severity: 'critical',
@@ -234,7 +247,7 @@ function endpointFindings(snapshot: Snapshot, subnetIds: string[], region: strin
         ),
         docs: [DOCS.privateClusters, DOCS.interfaceEndpoints],
       },
-      canExplain: PULL_SYMPTOMS.map((symptom) => ({ symptom, resources: scope })),
+      canExplain: endpointSymptoms(missing.map((m) => m.service)).map((symptom) => ({ symptom, resources: scope })),
     });
   }
   for (const required of requiredServices(snapshot)) {
@@ -283,7 +296,7 @@ function endpointFindings(snapshot: Snapshot, subnetIds: string[], region: strin
         ],
         docs: [DOCS.privateClusters, DOCS.interfaceEndpoints],
       },
-      canExplain: PULL_SYMPTOMS.map((symptom) => ({ symptom, resources: scopeForSubnets(snapshot, subnetIds) })),
+      canExplain: endpointSymptoms([required.service]).map((symptom) => ({ symptom, resources: scopeForSubnets(snapshot, subnetIds) })),
     });
   }
   return findings;

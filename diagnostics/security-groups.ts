@@ -70,7 +70,7 @@ export default defineDiagnostic<Code>({
       severity: 'critical',
       title: 'Node security groups block outbound HTTPS',
       description: 'Nodes need outbound TCP 443 to the EKS, EC2, ECR, S3 and STS endpoints (or to the VPC endpoints standing in for them) to register and pull images.',
-      explains: [...NODE_SYMPTOMS],
+      explains: [...NODE_SYMPTOMS, 'image-pull-unreachable'],
     },
     'rule-references-deleted-group': {
       severity: 'warning',
@@ -164,7 +164,7 @@ export default defineDiagnostic<Code>({
             commands: [`aws ec2 authorize-security-group-egress --group-id ${nodeGroup} --ip-permissions 'IpProtocol=tcp,FromPort=443,ToPort=443,IpRanges=[{CidrIp=0.0.0.0/0}]'`],
             docs: [DOCS.securityGroupReqs, DOCS.nodeJoinFailure],
           },
-          canExplain: NODE_SYMPTOMS.map((symptom) => ({ symptom, resources: scopeOf() })),
+          canExplain: [...NODE_SYMPTOMS, 'image-pull-unreachable' as const].map((symptom) => ({ symptom, resources: scopeOf() })),
         });
       }
 

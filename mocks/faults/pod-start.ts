@@ -4,9 +4,11 @@
  * API server and the kubelet write them (sources in diagnostics/lib/controller-create-errors.ts and
  * diagnostics/lib/image-pull-errors.ts).
  */
+import { parseImageReference } from '../../src/domain/container-image.js';
 import type { KubeDeployment, KubeEndpointSlice, KubeService, Snapshot } from '../../src/snapshot/types.js';
 import { defineFaults } from '../scenario-builder/fault.js';
-import { minutesBefore, warningEvent } from './symptoms.js';
+import { removeEndpoint } from './network.js';
+import { minutesBefore, stuckPod, warningEvent } from './symptoms.js';
 
 const KYVERNO_SELECTOR = { 'app.kubernetes.io/component': 'admission-controller', 'app.kubernetes.io/instance': 'kyverno', 'app.kubernetes.io/part-of': 'kyverno' };
 export const KYVERNO_SERVICE = 'kyverno/kyverno-svc';
@@ -103,18 +105,19 @@ export function installKyverno(snapshot: Snapshot, options: { replicas: number; 
   k.webhookDeployments = [...(k.webhookDeployments ?? []), deployment];
 }
 
-/** The Deployment's rollout ReplicaSet failing to create its pods: the ReplicaSet controller's FailedCreate. */
-export function cartCannotCreatePods(snapshot: Snapshot, error: string): void {
+/** The controllers' own names, as their events' source.component spells them. */
+const CONTROLLER_COMPONENT: Record<string, string> = { ReplicaSet: 'replicaset-controller', StatefulSet: 'statefulset-controller', DaemonSet: 'daemonset-controller', Job: 'job-controller' };
+
+/** A pod controller failing to create its pods: its FailedCreate Warning event, with `message` as it wrote it. */
+export function failedCreate(snapshot: Snapshot, controller: { kind: string; namespace: string; name: string }, message: string): void {
   snapshot.kubernetes.warningEvents!.push(
-    warningEvent(snapshot, {
-      involved: { kind: 'ReplicaSet', namespace: CART_REPLICA_SET.namespace, name: CART_REPLICA_SET.name, uid: '3a3a3a3a-0000-4000-8000-000000000001' },
-      reason: 'FailedCreate',
-      message: `Error creating: ${error}`,
-      source: { component: 'replicaset-controller' },
-      count: 19,
-      minutes: 1,
-    }),
+    warningEvent(snapshot, { involved: controller, reason: 'FailedCreate', message, source: { component: CONTROLLER_COMPONENT[controller.kind] ?? 'kube-controller-manager' }, count: 19, minutes: 1 }),
   );
+}
+
+/** The cart Deployment's rollout ReplicaSet cannot create its pods (controller_utils.go: "Error creating: %v"). */
+export function cartCannotCreatePods(snapshot: Snapshot, error: string): void {
+  failedCreate(snapshot, { kind: 'ReplicaSet', ...CART_REPLICA_SET }, `Error creating: ${error}`);
 }
 
 const kyvernoCall = (cause: string) =>
@@ -149,3 +152,117 @@ export const faults = defineFaults([
     },
   },
 ]);
+
+/**
+ * Pods of a Deployment's ReplicaSet whose image cannot be pulled: Pending, the container waiting in
+ * ImagePullBackOff with the kubelet's back-off message (`Back-off pulling image "<image>"`, and
+ * since Kubernetes 1.31 `: <the last pull error>` after it, unless `withErrorInStatus` is false),
+ * and the kubelet's Warning `Failed` event `Failed to pull image "<image>": <error>`
+ * (pkg/kubelet/images/image_manager.go).
+ */
+export function podsCannotPull(snapshot: Snapshot, o: { namespace: string; app: string; image: string; error: string; count: number; withErrorInStatus?: boolean }): void {
+  const nodes = (snapshot.kubernetes.nodes ?? []).filter((n) => n.metadata?.labels?.['eks.amazonaws.com/nodegroup']).map((n) => n.metadata!.name!);
+  for (let i = 0; i < o.count; i++) {
+    const node = nodes[i % nodes.length]!;
+    const name = `${o.app}-6d4f8b7c9d-${['b4n7x', 'c8m2z', 'd1q6w', 'f5t9k', 'g3r8p', 'j7y2v'][i % 6]}${i >= 6 ? i : ''}`;
+    const pod = stuckPod(snapshot, o.namespace, name, node, o.app);
+    pod.spec!.containers![0]!.image = o.image;
+    const status = pod.status!.containerStatuses![0]!;
+    status.image = o.image;
+    const backOff = `Back-off pulling image "${o.image}"`;
+    status.state = { waiting: { reason: 'ImagePullBackOff', message: o.withErrorInStatus === false ? backOff : `${backOff}: ${o.error}` } };
+    snapshot.kubernetes.problemPods = [...(snapshot.kubernetes.problemPods ?? []), pod];
+    snapshot.kubernetes.warningEvents!.push(
+      warningEvent(snapshot, { involved: { kind: 'Pod', namespace: o.namespace, name, uid: pod.metadata!.uid! }, reason: 'Failed', message: `Failed to pull image "${o.image}": ${o.error}`, source: { component: 'kubelet', host: node }, count: 7 + i }),
+    );
+  }
+}
+
+/** containerd's CRI error around a resolver or fetcher error (PullImage: "failed to pull and unpack image %q: %w"). */
+export const pullError = (image: string, code: string, cause: string) => {
+  const ref = parseImageReference(image)!;
+  const full = `${ref.registry}/${ref.repository}${ref.tag ? `:${ref.tag}` : ''}`;
+  return `rpc error: code = ${code} desc = failed to pull and unpack image "${full}": ${cause.replaceAll('<ref>', full)}`;
+};
+
+const CART_IMAGE = '111122223333.dkr.ecr.eu-west-1.amazonaws.com/shop/cart:2026.12.1';
+const PLATFORM_IMAGE = '444455556666.dkr.ecr.eu-west-1.amazonaws.com/platform/base-api:3.1.0';
+const REDIS_IMAGE = 'redis:7.4.1';
+
+faults.push(
+  {
+    name: 'cart-pull-no-basic-auth-credentials',
+    description: "The cart Deployment's new pods cannot pull from the account's own ECR: the kubelet's credential provider gets no token, so containerd pulls without credentials and ECR refuses it.",
+    apply(s) {
+      podsCannotPull(s, { namespace: 'shop', app: 'cart', image: CART_IMAGE, count: 3, error: pullError(CART_IMAGE, 'Unknown', 'failed to resolve reference "<ref>": pull access denied, repository does not exist or may require authorization: authorization failed: no basic auth credentials') });
+    },
+  },
+  {
+    name: 'cart-pull-s3-timeout',
+    description: "The cart Deployment's pods resolve their image from ECR but time out fetching its layers from S3 (pre-1.31 kubelet: the error is only in the Failed event).",
+    apply(s) {
+      podsCannotPull(s, {
+        namespace: 'shop',
+        app: 'cart',
+        image: CART_IMAGE,
+        count: 2,
+        withErrorInStatus: false,
+        error: pullError(CART_IMAGE, 'Unknown', 'failed to copy: httpReadSeeker: failed open: failed to do request: Get "https://prod-eu-west-1-starport-layer-bucket.s3.eu-west-1.amazonaws.com/8c1f2a-111122223333-5e7b9c0d/1a2b3c4d?X-Amz-Security-Token=redacted": dial tcp 52.218.41.122:443: i/o timeout'),
+      });
+    },
+  },
+  {
+    name: 's3-gateway-endpoint-deleted',
+    description: 'The S3 gateway endpoint of a private cluster was deleted: ECR still answers, but image layers (served from S3) cannot be fetched.',
+    apply(s) {
+      removeEndpoint(s, 's3');
+    },
+  },
+  {
+    name: 'platform-image-cross-account-403',
+    description: "The billing API pulls the platform team's base image from their account's ECR; that repository's policy does not allow this cluster's node role, so ECR answers 403 Forbidden.",
+    apply(s) {
+      podsCannotPull(s, {
+        namespace: 'billing',
+        app: 'billing-api',
+        image: PLATFORM_IMAGE,
+        count: 2,
+        error: pullError(PLATFORM_IMAGE, 'Unknown', 'failed to resolve reference "<ref>": unexpected status from HEAD request to https://444455556666.dkr.ecr.eu-west-1.amazonaws.com/v2/platform/base-api/manifests/3.1.0: 403 Forbidden'),
+      });
+    },
+  },
+  {
+    name: 'redis-docker-hub-rate-limited',
+    description: "The session cache's redis pods pull from Docker Hub anonymously through the NAT gateway and hit its pull rate limit (429 toomanyrequests).",
+    apply(s) {
+      podsCannotPull(s, {
+        namespace: 'shop',
+        app: 'session-cache',
+        image: REDIS_IMAGE,
+        count: 3,
+        error: pullError(
+          REDIS_IMAGE,
+          'Unknown',
+          'failed to copy: httpReadSeeker: failed open: unexpected status code https://registry-1.docker.io/v2/library/redis/manifests/sha256:1b5c2d7e3f9a4b6c8d0e2f4a6b8c0d2e4f6a8b0c2d4e6f8a0b2c4d6e8f0a2b4c: 429 Too Many Requests - Server message: toomanyrequests: You have reached your pull rate limit. You may increase the limit by authenticating and upgrading: https://www.docker.com/increase-rate-limit',
+        ),
+      });
+    },
+  },
+  {
+    name: 'redis-moved-to-pull-through-cache',
+    description: "The session cache was switched to the account's ECR pull-through cache for Docker Hub after being rate-limited: its pods run, and the hour-old 429 events of the old image remain in the event list.",
+    apply(s) {
+      podsCannotPull(s, { namespace: 'shop', app: 'session-cache', image: REDIS_IMAGE, count: 2, error: pullError(REDIS_IMAGE, 'Unknown', 'failed to copy: httpReadSeeker: failed open: unexpected status code https://registry-1.docker.io/v2/library/redis/manifests/7.4.1: 429 Too Many Requests - Server message: toomanyrequests: You have reached your pull rate limit. You may increase the limit by authenticating and upgrading: https://www.docker.com/increase-rate-limit') });
+      // The rollout replaced them: running pods are not in the list of pods not running; the events stay until their TTL.
+      s.kubernetes.problemPods = s.kubernetes.problemPods!.filter((p) => !p.metadata?.name?.startsWith('session-cache-'));
+    },
+  },
+  {
+    name: 'cart-image-tag-not-found',
+    description: 'The cart Deployment was rolled out with a tag that was never pushed: the registry answers not found.',
+    apply(s) {
+      const image = '111122223333.dkr.ecr.eu-west-1.amazonaws.com/shop/cart:2026.12.1-rc';
+      podsCannotPull(s, { namespace: 'shop', app: 'cart', image, count: 2, error: pullError(image, 'NotFound', 'failed to resolve reference "<ref>": <ref>: not found') });
+    },
+  },
+);

@@ -20,3 +20,43 @@ export const scenarios = defineScenarios([
     expectedRootCauses: [],
   },
 ]);
+
+scenarios.push(
+  {
+    name: 'image-pull-node-role-without-ecr-policy',
+    description: "The node role lost its ECR pull policy: the cart rollout's pods cannot pull from the account's own ECR (no basic auth credentials), and a replacement node's aws-node cannot pull either.",
+    faults: ['general-node-role-ecr-policy-detached', 'cart-pull-no-basic-auth-credentials'],
+    expectedRootCauses: ['node-iam-role/ecr-pull-policy-missing'],
+  },
+  {
+    name: 'image-pull-s3-endpoint-missing',
+    description: "A fully private cluster lost its S3 gateway endpoint: the cart pods resolve their image from ECR but time out fetching its layers from S3.",
+    faults: ['private-cluster', 's3-gateway-endpoint-deleted', 'cart-pull-s3-timeout'],
+    expectedRootCauses: ['routes-egress/endpoint-missing'],
+  },
+  {
+    name: 'image-pull-cross-account-refused',
+    description: "The billing API's image is in the platform account's ECR, whose repository policy does not allow this cluster's node role: 403 Forbidden.",
+    faults: ['platform-image-cross-account-403'],
+    expectedRootCauses: ['image-pulls/cross-account-pull-refused'],
+  },
+  {
+    name: 'image-pull-docker-hub-rate-limited',
+    description: 'The session cache pulls redis from Docker Hub anonymously through the NAT gateway and hits the pull rate limit (429 toomanyrequests).',
+    faults: ['redis-docker-hub-rate-limited'],
+    expectedRootCauses: ['image-pulls/registry-rate-limit'],
+  },
+  {
+    name: 'image-pull-rate-limit-moved-to-cache',
+    description: "After Docker Hub's rate limit, the session cache was switched to the account's ECR pull-through cache: its pods run; the old 429 events are history, not a finding.",
+    faults: ['redis-moved-to-pull-through-cache'],
+    expectedRootCauses: [],
+  },
+  {
+    name: 'image-tag-not-found',
+    description: 'The cart Deployment was rolled out with a tag that was never pushed: a warning about the image reference, with no AWS cause.',
+    faults: ['cart-image-tag-not-found'],
+    expectedRootCauses: [],
+    expectedFindings: [{ id: 'image-pulls/image-not-found', severity: 'warning' }],
+  },
+);

@@ -41,6 +41,7 @@ export const resource = {
   kmsKey: (arn: string): ResourceRef => ({ type: 'aws:kms:key', id: arn }),
   /** A Service Quotas quota: its QuotaArn (the code where the answer had none) and its name. */
   serviceQuota: (arnOrCode: string, name?: string): ResourceRef => ({ type: 'aws:servicequotas:quota', id: arnOrCode, ...(name ? { name } : {}) }),
+  ecrRepository: (arn: string): ResourceRef => ({ type: 'aws:ecr:repository', id: arn }),
   /** An AWS resource whose kind its id does not tell (shown, and matched by id). */
   awsResource: (id: string): ResourceRef => ({ type: 'aws:resource', id }),
   role: (arn: string): ResourceRef => ({ type: 'aws:iam:role', id: arn }),

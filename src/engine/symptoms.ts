@@ -18,7 +18,10 @@ export const SYMPTOM_KINDS = {
   'pod-unschedulable': 'Pods the scheduler cannot place on any node',
   'claim-unbound': 'PersistentVolumeClaims that do not bind',
   'pod-create-failing': 'Controllers (ReplicaSets, StatefulSets, DaemonSets, Jobs) that cannot create their pods',
-  'image-pull-failing': "Pods whose container images cannot be pulled",
+  'image-pull-refused': 'Pods whose image pulls the registry refuses (401/403, no credentials)',
+  'image-pull-unreachable': 'Pods whose image pulls cannot reach the registry or the storage it serves layers from',
+  'image-pull-rate-limited': 'Pods whose image pulls the registry rate-limits (429)',
+  'image-pull-failing': 'Pods whose images cannot be pulled for another reason (not found, unclassified)',
 } as const;
 
 export type SymptomKind = keyof typeof SYMPTOM_KINDS;
