@@ -11,6 +11,7 @@ import { IRSA_ROLE_ANNOTATION } from '../../domain/eks-constants.js';
 import type { CollectEvent } from '../../engine/progress.js';
 import { sanitizeNode, sanitizePod, sanitizeProblemPod, sanitizeWorkload, stripKubernetesMetadata } from '../../snapshot/sanitize.js';
 import type { ApiServerAccess, CollectionError, KubernetesData, KubernetesPart } from '../../snapshot/types.js';
+import type { KubernetesSource } from '../sources.js';
 import type { KubernetesClient } from './client.js';
 import { accessFailureKind, KubernetesRequestError } from './failure.js';
 import { listRead, type KubernetesRead, type ReadContext, type ServiceAccountRef } from './kubernetes-read.js';
