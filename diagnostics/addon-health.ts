@@ -13,18 +13,8 @@ import { ADDON_ISSUE_CODES, affectedResources, healthCodeToFindingCode, healthFi
 import { resource, uniqueRefs } from '../src/engine/resources.js';
 import { refForAwsId } from './lib/symptom-resources.js';
 import { DOCS } from './lib/docs-links.js';
+import { ADDON_WORKLOADS } from '../src/domain/eks-constants.js';
 
-
-/** The kube-system workloads each common add-on runs, and a selector for its pods. */
-const ADDON_WORKLOADS: Record<string, { daemonSets?: string[]; deployments?: string[]; podSelector: string }> = {
-  'vpc-cni': { daemonSets: ['aws-node'], podSelector: 'k8s-app=aws-node' },
-  'kube-proxy': { daemonSets: ['kube-proxy'], podSelector: 'k8s-app=kube-proxy' },
-  coredns: { deployments: ['coredns'], podSelector: 'k8s-app=kube-dns' },
-  'eks-pod-identity-agent': { daemonSets: ['eks-pod-identity-agent'], podSelector: 'app.kubernetes.io/name=eks-pod-identity-agent' },
-  'aws-ebs-csi-driver': { daemonSets: ['ebs-csi-node'], deployments: ['ebs-csi-controller'], podSelector: 'app.kubernetes.io/name=aws-ebs-csi-driver' },
-  'aws-efs-csi-driver': { daemonSets: ['efs-csi-node'], deployments: ['efs-csi-controller'], podSelector: 'app.kubernetes.io/name=aws-efs-csi-driver' },
-  'eks-node-monitoring-agent': { daemonSets: ['eks-node-monitoring-agent'], podSelector: 'app.kubernetes.io/name=eks-node-monitoring-agent' },
-};
 
 const ENTRIES: Record<string, (typeof ADDON_ISSUE_CODES)[keyof typeof ADDON_ISSUE_CODES]> = ADDON_ISSUE_CODES;
 

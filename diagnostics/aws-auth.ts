@@ -147,7 +147,8 @@ export default defineDiagnostic<Code>({
       const bareArn = roleArnWithoutPath(role.arn);
       const mapping = mappings.find((m) => sameArn(m.rolearn, bareArn));
       const entry = entryFor(role);
-      const base = { keyResource: role.arn, resources: roleResources(role), canExplain: scopeFor([role]) };
+      // The ConfigMap is named too: what to edit, and where the change history looks for who edited it.
+      const base = { keyResource: role.arn, resources: [...roleResources(role), resource.configMap('kube-system', 'aws-auth')], canExplain: scopeFor([role]) };
       const usage = describeUsage(role);
 
       if (mapping) {

@@ -82,3 +82,23 @@ describe('snapshot sanitising keeps secrets and bulk out', () => {
     expect(cm.metadata.annotations).toEqual({ keep: 'me' });
   });
 });
+
+describe('managedFields kept for the change history', () => {
+  it('aws-auth, the add-ons\' workloads and webhook configurations keep manager, operation and time, never the fields or status writes', async () => {
+    const { keepChangeManagers, sanitizeWorkload, stripKubernetesMetadata } = await import('../src/snapshot/sanitize.js');
+    const managedFields = [
+      { manager: 'eksctl', operation: 'Update', apiVersion: 'v1', time: '2026-10-11T03:12:00Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { 'f:mapRoles': {} } } },
+      { manager: 'kubectl-edit', operation: 'Update', apiVersion: 'v1', time: '2026-11-20T00:07:00Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { 'f:mapRoles': {} } } },
+      { manager: 'kube-controller-manager', operation: 'Update', apiVersion: 'apps/v1', time: '2026-11-20T03:11:00Z', fieldsType: 'FieldsV1', subresource: 'status', fieldsV1: { 'f:status': {} } },
+    ];
+    const kept = [
+      { manager: 'eksctl', operation: 'Update', time: '2026-10-11T03:12:00Z' },
+      { manager: 'kubectl-edit', operation: 'Update', time: '2026-11-20T00:07:00Z' },
+    ];
+    const object = { metadata: { name: 'aws-auth', namespace: 'kube-system', managedFields }, data: { mapRoles: '' } };
+    expect(keepChangeManagers(object).metadata.managedFields).toEqual(kept);
+    expect(sanitizeWorkload({ ...object, spec: {} }).metadata.managedFields).toEqual(kept);
+    // Everything else still drops them.
+    expect('managedFields' in stripKubernetesMetadata(object).metadata).toBe(false);
+  });
+});

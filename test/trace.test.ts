@@ -67,7 +67,8 @@ describe('--trace against the mocks', () => {
 
     expect(trace.root.name).toBe('eks-doctor diagnose');
     expect(trace.root.attributes).toMatchObject({ 'eks_doctor.command': 'diagnose', 'eks_doctor.cluster': cluster.clusterName, 'eks_doctor.exit_code': 0 });
-    expect(trace.phases().sort()).toEqual([PHASE.checks, PHASE.collectAws, PHASE.collectKubernetes, PHASE.correlation, PHASE.render].sort());
+    // With a root cause to look changes up for, the enrichment pass's reads are a phase of their own.
+    expect(trace.phases().sort()).toEqual([PHASE.checks, PHASE.collectAws, PHASE.collectKubernetes, PHASE.correlation, PHASE.render, ...(report.changeHistory ? [PHASE.changeHistory] : [])].sort());
 
     // Exactly the requests the mocks answered, action by action and with the status they answered, AWS and Kubernetes alike.
     const requests = trace.spans.filter((s) => s.kind === 'client');
@@ -77,7 +78,8 @@ describe('--trace against the mocks', () => {
     expect(requests.some((s) => requestKey(s).startsWith('kubernetes:'))).toBe(true);
     // Each inside the phase of its side, in time too (readTrace checks every child lies within its parent).
     for (const span of requests) {
-      const phase = span.attributes['rpc.system'] === 'aws-api' ? PHASE.collectAws : PHASE.collectKubernetes;
+      const changeRead = ['cloudtrail:LookupEvents', 'eks:ListUpdates', 'eks:DescribeUpdate'].includes(requestKey(span));
+      const phase = span.attributes['rpc.system'] === 'aws-api' ? (changeRead ? PHASE.changeHistory : PHASE.collectAws) : PHASE.collectKubernetes;
       expect(trace.ancestors(span).map((a) => a.name), requestKey(span)).toContain(phase);
     }
     // Every AWS request is attempt 1 of a call that took one attempt.

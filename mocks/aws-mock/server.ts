@@ -1,6 +1,6 @@
 /**
  * The AWS mock: one HTTP server on 127.0.0.1 that answers EC2, Auto Scaling, IAM, STS, EKS, Service
- * Quotas and CloudWatch over their real wire protocols, from the AWS side of any number of snapshots.
+ * Quotas, CloudWatch and CloudTrail over their real wire protocols, from the AWS side of any number of snapshots.
  *
  * Requests are routed by the SigV4 credential scope (`Credential=AKID/date/REGION/SERVICE/aws4_request`):
  * the service decides the protocol (EC2 and Auto Scaling both have a DescribeTags), the region
@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import * as autoScalingClient from '@aws-sdk/client-auto-scaling';
+import * as cloudTrailClient from '@aws-sdk/client-cloudtrail';
 import * as cloudWatchClient from '@aws-sdk/client-cloudwatch';
 import * as ec2Client from '@aws-sdk/client-ec2';
 import * as eksClient from '@aws-sdk/client-eks';
@@ -21,6 +22,7 @@ import { RequestLog } from '../request-log.js';
 import { AwsApiError, type Handler, type HandlerContext } from './api.js';
 import { FaultInjector, faultsFromSnapshot, type FaultRule } from './faults.js';
 import { AUTOSCALING_HANDLERS } from './services/autoscaling.js';
+import { CLOUDTRAIL_HANDLERS } from './services/cloudtrail.js';
 import { CLOUDWATCH_HANDLERS } from './services/cloudwatch.js';
 import { EC2_HANDLERS } from './services/ec2.js';
 import { eksHandlers, type ClusterOverrides } from './services/eks.js';
@@ -69,7 +71,15 @@ interface ServiceProtocol {
   iamName?: string;
   /** JSON protocols: the X-Amz-Target prefix and the content type's version. */
   targetPrefix?: string;
+  /**
+   * Other prefixes the service accepts: CloudTrail's model names its target prefix
+   * com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101 (what botocore sends), while the AWS SDK
+   * for JavaScript sends the service shape's name, CloudTrail_20131101.
+   */
+  targetAliases?: string[];
   jsonVersion?: '1.0' | '1.1';
+  /** A JSON service's own throttling error (Service Quotas' TooManyRequestsException unless said). */
+  throttlingCode?: string;
   /** A JSON protocol that also answers in the query protocol's error codes (x-amzn-query-error). */
   queryCompatible?: boolean;
   version?: string;
@@ -79,7 +89,7 @@ interface ServiceProtocol {
 }
 
 /** One list of SDK models per process: reading the EC2 model takes a moment. */
-let models: Record<'ec2' | 'autoscaling' | 'iam' | 'sts' | 'eks' | 'servicequotas' | 'monitoring', Map<string, OperationModel>> | undefined;
+let models: Record<'ec2' | 'autoscaling' | 'iam' | 'sts' | 'eks' | 'servicequotas' | 'monitoring' | 'cloudtrail', Map<string, OperationModel>> | undefined;
 function loadModels() {
   models ??= {
     ec2: operationModels(ec2Client),
@@ -88,6 +98,7 @@ function loadModels() {
     sts: operationModels(stsClient),
     eks: operationModels(eksClient),
     servicequotas: operationModels(serviceQuotasClient),
+    cloudtrail: operationModels(cloudTrailClient),
     monitoring: operationModels(cloudWatchClient),
   };
   return models;
@@ -106,6 +117,7 @@ export async function startAwsMock(options: AwsMockOptions): Promise<AwsMock> {
     sts: { protocol: 'query', version: '2011-06-15', xmlNamespace: 'https://sts.amazonaws.com/doc/2011-06-15/', operations: loaded.sts, handlers: STS_HANDLERS },
     eks: { protocol: 'rest-json', operations: loaded.eks, handlers: eksHandlers(options.clusterOverrides) },
     servicequotas: { protocol: 'json', targetPrefix: 'ServiceQuotasV20190624', jsonVersion: '1.1', operations: loaded.servicequotas, handlers: SERVICEQUOTAS_HANDLERS },
+    cloudtrail: { protocol: 'json', targetPrefix: 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101', targetAliases: ['CloudTrail_20131101'], jsonVersion: '1.1', throttlingCode: 'ThrottlingException', operations: loaded.cloudtrail, handlers: CLOUDTRAIL_HANDLERS },
     // Since 2025 CloudWatch speaks AWS JSON 1.0 (query-compatible), which the SDK and botocore both prefer to the query protocol.
     monitoring: {
       protocol: 'json',
@@ -172,7 +184,8 @@ export async function startAwsMock(options: AwsMockOptions): Promise<AwsMock> {
       }
     } else if (service.protocol === 'json') {
       const target = request.headers['x-amz-target'];
-      actionName = typeof target === 'string' && target.startsWith(`${service.targetPrefix}.`) ? target.slice(service.targetPrefix!.length + 1) : `(X-Amz-Target ${String(target ?? 'missing')})`;
+      const prefix = [service.targetPrefix!, ...(service.targetAliases ?? [])].find((p) => typeof target === 'string' && target.startsWith(`${p}.`));
+      actionName = typeof target === 'string' && prefix ? target.slice(prefix.length + 1) : `(X-Amz-Target ${String(target ?? 'missing')})`;
       operation = service.operations.get(actionName);
       if (operation) {
         try {
@@ -356,7 +369,7 @@ function injectedError(fault: FaultRule, service: ServiceProtocol, iamService: s
     case 'throttle':
       if (protocol === 'ec2') return new AwsApiError('RequestLimitExceeded', 'Request limit exceeded.', 503);
       // Service Quotas' own throttling error (TooManyRequestsException) is a 400; EKS's a 429.
-      if (protocol === 'json' && !service.queryCompatible) return new AwsApiError('TooManyRequestsException', 'Rate exceeded', 400);
+      if (protocol === 'json' && !service.queryCompatible) return new AwsApiError(service.throttlingCode ?? 'TooManyRequestsException', 'Rate exceeded', 400);
       if (json) return new AwsApiError('ThrottlingException', 'Rate exceeded', 429);
       if (protocol === 'json') return compatible('Throttling', 'Rate exceeded', 400, 'ThrottlingException');
       return new AwsApiError('Throttling', 'Rate exceeded', 400);

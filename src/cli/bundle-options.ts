@@ -5,7 +5,8 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { historyRedactionKey } from '../audit/history.js';
-import { Redactor, redactSnapshot } from '../snapshot/redact.js';
+import { withChanges, type SnapshotChanges } from '../enrich/snapshot-changes.js';
+import { redactChanges, Redactor, redactSnapshot } from '../snapshot/redact.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { UserError } from '../user-error.js';
 import { stringValue, type OptionSpec, type ParsedArgs } from './command.js';
@@ -41,18 +42,27 @@ export function snapshotText(snapshot: Snapshot): string {
   return `${JSON.stringify(snapshot, null, 2)}\n`;
 }
 
-/** Returns what the command should diagnose and show: the snapshot, redacted when asked; saves it when asked. */
-export function bundleKeeper(settings: BundleSettings): (snapshot: Snapshot) => Promise<Snapshot> {
+/**
+ * What the command should diagnose and show: the snapshot, redacted when asked, and saved when
+ * asked. `withChanges` adds what the enrichment pass collected to a snapshot already kept: the
+ * additions redacted with the same pseudonyms, and the bundle saved again with them.
+ */
+export interface BundleKeeper {
+  (snapshot: Snapshot): Promise<Snapshot>;
+  withChanges(kept: Snapshot, changes: SnapshotChanges): Promise<Snapshot>;
+}
+
+export function bundleKeeper(settings: BundleSettings): BundleKeeper {
   const redactor = settings.redact ? new Redactor(settings.redactionKey) : undefined;
-  return async (snapshot) => {
-    const kept = redactor ? redactSnapshot(snapshot, redactor) : snapshot;
-    if (settings.saveTo) {
-      try {
-        await writeFile(settings.saveTo, snapshotText(kept));
-      } catch (error) {
-        throw new UserError(`cannot write the snapshot to ${settings.saveTo}: ${(error as Error).message}`);
-      }
+  const save = async (kept: Snapshot) => {
+    if (!settings.saveTo) return kept;
+    try {
+      await writeFile(settings.saveTo, snapshotText(kept));
+    } catch (error) {
+      throw new UserError(`cannot write the snapshot to ${settings.saveTo}: ${(error as Error).message}`);
     }
     return kept;
   };
+  const keep = (snapshot: Snapshot) => save(redactor ? redactSnapshot(snapshot, redactor) : snapshot);
+  return Object.assign(keep, { withChanges: (kept: Snapshot, changes: SnapshotChanges) => save(withChanges(kept, redactor ? redactChanges(changes, redactor) : changes)) });
 }

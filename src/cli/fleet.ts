@@ -18,7 +18,7 @@ import type { Report } from '../engine/report.js';
 import { renderPlain, type PlainFormat } from '../render/index.js';
 import { UserError } from '../user-error.js';
 import { listValue, numberValue, stringValue, type CommandIo, type OptionSpec, type ParsedArgs } from './command.js';
-import { collectLive, connectAws } from './live-collection.js';
+import { collectLive, connectAws, withLiveChangeHistory } from './live-collection.js';
 import { connectionSettings, type LiveSettings } from './live-settings.js';
 import { reportExitCode } from './report-output.js';
 import { diagnosisSetup, type ReportSettings } from './report-settings.js';
@@ -106,7 +106,7 @@ export async function auditAllClusters(args: ParsedArgs, settings: ReportSetting
 
   await inParallel(targets, concurrency, async (target) => {
     const live: LiveSettings = { ...base, clusterName: target.cluster, region: target.region, ...(target.profile ? { profile: target.profile } : {}) };
-    const runner = diagnosisRunner(({ checks, onEvent }) => collectLive(live, planCollection(checks), io, onEvent), setup);
+    const runner = diagnosisRunner(({ checks, onEvent }) => collectLive(live, planCollection(checks), io, onEvent), withLiveChangeHistory(setup, live, io));
     try {
       const started = performance.now();
       const fresh = await runner({});

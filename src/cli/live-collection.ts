@@ -4,17 +4,20 @@
  */
 import type { AwsClients } from '../collect/aws/clients.js';
 import { planCollection, type CollectionPlan } from '../collect/plan.js';
-import type { SnapshotSource } from '../engine/diagnose.js';
+import type { DiagnosisSetup, SnapshotSource } from '../engine/diagnose.js';
+import { DEFAULT_CHANGE_WINDOW_HOURS } from '../enrich/plan.js';
+import { withChanges } from '../enrich/snapshot-changes.js';
+import type { BundleKeeper } from './bundle-options.js';
 import type { CollectEvent, ProgressEvent } from '../engine/progress.js';
 import { loadSnapshotFile } from '../snapshot/load.js';
 import type { Snapshot } from '../snapshot/types.js';
-import { inSpan, NO_TRACE, timedImport, type Tracer } from '../trace/tracer.js';
+import { inSpan, NO_TRACE, PHASE, timedImport, type Tracer } from '../trace/tracer.js';
 import { UserError } from '../user-error.js';
 import type { CommandIo, ParsedArgs } from './command.js';
 import { liveSettings, type LiveSettings } from './live-settings.js';
 
 /** The SDK is loaded only on live paths: `diagnose --snapshot` and --help never pay for it. */
-export async function connectAws(settings: LiveSettings, io: CommandIo, tracer?: Tracer): Promise<AwsClients> {
+export async function connectAws(settings: LiveSettings, io: CommandIo, tracer?: Tracer, changeHistory?: { cloudTrailPace: (region: string) => { acquire(): Promise<void> } }): Promise<AwsClients> {
   const { createAwsClients } = await timedImport('collect/aws/clients', () => import('../collect/aws/clients.js'));
   return createAwsClients({
     ...(settings.region ? { region: settings.region } : {}),
@@ -26,7 +29,35 @@ export async function connectAws(settings: LiveSettings, io: CommandIo, tracer?:
     ...(settings.debug ? { debug: (line: string) => void io.stderr.write(`${line}\n`) } : {}),
     ...(settings.rateLimiter ? { rateLimiter: settings.rateLimiter } : {}),
     ...(tracer ? { tracer } : {}),
+    ...(changeHistory ? { cloudTrailPace: changeHistory.cloudTrailPace, tracePhase: PHASE.changeHistory } : {}),
   });
+}
+
+/**
+ * The diagnosis setup of a live run: with the change history on, the enrichment pass's reads
+ * against the same account (CloudTrail paced per account and region across every run of the
+ * process), its additions kept (redacted, saved) like the snapshot they join.
+ */
+export function withLiveChangeHistory(setup: DiagnosisSetup, live: LiveSettings, io: CommandIo, keep?: BundleKeeper): DiagnosisSetup {
+  const history = setup.changeHistory;
+  if (history === false) return setup;
+  return {
+    ...setup,
+    changeHistory: {
+      windowHours: history?.windowHours ?? DEFAULT_CHANGE_WINDOW_HOURS,
+      async collect(snapshot, plan, { onEvent, tracer }) {
+        // Loaded only when a run has something to look up: the CloudTrail SDK with it.
+        const { collectChanges, cloudTrailPace, PROCESS_CHANGE_LOOKUPS, snapshotAccount } = await import('../enrich/collect.js');
+        const clients = await connectAws(live, io, tracer, { cloudTrailPace: cloudTrailPace(PROCESS_CHANGE_LOOKUPS, snapshotAccount(snapshot)) });
+        try {
+          const changes = await collectChanges({ snapshot, plan, clients, timeoutSeconds: live.timeoutSeconds, ...(onEvent ? { onEvent } : {}), ...(tracer ? { tracer } : {}) });
+          return keep ? keep.withChanges(snapshot, changes) : withChanges(snapshot, changes);
+        } finally {
+          clients.destroy();
+        }
+      },
+    },
+  };
 }
 
 /** Collects a snapshot of the planned parts from the live cluster; with a tracer (--trace), every request is a span. */

@@ -8,12 +8,16 @@ import { checkConfigAgainstCatalogue, loadConfig, type EksDoctorConfig } from '.
 import { catalogueThresholds, type Diagnostic, type ThresholdValues } from '../engine/diagnostic.js';
 import type { DiagnosisSetup, Selection } from '../engine/diagnose.js';
 import { FAIL_ON_VALUES, type FailOn } from '../engine/exit-code.js';
+import { DEFAULT_CHANGE_WINDOW_HOURS } from '../enrich/plan.js';
 import { isPlainFormat, PLAIN_FORMATS, type PlainFormat } from '../render/index.js';
 import { colorWanted } from '../render/style.js';
 import { UserError } from '../user-error.js';
 import { TOOL_VERSION } from '../version.js';
 import { listValue, numberValue, stringValue, type CommandIo, type OptionSpec, type ParsedArgs } from './command.js';
 import { TRACE_OPTION } from './trace-option.js';
+
+/** LookupEvents reads the last 90 days of management events. */
+const CLOUDTRAIL_LOOKUP_DAYS = 90;
 
 /** `--watch` alone re-checks this often. */
 export const DEFAULT_WATCH_SECONDS = 30;
@@ -44,6 +48,8 @@ export const REPORT_OPTIONS: OptionSpec[] = [
   },
   { name: 'watch-count', type: 'string', valueName: 'N', description: 'Stop --watch after N reports (exit code of the last one)' },
   ...AUDIT_OPTIONS,
+  { name: 'change-window', type: 'string', valueName: 'HOURS', description: `How far back the change history beside each root cause looks (default ${DEFAULT_CHANGE_WINDOW_HOURS}; CloudTrail keeps ${CLOUDTRAIL_LOOKUP_DAYS} days)` },
+  { name: 'no-change-history', type: 'boolean', description: 'No change history: no CloudTrail or EKS update lookups after the diagnosis, no "Changed recently" evidence' },
   TRACE_OPTION,
   { name: 'no-color', type: 'boolean', description: 'No colours (also NO_COLOR)' },
 ];
@@ -77,6 +83,8 @@ export interface ReportSettings {
   watch?: { seconds: number; count?: number };
   /** --history, --notify, --metrics-file, --pushgateway: a scheduled run's outputs (src/audit). */
   audit?: AuditSettings;
+  /** --change-window and --no-change-history: the change history beside the root causes (src/enrich). */
+  changeHistory: { enabled: boolean; windowHours: number };
 }
 
 const EXTENSION_FORMATS: [string, PlainFormat][] = [
@@ -147,6 +155,9 @@ export function reportSettings(args: ParsedArgs, io: CommandIo, diagnostics: rea
   }
 
   const audit = auditSettings(args, { watch: watchSeconds !== undefined });
+  const changeWindow = numberValue('change-window', v['change-window'], { min: 1 });
+  if (changeWindow !== undefined && changeWindow > CLOUDTRAIL_LOOKUP_DAYS * 24) throw new UserError(`--change-window must be at most ${CLOUDTRAIL_LOOKUP_DAYS * 24} hours: CloudTrail's event history keeps ${CLOUDTRAIL_LOOKUP_DAYS} days; got '${changeWindow}'`);
+  if (changeWindow !== undefined && v['no-change-history'] === true) throw new UserError('--change-window and --no-change-history contradict each other');
 
   // Flags win over the file: --only or --skip replaces the file's whole selection, a threshold flag that threshold.
   const fromFlags = only !== undefined || skip !== undefined;
@@ -165,6 +176,7 @@ export function reportSettings(args: ParsedArgs, io: CommandIo, diagnostics: rea
     ...(config ? { config } : {}),
     ...(watchSeconds !== undefined ? { watch: { seconds: watchSeconds, ...(watchCount !== undefined ? { count: watchCount } : {}) } } : {}),
     ...(audit ? { audit } : {}),
+    changeHistory: { enabled: v['no-change-history'] !== true, windowHours: changeWindow ?? DEFAULT_CHANGE_WINDOW_HOURS },
   };
 }
 
@@ -181,6 +193,7 @@ export function diagnosisSetup(settings: ReportSettings, diagnostics: Diagnostic
     options: settings.checkOptions,
     ...(settings.config ? { suppressions: { file: settings.config.file, rules: settings.config.suppressions } } : {}),
     toolVersion: TOOL_VERSION,
+    changeHistory: settings.changeHistory.enabled ? { windowHours: settings.changeHistory.windowHours } : false,
   };
 }
 

@@ -6,11 +6,15 @@
 import type { Diagnostic } from '../engine/diagnostic.js';
 import type { AwsData, KubernetesData, SnapshotPart } from '../snapshot/types.js';
 import { AWS_PART_DECLARATIONS } from './aws/parts.js';
+import type { AwsPartDeclaration } from './sources.js';
 
 export type AwsPartKey = Exclude<keyof AwsData, 'notFound'>;
 
-/** Every AWS part, in the order snapshots list them (the order of AwsData), as the services declare them. */
-export const AWS_PARTS = Object.keys(AWS_PART_DECLARATIONS) as readonly AwsPartKey[];
+/**
+ * Every AWS part a collection may plan, in the order snapshots list them (the order of AwsData), as
+ * the services declare them; not the change history's, which the enrichment pass reads after the diagnosis.
+ */
+export const AWS_PARTS = (Object.keys(AWS_PART_DECLARATIONS) as AwsPartKey[]).filter((p) => !(AWS_PART_DECLARATIONS[p] as AwsPartDeclaration).afterDiagnosis) as readonly AwsPartKey[];
 
 /** Parts every live run reads: who am I (and are the credentials good), and does the cluster exist. */
 export const ALWAYS_COLLECTED: readonly AwsPartKey[] = ['callerIdentity', 'cluster'];

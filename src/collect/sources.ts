@@ -35,6 +35,8 @@ export interface AwsPartDeclaration extends PartSources {
   /** Progress label; also the call named when a part it needs failed without a recorded cause. */
   step: string;
   actions: readonly string[];
+  /** Read by the enrichment pass after the diagnosis, for what the findings name (src/enrich): never planned for a check nor by `collect`. */
+  afterDiagnosis?: true;
 }
 
 export type AwsPartDeclarations = Partial<Record<AwsKey, AwsPartDeclaration>>;

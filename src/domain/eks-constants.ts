@@ -62,3 +62,14 @@ export const NODE_ROLE_POLICIES_TO_ATTACH = [RECOMMENDED_NODE_ROLE_POLICY.worker
 export function managedPolicyArn(name: string, partition = 'aws'): string {
   return `arn:${partition}:iam::aws:policy/${name}`;
 }
+
+/** The kube-system workloads each common add-on runs, and a selector for its pods. */
+export const ADDON_WORKLOADS: Readonly<Record<string, { daemonSets?: string[]; deployments?: string[]; podSelector: string }>> = {
+  'vpc-cni': { daemonSets: ['aws-node'], podSelector: 'k8s-app=aws-node' },
+  'kube-proxy': { daemonSets: ['kube-proxy'], podSelector: 'k8s-app=kube-proxy' },
+  coredns: { deployments: ['coredns'], podSelector: 'k8s-app=kube-dns' },
+  'eks-pod-identity-agent': { daemonSets: ['eks-pod-identity-agent'], podSelector: 'app.kubernetes.io/name=eks-pod-identity-agent' },
+  'aws-ebs-csi-driver': { daemonSets: ['ebs-csi-node'], deployments: ['ebs-csi-controller'], podSelector: 'app.kubernetes.io/name=aws-ebs-csi-driver' },
+  'aws-efs-csi-driver': { daemonSets: ['efs-csi-node'], deployments: ['efs-csi-controller'], podSelector: 'app.kubernetes.io/name=aws-efs-csi-driver' },
+  'eks-node-monitoring-agent': { daemonSets: ['eks-node-monitoring-agent'], podSelector: 'app.kubernetes.io/name=eks-node-monitoring-agent' },
+};

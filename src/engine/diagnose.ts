@@ -1,3 +1,5 @@
+import { attachChangeHistory } from '../enrich/attach.js';
+import { planEnrichment, planIsEmpty, type EnrichmentPlan } from '../enrich/plan.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { inSpan, NO_TRACE, PHASE, type Span, type Tracer } from '../trace/tracer.js';
 import { UserError } from '../user-error.js';
@@ -45,6 +47,18 @@ export interface DiagnosisSetup {
   /** Applied before the summary is counted: a suppressed finding stays in the report and no longer counts. */
   suppressions?: Suppressions;
   toolVersion: string;
+  /** The change history beside the root causes (src/enrich); `false` (--no-change-history) leaves it out. Attached from the snapshot when not given. */
+  changeHistory?: ChangeHistorySetup | false;
+}
+
+export interface ChangeHistorySetup {
+  /** How far back it looks (--change-window). */
+  windowHours: number;
+  /**
+   * Live runs: the enrichment pass's second collection, of the planned change data into a copy of
+   * the snapshot (src/enrich/collect.ts). Without it the change history comes from what the snapshot holds.
+   */
+  collect?: (snapshot: Snapshot, plan: EnrichmentPlan, request: { onEvent?: (event: ProgressEvent) => void; tracer?: Tracer }) => Promise<Snapshot>;
 }
 
 /**
@@ -67,7 +81,7 @@ export async function diagnoseSnapshot(
     return runChecks(snapshot, args.diagnostics, { options: args.options ?? {}, deselected, ...(onEvent ? { onEvent } : {}) });
   });
   const { findings } = found;
-  return inSpan(tracer, PHASE.correlation, () => {
+  const report = inSpan(tracer, PHASE.correlation, () => {
     const ordered = correlate(findings, found.checks, args.diagnostics);
     // A tentative cause that correlation turned into a note no longer fails its check.
     const checks = statusesAfterCorrelation(found.checks, ordered);
@@ -85,6 +99,8 @@ export async function diagnoseSnapshot(
       config: { file: suppressions.file, suppressions: suppressed.outcomes },
     });
   });
+  if (args.changeHistory === false) return report;
+  return attachChangeHistory(await report, snapshot, args.changeHistory ? { windowHours: args.changeHistory.windowHours } : {});
 }
 
 /** A check that ran fails when one of its findings fails after correlation, and passes otherwise. */
@@ -114,7 +130,14 @@ export function diagnosisRunner(source: SnapshotSource, setup: DiagnosisSetup): 
   return async ({ onEvent, only, tracer }) => {
     const selection = only ? { only } : (setup.selection ?? {});
     const snapshot = await source({ checks: selectedDiagnostics(setup.diagnostics, selection), ...(onEvent ? { onEvent } : {}), ...(tracer ? { tracer } : {}) });
-    return diagnoseSnapshot(snapshot, { ...setup, selection, ...(onEvent ? { onEvent } : {}), ...(tracer ? { tracer } : {}) });
+    const history = setup.changeHistory;
+    const collect = history ? history.collect : undefined;
+    if (!history || !collect) return diagnoseSnapshot(snapshot, { ...setup, selection, ...(onEvent ? { onEvent } : {}), ...(tracer ? { tracer } : {}) });
+    // collect -> diagnose -> plan the extra reads from the findings -> collect them -> attach: one way.
+    const report = await diagnoseSnapshot(snapshot, { ...setup, selection, changeHistory: false, ...(onEvent ? { onEvent } : {}), ...(tracer ? { tracer } : {}) });
+    const plan = planEnrichment(report, { region: snapshot.cluster.region, until: snapshot.capturedAt, windowHours: history.windowHours });
+    const enriched = planIsEmpty(plan) ? snapshot : await inSpan(tracer ?? NO_TRACE, PHASE.changeHistory, () => collect(snapshot, plan, { ...(onEvent ? { onEvent } : {}), ...(tracer ? { tracer } : {}) }));
+    return attachChangeHistory(report, enriched, { windowHours: history.windowHours });
   };
 }
 

@@ -1,11 +1,11 @@
 import type { CollectionError, Snapshot, ApiServerAccess } from '../snapshot/types.js';
-import type { Finding, Severity } from './finding.js';
+import type { Finding, ResourceRef, Severity } from './finding.js';
 import { isRootCause } from './correlate.js';
 import { isIncomplete, type CheckResult } from './run-checks.js';
 import type { SuppressionRule } from './suppress.js';
 
 /** Bumped on any change to the report's shape; see schema/report.schema.json and the README. */
-export const REPORT_SCHEMA_VERSION = '1.1';
+export const REPORT_SCHEMA_VERSION = '1.2';
 
 export interface Report {
   schemaVersion: string;
@@ -39,6 +39,52 @@ export interface Report {
   config?: { file: string; suppressions: SuppressionOutcome[] };
   /** In `--watch` output and with `--history`: what changed since the previous report (src/audit/changes.ts). */
   changes?: ReportChanges;
+  /** Since 1.2: what changed on the resources of the root causes (and of unexplained symptoms) before the diagnosis (src/enrich). */
+  changeHistory?: ChangeHistory;
+}
+
+/** Where a change was read. */
+export const CHANGE_SOURCES = ['cloudtrail', 'eks-update', 'scaling-activity', 'managed-fields'] as const;
+export type ChangeSource = (typeof CHANGE_SOURCES)[number];
+
+/** One change to a resource a finding names, from one of the change sources. */
+export interface ResourceChange {
+  time: string;
+  source: ChangeSource;
+  /** The API call (DeleteNatGateway), the EKS update type (VersionUpdate), the activity, or the field manager's operation (Update, Apply). */
+  action: string;
+  resource: ResourceRef;
+  /** Who: the identity ARN (with its role session), the field manager (kubectl-edit, eksctl, helm), or the service. */
+  actor?: string;
+  /** From where: the caller's address, or the AWS service that called on its behalf. */
+  sourceAddress?: string;
+  /** An EKS update's or a scaling activity's status (Successful, Failed, InProgress). */
+  status?: string;
+  /** An EKS update's parameters and errors. */
+  detail?: string;
+  /** Keys of the findings whose resources it touches. */
+  findings: string[];
+}
+
+export interface ChangeSourceStatus {
+  source: ChangeSource;
+  /** `incomplete`: read in part (the request budget ran out); `failed`: the reads failed (`detail` says why). */
+  status: 'read' | 'incomplete' | 'failed' | 'not-collected';
+  detail?: string;
+}
+
+export interface ChangeHistory {
+  /** The window looked at: from `since` to `until` (the snapshot's capture time). */
+  since: string;
+  until: string;
+  /**
+   * CloudTrail delivers an event minutes after the call: a change made in the last minutes before
+   * `until` may not show yet, so an empty answer about them proves nothing.
+   */
+  deliveryDelayMinutes: number;
+  /** Newest first. */
+  changes: ResourceChange[];
+  sources: ChangeSourceStatus[];
 }
 
 /**

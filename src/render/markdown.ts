@@ -1,5 +1,6 @@
 import { fixWays, type Finding } from '../engine/finding.js';
 import type { Report } from '../engine/report.js';
+import { beforeText, changeHistoryNotes, changeText, minuteText } from '../enrich/attach.js';
 import { clusterLine, INCOMPLETE_MEANING, incompleteText, reportSections, resourceText, summaryLine } from './sections.js';
 import { isIncomplete } from '../engine/run-checks.js';
 
@@ -20,6 +21,16 @@ export function renderMarkdown(report: Report): string {
       out.push('');
       if (cause.unexplained) out.push('**Itself a symptom without a found cause.**', '', ...unexplainedLines(cause.unexplained));
     });
+  }
+  if (report.changeHistory) {
+    const history = report.changeHistory;
+    out.push(`## What changed before the diagnosis (${history.changes.length})`, '');
+    if (history.changes.length > 0) {
+      out.push('| When | What | Touches |', '| --- | --- | --- |');
+      for (const c of history.changes) out.push(`| ${minuteText(Date.parse(c.time))} (${beforeText(c, history.until)}) | ${escapeCell(changeText(c))} | ${c.findings.map((k) => `\`${escapeCell(k)}\``).join(', ')} |`);
+      out.push('');
+    } else out.push('No change found on the resources of the findings above.', '');
+    out.push(...changeHistoryNotes(history).map((n) => `- ${n}`), '');
   }
   if (sections.unexplainedSymptoms.length > 0) {
     out.push('## Symptoms without a found cause', '');

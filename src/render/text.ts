@@ -1,5 +1,6 @@
 import type { Finding } from '../engine/finding.js';
-import type { Report } from '../engine/report.js';
+import type { ChangeHistory, Report } from '../engine/report.js';
+import { beforeText, changeHistoryNotes, changeText, minuteText } from '../enrich/attach.js';
 import { couldNotRun } from '../engine/run-checks.js';
 import { clusterLine, fixWayLines, INCOMPLETE_HEADING, INCOMPLETE_MEANING, incompleteChecks, incompleteText, reportSections, resourceText, summaryLine } from './sections.js';
 import { createStyle, type Style } from './style.js';
@@ -25,6 +26,7 @@ export function renderText(report: Report, options: { color?: boolean } = {}): s
       out.push('');
     });
   }
+  if (report.changeHistory) out.push(...changeHistoryBlock(report.changeHistory, style));
   if (sections.unexplainedSymptoms.length > 0) {
     out.push(style.bold(`SYMPTOMS WITHOUT A FOUND CAUSE (${sections.unexplainedSymptoms.length})`), '');
     for (const s of sections.unexplainedSymptoms) {
@@ -65,6 +67,19 @@ export function renderText(report: Report, options: { color?: boolean } = {}): s
   }
   out.push(summaryLine(report));
   return `${out.join('\n')}\n`;
+}
+
+/** After the root causes: every change found, newest first, each with the findings it touches. */
+function changeHistoryBlock(history: ChangeHistory, style: Style): string[] {
+  const lines = [style.bold(`WHAT CHANGED BEFORE THE DIAGNOSIS (${history.changes.length})`), ''];
+  for (const c of history.changes) {
+    lines.push(`  ${minuteText(Date.parse(c.time))}  ${style.dim(`${beforeText(c, history.until)}:`)} ${changeText(c)}`);
+    lines.push(style.dim(`      touches ${c.findings.join(', ')}`));
+  }
+  if (history.changes.length === 0) lines.push('  No change found on the resources of the findings above.');
+  for (const note of changeHistoryNotes(history)) lines.push(style.dim(`  ${note}`));
+  lines.push('');
+  return lines;
 }
 
 function unexplainedLines(u: NonNullable<Finding['unexplained']>): string[] {

@@ -10,7 +10,8 @@
  * (ip-10-0-1-10...) follow the address they embed, so a Node still matches its instance.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import type { Snapshot } from './types.js';
+import type { SnapshotChanges } from '../enrich/snapshot-changes.js';
+import type { AwsData, Snapshot } from './types.js';
 
 const ARN_ACCOUNT = /\barn:aws[\w-]*:[\w-]+:[\w-]*:(\d{12}):/g;
 const ECR_ACCOUNT = /\b(\d{12})\.dkr\.ecr\./g;
@@ -66,6 +67,8 @@ export class Redactor {
   private readonly clusterIds = new Map<string, string>();
   private readonly loadBalancers = new Map<string, string>();
   private readonly prefixBits = new Map<string, number>();
+  private readonly callers = new Map<string, string>();
+  private readonly ipv6Addresses = new Map<string, string>();
 
   /** `key` seeds the address pseudonyms; random by default, so they cannot be reversed by a table. */
   constructor(private readonly key: Buffer = randomBytes(32)) {}
@@ -153,6 +156,33 @@ export class Redactor {
   }
 
   /**
+   * An identity ARN with its role session name or IAM user name replaced, consistently
+   * (`assumed-role/terraform-ci/session-1`): the role name stays, it says what made the change.
+   */
+  callerName(arn: string): string {
+    const match = /^(arn:[^:]+:sts::\d{12}:assumed-role\/[^/]+\/)(.+)$/.exec(arn) ?? /^(arn:[^:]+:iam::\d{12}:user\/(?:[^/]+\/)*)([^/]+)$/.exec(arn);
+    if (!match) return arn;
+    const kind = match[1]!.includes(':assumed-role/') ? 'session' : 'user';
+    let replacement = this.callers.get(`${kind}|${match[2]}`);
+    if (!replacement) {
+      replacement = `${kind}-${this.callers.size + 1}`;
+      this.callers.set(`${kind}|${match[2]}`, replacement);
+    }
+    return `${match[1]}${replacement}`;
+  }
+
+  /** An IPv6 address (CloudTrail's sourceIPAddress may be one) as a consistent placeholder in the documentation range; anything else as it is. */
+  ipv6(value: string): string {
+    if (!/^[0-9a-f]*:[0-9a-f:.]*$/i.test(value)) return value;
+    let replacement = this.ipv6Addresses.get(value);
+    if (!replacement) {
+      replacement = `2001:db8::${(this.ipv6Addresses.size + 1).toString(16)}`;
+      this.ipv6Addresses.set(value, replacement);
+    }
+    return replacement;
+  }
+
+  /**
    * Every string in a JSON value, redacted, object keys included: most are field names, label and
    * tag keys that come through unchanged, but IAM condition keys name the cluster's OIDC issuer
    * (`oidc.eks.<region>.amazonaws.com/id/<ID>:sub`) and must follow its redacted name.
@@ -170,5 +200,38 @@ export class Redactor {
 export function redactSnapshot(snapshot: Snapshot, redactor: Redactor = new Redactor()): Snapshot {
   redactor.learnAccounts(snapshot);
   const redacted = redactor.json(snapshot);
-  return { ...redacted, meta: { ...redacted.meta, redacted: true } };
+  return { ...redacted, aws: redactCallers(redacted.aws, redactor), meta: { ...redacted.meta, redacted: true } };
+}
+
+/** What the enrichment pass adds, redacted as the snapshot it joins was (the same Redactor). */
+export function redactChanges(changes: SnapshotChanges, redactor: Redactor): SnapshotChanges {
+  redactor.learnAccounts(changes);
+  const redacted = redactor.json(changes);
+  return { ...redacted, aws: redactCallers(redacted.aws, redactor) };
+}
+
+/**
+ * Who made a change and from where, beyond what `json` replaces (the account, IPv4 addresses): the
+ * role session name and the IAM user name (often a person's name or e-mail), and IPv6 addresses.
+ */
+function redactCallers<T extends Pick<AwsData, 'cloudTrailLookups'>>(aws: T, redactor: Redactor): T {
+  if (!aws.cloudTrailLookups) return aws;
+  const cloudTrailLookups = aws.cloudTrailLookups.map((lookup) => ({
+    ...lookup,
+    events: lookup.events.map((event) => {
+      const record = event.CloudTrailEvent;
+      if (!record) return event;
+      const arn = record.userIdentity?.arn;
+      const from = record.sourceIPAddress;
+      return {
+        ...event,
+        CloudTrailEvent: {
+          ...record,
+          ...(record.userIdentity ? { userIdentity: { ...record.userIdentity, ...(arn ? { arn: redactor.callerName(arn) } : {}) } } : {}),
+          ...(from ? { sourceIPAddress: redactor.ipv6(from) } : {}),
+        },
+      };
+    }),
+  }));
+  return { ...aws, cloudTrailLookups };
 }

@@ -9,13 +9,32 @@ function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Drops metadata.managedFields and the last-applied annotation (a full copy of the object). */
-export function stripKubernetesMetadata<T>(object: T): T {
+/** What a managedFields entry keeps on the objects whose changes are shown: who wrote it, how, when (never the fields). */
+export const MANAGED_FIELDS_KEPT = ['manager', 'operation', 'time'] as const;
+
+/**
+ * Drops the last-applied annotation (a full copy of the object) and metadata.managedFields (most
+ * of an object's bytes), or with `keepManagers`, cuts managedFields to MANAGED_FIELDS_KEPT: the
+ * change history of aws-auth, the add-ons' workloads and the webhook configurations reads them.
+ */
+function cleanMetadata<T>(object: T, options: { keepManagers: boolean }): T {
   if (!isObject(object) || !isObject(object.metadata)) return object;
-  const { managedFields: _managedFields, ...metadata } = object.metadata;
+  const { managedFields, ...metadata } = object.metadata;
   const annotations = isObject(metadata.annotations) ? { ...metadata.annotations } : undefined;
   if (annotations) delete annotations['kubectl.kubernetes.io/last-applied-configuration'];
-  return { ...object, metadata: { ...metadata, ...(annotations ? { annotations } : {}) } } as T;
+  // Writes to the status subresource are controllers reporting, not changes to the object.
+  const managers = options.keepManagers && Array.isArray(managedFields) ? pickEach(managedFields.filter((m: unknown) => !isObject(m) || m.subresource !== 'status'), MANAGED_FIELDS_KEPT) : undefined;
+  return { ...object, metadata: { ...metadata, ...(annotations ? { annotations } : {}), ...(managers ? { managedFields: managers } : {}) } } as T;
+}
+
+/** stripKubernetesMetadata keeping who changed the object and when (aws-auth, webhook configurations). */
+export function keepChangeManagers<T>(object: T): T {
+  return cleanMetadata(object, { keepManagers: true });
+}
+
+/** Drops metadata.managedFields and the last-applied annotation. */
+export function stripKubernetesMetadata<T>(object: T): T {
+  return cleanMetadata(object, { keepManagers: false });
 }
 
 /** Node: also drops status.images (hundreds of entries per node; no check reads them). */
@@ -146,9 +165,9 @@ export function sanitizeProblemPod<T>(pod: T): T {
   return { ...projected, spec: { ...(projected.spec as Json), ...placement } } as T;
 }
 
-/** DaemonSet/Deployment: metadata stripped, the pod template's env values removed (but CNI_SETTINGS_KEPT's). */
+/** DaemonSet/Deployment: metadata stripped (managers kept: the add-ons' changes), the pod template's env values removed (but CNI_SETTINGS_KEPT's). */
 export function sanitizeWorkload<T>(workload: T): T {
-  const stripped = stripKubernetesMetadata(workload) as Json;
+  const stripped = keepChangeManagers(workload) as Json;
   if (!isObject(stripped.spec) || !isObject(stripped.spec.template)) return stripped as T;
   const template = stripKubernetesMetadata(stripped.spec.template) as Json;
   return { ...stripped, spec: { ...stripped.spec, template: { ...template, spec: sanitizePodSpec(template.spec) } } } as T;

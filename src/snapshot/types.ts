@@ -3,8 +3,9 @@
  *
  * AWS data keeps the shapes the AWS SDK v3 returns, normalised only as docs/snapshot.md says:
  * timestamps are ISO-8601 strings, IAM policy documents are decoded JSON objects, `$metadata` is
- * dropped, launch-template user data is removed. Kubernetes objects keep the API's shape minus
- * `metadata.managedFields`, `status.images` and container `env` values.
+ * dropped, launch-template user data is removed, CloudTrail events are cut to who/what/when/where.
+ * Kubernetes objects keep the API's shape minus `metadata.managedFields` (kept as manager,
+ * operation and time on the objects whose changes are shown), `status.images` and container `env` values.
  *
  * Every part is optional: absent means "not collected" (the checks that need it are skipped);
  * a part whose collection failed is absent and has an entry in `errors`.
@@ -175,6 +176,41 @@ export interface NotFoundResource {
   call: string;
 }
 
+/**
+ * One CloudTrail event as LookupEvents returns it, cut to what the change history shows: the call,
+ * when, the resources it named, and from the `CloudTrailEvent` JSON string (decoded) only who made
+ * it, from where, and whether it failed. Request and response parameters are never kept.
+ */
+export interface CloudTrailEventSummary {
+  EventId?: string;
+  EventName?: string;
+  EventTime?: string;
+  EventSource?: string;
+  Resources?: { ResourceType?: string; ResourceName?: string }[];
+  CloudTrailEvent?: {
+    userIdentity?: { type?: string; arn?: string; invokedBy?: string };
+    /** An address, or the AWS service that made the call on the caller's behalf (eks.amazonaws.com). */
+    sourceIPAddress?: string;
+    /** Set when the call failed: it changed nothing. */
+    errorCode?: string;
+  };
+}
+
+/** cloudtrail:LookupEvents for one resource name (the only lookup attribute of the call), write events only. */
+export interface CloudTrailLookup {
+  resourceName: string;
+  /** Where it was looked up: the cluster's region, us-east-1 for IAM resources (IAM and STS record there only). */
+  region: string;
+  startTime: string;
+  endTime: string;
+  events: CloudTrailEventSummary[];
+  /** The run's CloudTrail request budget ran out before every page (or any) was read. */
+  budgetExhausted?: true;
+}
+
+/** eks:DescribeUpdate .update of one of the updates eks:ListUpdates lists for the cluster, a node group or an add-on. */
+export type EksUpdate = Serialized<EKS.Update> & { nodegroupName?: string; addonName?: string };
+
 export interface AwsData {
   /** sts:GetCallerIdentity */
   callerIdentity?: { Account?: string; Arn?: string; UserId?: string };
@@ -198,6 +234,11 @@ export interface AwsData {
   podIdentityAssociations?: Serialized<EKS.PodIdentityAssociation>[];
   /** eks:ListInsights .insights */
   insights?: Serialized<EKS.InsightSummary>[];
+  /**
+   * eks:ListUpdates + eks:DescribeUpdate for the cluster and the node groups and add-ons root
+   * causes name: collected by the enrichment pass after diagnosis (src/enrich), not for a check.
+   */
+  eksUpdates?: EksUpdate[];
   /** autoscaling:DescribeAutoScalingGroups .AutoScalingGroups (the cluster's groups only) */
   autoScalingGroups?: Serialized<AutoScaling.AutoScalingGroup>[];
   /**
@@ -272,6 +313,11 @@ export interface AwsData {
   iamInstanceProfiles?: IamInstanceProfile[];
   /** iam:ListOpenIDConnectProviders + iam:GetOpenIDConnectProvider */
   iamOidcProviders?: OidcProvider[];
+  /**
+   * cloudtrail:LookupEvents by ResourceName for the AWS resources root causes name, over the change
+   * window: collected by the enrichment pass after diagnosis (src/enrich), not for a check.
+   */
+  cloudTrailLookups?: CloudTrailLookup[];
   /** Resources asked for by ID that do not exist. Collected alongside the parts that asked. */
   notFound?: NotFoundResource[];
 }
@@ -299,15 +345,15 @@ export interface KubernetesData {
   version?: K8s<Kube.VersionInfo>;
   /** GET /api/v1/nodes (status.images removed) */
   nodes?: K8s<Kube.V1Node>[];
-  /** GET /api/v1/namespaces/kube-system/configmaps/aws-auth; null when it does not exist */
+  /** GET /api/v1/namespaces/kube-system/configmaps/aws-auth; null when it does not exist. managedFields kept as manager/operation/time */
   awsAuth?: K8s<Kube.V1ConfigMap> | null;
   /** GET /api/v1/namespaces/kube-system/pods, each projected to POD_FIELDS (src/snapshot/sanitize.ts) */
   kubeSystemPods?: K8s<Kube.V1Pod>[];
   /** GET /api/v1/pods?fieldSelector=status.phase!=Running,status.phase!=Succeeded, each projected by sanitizeProblemPod (POD_FIELDS and where the pod may run) */
   problemPods?: K8s<Kube.V1Pod>[];
-  /** GET /apis/apps/v1/namespaces/kube-system/daemonsets */
+  /** GET /apis/apps/v1/namespaces/kube-system/daemonsets (managedFields kept as manager/operation/time) */
   daemonSets?: K8s<Kube.V1DaemonSet>[];
-  /** GET /apis/apps/v1/namespaces/kube-system/deployments */
+  /** GET /apis/apps/v1/namespaces/kube-system/deployments (managedFields kept as manager/operation/time) */
   deployments?: K8s<Kube.V1Deployment>[];
   /** GET /api/v1/services, type LoadBalancer only */
   loadBalancerServices?: K8s<Kube.V1Service>[];
@@ -315,9 +361,9 @@ export interface KubernetesData {
   warningEvents?: K8s<Kube.CoreV1Event>[];
   /** GET /api/v1/serviceaccounts (those with IAM annotations, and kube-system's) */
   serviceAccounts?: K8s<Kube.V1ServiceAccount>[];
-  /** GET /apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations */
+  /** GET /apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations (managedFields kept as manager/operation/time) */
   validatingWebhooks?: K8s<Kube.V1ValidatingWebhookConfiguration>[];
-  /** GET /apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations */
+  /** GET /apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations (managedFields kept as manager/operation/time) */
   mutatingWebhooks?: K8s<Kube.V1MutatingWebhookConfiguration>[];
   /** The Services that admission webhooks call (their targetPorts must be open from the control plane) */
   webhookServices?: K8s<Kube.V1Service>[];

@@ -25,6 +25,8 @@ export const PHASE = {
   collectKubernetes: 'collect Kubernetes',
   checks: 'checks',
   correlation: 'correlation',
+  /** The enrichment pass's reads after the diagnosis (src/enrich): CloudTrail, EKS updates. */
+  changeHistory: 'change history',
   render: 'render',
 } as const;
 export type PhaseName = (typeof PHASE)[keyof typeof PHASE];

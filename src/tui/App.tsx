@@ -15,6 +15,7 @@ import { filterActive } from './rows.js';
 import { INITIAL_SESSION, sessionReducer, type SessionState } from './session.js';
 import { Spinner } from './Spinner.js';
 import { StatusLine } from './StatusLine.js';
+import { Timeline } from './Timeline.js';
 import { INITIAL_UI, reduceKey, screenOf, type Screen, type UiState } from './ui-state.js';
 import { useTerminalSize, type TerminalSize } from './use-terminal-size.js';
 import type { WaitLimits } from './waiting.js';
@@ -145,6 +146,8 @@ export function App({ runner, target, watchSeconds, size, waitLimits, copy, onQu
           ) : (
             <ProgressView progress={session.progress} height={bodyHeight} now={now} {...(waitLimits ? { limits: waitLimits } : {})} />
           )
+        ) : view === 'timeline' && screen.timeline ? (
+          <Timeline timeline={screen.timeline} selected={ui.timelineIndex} height={bodyHeight} />
         ) : view === 'detail' && current ? (
           <Box flexDirection="column">
             {screen.resolvedWhileOpen ? <Text bold>RESOLVED at the last re-check: this is how it was.</Text> : null}

@@ -11,8 +11,9 @@ export const KEY_HELP: { keys: string; action: string }[] = [
   { keys: 's', action: 'filter by severity: critical, warning, info, all' },
   { keys: 'f', action: 'filter by check (cycles through checks with findings); in a finding: to FIX' },
   { keys: '/', action: 'search titles and resources; Enter keeps it, Esc clears it' },
-  { keys: 'r', action: 're-check everything and show what changed' },
-  { keys: 'R', action: "re-check only the selected finding's check (partial view; Esc leaves it)" },
+  { keys: 't', action: 'timeline: what changed before the diagnosis, newest first' },
+  // One line for both re-checks: the help fits 80x24 with the timeline's key.
+  { keys: 'r, R', action: "re-check everything; R: only the selected finding's check (Esc leaves it)" },
   { keys: '?', action: 'show or hide this help' },
   { keys: 'q', action: 'quit with the exit code the report earns' },
 ];

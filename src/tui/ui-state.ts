@@ -18,6 +18,7 @@ import {
   type SelectableRow,
 } from './rows.js';
 import type { SessionState } from './session.js';
+import { timelineOf, type Timeline } from './timeline-entries.js';
 import type { TerminalSize } from './use-terminal-size.js';
 
 /**
@@ -25,7 +26,7 @@ import type { TerminalSize } from './use-terminal-size.js';
  * key) -> (state, effects). App.tsx only wires them to ink and runs the effects, so every key can be
  * tested without rendering.
  */
-export type View = 'list' | 'detail' | 'help';
+export type View = 'list' | 'detail' | 'help' | 'timeline';
 
 export interface UiState {
   view: View;
@@ -43,9 +44,12 @@ export interface UiState {
   message?: string;
   /** The run (session.completedRuns) whose partial view the user left for the full report with Esc. */
   leftPartialAt?: number;
+  /** The change selected in the timeline (`t`), and the view `t` or Esc returns to. */
+  timelineIndex: number;
+  timelineReturn: 'list' | 'detail';
 }
 
-export const INITIAL_UI: UiState = { view: 'list', helpReturn: 'list', filter: NO_FILTER, searching: false, selection: { index: 0 }, detailOffset: 0, selectedCommand: 0 };
+export const INITIAL_UI: UiState = { view: 'list', helpReturn: 'list', filter: NO_FILTER, searching: false, selection: { index: 0 }, detailOffset: 0, selectedCommand: 0, timelineIndex: 0, timelineReturn: 'list' };
 
 /** What the UI asks of the outside world; App.tsx carries them out. */
 export type Effect = { type: 'quit'; print: string[] } | { type: 'copy'; text: string } | { type: 'run'; only?: string[] };
@@ -74,6 +78,8 @@ export interface Screen {
   newKeys: ReadonlySet<string>;
   /** Runs finished so far: leaving a partial view is remembered for the run that made it. */
   completedRuns: number;
+  /** The report's change history as the timeline shows it; absent without one. */
+  timeline?: Timeline;
 }
 
 /** Rows above and below the body: header (3), run line, status line, key hints. */
@@ -100,7 +106,8 @@ export function screenOf(ui: UiState, session: SessionState, size: TerminalSize)
   const resolvedLine = resolvedWhileOpen && ui.view === 'detail' ? 1 : 0;
   const bodyHeight = Math.max(3, height - CHROME_LINES - bannerLines - resolvedLine);
   const newKeys = new Set(change?.diff.new.map((f) => f.key) ?? []);
-  return { ...(report ? { report } : {}), ...(partial ? { partial } : {}), rows, selectable, ...(selected ? { selected } : {}), selectedRow, ...(current ? { current } : {}), resolvedWhileOpen, lines, bodyHeight, detailHeight: bodyHeight, bannerMax, newKeys, completedRuns: session.completedRuns };
+  const timeline = report ? timelineOf(report) : undefined;
+  return { ...(report ? { report } : {}), ...(partial ? { partial } : {}), ...(timeline ? { timeline } : {}), rows, selectable, ...(selected ? { selected } : {}), selectedRow, ...(current ? { current } : {}), resolvedWhileOpen, lines, bodyHeight, detailHeight: bodyHeight, bannerMax, newKeys, completedRuns: session.completedRuns };
 }
 
 /** The partial view, while the report on screen is a narrowed re-check's and the user has not left it. */
@@ -150,7 +157,32 @@ export function reduceKey(ui: UiState, session: SessionState, size: TerminalSize
     if (check) return { ui: state, effects: [{ type: 'run', only: [check] }] };
     return { ui: { ...state, message: 'Select a finding to re-check its check.' }, effects: [] };
   }
+  if (state.view === 'timeline') return timelineKey(state, screen, input, key);
+  if (input === 't') {
+    if (!screen.timeline) return { ui: { ...state, message: 'No change history in this report (--no-change-history, or no root cause to look up).' }, effects: [] };
+    return { ui: { ...state, view: 'timeline', timelineReturn: state.view, timelineIndex: Math.min(state.timelineIndex, Math.max(0, screen.timeline.entries.length - 1)) }, effects: [] };
+  }
   return state.view === 'list' ? listKey(state, screen, input, key) : detailKey(state, screen, input, key);
+}
+
+/** The timeline: move over the changes; Enter opens the first finding the selected one touches; t or Esc goes back. */
+function timelineKey(ui: UiState, screen: Screen, input: string, key: KeyFlags): { ui: UiState; effects: Effect[] } {
+  const entries = screen.timeline?.entries ?? [];
+  const to = (next: UiState) => ({ ui: next, effects: [] });
+  const select = (index: number) => to({ ...ui, timelineIndex: Math.max(0, Math.min(entries.length - 1, index)) });
+  if (input === 't' || key.escape || key.leftArrow || input === 'h') return to({ ...ui, view: ui.timelineReturn });
+  if (key.upArrow || input === 'k') return select(ui.timelineIndex - 1);
+  if (key.downArrow || input === 'j') return select(ui.timelineIndex + 1);
+  if (key.home || input === 'g') return select(0);
+  if (key.end || input === 'G') return select(entries.length - 1);
+  if (key.return || key.rightArrow || input === 'l') {
+    const touched = entries[ui.timelineIndex]?.touches[0];
+    const finding = touched ? screen.report?.findings.find((f) => f.key === touched.key) : undefined;
+    if (!finding) return to({ ...ui, message: 'This change touches no finding of the report on screen.' });
+    const row = screen.selectable.find((r) => r.kind === 'finding' && r.finding.key === finding.key) ?? { kind: 'finding' as const, finding };
+    return to({ ...ui, view: 'detail', opened: row, detailOffset: 0, selectedCommand: 0, timelineReturn: 'list' });
+  }
+  return to(ui);
 }
 
 function withoutMessage(ui: UiState): UiState {

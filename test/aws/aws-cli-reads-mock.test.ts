@@ -39,9 +39,12 @@ const botocore = await tool('python3', ['-c', 'import botocore; print(botocore._
 if (!version) console.log('skipping the aws CLI tests: `aws` is not installed (pip install awscli)');
 if (!botocore) console.log('skipping the botocore tests: python3 cannot import botocore (pip install awscli)');
 
-/** The baseline plus a managed prefix list, so the prefix-list actions have something to return. */
+/** The baseline plus a managed prefix list and a change history, so the prefix-list and change actions have something to return. */
 function scenarioWithPrefixList(): Snapshot {
   const s = loadScenario('baseline');
+  const changed = loadScenario('vpc-cni-updated-to-incompatible');
+  s.aws.eksUpdates = changed.aws.eksUpdates;
+  s.aws.cloudTrailLookups = loadScenario('nat-gateway-deleted-by-ci').aws.cloudTrailLookups;
   s.aws.prefixLists = [{ PrefixListId: 'pl-6da54004', PrefixListName: 'com.amazonaws.eu-west-1.s3', State: 'create-complete', AddressFamily: 'IPv4', OwnerId: 'AWS', PrefixListArn: 'arn:aws:ec2:eu-west-1:aws:prefix-list/pl-6da54004', Tags: [] }];
   s.aws.prefixListEntries = [{ PrefixListId: 'pl-6da54004', Entries: [{ Cidr: '3.5.64.0/21' }, { Cidr: '52.218.0.0/17' }, { Cidr: '52.92.40.0/21' }] }];
   return s;
@@ -91,6 +94,9 @@ describe.skipIf(!botocore)(`botocore ${botocore ?? '(absent)'} reads the mock`, 
   const usage = data.quotaUsage!.find((u) => u.QuotaCode === quota.QuotaCode)!;
   // The query eks-doctor sends, from the quota's own UsageMetric, over the hour before the capture.
   const usageWindow = { StartTime: new Date(Date.parse(scenario.capturedAt) - 3_600_000).toISOString(), EndTime: scenario.capturedAt };
+
+  const update = data.eksUpdates![0]!;
+  const lookup = data.cloudTrailLookups![0]!;
 
   /** Every action eks-doctor calls, with the parameters it sends (policy/iam-policy.json lists the same set). */
   const calls: Record<string, BotocoreCall> = {
@@ -144,6 +150,9 @@ describe.skipIf(!botocore)(`botocore ${botocore ?? '(absent)'} reads the mock`, 
     quota: { service: 'service-quotas', operation: 'GetServiceQuota', params: { ServiceCode: 'ec2', QuotaCode: quota.QuotaCode } },
     defaultQuota: { service: 'service-quotas', operation: 'GetAWSDefaultServiceQuota', params: { ServiceCode: 'ec2', QuotaCode: quota.QuotaCode } },
     usage: { service: 'cloudwatch', operation: 'GetMetricData', params: { MetricDataQueries: [usageQuery(quota)], ...usageWindow, ScanBy: 'TimestampDescending' } },
+    updates: { service: 'eks', operation: 'ListUpdates', params: { name, addonName: update.addonName } },
+    update: { service: 'eks', operation: 'DescribeUpdate', params: { name, updateId: update.id, addonName: update.addonName } },
+    events: { service: 'cloudtrail', operation: 'LookupEvents', params: { LookupAttributes: [{ AttributeKey: 'ResourceName', AttributeValue: lookup.resourceName }], StartTime: lookup.startTime, EndTime: lookup.endTime, MaxResults: 50 } },
     missingQuota: { service: 'service-quotas', operation: 'GetServiceQuota', params: { ServiceCode: 'ec2', QuotaCode: 'L-DB2E81BA' } },
     missingRole: { service: 'iam', operation: 'GetRole', params: { RoleName: 'no-such-role' } },
     missingCluster: { service: 'eks', operation: 'DescribeCluster', params: { name: 'no-such-cluster' } },
@@ -262,6 +271,26 @@ describe.skipIf(!botocore)(`botocore ${botocore ?? '(absent)'} reads the mock`, 
     expect(result('defaultQuota').Quota).not.toHaveProperty('QuotaAppliedAtLevel');
     const [metric] = result('usage').MetricDataResults as Record<string, unknown>[];
     sameData({ ...metric, QuotaCode: quota.QuotaCode }, usage);
+  });
+
+  it('CloudTrail (AWS JSON 1.1, CloudTrailEvent the JSON string AWS returns) and EKS updates (REST)', () => {
+    expect(result('updates').updateIds).toEqual([update.id]);
+    const described = result('update').update as Record<string, unknown>;
+    expect({ ...described, createdAt: new Date(String(described.createdAt)).toISOString() }).toEqual({ id: update.id, status: update.status, type: update.type, params: update.params, createdAt: update.createdAt, errors: [] });
+    const events = result('events').Events as Record<string, unknown>[];
+    expect(events).toHaveLength(1);
+    const [event] = events as [Record<string, unknown>];
+    const kept = lookup.events[0]!;
+    expect({ EventId: event.EventId, EventName: event.EventName, EventSource: event.EventSource, Resources: event.Resources, ReadOnly: event.ReadOnly, EventTime: new Date(String(event.EventTime)).toISOString() }).toEqual({
+      EventId: kept.EventId,
+      EventName: kept.EventName,
+      EventSource: kept.EventSource,
+      Resources: kept.Resources,
+      ReadOnly: 'false',
+      EventTime: kept.EventTime,
+    });
+    const record = JSON.parse(String(event.CloudTrailEvent)) as { userIdentity: { arn: string }; sourceIPAddress: string; eventName: string; eventID: string };
+    expect(record).toMatchObject({ userIdentity: { arn: kept.CloudTrailEvent!.userIdentity!.arn }, sourceIPAddress: kept.CloudTrailEvent!.sourceIPAddress, eventName: kept.EventName, eventID: kept.EventId });
   });
 
   it('errors parse into the codes AWS uses', () => {

@@ -5,6 +5,9 @@
 import { createAwsClients, type AwsConnectionOptions } from '../../src/collect/aws/clients.js';
 import { collectSnapshot } from '../../src/collect/collect.js';
 import { planFromParts, type CollectionPlan } from '../../src/collect/plan.js';
+import { AWS_PART_DECLARATIONS } from '../../src/collect/aws/parts.js';
+import type { AwsPartDeclaration } from '../../src/collect/sources.js';
+import type { EnrichmentPlan } from '../../src/enrich/plan.js';
 import type { CollectEvent } from '../../src/engine/progress.js';
 import { groupsWhoseActivitiesAreRead } from '../../src/collect/aws/activity-groups.js';
 import type { AwsData, Snapshot, SnapshotPart } from '../../src/snapshot/types.js';
@@ -14,10 +17,30 @@ import { MOCK_CREDENTIALS } from '../../mocks/aws-mock/index.js';
 /** The AWS parts a snapshot holds, or recorded as failed: what collecting it again must fetch. */
 export function planForSnapshot(snapshot: Snapshot): CollectionPlan {
   const parts: SnapshotPart[] = Object.entries(snapshot.aws)
-    .filter(([key, value]) => key !== 'notFound' && value !== undefined)
+    .filter(([key, value]) => key !== 'notFound' && value !== undefined && !AFTER_DIAGNOSIS.has(key))
     .map(([key]) => `aws.${key}` as SnapshotPart);
   for (const e of snapshot.errors) if (e.part.startsWith('aws.')) parts.push(e.part);
   return planFromParts(parts);
+}
+
+const AFTER_DIAGNOSIS = new Set(Object.entries(AWS_PART_DECLARATIONS).filter(([, d]) => (d as AwsPartDeclaration).afterDiagnosis).map(([key]) => key));
+
+/** The enrichment plan that reads back the change data a snapshot holds: its CloudTrail lookups, and its EKS updates. */
+export function changePlanOf(snapshot: Snapshot): EnrichmentPlan {
+  const lookups = snapshot.aws.cloudTrailLookups ?? [];
+  const updates = snapshot.aws.eksUpdates ?? [];
+  const deniedLookups = snapshot.errors.some((e) => e.part === 'aws.cloudTrailLookups');
+  return {
+    since: lookups[0]?.startTime ?? new Date(Date.parse(snapshot.capturedAt) - 24 * 3_600_000).toISOString(),
+    until: snapshot.capturedAt,
+    // A denied lookup is asked for again (any resource: the call is denied whatever it names).
+    cloudTrail: deniedLookups ? [{ resourceName: snapshot.cluster.name, region: snapshot.cluster.region }] : lookups.map((l) => ({ resourceName: l.resourceName, region: l.region })),
+    eksUpdates: {
+      cluster: updates.some((u) => !u.nodegroupName && !u.addonName),
+      nodegroups: [...new Set(updates.flatMap((u) => (u.nodegroupName ? [u.nodegroupName] : [])))],
+      addons: [...new Set(updates.flatMap((u) => (u.addonName ? [u.addonName] : [])))],
+    },
+  };
 }
 
 /** The IRSA role ARNs the Kubernetes side would hand the AWS side: its service accounts' annotations. */
@@ -74,6 +97,8 @@ export async function collectFromMock(
  * the collector asks about (src/collect/aws/activity-groups.ts), everything else as it is.
  */
 export function asCollected(aws: AwsData): AwsData {
+  // The change history is read by the enrichment pass after the diagnosis, not by a collection.
+  aws = Object.fromEntries(Object.entries(aws).filter(([key]) => !AFTER_DIAGNOSIS.has(key))) as AwsData;
   if (aws.scalingActivities === undefined) return aws;
   const asked = new Set(groupsWhoseActivitiesAreRead(aws));
   return { ...aws, scalingActivities: aws.scalingActivities.filter((a) => a.AutoScalingGroupName !== undefined && asked.has(a.AutoScalingGroupName)) };
@@ -103,9 +128,9 @@ export function canonical(value: unknown, topLevel = true): unknown {
   return value;
 }
 
-export function errorSummary(snapshot: Snapshot): string[] {
+export function errorSummary(snapshot: Snapshot, options: { changeHistory?: boolean } = {}): string[] {
   return snapshot.errors
-    .filter((e) => e.part.startsWith('aws.'))
+    .filter((e) => e.part.startsWith('aws.') && (options.changeHistory !== false || !AFTER_DIAGNOSIS.has(e.part.slice('aws.'.length))))
     .map((e) => `${e.part} ${e.call} ${e.kind} ${e.code}${e.permission ? ` grant ${e.permission}` : ''}`)
     .sort();
 }

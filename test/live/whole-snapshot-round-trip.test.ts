@@ -3,7 +3,9 @@
  * Kubernetes mock API server serve S, and collecting it (SDK over HTTP, Kubernetes client over TLS
  * with an in-process EKS token) gives back S, apart from capture metadata and the endpoint and CA,
  * which are the mock API server's own. IRSA roles come from the ServiceAccounts the Kubernetes side
- * reads, not from the test: the hand-over between the two sides is part of what is proved.
+ * reads, not from the test: the hand-over between the two sides is part of what is proved. The
+ * change history (EKS updates, CloudTrail lookups) comes back through the enrichment pass's own
+ * collection, planned from what the scenario holds.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockCluster, type MockCluster } from '../../mocks/mock-cluster.js';
@@ -13,7 +15,9 @@ import { collectSnapshot } from '../../src/collect/collect.js';
 import { planFromParts } from '../../src/collect/plan.js';
 import { caFingerprint } from '../../src/domain/certificate.js';
 import type { Snapshot, SnapshotPart } from '../../src/snapshot/types.js';
-import { asCollected, canonical, errorSummary, planForSnapshot } from '../aws/support.js';
+import { collectChanges, newChangeLookupShared } from '../../src/enrich/collect.js';
+import { withChanges } from '../../src/enrich/snapshot-changes.js';
+import { asCollected, canonical, changePlanOf, errorSummary, planForSnapshot } from '../aws/support.js';
 import { expectKubernetesRequestsAllowed } from '../support/cluster-role.js';
 import { kubernetesAsCollected } from '../support/kubernetes-as-collected.js';
 
@@ -42,7 +46,7 @@ describe.each(listScenarios())('whole-snapshot round trip of scenario $name', ({
     const clients = await createAwsClients({ region: scenario.cluster.region, endpointUrl: cluster.awsUrl, credentials: cluster.credentials, env: {}, maxAttempts: 1 });
     let collected: Snapshot;
     try {
-      collected = await collectSnapshot({
+      const first = await collectSnapshot({
         clusterName: scenario.cluster.name,
         plan: wholePlan(scenario),
         aws: clients,
@@ -51,13 +55,16 @@ describe.each(listScenarios())('whole-snapshot round trip of scenario $name', ({
         // The mock's world stands at the scenario's capture time, as in the demo: the quota usage window ends there.
         now: () => new Date(scenario.capturedAt),
       });
+      // The enrichment pass's second collection, of the change data the scenario holds.
+      collected = withChanges(first, await collectChanges({ snapshot: first, plan: changePlanOf(scenario), clients, shared: newChangeLookupShared(), timeoutSeconds: 20 }));
     } finally {
       clients.destroy();
     }
     expect(collected.cluster).toEqual(scenario.cluster);
     // DescribeCluster names the mock API server: the one difference the wiring makes.
     expect(collected.aws.cluster?.endpoint).toBe(cluster.kubernetesUrl);
-    const withMockEndpoint = structuredClone(asCollected(scenario.aws));
+    // asCollected leaves out the change history: it comes back through the enrichment pass, compared here too.
+    const withMockEndpoint = { ...structuredClone(asCollected(scenario.aws)), eksUpdates: scenario.aws.eksUpdates, cloudTrailLookups: scenario.aws.cloudTrailLookups };
     if (withMockEndpoint.cluster) {
       withMockEndpoint.cluster.endpoint = cluster.kubernetesUrl;
       withMockEndpoint.cluster.certificateAuthority = { data: cluster.kubernetes.certificateAuthorityData };

@@ -28,6 +28,15 @@ function page<T>(items: T[], input: Input, context: HandlerContext) {
   });
 }
 
+/** The snapshot's updates of what the request names: a node group, an add-on, or (neither) the cluster itself; that node group or add-on must exist. */
+function updatesOf(snapshot: Snapshot, input: Input) {
+  const nodegroupName = stringParam(input, 'nodegroupName');
+  const addonName = stringParam(input, 'addonName');
+  if (nodegroupName !== undefined && !(snapshot.aws.nodegroups ?? []).some((n) => n.nodegroupName === nodegroupName)) throw notFound(`No node group found for name: ${nodegroupName}.`);
+  if (addonName !== undefined && !(snapshot.aws.addons ?? []).some((a) => a.addonName === addonName)) throw notFound(`No addon: ${addonName} found in cluster: ${snapshot.cluster.name}`);
+  return (snapshot.aws.eksUpdates ?? []).filter((u) => u.nodegroupName === nodegroupName && u.addonName === addonName);
+}
+
 export interface ClusterOverrides {
   endpoint?: string;
   certificateAuthorityData?: string;
@@ -172,6 +181,22 @@ export function eksHandlers(clusterOverrides?: (snapshot: Snapshot) => ClusterOv
       const association = (clusterOf(input, context).aws.podIdentityAssociations ?? []).find((a) => a.associationId === id);
       if (!association) throw notFound(`No Pod Identity Association found with id: ${id}.`);
       return { association };
+    },
+
+    // Updates of the cluster (neither member given), of one node group or of one add-on, as EKS keeps them apart.
+    ListUpdates(input, context) {
+      const snapshot = clusterOf(input, context, 'name');
+      const { page: updateIds, nextToken } = page(updatesOf(snapshot, input).map((u) => u.id), input, context);
+      return { updateIds, nextToken };
+    },
+
+    DescribeUpdate(input, context) {
+      const snapshot = clusterOf(input, context, 'name');
+      const id = requiredString(input, 'updateId', 'InvalidParameterException');
+      const found = updatesOf(snapshot, input).find((u) => u.id === id);
+      if (!found) throw notFound(`No update found for ID: ${id}.`);
+      const { nodegroupName: _nodegroup, addonName: _addon, ...update } = found;
+      return { update };
     },
 
     ListInsights(input, context) {

@@ -5,7 +5,7 @@ import { loadDiagnostics } from '../../engine/registry.js';
 import { bundleKeeper, bundleSettings, REDACT_OPTION, SAVE_SNAPSHOT_OPTION } from '../bundle-options.js';
 import type { CommandSpec } from '../command.js';
 import { reportInteractivelyOrPlain, startInteractiveScreen } from '../interactive.js';
-import { collectLive } from '../live-collection.js';
+import { collectLive, withLiveChangeHistory } from '../live-collection.js';
 import { TIMEOUT_OPTIONS, timeoutSettings } from '../live-settings.js';
 import { diagnosisSetup, REPORT_OPTIONS, reportSettings, thresholdOptions } from '../report-settings.js';
 import { traceWriter } from '../trace-option.js';
@@ -70,7 +70,7 @@ export const demoCommand: CommandSpec = {
       const runner = diagnosisRunner(async ({ checks, onEvent, tracer }) => {
         const collected = await collectLive(live, planCollection(checks), demoIo, onEvent, tracer);
         return keep({ ...collected, meta: { ...collected.meta, scenario: name, ...(scenario.meta?.description ? { description: scenario.meta.description } : {}) } });
-      }, setup);
+      }, withLiveChangeHistory(setup, live, demoIo, keep));
       return await reportInteractivelyOrPlain({
         runner,
         settings,

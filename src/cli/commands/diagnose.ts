@@ -5,7 +5,7 @@ import { stringValue, type CommandSpec } from '../command.js';
 import { bundleKeeper, bundleSettings, REDACT_OPTION, SAVE_SNAPSHOT_OPTION } from '../bundle-options.js';
 import { interactiveReport, reportInteractivelyOrPlain, startInteractiveScreen } from '../interactive.js';
 import { auditAllClusters, checkFleetOnlyOptions, FLEET_OPTIONS } from '../fleet.js';
-import { snapshotSource } from '../live-collection.js';
+import { snapshotSource, withLiveChangeHistory } from '../live-collection.js';
 import { checkLiveInputs } from '../input-checks.js';
 import { LIVE_OPTIONS, liveSettings } from '../live-settings.js';
 import { diagnosisSetup, REPORT_OPTIONS, reportSettings, thresholdOptions } from '../report-settings.js';
@@ -57,7 +57,8 @@ export const diagnoseCommand: CommandSpec = {
     const source = snapshotSource(file, args, io);
     const interactive = startInteractiveScreen(io, settings, { debug: args.values.debug === true, target, doing: file ? 'Reading the snapshot…' : 'Loading the AWS SDK and starting the collection…' });
     // Reads afresh on every run: --watch sees a snapshot file another process rewrites, or the live cluster now.
-    const runner = diagnosisRunner(async (request) => keep(await source(request)), diagnosisSetup(settings, diagnostics));
+    const setup = diagnosisSetup(settings, diagnostics);
+    const runner = diagnosisRunner(async (request) => keep(await source(request)), live ? withLiveChangeHistory(setup, live, io, keep) : setup);
     return reportInteractivelyOrPlain({ runner, settings, io, diagnostics, target, interactive, ...(trace ? { trace } : {}), ...(live ? { waitLimits: { callTimeoutMs: live.callTimeoutMs, timeoutSeconds: live.timeoutSeconds } } : {}) });
   },
 };

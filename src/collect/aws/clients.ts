@@ -14,8 +14,9 @@ import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { LookupEventsCommandInput, LookupEventsCommandOutput } from '@aws-sdk/client-cloudtrail';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, HandlerExecutionContext, MetadataBearer } from '@smithy/types';
-import { NO_TRACE, PHASE, type Span, type Tracer } from '../../trace/tracer.js';
+import { NO_TRACE, PHASE, type PhaseName, type Span, type Tracer } from '../../trace/tracer.js';
 import { UserError } from '../../user-error.js';
 import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_ATTEMPTS } from './defaults.js';
 import { proxySettingsFromEnv } from '../proxy.js';
@@ -46,6 +47,15 @@ export interface AwsConnectionOptions {
   rateLimiter?: { acquire(): Promise<void> };
   /** --trace: a span per call and a CLIENT span per HTTP attempt, under the open 'collect AWS' phase. */
   tracer?: Tracer;
+  /** The phase the request spans hang under (default 'collect AWS'; the enrichment pass's are 'change history'). */
+  tracePhase?: PhaseName;
+  /** CloudTrail's own pace (about 2 requests a second per account and region): the limiter for a region. */
+  cloudTrailPace?: (region: string) => { acquire(): Promise<void> };
+}
+
+/** The one CloudTrail call eks-doctor makes, on a client made on first use. */
+export interface CloudTrailReader {
+  lookupEvents(input: LookupEventsCommandInput, abortSignal: AbortSignal): Promise<LookupEventsCommandOutput>;
 }
 
 export interface AwsClients {
@@ -59,6 +69,11 @@ export interface AwsClients {
   cloudWatch: CloudWatchClient;
   /** The credentials every client signs with; the EKS token for the API server is signed with them too. */
   credentials: AwsCredentialIdentityProvider;
+  /**
+   * A CloudTrail client for a region (IAM events are recorded in us-east-1 only), its SDK loaded on
+   * first use: only the enrichment pass asks for one.
+   */
+  cloudTrail(region: string): Promise<CloudTrailReader>;
   destroy(): void;
 }
 
@@ -124,26 +139,39 @@ export async function createAwsClients(options: AwsConnectionOptions): Promise<A
     for (const client of Object.values(clients)) addRateLimit(client, options.rateLimiter);
   }
   const tracer = options.tracer ?? NO_TRACE;
-  // Without --trace no middleware is added at all: tracing costs nothing then.
-  if (tracer.enabled) {
-    for (const key of Object.keys(SIGNING_NAMES) as (keyof typeof SIGNING_NAMES)[]) addRequestTracing(clients[key], SIGNING_NAMES[key], region, tracer);
-  }
-  if (options.debug) {
-    const debug = options.debug;
-    addDebugLog(clients.eks, 'eks', debug);
-    addDebugLog(clients.ec2, 'ec2', debug);
-    addDebugLog(clients.autoScaling, 'autoscaling', debug);
-    addDebugLog(clients.iam, 'iam', debug);
-    addDebugLog(clients.sts, 'sts', debug);
-    addDebugLog(clients.serviceQuotas, 'servicequotas', debug);
-    addDebugLog(clients.cloudWatch, 'cloudwatch', debug);
-  }
+  /** What every client gets whatever its service: the tracing and --debug middleware. */
+  const instrument = (client: unknown, signingName: string, clientRegion: string) => {
+    // Without --trace no middleware is added at all: tracing costs nothing then.
+    if (tracer.enabled) addRequestTracing(client, signingName, clientRegion, tracer, options.tracePhase ?? PHASE.collectAws);
+    if (options.debug) addDebugLog(client, signingName, options.debug);
+  };
+  for (const key of Object.keys(SIGNING_NAMES) as (keyof typeof SIGNING_NAMES)[]) instrument(clients[key], SIGNING_NAMES[key], region);
+  const cloudTrailClients = new Map<string, Promise<{ reader: CloudTrailReader; destroy(): void }>>();
+  const cloudTrail = (clientRegion: string): Promise<CloudTrailReader> => {
+    let made = cloudTrailClients.get(clientRegion);
+    if (!made) {
+      made = import('@aws-sdk/client-cloudtrail').then(({ CloudTrailClient, LookupEventsCommand }) => {
+        const client = new CloudTrailClient({ ...withRetries(), region: clientRegion });
+        refuseWebPages(client);
+        // Every attempt (retries too) waits for CloudTrail's own pace, and for the audit's shared rate.
+        const pace = options.cloudTrailPace?.(clientRegion);
+        if (pace) addRateLimit(client, pace);
+        if (options.rateLimiter) addRateLimit(client, options.rateLimiter);
+        instrument(client, 'cloudtrail', clientRegion);
+        return { reader: { lookupEvents: (input, abortSignal) => client.send(new LookupEventsCommand(input), { abortSignal }) }, destroy: () => client.destroy() };
+      });
+      cloudTrailClients.set(clientRegion, made);
+    }
+    return made.then((m) => m.reader);
+  };
   return {
     region,
     ...clients,
     credentials: typeof credentials === 'function' ? credentials : async () => credentials,
+    cloudTrail,
     destroy() {
       for (const client of Object.values(clients)) client.destroy();
+      for (const made of cloudTrailClients.values()) void made.then((m) => m.destroy(), () => undefined);
     },
   };
 }
@@ -254,14 +282,14 @@ interface ClientWithTracingStack {
  * service, action, region, status and error code: never headers, parameters or messages, which can
  * hold credentials, account IDs or addresses.
  */
-function addRequestTracing(client: unknown, service: string, region: string, tracer: Tracer): void {
+function addRequestTracing(client: unknown, service: string, region: string, tracer: Tracer, phase: PhaseName): void {
   const calls = new WeakMap<HandlerExecutionContext, TracedCall>();
   const stack = (client as ClientWithTracingStack).middlewareStack;
   stack.add(
     (next, context) => async (args) => {
       const method = action(context);
       const call: TracedCall = {
-        span: tracer.start(`${service}:${method}`, { parent: PHASE.collectAws, attributes: { 'rpc.system': 'aws-api', 'rpc.service': service, 'rpc.method': method, 'aws.region': region } }),
+        span: tracer.start(`${service}:${method}`, { parent: phase, attributes: { 'rpc.system': 'aws-api', 'rpc.service': service, 'rpc.method': method, 'aws.region': region } }),
         attempts: 0,
       };
       calls.set(context, call);
@@ -288,7 +316,7 @@ function addRequestTracing(client: unknown, service: string, region: string, tra
       const method = action(context);
       const span = tracer.start(`${service}:${method}`, {
         kind: 'client',
-        parent: call?.span ?? PHASE.collectAws,
+        parent: call?.span ?? phase,
         attributes: { 'rpc.system': 'aws-api', 'rpc.service': service, 'rpc.method': method, 'aws.region': region, 'eks_doctor.attempt': attempt },
       });
       try {

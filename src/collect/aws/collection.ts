@@ -7,6 +7,7 @@ import type { CollectEvent } from '../../engine/progress.js';
 import type { AwsData, CollectionError, NotFoundResource, Serialized, SnapshotPart } from '../../snapshot/types.js';
 import { NO_TRACE, PHASE, type Tracer } from '../../trace/tracer.js';
 import { classifyAwsError } from './failure.js';
+import type { CloudTrailRequest } from './services/cloudtrail.js';
 import { AWS_PART_DECLARATIONS } from './parts.js';
 
 export type AwsKey = Exclude<keyof AwsData, 'notFound'>;
@@ -54,6 +55,14 @@ export interface CollectionSettings {
   capturedAt?: Date;
   /** --trace: a span for each wait for a free slot under the cap (the requests themselves are traced by the clients). */
   tracer?: Tracer;
+  /** The enrichment pass's reads (src/enrich/collect.ts): what the change parts look up. */
+  enrichment?: EnrichmentReads;
+}
+
+/** What the change-history parts (eksUpdates, cloudTrailLookups) are asked to read. */
+export interface EnrichmentReads {
+  eksUpdates?: { cluster: boolean; nodegroups: string[]; addons: string[] };
+  cloudTrail?: CloudTrailRequest;
 }
 
 export class AwsCollection {

@@ -9,6 +9,7 @@
 import type { AwsClients } from './clients.js';
 import type { AwsKey, Collectors } from './collection.js';
 import { autoScalingCollectors } from './services/autoscaling.js';
+import { cloudTrailCollectors } from './services/cloudtrail.js';
 import { ec2Collectors } from './services/ec2.js';
 import { eksCollectors } from './services/eks.js';
 import { cloudWatchCollectors } from './services/cloudwatch.js';
@@ -18,5 +19,5 @@ import { stsCollectors } from './services/sts.js';
 
 /** `extraRoleArns`: IRSA role ARNs found on ServiceAccounts, which may arrive while AWS collection runs. */
 export function awsCollectors(clients: AwsClients, extraRoleArns: Promise<string[]>): Collectors<AwsKey> {
-  return { ...stsCollectors(clients), ...eksCollectors(clients), ...autoScalingCollectors(clients), ...ec2Collectors(clients), ...serviceQuotasCollectors(clients), ...cloudWatchCollectors(clients), ...iamCollectors(clients, extraRoleArns) };
+  return { ...stsCollectors(clients), ...eksCollectors(clients), ...autoScalingCollectors(clients), ...ec2Collectors(clients), ...serviceQuotasCollectors(clients), ...cloudWatchCollectors(clients), ...iamCollectors(clients, extraRoleArns), ...cloudTrailCollectors(clients) };
 }

@@ -9,7 +9,7 @@
  */
 import { IRSA_ROLE_ANNOTATION } from '../../domain/eks-constants.js';
 import type { CollectEvent } from '../../engine/progress.js';
-import { sanitizeNode, sanitizePod, sanitizeProblemPod, sanitizeWorkload, stripKubernetesMetadata } from '../../snapshot/sanitize.js';
+import { keepChangeManagers, sanitizeNode, sanitizePod, sanitizeProblemPod, sanitizeWorkload, stripKubernetesMetadata } from '../../snapshot/sanitize.js';
 import type { ApiServerAccess, CollectionError, KubernetesData, KubernetesPart } from '../../snapshot/types.js';
 import type { KubernetesSource } from '../sources.js';
 import type { KubernetesClient } from './client.js';
@@ -114,7 +114,7 @@ export const KUBERNETES_READS: Record<DataKey, KubernetesRead> = {
     resources: [{ apiGroup: '', resource: 'configmaps', verb: 'get', namespace: 'kube-system', resourceName: 'aws-auth' }],
     read: async (c) => {
       try {
-        return stripKubernetesMetadata(await c.client.get('/api/v1/namespaces/kube-system/configmaps/aws-auth'));
+        return keepChangeManagers(await c.client.get('/api/v1/namespaces/kube-system/configmaps/aws-auth'));
       } catch (error) {
         // Clusters that use access entries only have no aws-auth: that is data, not a failure.
         if (error instanceof KubernetesRequestError && error.kind === 'not-found') return null;
@@ -157,11 +157,11 @@ export const KUBERNETES_READS: Record<DataKey, KubernetesRead> = {
   },
   validatingWebhooks: listRead(
     { step: 'validating webhooks', apiGroup: 'admissionregistration.k8s.io', version: 'v1', resource: 'validatingwebhookconfigurations', scope: 'cluster' },
-    async (c) => (await validatingWebhooks(c)).map(stripKubernetesMetadata),
+    async (c) => (await validatingWebhooks(c)).map(keepChangeManagers),
   ),
   mutatingWebhooks: listRead(
     { step: 'mutating webhooks', apiGroup: 'admissionregistration.k8s.io', version: 'v1', resource: 'mutatingwebhookconfigurations', scope: 'cluster' },
-    async (c) => (await mutatingWebhooks(c)).map(stripKubernetesMetadata),
+    async (c) => (await mutatingWebhooks(c)).map(keepChangeManagers),
   ),
   webhookServices: {
     step: 'webhook Services',

@@ -13,4 +13,6 @@ export const EKS_PARTS = {
   accessEntryPolicies: { step: 'eks:ListAssociatedAccessPolicies', actions: ['eks:ListAccessEntries', 'eks:ListAssociatedAccessPolicies'] },
   podIdentityAssociations: { step: 'eks:DescribePodIdentityAssociation', actions: ['eks:ListPodIdentityAssociations', 'eks:DescribePodIdentityAssociation'] },
   insights: { step: 'eks:ListInsights', actions: ['eks:ListInsights'] },
+  // Collected by the enrichment pass after diagnosis (src/enrich), for the cluster and the node groups and add-ons the findings name.
+  eksUpdates: { step: 'eks:DescribeUpdate', actions: ['eks:ListUpdates', 'eks:DescribeUpdate'], afterDiagnosis: true },
 } as const satisfies AwsPartDeclarations;

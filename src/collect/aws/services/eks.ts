@@ -6,6 +6,7 @@ import {
   DescribeFargateProfileCommand,
   DescribeNodegroupCommand,
   DescribePodIdentityAssociationCommand,
+  DescribeUpdateCommand,
   paginateDescribeAddonVersions,
   paginateDescribeClusterVersions,
   paginateListAccessEntries,
@@ -15,11 +16,15 @@ import {
   paginateListInsights,
   paginateListNodegroups,
   paginateListPodIdentityAssociations,
+  paginateListUpdates,
 } from '@aws-sdk/client-eks';
 import type { AwsClients } from '../clients.js';
 import { each, toSnapshotJson, type AwsCollection, type AwsKey, type Collectors } from '../collection.js';
 import type { EKS_PARTS } from './eks-parts.js';
 import { cluster, clusterName, unique } from './shared.js';
+
+/** Updates described per cluster, node group or add-on. */
+const MAX_UPDATES_PER_TARGET = 20;
 
 export function eksCollectors({ eks }: AwsClients): Collectors<keyof typeof EKS_PARTS> {
   const accessEntryPrincipals = (c: AwsCollection, forPart: AwsKey) =>
@@ -32,6 +37,24 @@ export function eksCollectors({ eks }: AwsClients): Collectors<keyof typeof EKS_
     });
 
   return {
+    async eksUpdates(c) {
+      const request = c.settings.enrichment?.eksUpdates;
+      if (!request) return [];
+      const targets: { nodegroupName?: string; addonName?: string }[] = [...(request.cluster ? [{}] : []), ...request.nodegroups.map((nodegroupName) => ({ nodegroupName })), ...request.addons.map((addonName) => ({ addonName }))];
+      const perTarget = await each(targets, async (target) => {
+        const pages = await c.pages('eksUpdates', 'eks:ListUpdates', paginateListUpdates({ client: eks, pageSize: 100 }, { name: clusterName(c), ...target }, { abortSignal: c.settings.signal }), {
+          codes: ['ResourceNotFoundException'], // the node group or add-on is gone
+        });
+        // The most recent are listed last; a cluster's whole life of updates is not needed.
+        const ids = (pages ?? []).flatMap((p) => p.updateIds ?? []).slice(-MAX_UPDATES_PER_TARGET);
+        const described = await each(ids, (updateId) =>
+          c.call('eksUpdates', 'eks:DescribeUpdate', (abortSignal) => eks.send(new DescribeUpdateCommand({ name: clusterName(c), updateId, ...target }), { abortSignal }), { codes: ['ResourceNotFoundException'] }),
+        );
+        return described.flatMap((d) => (d?.update ? [{ ...toSnapshotJson(d.update), ...target }] : []));
+      });
+      return perTarget.flat();
+    },
+
     async cluster(c) {
       const out = await c.call('cluster', 'eks:DescribeCluster', (abortSignal) => eks.send(new DescribeClusterCommand({ name: clusterName(c) }), { abortSignal }));
       if (!out?.cluster) throw new Error('DescribeCluster returned no cluster');
