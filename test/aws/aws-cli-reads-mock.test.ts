@@ -311,12 +311,18 @@ describe.skipIf(!botocore)(`botocore ${botocore ?? '(absent)'} reads the mock`, 
 
   it.skipIf(!version)(`the aws command (${version ?? 'absent'}) prints the same data`, async () => {
     const aws = async (args: string[]) => JSON.parse((await run('aws', [...args, '--endpoint-url', mock.url, '--output', 'json'], { env, timeout: 30_000 })).stdout) as Record<string, unknown>;
-    const [subnets, cluster, quotaAnswer, metrics] = await Promise.all([
+    const [subnets, cluster, quotaAnswer, metrics, updates, trail] = await Promise.all([
       aws(['ec2', 'describe-subnets', '--filters', `Name=vpc-id,Values=${vpc}`]),
       aws(['eks', 'describe-cluster', '--name', name]),
       aws(['service-quotas', 'get-service-quota', '--service-code', 'ec2', '--quota-code', quota.QuotaCode!]),
       aws(['cloudwatch', 'get-metric-data', '--metric-data-queries', JSON.stringify([usageQuery(quota)]), '--start-time', usageWindow.StartTime, '--end-time', usageWindow.EndTime]),
+      aws(['eks', 'list-updates', '--name', name, '--addon-name', String(update.addonName)]),
+      aws(['cloudtrail', 'lookup-events', '--lookup-attributes', `AttributeKey=ResourceName,AttributeValue=${lookup.resourceName}`, '--start-time', lookup.startTime, '--end-time', lookup.endTime]),
     ]);
+    expect(updates.updateIds).toEqual([update.id]);
+    const [event] = trail.Events as Record<string, unknown>[];
+    expect(event!.EventId).toBe(lookup.events[0]!.EventId);
+    expect((JSON.parse(String(event!.CloudTrailEvent)) as { userIdentity: { arn: string } }).userIdentity.arn).toBe(lookup.events[0]!.CloudTrailEvent!.userIdentity!.arn);
     sameData(subnets.Subnets, data.subnets);
     sameData(epochToIso(cluster.cluster, data.cluster), data.cluster);
     sameData(quotaAnswer.Quota, quota);
