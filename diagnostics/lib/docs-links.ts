@@ -89,6 +89,7 @@ export const DOCS = {
   privateClusters: 'https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html',
   securityGroupReqs: 'https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html',
   securityGroupRules: 'https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html',
+  securityGroupsForPods: 'https://docs.aws.amazon.com/eks/latest/userguide/security-groups-for-pods.html',
   serviceQuotas: 'https://docs.aws.amazon.com/eks/latest/userguide/service-quotas.html',
   stsRegions: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_enable-regions.html',
   subnetCidrReservations: 'https://docs.aws.amazon.com/vpc/latest/userguide/subnet-cidr-reservation.html',

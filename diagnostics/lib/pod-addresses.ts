@@ -46,6 +46,12 @@ export function cniSetting(snapshot: Snapshot, name: string): CniSetting {
   return env.value !== undefined ? { state: 'set', value: env.value } : { state: 'set-unknown' };
 }
 
+/** The value aws-node gives an env variable when the snapshot holds it; undefined when unset or not kept. */
+export function cniSettingValue(snapshot: Snapshot, name: string): string | undefined {
+  const setting = cniSetting(snapshot, name);
+  return setting.state === 'set' ? setting.value : undefined;
+}
+
 /**
  * Whether the VPC CNI runs with prefix delegation. Snapshots keep ENABLE_PREFIX_DELEGATION's value
  * (CNI_SETTINGS_KEPT); one taken before they did has only the name, and then only a node allowing

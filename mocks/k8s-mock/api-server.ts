@@ -339,7 +339,7 @@ export async function startKubernetesMock(options: KubernetesMockOptions): Promi
       const doc = apiResourceListDocument(served, discoveryParts[1]!, discoveryParts[2]!);
       return doc ? finish(200, doc) : finish(404, statusBody(404, 'NotFound', 'the server could not find the requested resource'));
     }
-    if (!resolved || !('type' in resolved)) return finish(404, statusBody(404, 'NotFound', 'the server could not find the requested resource'));
+    if (!resolved || !('type' in resolved) || !served.includes(resolved.type)) return finish(404, statusBody(404, 'NotFound', 'the server could not find the requested resource'));
 
     const { type, namespace, name } = resolved;
     const verb = entry.kubernetes.verb;

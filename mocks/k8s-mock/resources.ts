@@ -46,10 +46,23 @@ export const CUSTOM_RESOURCE_TYPES: ResourceType[] = [
   { group: 'karpenter.sh', version: 'v1', resource: 'nodeclaims', singular: 'nodeclaim', kind: 'NodeClaim', namespaced: false },
   { group: 'karpenter.k8s.aws', version: 'v1', resource: 'ec2nodeclasses', singular: 'ec2nodeclass', kind: 'EC2NodeClass', namespaced: false, shortNames: ['ec2nc', 'ec2ncs'] },
   { group: 'eks.amazonaws.com', version: 'v1', resource: 'nodeclasses', singular: 'nodeclass', kind: 'NodeClass', namespaced: false },
+  { group: 'crd.k8s.amazonaws.com', version: 'v1alpha1', resource: 'eniconfigs', singular: 'eniconfig', kind: 'ENIConfig', namespaced: false },
+  { group: 'vpcresources.k8s.aws', version: 'v1beta1', resource: 'securitygrouppolicies', singular: 'securitygrouppolicy', kind: 'SecurityGroupPolicy', namespaced: true, shortNames: ['sgp'] },
 ];
 
-/** The custom resource groups the snapshot's cluster has: those its discovery listed, else those it holds objects of. */
+/** The VPC CNI's custom resources: installed exactly when the snapshot's part is a list (null: the API answered 404). */
+const CNI_CUSTOM_GROUPS: [string, keyof KubernetesData][] = [
+  ['crd.k8s.amazonaws.com', 'eniConfigs'],
+  ['vpcresources.k8s.aws', 'securityGroupPolicies'],
+];
+
+/** The custom resource groups the snapshot's cluster has: Karpenter's and Auto Mode's as its discovery listed (else those it holds objects of), the VPC CNI's when their parts are lists. */
 export function installedCustomGroups(data: KubernetesData): Set<string> {
+  const cni = CNI_CUSTOM_GROUPS.filter(([, part]) => Array.isArray(data[part])).map(([group]) => group);
+  return new Set([...installedScalingGroups(data), ...cni]);
+}
+
+function installedScalingGroups(data: KubernetesData): Set<string> {
   const custom = new Set(CUSTOM_RESOURCE_TYPES.map((t) => t.group));
   if (data.apiGroups) return new Set(data.apiGroups.map((g) => g.name).filter((name) => custom.has(name)));
   const held: [string, readonly unknown[] | undefined][] = [
@@ -111,6 +124,8 @@ const ONE_PART_RESOURCES: [string, KubernetesListPart][] = [
   ['nodeclaims', 'nodeClaims'],
   ['ec2nodeclasses', 'ec2NodeClasses'],
   ['nodeclasses', 'autoModeNodeClasses'],
+  ['eniconfigs', 'eniConfigs'],
+  ['securitygrouppolicies', 'securityGroupPolicies'],
 ];
 
 /**
@@ -131,7 +146,7 @@ export function objectsByResource(data: KubernetesData): Map<string, unknown[]> 
     ['endpointslices', union(data.webhookEndpointSlices)],
     ['validatingwebhookconfigurations', union(data.validatingWebhooks)],
     ['mutatingwebhookconfigurations', union(data.mutatingWebhooks)],
-    ...ONE_PART_RESOURCES.map(([resource, part]) => [resource, union(data[part])] as [string, unknown[]]),
+    ...ONE_PART_RESOURCES.map(([resource, part]) => [resource, union(data[part] ?? undefined)] as [string, unknown[]]),
   ]);
 }
 

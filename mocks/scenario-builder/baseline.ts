@@ -608,6 +608,7 @@ export function buildBaseline(size: Partial<BaselineSize> = {}): Snapshot {
         role('shop-prod-ebs-csi', '/', irsaTrust('kube-system', 'ebs-csi-controller-sa')),
         role('shop-prod-aws-load-balancer-controller', '/', irsaTrust('kube-system', 'aws-load-balancer-controller')),
         role('shop-prod-billing-app', '/', podIdentityTrust()),
+        role('shop-prod-cluster-role', '/', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'eks.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'] }] }),
         role('platform-admin', '/', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: iamArn('root') }, Action: 'sts:AssumeRole' }] }),
       ],
       iamAttachedRolePolicies: [
@@ -615,6 +616,7 @@ export function buildBaseline(size: Partial<BaselineSize> = {}): Snapshot {
         attached(BATCH_ROLE_NAME, ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryPullOnly']),
         attached(KARPENTER_ROLE_NAME, ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryReadOnly', 'AmazonSSMManagedInstanceCore']),
         attached('shop-prod-fargate-pod-execution', ['AmazonEKSFargatePodExecutionRolePolicy']),
+        attached('shop-prod-cluster-role', ['AmazonEKSClusterPolicy']),
         attached('shop-prod-ebs-csi', ['service-role/AmazonEBSCSIDriverPolicy']),
         { RoleName: 'shop-prod-aws-load-balancer-controller', AttachedPolicies: [{ PolicyName: 'AWSLoadBalancerControllerIAMPolicy', PolicyArn: iamArn('policy/AWSLoadBalancerControllerIAMPolicy') }] },
         { RoleName: 'shop-prod-billing-app', AttachedPolicies: [{ PolicyName: 'billing-app', PolicyArn: iamArn('policy/billing-app') }] },
@@ -729,6 +731,9 @@ export function buildBaseline(size: Partial<BaselineSize> = {}): Snapshot {
       webhookEndpointSlices: [endpointSlice('kube-system', 'aws-load-balancer-webhook-service', 9443, systemPods.filter((p) => p.metadata.labels['app.kubernetes.io/name'] === 'aws-load-balancer-controller'))],
       // The same object as in `deployments`: a fault that breaks the controller breaks both views.
       webhookDeployments: [lbcDeployment],
+      // The VPC CNI add-on installs the ENIConfig CRD and EKS the SecurityGroupPolicy CRD: served, and empty.
+      eniConfigs: [],
+      securityGroupPolicies: [],
     },
     errors: [],
   };

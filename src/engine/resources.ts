@@ -57,6 +57,8 @@ export const resource = {
   /** Karpenter / EKS Auto Mode, cluster-scoped. */
   nodePool: (name: string): ResourceRef => ({ type: 'k8s:NodePool', id: name }),
   nodeClaim: (name: string): ResourceRef => ({ type: 'k8s:NodeClaim', id: name }),
+  securityGroupPolicy: namespaced('k8s:SecurityGroupPolicy'),
+  eniConfig: (name: string): ResourceRef => ({ type: 'k8s:ENIConfig', id: name }),
 };
 
 /** Resources listed once each (same type and id), first occurrence kept. */

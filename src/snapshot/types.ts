@@ -412,6 +412,26 @@ export interface KubernetesData {
    * the Deployments whose pod template the Service selects (the webhook's server)
    */
   webhookDeployments?: K8s<Kube.V1Deployment>[];
+  /** GET /apis/crd.k8s.amazonaws.com/v1alpha1/eniconfigs (VPC CNI custom networking); null when the API does not serve the resource (the CRD is not installed) */
+  eniConfigs?: EniConfig[] | null;
+  /** GET /apis/vpcresources.k8s.aws/v1beta1/securitygrouppolicies (security groups for pods); null when the API does not serve the resource */
+  securityGroupPolicies?: SecurityGroupPolicy[] | null;
+}
+
+/** An ENIConfig (crd.k8s.amazonaws.com/v1alpha1), as the API returns it: the subnet and security groups of a node's pod interfaces. */
+export interface EniConfig {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: K8s<Kube.V1ObjectMeta>;
+  spec?: { subnet?: string; securityGroups?: string[] };
+}
+
+/** A SecurityGroupPolicy (vpcresources.k8s.aws/v1beta1): the security groups of the pods it selects. */
+export interface SecurityGroupPolicy {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: K8s<Kube.V1ObjectMeta>;
+  spec?: { podSelector?: K8s<Kube.V1LabelSelector>; serviceAccountSelector?: K8s<Kube.V1LabelSelector>; securityGroups?: { groupIds?: string[] } };
 }
 
 /**

@@ -58,6 +58,23 @@ const validatingWebhooks = (c: ReadContext): Promise<unknown[]> =>
 const mutatingWebhooks = (c: ReadContext): Promise<unknown[]> =>
   c.once('mutating', () => c.client.list('/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations'));
 
+/**
+ * A custom resource that may not be installed: when the API answers 404 for the list (it does not
+ * serve the group or resource), the part is null, which is data ("not installed"), not a failure.
+ */
+function nullWhenNotServed(list: KubernetesRead): KubernetesRead {
+  return {
+    ...list,
+    read: async (c) => {
+      try {
+        return await list.read(c);
+      } catch (error) {
+        if (error instanceof KubernetesRequestError && error.kind === 'not-found') return null;
+        throw error;
+      }
+    },
+  };
+}
 
 const WEBHOOK_CONFIGURATION_LISTS: readonly KubernetesSource[] = [
   { apiGroup: 'admissionregistration.k8s.io', resource: 'validatingwebhookconfigurations', verb: 'list' },
@@ -203,6 +220,10 @@ export const KUBERNETES_READS: Record<DataKey, KubernetesRead> = {
     },
   },
   ...SCHEDULING_READS,
+  eniConfigs: nullWhenNotServed(listRead({ step: 'ENIConfigs', apiGroup: 'crd.k8s.amazonaws.com', version: 'v1alpha1', resource: 'eniconfigs', scope: 'cluster' })),
+  securityGroupPolicies: nullWhenNotServed(
+    listRead({ step: 'SecurityGroupPolicies', apiGroup: 'vpcresources.k8s.aws', version: 'v1beta1', resource: 'securitygrouppolicies', scope: 'all-namespaces' }),
+  ),
 };
 
 export interface KubernetesCollection {

@@ -2,11 +2,11 @@
 import type { AwsPartDeclarations } from '../../sources.js';
 
 /**
- * Where role ARNs come from: node groups, Fargate profiles, instance profiles, node access entries,
+ * Where role ARNs come from: the cluster, node groups, Fargate profiles, instance profiles, node access entries,
  * Pod Identity associations, add-ons, and the IRSA annotations on ServiceAccounts. Each source is
  * optional: one that could not be read only means fewer roles are looked up.
  */
-const roleSources = ['aws.nodegroups', 'aws.fargateProfiles', 'aws.iamInstanceProfiles', 'aws.accessEntries', 'aws.podIdentityAssociations', 'aws.addons', 'kubernetes.serviceAccounts'] as const;
+const roleSources = ['aws.cluster', 'aws.nodegroups', 'aws.fargateProfiles', 'aws.iamInstanceProfiles', 'aws.accessEntries', 'aws.podIdentityAssociations', 'aws.addons', 'kubernetes.serviceAccounts'] as const;
 
 export const IAM_PARTS = {
   // Also the roles behind access entries for people and tools: only whether they exist matters.

@@ -36,12 +36,13 @@ function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal, fallback: T)
 
 /** `extraRoleArns`: IRSA roles named by ServiceAccounts, which may arrive while AWS collection runs. */
 export function iamCollectors({ iam }: AwsClients, extraRoleArns: Promise<string[]>): Collectors<keyof typeof IAM_PARTS> {
-  /** Role ARNs AWS itself names: node roles, Fargate, Pod Identity, add-ons' IRSA, node access entries. Nothing from Kubernetes. */
+  /** Role ARNs AWS itself names: the cluster role, node roles, Fargate, Pod Identity, add-ons' IRSA, node access entries. Nothing from Kubernetes. */
   const awsRoleArns = (c: AwsCollection) =>
     c.shared('awsRoleArns', async () => {
       // Each source is optional: a source that could not be read (or an emulator that lacks it) only
       // means fewer roles are looked up; its own failure is recorded against its own part.
-      const [nodegroups = [], fargate = [], profiles = [], entries = [], associations = [], addons = []] = await Promise.all([
+      const [cluster, nodegroups = [], fargate = [], profiles = [], entries = [], associations = [], addons = []] = await Promise.all([
+        c.part('cluster'),
         c.part('nodegroups'),
         c.part('fargateProfiles'),
         c.part('iamInstanceProfiles'),
@@ -50,6 +51,8 @@ export function iamCollectors({ iam }: AwsClients, extraRoleArns: Promise<string
         c.part('addons'),
       ]);
       return unique([
+        // The cluster role: security groups for pods need AmazonEKSVPCResourceController on it.
+        cluster?.roleArn,
         ...nodegroups.map((g) => g.nodeRole),
         ...fargate.map((p) => p.podExecutionRoleArn),
         ...profiles.flatMap((p) => p.Roles.map((r) => r.Arn)),
