@@ -8,12 +8,13 @@
  * Pods for which a scale-up was triggered in the last few minutes are left to the symptom check
  * (info): a cluster that is scaling is not sick.
  */
+import { unseenParts } from '../src/engine/run-checks.js';
 import { parse } from 'yaml';
 import { clusterAutoscalerSettings, discoveredBy, type ClusterAutoscalerSettings } from '../src/domain/cluster-autoscaler.js';
 import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
 import type { ResourceRef } from '../src/engine/finding.js';
 import { resource, uniqueRefs } from '../src/engine/resources.js';
-import type { KubeDeployment, NodeClass, Snapshot } from '../src/snapshot/types.js';
+import type { KubeDeployment, NodeClass, Snapshot, SnapshotPart } from '../src/snapshot/types.js';
 import { capacitySources, sourceFits, type CapacitySource } from './lib/capacity-sources.js';
 import { DOCS } from './lib/docs-links.js';
 import { describeEvent } from './lib/events.js';
@@ -21,6 +22,9 @@ import { failedNodeClaims, nodeClassOf, nodeClassProblems } from './lib/node-pro
 import { latestEvent, scaleUpUnderWay, unschedulablePods, type UnschedulablePod } from './lib/pending-pods.js';
 import { insufficientResources, lacksCapacity } from './lib/scheduling-message.js';
 import { cappedLines, describeWorkload, groupByWorkload, workloadResource } from './lib/workload-owner.js';
+
+/** Where nodes for Pending pods can come from: Auto Scaling groups, Karpenter and Auto Mode NodePools. */
+const CAPACITY_SOURCE_PARTS: SnapshotPart[] = ['aws.autoScalingGroups', 'kubernetes.nodePools'];
 
 type Code = 'capacity-at-maximum' | 'no-capacity-fits' | 'no-autoscaler' | 'autoscaler-not-running' | 'autoscaler-cannot-discover' | 'scale-up-backoff' | 'node-class-not-ready' | 'node-claim-launch-failed';
 
@@ -107,6 +111,7 @@ export default defineDiagnostic<Code>({
   check({ snapshot, now }) {
     const findings: NewFinding<Code>[] = [];
     const sources = capacitySources(snapshot);
+    const capacitySourcesUnseen = unseenParts(snapshot, CAPACITY_SOURCE_PARTS).length > 0;
     const waiting = groupByWorkload(
       unschedulablePods(snapshot).filter((p) => p.failure && lacksCapacity(p.failure) && !p.fargate),
       (p) => ({ workload: p.workload, reason: 'capacity' }),
@@ -129,7 +134,8 @@ export default defineDiagnostic<Code>({
     for (const w of waiting) {
       if (explainedByKarpenter.has(workloadResource(w.pods[0]!.workload).id)) continue;
       if (w.fitting.length === 0) {
-        add(`none`, 'no-capacity-fits', w, (all) => noneFits(snapshot, all, sources));
+        // "Nothing fits" is a claim about every group and NodePool: not made when some could not be read.
+        if (!capacitySourcesUnseen) add(`none`, 'no-capacity-fits', w, (all) => noneFits(snapshot, all, sources));
         continue;
       }
       const growable = w.fitting.filter((s) => !s.full);

@@ -40,10 +40,19 @@ describeDiagnostic(unschedulablePods, {
       expect: [{ id: 'unschedulable-pods/unschedulable', resource: 'shop/checkout', mentions: '1 pod of Deployment shop/checkout' }],
     },
     {
-      name: 'without the ReplicaSets, the pods are grouped under their ReplicaSet, not a guessed Deployment',
+      name: "without the ReplicaSets, the Deployment is still known from the ReplicaSet's name and the pods' pod-template-hash",
       snapshot: mutate((s) => {
         checkoutPending(s, 2);
         delete s.kubernetes.replicaSets;
+      }),
+      expect: [{ id: 'unschedulable-pods/unschedulable', resource: 'shop/checkout', mentions: 'Deployment shop/checkout' }],
+    },
+    {
+      name: 'without the ReplicaSets and without the hash label, the pods are grouped under their ReplicaSet, not a guessed Deployment',
+      snapshot: mutate((s) => {
+        checkoutPending(s, 2);
+        delete s.kubernetes.replicaSets;
+        for (const pod of s.kubernetes.problemPods ?? []) delete pod.metadata?.labels?.['pod-template-hash'];
       }),
       expect: [{ id: 'unschedulable-pods/unschedulable', resource: 'shop/checkout-5f7d9c8b6d', mentions: 'ReplicaSet shop/checkout-5f7d9c8b6d' }],
     },

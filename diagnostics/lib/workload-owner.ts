@@ -26,6 +26,7 @@ export interface OwnedObject {
     name?: string;
     namespace?: string;
     uid?: string;
+    labels?: Record<string, string>;
     ownerReferences?: { kind: string; name: string; uid?: string; controller?: boolean; apiVersion?: string }[];
   };
 }
@@ -76,6 +77,11 @@ export function workloadResolver(owners: Readonly<Record<string, readonly OwnedO
       const ownerNamespace = CLUSTER_SCOPED_OWNERS.has(owner.kind) ? undefined : current.namespace;
       const next: WorkloadRef = { kind: owner.kind, ...(ownerNamespace ? { namespace: ownerNamespace } : {}), name: owner.name };
       const nextObject = byKey.get(key(next.kind, next.namespace, next.name));
+      const deployment = nextObject ? undefined : deploymentNamedByHash(currentObject, next, owners);
+      if (deployment) {
+        current = deployment;
+        break;
+      }
       // A ReplicaSet recreated under the same name is another object: follow only the one the reference names.
       if (nextObject && owner.uid && nextObject.metadata?.uid && owner.uid !== nextObject.metadata.uid) {
         current = next;
@@ -86,6 +92,20 @@ export function workloadResolver(owners: Readonly<Record<string, readonly OwnedO
     }
     return current;
   };
+}
+
+/**
+ * When the ReplicaSets could not be read at all, a pod's Deployment is still known for certain from the
+ * pod alone: the Deployment controller names each ReplicaSet `<deployment>-<pod-template-hash>` and
+ * labels its pods with that hash (pkg/controller/deployment/sync.go, getNewReplicaSet; from memory).
+ * Without that exact pair the ReplicaSet stays the workload. With the list read, a ReplicaSet missing
+ * from it is not guessed at: it may be a bare one.
+ */
+function deploymentNamedByHash(pod: OwnedObject, owner: WorkloadRef, owners: Readonly<Record<string, readonly OwnedObject[] | undefined>>): WorkloadRef | undefined {
+  if (owner.kind !== 'ReplicaSet' || owners.ReplicaSet !== undefined) return undefined;
+  const hash = pod.metadata?.labels?.['pod-template-hash'];
+  if (!hash || !owner.name.endsWith(`-${hash}`) || owner.name.length <= hash.length + 1) return undefined;
+  return { kind: 'Deployment', ...(owner.namespace ? { namespace: owner.namespace } : {}), name: owner.name.slice(0, -(hash.length + 1)) };
 }
 
 /** `Deployment shop/cart`, `Node ip-10-0-1-5.ec2.internal`. */

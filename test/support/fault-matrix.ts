@@ -98,16 +98,19 @@ const outline = (r: Report) => r.findings.map((f) => `${f.key} ${f.severity}`).s
 /**
  * The scenario where the target's data matters: the first (the richest first: most findings at
  * warning or above) whose diagnosis changes when the parts it feeds are missing. Baseline when none
- * does (the data then decides nothing in any scenario we have; the case still proves nothing else changes).
+ * does (the data then decides nothing in any scenario we have; the case still proves nothing else changes),
+ * or the first scenario that reads it when baseline does not.
  */
 export async function scenarioWhereItMatters(target: MatrixTarget, diagnostics: Diagnostic[], ranked: { name: string; snapshot: Snapshot; report: Report }[]): Promise<string> {
   if (target.affected.size === 0) return 'baseline';
-  for (const s of ranked) {
-    // Only where the mock is asked for the data at all: a part the scenario does not hold is never read.
-    if (![...target.direct].some((p) => partHeld(s.snapshot, p))) continue;
+  // Only where the mock is asked for the data at all: a part the scenario does not hold is never read.
+  const reading = ranked.filter((s) => [...target.direct].some((p) => partHeld(s.snapshot, p)));
+  for (const s of reading) {
     if (outline(await withoutParts(s.snapshot, target.affected, diagnostics)) !== outline(s.report)) return s.name;
   }
-  return 'baseline';
+  // Baseline, unless baseline never reads it (custom resources installed only in some scenarios): then the
+  // first scenario that does, so the fault is really served.
+  return reading.some((s) => s.name === 'baseline') || reading.length === 0 ? 'baseline' : reading[0]!.name;
 }
 
 function partHeld(snapshot: Snapshot, part: SnapshotPart): boolean {
