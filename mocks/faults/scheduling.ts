@@ -5,7 +5,7 @@
  * cluster-autoscaler, Karpenter and the API server write them; diagnostics/*-test files cite the sources.
  */
 import type { KubeEvent, KubePod, Snapshot } from '../../src/snapshot/types.js';
-import { servedApiGroups } from '../k8s-mock/resources.js';
+import { servedApiGroups, VPC_CNI_CRD_GROUPS } from '../k8s-mock/resources.js';
 import { iamArn, MANAGED_ASG, MANAGED_NODEGROUP } from '../scenario-builder/baseline.js';
 import { defineFaults } from '../scenario-builder/fault.js';
 import { karpenterNodePool, statusConfigMap, statusGroupsOf, type StatusGroup } from '../scenario-builder/scheduling.js';
@@ -155,7 +155,7 @@ export function enableAutoMode(s: Snapshot): void {
   const zones = baselineZones(s);
   const subnets = s.kubernetes.ec2NodeClasses?.[0]?.status?.subnets ?? [];
   s.aws.cluster!.computeConfig = { enabled: true, nodePools: ['general-purpose', 'system'], nodeRoleArn: AUTO_MODE_NODE_ROLE_ARN };
-  s.kubernetes.apiGroups = servedApiGroups(['karpenter.sh', 'eks.amazonaws.com']);
+  s.kubernetes.apiGroups = servedApiGroups(['karpenter.sh', 'eks.amazonaws.com', ...VPC_CNI_CRD_GROUPS]);
   const autoModeClass = { group: 'eks.amazonaws.com', kind: 'NodeClass', name: 'default' };
   s.kubernetes.nodePools = [
     karpenterNodePool({ name: 'general-purpose', zones, nodeClass: autoModeClass, limits: {}, resources: { cpu: '0', memory: '0', nodes: '0', pods: '0' } }),

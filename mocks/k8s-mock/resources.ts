@@ -62,6 +62,9 @@ export function installedCustomGroups(data: KubernetesData): Set<string> {
   return new Set([...installedScalingGroups(data), ...cni]);
 }
 
+/** The groups of the CRDs every EKS cluster has (ENIConfig from the VPC CNI, SecurityGroupPolicy from EKS): in a baseline's discovery. */
+export const VPC_CNI_CRD_GROUPS = CNI_CUSTOM_GROUPS.map(([group]) => group);
+
 function installedScalingGroups(data: KubernetesData): Set<string> {
   const custom = new Set(CUSTOM_RESOURCE_TYPES.map((t) => t.group));
   if (data.apiGroups) return new Set(data.apiGroups.map((g) => g.name).filter((name) => custom.has(name)));

@@ -593,8 +593,12 @@ export function buildBaseline(size: Partial<BaselineSize> = {}): Snapshot {
         },
       ],
       controlPlaneInterfaces: CONTROL_PLANE_ENIS.map((e) => controlPlaneInterface(e)),
-      // Room for every group to reach its max: 256 vCPUs each, against 28 On-Demand and 2 Spot in use.
-      serviceQuotas: [vcpuQuota(quotaOwner, 'L-1216C47A', 256), vcpuQuota(quotaOwner, 'L-34B43A08', 256)],
+      // Room for every group to reach its max: 256 vCPUs each against 28 On-Demand and 2 Spot in use, and
+      // ten times what runs for the larger clusters of the bench and the fleet tests (healthy accounts there too).
+      serviceQuotas: [
+        vcpuQuota(quotaOwner, 'L-1216C47A', Math.max(256, 10 * runningVcpus(nodes, 'on-demand'))),
+        vcpuQuota(quotaOwner, 'L-34B43A08', Math.max(256, 10 * runningVcpus(nodes, 'spot'))),
+      ],
       defaultServiceQuotas: [],
       quotaUsage: [
         vcpuUsage(BASELINE, 'L-1216C47A', Array.from({ length: 12 }, () => runningVcpus(nodes, 'on-demand'))),

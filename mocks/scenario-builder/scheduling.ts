@@ -3,7 +3,7 @@
  * node group) and Karpenter (its `default` NodePool, whose node the baseline holds) serves. The
  * objects are shaped as the API server returns them; faults in mocks/faults/scheduling.ts break them.
  */
-import { servedApiGroups } from '../k8s-mock/resources.js';
+import { servedApiGroups, VPC_CNI_CRD_GROUPS } from '../k8s-mock/resources.js';
 import { clusterAutoscalerSettings, discoveredBy } from '../../src/domain/cluster-autoscaler.js';
 import type { KubernetesData, NodeClass, NodePool, Snapshot } from '../../src/snapshot/types.js';
 
@@ -261,7 +261,7 @@ export function addSchedulingParts(snapshot: Snapshot, o: SchedulingInput): void
   const clusterName = snapshot.cluster.name;
   const claims = [0, 1, 2].map((i) => boundClaim({ namespace: 'shop', claim: `data-orders-db-${i}`, volumeId: `vol-0a1b2c3d4e5f6a7b${i}`, zone: azs[i % azs.length]!, uid: `6e6e6e6e-0000-4000-8000-00000000000${i}` }));
   Object.assign(snapshot.kubernetes, {
-    apiGroups: servedApiGroups(['karpenter.sh', 'karpenter.k8s.aws']),
+    apiGroups: servedApiGroups(['karpenter.sh', 'karpenter.k8s.aws', ...VPC_CNI_CRD_GROUPS]),
     persistentVolumeClaims: claims.map((c) => c.claim),
     persistentVolumes: claims.map((c) => c.volume),
     storageClasses: [
