@@ -65,9 +65,11 @@ describe.skipIf(!version)(`moto ${version ?? '(absent)'} serving a sick cluster`
     expect(snapshot.aws.images?.map((i) => i.ImageId)).toContain(snapshot.aws.launchTemplateVersions?.[0]?.LaunchTemplateData?.ImageId);
     // The instance profile comes from the launch template even where moto's instances lack it.
     expect(snapshot.aws.iamInstanceProfiles?.map((p) => p.Arn)).toEqual([ids.profileArn]);
-    expect(snapshot.aws.iamRoles?.map((r) => r.Arn)).toEqual([ids.nodeRoleArn]);
-    expect(snapshot.aws.iamRoles?.[0]?.AssumeRolePolicyDocument?.Statement).toBeDefined();
-    expect(snapshot.aws.iamAttachedRolePolicies?.[0]?.AttachedPolicies?.map((p) => p.PolicyName).sort()).toEqual(['AmazonEC2ContainerRegistryReadOnly', 'AmazonEKS_CNI_Policy']);
+    // The node role, and the cluster role (security groups for pods reads its policies).
+    expect(snapshot.aws.iamRoles?.map((r) => r.Arn).sort()).toEqual([ids.clusterRoleArn, ids.nodeRoleArn].sort());
+    const nodeRole = snapshot.aws.iamRoles?.find((r) => r.Arn === ids.nodeRoleArn);
+    expect(nodeRole?.AssumeRolePolicyDocument?.Statement).toBeDefined();
+    expect(snapshot.aws.iamAttachedRolePolicies?.find((p) => p.RoleName === nodeRole?.RoleName)?.AttachedPolicies?.map((p) => p.PolicyName).sort()).toEqual(['AmazonEC2ContainerRegistryReadOnly', 'AmazonEKS_CNI_Policy']);
   });
 
   it('records what moto cannot serve as failed calls, naming the call, and nothing else', () => {

@@ -178,7 +178,7 @@ export async function provisionSickCluster(url: string) {
     );
     // moto creates the node group but not the Auto Scaling group it names.
     await eks.send(new CreateNodegroupCommand({ clusterName: name, nodegroupName: 'managed', nodeRole: nodeRole.Arn!, subnets, scalingConfig: { minSize: 1, maxSize: 2, desiredSize: 1 } }));
-    return { vpc, subnets, clusterSg, nodeRoleArn: nodeRole.Arn!, profileArn: profile.Arn!, templateId: template.LaunchTemplateId! };
+    return { vpc, subnets, clusterSg, nodeRoleArn: nodeRole.Arn!, clusterRoleArn: clusterRole.Arn!, profileArn: profile.Arn!, templateId: template.LaunchTemplateId! };
   } finally {
     for (const client of [ec2, iam, autoScaling, eks]) client.destroy();
   }
