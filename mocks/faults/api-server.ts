@@ -12,7 +12,8 @@ const ONCALL_ROLE_ARN = (account: string): string => `arn:aws:sts::${account}:as
  */
 function apiServerUnreadable(s: Snapshot, failure: NonNullable<ApiServerAccess['failure']>, code: string): void {
   const kind: FailureKind = failure.kind === 'forbidden' ? 'denied' : failure.kind === 'not-configured' ? 'other' : failure.kind;
-  const parts = Object.keys(s.kubernetes).filter((k) => k !== 'apiServer') as (keyof typeof KUBERNETES_READS)[];
+  // In the collector's order (its read table's), not the order the baseline happened to add the parts in.
+  const parts = (Object.keys(KUBERNETES_READS) as (keyof typeof KUBERNETES_READS)[]).filter((k) => k in s.kubernetes);
   s.errors.push(
     ...parts.map((key) => ({
       part: `kubernetes.${key}` as KubernetesPart,
