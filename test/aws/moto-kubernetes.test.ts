@@ -43,7 +43,12 @@ interface RecordedRequest {
   path: string;
   /** From the SigV4 credential scope: 'ec2', 'eks', 'sts', ... */
   service: string;
-  /** The query protocol's Action parameter (EC2, IAM, Auto Scaling, STS); undefined for EKS's REST calls. */
+  /**
+   * The operation's name as each protocol carries it: the query protocol's Action parameter (EC2, IAM, Auto
+   * Scaling, STS, CloudWatch), the JSON protocol's X-Amz-Target (Service Quotas, CloudTrail:
+   * "ServiceQuotasV20190624.GetServiceQuota"), RPC v2 CBOR's path ("/service/…/operation/GetMetricData");
+   * undefined for EKS's REST calls, which the path names.
+   */
   action?: string;
 }
 
@@ -58,7 +63,13 @@ function parseRecording(text: string): RecordedRequest[] {
       const service = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(authorization)?.[1] ?? 'unsigned';
       const body = entry.body ? (entry.body_encoded ? Buffer.from(entry.body, 'base64').toString('utf8') : entry.body) : '';
       const url = new URL(entry.url);
-      const action = new URLSearchParams(body).get('Action') ?? url.searchParams.get('Action') ?? undefined;
+      const target = Object.entries(entry.headers).find(([name]) => name.toLowerCase() === 'x-amz-target')?.[1];
+      const action =
+        new URLSearchParams(body).get('Action') ??
+        url.searchParams.get('Action') ??
+        target?.slice(target.lastIndexOf('.') + 1) ??
+        /\/service\/[^/]+\/operation\/([A-Za-z]+)$/.exec(url.pathname)?.[1] ??
+        undefined;
       return { method: entry.method, path: url.pathname, service, ...(action ? { action } : {}) };
     });
 }
@@ -153,7 +164,9 @@ describe.skipIf(!version || !built)(`moto ${version ?? '(absent)'} and the Kuber
 
   it('every AWS request moto received from the tool is a read that policy/iam-policy.json allows', () => {
     expect(awsRequests.length).toBeGreaterThan(10);
-    const queryActions = new Set(awsRequests.filter((r) => r.action).map((r) => `${r.service}:${r.action}`));
+    // SigV4 signs CloudWatch as 'monitoring'; its IAM actions are 'cloudwatch:…'.
+    const iamPrefix = (service: string): string => (service === 'monitoring' ? 'cloudwatch' : service);
+    const queryActions = new Set(awsRequests.filter((r) => r.action).map((r) => `${iamPrefix(r.service)}:${r.action}`));
     expect(queryActions).toContain('ec2:DescribeInstances');
     expect(queryActions).toContain('iam:GetRole');
     for (const action of queryActions) expect(allowedActions.has(action), `${action} is not in policy/iam-policy.json`).toBe(true);
