@@ -3,6 +3,7 @@
  * and the built CLI run against it as a user would (npm test builds first).
  */
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { MOCK_CREDENTIALS } from '../../mocks/aws-mock/index.js';
 import { loadScenario } from '../../mocks/bundled-scenarios.js';
@@ -10,9 +11,21 @@ import type { Snapshot } from '../../src/snapshot/types.js';
 
 const run = promisify(execFile);
 
-/** A bundled scenario as another cluster: its name and region replaced everywhere (tags, ARNs, AZs). */
+/**
+ * A bundled scenario as another cluster: its name and region replaced everywhere (tags, ARNs, AZs), and
+ * its launch templates and the UUIDs EKS puts in managed node groups' Auto Scaling group and launch
+ * template names given values of their own. The clusters of a region share the mock's VPC resources, as
+ * clusters of one account may; a launch template or Auto Scaling group they shared would bootstrap every
+ * cluster's nodes into the first one, which node-bootstrap rightly reports.
+ */
 export function asCluster(scenario: string, name: string, region: string): Snapshot {
-  const text = JSON.stringify(loadScenario(scenario)).replaceAll('shop-prod', name).replaceAll('eu-west-1', region);
+  const own = (id: string) => createHash('sha256').update(`${name}/${id}`).digest('hex');
+  const ownUuid = (uuid: string) => own(uuid).slice(0, 32).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
+  const text = JSON.stringify(loadScenario(scenario))
+    .replaceAll('shop-prod', name)
+    .replaceAll('eu-west-1', region)
+    .replace(/\blt-[0-9a-f]{17}\b/g, (id) => `lt-${own(id).slice(0, 17)}`)
+    .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, ownUuid);
   return JSON.parse(text) as Snapshot;
 }
 
