@@ -135,17 +135,40 @@ function claimVolumes(spec: unknown): Json[] | undefined {
   return claims.length > 0 ? pickEach(claims, POD_FIELDS.claimVolume) : undefined;
 }
 
+/**
+ * A pod cut to POD_FIELDS, and with `placement` where it may run too. Built by adding keys to new
+ * objects in a fixed order, never by spreading the API's object and adding to the copy: on Node 20
+ * (V8 11.3) each object made as `{ ...parsed, extra }` gets a hidden class of its own, so the
+ * checks' loops over thousands of pods went megamorphic and read every field the slow way (the
+ * 5,000-node live run's checks phase: 12.5 s, against 1.1 s over the same pods parsed from a file).
+ */
+function projectPod(pod: Json, placement: boolean): Json {
+  const out = pick(pod, POD_FIELDS.top)!;
+  const metadata = pick(pod.metadata, POD_FIELDS.metadata);
+  if (metadata) out.metadata = metadata;
+  const spec = pick(pod.spec, POD_FIELDS.spec);
+  if (spec) {
+    pickLists(spec, pod.spec, ['containers', 'initContainers'], POD_FIELDS.container);
+    const volumes = claimVolumes(pod.spec);
+    if (volumes) spec.volumes = volumes;
+    if (placement && isObject(pod.spec)) {
+      for (const key of PROBLEM_POD_PLACEMENT_FIELDS) if (pod.spec[key] !== undefined) spec[key] = pod.spec[key];
+      const nodeAffinity = isObject(pod.spec.affinity) ? pod.spec.affinity.nodeAffinity : undefined;
+      if (nodeAffinity !== undefined) spec.affinity = { nodeAffinity };
+    }
+    out.spec = spec;
+  }
+  const status = pick(pod.status, POD_FIELDS.status);
+  if (status) {
+    pickLists(status, pod.status, ['initContainerStatuses', 'containerStatuses'], POD_FIELDS.containerStatus);
+    out.status = status;
+  }
+  return out;
+}
+
 /** Pod: only the fields in POD_FIELDS (so no env, no managedFields, no annotations). */
 export function sanitizePod<T>(pod: T): T {
-  if (!isObject(pod)) return pod;
-  const metadata = pick(pod.metadata, POD_FIELDS.metadata);
-  const spec = pick(pod.spec, POD_FIELDS.spec);
-  if (spec) pickLists(spec, pod.spec, ['containers', 'initContainers'], POD_FIELDS.container);
-  const volumes = claimVolumes(pod.spec);
-  if (spec && volumes) spec.volumes = volumes;
-  const status = pick(pod.status, POD_FIELDS.status);
-  if (status) pickLists(status, pod.status, ['initContainerStatuses', 'containerStatuses'], POD_FIELDS.containerStatus);
-  return { ...pick(pod, POD_FIELDS.top), ...(metadata ? { metadata } : {}), ...(spec ? { spec } : {}), ...(status ? { status } : {}) } as T;
+  return isObject(pod) ? (projectPod(pod, false) as T) : pod;
 }
 
 /**
@@ -157,12 +180,7 @@ export function sanitizePod<T>(pod: T): T {
 export const PROBLEM_POD_PLACEMENT_FIELDS = ['nodeSelector', 'tolerations'] as const;
 
 export function sanitizeProblemPod<T>(pod: T): T {
-  const projected = sanitizePod(pod) as Json;
-  if (!isObject(pod) || !isObject(pod.spec)) return projected as T;
-  const placement = pick(pod.spec, PROBLEM_POD_PLACEMENT_FIELDS) ?? {};
-  const nodeAffinity = isObject(pod.spec.affinity) ? pod.spec.affinity.nodeAffinity : undefined;
-  if (nodeAffinity !== undefined) placement.affinity = { nodeAffinity };
-  return { ...projected, spec: { ...(projected.spec as Json), ...placement } } as T;
+  return isObject(pod) ? (projectPod(pod, true) as T) : pod;
 }
 
 /** DaemonSet/Deployment: metadata stripped (managers kept: the add-ons' changes), the pod template's env values removed (but CNI_SETTINGS_KEPT's). */
