@@ -263,8 +263,7 @@ export const faults = defineFaults([
     description:
       'The control plane was upgraded to 1.35 but the managed vpc-cni add-on was left at v1.16.0-eksbuild.1, which EKS does not support on 1.35: aws-node crash-loops on every node.',
     apply(snapshot) {
-      addonLeftAt(snapshot, 'vpc-cni', 'aws-node', 'v1.16.0-eksbuild.1');
-      daemonSetCrashLooping(snapshot, 'aws-node', 'panic: failed to list *v1.Node: the server could not find the requested resource (get nodes.v1alpha1.crd.k8s.amazonaws.com)', minutesBeforeCapture(snapshot, 50));
+      addonLeftAt(snapshot, { addon: 'vpc-cni', daemonSet: 'aws-node', version: 'v1.16.0-eksbuild.1', minutesAgo: 50 }, 'panic: failed to list *v1.Node: the server could not find the requested resource (get nodes.v1alpha1.crd.k8s.amazonaws.com)');
     },
   },
   {
@@ -272,8 +271,7 @@ export const faults = defineFaults([
     description:
       'The managed kube-proxy add-on was left at v1.31 through four control plane upgrades: on 1.35 it no longer finds the APIs it lists, crash-loops on every node, and Services stop routing.',
     apply(snapshot) {
-      addonLeftAt(snapshot, 'kube-proxy', 'kube-proxy', 'v1.31.10-eksbuild.2');
-      daemonSetCrashLooping(snapshot, 'kube-proxy', 'E1120 02:58:11.412 reflector.go:158] "Unhandled Error" err="failed to list *v1.EndpointSlice: the server could not find the requested resource"', minutesBeforeCapture(snapshot, 14));
+      addonLeftAt(snapshot, { addon: 'kube-proxy', daemonSet: 'kube-proxy', version: 'v1.31.10-eksbuild.2', minutesAgo: 14 }, 'E1120 02:58:11.412 reflector.go:158] "Unhandled Error" err="failed to list *v1.EndpointSlice: the server could not find the requested resource"');
     },
   },
   {
@@ -478,12 +476,17 @@ export const faults = defineFaults([
   },
 ]);
 
-/** A managed add-on left at `version`: the add-on, its DaemonSet's image and every one of its pods' images say so. */
-function addonLeftAt(snapshot: Snapshot, addonName: string, daemonSet: string, version: string): void {
-  snapshot.aws.addons!.find((a) => a.addonName === addonName)!.addonVersion = version;
+/**
+ * A managed add-on left at `version` through control-plane upgrades: the add-on, its DaemonSet's image and
+ * every one of its pods' images say so, and the pods crash-loop `minutesAgo` with what the old binary logs.
+ */
+function addonLeftAt(snapshot: Snapshot, left: { addon: string; daemonSet: string; version: string; minutesAgo: number }, crashMessage: string): void {
+  const { addon, daemonSet, version } = left;
+  snapshot.aws.addons!.find((a) => a.addonName === addon)!.addonVersion = version;
   const retag = (container: { image?: string }) => {
     container.image = `${container.image!.split(':')[0]}:${version}`;
   };
   retag(snapshot.kubernetes.daemonSets!.find((d) => d.metadata?.name === daemonSet)!.spec!.template.spec!.containers[0]!);
   for (const pod of snapshot.kubernetes.kubeSystemPods ?? []) if (pod.metadata?.name?.startsWith(`${daemonSet}-`)) retag(pod.spec!.containers[0]!);
+  daemonSetCrashLooping(snapshot, daemonSet, crashMessage, minutesBeforeCapture(snapshot, left.minutesAgo));
 }

@@ -215,11 +215,9 @@ export const faults = defineFaults([
     apply(snapshot) {
       const type = 'm6i.xlarge';
       const message = (z: number) => CAPACITY_MESSAGE(type, AZS[z], AZS.filter((_, i) => i !== z));
-      failLaunches(snapshot, MANAGED_ASG, 5, [
-        { message: message(2), startTime: minutesBeforeCapture(snapshot, 4), zoneIndex: 2 },
-        { message: message(1), startTime: minutesBeforeCapture(snapshot, 14), zoneIndex: 1 },
-        { message: message(0), startTime: minutesBeforeCapture(snapshot, 24), zoneIndex: 0 },
-      ]);
+      // Newest first, one zone after another, ten minutes apart.
+      const attempts = [2, 1, 0].map((zone, i) => ({ message: message(zone), startTime: minutesBeforeCapture(snapshot, 4 + 10 * i), zoneIndex: zone }));
+      failLaunches(snapshot, MANAGED_ASG, 5, attempts);
     },
   },
   {
