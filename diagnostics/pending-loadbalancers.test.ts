@@ -8,6 +8,13 @@ function withFaults(...names: string[]): Snapshot {
   return mutate((s) => names.forEach((n) => faults.find((f) => f.name === n)!.apply(s)));
 }
 
+/** A Service pending for `minutes` and the one Warning event its controller wrote about it. */
+function pendingWithEvent(s: Snapshot, service: { namespace: string; name: string; minutes: number }, event: { reason: string; message: string; component: string }) {
+  const pending = pendingService(s, service.namespace, service.name, service.minutes);
+  s.kubernetes.warningEvents = [warningEvent(s, { involved: { kind: 'Service', namespace: service.namespace, name: service.name }, reason: event.reason, message: event.message, source: { component: event.component } })];
+  return pending;
+}
+
 describeDiagnostic(pendingLoadBalancers, {
   healthy: [
     { name: 'baseline: storefront has its NLB', snapshot: mutate(() => {}) },
@@ -34,17 +41,13 @@ describeDiagnostic(pendingLoadBalancers, {
     {
       name: 'in-tree provider cannot find subnets; the subnet an event names is a resource',
       snapshot: mutate((s) => {
-        const svc = pendingService(s, 'legacy', 'classic', 60);
+        const svc = pendingWithEvent(s, { namespace: 'legacy', name: 'classic', minutes: 60 }, {
+          reason: 'SyncLoadBalancerFailed',
+          message: 'Error syncing load balancer: failed to ensure load balancer: could not find any suitable subnets for creating the ELB; subnet-0e55555555555555e is not tagged',
+          component: 'service-controller',
+        });
         svc.metadata!.annotations = {};
         delete svc.spec!.loadBalancerClass;
-        s.kubernetes.warningEvents = [
-          warningEvent(s, {
-            involved: { kind: 'Service', namespace: 'legacy', name: 'classic' },
-            reason: 'SyncLoadBalancerFailed',
-            message: 'Error syncing load balancer: failed to ensure load balancer: could not find any suitable subnets for creating the ELB; subnet-0e55555555555555e is not tagged',
-            source: { component: 'service-controller' },
-          }),
-        ];
       }),
       expect: [
         { id: 'pending-loadbalancers/loadbalancer-pending', resource: 'legacy/classic', mentions: 'in-tree' },
@@ -54,15 +57,11 @@ describeDiagnostic(pendingLoadBalancers, {
     {
       name: 'the controller is denied by IAM',
       snapshot: mutate((s) => {
-        pendingService(s, 'shop', 'denied', 20);
-        s.kubernetes.warningEvents = [
-          warningEvent(s, {
-            involved: { kind: 'Service', namespace: 'shop', name: 'denied' },
-            reason: 'FailedDeployModel',
-            message: 'Failed deploy model due to AccessDenied: User: arn:aws:sts::111122223333:assumed-role/shop-prod-aws-load-balancer-controller/1700000000 is not authorized to perform: elasticloadbalancing:CreateLoadBalancer',
-            source: { component: 'service' },
-          }),
-        ];
+        pendingWithEvent(s, { namespace: 'shop', name: 'denied', minutes: 20 }, {
+          reason: 'FailedDeployModel',
+          message: 'Failed deploy model due to AccessDenied: User: arn:aws:sts::111122223333:assumed-role/shop-prod-aws-load-balancer-controller/1700000000 is not authorized to perform: elasticloadbalancing:CreateLoadBalancer',
+          component: 'service',
+        });
       }),
       expect: [{ id: 'pending-loadbalancers/loadbalancer-pending', resource: 'shop/denied', mentions: 'IAM role' }],
     },

@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  BATCH_ASG,
-  BATCH_PROFILE_ARN,
-  BATCH_ROLE_ARN,
-  MANAGED_ASG,
-  MANAGED_NODEGROUP,
-  NODE_ROLE_ARN,
-  PRIVATE_SUBNETS,
-  buildBaseline,
-} from '../../mocks/scenario-builder/baseline.js';
+import { BATCH_ASG, BATCH_PROFILE_ARN, BATCH_ROLE_ARN, MANAGED_ASG, MANAGED_NODEGROUP, NODE_ROLE_ARN, PRIVATE_SUBNETS, buildBaseline } from '../../mocks/scenario-builder/baseline.js';
 import { groupInstanceIds, launchUnjoinedInstance, minutesBeforeCapture } from '../../mocks/faults/node-registration.js';
 import { mutate } from '../../test/support/diagnostic-tester.js';
 import { instanceIdFromProviderId } from '../../src/domain/provider-id.js';

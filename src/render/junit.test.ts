@@ -1,9 +1,9 @@
 import { parse } from 'junit2json';
 import { describe, expect, it } from 'vitest';
 import type { Finding, Severity } from '../engine/finding.js';
-import type { Report } from '../engine/report.js';
 import type { CheckResult } from '../engine/run-checks.js';
 import { renderJunit } from './junit.js';
+import { reportFixture } from '../../test/support/report-fixture.js';
 
 function finding(check: string, code: string, severity: Severity, extra: Partial<Finding> = {}): Finding {
   const id = `${check}/${code}`;
@@ -15,12 +15,9 @@ function finding(check: string, code: string, severity: Severity, extra: Partial
 
 const check = (id: string, status: CheckResult['status'], extra: Partial<CheckResult> = {}): CheckResult => ({ id, title: `${id} title`, status, durationMs: 12.5, findings: 0, ...extra });
 
-const report = {
-  schemaVersion: '1.0',
-  tool: { name: 'eks-doctor', version: '9.9.9' },
+const report = reportFixture({
+  toolVersion: '9.9.9',
   cluster: { name: 'c<1>', region: 'eu-west-1' },
-  generatedAt: '2026-01-01T00:00:00.000Z',
-  snapshot: { capturedAt: '2026-01-01T00:00:00.000Z' },
   summary: { critical: 1, warning: 1, info: 1, suppressed: 1, rootCauses: 0, checks: { total: 5, pass: 1, fail: 1, error: 1, skipped: 1, incomplete: 0 } },
   checks: [
     check('alpha', 'fail', { findings: 3 }),
@@ -34,8 +31,7 @@ const report = {
     finding('alpha', 'muted', 'critical', { key: 'alpha/muted:r-2', suppressed: { reason: 'accepted, OPS-1' } }),
     finding('beta', 'note', 'info'),
   ],
-  collectionErrors: [],
-} satisfies Report;
+});
 
 describe('renderJunit', () => {
   it('is JUnit a consumer reads: one testcase per check, each status mapped', async () => {

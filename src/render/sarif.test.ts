@@ -3,23 +3,20 @@ import type { Finding } from '../engine/finding.js';
 import type { Report } from '../engine/report.js';
 import { sarifValidator } from '../../test/support/report-contract.js';
 import { renderSarif } from './sarif.js';
+import { reportFixture } from '../../test/support/report-fixture.js';
 
 const finding = (code: string, extra: Partial<Finding> = {}): Finding => ({
   id: `alpha/${code}`, key: `alpha/${code}:i-1`, check: 'alpha', severity: 'warning', title: 't', rootCause: 'r', evidence: [],
   resources: [{ type: 'aws:ec2:instance', id: 'i-1', name: 'web-1' }], fix: { summary: 's', commands: [], docs: [] }, explains: [], explainedBy: [], ...extra,
 });
 
-const report = {
-  schemaVersion: '1.0',
-  tool: { name: 'eks-doctor', version: '1.2.3' },
+const report = reportFixture({
+  toolVersion: '1.2.3',
   cluster: { name: 'c', region: 'eu-west-1' },
-  generatedAt: '2026-01-01T00:00:00.000Z',
-  snapshot: { capturedAt: '2026-01-01T00:00:00.000Z' },
   summary: { critical: 0, warning: 1, info: 0, suppressed: 1, rootCauses: 0, checks: { total: 1, pass: 0, fail: 1, error: 0, skipped: 0, incomplete: 0 } },
   checks: [{ id: 'alpha', title: 'a', status: 'fail', durationMs: 1, findings: 2 }],
   findings: [finding('known'), finding('unknown-to-catalogue', { key: 'alpha/unknown-to-catalogue:i-1', severity: 'info', suppressed: { reason: 'accepted', expires: '2030-01-01' } })],
-  collectionErrors: [],
-} satisfies Report;
+});
 
 const catalogue = [{ id: 'alpha', title: 'Alpha', docs: ['https://docs.aws.amazon.com/eks/latest/userguide/'], codes: { known: { severity: 'warning' as const, title: 'Known', description: 'What it means' } } }];
 
