@@ -28,6 +28,18 @@ function page<T>(items: T[], input: Input, context: HandlerContext) {
   });
 }
 
+/**
+ * The one item of the cluster's `items` whose `key` the request names in `param` (all Describe* calls of a
+ * cluster's sub-resources), or EKS's ResourceNotFoundException with that call's own message.
+ */
+function describeOne<T>(input: Input, context: HandlerContext, lookup: { param: string; items: (s: Snapshot) => T[] | undefined; key: (item: T) => string | undefined; notFound: (value: string, s: Snapshot) => string }): T {
+  const snapshot = clusterOf(input, context);
+  const value = requiredString(input, lookup.param, 'InvalidParameterException');
+  const found = (lookup.items(snapshot) ?? []).find((item) => lookup.key(item) === value);
+  if (found === undefined) throw notFound(lookup.notFound(value, snapshot));
+  return found;
+}
+
 /** The snapshot's updates of what the request names: a node group, an add-on, or (neither) the cluster itself; that node group or add-on must exist. */
 function updatesOf(snapshot: Snapshot, input: Input) {
   const nodegroupName = stringParam(input, 'nodegroupName');
@@ -82,12 +94,9 @@ export function eksHandlers(clusterOverrides?: (snapshot: Snapshot) => ClusterOv
       return { nodegroups, nextToken };
     },
 
-    DescribeNodegroup(input, context) {
-      const name = requiredString(input, 'nodegroupName', 'InvalidParameterException');
-      const nodegroup = (clusterOf(input, context).aws.nodegroups ?? []).find((n) => n.nodegroupName === name);
-      if (!nodegroup) throw notFound(`No node group found for name: ${name}.`);
-      return { nodegroup };
-    },
+    DescribeNodegroup: (input, context) => ({
+      nodegroup: describeOne(input, context, { param: 'nodegroupName', items: (s) => s.aws.nodegroups, key: (n) => n.nodegroupName, notFound: (name) => `No node group found for name: ${name}.` }),
+    }),
 
     ListFargateProfiles(input, context) {
       const names = (clusterOf(input, context).aws.fargateProfiles ?? []).map((p) => p.fargateProfileName);
@@ -95,25 +104,18 @@ export function eksHandlers(clusterOverrides?: (snapshot: Snapshot) => ClusterOv
       return { fargateProfileNames, nextToken };
     },
 
-    DescribeFargateProfile(input, context) {
-      const name = requiredString(input, 'fargateProfileName', 'InvalidParameterException');
-      const fargateProfile = (clusterOf(input, context).aws.fargateProfiles ?? []).find((p) => p.fargateProfileName === name);
-      if (!fargateProfile) throw notFound(`No Fargate Profile found with name: ${name}.`);
-      return { fargateProfile };
-    },
+    DescribeFargateProfile: (input, context) => ({
+      fargateProfile: describeOne(input, context, { param: 'fargateProfileName', items: (s) => s.aws.fargateProfiles, key: (p) => p.fargateProfileName, notFound: (name) => `No Fargate Profile found with name: ${name}.` }),
+    }),
 
     ListAddons(input, context) {
       const { page: addons, nextToken } = page((clusterOf(input, context).aws.addons ?? []).map((a) => a.addonName), input, context);
       return { addons, nextToken };
     },
 
-    DescribeAddon(input, context) {
-      const snapshot = clusterOf(input, context);
-      const name = requiredString(input, 'addonName', 'InvalidParameterException');
-      const addon = (snapshot.aws.addons ?? []).find((a) => a.addonName === name);
-      if (!addon) throw notFound(`No addon: ${name} found in cluster: ${snapshot.cluster.name}`);
-      return { addon };
-    },
+    DescribeAddon: (input, context) => ({
+      addon: describeOne(input, context, { param: 'addonName', items: (s) => s.aws.addons, key: (a) => a.addonName, notFound: (name, s) => `No addon: ${name} found in cluster: ${s.cluster.name}` }),
+    }),
 
     DescribeAddonVersions(input, context) {
       const kubernetesVersion = stringParam(input, 'kubernetesVersion');
@@ -142,12 +144,9 @@ export function eksHandlers(clusterOverrides?: (snapshot: Snapshot) => ClusterOv
       return { accessEntries, nextToken };
     },
 
-    DescribeAccessEntry(input, context) {
-      const principalArn = requiredString(input, 'principalArn', 'InvalidParameterException');
-      const accessEntry = (clusterOf(input, context).aws.accessEntries ?? []).find((e) => e.principalArn === principalArn);
-      if (!accessEntry) throw notFound(`The specified access entry resource is not found.`);
-      return { accessEntry };
-    },
+    DescribeAccessEntry: (input, context) => ({
+      accessEntry: describeOne(input, context, { param: 'principalArn', items: (s) => s.aws.accessEntries, key: (e) => e.principalArn, notFound: () => 'The specified access entry resource is not found.' }),
+    }),
 
     ListAssociatedAccessPolicies(input, context) {
       const snapshot = clusterOf(input, context);
@@ -176,12 +175,9 @@ export function eksHandlers(clusterOverrides?: (snapshot: Snapshot) => ClusterOv
       return { associations, nextToken };
     },
 
-    DescribePodIdentityAssociation(input, context) {
-      const id = requiredString(input, 'associationId', 'InvalidParameterException');
-      const association = (clusterOf(input, context).aws.podIdentityAssociations ?? []).find((a) => a.associationId === id);
-      if (!association) throw notFound(`No Pod Identity Association found with id: ${id}.`);
-      return { association };
-    },
+    DescribePodIdentityAssociation: (input, context) => ({
+      association: describeOne(input, context, { param: 'associationId', items: (s) => s.aws.podIdentityAssociations, key: (a) => a.associationId, notFound: (id) => `No Pod Identity Association found with id: ${id}.` }),
+    }),
 
     // Updates of the cluster (neither member given), of one node group or of one add-on, as EKS keeps them apart.
     ListUpdates(input, context) {

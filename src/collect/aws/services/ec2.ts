@@ -24,7 +24,7 @@ import {
   type _InstanceType,
 } from '@aws-sdk/client-ec2';
 import { sanitizeImage, sanitizeLaunchTemplateVersion } from '../../../snapshot/sanitize.js';
-import type { LaunchTemplateUserData, NotFoundResource } from '../../../snapshot/types.js';
+import type { LaunchTemplateUserData, NotFoundResource, Serialized } from '../../../snapshot/types.js';
 import { userDataFacts } from '../user-data.js';
 import type { AwsClients } from '../clients.js';
 import { CallFailed, chunks, each, toSnapshotJson, type AwsCollection, type AwsKey, type Collectors } from '../collection.js';
@@ -86,6 +86,18 @@ export function ec2Collectors({ ec2 }: AwsClients): Collectors<keyof typeof EC2_
     return single.flat();
   };
   const vpcFilter = (id: string): Ec2Filter[] => [{ Name: 'vpc-id', Values: [id] }];
+
+  /** A part that is every item of one paginated EC2 list in the cluster's VPC. */
+  const listInVpc = async <P, T>(
+    c: AwsCollection,
+    part: AwsKey,
+    call: string,
+    paginate: (vpcId: string, pagination: { abortSignal: AbortSignal | undefined }) => AsyncGenerator<P, unknown, unknown>,
+    items: (page: P) => T[] | undefined,
+  ): Promise<Serialized<T[]>> => {
+    const pages = await c.pages(part, call, paginate(await vpcId(c, part), { abortSignal: c.settings.signal }));
+    return toSnapshotJson((pages ?? []).flatMap((p) => items(p) ?? []));
+  };
 
   /** The facts of each collected version's UserData, filled by launchTemplateVersions before it drops UserData. */
   const userDataByVersion = (c: AwsCollection) => c.shared('userDataFacts', () => Promise.resolve(new Map<string, LaunchTemplateUserData>()));
@@ -264,11 +276,7 @@ export function ec2Collectors({ ec2 }: AwsClients): Collectors<keyof typeof EC2_
       return toSnapshotJson(subnets);
     },
 
-    async routeTables(c) {
-      const id = await vpcId(c, 'routeTables');
-      const pages = await c.pages('routeTables', 'ec2:DescribeRouteTables', paginateDescribeRouteTables({ client: ec2, pageSize: 100 }, { Filters: vpcFilter(id) }, { abortSignal: c.settings.signal }));
-      return toSnapshotJson((pages ?? []).flatMap((p) => p.RouteTables ?? []));
-    },
+    routeTables: (c) => listInVpc(c, 'routeTables', 'ec2:DescribeRouteTables', (id, pagination) => paginateDescribeRouteTables({ client: ec2, pageSize: 100 }, { Filters: vpcFilter(id) }, pagination), (p) => p.RouteTables),
 
     async securityGroups(c) {
       const clusterInfo = await cluster(c, 'securityGroups');
@@ -315,33 +323,13 @@ export function ec2Collectors({ ec2 }: AwsClients): Collectors<keyof typeof EC2_
       return perList.flat();
     },
 
-    async natGateways(c) {
-      const id = await vpcId(c, 'natGateways');
-      const pages = await c.pages('natGateways', 'ec2:DescribeNatGateways', paginateDescribeNatGateways({ client: ec2, pageSize: 1000 }, { Filter: vpcFilter(id) }, { abortSignal: c.settings.signal }));
-      return toSnapshotJson((pages ?? []).flatMap((p) => p.NatGateways ?? []));
-    },
+    natGateways: (c) => listInVpc(c, 'natGateways', 'ec2:DescribeNatGateways', (id, pagination) => paginateDescribeNatGateways({ client: ec2, pageSize: 1000 }, { Filter: vpcFilter(id) }, pagination), (p) => p.NatGateways),
 
-    async internetGateways(c) {
-      const id = await vpcId(c, 'internetGateways');
-      const pages = await c.pages(
-        'internetGateways',
-        'ec2:DescribeInternetGateways',
-        paginateDescribeInternetGateways({ client: ec2, pageSize: 1000 }, { Filters: [{ Name: 'attachment.vpc-id', Values: [id] }] }, { abortSignal: c.settings.signal }),
-      );
-      return toSnapshotJson((pages ?? []).flatMap((p) => p.InternetGateways ?? []));
-    },
+    internetGateways: (c) => listInVpc(c, 'internetGateways', 'ec2:DescribeInternetGateways', (id, pagination) => paginateDescribeInternetGateways({ client: ec2, pageSize: 1000 }, { Filters: [{ Name: 'attachment.vpc-id', Values: [id] }] }, pagination), (p) => p.InternetGateways),
 
-    async vpcEndpoints(c) {
-      const id = await vpcId(c, 'vpcEndpoints');
-      const pages = await c.pages('vpcEndpoints', 'ec2:DescribeVpcEndpoints', paginateDescribeVpcEndpoints({ client: ec2, pageSize: 1000 }, { Filters: vpcFilter(id) }, { abortSignal: c.settings.signal }));
-      return toSnapshotJson((pages ?? []).flatMap((p) => p.VpcEndpoints ?? []));
-    },
+    vpcEndpoints: (c) => listInVpc(c, 'vpcEndpoints', 'ec2:DescribeVpcEndpoints', (id, pagination) => paginateDescribeVpcEndpoints({ client: ec2, pageSize: 1000 }, { Filters: vpcFilter(id) }, pagination), (p) => p.VpcEndpoints),
 
-    async networkAcls(c) {
-      const id = await vpcId(c, 'networkAcls');
-      const pages = await c.pages('networkAcls', 'ec2:DescribeNetworkAcls', paginateDescribeNetworkAcls({ client: ec2, pageSize: 1000 }, { Filters: vpcFilter(id) }, { abortSignal: c.settings.signal }));
-      return toSnapshotJson((pages ?? []).flatMap((p) => p.NetworkAcls ?? []));
-    },
+    networkAcls: (c) => listInVpc(c, 'networkAcls', 'ec2:DescribeNetworkAcls', (id, pagination) => paginateDescribeNetworkAcls({ client: ec2, pageSize: 1000 }, { Filters: vpcFilter(id) }, pagination), (p) => p.NetworkAcls),
 
     async dhcpOptions(c) {
       const vpcs = await c.need('vpcs', 'dhcpOptions');
