@@ -5,14 +5,13 @@
  * (`incomplete`), keeps every finding the data it got supports, never states as fact what only the
  * missing data could show, and never keys a finding on a placeholder.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadScenario } from '../mocks/bundled-scenarios.js';
+import { describe, expect, it } from 'vitest';
 import type { FaultRule } from '../mocks/aws-mock/index.js';
 import { exitCodeFor } from '../src/engine/exit-code.js';
 import type { Finding } from '../src/engine/finding.js';
 import type { Report } from '../src/engine/report.js';
 import type { CheckResult } from '../src/engine/run-checks.js';
-import { LiveScenario, type LiveRun } from './support/live-run.js';
+import { cleanAndFaultedRuns } from './support/live-run.js';
 
 const INSTANCES_FAULTS: { name: string; rule: FaultRule; named: RegExp }[] = [
   { name: 'denied', rule: { action: 'ec2:DescribeInstances', kind: 'denied' }, named: /ec2:DescribeInstances was denied \(UnauthorizedOperation\); grant ec2:DescribeInstances/ },
@@ -43,100 +42,70 @@ function expectNoFactsFromMissingInstances(findings: Finding[]): void {
 
 describe.each(INSTANCES_FAULTS)('ec2:DescribeInstances $name', ({ rule, named }) => {
   describe('node-role-not-mapped: a self-managed group whose role aws-auth does not map', () => {
-    let live: LiveScenario;
-    let clean: LiveRun;
-    let faulted: LiveRun;
-    beforeAll(async () => {
-      live = await LiveScenario.start(loadScenario('node-role-not-mapped'));
-      clean = await live.run();
-      faulted = await live.run({ aws: [rule] });
-    });
-    afterAll(() => live.close());
+    const runs = cleanAndFaultedRuns('node-role-not-mapped', { aws: [rule] });
 
     it('aws-auth still finds the unmapped role (from the launch template) and says it could not see the instances', () => {
-      const rootCause = clean.report.findings.find((f) => f.id === 'aws-auth/node-role-not-mapped')!;
+      const rootCause = runs.clean.report.findings.find((f) => f.id === 'aws-auth/node-role-not-mapped')!;
       expect(rootCause.severity).toBe('critical');
-      const kept = finding(faulted.report, rootCause.key);
+      const kept = finding(runs.faulted.report, rootCause.key);
       expect(kept, 'the critical root cause survives the fault').toBeDefined();
       expect(kept!.severity).toBe('critical');
-      expectIncomplete(faulted.report, 'aws-auth', 'aws.reservations', named);
-      expectNoFactsFromMissingInstances(faulted.report.findings);
+      expectIncomplete(runs.faulted.report, 'aws-auth', 'aws.reservations', named);
+      expectNoFactsFromMissingInstances(runs.faulted.report.findings);
     });
 
     it('node-registration, which needs the instances, is in error naming the call', () => {
-      expect(check(faulted.report, 'node-registration')).toMatchObject({ status: 'error', reason: expect.stringMatching(named) });
+      expect(check(runs.faulted.report, 'node-registration')).toMatchObject({ status: 'error', reason: expect.stringMatching(named) });
     });
 
     it('the run does not exit 0 on a cluster whose nodes never join', () => {
-      expect(exitCodeFor(faulted.report, { failOn: 'critical' }, live.diagnostics)).toBe(1);
-      expect(exitCodeFor(faulted.report, { failOn: 'never', failOnError: true }, live.diagnostics)).toBe(1);
+      expect(exitCodeFor(runs.faulted.report, { failOn: 'critical' }, runs.live.diagnostics)).toBe(1);
+      expect(exitCodeFor(runs.faulted.report, { failOn: 'never', failOnError: true }, runs.live.diagnostics)).toBe(1);
     });
   });
 
   describe.each(['subnet-exhausted', 'subnet-exhausted-pods-and-nodegroup'])('%s', (name) => {
-    let live: LiveScenario;
-    let clean: LiveRun;
-    let faulted: LiveRun;
-    beforeAll(async () => {
-      live = await LiveScenario.start(loadScenario(name));
-      clean = await live.run();
-      faulted = await live.run({ aws: [rule] });
-    });
-    afterAll(() => live.close());
+    const runs = cleanAndFaultedRuns(name, { aws: [rule] });
 
     it('the exhausted subnet stays critical, with the same key, and no evidence claims what the instances would show', () => {
       const subnets = (r: Report) => r.findings.filter((f) => f.check === 'subnets');
-      const exhausted = subnets(clean.report).filter((f) => f.id === 'subnets/subnet-exhausted');
+      const exhausted = subnets(runs.clean.report).filter((f) => f.id === 'subnets/subnet-exhausted');
       expect(exhausted.length).toBeGreaterThan(0);
-      for (const f of exhausted) expect(finding(faulted.report, f.key)?.severity, f.key).toBe('critical');
+      for (const f of exhausted) expect(finding(runs.faulted.report, f.key)?.severity, f.key).toBe('critical');
       // Nothing new and nothing downgraded: every subnets finding of the faulted run is one of the clean run's.
-      expect(keys(subnets(faulted.report)).every((k) => keys(subnets(clean.report)).includes(k)), keys(subnets(faulted.report)).join('\n')).toBe(true);
-      expectIncomplete(faulted.report, 'subnets', 'aws.reservations', named);
-      expectNoFactsFromMissingInstances(faulted.report.findings);
+      expect(keys(subnets(runs.faulted.report)).every((k) => keys(subnets(runs.clean.report)).includes(k)), keys(subnets(runs.faulted.report)).join('\n')).toBe(true);
+      expectIncomplete(runs.faulted.report, 'subnets', 'aws.reservations', named);
+      expectNoFactsFromMissingInstances(runs.faulted.report.findings);
     });
   });
 
   describe('node-instance-stopped', () => {
-    let live: LiveScenario;
-    let faulted: LiveRun;
-    beforeAll(async () => {
-      live = await LiveScenario.start(loadScenario('node-instance-stopped'));
-      faulted = await live.run({ aws: [rule] });
-    });
-    afterAll(() => live.close());
+    const runs = cleanAndFaultedRuns('node-instance-stopped', { aws: [rule] }, { clean: false });
 
     it('node-conditions cannot tell whether the NotReady nodes\' instances still run, and says so rather than dropping them silently', () => {
-      expectIncomplete(faulted.report, 'node-conditions', 'aws.reservations', named);
+      expectIncomplete(runs.faulted.report, 'node-conditions', 'aws.reservations', named);
       // No finding claims an instance is stopped (or running) when no instance could be read.
-      for (const f of faulted.report.findings.filter((x) => x.check === 'node-conditions')) expect(f.id).not.toBe('node-conditions/instance-not-running');
+      for (const f of runs.faulted.report.findings.filter((x) => x.check === 'node-conditions')) expect(f.id).not.toBe('node-conditions/instance-not-running');
     });
   });
 });
 
 describe('pods forbidden (403) on subnet-exhausted-pods-and-nodegroup', () => {
-  let live: LiveScenario;
-  let clean: LiveRun;
-  let faulted: LiveRun;
-  beforeAll(async () => {
-    live = await LiveScenario.start(loadScenario('subnet-exhausted-pods-and-nodegroup'));
-    clean = await live.run();
-    faulted = await live.run({ kubernetes: [{ resource: 'pods', kind: 'forbidden' }] });
-  });
-  afterAll(() => live.close());
+  const runs = cleanAndFaultedRuns('subnet-exhausted-pods-and-nodegroup', { kubernetes: [{ resource: 'pods', kind: 'forbidden' }] });
 
   it('pods-without-ip keeps its key, node, instance and subnet (the events name the node), and names the 403', () => {
-    const before = clean.report.findings.filter((f) => f.id === 'pods-without-ip/pods-without-ip');
+    const before = runs.clean.report.findings.filter((f) => f.id === 'pods-without-ip/pods-without-ip');
     expect(before.length).toBeGreaterThan(0);
     for (const f of before) {
-      const after = finding(faulted.report, f.key);
+      const after = finding(runs.faulted.report, f.key);
       expect(after, `${f.key} survives`).toBeDefined();
       const ids = (x: Finding) => x.resources.filter((r) => r.type !== 'k8s:Pod').map((r) => `${r.type} ${r.id}`);
       expect(ids(after!)).toEqual(ids(f));
     }
-    expectIncomplete(faulted.report, 'pods-without-ip', 'kubernetes.problemPods', /403|forbidden/i);
+    expectIncomplete(runs.faulted.report, 'pods-without-ip', 'kubernetes.problemPods', /403|forbidden/i);
   });
 
   it('no finding key of any check holds a placeholder', () => {
-    for (const f of faulted.report.findings) expect(f.key).not.toMatch(/unknown|undefined|\?|<[^>]*>/);
+    for (const f of runs.faulted.report.findings) expect(f.key).not.toMatch(/unknown|undefined|\?|<[^>]*>/);
   });
 });

@@ -77,41 +77,34 @@ describe('the Kubernetes side under faults', () => {
     }
     return clean;
   };
+  /** Collected page by page (two items a page) with `faults` served: retried, they leave no trace. */
+  const expectCleanRunDespite = async (faults: KubernetesRequestFault[]) => {
+    const expected = await reference();
+    await expectLikeCleanRun(await collect({ faults, maxPageSize: 2 }), expected);
+  };
 
   it('a third of all requests answered 429 TooManyRequests with Retry-After: 1 gives the clean run\'s data and findings', async () => {
-    const expected = await reference();
-    const snapshot = await collect({ faults: [{ kind: 'throttle', path: '*', every: 3, retryAfterSeconds: 1 }], maxPageSize: 2 });
+    await expectCleanRunDespite([{ kind: 'throttle', path: '*', every: 3, retryAfterSeconds: 1 }]);
     expect(faultsServed('throttle')).toBeGreaterThan(3);
-    await expectLikeCleanRun(snapshot, expected);
   });
 
   it('500s and 503s without Retry-After and connection resets, twice per read, are retried', async () => {
-    const expected = await reference();
-    const snapshot = await collect({
-      faults: [
-        { kind: 'server-error', status: 500, path: '/api/v1/nodes', first: 2 },
-        { kind: 'server-error', status: 503, path: '/api/v1/namespaces/kube-system/pods', first: 2 },
-        { kind: 'reset', path: '/api/v1/serviceaccounts', first: 2 },
-        { kind: 'reset', path: '/api/v1/namespaces/kube-system/configmaps/aws-auth', first: 2 },
-      ],
-      maxPageSize: 2,
-    });
+    await expectCleanRunDespite([
+      { kind: 'server-error', status: 500, path: '/api/v1/nodes', first: 2 },
+      { kind: 'server-error', status: 503, path: '/api/v1/namespaces/kube-system/pods', first: 2 },
+      { kind: 'reset', path: '/api/v1/serviceaccounts', first: 2 },
+      { kind: 'reset', path: '/api/v1/namespaces/kube-system/configmaps/aws-auth', first: 2 },
+    ]);
     expect(faultsServed('server-error')).toBe(4);
     expect(faultsServed('reset')).toBe(4);
-    await expectLikeCleanRun(snapshot, expected);
   });
 
   it('a 410 Expired on a continued list starts that list again and reads it whole', async () => {
-    const expected = await reference();
-    const snapshot = await collect({
-      faults: [
-        { kind: 'expired', path: '/api/v1/nodes', first: 1 },
-        { kind: 'expired', path: '/api/v1/namespaces/kube-system/pods', first: 1 },
-      ],
-      maxPageSize: 2,
-    });
+    await expectCleanRunDespite([
+      { kind: 'expired', path: '/api/v1/nodes', first: 1 },
+      { kind: 'expired', path: '/api/v1/namespaces/kube-system/pods', first: 1 },
+    ]);
     expect(faultsServed('expired')).toBe(2);
-    await expectLikeCleanRun(snapshot, expected);
   });
 
   it('an API server that answers /version and then hangs costs only the Kubernetes reads: every AWS part and every AWS-side check completes', async () => {

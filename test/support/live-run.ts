@@ -4,7 +4,9 @@
  * per scenario serves many runs (the faults and their counters are reset before each), so a fault
  * matrix pays for the mocks' start-up (a TLS CA and two servers) once per scenario.
  */
+import { afterAll, beforeAll } from 'vitest';
 import type { FaultRule } from '../../mocks/aws-mock/index.js';
+import { loadScenario } from '../../mocks/bundled-scenarios.js';
 import type { ResourceFault } from '../../mocks/k8s-mock/api-server.js';
 import { startMockCluster, type MockCluster } from '../../mocks/mock-cluster.js';
 import { createAwsClients } from '../../src/collect/aws/clients.js';
@@ -77,4 +79,19 @@ export class LiveScenario {
   close(): Promise<void> {
     return this.cluster.close();
   }
+}
+
+/**
+ * For a describe block: the scenario served, run once clean (unless `clean: false`) and once with
+ * `faults`, before its tests; the mocks closed after them. Read the runs in tests, not at collection time.
+ */
+export function cleanAndFaultedRuns(scenario: string, faults: RunFaults, options: { clean?: boolean } = {}): { readonly live: LiveScenario; readonly clean: LiveRun; readonly faulted: LiveRun } {
+  const runs = {} as { live: LiveScenario; clean: LiveRun; faulted: LiveRun };
+  beforeAll(async () => {
+    runs.live = await LiveScenario.start(loadScenario(scenario));
+    if (options.clean !== false) runs.clean = await runs.live.run();
+    runs.faulted = await runs.live.run(faults);
+  });
+  afterAll(() => runs.live?.close());
+  return runs;
 }
