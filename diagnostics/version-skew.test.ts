@@ -9,6 +9,13 @@ const baseline = buildBaseline();
 const batchNode = baseline.kubernetes.nodes!.find((n) => n.status?.nodeInfo?.kubeletVersion?.startsWith('v1.34'))!.metadata!.name!;
 const managedNode = baseline.kubernetes.nodes!.find((n) => n.metadata?.labels?.['eks.amazonaws.com/nodegroup'] === 'general')!.metadata!.name!;
 
+/** The baseline seen on another day (support windows are judged against the capture time). */
+const capturedOn = (day: string, also: (s: Snapshot) => void = () => {}) =>
+  mutate((s) => {
+    s.capturedAt = `${day}T00:00:00.000Z`;
+    also(s);
+  });
+
 function setKubelet(s: Snapshot, node: string, version: string): void {
   s.kubernetes.nodes!.find((n) => n.metadata?.name === node)!.status!.nodeInfo!.kubeletVersion = version;
 }
@@ -61,31 +68,24 @@ describeDiagnostic(versionSkew, {
     },
     {
       name: 'standard support ends within 60 days',
-      snapshot: mutate((s) => {
-        s.capturedAt = '2027-03-01T00:00:00.000Z';
-      }),
+      snapshot: capturedOn('2027-03-01'),
       expect: [{ id: 'version-skew/standard-support-ending', resource: 'shop-prod', mentions: '26 days', severity: 'warning' }],
     },
     {
       name: 'past standard support, in (billed) extended support',
-      snapshot: mutate((s) => {
-        s.capturedAt = '2027-04-10T00:00:00.000Z';
-      }),
+      snapshot: capturedOn('2027-04-10'),
       expect: [{ id: 'version-skew/past-standard-support', resource: 'shop-prod', mentions: 'extended support' }],
     },
     {
       name: 'past standard support with upgrade policy STANDARD: EKS upgrades it',
-      snapshot: mutate((s) => {
-        s.capturedAt = '2027-04-10T00:00:00.000Z';
+      snapshot: capturedOn('2027-04-10', (s) => {
         s.aws.cluster!.upgradePolicy = { supportType: 'STANDARD' };
       }),
       expect: [{ id: 'version-skew/past-standard-support', mentions: 'upgrade the cluster automatically' }],
     },
     {
       name: 'past extended support',
-      snapshot: mutate((s) => {
-        s.capturedAt = '2028-04-01T00:00:00.000Z';
-      }),
+      snapshot: capturedOn('2028-04-01'),
       expect: [{ id: 'version-skew/past-extended-support', resource: 'shop-prod', severity: 'critical' }],
     },
     {
