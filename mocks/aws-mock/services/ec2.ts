@@ -46,8 +46,9 @@ interface DescribeSpec<K extends AwsListPart> {
   part: K;
   /** The answer's list member: Subnets, RouteTables… */
   result: string;
-  ids?: { param: string; of: (item: AwsElement<K>) => string | undefined; notFound: (id: string) => AwsApiError };
-  /** The filters the action takes besides vpc-id and tags. */
+  /** The IDs the action takes as a parameter and, when `filter` is named, as a filter too (subnet-id, group-id…). */
+  ids?: { param: string; filter?: string; of: (item: AwsElement<K>) => string | undefined; notFound: (id: string) => AwsApiError };
+  /** The filters the action takes besides vpc-id, tags and its ID filter. */
   filters?: Record<string, (item: AwsElement<K>) => (string | undefined)[]>;
   max: number;
 }
@@ -58,7 +59,9 @@ function describeAction<K extends AwsListPart>(spec: DescribeSpec<K>): Handler {
     const wanted = spec.ids ? byIds(all, stringList(input, spec.ids.param), spec.ids.of, spec.ids.notFound) : all;
     // Every list served here is of VPC resources (VpcId and Tags, both optional): TypeScript cannot see that through K.
     const common = vpcFilter as (name: string) => ((item: AwsElement<K>) => (string | undefined)[]) | undefined;
-    const filtered = applyFilters(wanted, filtersOf(input), (name) => spec.filters?.[name] ?? common(name), 'InvalidParameterValue');
+    const idFilter = spec.ids?.filter;
+    const byId = (name: string) => (idFilter !== undefined && name === idFilter ? (item: AwsElement<K>) => [spec.ids!.of(item)] : undefined);
+    const filtered = applyFilters(wanted, filtersOf(input), (name) => spec.filters?.[name] ?? byId(name) ?? common(name), 'InvalidParameterValue');
     const { page: items, nextToken } = page(filtered, input, context, { max: spec.max });
     return { [spec.result]: items, NextToken: nextToken };
   };
@@ -168,8 +171,7 @@ export const EC2_HANDLERS: Record<string, Handler> = {
   DescribeSubnets: describeAction({
     part: 'subnets',
     result: 'Subnets',
-    ids: { param: 'SubnetIds', of: (s) => s.SubnetId, notFound: (id) => new AwsApiError('InvalidSubnetID.NotFound', `The subnet ID '${id}' does not exist`, 400) },
-    filters: { 'subnet-id': (s) => [s.SubnetId] },
+    ids: { param: 'SubnetIds', filter: 'subnet-id', of: (s) => s.SubnetId, notFound: (id) => new AwsApiError('InvalidSubnetID.NotFound', `The subnet ID '${id}' does not exist`, 400) },
     max: 1000,
   }),
 
@@ -178,8 +180,7 @@ export const EC2_HANDLERS: Record<string, Handler> = {
   DescribeSecurityGroups: describeAction({
     part: 'securityGroups',
     result: 'SecurityGroups',
-    ids: { param: 'GroupIds', of: (g) => g.GroupId, notFound: (id) => new AwsApiError('InvalidGroup.NotFound', `The security group '${id}' does not exist`, 400) },
-    filters: { 'group-id': (g) => [g.GroupId] },
+    ids: { param: 'GroupIds', filter: 'group-id', of: (g) => g.GroupId, notFound: (id) => new AwsApiError('InvalidGroup.NotFound', `The security group '${id}' does not exist`, 400) },
     max: 1000,
   }),
 
@@ -236,9 +237,8 @@ export const EC2_HANDLERS: Record<string, Handler> = {
   DescribeNetworkAcls: describeAction({
     part: 'networkAcls',
     result: 'NetworkAcls',
-    ids: { param: 'NetworkAclIds', of: (a) => a.NetworkAclId, notFound: (id) => new AwsApiError('InvalidNetworkAclID.NotFound', `The network ACL ID '${id}' does not exist`, 400) },
+    ids: { param: 'NetworkAclIds', filter: 'network-acl-id', of: (a) => a.NetworkAclId, notFound: (id) => new AwsApiError('InvalidNetworkAclID.NotFound', `The network ACL ID '${id}' does not exist`, 400) },
     filters: {
-      'network-acl-id': (a) => [a.NetworkAclId],
       default: (a) => [String(a.IsDefault ?? false)],
       'association.subnet-id': (a) => (a.Associations ?? []).map((x) => x.SubnetId),
     },
@@ -248,9 +248,9 @@ export const EC2_HANDLERS: Record<string, Handler> = {
   DescribeDhcpOptions: describeAction({
     part: 'dhcpOptions',
     result: 'DhcpOptions',
-    ids: { param: 'DhcpOptionsIds', of: (d) => d.DhcpOptionsId, notFound: (id) => new AwsApiError('InvalidDhcpOptionID.NotFound', `The dhcpOption ID '${id}' does not exist`, 400) },
+    ids: { param: 'DhcpOptionsIds', filter: 'dhcp-options-id', of: (d) => d.DhcpOptionsId, notFound: (id) => new AwsApiError('InvalidDhcpOptionID.NotFound', `The dhcpOption ID '${id}' does not exist`, 400) },
     // Each configuration as key and values, the way the key and value filters see it.
-    filters: { 'dhcp-options-id': (d) => [d.DhcpOptionsId], 'owner-id': (d) => [d.OwnerId], key: (d) => (d.DhcpConfigurations ?? []).map((c) => c.Key), value: (d) => (d.DhcpConfigurations ?? []).flatMap((c) => (c.Values ?? []).map((v) => v.Value)) },
+    filters: { 'owner-id': (d) => [d.OwnerId], key: (d) => (d.DhcpConfigurations ?? []).map((c) => c.Key), value: (d) => (d.DhcpConfigurations ?? []).flatMap((c) => (c.Values ?? []).map((v) => v.Value)) },
     max: 1000,
   }),
 
@@ -258,9 +258,8 @@ export const EC2_HANDLERS: Record<string, Handler> = {
   DescribeNetworkInterfaces: describeAction({
     part: 'controlPlaneInterfaces',
     result: 'NetworkInterfaces',
-    ids: { param: 'NetworkInterfaceIds', of: (n) => n.NetworkInterfaceId, notFound: (id) => new AwsApiError('InvalidNetworkInterfaceID.NotFound', `The networkInterface ID '${id}' does not exist`, 400) },
+    ids: { param: 'NetworkInterfaceIds', filter: 'network-interface-id', of: (n) => n.NetworkInterfaceId, notFound: (id) => new AwsApiError('InvalidNetworkInterfaceID.NotFound', `The networkInterface ID '${id}' does not exist`, 400) },
     filters: {
-      'network-interface-id': (n) => [n.NetworkInterfaceId],
       description: (n) => [n.Description],
       'subnet-id': (n) => [n.SubnetId],
       'interface-type': (n) => [n.InterfaceType],
