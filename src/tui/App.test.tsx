@@ -33,6 +33,13 @@ function start(runner: DiagnosisRunner, size = { columns: 100, rows: 30 }, watch
   return { ...instance, copied, quits };
 }
 
+/** The app on the demo report, once its list shows the root cause. */
+async function startOnList(): Promise<ReturnType<typeof start>> {
+  const app = start(scriptedRunner([makeReport()]).runner);
+  await frameWith(app, 'ROOT CAUSES (1)');
+  return app;
+}
+
 const fixed = makeReport(ALL_FINDINGS.filter((f) => ![rootCause.key, symptomA.key, symptomB.key].includes(f.key)));
 
 describe('App', () => {
@@ -80,8 +87,7 @@ describe('App', () => {
   });
 
   it('opens the search with its term when "/" and the term arrive in one chunk (a slow link, a paste)', async () => {
-    const app = start(scriptedRunner([makeReport()]).runner);
-    await frameWith(app, 'ROOT CAUSES (1)');
+    const app = await startOnList();
     await press(app, '/private-a');
     const typing = await frameWith(app, 'Search titles and resources: /private-a');
     expect(typing).toContain('› critical Subnet subnet-0123');
@@ -89,8 +95,7 @@ describe('App', () => {
   });
 
   it('filters by severity with s and by check with f, and Esc clears the filter', async () => {
-    const app = start(scriptedRunner([makeReport()]).runner);
-    await frameWith(app, 'ROOT CAUSES (1)');
+    const app = await startOnList();
     await press(app, 's');
     const critical = await frameWith(app, 'Filter: severity critical');
     expect(critical).not.toContain('vpc-cni');
@@ -108,8 +113,7 @@ describe('App', () => {
   });
 
   it('searches titles and resources with /', async () => {
-    const app = start(scriptedRunner([makeReport()]).runner);
-    await frameWith(app, 'ROOT CAUSES (1)');
+    const app = await startOnList();
     await press(app, '/');
     for (const ch of 'private-a') await press(app, ch);
     const typing = await frameWith(app, 'Search titles and resources: /private-a');
@@ -173,8 +177,7 @@ describe('App', () => {
   });
 
   it('c copies the fix command whole; in a finding Tab selects the next one', async () => {
-    const app = start(scriptedRunner([makeReport()]).runner);
-    await frameWith(app, 'ROOT CAUSES (1)');
+    const app = await startOnList();
     await press(app, 'c');
     await frameWith(app, 'Copied');
     expect(app.copied).toEqual([LONG_FIX_COMMAND]);
@@ -187,8 +190,7 @@ describe('App', () => {
   });
 
   it('in a finding, p prints the steps of the way the selected command belongs to, never of two ways', async () => {
-    const app = start(scriptedRunner([makeReport()]).runner);
-    await frameWith(app, 'ROOT CAUSES (1)');
+    const app = await startOnList();
     await press(app, KEYS.enter);
     await frameWith(app, 'OR');
     await press(app, KEYS.tab);
@@ -206,20 +208,17 @@ describe('App', () => {
   });
 
   it('p quits printing the selected finding’s fix commands; P prints those of every listed finding', async () => {
-    const one = start(scriptedRunner([makeReport()]).runner);
-    await frameWith(one, 'ROOT CAUSES (1)');
+    const one = await startOnList();
     await press(one, 'p');
     expect(one.quits[0].print).toEqual(rootCause.fix.commands);
 
-    const all = start(scriptedRunner([makeReport()]).runner);
-    await frameWith(all, 'ROOT CAUSES (1)');
+    const all = await startOnList();
     await press(all, 'P');
     expect(all.quits[0].print).toEqual([...rootCause.fix.commands, ...lowIps.fix.commands]);
   });
 
   it('? shows the keys and closes again', async () => {
-    const app = start(scriptedRunner([makeReport()]).runner);
-    await frameWith(app, 'ROOT CAUSES (1)');
+    const app = await startOnList();
     await press(app, '?');
     await frameWith(app, 'KEYS');
     await press(app, '?');
