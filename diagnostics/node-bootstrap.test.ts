@@ -137,7 +137,7 @@ describeDiagnostic(nodeBootstrap, {
     {
       name: 'a taint the pending pods do not tolerate',
       snapshot: mutate(fault('batch-taint-nothing-tolerates')),
-      expect: [{ id: 'node-bootstrap/taints-not-tolerated', resource: 'reports/report-generator-7c9d5b8f6d-x2k4q', severity: 'warning', mentions: 'dedicated=batch:NoSchedule' }],
+      expect: [{ id: 'node-bootstrap/taints-not-tolerated', resource: 'reports/report-generator-7c9d5b8f6d-x2k4q', severity: 'warning', mentions: 'dedicated=batch:NoSchedule', canExplain: ['pod-unschedulable'] }],
     },
   ],
   errors: [

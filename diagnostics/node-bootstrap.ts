@@ -27,6 +27,8 @@ import { normalizeEvent } from './lib/events.js';
 import { parseCidr, parseIpv4 } from './lib/ipv4-cidr.js';
 import { familyOfAmiType, familyOfImage, groupInstanceTypes, groupUserData, type AmiFamily } from './lib/launch-templates.js';
 import { cniSetting, eniLimits, podsWaitingForAddress } from './lib/pod-addresses.js';
+import { unschedulablePods } from './lib/pending-pods.js';
+import { workloadResource } from './lib/workload-owner.js';
 
 const NODEADM = 'https://awslabs.github.io/amazon-eks-ami/nodeadm/';
 const AL2023_MIGRATION = 'https://docs.aws.amazon.com/eks/latest/userguide/al2023.html';
@@ -47,7 +49,7 @@ export default defineDiagnostic<Code>({
   needs: ['aws.launchTemplateUserData', 'aws.cluster'],
   uses: [
     'aws.launchTemplateVersions', 'aws.autoScalingGroups', 'aws.nodegroups', 'aws.reservations', 'aws.images', 'aws.instanceTypes',
-    'kubernetes.nodes', 'kubernetes.daemonSets', 'kubernetes.deployments', 'kubernetes.problemPods', 'kubernetes.warningEvents',
+    'kubernetes.nodes', 'kubernetes.daemonSets', 'kubernetes.deployments', 'kubernetes.problemPods', 'kubernetes.warningEvents', 'kubernetes.replicaSets', 'kubernetes.jobs',
   ],
   codes: {
     'user-data-other-cluster': {
@@ -89,6 +91,7 @@ export default defineDiagnostic<Code>({
       title: 'Nodes register with a taint nothing pending tolerates',
       description:
         'The user data registers the nodes with a NoSchedule or NoExecute taint that the pending pods do not tolerate (their FailedScheduling events name it) and no kube-system Deployment tolerates: the nodes run only DaemonSets while those pods wait.',
+      explains: ['pod-unschedulable'],
     },
   },
   check({ snapshot }) {
@@ -415,6 +418,8 @@ function untoleratedTaints(snapshot: Snapshot, use: VersionInUse): NewFinding<Co
       rootCause: `The user data of ${templateLabel(use)} registers the nodes with the taint ${describeTaint(taint)}; ${stillPending.length} pending pod${stillPending.length === 1 ? '' : 's'} cannot be scheduled there for it, and no kube-system Deployment tolerates it either: those nodes take DaemonSets only.`,
       evidence: [`${templateLabel(use)} sets the taint ${describeTaint(taint)}.`, ...stillPending.slice(0, QUOTED).map((id) => `${id}: ${blocked.get(id)}`), ...(stillPending.length > QUOTED ? [`and ${stillPending.length - QUOTED} more pending pods.`] : [])],
       resources: uniqueRefs([...groupRefs(use), ...stillPending.map((id) => resource.pod(id))]),
+      // The Pending pods' workloads, as unschedulable-pods names its symptoms.
+      canExplain: [{ symptom: 'pod-unschedulable', resources: unschedulablePods(snapshot).filter((p) => stillPending.includes(`${p.namespace}/${p.name}`)).map((p) => workloadResource(p.workload)) }],
       fix: {
         summary: `Either add a toleration for ${describeTaint(taint)} to the workloads meant for these nodes, or drop the taint from the user data (a new launch-template version).`,
         commands: [`kubectl get pods -A --field-selector=status.phase=Pending -o wide`, ...rolloutCommands(snapshot, use)],

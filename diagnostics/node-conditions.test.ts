@@ -47,7 +47,8 @@ describeDiagnostic(nodeConditions, {
       name: 'instance stopped: kubelet silent, instance state is the cause',
       snapshot: withFault('batch-instance-stopped'),
       expect: [
-        { id: 'node-conditions/node-not-ready', resource: batch[0], mentions: 'stopped' },
+        // Its not-ready/unreachable taint holds the pods that would run there: unschedulable-pods names this node on them.
+        { id: 'node-conditions/node-not-ready', resource: batch[0], mentions: 'stopped', canExplain: ['pod-unschedulable'] },
         { id: 'node-conditions/instance-not-running', resource: batchInstance },
       ],
     },
@@ -75,7 +76,7 @@ describeDiagnostic(nodeConditions, {
     {
       name: 'Ready node under disk pressure: warning, not a symptom',
       snapshot: withFault('general-node-disk-pressure'),
-      expect: [{ id: 'node-conditions/node-pressure', resource: general[2], severity: 'warning' as const, mentions: 'DiskPressure' }],
+      expect: [{ id: 'node-conditions/node-pressure', resource: general[2], severity: 'warning' as const, mentions: 'DiskPressure', canExplain: ['pod-unschedulable'] }],
     },
   ],
   errors: [

@@ -49,6 +49,8 @@ export default defineDiagnostic<Code>({
       description:
         'A Node reports Ready False (the kubelet runs but says the node cannot take pods: CNI not initialised, runtime down, pressure) or Unknown (the kubelet stopped posting status: the instance is down, overloaded or cut off from the API server). Pods are not scheduled there and are evicted after a while.',
       symptom: 'node-not-ready',
+      // The node lifecycle controller taints it not-ready/unreachable: the Pending pods that name that taint wait for this node.
+      explains: ['pod-unschedulable'],
     },
     'cni-not-running': {
       severity: 'critical',
@@ -78,6 +80,7 @@ export default defineDiagnostic<Code>({
       severity: 'warning',
       title: 'Ready node under memory, disk or PID pressure',
       description: 'The kubelet reports MemoryPressure, DiskPressure or PIDPressure: it taints the node against new pods and starts evicting pods to reclaim the resource.',
+      explains: ['pod-unschedulable'],
     },
   },
   check({ snapshot }) {
@@ -183,6 +186,8 @@ function notReadyFinding(
     rootCause: reason,
     evidence,
     resources: uniqueRefs(placementRefs(p)),
+    // Pods Pending on its not-ready/unreachable taint name this node (unschedulable-pods).
+    canExplain: [{ symptom: 'pod-unschedulable', resources: [resource.node(p.nodeName)] }],
     fix: {
       summary: 'Look at the node\'s conditions and the pods that must run on it; if the instance itself is unhealthy, replace it (drain, then terminate: its Auto Scaling group launches a new one).',
       commands,
@@ -298,6 +303,8 @@ function pressureFinding(p: NodePlacement, pressure: { type: string; message?: s
     rootCause: `The kubelet reports ${types.join(' and ')}: it taints the node so no new pods land there and evicts pods to reclaim ${disk ? 'disk space (image and container layers, logs, emptyDir volumes)' : 'the resource'}.`,
     evidence: pressure.map((c) => `${c.type} is True since ${c.lastTransitionTime ?? 'an unknown time'}: ${c.message ?? ''}`.trim()),
     resources: uniqueRefs(placementRefs(p)),
+    // Pods Pending on its pressure taint name this node (unschedulable-pods).
+    canExplain: [{ symptom: 'pod-unschedulable', resources: [resource.node(p.nodeName)] }],
     fix: {
       summary: disk
         ? 'Find what fills the disk (images, logs, emptyDir), and give the node group a larger root volume if it is simply too small.'

@@ -1,6 +1,7 @@
 import { describeDiagnostic, mutate } from '../test/support/diagnostic-tester.js';
-import { applySchedulingFaults, checkoutPending, recorderEvent } from '../mocks/faults/scheduling.js';
-import type { Snapshot } from '../src/snapshot/types.js';
+import { applySchedulingFaults, checkoutPending, recorderEvent, untoleratedTaintMessage } from '../mocks/faults/scheduling.js';
+import { faults as symptomFaults } from '../mocks/faults/symptoms.js';
+import type { KubeNode, Snapshot } from '../src/snapshot/types.js';
 import unschedulablePods from './unschedulable-pods.js';
 
 const withFaults = (...names: string[]): Snapshot => mutate((s) => applySchedulingFaults(s, ...names));
@@ -64,6 +65,15 @@ describeDiagnostic(unschedulablePods, {
         checkoutPending(s, 1, `0/${s.kubernetes.nodes!.length} nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/not-ready: }, ${s.kubernetes.nodes!.length - 1} node(s) didn't match Pod's node affinity/selector. preemption: 0/${s.kubernetes.nodes!.length} nodes are available: ${s.kubernetes.nodes!.length} Preemption is not helpful for scheduling.`);
       }),
       expect: [{ id: 'unschedulable-pods/unschedulable', resource: 'ip-10-0-1-10.eu-west-1.compute.internal', mentions: 'taints' }],
+    },
+    {
+      name: 'pods held by a disk-pressure taint name that node too, for node-conditions\' pressure finding',
+      snapshot: mutate((s) => {
+        symptomFaults.find((f) => f.name === 'general-node-disk-pressure')!.apply(s);
+        const pressured = (n: KubeNode) => (n.spec?.taints ?? []).some((t) => t.key === 'node.kubernetes.io/disk-pressure');
+        checkoutPending(s, 1, untoleratedTaintMessage(s, (n) => (pressured(n) ? { key: 'node.kubernetes.io/disk-pressure' } : undefined)));
+      }),
+      expect: [{ id: 'unschedulable-pods/unschedulable', resource: 'ip-10-0-65-12.eu-west-1.compute.internal', mentions: 'taints' }],
     },
   ],
 });

@@ -21,8 +21,13 @@ import { cappedLines, describeWorkload, describeWorkloadCommand, groupByWorkload
 
 const QUOTED_PODS = 5;
 
-/** Taints the node lifecycle controller sets on NotReady / unreachable Nodes (from memory of pkg/apis/core/v1 well_known_taints.go). */
-export const NODE_CONDITION_TAINTS = new Set(['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']);
+/**
+ * Taints the node lifecycle controller sets from a Node's conditions (from memory of
+ * pkg/apis/core/well_known_taints.go and pkg/controller/nodelifecycle, TaintNodesByCondition):
+ * NotReady and unreachable nodes, and nodes under memory, disk or PID pressure. node-conditions'
+ * findings on those nodes explain the pods held by them.
+ */
+const NODE_CONDITION_TAINTS = new Set(['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable', 'node.kubernetes.io/memory-pressure', 'node.kubernetes.io/disk-pressure', 'node.kubernetes.io/pid-pressure']);
 
 type Code = 'unschedulable' | 'scale-up-in-progress';
 

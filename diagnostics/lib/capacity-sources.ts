@@ -35,7 +35,7 @@ export interface CapacitySource {
 }
 
 /** EKS spells taint effects NO_SCHEDULE; Kubernetes NoSchedule. */
-const EKS_EFFECT: Record<string, string> = { NO_SCHEDULE: 'NoSchedule', NO_EXECUTE: 'NoExecute', PREFER_NO_SCHEDULE: 'PreferNoSchedule' };
+export const EKS_EFFECT: Record<string, string> = { NO_SCHEDULE: 'NoSchedule', NO_EXECUTE: 'NoExecute', PREFER_NO_SCHEDULE: 'PreferNoSchedule' };
 
 /** Labels Karpenter sets from instance facts, so an unconstrained NodePool satisfies any value. */
 const KARPENTER_WELL_KNOWN = ['topology.kubernetes.io/zone', 'kubernetes.io/arch', 'node.kubernetes.io/instance-type', 'karpenter.sh/capacity-type', 'kubernetes.io/os', 'karpenter.k8s.aws/instance-category', 'karpenter.k8s.aws/instance-family', 'karpenter.k8s.aws/instance-generation', 'karpenter.k8s.aws/instance-size'];
@@ -122,7 +122,10 @@ export function capacitySources(snapshot: Snapshot): CapacitySource[] {
 
 type NodeSelectorTerm = { matchExpressions?: { key: string; operator: string; values?: string[] }[] };
 
-function labelMatches(source: CapacitySource, key: string, op: string, values: string[] = []): boolean {
+/** Labels a node (or the nodes a source makes) carries, and the keys it may set to any value asked for. */
+export type NodeLabels = Pick<CapacitySource, 'labels' | 'openLabels'>;
+
+function labelMatches(source: NodeLabels, key: string, op: string, values: string[] = []): boolean {
   const has = key in source.labels;
   const value = source.labels[key];
   const open = source.openLabels.has(key);
@@ -150,10 +153,14 @@ export function tolerates(pod: KubePod, taint: Taint): boolean {
   });
 }
 
+/** Whether nodes with these labels match the pod's nodeSelector and required node affinity (the NodeAffinity filter, simplified as above). */
+export function selectsNodes(pod: KubePod, nodes: NodeLabels): boolean {
+  for (const [key, value] of Object.entries(pod.spec?.nodeSelector ?? {})) if (!labelMatches(nodes, key, 'In', [value])) return false;
+  const terms = (pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? []) as NodeSelectorTerm[];
+  return terms.length === 0 || terms.some((term) => (term.matchExpressions ?? []).every((e) => labelMatches(nodes, e.key, e.operator, e.values)));
+}
+
 /** Whether the source's nodes would match the pod's nodeSelector and required node affinity, with every taint tolerated. */
 export function sourceFits(pod: KubePod, source: CapacitySource): boolean {
-  for (const [key, value] of Object.entries(pod.spec?.nodeSelector ?? {})) if (!labelMatches(source, key, 'In', [value])) return false;
-  const terms = (pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? []) as NodeSelectorTerm[];
-  if (terms.length > 0 && !terms.some((term) => (term.matchExpressions ?? []).every((e) => labelMatches(source, e.key, e.operator, e.values)))) return false;
-  return source.taints.every((t) => tolerates(pod, t));
+  return selectsNodes(pod, source) && source.taints.every((t) => tolerates(pod, t));
 }

@@ -4,7 +4,7 @@
  * progress, Karpenter only, EKS Auto Mode). Objects and messages as the scheduler, the
  * cluster-autoscaler, Karpenter and the API server write them; diagnostics/*-test files cite the sources.
  */
-import type { KubeEvent, KubePod, Snapshot } from '../../src/snapshot/types.js';
+import type { KubeEvent, KubeNode, KubePod, Snapshot } from '../../src/snapshot/types.js';
 import { servedApiGroups, VPC_CNI_CRD_GROUPS } from '../k8s-mock/resources.js';
 import { iamArn, MANAGED_ASG, MANAGED_NODEGROUP } from '../scenario-builder/baseline.js';
 import { defineFaults } from '../scenario-builder/fault.js';
@@ -27,6 +27,26 @@ export function insufficientCpuMessage(s: Snapshot): string {
   const other = nodes.length - managed - fargate;
   const parts = [`${managed} Insufficient cpu`, ...(fargate > 0 ? [`${fargate} node(s) had untolerated taint {eks.amazonaws.com/compute-type: fargate}`] : []), ...(other > 0 ? [`${other} node(s) didn't match Pod's node affinity/selector`] : [])].sort();
   return `0/${nodes.length} nodes are available: ${parts.join(', ')}. preemption: 0/${nodes.length} nodes are available: ${managed} No preemption victims found for incoming pod, ${nodes.length - managed} Preemption is not helpful for scheduling.`;
+}
+
+/**
+ * The scheduler's message for pods pinned to node group general when `taintOf(node)` names a taint
+ * a node carries that they do not tolerate (TaintToleration runs before NodeAffinity in the default
+ * profile, from memory of pkg/scheduler/apis/config/v1/default_plugins.go, so a tainted node the pod
+ * does not select is counted under its taint). TaintToleration's and NodeAffinity's rejections are
+ * UnschedulableAndUnresolvable: preemption is "not helpful" on every node.
+ */
+export function untoleratedTaintMessage(s: Snapshot, taintOf: (node: KubeNode) => { key: string; value?: string } | undefined, selects: (node: KubeNode) => boolean = (n) => n.metadata?.labels?.['eks.amazonaws.com/nodegroup'] === MANAGED_NODEGROUP): string {
+  const nodes = s.kubernetes.nodes ?? [];
+  const counts = new Map<string, number>();
+  for (const node of nodes) {
+    const fargate = node.metadata?.labels?.['eks.amazonaws.com/compute-type'] === 'fargate' ? { key: 'eks.amazonaws.com/compute-type', value: 'fargate' } : undefined;
+    const taint = fargate ?? taintOf(node);
+    const reason = taint ? `node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}` : selects(node) ? 'Insufficient cpu' : "node(s) didn't match Pod's node affinity/selector";
+    counts.set(reason, (counts.get(reason) ?? 0) + 1);
+  }
+  const parts = [...counts].map(([reason, n]) => `${n} ${reason}`).sort();
+  return `0/${nodes.length} nodes are available: ${parts.join(', ')}. preemption: 0/${nodes.length} nodes are available: ${nodes.length} Preemption is not helpful for scheduling.`;
 }
 
 /** Pending pods of shop/checkout, as the API serves them after the scheduler gave up on them. */
@@ -108,8 +128,8 @@ export function recorderEvent(s: Snapshot, o: { pod: KubePod; reason: string; ty
 }
 
 /** Puts the checkout pods Pending with their FailedScheduling events (and the ReplicaSet that leads to the Deployment). */
-export function checkoutPending(s: Snapshot, count: number, message = insufficientCpuMessage(s)): KubePod[] {
-  const pods = pendingCheckoutPods(s, count, message);
+export function checkoutPending(s: Snapshot, count: number, message = insufficientCpuMessage(s), o: { nodeSelector?: Record<string, string> } = {}): KubePod[] {
+  const pods = pendingCheckoutPods(s, count, message, o);
   s.kubernetes.problemPods = [...(s.kubernetes.problemPods ?? []), ...pods];
   s.kubernetes.replicaSets = [...(s.kubernetes.replicaSets ?? []), checkoutReplicaSet()];
   s.kubernetes.warningEvents = [
@@ -188,6 +208,30 @@ export function removeClusterAutoscaler(s: Snapshot): void {
 }
 
 export const faults = defineFaults([
+  {
+    name: 'checkout-pending-batch-node-unreachable',
+    description:
+      'Two shop/checkout pods pinned to the batch nodes of eu-west-1b are Pending: the only such node is unreachable (its instance was stopped), and the node lifecycle controller\'s node.kubernetes.io/unreachable:NoSchedule taint, which no pod tolerates, keeps them off it.',
+    apply(s) {
+      const selector = { 'node-role.example.com/batch': 'true', 'topology.kubernetes.io/zone': 'eu-west-1b' };
+      const selects = (n: KubeNode) => Object.entries(selector).every(([k, v]) => n.metadata?.labels?.[k] === v);
+      const unreachable = (n: KubeNode) => (n.spec?.taints ?? []).some((t) => t.key === 'node.kubernetes.io/unreachable' && t.effect === 'NoSchedule');
+      const message = untoleratedTaintMessage(s, (n) => (unreachable(n) ? { key: 'node.kubernetes.io/unreachable' } : undefined), selects);
+      checkoutPending(s, 2, message, { nodeSelector: selector });
+    },
+  },
+  {
+    name: 'general-tainted-checkout-pending',
+    description:
+      'Node group general was given the taint dedicated=payments:NoSchedule (in its configuration, so its three nodes carry it), and the shop/checkout pods pinned to it have no toleration: four of them are Pending with "3 node(s) had untolerated taint {dedicated: payments}".',
+    apply(s) {
+      const nodegroup = s.aws.nodegroups?.find((g) => g.nodegroupName === MANAGED_NODEGROUP);
+      if (nodegroup) nodegroup.taints = [{ key: 'dedicated', value: 'payments', effect: 'NO_SCHEDULE' }];
+      const general = (n: KubeNode) => n.metadata?.labels?.['eks.amazonaws.com/nodegroup'] === MANAGED_NODEGROUP;
+      for (const node of (s.kubernetes.nodes ?? []).filter(general)) node.spec = { ...node.spec, taints: [...(node.spec?.taints ?? []), { key: 'dedicated', value: 'payments', effect: 'NoSchedule' }] };
+      checkoutPending(s, 4, untoleratedTaintMessage(s, (n) => (general(n) ? { key: 'dedicated', value: 'payments' } : undefined)));
+    },
+  },
   {
     name: 'checkout-pending-general-at-max',
     description: 'Four shop/checkout pods (pinned to node group general, 2 CPUs each) are Pending: Insufficient cpu; the general group is at its maximum (desired = max = 3) and the cluster-autoscaler says "max node group size reached".',
@@ -270,14 +314,7 @@ export const faults = defineFaults([
     name: 'checkout-pending-for-karpenter',
     description: 'Four shop/checkout pods (no nodeSelector) are Pending for lack of CPU; Karpenter\'s NodePool default would take them.',
     apply(s) {
-      const message = insufficientCpuMessage(s);
-      const pods = pendingCheckoutPods(s, 4, message, { nodeSelector: { 'karpenter.sh/nodepool': 'default' } });
-      s.kubernetes.problemPods = [...(s.kubernetes.problemPods ?? []), ...pods];
-      s.kubernetes.replicaSets = [...(s.kubernetes.replicaSets ?? []), checkoutReplicaSet()];
-      s.kubernetes.warningEvents = [
-        ...(s.kubernetes.warningEvents ?? []),
-        ...pods.map((pod) => recorderEvent(s, { pod, reason: 'FailedScheduling', type: 'Warning', note: message, controller: 'default-scheduler', instance: 'default-scheduler-ip-10-0-1-10.eu-west-1.compute.internal', minutesAgo: 1, firstMinutesAgo: 25, count: 14 })),
-      ];
+      checkoutPending(s, 4, insufficientCpuMessage(s), { nodeSelector: { 'karpenter.sh/nodepool': 'default' } });
     },
   },
   {

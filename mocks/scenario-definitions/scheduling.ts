@@ -57,4 +57,18 @@ export const scenarios = defineScenarios([
     faults: ['auto-mode-enabled'],
     expectedRootCauses: [],
   },
+  {
+    name: 'pending-pods-untolerated-taint',
+    description:
+      'Node group general was given the taint dedicated=payments:NoSchedule, and the shop/checkout pods pinned to it do not tolerate it: four are Pending. The taint, named with its node group and nodes, is the root cause, with a toleration for the Deployment or the taint\'s removal from the node group as the fix.',
+    faults: ['general-tainted-checkout-pending'],
+    expectedRootCauses: ['node-taints/untolerated-taint'],
+  },
+  {
+    name: 'pending-pods-node-unreachable',
+    description:
+      'The batch instance in eu-west-1b was stopped: its Node is NotReady and tainted node.kubernetes.io/unreachable, and the two shop/checkout pods pinned to it stay Pending. The stopped instance is the root cause, above the NotReady node and the Pending pods.',
+    faults: ['batch-instance-stopped', 'checkout-pending-batch-node-unreachable'],
+    expectedRootCauses: ['node-conditions/instance-not-running'],
+  },
 ]);

@@ -39,7 +39,6 @@ export const scenarios = defineScenarios([
     description:
       "The batch group's launch template registers its nodes with dedicated=batch:NoSchedule, and the report-generator pods meant for them have no toleration: they stay Pending while the batch nodes run DaemonSets only.",
     faults: ['batch-taint-nothing-tolerates'],
-    expectedRootCauses: [],
-    expectedFindings: [{ id: 'node-bootstrap/taints-not-tolerated', severity: 'warning' }],
+    expectedRootCauses: ['node-bootstrap/taints-not-tolerated'],
   },
 ]);
