@@ -25,7 +25,7 @@ type Code =
   | 'pod-identity-agent-missing';
 
 /** Workloads whose pods cannot get credentials: their add-ons degrade; aws-node cannot assign IPs. */
-const WORKLOAD: SymptomKind[] = ['addon-unhealthy', 'node-not-ready', 'pod-without-ip'];
+const WORKLOAD: SymptomKind[] = ['addon-unhealthy', 'node-not-ready', 'pod-without-ip', 'pod-crash-looping'];
 
 export default defineDiagnostic<Code>({
   id: 'irsa-pod-identity',
@@ -330,7 +330,9 @@ function workloadScope(snapshot: Snapshot, users: { namespace: string; name: str
   const addons = [...new Set(users.flatMap((u) => addonsUsing(snapshot, u.namespace, u.name, u.roleArn)))];
   const workloads = users.flatMap((u) => workloadsOf(snapshot, u.namespace, u.name));
   const refs = [...addons.map((a) => resource.addon(a)), ...workloads];
-  const explain: ExplainScope[] = [{ symptom: 'addon-unhealthy', resources: [...refs, ...users.map((u) => resource.serviceAccount(u.namespace, u.name))] }];
+  const serviceAccounts = users.map((u) => resource.serviceAccount(u.namespace, u.name));
+  // A workload whose AWS calls are denied usually exits: its crash loop (crash-loops names the ServiceAccount) is this role's doing.
+  const explain: ExplainScope[] = [{ symptom: 'addon-unhealthy', resources: [...refs, ...serviceAccounts] }, { symptom: 'pod-crash-looping', resources: serviceAccounts }];
   if (users.some((u) => u.namespace === 'kube-system' && u.name === 'aws-node')) {
     const nodes = (snapshot.kubernetes.nodes ?? []).filter((n) => n.metadata?.labels?.['eks.amazonaws.com/compute-type'] !== 'fargate').map((n) => resource.node(n.metadata!.name!));
     explain.push({ symptom: 'node-not-ready', resources: nodes }, { symptom: 'pod-without-ip', resources: nodes });

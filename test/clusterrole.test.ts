@@ -53,7 +53,7 @@ describe('policy/clusterrole.yaml', () => {
           eksTokenConnection({ clusterName: scenario.cluster.name, endpoint: mock.url, certificateAuthorityData: mock.certificateAuthorityData, tokens }),
           { requestTimeoutMs: 10_000 },
         );
-        await collectKubernetes({ parts: ALL_PARTS, client });
+        await collectKubernetes({ parts: ALL_PARTS, client, now: () => new Date(scenario.capturedAt) });
       } finally {
         await mock.close();
       }

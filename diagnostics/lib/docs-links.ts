@@ -52,6 +52,7 @@ export const DOCS = {
   iamRolesForServiceAccounts: 'https://docs.aws.amazon.com/eks/latest/userguide/iam-roles-for-service-accounts.html',
   instanceProfiles: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html',
   interfaceEndpoints: 'https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html',
+  k8sDebugPods: 'https://kubernetes.io/docs/tasks/debug/debug-application/debug-pods/',
   k8sDebugServiceEndpoints: 'https://kubernetes.io/docs/tasks/debug/debug-application/debug-service/#does-the-service-have-any-endpoints',
   k8sDeploymentFailed: 'https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#failed-deployment',
   k8sImages: 'https://kubernetes.io/docs/concepts/containers/images/',

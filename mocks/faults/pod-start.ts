@@ -5,7 +5,7 @@
  * diagnostics/lib/image-pull-errors.ts).
  */
 import { parseImageReference } from '../../src/domain/container-image.js';
-import type { KubeDeployment, KubeEndpointSlice, KubeService, Snapshot } from '../../src/snapshot/types.js';
+import type { KubeDeployment, KubeEndpointSlice, KubePod, KubeService, Snapshot } from '../../src/snapshot/types.js';
 import { defineFaults } from '../scenario-builder/fault.js';
 import { removeEndpoint } from './network.js';
 import { minutesBefore, stuckPod, warningEvent } from './symptoms.js';
@@ -263,6 +263,106 @@ faults.push(
     apply(s) {
       const image = '111122223333.dkr.ecr.eu-west-1.amazonaws.com/shop/cart:2026.12.1-rc';
       podsCannotPull(s, { namespace: 'shop', app: 'cart', image, count: 2, error: pullError(image, 'NotFound', 'failed to resolve reference "<ref>": <ref>: not found') });
+    },
+  },
+);
+
+/** A stable UID for a mock object of `kind` named `name` (the last 12 hex digits of the name's bytes). */
+const mockUid = (prefix: string, name: string) => `${prefix}-0000-4000-8000-${Buffer.from(name).toString('hex').slice(-12).padStart(12, '0')}`;
+
+/**
+ * Makes `pods` pods of the ReplicaSet `<deployment>-<hash>` of Deployment `deployment`, named and
+ * labelled as the Deployment controller does (the ReplicaSet is `<deployment>-<pod-template-hash>`
+ * and its pods carry the `pod-template-hash` label: pkg/controller/deployment/sync.go,
+ * getNewReplicaSet; from memory), and adds that ReplicaSet, owned by the Deployment, to the
+ * snapshot's ReplicaSets once. Two hashes of one Deployment are a rollout in progress.
+ */
+export function ownedByDeployment(snapshot: Snapshot, o: { namespace: string; deployment: string; hash: string; pods: KubePod[]; revision?: number }): void {
+  const name = `${o.deployment}-${o.hash}`;
+  const uid = mockUid('6f6f6f6f', `${o.namespace}/${name}`);
+  for (const pod of o.pods) {
+    pod.metadata!.labels = { ...pod.metadata!.labels, 'pod-template-hash': o.hash };
+    pod.metadata!.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name, uid, controller: true, blockOwnerDeletion: true }];
+  }
+  const k = snapshot.kubernetes;
+  if (k.replicaSets?.some((r) => r.metadata?.namespace === o.namespace && r.metadata?.name === name)) return;
+  const selector = { app: o.deployment, 'pod-template-hash': o.hash };
+  k.replicaSets = [
+    ...(k.replicaSets ?? []),
+    {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: {
+        name,
+        namespace: o.namespace,
+        uid,
+        resourceVersion: '118001',
+        generation: 1,
+        creationTimestamp: minutesBefore(snapshot, 30),
+        labels: selector,
+        annotations: { 'deployment.kubernetes.io/revision': String(o.revision ?? 7) },
+        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: o.deployment, uid: mockUid('7f7f7f7f', `${o.namespace}/${o.deployment}`), controller: true, blockOwnerDeletion: true }],
+      },
+      spec: { replicas: o.pods.length, selector: { matchLabels: selector } },
+      status: { replicas: o.pods.length, fullyLabeledReplicas: o.pods.length, readyReplicas: 0, availableReplicas: 0, observedGeneration: 1 },
+    },
+  ];
+}
+
+/**
+ * Pods of a Deployment whose container keeps exiting: Running, waiting in CrashLoopBackOff with the
+ * kubelet's back-off message, the last run terminated as given; and the kubelet's Warning BackOff
+ * event "Back-off restarting failed container <c> in pod <name>_<namespace>(<uid>)" about each
+ * (src/domain/kubelet-back-off.ts cites the source), by which eks-doctor finds them
+ * (kubernetes.crashLoopPods: a GET per pod the events name).
+ */
+export function podsCrashLooping(snapshot: Snapshot, o: { namespace: string; app: string; serviceAccount: string; count: number; exitCode: number; reason: string; message?: string }): void {
+  const nodes = (snapshot.kubernetes.nodes ?? []).filter((n) => n.metadata?.labels?.['eks.amazonaws.com/nodegroup']).map((n) => n.metadata!.name!);
+  for (let i = 0; i < o.count; i++) {
+    const node = nodes[(i + 1) % nodes.length]!;
+    const name = `${o.app}-7c9f8d6b5c-${['x4k2m', 'w8n3p', 'v2b7q'][i % 3]}${i >= 3 ? i : ''}`;
+    const pod = stuckPod(snapshot, o.namespace, name, node, o.app);
+    ownedByDeployment(snapshot, { namespace: o.namespace, deployment: o.app, hash: '7c9f8d6b5c', pods: [pod] });
+    pod.spec!.serviceAccountName = o.serviceAccount;
+    const uid = pod.metadata!.uid!;
+    pod.status = {
+      ...pod.status,
+      phase: 'Running',
+      podIP: `10.0.${40 + i}.${17 + i}`,
+      conditions: [{ type: 'Ready', status: 'False', reason: 'ContainersNotReady', message: `containers with unready status: [${o.app}]`, lastTransitionTime: minutesBefore(snapshot, 25) }],
+      containerStatuses: [
+        {
+          name: o.app,
+          image: pod.spec!.containers![0]!.image!,
+          imageID: '',
+          ready: false,
+          started: false,
+          restartCount: 9 + i,
+          state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off 5m0s restarting failed container=${o.app} pod=${name}_${o.namespace}(${uid})` } },
+          lastState: { terminated: { reason: o.reason, exitCode: o.exitCode, startedAt: minutesBefore(snapshot, 4), finishedAt: minutesBefore(snapshot, 3), ...(o.message ? { message: o.message } : {}) } },
+        },
+      ],
+    };
+    snapshot.kubernetes.crashLoopPods = [...(snapshot.kubernetes.crashLoopPods ?? []), pod];
+    snapshot.kubernetes.warningEvents!.push(
+      warningEvent(snapshot, { involved: { kind: 'Pod', namespace: o.namespace, name, uid }, reason: 'BackOff', message: `Back-off restarting failed container ${o.app} in pod ${name}_${o.namespace}(${uid})`, source: { component: 'kubelet', host: node }, count: 40 + i }),
+    );
+  }
+}
+
+faults.push(
+  {
+    name: 'billing-api-crash-loop-no-credentials',
+    description: 'billing/billing-api exits at start-up: its AWS SDK finds no credentials (the Pod Identity agent that serves them is gone), so its pods crash-loop.',
+    apply(s) {
+      podsCrashLooping(s, { namespace: 'billing', app: 'billing-api', serviceAccount: 'billing-api', count: 2, exitCode: 1, reason: 'Error', message: 'failed to refresh cached credentials, no EC2 IMDS role found, operation error ec2imds: GetMetadata, request canceled, context deadline exceeded' });
+    },
+  },
+  {
+    name: 'cart-oom-killed',
+    description: 'The cart pods are killed for exceeding their memory limit (OOMKilled, exit 137) and crash-loop: an application matter, no AWS cause.',
+    apply(s) {
+      podsCrashLooping(s, { namespace: 'shop', app: 'cart', serviceAccount: 'default', count: 3, exitCode: 137, reason: 'OOMKilled' });
     },
   },
 );

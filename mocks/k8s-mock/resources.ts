@@ -139,7 +139,7 @@ const ONE_PART_RESOURCES: [string, KubernetesListPart][] = [
 export function objectsByResource(data: KubernetesData): Map<string, unknown[]> {
   return new Map<string, unknown[]>([
     ['nodes', union(data.nodes)],
-    ['pods', union(data.kubeSystemPods, data.problemPods)],
+    ['pods', union(data.kubeSystemPods, data.problemPods, data.crashLoopPods)],
     ['configmaps', union(data.awsAuth ? [data.awsAuth] : [], data.clusterAutoscalerStatus)],
     ['services', union(data.loadBalancerServices, data.webhookServices)],
     ['events', union(data.warningEvents, data.scalingEvents)],

@@ -735,6 +735,8 @@ export function buildBaseline(size: Partial<BaselineSize> = {}): Snapshot {
       webhookEndpointSlices: [endpointSlice('kube-system', 'aws-load-balancer-webhook-service', 9443, systemPods.filter((p) => p.metadata.labels['app.kubernetes.io/name'] === 'aws-load-balancer-controller'))],
       // The same object as in `deployments`: a fault that breaks the controller breaks both views.
       webhookDeployments: [lbcDeployment],
+      // No Warning BackOff event names a pod, so none is read.
+      crashLoopPods: [],
       // The VPC CNI add-on installs the ENIConfig CRD and EKS the SecurityGroupPolicy CRD: served, and empty.
       eniConfigs: [],
       securityGroupPolicies: [],

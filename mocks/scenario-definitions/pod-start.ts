@@ -60,3 +60,19 @@ scenarios.push(
     expectedFindings: [{ id: 'image-pulls/image-not-found', severity: 'warning' }],
   },
 );
+
+scenarios.push(
+  {
+    name: 'crash-loop-pod-identity-agent-missing',
+    description: 'The eks-pod-identity-agent add-on was deleted: billing/billing-api, which gets its AWS role through Pod Identity, finds no credentials at start-up and crash-loops.',
+    faults: ['pod-identity-agent-removed', 'billing-api-crash-loop-no-credentials'],
+    expectedRootCauses: ['irsa-pod-identity/pod-identity-agent-missing'],
+  },
+  {
+    name: 'crash-loop-oom-killed',
+    description: 'The cart pods are OOMKilled and crash-loop: a symptom with its evidence and no AWS-side cause.',
+    faults: ['cart-oom-killed'],
+    expectedRootCauses: [],
+    expectedFindings: [{ id: 'crash-loops/crash-looping', severity: 'warning' }],
+  },
+);

@@ -154,6 +154,8 @@ async function collectKubernetesSide(args: {
   return collectKubernetes({
     parts: args.parts,
     client,
+    // Event windows are measured against the snapshot's time (the mock's scenarios have their own).
+    ...(options.now ? { now: options.now } : {}),
     ...('unavailable' in connected ? { unavailable: connected.unavailable } : {}),
     podIdentityServiceAccounts,
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),

@@ -22,6 +22,7 @@ export const SYMPTOM_KINDS = {
   'image-pull-unreachable': 'Pods whose image pulls cannot reach the registry or the storage it serves layers from',
   'image-pull-rate-limited': 'Pods whose image pulls the registry rate-limits (429)',
   'image-pull-failing': 'Pods whose images cannot be pulled for another reason (not found, unclassified)',
+  'pod-crash-looping': 'Containers that keep crashing (CrashLoopBackOff)',
 } as const;
 
 export type SymptomKind = keyof typeof SYMPTOM_KINDS;

@@ -412,6 +412,12 @@ export interface KubernetesData {
    * the Deployments whose pod template the Service selects (the webhook's server)
    */
   webhookDeployments?: K8s<Kube.V1Deployment>[];
+  /**
+   * GET /api/v1/namespaces/{namespace}/pods/{name} for the pods recent Warning BackOff events
+   * ("Back-off restarting failed container ...") name, newest first, at most 50; each projected to
+   * POD_FIELDS. Crash-looping pods are Running, so the list of pods not running does not hold them.
+   */
+  crashLoopPods?: K8s<Kube.V1Pod>[];
   /** GET /apis/crd.k8s.amazonaws.com/v1alpha1/eniconfigs (VPC CNI custom networking); null when the API does not serve the resource (the CRD is not installed) */
   eniConfigs?: EniConfig[] | null;
   /** GET /apis/vpcresources.k8s.aws/v1beta1/securitygrouppolicies (security groups for pods); null when the API does not serve the resource */

@@ -46,6 +46,8 @@ describe('Kubernetes collection from the mock API server', () => {
         parts: ALL_PARTS,
         client: clientFor(m, scenario.cluster.name, { requestTimeoutMs: 2000 }),
         podIdentityServiceAccounts,
+        // Event windows (the crash-looping pods) are measured at the scenario's time, as the mock cluster's collection does.
+        now: () => new Date(scenario.capturedAt),
       });
       const { apiServer, ...collected } = kubernetes;
       const { apiServer: expectedAccess, ...expected } = scenario.kubernetes;

@@ -8,9 +8,10 @@
  * `apiServer`, and every wanted part gets an error naming the same cause.
  */
 import { IRSA_ROLE_ANNOTATION } from '../../domain/eks-constants.js';
+import { MAX_CRASH_LOOP_PODS, podsBackingOff } from '../../domain/kubelet-back-off.js';
 import type { CollectEvent } from '../../engine/progress.js';
 import { keepChangeManagers, sanitizeNode, sanitizePod, sanitizeProblemPod, sanitizeWorkload, stripKubernetesMetadata } from '../../snapshot/sanitize.js';
-import type { ApiServerAccess, CollectionError, KubernetesData, KubernetesPart } from '../../snapshot/types.js';
+import type { ApiServerAccess, CollectionError, KubeEvent, KubernetesData, KubernetesPart } from '../../snapshot/types.js';
 import type { KubernetesSource } from '../sources.js';
 import type { KubernetesClient } from './client.js';
 import { accessFailureKind, KubernetesRequestError } from './failure.js';
@@ -120,6 +121,10 @@ function selects(selector: Record<string, string> | undefined, labels: Record<st
   return wanted.length > 0 && wanted.every(([k, v]) => labels?.[k] === v);
 }
 
+/** The Warning events, read once: the warningEvents part and the crash-looping pods they name share the list. */
+const warningEventList = (c: ReadContext): Promise<KubeEvent[]> =>
+  c.once('warning-events', () => c.client.list('/api/v1/events', { fieldSelector: 'type=Warning' }, (event: KubeEvent) => stripKubernetesMetadata(event)));
+
 /** Every part, and the one request (or paged list) that fills it. docs/kubernetes.md lists the same. */
 export const KUBERNETES_READS: Record<DataKey, KubernetesRead> = {
   version: { step: 'Kubernetes version', call: 'GET /version', permission: 'get /version', resources: [{ nonResourceURL: '/version', verb: 'get' }], read: (c) => c.once('version', () => c.client.get('/version')) },
@@ -151,7 +156,7 @@ export const KUBERNETES_READS: Record<DataKey, KubernetesRead> = {
     // spec.type is not a field selector on every Kubernetes version EKS supports, so filter here.
     read: async (c) => (await c.client.list<KubeObject>('/api/v1/services')).filter((s) => s.spec?.type === 'LoadBalancer').map(stripKubernetesMetadata),
   },
-  warningEvents: listRead({ step: 'Warning events', apiGroup: '', version: 'v1', resource: 'events', scope: 'all-namespaces', fieldSelector: 'type=Warning' }),
+  warningEvents: listRead({ step: 'Warning events', apiGroup: '', version: 'v1', resource: 'events', scope: 'all-namespaces', fieldSelector: 'type=Warning' }, (c) => warningEventList(c)),
   serviceAccounts: {
     step: 'ServiceAccounts',
     call: 'GET /api/v1/serviceaccounts',
@@ -224,6 +229,29 @@ export const KUBERNETES_READS: Record<DataKey, KubernetesRead> = {
   securityGroupPolicies: nullWhenNotServed(
     listRead({ step: 'SecurityGroupPolicies', apiGroup: 'vpcresources.k8s.aws', version: 'v1beta1', resource: 'securitygrouppolicies', scope: 'all-namespaces' }),
   ),
+  crashLoopPods: {
+    step: 'crash-looping pods',
+    call: 'GET /api/v1/namespaces/{namespace}/pods/{name}',
+    permission: 'get pods --all-namespaces',
+    // The pods the kubelet's recent "Back-off restarting failed container" events name, newest first
+    // (src/domain/kubelet-back-off.ts): without the events, none is asked for.
+    resources: [{ apiGroup: '', resource: 'pods', verb: 'get' }, { apiGroup: '', resource: 'events', verb: 'list' }],
+    read: async (c) => {
+      const named = podsBackingOff(await warningEventList(c), c.now()).slice(0, MAX_CRASH_LOOP_PODS);
+      const pods = await Promise.all(
+        named.map(async ({ namespace, name }) => {
+          try {
+            return sanitizePod(await c.client.get(`/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}`));
+          } catch (error) {
+            // Deleted since the event: nothing left to read.
+            if (error instanceof KubernetesRequestError && error.kind === 'not-found') return undefined;
+            throw error;
+          }
+        }),
+      );
+      return pods.filter((p) => p !== undefined);
+    },
+  },
 };
 
 export interface KubernetesCollection {
@@ -258,6 +286,8 @@ export async function collectKubernetes(args: {
   unavailable?: { message: string };
   /** Resolves when the AWS side knows the Pod Identity associations; their ServiceAccounts are kept. */
   podIdentityServiceAccounts?: Promise<ServiceAccountRef[]>;
+  /** The collection's time (the snapshot's capturedAt); the wall clock by default. */
+  now?: () => Date;
   onEvent?: (event: CollectEvent) => void;
   /** Each part as soon as it is read (the AWS side looks up the IAM roles ServiceAccounts name). */
   onPart?: <K extends DataKey>(key: K, value: KubernetesData[K]) => void;
@@ -280,6 +310,7 @@ export async function collectKubernetes(args: {
     client,
     // Failing to learn the associations must not cost the ServiceAccounts part.
     podIdentityServiceAccounts: () => (args.podIdentityServiceAccounts ?? Promise.resolve([])).catch(() => []),
+    now: args.now ?? (() => new Date()),
     once: <T>(key: string, load: () => Promise<T>) => {
       if (!memo.has(key)) memo.set(key, load());
       return memo.get(key) as Promise<T>;

@@ -19,6 +19,8 @@ export interface ReadContext {
   /** ServiceAccounts named by EKS Pod Identity associations (they carry no annotation to find them by). */
   podIdentityServiceAccounts: () => Promise<ServiceAccountRef[]>;
   once<T>(key: string, load: () => Promise<T>): Promise<T>;
+  /** The collection's time (the snapshot's capturedAt), for windows over event times. */
+  now: () => Date;
 }
 
 export interface KubernetesRead {

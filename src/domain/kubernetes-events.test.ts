@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { KubeEvent } from '../../src/snapshot/types.js';
-import { describeEvent, eventsBySubject, minutesSinceLastSeen, normalizeEvent, subjectKey, type EventsV1Event } from './events.js';
+import type { KubeEvent } from '../snapshot/types.js';
+import { describeEvent, eventsBySubject, minutesSinceLastSeen, normalizeEvent, subjectKey, type EventsV1Event } from './kubernetes-events.js';
 
 /*
  * The shapes below are as the API server serves them. The scheduler records through
