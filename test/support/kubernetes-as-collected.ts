@@ -14,5 +14,6 @@ export function kubernetesAsCollected<K extends KubernetesData>(kubernetes: K): 
     ...(kubernetes.problemPods ? { problemPods: kubernetes.problemPods.map(sanitizeProblemPod) } : {}),
     ...(kubernetes.replicaSets ? { replicaSets: kubernetes.replicaSets.map(sanitizeOwner) } : {}),
     ...(kubernetes.jobs ? { jobs: kubernetes.jobs.map(sanitizeOwner) } : {}),
+    ...(kubernetes.crashLoopPods ? { crashLoopPods: kubernetes.crashLoopPods.map(sanitizePod) } : {}),
   };
 }
