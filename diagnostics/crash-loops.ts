@@ -41,9 +41,10 @@ export default defineDiagnostic<'crash-looping'>({
   description:
     `Reads the pods the kubelet's recent BackOff events name ("Back-off restarting failed container"), at most ${MAX_CRASH_LOOP_PODS} by name, and reports the containers waiting in CrashLoopBackOff grouped by workload, ` +
     'with the last termination reason, exit code and restart count, naming the ServiceAccount so a broken IRSA or Pod Identity role can explain them.',
-  docs: [DOCS.k8sDebugPods, DOCS.troubleshooting],
   needs: ['kubernetes.crashLoopPods'],
+  // The events say how many crash-looping pods were not read; the owners lift a ReplicaSet to its Deployment.
   uses: ['kubernetes.warningEvents', 'kubernetes.replicaSets', 'kubernetes.jobs'],
+  docs: [DOCS.k8sDebugPods, DOCS.troubleshooting],
   codes: {
     'crash-looping': {
       severity: 'warning',

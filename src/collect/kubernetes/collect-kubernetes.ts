@@ -15,7 +15,7 @@ import type { ApiServerAccess, CollectionError, KubeEvent, KubernetesData, Kuber
 import type { KubernetesSource } from '../sources.js';
 import type { KubernetesClient } from './client.js';
 import { accessFailureKind, KubernetesRequestError } from './failure.js';
-import { listRead, type KubernetesRead, type ReadContext, type ServiceAccountRef } from './kubernetes-read.js';
+import { getExisting, listRead, type KubernetesRead, type ReadContext, type ServiceAccountRef } from './kubernetes-read.js';
 import { SCHEDULING_READS } from './scheduling-reads.js';
 
 export type { KubernetesRead, ReadContext, ServiceAccountRef } from './kubernetes-read.js';
@@ -101,19 +101,7 @@ const webhookServiceTargets = (c: ReadContext): Promise<{ namespace: string; nam
 
 /** The webhook Services that exist (a webhook whose Service is gone is evidence for the checks, not a failed read). */
 const webhookServiceObjects = (c: ReadContext): Promise<KubeObject[]> =>
-  c.once('webhook-services', async () => {
-    const services = await Promise.all(
-      (await webhookServiceTargets(c)).map(async ({ namespace, name }) => {
-        try {
-          return await c.client.get<KubeObject>(`/api/v1/namespaces/${encodeURIComponent(namespace)}/services/${encodeURIComponent(name)}`);
-        } catch (error) {
-          if (error instanceof KubernetesRequestError && error.kind === 'not-found') return undefined;
-          throw error;
-        }
-      }),
-    );
-    return services.filter((s) => s !== undefined);
-  });
+  c.once('webhook-services', async () => getExisting<KubeObject>(c.client, 'services', await webhookServiceTargets(c)));
 
 /** A Service's equality selector matches these labels (an empty or absent selector selects nothing it manages). */
 function selects(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
@@ -237,19 +225,9 @@ export const KUBERNETES_READS: Record<DataKey, KubernetesRead> = {
     // (src/domain/kubelet-back-off.ts): without the events, none is asked for.
     resources: [{ apiGroup: '', resource: 'pods', verb: 'get' }, { apiGroup: '', resource: 'events', verb: 'list' }],
     read: async (c) => {
+      // A pod deleted since its event is left out: nothing is left to read.
       const named = podsBackingOff(await warningEventList(c), c.now()).slice(0, MAX_CRASH_LOOP_PODS);
-      const pods = await Promise.all(
-        named.map(async ({ namespace, name }) => {
-          try {
-            return sanitizePod(await c.client.get(`/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}`));
-          } catch (error) {
-            // Deleted since the event: nothing left to read.
-            if (error instanceof KubernetesRequestError && error.kind === 'not-found') return undefined;
-            throw error;
-          }
-        }),
-      );
-      return pods.filter((p) => p !== undefined);
+      return (await getExisting(c.client, 'pods', named)).map(sanitizePod);
     },
   },
 };

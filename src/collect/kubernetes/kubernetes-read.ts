@@ -7,6 +7,7 @@ import { stripKubernetesMetadata } from '../../snapshot/sanitize.js';
 import type { SnapshotPart } from '../../snapshot/types.js';
 import type { KubernetesSource } from '../sources.js';
 import type { KubernetesClient } from './client.js';
+import { KubernetesRequestError } from './failure.js';
 
 export interface ServiceAccountRef {
   namespace: string;
@@ -72,4 +73,23 @@ export function listRead(spec: ListReadSpec, read?: KubernetesRead['read']): Kub
     resources: [{ apiGroup: spec.apiGroup, resource: spec.resource, verb: 'list', ...(namespace ? { namespace } : {}) }],
     read: read ?? ((c) => c.client.list(path, options, spec.project ?? stripKubernetesMetadata)),
   };
+}
+
+/**
+ * GET each named object of a core/v1 namespaced resource (`services`, `pods`, `configmaps`),
+ * concurrently. An object the API answers 404 for (deleted since something named it, or never
+ * created) is left out: that is evidence for the checks, not a failed read.
+ */
+export async function getExisting<T>(client: KubernetesClient, resource: string, objects: readonly { namespace: string; name: string }[]): Promise<T[]> {
+  const found = await Promise.all(
+    objects.map(async ({ namespace, name }) => {
+      try {
+        return await client.get<T>(`/api/v1/namespaces/${encodeURIComponent(namespace)}/${resource}/${encodeURIComponent(name)}`);
+      } catch (error) {
+        if (error instanceof KubernetesRequestError && error.kind === 'not-found') return undefined;
+        throw error;
+      }
+    }),
+  );
+  return found.filter((o) => o !== undefined);
 }

@@ -13,7 +13,7 @@ import { clusterAutoscalerSettings, isClusterAutoscaler } from '../../domain/clu
 import { sanitizeOwner, sanitizeWorkload, stripKubernetesMetadata } from '../../snapshot/sanitize.js';
 import type { NodeClaim } from '../../snapshot/node-provisioning-types.js';
 import { KubernetesRequestError } from './failure.js';
-import { listRead, type KubernetesRead, type ReadContext } from './kubernetes-read.js';
+import { getExisting, listRead, type KubernetesRead, type ReadContext } from './kubernetes-read.js';
 
 interface ApiGroup {
   name: string;
@@ -103,18 +103,8 @@ export const SCHEDULING_READS: Record<SchedulingPart, KubernetesRead> = {
         const target = clusterAutoscalerSettings(deployment as Parameters<typeof clusterAutoscalerSettings>[0])?.statusConfigMap;
         if (target) targets.set(`${target.namespace}/${target.name}`, target);
       }
-      const found = await Promise.all(
-        [...targets.values()].map(async ({ namespace, name }) => {
-          try {
-            return stripKubernetesMetadata(await c.client.get(`/api/v1/namespaces/${encodeURIComponent(namespace)}/configmaps/${encodeURIComponent(name)}`));
-          } catch (error) {
-            // Not written yet (the autoscaler never started): evidence for the check, not a failed read.
-            if (error instanceof KubernetesRequestError && error.kind === 'not-found') return undefined;
-            throw error;
-          }
-        }),
-      );
-      return found.filter((m) => m !== undefined);
+      // One not written yet (the autoscaler never started) is left out: evidence for the check, not a failed read.
+      return (await getExisting(c.client, 'configmaps', [...targets.values()])).map(stripKubernetesMetadata);
     },
   },
   scalingEvents: {
