@@ -10,6 +10,8 @@ import { sanitizePod } from '../../snapshot/sanitize.js';
 import type { CollectionError, KubernetesPart, Snapshot } from '../../snapshot/types.js';
 import { DEFAULT_PAGE_SIZE, KubernetesClient } from './client.js';
 import { collectKubernetes, KUBERNETES_READS, NODE_PAGE_SIZE, POD_PAGE_SIZE } from './collect-kubernetes.js';
+import { MAX_CRASH_LOOP_PODS } from '../../domain/kubelet-back-off.js';
+import { podsCrashLooping } from '../../../mocks/faults/pod-start.js';
 import { eksTokenConnection } from './connection.js';
 import { EksTokenSource } from './eks-token.js';
 
@@ -121,6 +123,21 @@ describe('Kubernetes collection from the mock API server', () => {
     expect(scenario.kubernetes.nodes!.length).toBeGreaterThan(NODE_PAGE_SIZE);
     expect(nodePages.length).toBe(Math.ceil(scenario.kubernetes.nodes!.length / NODE_PAGE_SIZE));
     expect(kubernetes.nodes?.length).toBe(scenario.kubernetes.nodes!.length);
+  });
+
+  it(`reads at most ${MAX_CRASH_LOOP_PODS} crash-looping pods by name however many crash, from the one Warning events list it shares`, async () => {
+    const scenario = loadScenario('baseline');
+    podsCrashLooping(scenario, { namespace: 'batch', app: 'worker', serviceAccount: 'worker', count: MAX_CRASH_LOOP_PODS + 30, exitCode: 1, reason: 'Error' });
+    // One of them was deleted since its event: left out, not a failure.
+    scenario.kubernetes.crashLoopPods!.splice(0, 1);
+    const m = await serve(scenario);
+    const parts = new Set<KubernetesPart>(['kubernetes.warningEvents', 'kubernetes.crashLoopPods']);
+    const { kubernetes, errors } = await collectKubernetes({ parts, client: clientFor(m, scenario.cluster.name), now: () => new Date(scenario.capturedAt) });
+    expect(errors).toEqual([]);
+    const gets = m.log.entries.filter((e) => /^GET \/api\/v1\/namespaces\/[^/]+\/pods\/[^/]+$/.test(e.action));
+    expect(gets).toHaveLength(MAX_CRASH_LOOP_PODS);
+    expect(kubernetes.crashLoopPods).toHaveLength(MAX_CRASH_LOOP_PODS - 1);
+    expect(m.log.entries.filter((e) => e.action === 'GET /api/v1/events')).toHaveLength(1);
   });
 
   it('records a 403 as a denied part with the RBAC permission to grant, and reads the rest', async () => {
