@@ -140,6 +140,15 @@ describe('Kubernetes collection from the mock API server', () => {
     expect(m.log.entries.filter((e) => e.action === 'GET /api/v1/events')).toHaveLength(1);
   });
 
+  it('the crash-looping pods, found through the Warning events, name the events list as what to grant when it is denied', async () => {
+    const m = await serve(loadScenario('crash-loop-oom-killed'), { forbidden: ['list events'] });
+    const parts = new Set<KubernetesPart>(['kubernetes.warningEvents', 'kubernetes.crashLoopPods']);
+    const { errors } = await collectKubernetes({ parts, client: clientFor(m, 'shop-prod') });
+    const events = { call: 'GET /api/v1/events?fieldSelector=type=Warning', kind: 'denied', permission: 'list events --all-namespaces' };
+    expect(errors).toHaveLength(2);
+    expect(errors).toEqual(expect.arrayContaining([expect.objectContaining({ part: 'kubernetes.warningEvents', ...events }), expect.objectContaining({ part: 'kubernetes.crashLoopPods', ...events })]));
+  });
+
   it('records a 403 as a denied part with the RBAC permission to grant, and reads the rest', async () => {
     const m = await serve(loadScenario('baseline'), { forbidden: ['list nodes'] });
     const { kubernetes, errors } = await collectKubernetes({ parts: ALL_PARTS, client: clientFor(m, 'shop-prod') });

@@ -15,7 +15,7 @@ import type { ApiServerAccess, CollectionError, KubeEvent, KubernetesData, Kuber
 import type { KubernetesSource } from '../sources.js';
 import type { KubernetesClient } from './client.js';
 import { accessFailureKind, KubernetesRequestError } from './failure.js';
-import { getExisting, listRead, type KubernetesRead, type ReadContext, type ServiceAccountRef } from './kubernetes-read.js';
+import { getExisting, listRead, PrerequisiteReadError, throughPrerequisite, type KubernetesRead, type ReadContext, type ServiceAccountRef } from './kubernetes-read.js';
 import { SCHEDULING_READS } from './scheduling-reads.js';
 
 export type { KubernetesRead, ReadContext, ServiceAccountRef } from './kubernetes-read.js';
@@ -226,7 +226,8 @@ export const KUBERNETES_READS: Record<DataKey, KubernetesRead> = {
     resources: [{ apiGroup: '', resource: 'pods', verb: 'get' }, { apiGroup: '', resource: 'events', verb: 'list' }],
     read: async (c) => {
       // A pod deleted since its event is left out: nothing is left to read.
-      const named = podsBackingOff(await warningEventList(c), c.now()).slice(0, MAX_CRASH_LOOP_PODS);
+      const events = await throughPrerequisite(KUBERNETES_READS.warningEvents, () => warningEventList(c));
+      const named = podsBackingOff(events, c.now()).slice(0, MAX_CRASH_LOOP_PODS);
       return (await getExisting(c.client, 'pods', named)).map(sanitizePod);
     },
   },
@@ -240,13 +241,15 @@ export interface KubernetesCollection {
 function errorFor(key: DataKey, error: unknown): CollectionError {
   const read = KUBERNETES_READS[key];
   const classified = error instanceof KubernetesRequestError ? error : new KubernetesRequestError('other', 'ERROR', error instanceof Error ? error.message : String(error));
+  // A failed prerequisite (the list a part's read starts from) is recorded as that request.
+  const failed = classified instanceof PrerequisiteReadError ? classified : read;
   return {
     part: `kubernetes.${key}`,
-    call: read.call,
+    call: failed.call,
     kind: classified.kind,
     code: classified.code,
     message: classified.message,
-    ...(classified.kind === 'denied' ? { permission: read.permission } : {}),
+    ...(classified.kind === 'denied' ? { permission: failed.permission } : {}),
     ...(classified.httpStatus !== undefined ? { httpStatus: classified.httpStatus } : {}),
   };
 }

@@ -93,3 +93,29 @@ export async function getExisting<T>(client: KubernetesClient, resource: string,
   );
   return found.filter((o) => o !== undefined);
 }
+
+/**
+ * A request another part's read depends on failed (the crash-looping pods are found through the
+ * Warning events list): the part records that request and its permission, not its own, since
+ * granting `list events` is what fixes it, not `get pods`.
+ */
+export class PrerequisiteReadError extends KubernetesRequestError {
+  constructor(
+    cause: KubernetesRequestError,
+    readonly call: string,
+    readonly permission: string,
+  ) {
+    super(cause.kind, cause.code, cause.message, cause.httpStatus, cause.retryAfterSeconds);
+    this.name = 'PrerequisiteReadError';
+  }
+}
+
+/** `load` is the read of `prerequisite`: its failure is recorded as that read's (PrerequisiteReadError). */
+export async function throughPrerequisite<T>(prerequisite: Pick<KubernetesRead, 'call' | 'permission'>, load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    const cause = error instanceof KubernetesRequestError ? error : new KubernetesRequestError('other', 'ERROR', error instanceof Error ? error.message : String(error));
+    throw new PrerequisiteReadError(cause, prerequisite.call, prerequisite.permission);
+  }
+}
