@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeDiagnostic, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
+import { describeDiagnostic, mutate, runDiagnostic, type BrokenCase, type ExpectedFinding } from '../test/support/diagnostic-tester.js';
 import { faults, podsCrashLooping } from '../mocks/faults/pod-start.js';
 import { faults as iamFaults } from '../mocks/faults/iam.js';
 import { warningEvent } from '../mocks/faults/symptoms.js';
@@ -9,6 +9,11 @@ import crashLoops from './crash-loops.js';
 
 function withFaults(...names: string[]): Snapshot {
   return mutate((s) => names.forEach((n) => [...faults, ...iamFaults].find((f) => f.name === n)!.apply(s)));
+}
+
+/** A broken case of one fault: one crash-looping finding, as `expected` says. */
+function faultCase(name: string, fault: string, expected: Omit<ExpectedFinding, 'id'>): BrokenCase {
+  return { name, snapshot: withFaults(fault), expect: [{ id: 'crash-loops/crash-looping', ...expected }] };
 }
 
 describeDiagnostic(crashLoops, {
@@ -34,16 +39,8 @@ describeDiagnostic(crashLoops, {
     },
   ],
   broken: [
-    {
-      name: 'OOMKilled: grouped under the Deployment (through its ReplicaSet), with restarts and exit code',
-      snapshot: withFaults('cart-oom-killed'),
-      expect: [{ id: 'crash-loops/crash-looping', resource: 'shop/cart', severity: 'warning', mentions: 'OOMKilled' }],
-    },
-    {
-      name: 'exits with an error: the ServiceAccount named for IRSA / Pod Identity causes',
-      snapshot: withFaults('billing-api-crash-loop-no-credentials'),
-      expect: [{ id: 'crash-loops/crash-looping', resource: 'billing/billing-api', mentions: 'exit code 1' }],
-    },
+    faultCase('OOMKilled: grouped under the Deployment (through its ReplicaSet), with restarts and exit code', 'cart-oom-killed', { resource: 'shop/cart', severity: 'warning', mentions: 'OOMKilled' }),
+    faultCase('exits with an error: the ServiceAccount named for IRSA / Pod Identity causes', 'billing-api-crash-loop-no-credentials', { resource: 'billing/billing-api', mentions: 'exit code 1' }),
     {
       name: 'without the ReplicaSets, the Deployment is still known from the pod-template-hash',
       snapshot: mutate((s) => {
