@@ -317,10 +317,11 @@ describeDiagnostic(nodeRegistration, {
         ]);
       }),
       expect: [
-        { id: 'node-registration/asg-below-desired', resource: MANAGED_ASG, severity: 'warning', mentions: '3 of 5 InService' },
+        // The instances it cannot launch are what Pending pods that fit it wait for.
+        { id: 'node-registration/asg-below-desired', resource: MANAGED_ASG, severity: 'warning', mentions: '3 of 5 InService', canExplain: ['pod-unschedulable'] },
         { id: 'node-registration/asg-below-desired', resource: MANAGED_NODEGROUP },
         { id: 'node-registration/asg-below-desired', resource: PRIVATE_SUBNETS[2] },
-        { id: 'node-registration/launch-capacity-unavailable', resource: MANAGED_ASG, mentions: 'm6i.xlarge capacity in eu-west-1a, eu-west-1c', canExplain: ['asg-capacity-shortfall', 'nodegroup-unhealthy'] },
+        { id: 'node-registration/launch-capacity-unavailable', resource: MANAGED_ASG, mentions: 'm6i.xlarge capacity in eu-west-1a, eu-west-1c', canExplain: ['asg-capacity-shortfall', 'nodegroup-unhealthy', 'pod-unschedulable'] },
       ],
     },
     {
@@ -452,7 +453,7 @@ describe('node-registration details', () => {
     const quota = findings.find((f) => f.id === 'node-registration/launch-quota-exceeded')!;
     // 32 + 2 missing c6i.2xlarge x 8 vCPUs
     expect(quota.fix.commands).toContain('aws service-quotas request-service-quota-increase --service-code ec2 --quota-code L-1216C47A --desired-value 48 --region eu-west-1');
-    expect(quota.canExplain).toEqual([{ symptom: 'asg-capacity-shortfall', resources: [{ type: 'aws:autoscaling:group', id: BATCH_ASG }] }]);
+    expect(quota.canExplain).toEqual(['asg-capacity-shortfall', 'pod-unschedulable'].map((symptom) => ({ symptom, resources: [{ type: 'aws:autoscaling:group', id: BATCH_ASG }] })));
   });
 
   it('the capacity cause explains the managed node group health issue too', () => {

@@ -89,27 +89,29 @@ export default defineDiagnostic<Code, 'joinGracePeriodMinutes'>({
       description:
         'An Auto Scaling group of the cluster has fewer InService instances than its desired capacity, and no launch is in flight to close the gap. Its failed scaling activities say why launches fail.',
       symptom: 'asg-capacity-shortfall',
+      // The instances it cannot launch are the nodes the Pending pods that fit this group wait for.
+      explains: ['pod-unschedulable'],
     },
     'launch-capacity-unavailable': {
       severity: 'warning',
       title: 'EC2 has no capacity for the instance type',
       description:
         "The group's launches fail with InsufficientInstanceCapacity: EC2 has no spare capacity for the instance type in the Availability Zones the group may use. Usually temporary; more instance types or zones make the group resilient to it.",
-      explains: ['asg-capacity-shortfall', 'nodegroup-unhealthy'],
+      explains: ['asg-capacity-shortfall', 'nodegroup-unhealthy', 'pod-unschedulable'],
     },
     'launch-quota-exceeded': {
       severity: 'critical',
       title: 'EC2 account quota reached',
       description: "The group's launches fail because the account reached an EC2 quota (running vCPUs, Spot requests, fleet requests). They keep failing until the quota is raised or usage drops. Where quota-headroom reads the quota and its usage, its finding is the cause and this one the symptom it explains.",
       symptom: 'ec2-launch-quota',
-      explains: ['asg-capacity-shortfall', 'nodegroup-unhealthy'],
+      explains: ['asg-capacity-shortfall', 'nodegroup-unhealthy', 'pod-unschedulable'],
     },
     'launch-configuration-unsupported': {
       severity: 'critical',
       title: 'Instance type not offered where the group launches',
       description:
         "The group's launches fail because EC2 does not support the requested configuration: the instance type is not offered in one of the group's Availability Zones, or the instance type and AMI do not go together. They keep failing until the configuration changes.",
-      explains: ['asg-capacity-shortfall', 'nodegroup-unhealthy'],
+      explains: ['asg-capacity-shortfall', 'nodegroup-unhealthy', 'pod-unschedulable'],
     },
   },
   check({ snapshot, options, now }) {
@@ -480,6 +482,8 @@ function groupsBelowDesired(snapshot: Snapshot, index: ClusterInstances, graceMi
         : `The group wants ${desired} instances but has ${inService} in service and is not launching the rest.`,
       evidence,
       resources: uniqueRefs(resources),
+      // unschedulable-pods names the groups that could run pods lacking room.
+      canExplain: [{ symptom: 'pod-unschedulable', resources: [resource.autoScalingGroup(name)] }],
       fix: {
         summary: latest
           ? `Fix what the failed launches name (the message above), then let the group retry; its activity history shows each attempt.`
@@ -520,6 +524,8 @@ function selfEvidentCauses(snapshot: Snapshot, group: AutoScalingGroup, nodegrou
   const scope = [
     { symptom: 'asg-capacity-shortfall' as const, resources: [resource.autoScalingGroup(name)] },
     ...(nodegroup ? [{ symptom: 'nodegroup-unhealthy' as const, resources: [resource.nodegroup(nodegroup)] }] : []),
+    // The Pending pods that fit the group wait for the instances that fail to launch (unschedulable-pods names the group on them).
+    { symptom: 'pod-unschedulable' as const, resources: [resource.autoScalingGroup(name)] },
   ];
   const resources = [resource.autoScalingGroup(name), ...(nodegroup ? [resource.nodegroup(nodegroup)] : [])];
   const r = region(snapshot);

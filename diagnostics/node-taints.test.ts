@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { describeDiagnostic, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
-import { applySchedulingFaults, checkoutPending, untoleratedTaintMessage } from '../mocks/faults/scheduling.js';
+import { applySchedulingFaults, checkoutPending, failedSchedulingMessage } from '../mocks/faults/scheduling.js';
 import { MANAGED_NODEGROUP } from '../mocks/scenario-builder/baseline.js';
 import type { KubeNode, Snapshot } from '../src/snapshot/types.js';
 import nodeTaints from './node-taints.js';
@@ -16,7 +16,7 @@ function taintNodes(s: Snapshot, which: (n: KubeNode) => boolean, taint: { key: 
 /** The general nodes tainted by hand (`kubectl taint nodes ... dedicated=payments:NoSchedule`), not in the node group's configuration. */
 const taintedByHand = mutate((s) => {
   taintNodes(s, inGeneral, { key: 'dedicated', value: 'payments', effect: 'NoSchedule' });
-  checkoutPending(s, 3, untoleratedTaintMessage(s, (n) => (inGeneral(n) ? { key: 'dedicated', value: 'payments' } : undefined)));
+  checkoutPending(s, 3, failedSchedulingMessage(s, { taintOf: (n) => (inGeneral(n) ? { key: 'dedicated', value: 'payments' } : undefined) }));
 });
 
 /** The Karpenter NodePool default gets the taint gpu=true:NoSchedule in its template; its node carries it; pods pinned to the pool lack the toleration. */
@@ -26,7 +26,7 @@ const karpenterPoolTaint = mutate((s) => {
   pool.spec!.template!.spec!.taints = [{ key: 'example.com/team', value: 'ml', effect: 'NoSchedule' }];
   const onPool = (n: KubeNode) => n.metadata?.name === KARPENTER_NODE;
   taintNodes(s, onPool, { key: 'example.com/team', value: 'ml', effect: 'NoSchedule' });
-  checkoutPending(s, 2, untoleratedTaintMessage(s, (n) => (onPool(n) ? { key: 'example.com/team', value: 'ml' } : undefined), onPool), { nodeSelector: { 'karpenter.sh/nodepool': 'default' } });
+  checkoutPending(s, 2, failedSchedulingMessage(s, { taintOf: (n) => (onPool(n) ? { key: 'example.com/team', value: 'ml' } : undefined), selects: onPool }), { nodeSelector: { 'karpenter.sh/nodepool': 'default' } });
 });
 
 /** EKS Auto Mode: pods pinned to the built-in system NodePool, whose CriticalAddonsOnly taint they do not tolerate. */
@@ -36,7 +36,7 @@ const autoModeSystemPool = mutate((s) => {
   node.metadata!.labels = { ...node.metadata!.labels, 'karpenter.sh/nodepool': 'system' };
   const onPool = (n: KubeNode) => n === node;
   taintNodes(s, onPool, { key: 'CriticalAddonsOnly', effect: 'NoSchedule' });
-  checkoutPending(s, 1, untoleratedTaintMessage(s, (n) => (onPool(n) ? { key: 'CriticalAddonsOnly' } : undefined), onPool), { nodeSelector: { 'karpenter.sh/nodepool': 'system' } });
+  checkoutPending(s, 1, failedSchedulingMessage(s, { taintOf: (n) => (onPool(n) ? { key: 'CriticalAddonsOnly' } : undefined), selects: onPool }), { nodeSelector: { 'karpenter.sh/nodepool': 'system' } });
 });
 
 describeDiagnostic(nodeTaints, {
@@ -50,7 +50,7 @@ describeDiagnostic(nodeTaints, {
       snapshot: mutate((s) => {
         const batch = (n: KubeNode) => n.metadata?.labels?.['node-role.example.com/batch'] === 'true';
         taintNodes(s, batch, { key: 'dedicated', value: 'batch', effect: 'NoSchedule' });
-        checkoutPending(s, 2, untoleratedTaintMessage(s, (n) => (batch(n) ? { key: 'dedicated', value: 'batch' } : undefined)));
+        checkoutPending(s, 2, failedSchedulingMessage(s, { taintOf: (n) => (batch(n) ? { key: 'dedicated', value: 'batch' } : undefined) }));
       }),
     },
     {
@@ -58,14 +58,14 @@ describeDiagnostic(nodeTaints, {
       snapshot: mutate((s) => {
         const first = (n: KubeNode) => n === s.kubernetes.nodes![0];
         taintNodes(s, first, { key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' });
-        checkoutPending(s, 1, untoleratedTaintMessage(s, (n) => (first(n) ? { key: 'node.kubernetes.io/not-ready' } : undefined)));
+        checkoutPending(s, 1, failedSchedulingMessage(s, { taintOf: (n) => (first(n) ? { key: 'node.kubernetes.io/not-ready' } : undefined) }));
       }),
     },
     {
       name: 'the pods tolerate the taint now (their template was fixed): the old message names it, but no node holds them for it',
       snapshot: mutate((s) => {
         taintNodes(s, inGeneral, { key: 'dedicated', value: 'payments', effect: 'NoSchedule' });
-        const pods = checkoutPending(s, 1, untoleratedTaintMessage(s, (n) => (inGeneral(n) ? { key: 'dedicated', value: 'payments' } : undefined)));
+        const pods = checkoutPending(s, 1, failedSchedulingMessage(s, { taintOf: (n) => (inGeneral(n) ? { key: 'dedicated', value: 'payments' } : undefined) }));
         pods[0]!.spec!.tolerations = [...(pods[0]!.spec!.tolerations ?? []), { key: 'dedicated', operator: 'Equal', value: 'payments', effect: 'NoSchedule' }];
       }),
     },
@@ -130,7 +130,7 @@ it('a taint put on by hand is taken off the nodes, one command each; the NodePoo
 it('the pods of two workloads held by one taint are one finding explaining both', () => {
   const s = mutate((x) => {
     applySchedulingFaults(x, 'general-tainted-checkout-pending');
-    const [pod] = checkoutPending(x, 1, untoleratedTaintMessage(x, (n) => (inGeneral(n) ? { key: 'dedicated', value: 'payments' } : undefined)));
+    const [pod] = checkoutPending(x, 1, failedSchedulingMessage(x, { taintOf: (n) => (inGeneral(n) ? { key: 'dedicated', value: 'payments' } : undefined) }));
     pod!.metadata = { ...pod!.metadata, name: 'invoices-0', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'invoices', uid: '6a6a6a6a-0000-4000-8000-000000000001', controller: true, blockOwnerDeletion: true }] };
   });
   const findings = runDiagnostic(nodeTaints, s);

@@ -86,7 +86,8 @@ describe('nodegroup-health evidence and scope', () => {
     const [f] = runDiagnostic(nodegroupHealth, snapshot);
     expect(f!.evidence.join('\n')).toContain('sufficient m6i.xlarge capacity');
     expect(f!.fix.commands).toContain(`aws autoscaling describe-scaling-activities --auto-scaling-group-name ${MANAGED_ASG} --max-items 5 --region eu-west-1`);
-    expect(f!.canExplain).toEqual([{ symptom: 'asg-capacity-shortfall', resources: expect.arrayContaining([{ type: 'aws:autoscaling:group', id: MANAGED_ASG }]) }]);
+    // The Pending pods that fit the node group wait for the same instances.
+    expect(f!.canExplain).toEqual(['asg-capacity-shortfall', 'pod-unschedulable'].map((symptom) => ({ symptom, resources: expect.arrayContaining([{ type: 'aws:autoscaling:group', id: MANAGED_ASG }]) })));
   });
 
   it('InsufficientFreeAddresses names the subnet and its free addresses', () => {
@@ -103,7 +104,8 @@ describe('nodegroup-health evidence and scope', () => {
     const [f] = runDiagnostic(nodegroupHealth, withIssue('IamNodeRoleNotFound'));
     expect(f!.resources).toContainEqual({ type: 'aws:iam:role', id: NODE_ROLE_ARN });
     expect(f!.fix.commands[0]).toContain('--role-name shop-prod-node-role');
-    expect(f!.canExplain?.map((s) => s.symptom)).toEqual(['instance-not-joined', 'node-not-ready', 'asg-capacity-shortfall']);
+    // The missing capacity is what Pending pods that fit the node group wait for.
+    expect(f!.canExplain?.map((s) => s.symptom)).toEqual(['instance-not-joined', 'node-not-ready', 'asg-capacity-shortfall', 'pod-unschedulable']);
   });
 
   it('a symptom-only code claims to explain nothing', () => {

@@ -24,7 +24,14 @@ import { refForAwsId } from './lib/symptom-resources.js';
 import { DOCS } from './lib/docs-links.js';
 
 
-const ENTRIES: Record<string, NodegroupCodeEntry> = NODEGROUP_ISSUE_CODES;
+/**
+ * An issue that explains the node group's missing capacity explains the Pending pods waiting for
+ * that capacity too (unschedulable-pods names the node groups and Auto Scaling groups that could run
+ * pods lacking room), so the issue ranks above them.
+ */
+const ENTRIES: Record<string, NodegroupCodeEntry> = Object.fromEntries(
+  Object.entries(NODEGROUP_ISSUE_CODES as Record<string, NodegroupCodeEntry>).map(([code, entry]) => [code, entry.explains?.includes('asg-capacity-shortfall') ? { ...entry, explains: [...entry.explains, 'pod-unschedulable' as const] } : entry]),
+);
 
 const STATUS_CODES = {
   'status-create-failed': {

@@ -73,7 +73,7 @@ describeDiagnostic(quotaHeadroom, {
     {
       name: "batch below desired, 4 vCPUs left and c6i.2xlarge needs 8: the launches' own failure",
       snapshot: mutate(batchBlocked),
-      expect: [{ id: 'quota-headroom/vcpu-quota-exhausted', resource: BATCH_ASG, severity: 'critical', mentions: 'shop-prod-batch cannot launch', canExplain: ['asg-capacity-shortfall', 'ec2-launch-quota'] }],
+      expect: [{ id: 'quota-headroom/vcpu-quota-exhausted', resource: BATCH_ASG, severity: 'critical', mentions: 'shop-prod-batch cannot launch', canExplain: ['asg-capacity-shortfall', 'ec2-launch-quota', 'pod-unschedulable'] }],
     },
     {
       name: 'the managed node group short of desired with the quota used up: its shortfall and its health issue explained',

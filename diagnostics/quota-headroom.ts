@@ -73,7 +73,7 @@ export default defineDiagnostic<Code>({
       title: 'EC2 vCPU quota blocks launches',
       description:
         'The account uses all of an EC2 running-instance vCPU quota, or a group below its desired capacity has no room under it for one more instance: EC2 refuses its launches with "You have requested more vCPU capacity than your current vCPU limit of N allows" until the quota is raised or other instances of the class stop.',
-      explains: ['asg-capacity-shortfall', 'ec2-launch-quota', 'nodegroup-unhealthy'],
+      explains: ['asg-capacity-shortfall', 'ec2-launch-quota', 'nodegroup-unhealthy', 'pod-unschedulable'],
     },
     'vcpu-quota-headroom-short': {
       severity: 'warning',
@@ -287,6 +287,8 @@ function judge(snapshot: Snapshot, input: QuotaVerdictInput): NewFinding<Code>[]
         : []),
       // A managed node group reports the same launches as a health issue (AsgInstanceLaunchFailures, InstanceLimitExceeded).
       ...(nodegroupRefs.length > 0 ? [{ symptom: 'nodegroup-unhealthy' as const, resources: nodegroupRefs }] : []),
+      // Pods lacking room wait for the instances it stops: unschedulable-pods names the groups that could run them.
+      ...(groupRefs.length > 0 ? [{ symptom: 'pod-unschedulable' as const, resources: groupRefs }] : []),
     ];
     const why =
       usage.value >= limit

@@ -2,6 +2,7 @@ import { describeDiagnostic, mutate } from '../test/support/diagnostic-tester.js
 import { applySchedulingFaults, checkoutPending } from '../mocks/faults/scheduling.js';
 import { MANAGED_ASG } from '../mocks/scenario-builder/baseline.js';
 import { statusConfigMap, statusGroupsOf } from '../mocks/scenario-builder/scheduling.js';
+import { faults as nodeRegistrationFaults } from '../mocks/faults/node-registration.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 import schedulingCapacity from './scheduling-capacity.js';
 
@@ -13,6 +14,13 @@ describeDiagnostic(schedulingCapacity, {
     { name: 'scale-up triggered two minutes ago: no cause to report', snapshot: withFaults('checkout-pending-scale-up-triggered') },
     { name: 'Pending for Karpenter, whose NodePool can grow and whose node class is ready', snapshot: withFaults('karpenter-only', 'checkout-pending-for-karpenter') },
     { name: 'Pending pods the autoscaler discovers, not backing off: it is its turn to act', snapshot: mutate((s) => void checkoutPending(s, 2)) },
+    {
+      name: "a group already asked to grow whose launches fail (the vCPU quota): its shortfall explains the pods, not the autoscaler's discovery",
+      snapshot: mutate((s) => {
+        nodeRegistrationFaults.find((f) => f.name === 'batch-launches-vcpu-quota')!.apply(s);
+        applySchedulingFaults(s, 'checkout-pending-batch-full');
+      }),
+    },
   ],
   broken: [
     {

@@ -15,7 +15,7 @@ import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
 import type { ResourceRef } from '../src/engine/finding.js';
 import { resource, uniqueRefs } from '../src/engine/resources.js';
 import type { KubeDeployment, NodeClass, Snapshot, SnapshotPart } from '../src/snapshot/types.js';
-import { capacitySources, sourceFits, type CapacitySource } from './lib/capacity-sources.js';
+import { capacitySourceRefs, capacitySources, sourceFits, type CapacitySource } from './lib/capacity-sources.js';
 import { DOCS } from './lib/docs-links.js';
 import { describeEvent } from './lib/events.js';
 import { failedNodeClaims, nodeClassOf, nodeClassProblems } from './lib/node-provisioners.js';
@@ -146,6 +146,8 @@ export default defineDiagnostic<Code>({
       }
       if (growable.some((s) => s.kind === 'node-pool')) continue; // Karpenter can add a node; its own failures are reported above.
       const groups = growable.filter((s) => s.kind === 'auto-scaling-group');
+      // A group already asked for more instances than it runs is growing (or failing to: node-registration's shortfall and its causes explain the pods then): the autoscaler is not what holds them.
+      if (groups.some(belowDesired)) continue;
       const backoff = groups.map((g) => backoffs.get(g.name)).find((b) => b !== undefined);
       if (snapshot.kubernetes.clusterAutoscalers && autoscalers.length === 0) add('no-autoscaler', 'no-autoscaler', w, (all) => noAutoscaler(snapshot, all));
       else if (autoscalers.length > 0 && autoscalers.every((a) => (a.deployment.status?.availableReplicas ?? 0) === 0)) add('not-running', 'autoscaler-not-running', w, (all) => notRunning(snapshot, all, autoscalers));
@@ -156,6 +158,11 @@ export default defineDiagnostic<Code>({
     return findings;
   },
 });
+
+function belowDesired(source: CapacitySource): boolean {
+  const inService = (source.group?.Instances ?? []).filter((i) => i.LifecycleState === 'InService').length;
+  return (source.group?.DesiredCapacity ?? 0) > inService;
+}
 
 function discovers(settings: ClusterAutoscalerSettings, source: CapacitySource): boolean {
   return settings.staticGroups.some((g) => g.name === source.name) || discoveredBy(settings, source.group?.Tags ?? []) !== undefined;
@@ -180,10 +187,6 @@ function describeSource(s: CapacitySource): string {
   if (s.kind === 'node-pool') return `NodePool ${s.name} (${s.full ?? 'can grow'})`;
   const g = s.group;
   return `Auto Scaling group ${s.name}${s.nodegroup ? ` (node group ${s.nodegroup})` : ''}: desired ${g?.DesiredCapacity ?? '?'}, min ${g?.MinSize ?? '?'}, max ${g?.MaxSize ?? '?'}`;
-}
-
-function sourceRefs(sources: CapacitySource[]): ResourceRef[] {
-  return sources.flatMap((s) => (s.kind === 'node-pool' ? [resource.nodePool(s.name)] : [resource.autoScalingGroup(s.name), ...(s.nodegroup ? [resource.nodegroup(s.nodegroup)] : [])]));
 }
 
 function raiseCommands(snapshot: Snapshot, sources: CapacitySource[]): string[] {
@@ -214,7 +217,7 @@ function atMaximum(snapshot: Snapshot, waiting: Waiting[]): NewFinding<Code> {
     title: `${full.length === 1 ? `${full[0]!.kind === 'node-pool' ? 'NodePool' : 'Auto Scaling group'} ${names} is` : `Every group that could run them (${names}) is`} at its maximum: Pending pods get no node`,
     rootCause: `The pods lack room on the current nodes, and the only ${full.length === 1 ? 'group' : 'groups'} whose nodes they may run on cannot grow: ${full.map((s) => s.full).join('; ')}.`,
     evidence: [...waitingLines(waiting), ...full.map(describeSource), ...autoscalerEvidence(waiting)],
-    resources: uniqueRefs([...sourceRefs(full), ...waiting.map((w) => workloadResource(w.pods[0]!.workload))]),
+    resources: uniqueRefs([...capacitySourceRefs(full), ...waiting.map((w) => workloadResource(w.pods[0]!.workload))]),
     canExplain: workloadScope(waiting),
     fix: {
       summary: 'Raise the maximum (or the NodePool limits) of a group the pods can run on, or reduce what the pods request.',
@@ -251,7 +254,7 @@ function noAutoscaler(snapshot: Snapshot, waiting: Waiting[]): NewFinding<Code> 
     title: 'No cluster-autoscaler runs: nothing adds nodes for the Pending pods',
     rootCause: `The pods lack room and ${groups.map((g) => g.name).join(', ')} could grow, but no Deployment in the cluster runs the cluster-autoscaler and no Karpenter or Auto Mode NodePool can take the pods: the groups' desired capacity stays where it is.`,
     evidence: [...waitingLines(waiting), ...groups.map(describeSource), 'No Deployment in any namespace runs the cluster-autoscaler image.', ...(snapshot.kubernetes.nodePools?.length ? [] : ['No Karpenter or Auto Mode NodePool is installed.'])],
-    resources: uniqueRefs([...sourceRefs(groups), ...waiting.map((w) => workloadResource(w.pods[0]!.workload))]),
+    resources: uniqueRefs([...capacitySourceRefs(groups), ...waiting.map((w) => workloadResource(w.pods[0]!.workload))]),
     canExplain: workloadScope(waiting),
     fix: {
       summary: 'Install the cluster-autoscaler (or Karpenter, or turn on EKS Auto Mode), or raise the desired capacity by hand for now.',
@@ -300,7 +303,7 @@ function cannotDiscover(snapshot: Snapshot, waiting: Waiting[], autoscalers: { s
     title: `The cluster-autoscaler does not discover ${groups.map((g) => g.name).join(', ')}, which the Pending pods need`,
     rootCause: `The cluster-autoscaler (${settings.namespace}/${settings.deployment}) finds groups by ${specs.length > 0 ? specs.map((s) => `--node-group-auto-discovery=${s.spec}`).join(' and ') : 'no --node-group-auto-discovery flag'}${settings.staticGroups.length > 0 ? ` and --nodes ${settings.staticGroups.map((g) => g.name).join(', ')}` : ''}; ${groups.length === 1 ? 'this group lacks' : 'these groups lack'} ${wanted.length > 0 ? `the tag${wanted.length === 1 ? '' : 's'} ${wanted.map((t) => t.key).join(', ')}` : 'a matching tag'}, so it never scales ${groups.length === 1 ? 'it' : 'them'}.`,
     evidence: [...waitingLines(waiting), ...groups.map((g) => `${describeSource(g)}; tags: ${(g.group?.Tags ?? []).map((t) => t.Key).join(', ') || 'none'}`), ...autoscalerEvidence(waiting)],
-    resources: uniqueRefs([...sourceRefs(groups), resource.deployment(settings.namespace, settings.deployment), ...waiting.map((w) => workloadResource(w.pods[0]!.workload))]),
+    resources: uniqueRefs([...capacitySourceRefs(groups), resource.deployment(settings.namespace, settings.deployment), ...waiting.map((w) => workloadResource(w.pods[0]!.workload))]),
     canExplain: workloadScope(waiting),
     fix: {
       summary: 'Tag the groups as the auto-discovery flag expects (or add them with --nodes=MIN:MAX:NAME); the cluster-autoscaler picks them up at its next scan.',

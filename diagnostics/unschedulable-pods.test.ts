@@ -1,5 +1,7 @@
-import { describeDiagnostic, mutate } from '../test/support/diagnostic-tester.js';
-import { applySchedulingFaults, checkoutPending, recorderEvent, untoleratedTaintMessage } from '../mocks/faults/scheduling.js';
+import { expect, it } from 'vitest';
+import { describeDiagnostic, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
+import { MANAGED_ASG, MANAGED_NODEGROUP } from '../mocks/scenario-builder/baseline.js';
+import { applySchedulingFaults, checkoutPending, recorderEvent, failedSchedulingMessage } from '../mocks/faults/scheduling.js';
 import { faults as symptomFaults } from '../mocks/faults/symptoms.js';
 import type { KubeNode, Snapshot } from '../src/snapshot/types.js';
 import unschedulablePods from './unschedulable-pods.js';
@@ -71,9 +73,23 @@ describeDiagnostic(unschedulablePods, {
       snapshot: mutate((s) => {
         symptomFaults.find((f) => f.name === 'general-node-disk-pressure')!.apply(s);
         const pressured = (n: KubeNode) => (n.spec?.taints ?? []).some((t) => t.key === 'node.kubernetes.io/disk-pressure');
-        checkoutPending(s, 1, untoleratedTaintMessage(s, (n) => (pressured(n) ? { key: 'node.kubernetes.io/disk-pressure' } : undefined)));
+        checkoutPending(s, 1, failedSchedulingMessage(s, { taintOf: (n) => (pressured(n) ? { key: 'node.kubernetes.io/disk-pressure' } : undefined) }));
       }),
       expect: [{ id: 'unschedulable-pods/unschedulable', resource: 'ip-10-0-65-12.eu-west-1.compute.internal', mentions: 'taints' }],
     },
   ],
+});
+
+it('pods lacking room name the groups and NodePools whose nodes they accept, so what keeps those from growing explains them; pods held by a taint name none', () => {
+  const [full] = runDiagnostic(unschedulablePods, withFaults('checkout-pending-general-full'));
+  expect(full!.resources).toEqual([
+    { type: 'k8s:Deployment', id: 'shop/checkout' },
+    { type: 'aws:autoscaling:group', id: MANAGED_ASG },
+    { type: 'aws:eks:nodegroup', id: MANAGED_NODEGROUP },
+  ]);
+  expect(full!.evidence).toContain(`A node with room could come from: Auto Scaling group ${MANAGED_ASG} (node group ${MANAGED_NODEGROUP})`);
+  const [tainted] = runDiagnostic(unschedulablePods, withFaults('general-tainted-checkout-pending'));
+  expect(tainted!.resources).toEqual([{ type: 'k8s:Deployment', id: 'shop/checkout' }]);
+  const [karpenter] = runDiagnostic(unschedulablePods, withFaults('karpenter-only', 'checkout-pending-for-karpenter'));
+  expect(karpenter!.resources.map((r) => r.id)).toEqual(['shop/checkout', 'default']);
 });

@@ -2,9 +2,10 @@
  * Pods the scheduler cannot place: one finding per workload (Deployment, StatefulSet, DaemonSet,
  * Job, CronJob, or a bare pod) and reason, never one per pod, with the scheduler's own account
  * parsed ("3 nodes: Insufficient cpu; 1 node: untolerated taint {dedicated: gpu}") and what the
- * autoscalers said about the pods. Each is a `pod-unschedulable` symptom naming the workload, and
- * for the not-ready/unreachable taints the Nodes carrying them, so capacity, volume, taint and
- * NotReady causes can explain it.
+ * autoscalers said about the pods. Each is a `pod-unschedulable` symptom naming the workload; for
+ * the node lifecycle controller's taints the Nodes carrying them; and for pods lacking room the
+ * Auto Scaling groups, node groups and NodePools whose nodes they accept: so capacity, volume, taint,
+ * NotReady, launch-failure and quota causes can explain it.
  *
  * A workload whose pods the cluster-autoscaler triggered a scale-up for, or Karpenter nominated a
  * NodeClaim for, within SCALE_UP_GRACE_MINUTES is a cluster at work, not a sick one: `info`.
@@ -16,7 +17,8 @@ import type { KubeNode, Snapshot } from '../src/snapshot/types.js';
 import { DOCS } from './lib/docs-links.js';
 import { describeEvent } from './lib/events.js';
 import { latestEvent, scaleUpUnderWay, unschedulablePods, type UnschedulablePod } from './lib/pending-pods.js';
-import type { Obstacle, ObstacleKind, SchedulingFailure } from './lib/scheduling-message.js';
+import { lacksCapacity, type Obstacle, type ObstacleKind, type SchedulingFailure } from './lib/scheduling-message.js';
+import { capacitySourceRefs, capacitySources, sourceFits, type CapacitySource } from './lib/capacity-sources.js';
 import { cappedLines, describeWorkload, describeWorkloadCommand, groupByWorkload, workloadResource } from './lib/workload-owner.js';
 
 const QUOTED_PODS = 5;
@@ -38,7 +40,8 @@ export default defineDiagnostic<Code>({
     'Finds Pending pods the scheduler cannot place (PodScheduled=False, reason Unschedulable), grouped by workload and reason, with the scheduler\'s message parsed into its per-node reasons and what the cluster-autoscaler, Karpenter or Fargate said about them. A scale-up triggered for them in the last few minutes is reported as info.',
   docs: [DOCS.k8sScheduler, DOCS.eksAutoscaling],
   needs: ['kubernetes.problemPods'],
-  uses: ['kubernetes.warningEvents', 'kubernetes.scalingEvents', 'kubernetes.replicaSets', 'kubernetes.jobs', 'kubernetes.nodes', 'kubernetes.nodeClaims'],
+  // The groups and NodePools are read to name those that could run pods lacking room, so the causes that keep them from growing (launch failures, quotas, node group health) link here.
+  uses: ['kubernetes.warningEvents', 'kubernetes.scalingEvents', 'kubernetes.replicaSets', 'kubernetes.jobs', 'kubernetes.nodes', 'kubernetes.nodeClaims', 'kubernetes.nodePools', 'aws.autoScalingGroups', 'aws.nodegroups', 'aws.reservations'],
   codes: {
     unschedulable: {
       severity: 'warning',
@@ -55,7 +58,8 @@ export default defineDiagnostic<Code>({
   },
   check({ snapshot, now }) {
     const groups = groupByWorkload(unschedulablePods(snapshot), (p) => ({ workload: p.workload, reason: reasonKey(p) }));
-    return groups.map((g) => finding(snapshot, g.members, g.reason, scaleUpUnderWay(snapshot, g.members, now)));
+    const sources = groups.length > 0 ? capacitySources(snapshot) : [];
+    return groups.map((g) => finding(snapshot, g.members, g.reason, scaleUpUnderWay(snapshot, g.members, now), sources));
   },
 });
 
@@ -92,7 +96,7 @@ function nodesWithTaint(snapshot: Snapshot, key: string, value: string): KubeNod
   return (snapshot.kubernetes.nodes ?? []).filter((n) => (n.spec?.taints ?? []).some((t) => t.key === key && (t.value ?? '') === value));
 }
 
-function finding(snapshot: Snapshot, pods: UnschedulablePod[], reason: string, scaling: string | undefined): NewFinding<Code> {
+function finding(snapshot: Snapshot, pods: UnschedulablePod[], reason: string, scaling: string | undefined, sources: CapacitySource[]): NewFinding<Code> {
   const first = pods[0]!;
   const workload = first.workload;
   const named = describeWorkload(workload);
@@ -103,6 +107,8 @@ function finding(snapshot: Snapshot, pods: UnschedulablePod[], reason: string, s
   const taintedNodes = taints.flatMap((t) => nodesWithTaint(snapshot, t.key, t.value));
   const conditionTaintNodes = taints.filter((t) => NODE_CONDITION_TAINTS.has(t.key)).flatMap((t) => nodesWithTaint(snapshot, t.key, t.value));
   const count = `${pods.length} pod${pods.length === 1 ? '' : 's'}`;
+  // Where a node with room would come from: the groups and NodePools whose nodes the pods accept.
+  const fitting = failure && lacksCapacity(failure) && !first.fargate ? sources.filter((s) => sourceFits(first.pod, s)) : [];
 
   const why = first.fargate
     ? 'The Fargate scheduler refuses them; its event says why (a pod spec Fargate does not support, or a Fargate profile that cannot launch pods).'
@@ -119,6 +125,7 @@ function finding(snapshot: Snapshot, pods: UnschedulablePod[], reason: string, s
     ...(first.message ? [`Scheduler: ${first.message}`] : []),
     ...(failure ? breakdown(failure) : []),
     ...(taintedNodes.length > 0 ? [`Nodes with those taints: ${cappedLines([...new Set(taintedNodes.map((n) => n.metadata?.name ?? ''))], 5).join(', ')}`] : []),
+    ...(fitting.length > 0 ? [`A node with room could come from: ${cappedLines(fitting.map((s) => (s.kind === 'node-pool' ? `NodePool ${s.name}` : `Auto Scaling group ${s.name}${s.nodegroup ? ` (node group ${s.nodegroup})` : ''}`)), 5, 'groups').join(', ')}`] : []),
     ...(notTriggered ? [`cluster-autoscaler: ${describeEvent(notTriggered)}`] : []),
     ...(karpenter ? [`Karpenter: ${describeEvent(karpenter)}`] : []),
     ...(fargateEvent ? [`Fargate: ${describeEvent(fargateEvent)}`] : []),
@@ -129,7 +136,7 @@ function finding(snapshot: Snapshot, pods: UnschedulablePod[], reason: string, s
       'pods',
     ),
   ];
-  const resources: ResourceRef[] = uniqueRefs([workloadResource(workload), ...conditionTaintNodes.map((n) => resource.node(n.metadata?.name ?? ''))]);
+  const resources: ResourceRef[] = uniqueRefs([workloadResource(workload), ...conditionTaintNodes.map((n) => resource.node(n.metadata?.name ?? '')), ...capacitySourceRefs(fitting)]);
   const podCommand = `kubectl describe pod -n ${first.namespace} ${first.name}`;
   return {
     code: scaling ? 'scale-up-in-progress' : 'unschedulable',

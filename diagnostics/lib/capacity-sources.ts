@@ -6,6 +6,8 @@
  * cluster-autoscaler's and Karpenter's own simulation, simplified to what decides most cases.
  */
 import { instanceIdFromProviderId } from '../../src/domain/provider-id.js';
+import type { ResourceRef } from '../../src/engine/finding.js';
+import { resource } from '../../src/engine/resources.js';
 import type { AutoScalingGroup, KubeNode, KubePod, NodePool, Snapshot } from '../../src/snapshot/types.js';
 import { tagValue } from './cluster-instances.js';
 import { instancesById } from './symptom-resources.js';
@@ -118,6 +120,11 @@ export function capacitySources(snapshot: Snapshot): CapacitySource[] {
     ...(snapshot.aws.autoScalingGroups ?? []).map((g) => groupSource(snapshot, g, byGroup.get(g.AutoScalingGroupName ?? '') ?? [])),
     ...(snapshot.kubernetes.nodePools ?? []).map((p) => poolSource(snapshot, p)),
   ];
+}
+
+/** The sources as finding resources: a NodePool, or an Auto Scaling group with its managed node group. */
+export function capacitySourceRefs(sources: readonly CapacitySource[]): ResourceRef[] {
+  return sources.flatMap((s) => (s.kind === 'node-pool' ? [resource.nodePool(s.name)] : [resource.autoScalingGroup(s.name), ...(s.nodegroup ? [resource.nodegroup(s.nodegroup)] : [])]));
 }
 
 type NodeSelectorTerm = { matchExpressions?: { key: string; operator: string; values?: string[] }[] };

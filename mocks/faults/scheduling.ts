@@ -15,38 +15,39 @@ import { minutesBefore } from './symptoms.js';
 export const CHECKOUT = { namespace: 'shop', deployment: 'checkout', replicaSet: 'checkout-5f7d9c8b6d', replicaSetUid: '2b2b2b2b-0000-4000-8000-00000000c0c0', deploymentUid: '2c2c2c2c-0000-4000-8000-00000000c0c0' };
 
 /**
- * The scheduler's message when the managed nodes are full and the pods may run on them only (from
- * memory of pkg/scheduler/framework/types.go FitError.Error: "0/%v nodes are available: " + the
- * sorted "count reason" parts + "." + the preemption tail from
- * pkg/scheduler/framework/preemption/preemption.go).
+ * The scheduler's message for pods that select the nodes `selects` accepts (by default the managed
+ * node group general's), when those nodes are full and `taintOf(node)` names a taint a node carries
+ * that the pods do not tolerate (from memory of pkg/scheduler/framework/types.go FitError.Error:
+ * "0/%v nodes are available: " + the sorted "count reason" parts + "." + the preemption tail from
+ * pkg/scheduler/framework/preemption/preemption.go). TaintToleration runs before NodeAffinity in the
+ * default profile (pkg/scheduler/apis/config/v1/default_plugins.go), so a tainted node the pods do
+ * not select is counted under its taint. TaintToleration's and NodeAffinity's rejections are
+ * UnschedulableAndUnresolvable, so preemption is "not helpful" there; on a full node it finds "no
+ * victims" (every pod there has the same priority).
  */
-export function insufficientCpuMessage(s: Snapshot): string {
+export function failedSchedulingMessage(
+  s: Snapshot,
+  o: { taintOf?: (node: KubeNode) => { key: string; value?: string } | undefined; selects?: (node: KubeNode) => boolean } = {},
+): string {
   const nodes = s.kubernetes.nodes ?? [];
-  const managed = nodes.filter((n) => n.metadata?.labels?.['eks.amazonaws.com/nodegroup'] === MANAGED_NODEGROUP).length;
-  const fargate = nodes.filter((n) => n.metadata?.labels?.['eks.amazonaws.com/compute-type'] === 'fargate').length;
-  const other = nodes.length - managed - fargate;
-  const parts = [`${managed} Insufficient cpu`, ...(fargate > 0 ? [`${fargate} node(s) had untolerated taint {eks.amazonaws.com/compute-type: fargate}`] : []), ...(other > 0 ? [`${other} node(s) didn't match Pod's node affinity/selector`] : [])].sort();
-  return `0/${nodes.length} nodes are available: ${parts.join(', ')}. preemption: 0/${nodes.length} nodes are available: ${managed} No preemption victims found for incoming pod, ${nodes.length - managed} Preemption is not helpful for scheduling.`;
-}
-
-/**
- * The scheduler's message for pods pinned to node group general when `taintOf(node)` names a taint
- * a node carries that they do not tolerate (TaintToleration runs before NodeAffinity in the default
- * profile, from memory of pkg/scheduler/apis/config/v1/default_plugins.go, so a tainted node the pod
- * does not select is counted under its taint). TaintToleration's and NodeAffinity's rejections are
- * UnschedulableAndUnresolvable: preemption is "not helpful" on every node.
- */
-export function untoleratedTaintMessage(s: Snapshot, taintOf: (node: KubeNode) => { key: string; value?: string } | undefined, selects: (node: KubeNode) => boolean = (n) => n.metadata?.labels?.['eks.amazonaws.com/nodegroup'] === MANAGED_NODEGROUP): string {
-  const nodes = s.kubernetes.nodes ?? [];
+  const selects = o.selects ?? ((n: KubeNode) => n.metadata?.labels?.['eks.amazonaws.com/nodegroup'] === MANAGED_NODEGROUP);
   const counts = new Map<string, number>();
+  let full = 0;
   for (const node of nodes) {
     const fargate = node.metadata?.labels?.['eks.amazonaws.com/compute-type'] === 'fargate' ? { key: 'eks.amazonaws.com/compute-type', value: 'fargate' } : undefined;
-    const taint = fargate ?? taintOf(node);
+    const taint = fargate ?? o.taintOf?.(node);
     const reason = taint ? `node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}` : selects(node) ? 'Insufficient cpu' : "node(s) didn't match Pod's node affinity/selector";
+    if (reason === 'Insufficient cpu') full++;
     counts.set(reason, (counts.get(reason) ?? 0) + 1);
   }
   const parts = [...counts].map(([reason, n]) => `${n} ${reason}`).sort();
-  return `0/${nodes.length} nodes are available: ${parts.join(', ')}. preemption: 0/${nodes.length} nodes are available: ${nodes.length} Preemption is not helpful for scheduling.`;
+  const preemption = [...(full > 0 ? [`${full} No preemption victims found for incoming pod`] : []), ...(nodes.length > full ? [`${nodes.length - full} Preemption is not helpful for scheduling`] : [])].sort();
+  return `0/${nodes.length} nodes are available: ${parts.join(', ')}. preemption: 0/${nodes.length} nodes are available: ${preemption.join(', ')}.`;
+}
+
+/** The managed nodes are full and the pods may run on them only. */
+export function insufficientCpuMessage(s: Snapshot): string {
+  return failedSchedulingMessage(s);
 }
 
 /** Pending pods of shop/checkout, as the API serves them after the scheduler gave up on them. */
@@ -216,8 +217,23 @@ export const faults = defineFaults([
       const selector = { 'node-role.example.com/batch': 'true', 'topology.kubernetes.io/zone': 'eu-west-1b' };
       const selects = (n: KubeNode) => Object.entries(selector).every(([k, v]) => n.metadata?.labels?.[k] === v);
       const unreachable = (n: KubeNode) => (n.spec?.taints ?? []).some((t) => t.key === 'node.kubernetes.io/unreachable' && t.effect === 'NoSchedule');
-      const message = untoleratedTaintMessage(s, (n) => (unreachable(n) ? { key: 'node.kubernetes.io/unreachable' } : undefined), selects);
+      const message = failedSchedulingMessage(s, { taintOf: (n) => (unreachable(n) ? { key: 'node.kubernetes.io/unreachable' } : undefined), selects });
       checkoutPending(s, 2, message, { nodeSelector: selector });
+    },
+  },
+  {
+    name: 'checkout-pending-general-full',
+    description: 'Four shop/checkout pods (pinned to node group general, 2 CPUs each) are Pending: Insufficient cpu on its three nodes.',
+    apply(s) {
+      checkoutPending(s, 4);
+    },
+  },
+  {
+    name: 'checkout-pending-batch-full',
+    description: 'Three shop/checkout pods pinned to the self-managed batch nodes (node-role.example.com/batch=true) are Pending: Insufficient cpu on both batch nodes.',
+    apply(s) {
+      const selector = { 'node-role.example.com/batch': 'true' };
+      checkoutPending(s, 3, failedSchedulingMessage(s, { selects: (n) => n.metadata?.labels?.['node-role.example.com/batch'] === 'true' }), { nodeSelector: selector });
     },
   },
   {
@@ -229,7 +245,7 @@ export const faults = defineFaults([
       if (nodegroup) nodegroup.taints = [{ key: 'dedicated', value: 'payments', effect: 'NO_SCHEDULE' }];
       const general = (n: KubeNode) => n.metadata?.labels?.['eks.amazonaws.com/nodegroup'] === MANAGED_NODEGROUP;
       for (const node of (s.kubernetes.nodes ?? []).filter(general)) node.spec = { ...node.spec, taints: [...(node.spec?.taints ?? []), { key: 'dedicated', value: 'payments', effect: 'NoSchedule' }] };
-      checkoutPending(s, 4, untoleratedTaintMessage(s, (n) => (general(n) ? { key: 'dedicated', value: 'payments' } : undefined)));
+      checkoutPending(s, 4, failedSchedulingMessage(s, { taintOf: (n) => (general(n) ? { key: 'dedicated', value: 'payments' } : undefined) }));
     },
   },
   {

@@ -71,4 +71,18 @@ export const scenarios = defineScenarios([
     faults: ['batch-instance-stopped', 'checkout-pending-batch-node-unreachable'],
     expectedRootCauses: ['node-conditions/instance-not-running'],
   },
+  {
+    name: 'pending-pods-vcpu-quota',
+    description:
+      'Three shop/checkout pods pinned to the batch nodes are Pending for lack of CPU; the batch group was scaled from 2 to 4 for them, but every launch fails because the account is at its On-Demand vCPU quota. The quota ranks first, with the group\'s shortfall and the Pending pods under it.',
+    faults: ['batch-launches-vcpu-quota', 'checkout-pending-batch-full'],
+    expectedRootCauses: ['quota-headroom/vcpu-quota-exhausted'],
+  },
+  {
+    name: 'pending-pods-insufficient-capacity',
+    description:
+      'Four shop/checkout pods pinned to node group general are Pending for lack of CPU; the group was scaled from 3 to 5 for them, but EC2 has no m6i.xlarge capacity in any of its zones. The launch failure ranks first, with the group\'s shortfall and the Pending pods under it.',
+    faults: ['general-launches-insufficient-capacity', 'checkout-pending-general-full'],
+    expectedRootCauses: ['node-registration/launch-capacity-unavailable'],
+  },
 ]);
