@@ -13,7 +13,8 @@ function withFaults(...names: string[]): Snapshot {
   return mutate((s) => names.forEach((n) => [...faults, ...iamFaults].find((f) => f.name === n)!.apply(s)));
 }
 
-const CART_RS = 'shop/cart-6d4f8b7c9d';
+/** The cart Deployment: its pods' ReplicaSet (shop/cart-6d4f8b7c9d) groups under it. */
+const CART = 'shop/cart';
 
 describeDiagnostic(imagePulls, {
   healthy: [
@@ -24,18 +25,18 @@ describeDiagnostic(imagePulls, {
     {
       name: 'no basic auth credentials from ECR: refused, naming the nodes the pods are on',
       snapshot: withFaults('cart-pull-no-basic-auth-credentials'),
-      expect: [{ id: 'image-pulls/pull-refused', resource: CART_RS, severity: 'critical', mentions: 'the node role cannot get a token' }],
+      expect: [{ id: 'image-pulls/pull-refused', resource: CART, severity: 'critical', mentions: 'the node role cannot get a token' }],
     },
     {
       name: 'S3 layer timeout, found in the Failed event when the status carries no error (kubelet before 1.31)',
       snapshot: withFaults('cart-pull-s3-timeout'),
-      expect: [{ id: 'image-pulls/pull-unreachable', resource: CART_RS, mentions: 'and to S3' }],
+      expect: [{ id: 'image-pulls/pull-unreachable', resource: CART, mentions: 'and to S3' }],
     },
     {
       name: '403 from another account: refused, and the repository policy there is the cause',
       snapshot: withFaults('platform-image-cross-account-403'),
       expect: [
-        { id: 'image-pulls/pull-refused', resource: 'billing/billing-api-6d4f8b7c9d' },
+        { id: 'image-pulls/pull-refused', resource: 'billing/billing-api' },
         { id: 'image-pulls/cross-account-pull-refused', resource: 'arn:aws:ecr:eu-west-1:444455556666:repository/platform/base-api', canExplain: ['image-pull-refused'] },
       ],
     },
@@ -43,14 +44,14 @@ describeDiagnostic(imagePulls, {
       name: "Docker Hub's 429: rate-limited, and the pull-through cache as the cause's fix",
       snapshot: withFaults('redis-docker-hub-rate-limited'),
       expect: [
-        { id: 'image-pulls/pull-rate-limited', resource: 'shop/session-cache-6d4f8b7c9d' },
-        { id: 'image-pulls/registry-rate-limit', resource: 'shop/session-cache-6d4f8b7c9d', canExplain: ['image-pull-rate-limited'] },
+        { id: 'image-pulls/pull-rate-limited', resource: 'shop/session-cache' },
+        { id: 'image-pulls/registry-rate-limit', resource: 'shop/session-cache', canExplain: ['image-pull-rate-limited'] },
       ],
     },
     {
       name: 'a tag that was never pushed: a warning about the reference',
       snapshot: withFaults('cart-image-tag-not-found'),
-      expect: [{ id: 'image-pulls/image-not-found', resource: CART_RS, severity: 'warning', mentions: 'No AWS setting causes this' }],
+      expect: [{ id: 'image-pulls/image-not-found', resource: CART, severity: 'warning', mentions: 'No AWS setting causes this' }],
     },
     {
       name: "aws-node on a node whose role lost its ECR policy (401 in the back-off message)",
@@ -78,6 +79,24 @@ describe('image-pulls', () => {
     // The Nodes and the instances behind them, for node-side causes to match.
     expect(findings[0]!.resources.filter((r) => r.type === 'k8s:Node').length).toBeGreaterThan(0);
     expect(findings[0]!.resources.filter((r) => r.type === 'aws:ec2:instance').length).toBeGreaterThan(0);
+  });
+
+  it("a rollout: the pods of the Deployment's old and new ReplicaSets are one finding on the Deployment", () => {
+    const image = 'redis:7.4.1';
+    const error = pullError(image, 'Unknown', 'failed to copy: httpReadSeeker: failed open: unexpected status code https://registry-1.docker.io/v2/library/redis/manifests/7.4.1: 429 Too Many Requests - Server message: toomanyrequests: You have reached your pull rate limit. You may increase the limit by authenticating and upgrading: https://www.docker.com/increase-rate-limit');
+    const s = mutate((x) => {
+      podsCannotPull(x, { namespace: 'shop', app: 'session-cache', image, error, count: 2, hash: '6d4f8b7c9d' });
+      podsCannotPull(x, { namespace: 'shop', app: 'session-cache', image, error, count: 2, hash: '58b9c7d6f4' });
+    });
+    expect(s.kubernetes.replicaSets!.filter((r) => r.metadata?.name?.startsWith('session-cache-'))).toHaveLength(2);
+    const symptoms = runDiagnostic(imagePulls, s).filter((f) => f.id === 'image-pulls/pull-rate-limited');
+    expect(symptoms.map((f) => f.title)).toEqual(['Deployment shop/session-cache cannot start: the registry rate-limits the pull (4 containers)']);
+    expect(symptoms[0]!.resources.filter((r) => r.type === 'k8s:Pod').map((r) => r.id)).toEqual([
+      'shop/session-cache-6d4f8b7c9d-b4n7x',
+      'shop/session-cache-6d4f8b7c9d-c8m2z',
+      'shop/session-cache-58b9c7d6f4-b4n7x',
+      'shop/session-cache-58b9c7d6f4-c8m2z',
+    ]);
   });
 
   it('the rate-limit cause names the cache rule with the Secrets Manager credential Docker Hub needs, and the cached image name', () => {

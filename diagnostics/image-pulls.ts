@@ -59,7 +59,8 @@ export default defineDiagnostic<Code>({
     'naming the nodes they are on so node-role, route, endpoint and security-group causes can explain them. Rate limits from a public registry and refusals from an ECR repository in another account are explained here.',
   docs: [DOCS.ecrPullThroughCache, DOCS.ecrOnEks, DOCS.troubleshooting],
   needs: ['kubernetes.problemPods'],
-  uses: ['kubernetes.kubeSystemPods', 'kubernetes.warningEvents', 'kubernetes.nodes', 'aws.reservations', 'aws.cluster'],
+  // The owners group pods under their Deployment or CronJob (a rollout's two ReplicaSets are one workload).
+  uses: ['kubernetes.kubeSystemPods', 'kubernetes.warningEvents', 'kubernetes.nodes', 'kubernetes.replicaSets', 'kubernetes.jobs', 'aws.reservations', 'aws.cluster'],
   codes: {
     'pull-refused': {
       severity: 'critical',
@@ -107,7 +108,7 @@ export default defineDiagnostic<Code>({
   check({ snapshot }) {
     const pulls = failingPulls(snapshot);
     if (pulls.length === 0) return [];
-    const workloadOf = workloadResolver({});
+    const workloadOf = workloadResolver({ ReplicaSet: snapshot.kubernetes.replicaSets, Job: snapshot.kubernetes.jobs });
     const groups = groupByWorkload(pulls, (p) => ({ workload: workloadOf(p.pod), reason: p.failure.kind }));
     const findings: NewFinding<Code>[] = groups.map((g) => symptomFinding(snapshot, g.workload, g.members));
     findings.push(...rateLimitCauses(snapshot, groups.filter((g) => g.reason === 'rate-limited')));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeDiagnostic, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
-import { CART_REPLICA_SET, cartCannotCreatePods, failedCreate, faults, KYVERNO_SERVICE } from '../mocks/faults/pod-start.js';
+import { CART_REPLICA_SET, cartCannotCreatePods, failedCreate, faults, KYVERNO_SERVICE, ownedByDeployment } from '../mocks/faults/pod-start.js';
 import { minutesBefore, warningEvent } from '../mocks/faults/symptoms.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 import podsNotCreated from './pods-not-created.js';
@@ -61,6 +61,21 @@ describeDiagnostic(podsNotCreated, {
 });
 
 describe('pods-not-created grouping', () => {
+  it("groups under the Deployment its ReplicaSets belong to: a rollout's two ReplicaSets failing are one finding", () => {
+    const s = withFault('kyverno-scaled-to-zero', (x) => {
+      ownedByDeployment(x, { namespace: 'shop', deployment: 'cart', hash: '7f6e5d4c3b', pods: [], replicas: 3, revision: 7 });
+      failedCreate(x, { kind: 'ReplicaSet', namespace: 'shop', name: 'cart-7f6e5d4c3b' }, 'Error creating: Internal error occurred: failed calling webhook "mutate.kyverno.svc-fail": failed to call webhook: Post "https://kyverno-svc.kyverno.svc:443/mutate/fail?timeout=10s": no endpoints available for service "kyverno-svc"');
+    });
+    const findings = runDiagnostic(podsNotCreated, s);
+    expect(findings.map((f) => f.title)).toEqual(['Deployment shop/cart cannot create pods: webhook mutate.kyverno.svc-fail cannot be called (its Service has no ready endpoints)']);
+    expect(findings[0]!.resources.filter((r) => r.type === 'k8s:ReplicaSet').map((r) => r.id).sort()).toEqual(['shop/cart-5d8f7c9b6d', 'shop/cart-7f6e5d4c3b']);
+  });
+
+  it('without the ReplicaSets, a ReplicaSet stays its own workload (its name alone does not prove a Deployment)', () => {
+    const s = withFault('kyverno-scaled-to-zero', (x) => void delete x.kubernetes.replicaSets);
+    expect(runDiagnostic(podsNotCreated, s)[0]!.title).toMatch(/^ReplicaSet shop\/cart-5d8f7c9b6d cannot create pods/);
+  });
+
   it('one finding per workload and webhook, however many events; evidence quotes the controller event', () => {
     const s = withFault('kyverno-scaled-to-zero', (x) => {
       for (let i = 0; i < 4; i++) cartCannotCreatePods(x, 'Internal error occurred: failed calling webhook "mutate.kyverno.svc-fail": failed to call webhook: Post "https://kyverno-svc.kyverno.svc:443/mutate/fail?timeout=10s": no endpoints available for service "kyverno-svc"');

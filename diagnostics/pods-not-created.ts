@@ -29,7 +29,8 @@ export default defineDiagnostic<'pods-not-created'>({
     'when the API server could not call an admission webhook ("failed calling webhook"), names the webhook, its failurePolicy and the Service it calls, so the webhook\'s causes can explain them.',
   docs: [DOCS.k8sWebhookFailurePolicy, DOCS.k8sDeploymentFailed],
   needs: ['kubernetes.warningEvents'],
-  uses: ['kubernetes.validatingWebhooks', 'kubernetes.mutatingWebhooks'],
+  // The owners group a ReplicaSet's or Job's events under its Deployment or CronJob.
+  uses: ['kubernetes.validatingWebhooks', 'kubernetes.mutatingWebhooks', 'kubernetes.replicaSets', 'kubernetes.jobs'],
   codes: {
     'pods-not-created': {
       severity: 'critical',
@@ -43,7 +44,7 @@ export default defineDiagnostic<'pods-not-created'>({
   check({ snapshot }) {
     const failures = recentFailedCreates(snapshot, new Date(snapshot.capturedAt));
     if (failures.length === 0) return [];
-    const workloadOf = workloadResolver({});
+    const workloadOf = workloadResolver({ ReplicaSet: snapshot.kubernetes.replicaSets, Job: snapshot.kubernetes.jobs });
     const webhooks = admissionWebhooks(snapshot);
     const groups = groupByWorkload(failures, (f) => ({
       workload: workloadOf({ kind: f.controller.kind, metadata: { name: f.controller.name, ...(f.controller.namespace ? { namespace: f.controller.namespace } : {}) } }),

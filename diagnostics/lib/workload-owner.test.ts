@@ -50,6 +50,21 @@ describe('workloadResolver', () => {
     expect(workloadOf(pod('kube-proxy-ip-10-0-1-5', [ref('v1', 'Node', 'ip-10-0-1-5.ec2.internal', 'node-1')], 'kube-system'))).toEqual({ kind: 'Node', name: 'ip-10-0-1-5.ec2.internal' });
   });
 
+  it('an object known by reference only (what an event names) is followed through its collected copy', () => {
+    expect(workloadOf({ kind: 'ReplicaSet', metadata: { name: 'cart-7d9f8b6c5', namespace: 'shop' } })).toEqual({ kind: 'Deployment', namespace: 'shop', name: 'cart' });
+    expect(workloadOf({ kind: 'Job', metadata: { name: 'report-29012345', namespace: 'batch' } })).toEqual({ kind: 'CronJob', namespace: 'batch', name: 'report' });
+    // Not collected: it stays itself.
+    expect(workloadOf({ kind: 'ReplicaSet', metadata: { name: 'web-5c6d7e8f9', namespace: 'shop' } })).toEqual({ kind: 'ReplicaSet', namespace: 'shop', name: 'web-5c6d7e8f9' });
+  });
+
+  it("a rollout: the pods of a Deployment's old and new ReplicaSets are one workload", () => {
+    const next: OwnedObject = { metadata: { name: 'cart-5b8c7d6e4', namespace: 'shop', uid: 'rs-2', ownerReferences: [ref('apps/v1', 'Deployment', 'cart', 'dep-1')] } };
+    const rollout = workloadResolver({ ReplicaSet: [replicaSet, next] });
+    const pods = [pod('cart-7d9f8b6c5-a', [ref('apps/v1', 'ReplicaSet', 'cart-7d9f8b6c5', 'rs-1')]), pod('cart-5b8c7d6e4-b', [ref('apps/v1', 'ReplicaSet', 'cart-5b8c7d6e4', 'rs-2')])];
+    const groups = groupByWorkload(pods, (p) => ({ workload: rollout(p), reason: 'ImagePullBackOff' }));
+    expect(groups.map((g) => [describeWorkload(g.workload), g.members.length])).toEqual([['Deployment shop/cart', 2]]);
+  });
+
   it('does not cross namespaces: a ReplicaSet of the same name elsewhere is not the owner', () => {
     expect(workloadOf(pod('cart-7d9f8b6c5-y', [ref('apps/v1', 'ReplicaSet', 'cart-7d9f8b6c5', 'rs-1')], 'staging'))).toEqual({ kind: 'ReplicaSet', namespace: 'staging', name: 'cart-7d9f8b6c5' });
   });

@@ -10,6 +10,9 @@
  * that were collected: when one was not (a denied list), the pod stays grouped under the
  * ReplicaSet or Job itself rather than under a Deployment guessed from a name.
  *
+ * An object passed in by reference only (kind and name, no ownerReferences: what an event names)
+ * is looked up among the collected owners, so a ReplicaSet's FailedCreate groups under its Deployment.
+ *
  * Usage:
  * ```ts
  * const workloadOf = workloadResolver({ ReplicaSet: snapshot.kubernetes.replicaSets, Job: snapshot.kubernetes.jobs });
@@ -70,7 +73,8 @@ export function workloadResolver(owners: Readonly<Record<string, readonly OwnedO
   return (object) => {
     const namespace = object.metadata?.namespace;
     let current: WorkloadRef = { kind: object.kind ?? 'Pod', ...(namespace ? { namespace } : {}), name: object.metadata?.name ?? '' };
-    let currentObject: OwnedObject | undefined = object;
+    // An object known only by reference (an event's involvedObject: a ReplicaSet's FailedCreate) is followed through its collected copy.
+    let currentObject: OwnedObject | undefined = object.metadata?.ownerReferences ? object : (byKey.get(key(current.kind, current.namespace, current.name)) ?? object);
     for (let hop = 0; hop < MAX_HOPS && currentObject; hop++) {
       const owner = controllerOf(currentObject);
       if (!owner) break;

@@ -117,6 +117,7 @@ export function failedCreate(snapshot: Snapshot, controller: { kind: string; nam
 
 /** The cart Deployment's rollout ReplicaSet cannot create its pods (controller_utils.go: "Error creating: %v"). */
 export function cartCannotCreatePods(snapshot: Snapshot, error: string): void {
+  ownedByDeployment(snapshot, { namespace: CART_REPLICA_SET.namespace, deployment: 'cart', hash: CART_REPLICA_SET.name.slice('cart-'.length), pods: [], replicas: 3, revision: 8 });
   failedCreate(snapshot, { kind: 'ReplicaSet', ...CART_REPLICA_SET }, `Error creating: ${error}`);
 }
 
@@ -160,12 +161,14 @@ export const faults = defineFaults([
  * and the kubelet's Warning `Failed` event `Failed to pull image "<image>": <error>`
  * (pkg/kubelet/images/image_manager.go).
  */
-export function podsCannotPull(snapshot: Snapshot, o: { namespace: string; app: string; image: string; error: string; count: number; withErrorInStatus?: boolean }): void {
+export function podsCannotPull(snapshot: Snapshot, o: { namespace: string; app: string; image: string; error: string; count: number; withErrorInStatus?: boolean; /** The ReplicaSet's pod-template-hash (a rollout has two). */ hash?: string }): void {
   const nodes = (snapshot.kubernetes.nodes ?? []).filter((n) => n.metadata?.labels?.['eks.amazonaws.com/nodegroup']).map((n) => n.metadata!.name!);
+  const hash = o.hash ?? '6d4f8b7c9d';
   for (let i = 0; i < o.count; i++) {
     const node = nodes[i % nodes.length]!;
-    const name = `${o.app}-6d4f8b7c9d-${['b4n7x', 'c8m2z', 'd1q6w', 'f5t9k', 'g3r8p', 'j7y2v'][i % 6]}${i >= 6 ? i : ''}`;
+    const name = `${o.app}-${hash}-${['b4n7x', 'c8m2z', 'd1q6w', 'f5t9k', 'g3r8p', 'j7y2v'][i % 6]}${i >= 6 ? i : ''}`;
     const pod = stuckPod(snapshot, o.namespace, name, node, o.app);
+    ownedByDeployment(snapshot, { namespace: o.namespace, deployment: o.app, hash, pods: [pod] });
     pod.spec!.containers![0]!.image = o.image;
     const status = pod.status!.containerStatuses![0]!;
     status.image = o.image;
@@ -277,7 +280,7 @@ const mockUid = (prefix: string, name: string) => `${prefix}-0000-4000-8000-${Bu
  * getNewReplicaSet; from memory), and adds that ReplicaSet, owned by the Deployment, to the
  * snapshot's ReplicaSets once. Two hashes of one Deployment are a rollout in progress.
  */
-export function ownedByDeployment(snapshot: Snapshot, o: { namespace: string; deployment: string; hash: string; pods: KubePod[]; revision?: number }): void {
+export function ownedByDeployment(snapshot: Snapshot, o: { namespace: string; deployment: string; hash: string; pods: KubePod[]; replicas?: number; revision?: number }): void {
   const name = `${o.deployment}-${o.hash}`;
   const uid = mockUid('6f6f6f6f', `${o.namespace}/${name}`);
   for (const pod of o.pods) {
@@ -303,7 +306,7 @@ export function ownedByDeployment(snapshot: Snapshot, o: { namespace: string; de
         annotations: { 'deployment.kubernetes.io/revision': String(o.revision ?? 7) },
         ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: o.deployment, uid: mockUid('7f7f7f7f', `${o.namespace}/${o.deployment}`), controller: true, blockOwnerDeletion: true }],
       },
-      spec: { replicas: o.pods.length, selector: { matchLabels: selector } },
+      spec: { replicas: o.replicas ?? o.pods.length, selector: { matchLabels: selector } },
       status: { replicas: o.pods.length, fullyLabeledReplicas: o.pods.length, readyReplicas: 0, availableReplicas: 0, observedGeneration: 1 },
     },
   ];
