@@ -142,7 +142,7 @@ export function objectsByResource(data: KubernetesData): Map<string, unknown[]> 
     ['pods', union(data.kubeSystemPods, data.problemPods, data.crashLoopPods)],
     ['configmaps', union(data.awsAuth ? [data.awsAuth] : [], data.clusterAutoscalerStatus)],
     ['services', union(data.loadBalancerServices, data.webhookServices)],
-    ['events', union(data.warningEvents, data.scalingEvents)],
+    ['events', union(data.warningEvents, data.scalingEvents, data.claimEvents)],
     ['serviceaccounts', union(data.serviceAccounts)],
     ['daemonsets', union(data.daemonSets)],
     ['deployments', union(data.deployments, data.clusterAutoscalers, data.webhookDeployments)],

@@ -296,6 +296,7 @@ export function addSchedulingParts(snapshot: Snapshot, o: SchedulingInput): void
     clusterAutoscalers: [clusterAutoscalerDeployment(clusterName)],
     clusterAutoscalerStatus: [statusConfigMap(snapshot.capturedAt, statusGroupsOf(snapshot))],
     scalingEvents: [],
+    claimEvents: [],
     nodePools: [karpenterNodePool({ zones: azs })],
     nodeClaims: [],
     ec2NodeClasses: [ec2NodeClass({ clusterName, roleName: o.karpenterRoleName, subnets: o.privateSubnets, azs })],

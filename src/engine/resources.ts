@@ -54,6 +54,9 @@ export const resource = {
   daemonSet: namespaced('k8s:DaemonSet'),
   deployment: namespaced('k8s:Deployment'),
   configMap: namespaced('k8s:ConfigMap'),
+  persistentVolumeClaim: namespaced('k8s:PersistentVolumeClaim'),
+  persistentVolume: (name: string): ResourceRef => ({ type: 'k8s:PersistentVolume', id: name }),
+  storageClass: (name: string): ResourceRef => ({ type: 'k8s:StorageClass', id: name }),
   /** Karpenter / EKS Auto Mode, cluster-scoped. */
   nodePool: (name: string): ResourceRef => ({ type: 'k8s:NodePool', id: name }),
   nodeClaim: (name: string): ResourceRef => ({ type: 'k8s:NodeClaim', id: name }),

@@ -13,7 +13,7 @@ const ARRAY_PARTS_K8S: (keyof KubernetesData)[] = [
   'nodes', 'kubeSystemPods', 'problemPods', 'daemonSets', 'deployments', 'loadBalancerServices', 'warningEvents',
   'serviceAccounts', 'validatingWebhooks', 'mutatingWebhooks', 'webhookServices', 'apiGroups', 'persistentVolumeClaims',
   'persistentVolumes', 'storageClasses', 'csiDrivers', 'replicaSets', 'jobs', 'clusterAutoscalers', 'clusterAutoscalerStatus',
-  'scalingEvents', 'nodePools', 'nodeClaims', 'ec2NodeClasses', 'autoModeNodeClasses',
+  'scalingEvents', 'claimEvents', 'nodePools', 'nodeClaims', 'ec2NodeClasses', 'autoModeNodeClasses',
 ];
 
 export async function loadSnapshotFile(path: string): Promise<Snapshot> {

@@ -394,6 +394,13 @@ export interface KubernetesData {
   clusterAutoscalerStatus?: K8s<Kube.V1ConfigMap>[];
   scalingEvents?: K8s<Kube.CoreV1Event>[];
   /**
+   * GET /api/v1/events?fieldSelector=involvedObject.kind=PersistentVolumeClaim,type=Normal: what the
+   * PersistentVolume controller and the provisioners say about claims while they wait
+   * (ExternalProvisioning, Provisioning, WaitForFirstConsumer, WaitForPodScheduled, FailedBinding);
+   * their Warnings (ProvisioningFailed) are in warningEvents.
+   */
+  claimEvents?: K8s<Kube.CoreV1Event>[];
+  /**
    * Karpenter and EKS Auto Mode, each [] when discovery does not list its group: GET
    * /apis/karpenter.sh/v1/nodepools and /apis/karpenter.sh/v1/nodeclaims (those not Ready: launching,
    * or failing to), /apis/karpenter.k8s.aws/v1/ec2nodeclasses, /apis/eks.amazonaws.com/v1/nodeclasses.

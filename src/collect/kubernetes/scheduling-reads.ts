@@ -60,6 +60,7 @@ type SchedulingPart =
   | 'clusterAutoscalers'
   | 'clusterAutoscalerStatus'
   | 'scalingEvents'
+  | 'claimEvents'
   | 'nodePools'
   | 'nodeClaims'
   | 'ec2NodeClasses'
@@ -115,6 +116,8 @@ export const SCHEDULING_READS: Record<SchedulingPart, KubernetesRead> = {
     // One list per reason: field selectors cannot say "reason in (...)".
     read: async (c) => (await Promise.all(SCALING_EVENT_REASONS.map((reason) => c.client.list('/api/v1/events', { fieldSelector: `reason=${reason}` }, stripKubernetesMetadata)))).flat(),
   },
+  // One list: what the PersistentVolume controller and the provisioners say about claims while they wait.
+  claimEvents: listRead({ step: 'claim events', apiGroup: '', version: 'v1', resource: 'events', scope: 'all-namespaces', fieldSelector: 'involvedObject.kind=PersistentVolumeClaim,type=Normal' }),
   nodePools: customRead('Karpenter NodePools', 'karpenter.sh', 'nodepools'),
   // One per node: only those not Ready (launching, or failing to) say anything about scheduling.
   nodeClaims: customRead('Karpenter NodeClaims', 'karpenter.sh', 'nodeclaims', (claim) => notReady(claim as NodeClaim)),
