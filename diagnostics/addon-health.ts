@@ -89,6 +89,8 @@ function addonFindings(snapshot: Snapshot, addon: Addon): NewFinding<string>[] {
       evidence,
       resources: uniqueRefs([addonRef, ...issueRefs, ...workloadRefs, ...(code === 'AddonPermissionFailure' ? roleRefs : [])]),
       fix: { ...fix, docs: entry.docs },
+      // Only this add-on's own effects (claim-unbound names the CSI driver's add-on and controller).
+      ...('explains' in entry ? { canExplain: entry.explains.map((symptom) => ({ symptom, resources: uniqueRefs([addonRef, ...workloadRefs, ...roleRefs]) })) } : {}),
     });
   }
 

@@ -24,8 +24,8 @@ type Code =
   | 'pod-identity-trust-invalid'
   | 'pod-identity-agent-missing';
 
-/** Workloads whose pods cannot get credentials: their add-ons degrade; aws-node cannot assign IPs. */
-const WORKLOAD: SymptomKind[] = ['addon-unhealthy', 'node-not-ready', 'pod-without-ip', 'pod-crash-looping'];
+/** Workloads whose pods cannot get credentials: their add-ons degrade; aws-node cannot assign IPs; a CSI driver's controller cannot create volumes. */
+const WORKLOAD: SymptomKind[] = ['addon-unhealthy', 'node-not-ready', 'pod-without-ip', 'pod-crash-looping', 'claim-unbound'];
 
 export default defineDiagnostic<Code>({
   id: 'irsa-pod-identity',
@@ -332,7 +332,12 @@ function workloadScope(snapshot: Snapshot, users: { namespace: string; name: str
   const refs = [...addons.map((a) => resource.addon(a)), ...workloads];
   const serviceAccounts = users.map((u) => resource.serviceAccount(u.namespace, u.name));
   // A workload whose AWS calls are denied usually exits: its crash loop (crash-loops names the ServiceAccount) is this role's doing.
-  const explain: ExplainScope[] = [{ symptom: 'addon-unhealthy', resources: [...refs, ...serviceAccounts] }, { symptom: 'pod-crash-looping', resources: serviceAccounts }];
+  // The claim-unbound check names the CSI controller, its add-on and service account when a provisioner cannot use its role.
+  const explain: ExplainScope[] = [
+    { symptom: 'addon-unhealthy', resources: [...refs, ...serviceAccounts] },
+    { symptom: 'pod-crash-looping', resources: serviceAccounts },
+    { symptom: 'claim-unbound', resources: [...refs, ...serviceAccounts] },
+  ];
   if (users.some((u) => u.namespace === 'kube-system' && u.name === 'aws-node')) {
     const nodes = (snapshot.kubernetes.nodes ?? []).filter((n) => n.metadata?.labels?.['eks.amazonaws.com/compute-type'] !== 'fargate').map((n) => resource.node(n.metadata!.name!));
     explain.push({ symptom: 'node-not-ready', resources: nodes }, { symptom: 'pod-without-ip', resources: nodes });

@@ -898,6 +898,8 @@ export const ADDON_ISSUE_CODES = {
     severity: 'critical',
     title: 'The add-on\'s IAM role is missing or lacks permissions',
     cause: 'The add-on cannot call the AWS APIs it needs: its IAM role (IRSA or Pod Identity) is missing, does not trust the cluster, or lacks the add-on\'s policy.',
+    // A CSI driver's controller without AWS access creates no volumes: the claims it should provision stay Pending.
+    explains: ['claim-unbound'],
     fix: (c) => {
       const name = c.serviceAccountRoleArn ? roleName(c.serviceAccountRoleArn) : undefined;
       return {
@@ -983,7 +985,7 @@ export const ADDON_ISSUE_CODES = {
     }),
     docs: [DOCS.apiAddonIssue, DOCS.fieldManagement],
   },
-} satisfies Record<string, CodeEntry<AddonContext>>;
+} satisfies Record<string, CodeEntry<AddonContext> & { explains?: SymptomKind[] }>;
 
 export type AddonIssueCodeName = keyof typeof ADDON_ISSUE_CODES;
 
