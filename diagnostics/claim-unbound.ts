@@ -452,10 +452,23 @@ function rolePolicies(snapshot: Snapshot, roleArn: string): string | undefined {
   return attached ? (attached.AttachedPolicies ?? []).map((p) => p.PolicyName).join(', ') || 'none' : undefined;
 }
 
+/**
+ * `kubectl logs` of the controller's container that says most (csi-provisioner, else the first), only
+ * when a pod of it in the snapshot has that container's log (running, or terminated once).
+ */
+function controllerLogs(snapshot: Snapshot, provisioner: string): string[] {
+  const controller = KNOWN_PROVISIONERS[provisioner]?.controller;
+  if (!controller) return [];
+  const statuses = (snapshot.kubernetes.kubeSystemPods ?? []).filter((p) => p.metadata?.name?.startsWith(`${controller}-`)).flatMap((p) => p.status?.containerStatuses ?? []);
+  const logged = statuses.filter((c) => c.state?.running || c.state?.terminated || c.lastState?.terminated);
+  const container = logged.find((c) => c.name === 'csi-provisioner') ?? logged[0];
+  return container ? [`kubectl logs -n kube-system deployment/${controller} -c ${container.name} --tail=50`] : [];
+}
+
 function failedFix(snapshot: Snapshot, r: Extract<Reason, { kind: 'failed' }>, roles: string[]): { summary: string; commands: string[] } {
   const known = KNOWN_PROVISIONERS[r.provisioner];
   const controller = known?.controller;
-  const logs = controller ? [`kubectl logs -n kube-system deployment/${controller} -c csi-provisioner --tail=50`] : [];
+  const logs = controllerLogs(snapshot, r.provisioner);
   const role = roles[0] ? roleNameOf(roles[0]) : undefined;
   const partition = parseIamArn(roles[0] ?? snapshot.aws.cluster?.arn ?? '')?.partition ?? 'aws';
   switch (r.failure.kind) {
@@ -510,7 +523,7 @@ function pendingSymptom(snapshot: Snapshot, judged: Judged[], now: Date): NewFin
     r.kind === 'failed'
       ? failedFix(snapshot, r, controller.roles)
       : r.kind === 'stalled'
-        ? { summary: `Check that ${r.provisioner}'s controller runs and serves that name, and read its logs.`, commands: ['kubectl get csidrivers', ...(KNOWN_PROVISIONERS[r.provisioner]?.controller ? [`kubectl logs -n kube-system deployment/${KNOWN_PROVISIONERS[r.provisioner]!.controller} -c csi-provisioner --tail=50`] : [])] }
+        ? { summary: `Check that ${r.provisioner}'s controller runs and serves that name, and read its logs.`, commands: ['kubectl get csidrivers', ...controllerLogs(snapshot, r.provisioner)] }
         : { summary: 'Fix the cause eks-doctor ranks above this finding; the claims bind and the pods start.', commands: [] as string[] };
   return {
     code: 'claim-pending',

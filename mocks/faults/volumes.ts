@@ -174,6 +174,8 @@ function ledgerWaitsForEbs(s: Snapshot): void {
 function removeEbsCsiDriver(s: Snapshot): void {
   const k = s.kubernetes;
   s.aws.addons = (s.aws.addons ?? []).filter((a) => a.addonName !== 'aws-ebs-csi-driver');
+  // DescribeAddonVersions is asked for the installed add-ons only.
+  s.aws.addonVersions = (s.aws.addonVersions ?? []).filter((a) => a.addonName !== 'aws-ebs-csi-driver');
   k.csiDrivers = (k.csiDrivers ?? []).filter((d) => d.metadata?.name !== 'ebs.csi.aws.com');
   k.deployments = (k.deployments ?? []).filter((d) => d.metadata?.name !== 'ebs-csi-controller');
   k.daemonSets = (k.daemonSets ?? []).filter((d) => d.metadata?.name !== 'ebs-csi-node');
@@ -222,7 +224,7 @@ export const faults = defineFaults([
       s.kubernetes.storageClasses = [
         ...(s.kubernetes.storageClasses ?? []),
         {
-          metadata: { name: 'io2-fast', uid: '7e7e7e7e-0000-4000-8000-000000000010', resourceVersion: '139000', creationTimestamp: minutesBefore(s, 50), annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '' } },
+          metadata: { name: 'io2-fast', uid: '7e7e7e7e-0000-4000-8000-000000000010', resourceVersion: '139000', creationTimestamp: minutesBefore(s, 50) },
           provisioner: 'ebs.csi.aws.com',
           parameters: { volumeType: 'io2', iops: '16000', encrypted: 'true' },
           reclaimPolicy: 'Retain',
