@@ -65,8 +65,7 @@ interface Judged {
 export default defineDiagnostic<Code>({
   id: 'claim-unbound',
   title: 'PersistentVolumeClaims of Pending pods bind',
-  description:
-    'For each PersistentVolumeClaim a Pending pod waits on, finds why it is not bound: no StorageClass named and no default one, a StorageClass that does not exist, a provisioner that is not installed or whose controller is not running (the EBS CSI driver also provisions kubernetes.io/aws-ebs classes, through CSI migration), or ProvisioningFailed events, classified (credentials, permissions, parameters, KMS, capacity, timeouts). Grouped by workload; WaitForFirstConsumer claims whose pod is not placed yet, and provisioning started in the last few minutes, are not faults.',
+  description: 'For each PersistentVolumeClaim a Pending pod waits on, finds why it is not bound: no StorageClass named and no default one, a StorageClass that does not exist, a provisioner that is not installed or whose controller is not running (the EBS CSI driver also provisions kubernetes.io/aws-ebs classes, through CSI migration), or ProvisioningFailed events, classified (credentials, permissions, parameters, KMS, capacity, timeouts). Grouped by workload; WaitForFirstConsumer claims whose pod is not placed yet, and provisioning started in the last few minutes, are not faults.',
   docs: [DOCS.k8sPersistentVolumes, DOCS.k8sStorageClasses, DOCS.ebsCsi],
   needs: ['kubernetes.problemPods', 'kubernetes.persistentVolumeClaims'],
   uses: [

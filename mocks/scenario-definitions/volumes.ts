@@ -4,36 +4,31 @@ import { defineScenarios } from '../scenario-builder/fault.js';
 export const scenarios = defineScenarios([
   {
     name: 'claims-no-default-storage-class',
-    description:
-      'The StatefulSet shop/ledger-db names no StorageClass in its volumeClaimTemplates, and no StorageClass is the default any more: its three claims have stayed Pending for 30 minutes and its pods have "unbound immediate PersistentVolumeClaims". The missing default is the root cause of the claims and the Pending pods.',
+    description: 'The StatefulSet shop/ledger-db names no StorageClass in its volumeClaimTemplates, and no StorageClass is the default any more: its three claims have stayed Pending for 30 minutes and its pods have "unbound immediate PersistentVolumeClaims". The missing default is the root cause of the claims and the Pending pods.',
     faults: ['ledger-db-claims-no-default-class'],
     expectedRootCauses: ['claim-unbound/no-default-storage-class'],
   },
   {
     name: 'claims-ebs-csi-driver-not-installed',
-    description:
-      'The EBS CSI driver was never installed (no add-on, no CSIDriver, no controller): shop/ledger-db\'s gp3 claims were handed to ebs.csi.aws.com 35 minutes ago and nothing answers; its pods time out binding their volumes.',
+    description: 'The EBS CSI driver was never installed (no add-on, no CSIDriver, no controller): shop/ledger-db\'s gp3 claims were handed to ebs.csi.aws.com 35 minutes ago and nothing answers; its pods time out binding their volumes.',
     faults: ['ebs-csi-driver-not-installed', 'ledger-db-claims-wait-for-ebs'],
     expectedRootCauses: ['claim-unbound/provisioner-not-installed'],
   },
   {
     name: 'claims-ebs-csi-role-not-assumable',
-    description:
-      'The EBS CSI driver\'s IRSA role trusts system:serviceaccount:kube-system:ebs-csi-controller instead of ebs-csi-controller-sa: the controller cannot get credentials and crash-loops, so shop/ledger-db\'s gp3 claims wait 35 minutes for a volume. The role\'s trust policy is the root cause, ranked above the controller that does not run and the Pending claims.',
+    description: 'The EBS CSI driver\'s IRSA role trusts system:serviceaccount:kube-system:ebs-csi-controller instead of ebs-csi-controller-sa: the controller cannot get credentials and crash-loops, so shop/ledger-db\'s gp3 claims wait 35 minutes for a volume. The role\'s trust policy is the root cause, ranked above the controller that does not run and the Pending claims.',
     faults: ['ebs-csi-irsa-trust-subject-mismatch', 'ledger-db-claims-wait-for-ebs'],
     expectedRootCauses: ['irsa-pod-identity/irsa-trust-subject-mismatch'],
   },
   {
     name: 'claims-provisioning-failed',
-    description:
-      'shop/ledger-db\'s claims use StorageClass io2-fast (Immediate), whose parameters say volumeType: io2 instead of type: io2: the EBS CSI driver refuses every CreateVolume (InvalidArgument) and the pods have unbound immediate claims.',
+    description: 'shop/ledger-db\'s claims use StorageClass io2-fast (Immediate), whose parameters say volumeType: io2 instead of type: io2: the EBS CSI driver refuses every CreateVolume (InvalidArgument) and the pods have unbound immediate claims.',
     faults: ['ledger-db-claims-io2-parameter-refused'],
     expectedRootCauses: ['claim-unbound/claim-pending'],
   },
   {
     name: 'claims-wait-for-scale-up',
-    description:
-      'shop/ledger-db\'s pods are Pending for lack of CPU and the cluster-autoscaler triggered a scale-up two minutes ago; their WaitForFirstConsumer claims wait for the pods to be scheduled. A busy cluster, not a sick one: info only.',
+    description: 'shop/ledger-db\'s pods are Pending for lack of CPU and the cluster-autoscaler triggered a scale-up two minutes ago; their WaitForFirstConsumer claims wait for the pods to be scheduled. A busy cluster, not a sick one: info only.',
     faults: ['ledger-db-waits-for-scale-up'],
     expectedRootCauses: [],
   },
