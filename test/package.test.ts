@@ -74,7 +74,8 @@ describe('the packed package', () => {
     const result = run(['demo', '--output', 'json']);
     expect(result.code, result.stderr).toBe(1);
     const report = JSON.parse(result.stdout) as { findings: { id: string }[]; kubernetesAccess?: { reachable: boolean } };
-    expect(report.findings[0]!.id).toBe('aws-auth/node-role-not-mapped');
+    // The default scenario (pending-pods-group-at-max): the full node group ranks above its Pending pods.
+    expect(report.findings[0]!.id).toBe('scheduling-capacity/capacity-at-maximum');
     expect(report.kubernetesAccess?.reachable).toBe(true);
   });
 

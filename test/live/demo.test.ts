@@ -11,12 +11,24 @@ import { listScenarios } from '../../mocks/bundled-scenarios.js';
 import type { Report } from '../../src/engine/report.js';
 import { parseSnapshot } from '../../src/snapshot/load.js';
 import { runCli } from '../support/run-cli.js';
+import { DEFAULT_DEMO_SCENARIO, FEATURED_DEMO_SCENARIOS } from '../../src/cli/commands/demo.js';
 
 describe('eks-doctor demo', () => {
   it('--list names every scenario with its description', async () => {
     const { code, stdout } = await runCli(['demo', '--list']);
     expect(code).toBe(0);
     for (const s of listScenarios()) expect(stdout).toContain(s.name);
+  });
+
+  it('--list starts with the scenarios to show a newcomer first, each a bundled scenario, the first the default', async () => {
+    const { stdout } = await runCli(['demo', '--list']);
+    const start = stdout.slice(0, stdout.indexOf('All scenarios:'));
+    expect(start.split('\n')[0]).toBe('Start with (eks-doctor demo serves the first):');
+    expect(start.split('\n')[1]!.trim().startsWith(DEFAULT_DEMO_SCENARIO)).toBe(true);
+    const names = listScenarios().map((s) => s.name);
+    for (const f of FEATURED_DEMO_SCENARIOS) expect(names).toContain(f.name);
+    // A scheduling scenario is what a newcomer sees first: Pending pods with the AWS cause above them.
+    expect(listScenarios().find((s) => s.name === DEFAULT_DEMO_SCENARIO)!.expectedRootCauses).toEqual(['scheduling-capacity/capacity-at-maximum']);
   });
 
   it('an unknown scenario is a user error naming it and pointing at --list', async () => {

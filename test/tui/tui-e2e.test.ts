@@ -10,12 +10,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/engine/finding.js';
 import type { Report } from '../../src/engine/report.js';
 import { COMMANDS } from '../../src/cli/commands/index.js';
+import { DEFAULT_DEMO_SCENARIO } from '../../src/cli/commands/demo.js';
 import { runCli } from '../support/run-cli.js';
 import { shellLine, shellQuote, shellScript, TmuxTerminal } from './tmux.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, 'bin', 'eks-doctor.js');
-const scenario = join(root, 'mocks', 'scenarios', 'node-role-not-mapped.json');
+const scenario = join(root, 'mocks', 'scenarios', `${DEFAULT_DEMO_SCENARIO}.json`);
 const healthy = join(root, 'mocks', 'scenarios', 'baseline.json');
 
 const tmuxMissing = TmuxTerminal.unavailable();

@@ -11,8 +11,18 @@ import { diagnosisSetup, REPORT_OPTIONS, reportSettings, thresholdOptions } from
 import { traceWriter } from '../trace-option.js';
 import { timedImport } from '../../trace/tracer.js';
 
+/**
+ * The scenarios to show a newcomer first, in order; `eks-doctor demo` serves the first. Pending pods
+ * are what pages an on-call engineer, so the first shows them traced to their AWS cause; the second
+ * is the classic node that never joins.
+ */
+export const FEATURED_DEMO_SCENARIOS = [
+  { name: 'pending-pods-group-at-max', shows: "Pending pods traced to their AWS cause: the only node group they may run on is at its maximum size" },
+  { name: 'node-role-not-mapped', shows: 'Instances that never join: their node role is not mapped in aws-auth' },
+] as const;
+
 /** A sick cluster with one clear root cause: what a first-time user should see. */
-export const DEFAULT_DEMO_SCENARIO = 'node-role-not-mapped';
+export const DEFAULT_DEMO_SCENARIO: string = FEATURED_DEMO_SCENARIOS[0].name;
 
 export const demoCommand: CommandSpec = {
   name: 'demo',
@@ -35,6 +45,7 @@ export const demoCommand: CommandSpec = {
   examples: [
     'eks-doctor demo',
     'eks-doctor demo --list',
+    'eks-doctor demo node-role-not-mapped',
     'eks-doctor demo api-server-private-only --output json',
     'eks-doctor demo baseline --only aws-auth,node-registration',
     'eks-doctor demo baseline --output json --trace trace.json',
@@ -43,7 +54,8 @@ export const demoCommand: CommandSpec = {
     if (args.values.list === true) {
       const scenarios = listScenarios();
       const width = Math.max(...scenarios.map((s) => s.name.length));
-      io.stdout.write(`${scenarios.map((s) => `${s.name.padEnd(width)}  ${s.description}`).join('\n')}\n`);
+      const featured = FEATURED_DEMO_SCENARIOS.map((f) => `  ${f.name.padEnd(width)}  ${f.shows}`);
+      io.stdout.write(`Start with (eks-doctor demo serves the first):\n${featured.join('\n')}\n\nAll scenarios:\n${scenarios.map((s) => `  ${s.name.padEnd(width)}  ${s.description}`).join('\n')}\n`);
       return 0;
     }
     const name = args.positionals[0] ?? DEFAULT_DEMO_SCENARIO;
