@@ -9,7 +9,8 @@
  * (eventTime, series). diagnostics/claim-unbound.test.ts and lib/provisioning-errors.ts cite the sources.
  */
 import type { KubeEvent, KubePersistentVolumeClaim, KubePod, Snapshot } from '../../src/snapshot/types.js';
-import { MANAGED_ASG, MANAGED_NODEGROUP } from '../scenario-builder/baseline.js';
+import { BATCH_ASG, MANAGED_ASG, MANAGED_NODEGROUP, PRIVATE_SUBNETS } from '../scenario-builder/baseline.js';
+import { boundClaim } from '../scenario-builder/scheduling.js';
 import { defineFaults } from '../scenario-builder/fault.js';
 import { insufficientCpuMessage, recorderEvent } from './scheduling.js';
 import { minutesBefore, nodegroupNodes, nodeName } from './symptoms.js';
@@ -183,6 +184,34 @@ function removeEbsCsiDriver(s: Snapshot): void {
   k.replicaSets = (k.replicaSets ?? []).filter((r) => !r.metadata?.name?.startsWith('ebs-csi-controller-'));
 }
 
+/** The batch nodes' label, which pods pinned to them select. */
+const BATCH_LABEL = 'node-role.example.com/batch';
+
+/**
+ * The scheduler's FitError for a pod pinned to the batch nodes whose volumes are in a zone none of
+ * them is in: Fargate nodes fail TaintToleration, the others NodeAffinity, the batch nodes
+ * VolumeBinding's "node(s) had volume node affinity conflict" (each node counted under its first
+ * failing filter, in the default profile's order; from memory of pkg/scheduler/framework/types.go
+ * and plugins/volumebinding/volume_binding.go, ErrReasonNodeConflict).
+ */
+export function volumeConflictMessage(s: Snapshot): string {
+  const nodes = s.kubernetes.nodes ?? [];
+  const fargate = nodes.filter((n) => n.metadata?.labels?.['eks.amazonaws.com/compute-type'] === 'fargate').length;
+  const batch = nodes.filter((n) => n.metadata?.labels?.[BATCH_LABEL] === 'true').length;
+  const parts = [`${batch} node(s) had volume node affinity conflict`, `${nodes.length - fargate - batch} node(s) didn't match Pod's node affinity/selector`, ...(fargate > 0 ? [`${fargate} node(s) had untolerated taint {eks.amazonaws.com/compute-type: fargate}`] : [])].sort();
+  return `0/${nodes.length} nodes are available: ${parts.join(', ')}. preemption: 0/${nodes.length} nodes are available: ${nodes.length} Preemption is not helpful for scheduling.`;
+}
+
+/** ledger-db pinned to the batch nodes, its claims Bound to EBS volumes in `zone` (the EBS CSI driver's topology key). */
+export function ledgerBoundIn(s: Snapshot, zone: string, zoneKey = 'topology.ebs.csi.aws.com/zone'): void {
+  const message = volumeConflictMessage(s);
+  const pods = indexes.map((i) => ledgerPod(s, i, { scheduled: { reason: 'Unschedulable', message }, nodeSelector: { [BATCH_LABEL]: 'true' }, minutes: 18 }));
+  const bound = indexes.map((i) => boundClaim({ namespace: LEDGER.namespace, claim: `data-${LEDGER.statefulSet}-${i}`, volumeId: `vol-0d1e2f3a4b5c6d7e${i}`, zone, uid: `6f6f6f6f-0000-4000-8000-1ed6e0db100${i}`, size: '50Gi', zoneKey }));
+  s.kubernetes.persistentVolumeClaims = [...(s.kubernetes.persistentVolumeClaims ?? []), ...bound.map((b) => b.claim)];
+  s.kubernetes.persistentVolumes = [...(s.kubernetes.persistentVolumes ?? []), ...bound.map((b) => b.volume)];
+  add(s, pods, [], { warning: schedulerEvents(s, pods, message, 18) });
+}
+
 export const faults = defineFaults([
   {
     name: 'ledger-db-claims-no-default-class',
@@ -244,6 +273,24 @@ export const faults = defineFaults([
           claimEvent(s, c, { reason: 'Provisioning', type: 'Normal', message: `External provisioner is provisioning volume for claim "${c.metadata!.namespace}/${c.metadata!.name}"`, component: EBS_PROVISIONER_IDENTITY, minutesAgo: 2, firstMinutesAgo: 20, count: 9 }),
         ]),
       });
+    },
+  },
+  {
+    name: 'batch-group-leaves-eu-west-1a',
+    description: 'The self-managed batch Auto Scaling group was narrowed to the eu-west-1b and eu-west-1c subnets (its nodes already ran there) when subnet-0a11111111111111a ran low on addresses.',
+    apply(s) {
+      const group = s.aws.autoScalingGroups?.find((g) => g.AutoScalingGroupName === BATCH_ASG);
+      if (!group) return;
+      group.VPCZoneIdentifier = PRIVATE_SUBNETS.slice(1).join(',');
+      group.AvailabilityZones = (s.aws.subnets ?? []).filter((x) => PRIVATE_SUBNETS.slice(1).includes(x.SubnetId as (typeof PRIVATE_SUBNETS)[number])).map((x) => x.AvailabilityZone!);
+    },
+  },
+  {
+    name: 'ledger-db-volumes-in-eu-west-1a',
+    description:
+      'shop/ledger-db runs on the batch nodes (nodeSelector node-role.example.com/batch: "true"); its three gp3 volumes were created in eu-west-1a when a batch node ran there. Its pods were rescheduled 18 minutes ago and every batch node reports a volume node affinity conflict.',
+    apply(s) {
+      ledgerBoundIn(s, 'eu-west-1a');
     },
   },
   {

@@ -27,6 +27,12 @@ export const scenarios = defineScenarios([
     expectedRootCauses: ['claim-unbound/claim-pending'],
   },
   {
+    name: 'volumes-in-zone-no-group-launches',
+    description: 'shop/ledger-db runs on the batch nodes, and its three EBS volumes are in eu-west-1a; the batch Auto Scaling group was narrowed to eu-west-1b and eu-west-1c, so its rescheduled pods find a volume node affinity conflict on every batch node and no autoscaler can add one in eu-west-1a. The zone no group launches in is the root cause of the Pending pods.',
+    faults: ['batch-group-leaves-eu-west-1a', 'ledger-db-volumes-in-eu-west-1a'],
+    expectedRootCauses: ['volume-zones/zone-without-capacity'],
+  },
+  {
     name: 'claims-wait-for-scale-up',
     description: 'shop/ledger-db\'s pods are Pending for lack of CPU and the cluster-autoscaler triggered a scale-up two minutes ago; their WaitForFirstConsumer claims wait for the pods to be scheduled. A busy cluster, not a sick one: info only.',
     faults: ['ledger-db-waits-for-scale-up'],
