@@ -14,6 +14,8 @@ import { resource, uniqueRefs } from '../src/engine/resources.js';
 import { refForAwsId } from './lib/symptom-resources.js';
 import { DOCS } from './lib/docs-links.js';
 import { ADDON_WORKLOADS } from '../src/domain/eks-constants.js';
+import { cappedLines } from './lib/workload-owner.js';
+import { COMPUTE_TYPE_ANNOTATION, COREDNS, corednsState, fargateOnly, fargateProfilesSelecting } from './lib/coredns.js';
 
 
 const ENTRIES: Record<string, (typeof ADDON_ISSUE_CODES)[keyof typeof ADDON_ISSUE_CODES]> = ADDON_ISSUE_CODES;
@@ -28,7 +30,25 @@ const STATUS_CODES = {
   'status-in-progress': { severity: 'info', title: 'Add-on is being created, updated or deleted', description: 'An add-on operation is in progress.' },
 } satisfies Record<string, FindingCode>;
 
-const codes = healthFindingCodes(STATUS_CODES, ENTRIES, 'addon-unhealthy', 'Add-on');
+const COREDNS_CODES = {
+  'coredns-unavailable': {
+    severity: 'critical',
+    title: 'CoreDNS is below its replicas',
+    description:
+      'The coredns Deployment behind the kube-dns Service has fewer ready pods than it wants (or none): name lookups from every pod fail or time out. Reported once, with what Amazon EKS says about the coredns add-on (InsufficientNumberOfReplicas) when it is one. Its pods that cannot be scheduled, pulled, created or kept running, and the NotReady nodes they are on, explain it.',
+    symptom: 'coredns-unavailable',
+    whenUnexplained: "No cause was found for CoreDNS's missing pods: its pods' events and previous logs say why they are not ready.",
+  },
+  'coredns-no-fargate-profile': {
+    severity: 'critical',
+    title: 'No Fargate profile runs CoreDNS on a Fargate-only cluster',
+    description:
+      'The cluster has no EC2 capacity, only Fargate, and no Fargate profile selects the CoreDNS pods (namespace kube-system, label k8s-app=kube-dns), or CoreDNS still carries the eks.amazonaws.com/compute-type: ec2 annotation that keeps it off Fargate: its pods stay Pending.',
+    explains: ['coredns-unavailable'],
+  },
+} satisfies Record<string, FindingCode>;
+
+const codes = { ...healthFindingCodes(STATUS_CODES, ENTRIES, 'addon-unhealthy', 'Add-on'), ...COREDNS_CODES };
 
 export default defineDiagnostic<string>({
   id: 'addon-health',
@@ -37,9 +57,14 @@ export default defineDiagnostic<string>({
     'Decodes every health issue Amazon EKS reports on an add-on (DescribeAddon health.issues) with the cause and the fix, and reports add-ons that are DEGRADED or whose create, update or delete failed.',
   docs: [DOCS.apiAddonIssue, DOCS.eksAddOns],
   needs: ['aws.addons'],
+  // CoreDNS's Deployment and pods say whether it has its replicas, self-managed or not; the capacity parts whether Fargate is all there is.
+  uses: ['kubernetes.deployments', 'kubernetes.kubeSystemPods', 'kubernetes.nodes', 'kubernetes.nodePools', 'aws.fargateProfiles', 'aws.nodegroups', 'aws.autoScalingGroups'],
   codes,
   check({ snapshot }) {
-    return (snapshot.aws.addons ?? []).flatMap((addon) => addonFindings(snapshot, addon));
+    const coredns = corednsFindings(snapshot);
+    // CoreDNS below its replicas is reported once, as coredns-unavailable, with EKS's InsufficientNumberOfReplicas as evidence.
+    const folded = (addon: Addon, f: NewFinding<string>) => coredns.length > 0 && addon.addonName === COREDNS.deployment && f.code === healthCodeToFindingCode('InsufficientNumberOfReplicas');
+    return [...(snapshot.aws.addons ?? []).flatMap((addon) => addonFindings(snapshot, addon).filter((f) => !folded(addon, f))), ...coredns];
   },
 });
 
@@ -136,4 +161,104 @@ function workloadEvidence(snapshot: Snapshot, workloads: (typeof ADDON_WORKLOADS
     if (d) lines.push(`Deployment kube-system/${name}: ${d.status?.readyReplicas ?? 0} of ${d.spec?.replicas ?? 0} replicas ready.`);
   }
   return lines;
+}
+
+/** Pods quoted in the CoreDNS finding. */
+const QUOTED_PODS = 5;
+
+/**
+ * CoreDNS below its replicas (or scaled to zero), from its Deployment, or from EKS's
+ * InsufficientNumberOfReplicas on the coredns add-on when the Deployment was not read; and, on a
+ * Fargate-only cluster, the missing Fargate profile that leaves its pods Pending.
+ */
+function corednsFindings(snapshot: Snapshot): NewFinding<string>[] {
+  const state = corednsState(snapshot);
+  const addon = snapshot.aws.addons?.find((a) => a.addonName === COREDNS.deployment);
+  const eksIssue = addon?.health?.issues?.find((i) => i.code === 'InsufficientNumberOfReplicas');
+  const short = state ? state.desired === 0 || state.ready < state.desired : eksIssue !== undefined;
+  if (!short) return [];
+  const deploymentRef = resource.deployment(COREDNS.namespace, COREDNS.deployment);
+  const unready = (state?.pods ?? []).filter((p) => !p.ready);
+  const nodes = [...new Set(unready.flatMap((p) => (p.pod.spec?.nodeName ? [p.pod.spec.nodeName] : [])))];
+  const counts = state ? (state.desired === 0 ? 'scaled to 0 replicas' : `${state.ready} of ${state.desired} ready`) : 'too few replicas ready, as Amazon EKS reports';
+  const region = snapshot.cluster.region;
+  const findings: NewFinding<string>[] = [
+    {
+      code: 'coredns-unavailable',
+      keyResource: `${COREDNS.namespace}/${COREDNS.deployment}`,
+      title: `CoreDNS is below its replicas: ${counts}`,
+      rootCause: `The coredns Deployment serves the cluster's DNS (Service ${COREDNS.namespace}/${COREDNS.service}); with ${state?.desired === 0 ? 'no replica' : 'too few ready replicas'}, name lookups from pods fail or time out, so anything that resolves a Service or an AWS endpoint by name breaks with it.`,
+      evidence: [
+        ...(state ? [`Deployment ${COREDNS.namespace}/${COREDNS.deployment}: ${state.desired} desired, ${state.ready} ready, ${state.deployment.status?.availableReplicas ?? 0} available.`] : []),
+        ...(eksIssue ? [`Amazon EKS reports InsufficientNumberOfReplicas on the coredns add-on${addon?.addonVersion ? ` ${addon.addonVersion}` : ''}: ${eksIssue.message ?? ''}`.trim()] : []),
+        ...cappedLines(unready.map((p) => `${COREDNS.namespace}/${p.pod.metadata?.name} on ${p.pod.spec?.nodeName ?? 'no node'}: ${p.state}`), QUOTED_PODS, 'pods'),
+      ],
+      resources: uniqueRefs([
+        deploymentRef,
+        resource.service(COREDNS.namespace, COREDNS.service),
+        ...(addon ? [resource.addon(COREDNS.deployment)] : []),
+        ...unready.slice(0, QUOTED_PODS).map((p) => resource.pod(COREDNS.namespace, p.pod.metadata?.name ?? '')),
+        ...nodes.map((n) => resource.node(n)),
+      ]),
+      fix: {
+        summary: state?.desired === 0 ? 'Scale CoreDNS back up (at least 2 replicas); the linked causes say why its pods are missing otherwise.' : "Get CoreDNS's pods running: the linked causes say why they are not (their scheduling, image, nodes); otherwise their events and previous logs.",
+        commands: [
+          `kubectl get pods -n ${COREDNS.namespace} -l k8s-app=${COREDNS.service} -o wide`,
+          `kubectl describe deployment -n ${COREDNS.namespace} ${COREDNS.deployment}`,
+          ...(state?.desired === 0 ? [`kubectl scale deployment -n ${COREDNS.namespace} ${COREDNS.deployment} --replicas=2`] : []),
+          `kubectl get events -n ${COREDNS.namespace} --field-selector involvedObject.kind=Pod --sort-by=.lastTimestamp`,
+        ],
+        docs: [DOCS.managingCoredns],
+      },
+    },
+  ];
+  const fargate = state ? fargateCause(snapshot, state, region) : undefined;
+  if (fargate) findings.push(fargate);
+  return findings;
+}
+
+/** On a Fargate-only cluster, the reason CoreDNS's pods have nowhere to run: no profile selects them, or the EC2 annotation keeps them off Fargate. */
+function fargateCause(snapshot: Snapshot, state: NonNullable<ReturnType<typeof corednsState>>, region: string): NewFinding<string> | undefined {
+  // Its pods, when they were read, must be the ones waiting: running CoreDNS pods found a place.
+  if (fargateOnly(snapshot) !== true || (state.pods.length > 0 && !state.pods.some((p) => p.pod.status?.phase === 'Pending'))) return undefined;
+  const template = state.deployment.spec?.template?.metadata;
+  const labels = template?.labels ?? {};
+  const profiles = fargateProfilesSelecting(snapshot.aws.fargateProfiles ?? [], COREDNS.namespace, labels);
+  const pinnedToEc2 = template?.annotations?.[COMPUTE_TYPE_ANNOTATION] === 'ec2';
+  if (profiles.length > 0 && !pinnedToEc2) return undefined;
+  const cluster = snapshot.cluster.name;
+  const role = snapshot.aws.fargateProfiles?.[0]?.podExecutionRoleArn ?? `arn:aws:iam::<account-id>:role/<pod-execution-role>`;
+  const subnets = snapshot.aws.fargateProfiles?.[0]?.subnets ?? [];
+  const patch = `kubectl patch deployment coredns -n ${COREDNS.namespace} --type json -p='[{"op": "remove", "path": "/spec/template/metadata/annotations/eks.amazonaws.com~1compute-type"}]'`;
+  const refs = [resource.deployment(COREDNS.namespace, COREDNS.deployment)];
+  return {
+    code: 'coredns-no-fargate-profile',
+    keyResource: cluster,
+    title: profiles.length === 0 ? 'No Fargate profile selects CoreDNS, and the cluster has no EC2 nodes' : 'CoreDNS is annotated to run on EC2, and the cluster has only Fargate',
+    rootCause:
+      profiles.length === 0
+        ? `The cluster's only capacity is Fargate, and none of its Fargate profiles (${(snapshot.aws.fargateProfiles ?? []).map((p) => p.fargateProfileName).join(', ')}) selects namespace ${COREDNS.namespace} with CoreDNS's labels: its pods have no node to run on and stay Pending.`
+        : `Fargate profile ${profiles.map((p) => p.fargateProfileName).join(', ')} selects CoreDNS, but its pod template carries ${COMPUTE_TYPE_ANNOTATION}: ec2, which keeps it for EC2 nodes the cluster does not have: its pods stay Pending.`,
+    evidence: [
+      `Fargate profiles: ${(snapshot.aws.fargateProfiles ?? []).map((p) => `${p.fargateProfileName} (${(p.selectors ?? []).map((x) => `${x.namespace}${x.labels ? ` ${Object.entries(x.labels).map(([k, v]) => `${k}=${v}`).join(',')}` : ''}`).join('; ')})`).join(', ')}.`,
+      'No managed node group, Auto Scaling group, Karpenter NodePool or EC2 Node.',
+      `CoreDNS pod template labels: ${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(', ') || 'none'}${pinnedToEc2 ? `; annotation ${COMPUTE_TYPE_ANNOTATION}: ec2` : ''}.`,
+    ],
+    resources: refs,
+    fix: {
+      summary:
+        profiles.length === 0
+          ? `Create a Fargate profile for ${COREDNS.namespace} selecting k8s-app=${COREDNS.service}${pinnedToEc2 ? ', remove the EC2 annotation from CoreDNS' : ''}, then restart CoreDNS.`
+          : 'Remove the EC2 annotation from CoreDNS and restart it, so the Fargate scheduler takes its pods.',
+      commands: [
+        ...(profiles.length === 0
+          ? [`aws eks create-fargate-profile --cluster-name ${cluster} --region ${region} --fargate-profile-name coredns --pod-execution-role-arn ${role}${subnets.length > 0 ? ` --subnets ${subnets.join(' ')}` : ''} --selectors namespace=${COREDNS.namespace},labels={k8s-app=${COREDNS.service}}`]
+          : []),
+        ...(pinnedToEc2 ? [patch] : []),
+        `kubectl rollout restart -n ${COREDNS.namespace} deployment ${COREDNS.deployment}`,
+      ],
+      docs: [DOCS.fargateCoredns],
+    },
+    canExplain: [{ symptom: 'coredns-unavailable', resources: refs }],
+  };
 }

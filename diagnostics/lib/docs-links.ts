@@ -37,6 +37,7 @@ export const DOCS = {
   ec2InsufficientCapacity: 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/troubleshooting-launch.html#troubleshooting-launch-capacity',
   ec2ResourceLimits: 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-resource-limits.html',
   ec2SpotLimits: 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-spot-limits.html',
+  fargateCoredns: 'https://docs.aws.amazon.com/eks/latest/userguide/fargate-getting-started.html#fargate-gs-coredns',
   serviceQuotasCloudWatch: 'https://docs.aws.amazon.com/servicequotas/latest/userguide/configure-cloudwatch.html',
   ecrOnEks: 'https://docs.aws.amazon.com/AmazonECR/latest/userguide/ECR_on_EKS.html',
   ecrPullThroughCache: 'https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache.html',

@@ -8,7 +8,7 @@ import { parseImageReference } from '../../src/domain/container-image.js';
 import type { KubeDeployment, KubeEndpointSlice, KubePod, KubeService, Snapshot } from '../../src/snapshot/types.js';
 import { defineFaults } from '../scenario-builder/fault.js';
 import { removeEndpoint } from './network.js';
-import { minutesBefore, stuckPod, warningEvent } from './symptoms.js';
+import { addonDegraded, minutesBefore, setKubeletSilent, stuckPod, warningEvent } from './symptoms.js';
 
 const KYVERNO_SELECTOR = { 'app.kubernetes.io/component': 'admission-controller', 'app.kubernetes.io/instance': 'kyverno', 'app.kubernetes.io/part-of': 'kyverno' };
 export const KYVERNO_SERVICE = 'kyverno/kyverno-svc';
@@ -369,3 +369,46 @@ faults.push(
     },
   },
 );
+
+/** CoreDNS's pods (the Deployment's selector over kube-system's pods). */
+export function corednsPods(snapshot: Snapshot): KubePod[] {
+  const deployment = snapshot.kubernetes.deployments!.find((d) => d.metadata?.namespace === 'kube-system' && d.metadata?.name === 'coredns')!;
+  const selector = deployment.spec!.selector!.matchLabels!;
+  return (snapshot.kubernetes.kubeSystemPods ?? []).filter((p) => Object.entries(selector).every(([k, v]) => p.metadata?.labels?.[k] === v));
+}
+
+/**
+ * CoreDNS as the controllers leave it once `down` of its pods are not ready: each pod's Ready
+ * condition False (with `reason` when the node lifecycle controller set it), the Deployment's
+ * ready and available counts lowered and its Available condition False when fewer than
+ * maxUnavailable remain (deployment_util.go: "Deployment does not have minimum availability."),
+ * and Amazon EKS's InsufficientNumberOfReplicas on the coredns add-on.
+ */
+export function corednsPodsDown(snapshot: Snapshot, down: KubePod[], minutes = 20): void {
+  for (const pod of down) {
+    pod.status!.conditions = (pod.status!.conditions ?? []).map((c) => (c.type === 'Ready' ? { ...c, status: 'False', lastTransitionTime: minutesBefore(snapshot, minutes) } : c));
+    for (const c of pod.status!.containerStatuses ?? []) c.ready = false;
+  }
+  const deployment = snapshot.kubernetes.deployments!.find((d) => d.metadata?.namespace === 'kube-system' && d.metadata?.name === 'coredns')!;
+  const ready = Math.max(0, (deployment.status!.readyReplicas ?? 0) - down.length);
+  deployment.status = {
+    ...deployment.status,
+    readyReplicas: ready,
+    availableReplicas: ready,
+    unavailableReplicas: (deployment.spec!.replicas ?? 1) - ready,
+    conditions: [{ type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.', lastTransitionTime: minutesBefore(snapshot, minutes), lastUpdateTime: minutesBefore(snapshot, minutes) }],
+  };
+  addonDegraded(snapshot, 'coredns');
+}
+
+faults.push({
+  name: 'coredns-nodes-kubelet-stopped',
+  description: "The kubelets of the two nodes CoreDNS runs on stopped posting status (every condition Unknown): the node lifecycle controller marks their pods not ready, so the kube-dns Service has no ready endpoint and EKS reports the coredns add-on DEGRADED.",
+  apply(s) {
+    const pods = corednsPods(s);
+    const nodes = new Set(pods.map((p) => p.spec?.nodeName));
+    for (const node of (s.kubernetes.nodes ?? []).filter((n) => nodes.has(n.metadata?.name))) setKubeletSilent(s, node, 30);
+    // The pods of a node whose kubelet is silent: MarkPodsNotReady (pkg/controller/util/node/controller_utils.go, from memory) sets their Ready condition False.
+    corednsPodsDown(s, pods, 29);
+  },
+});

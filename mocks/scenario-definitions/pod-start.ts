@@ -76,3 +76,10 @@ scenarios.push(
     expectedFindings: [{ id: 'crash-loops/crash-looping', severity: 'warning' }],
   },
 );
+
+scenarios.push({
+  name: 'coredns-nodes-not-ready',
+  description: 'The two nodes CoreDNS runs on went silent (NotReady, Unknown): CoreDNS has no ready replica. The NotReady nodes rank above the CoreDNS symptom they explain.',
+  faults: ['coredns-nodes-kubelet-stopped'],
+  expectedRootCauses: ['node-conditions/node-not-ready'],
+});

@@ -5,7 +5,7 @@
  */
 import type { Diagnostic } from '../engine/diagnostic.js';
 import { partLabel } from '../engine/failure-text.js';
-import { SYMPTOM_KINDS, type SymptomKind } from '../engine/symptoms.js';
+import { SYMPTOM_KINDS, SYMPTOM_LINKS, type SymptomKind } from '../engine/symptoms.js';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const code = (s: string) => `\`${s}\``;
@@ -44,7 +44,12 @@ export function renderChecksDoc(diagnostics: readonly Diagnostic[]): string {
     const explainedBy = allCodes.filter((c) => c.entry.explains?.includes(kind)).map((c) => c.id);
     out.push(`### ${code(kind)}`, '', `${SYMPTOM_KINDS[kind]}.`, '');
     out.push(`- Reported by: ${reported.map(code).join(', ') || 'no check yet'}`);
-    out.push(`- Can be explained by: ${explainedBy.map(code).join(', ') || 'no check yet'}`, '');
+    out.push(`- Can be explained by: ${explainedBy.map(code).join(', ') || 'no check yet'}`);
+    for (const link of SYMPTOM_LINKS.filter((l) => l.symptom === kind)) {
+      const by = allCodes.filter((c) => c.entry.symptom === link.by).map((c) => c.id);
+      if (by.length > 0) out.push(`- Accounted for by the ${code(link.by)} symptom naming the same ${code(link.on)}: ${by.map(code).join(', ')}`);
+    }
+    out.push('');
   }
   out.push('## Finding codes by check', '');
   for (const d of checks) {

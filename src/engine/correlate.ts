@@ -1,7 +1,7 @@
 import type { Diagnostic, FindingCode } from './diagnostic.js';
 import { severityRank, type Finding } from './finding.js';
 import { isIncomplete, type CheckResult } from './run-checks.js';
-import type { SymptomKind } from './symptoms.js';
+import { linkedSymptoms, SYMPTOM_LINKS, type SymptomKind } from './symptoms.js';
 
 /**
  * Links symptom findings to the cause findings that explain them and orders the findings:
@@ -24,6 +24,7 @@ export function correlate(input: Finding[], checks: CheckResult[], diagnostics: 
       }
     }
   }
+  linkSymptoms(symptoms);
   const codeOf = catalogueLookup(diagnostics);
   const statusById = new Map(checks.map((c) => [c.id, c]));
   const reported = new Set(findings.map((f) => f.id));
@@ -37,7 +38,9 @@ export function correlate(input: Finding[], checks: CheckResult[], diagnostics: 
   );
   for (const symptom of symptoms) {
     if (symptom.explainedBy.length > 0) continue;
-    const candidates = diagnostics.filter((d) => d.explains.includes(symptom.symptom!));
+    // The checks whose causes explain it, and those reporting the symptoms that account for it (SYMPTOM_LINKS).
+    const linked = linkedSymptoms(symptom.symptom!);
+    const candidates = diagnostics.filter((d) => d.explains.includes(symptom.symptom!) || d.symptoms.some((k) => linked.includes(k)));
     const ruledOut: string[] = [];
     const couldNotCheck: { check: string; reason: string }[] = [];
     for (const d of candidates) {
@@ -61,6 +64,21 @@ export function correlate(input: Finding[], checks: CheckResult[], diagnostics: 
   });
   const impact = impactOf(cleaned);
   return cleaned.sort((a, b) => compareFindings(a, b, impact));
+}
+
+/** Symptoms that account for others (SYMPTOM_LINKS): linked when both name the same resource of the link's type. */
+function linkSymptoms(symptoms: Finding[]): void {
+  for (const link of SYMPTOM_LINKS) {
+    for (const symptom of symptoms.filter((f) => f.symptom === link.symptom)) {
+      const ids = new Set(symptom.resources.filter((r) => r.type === link.on).map((r) => r.id));
+      if (ids.size === 0) continue;
+      for (const by of symptoms) {
+        if (by === symptom || by.symptom !== link.by || !by.resources.some((r) => r.type === link.on && ids.has(r.id))) continue;
+        if (!by.explains.includes(symptom.key)) by.explains.push(symptom.key);
+        if (!symptom.explainedBy.includes(by.key)) symptom.explainedBy.push(by.key);
+      }
+    }
+  }
 }
 
 type CodeLookup = (finding: Finding) => FindingCode | undefined;
@@ -106,7 +124,12 @@ function ruledOutClauses(d: Diagnostic, kind: SymptomKind, reported: ReadonlySet
   const silent = codes.filter(([code]) => !reported.has(`${d.id}/${code}`));
   const clauses = silent.flatMap(([, c]) => (c.ruledOut ? [c.ruledOut] : []));
   if (clauses.length > 0) return clauses;
-  return silent.length === codes.length ? [`${d.title.charAt(0).toLowerCase()}${d.title.slice(1)} (${d.id})`] : [];
+  return silent.length === codes.length ? [`${lowerFirstWord(d.title)} (${d.id})`] : [];
+}
+
+/** 'Nodes are Ready' -> 'nodes are Ready', but 'IRSA and ...' stays: an acronym keeps its capitals. */
+function lowerFirstWord(title: string): string {
+  return /^[A-Z]{2}/.test(title) ? title : `${title.charAt(0).toLowerCase()}${title.slice(1)}`;
 }
 
 /**

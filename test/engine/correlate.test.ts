@@ -161,3 +161,31 @@ describe('correlate', () => {
     expect(cause.explains).toEqual([]);
   });
 });
+
+describe('correlate: symptoms that account for others (SYMPTOM_LINKS)', () => {
+  const coredns = finding({
+    key: 'coredns',
+    check: 'addon-health',
+    severity: 'critical',
+    symptom: 'coredns-unavailable',
+    resources: [{ type: 'k8s:Deployment', id: 'kube-system/coredns' }, { type: 'k8s:Node', id: 'ip-10-0-1-10' }],
+  });
+
+  it("CoreDNS's unschedulable pods (same Deployment) explain it, and the taint behind them ranks first", () => {
+    const pending = finding({ key: 'pending', check: 'unschedulable-pods', symptom: 'pod-unschedulable', resources: [{ type: 'k8s:Deployment', id: 'kube-system/coredns' }] });
+    const taint = finding({ key: 'taint', check: 'node-taints', severity: 'critical', canExplain: [{ symptom: 'pod-unschedulable', resources: [{ type: 'k8s:Deployment', id: 'kube-system/coredns' }] }] });
+    const out = correlate([coredns, pending, taint], [], []);
+    expect(out.find((f) => f.key === 'coredns')!.explainedBy).toEqual(['pending']);
+    expect(out.find((f) => f.key === 'pending')!.explains).toEqual(['coredns']);
+    expect(out.filter(isRootCause).map((f) => f.key)).toEqual(['taint']);
+    expect(out[0]!.key).toBe('taint');
+  });
+
+  it('a NotReady node explains it only when CoreDNS names that node; another workload on that node does not', () => {
+    const notReady = finding({ key: 'nr', check: 'node-conditions', symptom: 'node-not-ready', resources: [{ type: 'k8s:Node', id: 'ip-10-0-1-10' }] });
+    const elsewhere = finding({ key: 'nr2', check: 'node-conditions', symptom: 'node-not-ready', resources: [{ type: 'k8s:Node', id: 'ip-10-0-2-20' }] });
+    const otherWorkload = finding({ key: 'cart', check: 'unschedulable-pods', symptom: 'pod-unschedulable', resources: [{ type: 'k8s:Deployment', id: 'shop/cart' }, { type: 'k8s:Node', id: 'ip-10-0-1-10' }] });
+    const out = correlate([coredns, notReady, elsewhere, otherWorkload], [], []);
+    expect(out.find((f) => f.key === 'coredns')!.explainedBy).toEqual(['nr']);
+  });
+});
