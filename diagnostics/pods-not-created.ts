@@ -57,6 +57,9 @@ export default defineDiagnostic<'pods-not-created'>({
 function finding(snapshot: Snapshot, workload: WorkloadRef, failures: FailedCreate[], webhooks: AdmissionWebhook[]): NewFinding<'pods-not-created'> {
   const latest = failures[0]!;
   const call = latest.parsed.webhookCall;
+  // Keyed by the controller that fails most recently, not by its Deployment: the key stays the same
+  // when the ReplicaSets could not be read and the finding is grouped under the ReplicaSet itself.
+  const failingController = latest.controller.namespace ? `${latest.controller.namespace}/${latest.controller.name}` : latest.controller.name;
   const controllers = uniqueRefs(failures.map((f) => ({ type: `k8s:${f.controller.kind}`, id: f.controller.namespace ? `${f.controller.namespace}/${f.controller.name}` : f.controller.name })));
   const evidence = cappedLines(failures.map((f) => `${f.controller.kind} ${f.controller.namespace ?? ''}/${f.controller.name}: ${describeEvent(f.event)}`), QUOTED, 'events');
   const what = describeWorkload(workload);
@@ -76,7 +79,7 @@ function finding(snapshot: Snapshot, workload: WorkloadRef, failures: FailedCrea
     }
     return {
       code: 'pods-not-created',
-      keyResource: `${workloadResource(workload).id}:${call.webhook}`,
+      keyResource: `${failingController}:${call.webhook}`,
       title: `${what} cannot create pods: webhook ${call.webhook} cannot be called (${WEBHOOK_FAILURE_TEXT[call.failure]})`,
       rootCause: `Every pod ${what} creates goes through the admission webhook ${call.webhook}${hook ? ` (failurePolicy ${hook.failurePolicy})` : ''}, and the API server could not call it: ${WEBHOOK_FAILURE_TEXT[call.failure]}. The API server rejects the pod, so no pod is created and nothing shows as Pending.`,
       evidence,
@@ -92,7 +95,7 @@ function finding(snapshot: Snapshot, workload: WorkloadRef, failures: FailedCrea
   return {
     code: 'pods-not-created',
     severity: 'warning',
-    keyResource: `${workloadResource(workload).id}:${denied ?? 'FailedCreate'}`,
+    keyResource: `${failingController}:${denied ?? 'FailedCreate'}`,
     title: denied ? `${what} cannot create pods: webhook ${denied} denies them` : `${what} cannot create pods`,
     rootCause: denied
       ? `The admission webhook ${denied} answered and refused the pods of ${what}: a policy decision, not an outage. The event says which rule.`
