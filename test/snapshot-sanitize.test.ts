@@ -64,9 +64,10 @@ describe('snapshot sanitising keeps secrets and bulk out', () => {
     }
   });
 
-  // The projection's safety net: every scenario (the faults included) diagnoses exactly the same
-  // with its pods projected, so nothing a check or its evidence reads was dropped.
-  it.each(listScenarios())('scenario $name diagnoses the same with its pods projected', async ({ name }) => {
+  // The projections' safety net: every scenario (the faults included) diagnoses exactly the same
+  // with its objects projected as the collector projects them (pods, owners, KIND_FIELDS), so
+  // nothing a check or its evidence reads was dropped.
+  it.each(listScenarios())('scenario $name diagnoses the same with its objects projected as collected', async ({ name }) => {
     const scenario = loadScenario(name);
     const projected = { ...scenario, kubernetes: kubernetesAsCollected(scenario.kubernetes) };
     const diagnostics = await loadDiagnostics();

@@ -9,6 +9,9 @@ function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The annotation `kubectl apply` leaves: a full copy of the object as last applied. */
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
 /** What a managedFields entry keeps on the objects whose changes are shown: who wrote it, how, when (never the fields). */
 export const MANAGED_FIELDS_KEPT = ['manager', 'operation', 'time'] as const;
 
@@ -21,7 +24,7 @@ function cleanMetadata<T>(object: T, options: { keepManagers: boolean }): T {
   if (!isObject(object) || !isObject(object.metadata)) return object;
   const { managedFields, ...metadata } = object.metadata;
   const annotations = isObject(metadata.annotations) ? { ...metadata.annotations } : undefined;
-  if (annotations) delete annotations['kubectl.kubernetes.io/last-applied-configuration'];
+  if (annotations) delete annotations[LAST_APPLIED];
   // Writes to the status subresource are controllers reporting, not changes to the object.
   const managers = options.keepManagers && Array.isArray(managedFields) ? pickEach(managedFields.filter((m: unknown) => !isObject(m) || m.subresource !== 'status'), MANAGED_FIELDS_KEPT) : undefined;
   return { ...object, metadata: { ...metadata, ...(annotations ? { annotations } : {}), ...(managers ? { managedFields: managers } : {}) } } as T;
@@ -200,6 +203,176 @@ export function sanitizeOwner<T>(object: T): T {
   if (!isObject(object)) return object;
   const metadata = pick(object.metadata, ['name', 'namespace', 'uid', 'ownerReferences']);
   return (metadata ? { metadata } : {}) as T;
+}
+
+/**
+ * Which fields a projection keeps: `true` keeps the value whole; a table keeps those fields of an
+ * object (of each object, when the value is a list), in the table's order, and nothing else; a
+ * function keeps what it returns.
+ */
+export interface FieldTable {
+  readonly [key: string]: true | FieldTable | ((value: unknown) => unknown);
+}
+
+/** The value cut to `fields`, built by adding keys to new objects in a fixed order (hidden classes: see projectPod). */
+export function projectFields<T>(value: T, fields: FieldTable): T {
+  if (Array.isArray(value)) return value.map((item: unknown) => projectFields(item, fields)) as T;
+  if (!isObject(value)) return value;
+  const out: Json = {};
+  for (const key in fields) {
+    const kept = value[key];
+    if (kept === undefined) continue;
+    const nested = fields[key]!;
+    out[key] = nested === true ? kept : typeof nested === 'function' ? nested(kept) : projectFields(kept, nested);
+  }
+  return out as T;
+}
+
+const KEEP = true;
+/** Annotations without the last-applied one (a full copy of the object). */
+function annotationsKept(annotations: unknown): unknown {
+  if (!isObject(annotations) || !(LAST_APPLIED in annotations)) return annotations;
+  const out: Json = {};
+  for (const key in annotations) if (key !== LAST_APPLIED) out[key] = annotations[key];
+  return out;
+}
+
+/** What every projected object keeps of its metadata (its identity, its age, and how it is labelled and owned). */
+const OBJECT_METADATA: FieldTable = { name: KEEP, namespace: KEEP, uid: KEEP, creationTimestamp: KEEP, deletionTimestamp: KEEP, labels: KEEP, annotations: annotationsKept, ownerReferences: KEEP };
+const CONDITIONS: FieldTable = { type: KEEP, status: KEEP, reason: KEEP, message: KEEP, lastTransitionTime: KEEP };
+
+/**
+ * What each kind read in bulk keeps (pods: POD_FIELDS; ReplicaSets and Jobs: sanitizeOwner): the
+ * fields the checks, their evidence and the event normaliser read, so a cluster's thousands of
+ * events, slices, claims and NodeClaims hold no bulk (`uid`s and `resourceVersion`s, selectors, pod
+ * templates, mount options, CSI attributes). Tested like pods' projection: every scenario diagnoses
+ * the same through these (test/snapshot-sanitize.test.ts). A check that starts reading another
+ * field adds it here, and to docs/snapshot.md.
+ */
+export const KIND_FIELDS = {
+  /**
+   * Events, in either API's names (diagnostics/lib/events.ts reads both: a core/v1 event, or an
+   * events.k8s.io/v1 one as a saved snapshot or a scenario may hold it).
+   */
+  event: {
+    apiVersion: KEEP,
+    kind: KEEP,
+    metadata: { name: KEEP, namespace: KEEP, creationTimestamp: KEEP },
+    involvedObject: { kind: KEEP, namespace: KEEP, name: KEEP, uid: KEEP },
+    regarding: { kind: KEEP, namespace: KEEP, name: KEEP, uid: KEEP },
+    reason: KEEP,
+    message: KEEP,
+    note: KEEP,
+    type: KEEP,
+    count: KEEP,
+    firstTimestamp: KEEP,
+    lastTimestamp: KEEP,
+    eventTime: KEEP,
+    series: KEEP,
+    source: KEEP,
+    reportingComponent: KEEP,
+    reportingController: KEEP,
+    reportingInstance: KEEP,
+    deprecatedSource: KEEP,
+    deprecatedFirstTimestamp: KEEP,
+    deprecatedLastTimestamp: KEEP,
+    deprecatedCount: KEEP,
+  },
+  /** Whether the Service a webhook calls has a ready address (diagnostics/lib/admission-webhooks.ts). */
+  endpointSlice: {
+    apiVersion: KEEP,
+    kind: KEEP,
+    metadata: { name: KEEP, namespace: KEEP, labels: KEEP },
+    addressType: KEEP,
+    endpoints: { addresses: KEEP, conditions: KEEP, nodeName: KEEP, zone: KEEP },
+  },
+  /** A webhook's Deployment: which pods it makes (the Service selects them) and how many are available. */
+  webhookDeployment: {
+    apiVersion: KEEP,
+    kind: KEEP,
+    metadata: OBJECT_METADATA,
+    spec: { replicas: KEEP, selector: KEEP, template: { metadata: { labels: KEEP } } },
+    status: { replicas: KEEP, updatedReplicas: KEEP, readyReplicas: KEEP, availableReplicas: KEEP, unavailableReplicas: KEEP, conditions: CONDITIONS },
+  },
+  /** A claim: what it asks for, from which class, and whether and where it is bound (its annotations name the selected node and the provisioner). */
+  persistentVolumeClaim: {
+    apiVersion: KEEP,
+    kind: KEEP,
+    metadata: OBJECT_METADATA,
+    spec: { storageClassName: KEEP, volumeName: KEEP, accessModes: KEEP, volumeMode: KEEP, resources: { requests: KEEP }, selector: KEEP, dataSource: KEEP },
+    status: { phase: KEEP, capacity: KEEP, accessModes: KEEP, conditions: CONDITIONS },
+  },
+  /** A volume: its class, its claim, where it can be used (node affinity; zone labels on old in-tree volumes) and which driver serves it. */
+  persistentVolume: {
+    apiVersion: KEEP,
+    kind: KEEP,
+    metadata: OBJECT_METADATA,
+    spec: {
+      storageClassName: KEEP,
+      capacity: KEEP,
+      accessModes: KEEP,
+      volumeMode: KEEP,
+      persistentVolumeReclaimPolicy: KEEP,
+      claimRef: { kind: KEEP, namespace: KEEP, name: KEEP, uid: KEEP },
+      nodeAffinity: KEEP,
+      csi: { driver: KEEP, volumeHandle: KEEP, fsType: KEEP },
+      awsElasticBlockStore: { volumeID: KEEP, fsType: KEEP },
+      local: { path: KEEP },
+    },
+    status: { phase: KEEP, reason: KEEP, message: KEEP },
+  },
+  storageClass: {
+    apiVersion: KEEP,
+    kind: KEEP,
+    metadata: OBJECT_METADATA,
+    provisioner: KEEP,
+    parameters: KEEP,
+    reclaimPolicy: KEEP,
+    volumeBindingMode: KEEP,
+    allowedTopologies: KEEP,
+    allowVolumeExpansion: KEEP,
+  },
+  csiDriver: {
+    apiVersion: KEEP,
+    kind: KEEP,
+    metadata: OBJECT_METADATA,
+    spec: { attachRequired: KEEP, podInfoOnMount: KEEP, volumeLifecycleModes: KEEP, storageCapacity: KEEP, fsGroupPolicy: KEEP, requiresRepublish: KEEP },
+  },
+  /** Karpenter NodePools: the fields of NodePool (src/snapshot/node-provisioning-types.ts), which are those checks read. */
+  nodePool: {
+    apiVersion: KEEP,
+    kind: KEEP,
+    metadata: OBJECT_METADATA,
+    spec: {
+      template: { metadata: { labels: KEEP }, spec: { nodeClassRef: KEEP, requirements: KEEP, taints: KEEP, startupTaints: KEEP, expireAfter: KEEP } },
+      limits: KEEP,
+      weight: KEEP,
+      disruption: KEEP,
+    },
+    status: { resources: KEEP, conditions: CONDITIONS },
+  },
+  /** Karpenter NodeClaims (NodeClaim's fields). */
+  nodeClaim: {
+    apiVersion: KEEP,
+    kind: KEEP,
+    metadata: OBJECT_METADATA,
+    spec: { nodeClassRef: KEEP, requirements: KEEP, resources: { requests: KEEP } },
+    status: { nodeName: KEEP, providerID: KEEP, imageID: KEEP, conditions: CONDITIONS },
+  },
+  /** Karpenter EC2NodeClasses and EKS Auto Mode NodeClasses (NodeClass's fields). */
+  nodeClass: {
+    apiVersion: KEEP,
+    kind: KEEP,
+    metadata: OBJECT_METADATA,
+    spec: { role: KEEP, instanceProfile: KEEP, subnetSelectorTerms: KEEP, securityGroupSelectorTerms: KEEP },
+    status: { subnets: KEEP, securityGroups: KEEP, instanceProfile: KEEP, conditions: CONDITIONS },
+  },
+} as const satisfies Record<string, FieldTable>;
+
+/** A projection by kind, to hand a list read as its `project`. */
+export function projectKind(kind: keyof typeof KIND_FIELDS): <T>(object: T) => T {
+  const fields: FieldTable = KIND_FIELDS[kind];
+  return (object) => projectFields(object, fields);
 }
 
 /** Launch-template version: UserData removed (it often holds bootstrap secrets). */

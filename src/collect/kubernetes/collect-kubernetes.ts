@@ -10,7 +10,7 @@
 import { IRSA_ROLE_ANNOTATION } from '../../domain/eks-constants.js';
 import { MAX_CRASH_LOOP_PODS, podsBackingOff } from '../../domain/kubelet-back-off.js';
 import type { CollectEvent } from '../../engine/progress.js';
-import { keepChangeManagers, sanitizeNode, sanitizePod, sanitizeProblemPod, sanitizeWorkload, stripKubernetesMetadata } from '../../snapshot/sanitize.js';
+import { keepChangeManagers, projectKind, sanitizeNode, sanitizePod, sanitizeProblemPod, sanitizeWorkload, stripKubernetesMetadata } from '../../snapshot/sanitize.js';
 import type { ApiServerAccess, CollectionError, KubeEvent, KubernetesData, KubernetesPart } from '../../snapshot/types.js';
 import type { KubernetesSource } from '../sources.js';
 import type { KubernetesClient } from './client.js';
@@ -111,7 +111,7 @@ function selects(selector: Record<string, string> | undefined, labels: Record<st
 
 /** The Warning events, read once: the warningEvents part and the crash-looping pods they name share the list. */
 const warningEventList = (c: ReadContext): Promise<KubeEvent[]> =>
-  c.once('warning-events', () => c.client.list('/api/v1/events', { fieldSelector: 'type=Warning' }, (event: KubeEvent) => stripKubernetesMetadata(event)));
+  c.once('warning-events', () => c.client.list('/api/v1/events', { fieldSelector: 'type=Warning' }, (event: KubeEvent) => projectKind('event')(event)));
 
 /** Every part, and the one request (or paged list) that fills it. docs/kubernetes.md lists the same. */
 export const KUBERNETES_READS: Record<DataKey, KubernetesRead> = {
@@ -190,10 +190,10 @@ export const KUBERNETES_READS: Record<DataKey, KubernetesRead> = {
     read: async (c) => {
       const slices = await Promise.all(
         (await webhookServiceTargets(c)).map(({ namespace, name }) =>
-          c.client.list(`/apis/discovery.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/endpointslices`, { labelSelector: `${SERVICE_NAME_LABEL}=${name}` }),
+          c.client.list(`/apis/discovery.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/endpointslices`, { labelSelector: `${SERVICE_NAME_LABEL}=${name}` }, projectKind('endpointSlice')),
         ),
       );
-      return slices.flat().map(stripKubernetesMetadata);
+      return slices.flat();
     },
   },
   webhookDeployments: {
@@ -208,7 +208,7 @@ export const KUBERNETES_READS: Record<DataKey, KubernetesRead> = {
       const namespaces = [...new Set(services.flatMap((s) => (s.metadata?.namespace && s.spec?.selector ? [s.metadata.namespace] : [])))];
       const lists = await Promise.all(namespaces.map(async (namespace) => ({ namespace, deployments: await c.client.list<KubeWorkload>(`/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments`) })));
       return lists.flatMap(({ namespace, deployments }) =>
-        deployments.filter((d) => services.some((s) => s.metadata?.namespace === namespace && selects(s.spec?.selector, d.spec?.template?.metadata?.labels))).map(sanitizeWorkload),
+        deployments.filter((d) => services.some((s) => s.metadata?.namespace === namespace && selects(s.spec?.selector, d.spec?.template?.metadata?.labels))).map(projectKind('webhookDeployment')),
       );
     },
   },

@@ -10,7 +10,7 @@
  * installed" from "installed, no NodePool" by `apiGroups`.
  */
 import { clusterAutoscalerSettings, isClusterAutoscaler } from '../../domain/cluster-autoscaler.js';
-import { sanitizeOwner, sanitizeWorkload, stripKubernetesMetadata } from '../../snapshot/sanitize.js';
+import { projectKind, sanitizeOwner, sanitizeWorkload, stripKubernetesMetadata, type KIND_FIELDS } from '../../snapshot/sanitize.js';
 import type { NodeClaim } from '../../snapshot/node-provisioning-types.js';
 import { KubernetesRequestError } from './failure.js';
 import { getExisting, listRead, type KubernetesRead, type ReadContext } from './kubernetes-read.js';
@@ -29,19 +29,19 @@ const clusterAutoscalerDeployments = (c: ReadContext): Promise<unknown[]> =>
   c.once('cluster-autoscalers', async () => (await c.client.list<Parameters<typeof isClusterAutoscaler>[0]>('/apis/apps/v1/deployments')).filter(isClusterAutoscaler).map(sanitizeWorkload));
 
 /** The objects of a custom resource at `group`/v1, or [] when discovery does not list the group. */
-async function customResources(c: ReadContext, group: string, resource: string): Promise<unknown[]> {
+async function customResources(c: ReadContext, group: string, resource: string, kind: keyof typeof KIND_FIELDS): Promise<unknown[]> {
   const served = (await discovery(c)).find((g) => g.name === group);
   if (!served) return [];
   if (!served.versions?.some((v) => v.version === 'v1')) {
     const versions = (served.versions ?? []).map((v) => v.groupVersion ?? v.version).join(', ');
     throw new KubernetesRequestError('other', 'UnsupportedVersion', `${group} is served as ${versions || 'no version'} only; eks-doctor reads ${group}/v1 (Karpenter 1.0 and later, EKS Auto Mode)`);
   }
-  return c.client.list(`/apis/${group}/v1/${resource}`, {}, stripKubernetesMetadata);
+  return c.client.list(`/apis/${group}/v1/${resource}`, {}, projectKind(kind));
 }
 
 /** A read of a custom resource at `group`/v1, made only when discovery lists the group. */
-function customRead(step: string, group: string, resource: string, keep: (object: unknown) => boolean = () => true): KubernetesRead {
-  const read = listRead({ step, apiGroup: group, version: 'v1', resource, scope: 'cluster' }, async (c) => (await customResources(c, group, resource)).filter(keep));
+function customRead(step: string, group: string, resource: string, kind: keyof typeof KIND_FIELDS, keep: (object: unknown) => boolean = () => true): KubernetesRead {
+  const read = listRead({ step, apiGroup: group, version: 'v1', resource, scope: 'cluster' }, async (c) => (await customResources(c, group, resource, kind)).filter(keep));
   return { ...read, resources: [DISCOVERY, ...read.resources] };
 }
 
@@ -76,10 +76,10 @@ export const SCHEDULING_READS: Record<SchedulingPart, KubernetesRead> = {
     resources: [DISCOVERY],
     read: (c) => discovery(c),
   },
-  persistentVolumeClaims: listRead({ step: 'PersistentVolumeClaims', apiGroup: '', version: 'v1', resource: 'persistentvolumeclaims', scope: 'all-namespaces' }),
-  persistentVolumes: listRead({ step: 'PersistentVolumes', apiGroup: '', version: 'v1', resource: 'persistentvolumes', scope: 'cluster' }),
-  storageClasses: listRead({ step: 'StorageClasses', apiGroup: 'storage.k8s.io', version: 'v1', resource: 'storageclasses', scope: 'cluster' }),
-  csiDrivers: listRead({ step: 'CSIDrivers', apiGroup: 'storage.k8s.io', version: 'v1', resource: 'csidrivers', scope: 'cluster' }),
+  persistentVolumeClaims: listRead({ step: 'PersistentVolumeClaims', apiGroup: '', version: 'v1', resource: 'persistentvolumeclaims', scope: 'all-namespaces', project: projectKind('persistentVolumeClaim') }),
+  persistentVolumes: listRead({ step: 'PersistentVolumes', apiGroup: '', version: 'v1', resource: 'persistentvolumes', scope: 'cluster', project: projectKind('persistentVolume') }),
+  storageClasses: listRead({ step: 'StorageClasses', apiGroup: 'storage.k8s.io', version: 'v1', resource: 'storageclasses', scope: 'cluster', project: projectKind('storageClass') }),
+  csiDrivers: listRead({ step: 'CSIDrivers', apiGroup: 'storage.k8s.io', version: 'v1', resource: 'csidrivers', scope: 'cluster', project: projectKind('csiDriver') }),
   replicaSets: listRead({ step: 'ReplicaSets (owners)', apiGroup: 'apps', version: 'v1', resource: 'replicasets', scope: 'all-namespaces', project: sanitizeOwner }),
   jobs: listRead({ step: 'Jobs (owners)', apiGroup: 'batch', version: 'v1', resource: 'jobs', scope: 'all-namespaces', project: sanitizeOwner }),
   clusterAutoscalers: {
@@ -114,13 +114,13 @@ export const SCHEDULING_READS: Record<SchedulingPart, KubernetesRead> = {
     permission: 'list events --all-namespaces',
     resources: [{ apiGroup: '', resource: 'events', verb: 'list' }],
     // One list per reason: field selectors cannot say "reason in (...)".
-    read: async (c) => (await Promise.all(SCALING_EVENT_REASONS.map((reason) => c.client.list('/api/v1/events', { fieldSelector: `reason=${reason}` }, stripKubernetesMetadata)))).flat(),
+    read: async (c) => (await Promise.all(SCALING_EVENT_REASONS.map((reason) => c.client.list('/api/v1/events', { fieldSelector: `reason=${reason}` }, projectKind('event'))))).flat(),
   },
   // One list: what the PersistentVolume controller and the provisioners say about claims while they wait.
-  claimEvents: listRead({ step: 'claim events', apiGroup: '', version: 'v1', resource: 'events', scope: 'all-namespaces', fieldSelector: 'involvedObject.kind=PersistentVolumeClaim,type=Normal' }),
-  nodePools: customRead('Karpenter NodePools', 'karpenter.sh', 'nodepools'),
+  claimEvents: listRead({ step: 'claim events', apiGroup: '', version: 'v1', resource: 'events', scope: 'all-namespaces', fieldSelector: 'involvedObject.kind=PersistentVolumeClaim,type=Normal', project: projectKind('event') }),
+  nodePools: customRead('Karpenter NodePools', 'karpenter.sh', 'nodepools', 'nodePool'),
   // One per node: only those not Ready (launching, or failing to) say anything about scheduling.
-  nodeClaims: customRead('Karpenter NodeClaims', 'karpenter.sh', 'nodeclaims', (claim) => notReady(claim as NodeClaim)),
-  ec2NodeClasses: customRead('Karpenter EC2NodeClasses', 'karpenter.k8s.aws', 'ec2nodeclasses'),
-  autoModeNodeClasses: customRead('EKS Auto Mode NodeClasses', 'eks.amazonaws.com', 'nodeclasses'),
+  nodeClaims: customRead('Karpenter NodeClaims', 'karpenter.sh', 'nodeclaims', 'nodeClaim', (claim) => notReady(claim as NodeClaim)),
+  ec2NodeClasses: customRead('Karpenter EC2NodeClasses', 'karpenter.k8s.aws', 'ec2nodeclasses', 'nodeClass'),
+  autoModeNodeClasses: customRead('EKS Auto Mode NodeClasses', 'eks.amazonaws.com', 'nodeclasses', 'nodeClass'),
 };
