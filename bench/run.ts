@@ -11,7 +11,7 @@
  *
  *   npm run bench                                  quick: 100 and 1,000 nodes, 3 runs, soak of 20
  *   npm run bench -- --full                        100, 1,000, 5,000, 20,000 nodes, soak of 200
- *   npm run bench -- --sizes none --soak 200 --soak-size 5000 --soak-heap   the soak alone, with the live heap after a forced GC
+ *   npm run bench -- --sizes none --soak 200 --soak-size 5000     the soak alone: live heap after a forced GC and RSS, run 10 against run 200
  *   npm run bench -- --sizes 5000 --runs 5 --aws-latency 40 --kubernetes-latency 10 --soak 200 --soak-size 5000
  *
  * Peak and soak RSS are read from /proc (Linux).
@@ -42,7 +42,6 @@ const { values } = parseArgs({
     'kubernetes-latency': { type: 'string', default: '10' },
     soak: { type: 'string' },
     'soak-size': { type: 'string' },
-    'soak-heap': { type: 'boolean', default: false },
     /** The soak over the cluster saved to a file instead of against the live mocks. */
     'soak-snapshot': { type: 'boolean', default: false },
     /** The clusters without their application pods (ten per node, a tenth Pending): the sizes measured before the workload was added. */
@@ -325,13 +324,19 @@ interface SoakResult {
   rssAfterFirstMb: number;
   /** VmHWM when the first report arrived: what one run needs at its peak. */
   peakRssOfFirstMb: number;
-  /** RSS after the tenth run (or a tenth of the runs, if fewer than 100): where it settles. */
+  /** The run compared with the last: the tenth (a tenth of the runs, when fewer than 100). */
+  tenthRun: number;
+  /** RSS after that run: where it settles. */
   rssAfterTenthMb: number;
   rssAtEndMb: number;
   /** RSS at the end against after the tenth run (the issue's target: within 10%). */
   growthFromTenthPercent: number;
-  /** With --soak-heap: the live heap after a forced full GC following the first, the tenth and the last report. */
-  heapAfterGc?: { firstMb: number; tenthMb: number; lastMb: number; growthFromTenthPercent: number };
+  /** One reading of RSS swings by tens of MB from run to run: the medians of the ten runs from the tenth on and of the last ten, and their change. */
+  rssMedians: { fromTenthMb: number; lastTenMb: number; growthPercent: number };
+  /** The live heap after a forced full GC following the first, the tenth and the last report (the issue's target: within 10% from the tenth). */
+  heapAfterGc: { firstMb: number; tenthMb: number; lastMb: number; growthFromTenthPercent: number };
+  /** Every report's live heap after the forced GC, and RSS before it (MB), in run order: a trend shows here. */
+  perRun: { heapMb: number[]; rssMb: number[] };
 }
 
 const percent = (from: number, to: number) => Math.round(((to - from) / from) * 1000) / 10;
@@ -351,38 +356,42 @@ async function soak(nodes: number, count: number): Promise<SoakResult> {
   const target = cluster
     ? ['--cluster', snapshot.cluster.name, '--region', snapshot.cluster.region, '--endpoint-url', cluster.awsUrl, '--timeout', '600']
     : ['--snapshot', file];
-  const rss: number[] = [];
+  let reports = 0;
   let peakOfFirst = NaN;
   const env: Record<string, string> = {
     ...(cluster ? { AWS_ACCESS_KEY_ID: cluster.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: cluster.credentials.secretAccessKey, AWS_REGION: snapshot.cluster.region } : {}),
-    ...(values['soak-heap'] ? { NODE_OPTIONS: `--expose-gc --import=${join(root, 'dist', 'bench', 'soak-heap-hook.js')}` } : {}),
+    NODE_OPTIONS: `--expose-gc --import=${join(root, 'dist', 'bench', 'soak-heap-hook.js')}`,
   };
   let result: ProcessResult;
   try {
     result = await runCli(['diagnose', ...target, '--output', 'json', '--watch', '0', '--watch-count', String(count)], env, (_line, pid) => {
-      if (rss.length === 0) peakOfFirst = procStatusKb(pid, 'VmHWM') ?? NaN;
-      rss.push(procStatusKb(pid, 'VmRSS') ?? NaN);
+      if (reports === 0) peakOfFirst = procStatusKb(pid, 'VmHWM') ?? NaN;
+      reports++;
     });
   } finally {
     await cluster?.close();
     rmSync(dir, { recursive: true, force: true });
   }
-  if (rss.length !== count) throw new Error(`the soak wrote ${rss.length} reports, not ${count}: ${result.stderr.slice(0, 2000)}`);
+  // From the hook, after each report: the live heap after a forced full GC, and RSS before it.
+  const perRun = [...result.stderr.matchAll(/^soak-heap (\d+) (\d+)$/gm)].map((m) => ({ heapMb: Number(m[1]) / 2 ** 20, rssMb: Number(m[2]) / 2 ** 20 }));
+  if (reports !== count || perRun.length !== count) throw new Error(`the soak wrote ${reports} reports and ${perRun.length} heap readings, not ${count}: ${result.stderr.replace(/^soak-heap .*\n/gm, '').slice(0, 2000)}`);
   const tenth = Math.min(10, Math.max(1, Math.floor(count / 10))) - 1;
-  const heap = [...result.stderr.matchAll(/^soak-heap (\d+)$/gm)].map((m) => Number(m[1]) / 2 ** 20);
   const round = (x: number) => Math.round(x * 10) / 10;
+  const heap = perRun.map((r) => r.heapMb);
+  const rss = perRun.map((r) => r.rssMb);
   return {
     nodes,
     runs: count,
     source: cluster ? 'live mock' : 'snapshot',
-    rssAfterFirstMb: mb(rss[0]!),
+    rssAfterFirstMb: round(rss[0]!),
     peakRssOfFirstMb: mb(peakOfFirst),
-    rssAfterTenthMb: mb(rss[tenth]!),
-    rssAtEndMb: mb(rss[rss.length - 1]!),
+    tenthRun: tenth + 1,
+    rssAfterTenthMb: round(rss[tenth]!),
+    rssAtEndMb: round(rss[rss.length - 1]!),
     growthFromTenthPercent: percent(rss[tenth]!, rss[rss.length - 1]!),
-    ...(heap.length > tenth
-      ? { heapAfterGc: { firstMb: round(heap[0]!), tenthMb: round(heap[tenth]!), lastMb: round(heap[heap.length - 1]!), growthFromTenthPercent: percent(heap[tenth]!, heap[heap.length - 1]!) } }
-      : {}),
+    rssMedians: { fromTenthMb: round(median(rss.slice(tenth, tenth + 10))), lastTenMb: round(median(rss.slice(-10))), growthPercent: percent(median(rss.slice(tenth, tenth + 10)), median(rss.slice(-10))) },
+    heapAfterGc: { firstMb: round(heap[0]!), tenthMb: round(heap[tenth]!), lastMb: round(heap[heap.length - 1]!), growthFromTenthPercent: percent(heap[tenth]!, heap[heap.length - 1]!) },
+    perRun: { heapMb: heap.map(round), rssMb: rss.map(round) },
   };
 }
 
@@ -399,7 +408,7 @@ function table(results: SizeResult[]): string {
 /** The 1-minute load average at the start and the end: on a shared machine, how far the figures are from a quiet one's. */
 const loadAtStart = Math.round(loadavg()[0]! * 10) / 10;
 const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, os: `${platform()} ${release()}` };
-console.log(`eks-doctor bench: sizes ${sizes.join(', ')}${values['without-workload'] ? ' without workload pods' : ', ten workload pods per node (a tenth Pending)'}, ${runs} runs each, latency ${awsLatencyMs} ms AWS and ${kubernetesLatencyMs} ms Kubernetes${nodeOptions ? `, NODE_OPTIONS ${nodeOptions}` : ''}, on ${machine.cpus} x ${machine.cpuModel}`);
+console.log(`eks-doctor bench: sizes ${sizes.join(', ') || 'none (the soak alone)'}${values['without-workload'] ? ' without workload pods' : ', ten workload pods per node (a tenth Pending)'}, ${runs} runs each, latency ${awsLatencyMs} ms AWS and ${kubernetesLatencyMs} ms Kubernetes${nodeOptions ? `, NODE_OPTIONS ${nodeOptions}` : ''}, on ${machine.cpus} x ${machine.cpuModel}`);
 const sizeResults: SizeResult[] = [];
 for (const nodes of sizes) {
   const r = await measureSize(nodes);
@@ -408,7 +417,8 @@ for (const nodes of sizes) {
     `  ${nodes} nodes: wall ${r.wallMs} ms, critical path ${r.criticalPathMs} ms (mock log: ${r.criticalPathFromLogMs} ms), ${r.requests} requests${r.traceMatchesLog ? '' : ' (the trace and the log disagree on the count!)'}, peak RSS ${r.peakRssMb} MB, checks ${r.checksAndCorrelationMs} ms; phases ${Object.entries(r.phasesMs).map(([k, v]) => `${k} ${v}`).join(', ')} ms`,
   );
 }
-const startup = await measureStartup();
+// `--sizes none`: the soak alone, without the start-up runs either.
+const startup = sizes.length > 0 ? await measureStartup() : undefined;
 const soakResult = soakRuns > 0 ? await soak(soakSize, soakRuns) : undefined;
 const loadAverage = { start: loadAtStart, end: Math.round(loadavg()[0]! * 10) / 10 };
 const results = { takenAt: new Date().toISOString(), machine: { ...machine, loadAverage }, settings: { runs, awsLatencyMs, kubernetesLatencyMs, workloadPodsPerNode: values['without-workload'] ? 0 : 10, ...(nodeOptions ? { nodeOptions } : {}) }, sizes: sizeResults, startup, soak: soakResult };
@@ -416,16 +426,17 @@ const outFile = values.out ?? join(root, 'bench', 'results', `${results.takenAt.
 mkdirSync(dirname(outFile), { recursive: true });
 writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\n${table(sizeResults)}\n`);
-console.log(`start-up: --version ${startup.versionMs} ms (loads ${startup.versionLoadsInkOrReact.join(', ') || 'neither ink nor React'}); diagnose --snapshot --output json ${startup.jsonPathMs} ms, its startup span ${startup.jsonPathStartupMs} ms, module loads ${startup.jsonPathModuleLoadMs} ms (loads ${startup.jsonPathLoadsInkOrReact.join(', ') || 'neither ink nor React'})`);
-console.log(`demo --output json: ${startup.demoMs} ms wall, the mocks' start included; its startup span ${startup.demoStartupMs} ms, module loads ${startup.demoModuleLoadMs} ms`);
+if (startup) {
+  console.log(`start-up: --version ${startup.versionMs} ms (loads ${startup.versionLoadsInkOrReact.join(', ') || 'neither ink nor React'}); diagnose --snapshot --output json ${startup.jsonPathMs} ms, its startup span ${startup.jsonPathStartupMs} ms, module loads ${startup.jsonPathModuleLoadMs} ms (loads ${startup.jsonPathLoadsInkOrReact.join(', ') || 'neither ink nor React'})`);
+  console.log(`demo --output json: ${startup.demoMs} ms wall, the mocks' start included; its startup span ${startup.demoStartupMs} ms, module loads ${startup.demoModuleLoadMs} ms`);
+}
 if (soakResult) {
   const s = soakResult;
-  const heap = s.heapAfterGc
-    ? `; live heap after a forced GC ${s.heapAfterGc.firstMb} MB after the first, ${s.heapAfterGc.tenthMb} MB after the tenth, ${s.heapAfterGc.lastMb} MB after the last (${s.heapAfterGc.growthFromTenthPercent}% from the tenth)`
-    : '';
-  console.log(
-    `soak: ${s.runs} --watch runs over ${s.nodes} nodes (${s.source}): RSS ${s.rssAfterFirstMb} MB after the first (its peak ${s.peakRssOfFirstMb} MB), ${s.rssAfterTenthMb} MB after the tenth, ${s.rssAtEndMb} MB at the end (${s.growthFromTenthPercent}% from the tenth)${heap}`,
-  );
+  const against = (percentage: number) => `${percentage > 0 ? '+' : ''}${percentage}% from run ${s.tenthRun} to run ${s.runs}, target within 10%: ${Math.abs(percentage) <= 10 ? 'met' : 'missed'}`;
+  console.log(`soak: ${s.runs} --watch runs over ${s.nodes} nodes (${s.source}), one process`);
+  console.log(`  live heap after a forced GC: ${s.heapAfterGc.firstMb} MB after run 1, ${s.heapAfterGc.tenthMb} MB after run ${s.tenthRun}, ${s.heapAfterGc.lastMb} MB after run ${s.runs} (${against(s.heapAfterGc.growthFromTenthPercent)})`);
+  console.log(`  RSS: ${s.rssAfterFirstMb} MB after run 1 (its peak ${s.peakRssOfFirstMb} MB), ${s.rssAfterTenthMb} MB after run ${s.tenthRun}, ${s.rssAtEndMb} MB after run ${s.runs} (${against(s.growthFromTenthPercent)})`);
+  console.log(`  RSS medians (one reading swings by tens of MB): ${s.rssMedians.fromTenthMb} MB over the ten runs from run ${s.tenthRun}, ${s.rssMedians.lastTenMb} MB over the last ten (${s.rssMedians.growthPercent > 0 ? '+' : ''}${s.rssMedians.growthPercent}%)`);
 }
 console.log(`load average ${loadAverage.start} at the start, ${loadAverage.end} at the end`);
 console.log(`results: ${outFile}${existsSync(outFile) ? '' : ' (not written)'}`);
