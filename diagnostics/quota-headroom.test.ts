@@ -13,6 +13,7 @@ import { BATCH_ASG, MANAGED_ASG, MANAGED_NODEGROUP, buildBaseline } from '../moc
 import { setVcpuQuota, setVcpuUsage, vcpuQuota } from '../mocks/scenario-builder/service-quotas.js';
 import { VCPU_QUOTA_MESSAGE, failLaunches, minutesBeforeCapture } from '../mocks/faults/node-registration.js';
 import { describeDiagnostic, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
+import { applySchedulingFaults } from '../mocks/faults/scheduling.js';
 import quotaHeadroom from './quota-headroom.js';
 
 const ON_DEMAND = 'L-1216C47A';
@@ -24,6 +25,12 @@ const batchBlocked = (s: Snapshot) => {
   setVcpuQuota(s, ON_DEMAND, 32);
   setVcpuUsage(s, ON_DEMAND, 28);
   failLaunches(s, BATCH_ASG, 4, [{ message: VCPU_QUOTA_MESSAGE(32), startTime: minutesBeforeCapture(s, 3), zoneIndex: 0 }]);
+};
+
+/** The NodePool default's karpenter.sh/capacity-type requirement. */
+const capacityTypes = (s: Snapshot, values: string[]) => {
+  const requirement = s.kubernetes.nodePools![0]!.spec!.template!.spec!.requirements!.find((r) => r.key === 'karpenter.sh/capacity-type')!;
+  requirement.values = values;
 };
 
 const spotGeneral = (s: Snapshot) => {
@@ -44,9 +51,24 @@ describeDiagnostic(quotaHeadroom, {
       snapshot: mutate((s) => setVcpuQuota(s, ON_DEMAND, 104)),
     },
     {
-      // The Spot quota is read on every run; no group launches Spot, so its small value matters to none.
-      name: 'a Spot quota of 5 with no Spot group',
-      snapshot: mutate((s) => setVcpuQuota(s, SPOT, 5)),
+      // The Spot quota is read on every run; no group launches Spot and the NodePool buys On-Demand only, so its small value matters to none.
+      name: 'a Spot quota of 5 with no Spot group, the NodePool On-Demand only',
+      snapshot: mutate((s) => {
+        setVcpuQuota(s, SPOT, 5);
+        capacityTypes(s, ['on-demand']);
+      }),
+    },
+    {
+      // EKS Auto Mode's built-in general-purpose pool sets no limits: it is not counted, whatever it might launch.
+      name: 'Auto Mode: NodePools without a cpu limit are not counted',
+      snapshot: mutate((s) => {
+        applySchedulingFaults(s, 'auto-mode-enabled');
+        setVcpuQuota(s, SPOT, 5);
+      }),
+    },
+    {
+      name: "Karpenter's NodePool counted on the Spot quota, with room: 2 in use, 98 more up to limits.cpu 100, under 256",
+      snapshot: mutate((s) => applySchedulingFaults(s, 'karpenter-only')),
     },
     {
       name: 'no applied value: the default (GetAWSDefaultServiceQuota) is the quota, and it is enough',
@@ -57,6 +79,24 @@ describeDiagnostic(quotaHeadroom, {
     },
   ],
   broken: [
+    {
+      name: "the NodePool's cpu limit counted on the Spot quota: 2 in use and 98 more up to limits.cpu 100 overrun a Spot quota of 64",
+      snapshot: mutate((s) => setVcpuQuota(s, SPOT, 64)),
+      expect: [{ id: 'quota-headroom/vcpu-quota-headroom-short', resource: 'default', severity: 'warning', mentions: "NodePools' limits need 98 more" }],
+    },
+    {
+      name: 'an On-Demand-only NodePool is counted on the On-Demand quota, beside the groups',
+      snapshot: mutate((s) => {
+        capacityTypes(s, ['on-demand']);
+        setVcpuQuota(s, ON_DEMAND, 150);
+      }),
+      expect: [{ id: 'quota-headroom/vcpu-quota-headroom-short', resource: 'default', mentions: "the groups' max and NodePools' limits need 174 more" }],
+    },
+    {
+      name: 'the Spot quota used up while the NodePool\'s NodeClaims fail on it: the quota explains the Pending pods waiting for the NodePool',
+      snapshot: mutate((s) => applySchedulingFaults(s, 'karpenter-only', 'karpenter-spot-quota-exhausted')),
+      expect: [{ id: 'quota-headroom/vcpu-quota-exhausted', resource: 'default', severity: 'critical', canExplain: ['pod-unschedulable', 'ec2-launch-quota'] }],
+    },
     {
       name: 'near the limit: 28 in use, 76 launchable, quota 100',
       snapshot: mutate((s) => setVcpuQuota(s, ON_DEMAND, 100)),

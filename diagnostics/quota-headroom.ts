@@ -3,7 +3,8 @@
  * class and purchase option (src/domain/ec2-vcpu-quotas.ts). This check sets each quota the
  * cluster's groups launch against beside its usage (the quota's own usage metric, AWS/Usage
  * ResourceCount, read with GetMetricData) plus what the groups may still launch (for each Auto
- * Scaling group, max minus current instances, times the vCPUs of its smallest instance type):
+ * Scaling group, max minus current instances, times the vCPUs of its smallest instance type) and
+ * what the Karpenter and EKS Auto Mode NodePools may (limits.cpu minus the cpu they run):
  *
  * - `vcpu-quota-exhausted` (critical, a cause): usage is at the quota, or a group below its desired
  *   capacity has no room for one more instance. Its launches fail with "You have requested more
@@ -25,6 +26,7 @@ import { describeVcpuQuota, vcpuQuotaClass, type PurchaseOption } from '../src/d
 import type { AutoScalingGroup, QuotaUsage, ServiceQuota, Snapshot } from '../src/snapshot/types.js';
 import { groupPurchaseOptions } from './lib/group-launches.js';
 import { groupInstanceTypes } from './lib/launch-templates.js';
+import { quantity } from './lib/node-provisioners.js';
 import { DOCS } from './lib/docs-links.js';
 
 type Code = 'vcpu-quota-exhausted' | 'vcpu-quota-headroom-short';
@@ -32,19 +34,22 @@ type Code = 'vcpu-quota-exhausted' | 'vcpu-quota-headroom-short';
 /** How many groups to name per quota in evidence; the rest are counted. */
 const QUOTED_GROUPS = 5;
 
-/** What one Auto Scaling group may still launch against one quota. */
+/** What one Auto Scaling group, or one Karpenter / Auto Mode NodePool, may still launch against one quota. */
 interface GroupDemand {
-  group: AutoScalingGroup;
+  /** The Auto Scaling group; undefined for a NodePool. */
+  group?: AutoScalingGroup;
+  /** The NodePool's cpu limit and what it runs now (spec.limits.cpu, status.resources.cpu). */
+  pool?: { limit: string; used: string };
   name: string;
   nodegroup?: string;
-  /** The smallest instance type it may launch, and its vCPUs. */
+  /** The smallest instance type it may launch, and its vCPUs (a NodePool: what it may launch, counted in single vCPUs). */
   instanceType: string;
   vcpus: number;
   /** Instances it may still launch against this quota (max minus current, this purchase option's share). */
   instances: number;
-  /** Below its desired capacity: it is launching (or failing to) right now. */
+  /** Below its desired capacity (a NodePool: NodeClaims not launched yet): it is launching, or failing to, right now. */
   short: boolean;
-  /** Its standing launch failures that cite the vCPU limit. */
+  /** Its standing launch failures that cite the vCPU limit (a NodePool: its NodeClaims'). */
   limitFailures: string[];
 }
 
@@ -63,10 +68,10 @@ export default defineDiagnostic<Code>({
   id: 'quota-headroom',
   title: "EC2 vCPU quotas leave room for the groups' scale-up",
   description:
-    "Sets EC2's running-instance vCPU quotas (Service Quotas, per instance class, On-Demand and Spot) against their usage (the quota's usage metric in CloudWatch) plus what the Auto Scaling groups may still launch up to their max: a quota that blocks launches now, or that the groups' max would overrun.",
+    "Sets EC2's running-instance vCPU quotas (Service Quotas, per instance class, On-Demand and Spot) against their usage (the quota's usage metric in CloudWatch) plus what the Auto Scaling groups may still launch up to their max and the Karpenter and Auto Mode NodePools up to their cpu limits: a quota that blocks launches now, or that the groups' max and the NodePools' limits would overrun.",
   docs: [DOCS.ec2ResourceLimits, DOCS.ec2SpotLimits, DOCS.serviceQuotasCloudWatch],
   needs: ['aws.autoScalingGroups'],
-  uses: ['aws.serviceQuotas', 'aws.defaultServiceQuotas', 'aws.quotaUsage', 'aws.nodegroups', 'aws.launchTemplateVersions', 'aws.instanceTypes', 'aws.scalingActivities'],
+  uses: ['aws.serviceQuotas', 'aws.defaultServiceQuotas', 'aws.quotaUsage', 'aws.nodegroups', 'aws.launchTemplateVersions', 'aws.instanceTypes', 'aws.scalingActivities', 'kubernetes.nodePools', 'kubernetes.nodeClaims'],
   codes: {
     'vcpu-quota-exhausted': {
       severity: 'critical',
@@ -93,6 +98,7 @@ export default defineDiagnostic<Code>({
     }
     const findings: NewFinding<Code>[] = [];
     const demands = groupDemands(snapshot, incomplete);
+    for (const [code, pools] of nodePoolDemands(snapshot, demands)) demands.set(code, [...(demands.get(code) ?? []), ...pools]);
     for (const [code, groups] of demands) {
       const verdict = quotaInput(snapshot, code, groups, incomplete);
       if (verdict) findings.push(...judge(snapshot, verdict));
@@ -156,6 +162,59 @@ function groupDemands(snapshot: Snapshot, incomplete: Incomplete): Map<string, G
       reason: `the vCPUs of ${[...unknownTypes].sort().join(', ')} are unknown (not in ec2:DescribeInstanceTypes' answer), so what the groups that launch them may launch is not counted`,
       failedCalls: [{ call: 'ec2:DescribeInstanceTypes', code: 'NotInAnswer', kind: 'not-found' }],
     });
+  }
+  return byQuota;
+}
+
+/** The instance-category and instance-family requirement keys of Karpenter's and EKS Auto Mode's NodePools. */
+const CATEGORY_KEYS = ['karpenter.k8s.aws/instance-category', 'eks.amazonaws.com/instance-category'];
+const FAMILY_KEYS = ['karpenter.k8s.aws/instance-family', 'eks.amazonaws.com/instance-family'];
+const VCPU_LIMIT = /VcpuLimitExceeded|vCPU limit|MaxSpotInstanceCountExceeded/i;
+
+/**
+ * What each NodePool may still launch: its cpu limit less the cpu its nodes have (spec.limits.cpu
+ * minus status.resources.cpu), counted against the quota of the instance class its requirements
+ * allow (Standard when they allow it or say nothing) and of the purchase option Karpenter buys
+ * first (Spot when karpenter.sh/capacity-type allows it; On-Demand, the default, otherwise; from
+ * memory of Karpenter's "NodePools" concepts page). A NodePool without a cpu limit may launch
+ * without bound: it is not counted. Only quotas the snapshot holds or the groups launch against are
+ * judged: the collector reads the Standard quotas on every run.
+ */
+function nodePoolDemands(snapshot: Snapshot, groups: Map<string, GroupDemand[]>): Map<string, GroupDemand[]> {
+  const byQuota = new Map<string, GroupDemand[]>();
+  const known = new Set([...groups.keys(), ...(snapshot.aws.serviceQuotas ?? []).map((q) => q.QuotaCode ?? ''), ...(snapshot.aws.defaultServiceQuotas ?? []).map((q) => q.QuotaCode ?? '')]);
+  for (const pool of snapshot.kubernetes.nodePools ?? []) {
+    const name = pool.metadata?.name ?? '';
+    const limit = pool.spec?.limits?.cpu;
+    const limitVcpus = quantity(limit);
+    if (limit === undefined || limitVcpus === undefined) continue;
+    const used = pool.status?.resources?.cpu ?? '0';
+    const remaining = Math.max(0, Math.floor(limitVcpus - (quantity(used) ?? 0)));
+    const requirements = pool.spec?.template?.spec?.requirements ?? [];
+    const allowed = (keys: string[]) => requirements.filter((r) => keys.includes(r.key) && r.operator === 'In').flatMap((r) => r.values ?? []);
+    const capacityTypes = allowed(['karpenter.sh/capacity-type']);
+    const purchase: PurchaseOption = capacityTypes.includes('spot') ? 'spot' : 'on-demand';
+    // A pseudo type per allowed category or family ('c' -> 'c1.large') finds its class in the same table as instance types.
+    const kinds = [...allowed(FAMILY_KEYS), ...allowed(CATEGORY_KEYS), ...allowed(['node.kubernetes.io/instance-type'])];
+    const classes = kinds.map((k) => vcpuQuotaClass(k.includes('.') ? k : /\d/.test(k) ? `${k}.large` : `${k}1.large`)).filter((c) => c !== undefined);
+    const quotaClass = classes.length === 0 ? vcpuQuotaClass('m1.large')! : (classes.find((c) => c.onDemand === vcpuQuotaClass('m1.large')!.onDemand) ?? classes[0]!);
+    const code = purchase === 'spot' ? quotaClass.spot : quotaClass.onDemand;
+    if (!code || remaining <= 0 || !known.has(code)) continue;
+    const claims = (snapshot.kubernetes.nodeClaims ?? []).filter((c) => c.metadata?.labels?.['karpenter.sh/nodepool'] === name);
+    const launched = (c: (typeof claims)[number]) => c.status?.conditions?.find((x) => x.type === 'Launched');
+    const demand: GroupDemand = {
+      pool: { limit, used },
+      name,
+      instanceType: kinds.length > 0 ? `vCPUs of ${kinds.join(', ')} instances` : 'vCPUs',
+      vcpus: 1,
+      instances: remaining,
+      short: claims.some((c) => launched(c)?.status !== 'True'),
+      limitFailures: claims.flatMap((c) => {
+        const l = launched(c);
+        return l?.status === 'False' && VCPU_LIMIT.test(l.message ?? '') ? [`${l.lastTransitionTime ?? 'at an unknown time'} (NodeClaim ${c.metadata?.name}): "${l.message}"`] : [];
+      }),
+    };
+    byQuota.set(code, [...(byQuota.get(code) ?? []), demand]);
   }
   return byQuota;
 }
@@ -244,28 +303,31 @@ function judge(snapshot: Snapshot, input: QuotaVerdictInput): NewFinding<Code>[]
   const region = snapshot.cluster.region;
   const option = purchase === 'spot' ? 'Spot' : 'On-Demand';
   const quotaName = quota.QuotaName ?? `${option} ${input.className} vCPUs`;
-  const subject = (g: GroupDemand) => (g.nodegroup ? `node group ${g.nodegroup} (${g.name})` : `Auto Scaling group ${g.name}`);
+  const subject = (g: GroupDemand) => (g.pool ? `NodePool ${g.name}` : g.nodegroup ? `node group ${g.nodegroup} (${g.name})` : `Auto Scaling group ${g.name}`);
+  const pools = groups.some((g) => g.pool);
+  const launchers = pools ? 'groups and NodePools' : 'groups';
   const ranked = [...groups].sort((a, b) => Number(b.short) - Number(a.short) || b.instances * b.vcpus - a.instances * a.vcpus || a.name.localeCompare(b.name));
   const needed = usage.value + launchable;
   const evidence = [
     `${quotaName} (${code}): ${limit} vCPUs${input.source === 'default' ? " (AWS's default: no value is applied to the account)" : ''}.`,
     `In use: ${usage.value} vCPUs (${quota.UsageMetric?.MetricNamespace ?? 'AWS/Usage'} ${quota.UsageMetric?.MetricName ?? 'ResourceCount'} ${quota.UsageMetric?.MetricStatisticRecommendation ?? 'Maximum'} at ${usage.at}), ${Math.max(0, headroom)} left.`,
-    ...ranked.slice(0, QUOTED_GROUPS).map(
-      (g) =>
-        `${subject(g)} may still launch ${g.instances} ${g.instanceType} (${g.vcpus} vCPUs each, ${g.instances * g.vcpus} in all)${purchase === 'spot' ? ' as Spot' : ''}: desired ${g.group.DesiredCapacity ?? '?'}, max ${g.group.MaxSize ?? '?'}${g.short ? ', below its desired capacity now' : ''}.`,
+    ...ranked.slice(0, QUOTED_GROUPS).map((g) =>
+      g.pool
+        ? `${subject(g)} may still launch ${g.instances} ${g.instanceType}${purchase === 'spot' ? ' as Spot' : ''}: limits.cpu ${g.pool.limit}, ${g.pool.used} in use${g.short ? ', NodeClaims not launched yet' : ''}.`
+        : `${subject(g)} may still launch ${g.instances} ${g.instanceType} (${g.vcpus} vCPUs each, ${g.instances * g.vcpus} in all)${purchase === 'spot' ? ' as Spot' : ''}: desired ${g.group?.DesiredCapacity ?? '?'}, max ${g.group?.MaxSize ?? '?'}${g.short ? ', below its desired capacity now' : ''}.`,
     ),
-    ...(ranked.length > QUOTED_GROUPS ? [`and ${ranked.length - QUOTED_GROUPS} more groups that may launch ${ranked.slice(QUOTED_GROUPS).reduce((s, g) => s + g.instances * g.vcpus, 0)} vCPUs more.`] : []),
-    `In use plus what the groups may still launch: ${needed} vCPUs, ${needed - limit} over the quota.`,
+    ...(ranked.length > QUOTED_GROUPS ? [`and ${ranked.length - QUOTED_GROUPS} more ${launchers} that may launch ${ranked.slice(QUOTED_GROUPS).reduce((s, g) => s + g.instances * g.vcpus, 0)} vCPUs more.`] : []),
+    `In use plus what the ${launchers} may still launch: ${needed} vCPUs, ${needed - limit} over the quota.`,
     ...groups.flatMap((g) => g.limitFailures.slice(0, 2).map((f) => `${subject(g)} launch failed ${f}`)),
   ];
   const resources: ResourceRef[] = uniqueRefs([
     resource.serviceQuota(quota.QuotaArn ?? code, quotaName),
-    ...ranked.flatMap((g) => [resource.autoScalingGroup(g.name), ...(g.nodegroup ? [resource.nodegroup(g.nodegroup)] : [])]),
+    ...ranked.flatMap((g) => (g.pool ? [resource.nodePool(g.name)] : [resource.autoScalingGroup(g.name), ...(g.nodegroup ? [resource.nodegroup(g.nodegroup)] : [])])),
   ]);
   // Enough for every group's max, rounded up to a multiple of 32 as quota requests usually are.
   const desiredValue = Math.ceil(needed / 32) * 32;
   const fix = {
-    summary: `Request ${purchase === 'spot' ? 'a Spot' : 'an On-Demand'} vCPU quota of at least ${needed} (${code}) for ${region}; or lower the groups' max, or move some of them to another instance class or purchase option.`,
+    summary: `Request ${purchase === 'spot' ? 'a Spot' : 'an On-Demand'} vCPU quota of at least ${needed} (${code}) for ${region}; or lower the groups' max${pools ? " and the NodePools' limits.cpu" : ''}, or move some of them to another instance class or purchase option.`,
     commands: [
       `aws service-quotas request-service-quota-increase --service-code ec2 --quota-code ${code} --desired-value ${desiredValue} --region ${region}`,
       `aws service-quotas list-requested-service-quota-change-history-by-quota --service-code ec2 --quota-code ${code} --region ${region}`,
@@ -276,7 +338,7 @@ function judge(snapshot: Snapshot, input: QuotaVerdictInput): NewFinding<Code>[]
   if (exhausted) {
     // The groups it stops: with the quota used up, every group short of its desired capacity; else those with no room for one instance.
     const stopped = usage.value >= limit ? groups.filter((g) => g.short) : blocked;
-    const groupRefs = stopped.map((g) => resource.autoScalingGroup(g.name));
+    const groupRefs = stopped.map((g) => (g.pool ? resource.nodePool(g.name) : resource.autoScalingGroup(g.name)));
     const nodegroupRefs = stopped.flatMap((g) => (g.nodegroup ? [resource.nodegroup(g.nodegroup)] : []));
     const scope: ExplainScope[] = [
       ...(groupRefs.length > 0
@@ -311,8 +373,8 @@ function judge(snapshot: Snapshot, input: QuotaVerdictInput): NewFinding<Code>[]
     {
       code: 'vcpu-quota-headroom-short',
       keyResource: code,
-      title: `${option} ${input.className} vCPU quota (${code}) leaves ${headroom} vCPUs: the groups' max needs ${launchable} more`,
-      rootCause: `Launches succeed today, but the ${launchable} vCPUs the groups may still launch up to their max do not fit in the ${headroom} left under the quota of ${limit}: a scale-up past ${headroom} vCPUs stops short with VcpuLimitExceeded and pods wait for nodes that cannot launch.`,
+      title: `${option} ${input.className} vCPU quota (${code}) leaves ${headroom} vCPUs: the ${pools ? "groups' max and NodePools' limits need" : "groups' max needs"} ${launchable} more`,
+      rootCause: `Launches succeed today, but the ${launchable} vCPUs the ${launchers} may still launch up to their ${pools ? 'max and limits' : 'max'} do not fit in the ${headroom} left under the quota of ${limit}: a scale-up past ${headroom} vCPUs stops short with VcpuLimitExceeded and pods wait for nodes that cannot launch.`,
       evidence,
       resources,
       fix,

@@ -1,6 +1,7 @@
-import { describeDiagnostic, mutate } from '../test/support/diagnostic-tester.js';
+import { expect, it } from 'vitest';
+import { describeDiagnostic, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
 import { applySchedulingFaults, checkoutPending } from '../mocks/faults/scheduling.js';
-import { MANAGED_ASG } from '../mocks/scenario-builder/baseline.js';
+import { KARPENTER_ROLE_ARN, MANAGED_ASG } from '../mocks/scenario-builder/baseline.js';
 import { statusConfigMap, statusGroupsOf } from '../mocks/scenario-builder/scheduling.js';
 import { faults as nodeRegistrationFaults } from '../mocks/faults/node-registration.js';
 import type { Snapshot } from '../src/snapshot/types.js';
@@ -23,6 +24,21 @@ describeDiagnostic(schedulingCapacity, {
     },
   ],
   broken: [
+    {
+      name: "Karpenter's NodePool at its limits.cpu: the pool is full, named with its limits",
+      snapshot: withFaults('karpenter-only', 'karpenter-nodepool-at-limits'),
+      expect: [{ id: 'scheduling-capacity/capacity-at-maximum', resource: 'default', canExplain: ['pod-unschedulable'], mentions: 'limits reached: cpu 100 of 100' }],
+    },
+    {
+      name: "a NodeClaim that fails to launch (Launched=False, UnauthorizedOperation on iam:PassRole): Karpenter's reason and message",
+      snapshot: withFaults('karpenter-only', 'karpenter-nodeclaim-launch-unauthorized'),
+      expect: [{ id: 'scheduling-capacity/node-claim-launch-failed', resource: 'default-w4k9t', canExplain: ['pod-unschedulable'], mentions: 'is not authorized to perform: iam:PassRole' }],
+    },
+    {
+      name: 'a NodeClaim refused on an EC2 quota: the ec2-launch-quota symptom quota-headroom explains',
+      snapshot: withFaults('karpenter-only', 'karpenter-spot-quota-exhausted'),
+      expect: [{ id: 'scheduling-capacity/node-claim-launch-quota', resource: 'default', canExplain: ['pod-unschedulable'], mentions: 'MaxSpotInstanceCountExceeded' }],
+    },
     {
       name: 'the only group the pods may use is at its maximum',
       snapshot: withFaults('checkout-pending-general-at-max'),
@@ -83,4 +99,10 @@ describeDiagnostic(schedulingCapacity, {
       expect: [{ id: 'scheduling-capacity/no-capacity-fits', resource: 'shop/checkout' }],
     },
   ],
+});
+
+it("a NodeClaim denied iam:PassRole points at the Karpenter controller's role, with IAM's own simulation of the call", () => {
+  const findings = runDiagnostic(schedulingCapacity, withFaults('karpenter-only', 'karpenter-nodeclaim-launch-unauthorized'));
+  expect(findings[0]!.fix.commands[0]).toBe(`aws iam simulate-principal-policy --policy-source-arn arn:aws:iam::111122223333:role/KarpenterControllerRole-shop-prod --action-names iam:PassRole --resource-arns ${KARPENTER_ROLE_ARN}`);
+  expect(findings[0]!.fix.summary).toContain('KarpenterControllerRole-shop-prod');
 });

@@ -26,7 +26,7 @@ import { cappedLines, describeWorkload, groupByWorkload, workloadResource } from
 /** Where nodes for Pending pods can come from: Auto Scaling groups, Karpenter and Auto Mode NodePools. */
 const CAPACITY_SOURCE_PARTS: SnapshotPart[] = ['aws.autoScalingGroups', 'kubernetes.nodePools'];
 
-type Code = 'capacity-at-maximum' | 'no-capacity-fits' | 'no-autoscaler' | 'autoscaler-not-running' | 'autoscaler-cannot-discover' | 'scale-up-backoff' | 'node-class-not-ready' | 'node-claim-launch-failed';
+type Code = 'capacity-at-maximum' | 'no-capacity-fits' | 'no-autoscaler' | 'autoscaler-not-running' | 'autoscaler-cannot-discover' | 'scale-up-backoff' | 'node-class-not-ready' | 'node-claim-launch-failed' | 'node-claim-launch-quota';
 
 /** A workload held up for lack of room, with the sources that could take its pods. */
 interface Waiting {
@@ -104,7 +104,15 @@ export default defineDiagnostic<Code>({
     'node-claim-launch-failed': {
       severity: 'critical',
       title: 'Karpenter NodeClaims fail to launch',
-      description: 'NodeClaims report Launched=False: the EC2 CreateFleet call behind them failed (capacity, quota, permissions, a launch template or AMI problem), with the reason Karpenter recorded.',
+      description: 'NodeClaims report Launched=False: the EC2 CreateFleet call behind them failed (permissions, a launch template or AMI problem, a subnet or security group), with the reason and message Karpenter recorded.',
+      explains: ['pod-unschedulable'],
+    },
+    'node-claim-launch-quota': {
+      severity: 'critical',
+      title: 'Karpenter NodeClaims fail to launch on an EC2 quota',
+      description:
+        "NodeClaims report Launched=False because EC2 refused the launch on an account quota (VcpuLimitExceeded, MaxSpotInstanceCountExceeded): Karpenter's own account of it, which quota-headroom's finding on the quota explains when it reads the quota.",
+      symptom: 'ec2-launch-quota',
       explains: ['pod-unschedulable'],
     },
   },
@@ -361,9 +369,19 @@ function backingOff(snapshot: Snapshot, waiting: Waiting[], b: Backoff): NewFind
   };
 }
 
+/**
+ * Workloads that `onPool` says wait on a NodePool. When the NodePools could not be read, no source
+ * names a pool: the workloads no readable group can take are the ones Karpenter would launch for,
+ * so its failures still explain them rather than silently nothing.
+ */
+function waitingOnPools(snapshot: Snapshot, waiting: Waiting[], onPool: (s: CapacitySource) => boolean): Waiting[] {
+  const poolsUnseen = unseenParts(snapshot, ['kubernetes.nodePools']).length > 0;
+  return waiting.filter((w) => w.fitting.some(onPool) || (poolsUnseen && w.fitting.length === 0));
+}
+
 /** Workloads waiting on a NodePool that launches with this node class. */
 function waitingOnClass(snapshot: Snapshot, waiting: Waiting[], nodeClass: NodeClass): Waiting[] {
-  return waiting.filter((w) => w.fitting.some((s) => s.pool && nodeClassOf(snapshot, s.pool) === nodeClass));
+  return waitingOnPools(snapshot, waiting, (s) => s.pool !== undefined && nodeClassOf(snapshot, s.pool) === nodeClass);
 }
 
 function nodeClassFindings(snapshot: Snapshot, waiting: Waiting[]): NewFinding<Code>[] {
@@ -402,21 +420,36 @@ function nodeClaimFindings(snapshot: Snapshot, waiting: Waiting[]): NewFinding<C
     byPool.set(pool, [...(byPool.get(pool) ?? []), f]);
   }
   return [...byPool.entries()].map(([pool, claims]) => {
-    const held = waiting.filter((w) => w.fitting.some((s) => s.kind === 'node-pool' && s.name === pool));
+    const held = waitingOnPools(snapshot, waiting, (s) => s.kind === 'node-pool' && s.name === pool);
     const reasons = [...new Set(claims.map((c) => c.launched.reason ?? '?'))];
+    // EC2's quota errors as CreateFleet returns them in the NodeClaim's message (from memory of the EC2 API error codes).
+    // IAM's denial as EC2 words it: "User: arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION is not authorized to perform: ACTION on resource: ARN".
+    const deniedMatch = /User: arn:aws[\w-]*:sts::(\d+):assumed-role\/([^/\s]+)\/\S+ is not authorized to perform: (\S+) on resource: (\S+)/.exec(claims[0]!.launched.message ?? '');
+    const denied = deniedMatch ? { account: deniedMatch[1]!, role: deniedMatch[2]!, action: deniedMatch[3]!, resource: deniedMatch[4]! } : undefined;
+    const quota = claims.every((c) => /VcpuLimitExceeded|MaxSpotInstanceCountExceeded|InstanceLimitExceeded|vCPU limit/i.test(c.launched.message ?? ''));
     return {
-      code: 'node-claim-launch-failed' as const,
+      code: quota ? ('node-claim-launch-quota' as const) : ('node-claim-launch-failed' as const),
       keyResource: `NodePool/${pool}`,
       title: `${claims.length} NodeClaim${claims.length === 1 ? '' : 's'} of NodePool ${pool || '(none)'} failed to launch (${reasons.join(', ')})`,
       rootCause: `Karpenter could not launch instances for NodePool ${pool}: ${claims[0]!.launched.message ?? claims[0]!.launched.reason ?? 'no message'}.`,
       evidence: [...cappedLines(claims.map((c) => `NodeClaim ${c.claim.metadata?.name}: Launched=False, reason ${c.launched.reason ?? '?'}, since ${c.launched.lastTransitionTime ?? '?'}: ${c.launched.message ?? ''}`), 5, 'NodeClaims'), ...waitingLines(held)],
       resources: uniqueRefs([resource.nodePool(pool), ...claims.map((c) => resource.nodeClaim(c.claim.metadata?.name ?? '')), ...held.map((w) => workloadResource(w.pods[0]!.workload))]),
       canExplain: held.length > 0 ? workloadScope(held) : [],
-      fix: {
-        summary: 'Fix what the launch error names (instance types with capacity, the EC2 quota, the node role\'s permissions); Karpenter retries with new NodeClaims.',
-        commands: [`kubectl describe nodeclaim ${claims[0]!.claim.metadata?.name ?? ''}`, `kubectl get events -A --field-selector involvedObject.kind=NodeClaim --sort-by=.lastTimestamp`],
-        docs: [DOCS.karpenterTroubleshooting, DOCS.ec2InsufficientCapacity],
-      },
+      fix: denied
+        ? {
+            summary: `Let Karpenter's controller role ${denied.role} call ${denied.action} on ${denied.resource} (its controller policy for your Karpenter version allows it); Karpenter retries with new NodeClaims.`,
+            commands: [
+              `aws iam simulate-principal-policy --policy-source-arn arn:aws:iam::${denied.account}:role/${denied.role} --action-names ${denied.action} --resource-arns ${denied.resource}`,
+              `aws iam list-attached-role-policies --role-name ${denied.role}`,
+              `kubectl describe nodeclaim ${claims[0]!.claim.metadata?.name ?? ''}`,
+            ],
+            docs: [DOCS.karpenterTroubleshooting],
+          }
+        : {
+            summary: 'Fix what the launch error names (instance types with capacity, the EC2 quota, the node role\'s permissions); Karpenter retries with new NodeClaims.',
+            commands: [`kubectl describe nodeclaim ${claims[0]!.claim.metadata?.name ?? ''}`, `kubectl get events -A --field-selector involvedObject.kind=NodeClaim --sort-by=.lastTimestamp`],
+            docs: [DOCS.karpenterTroubleshooting, DOCS.ec2InsufficientCapacity],
+          },
     };
   });
 }

@@ -31,6 +31,14 @@ function runsSpot(snapshot: Snapshot, name: string): void {
 
 export const faults = defineFaults([
   {
+    name: 'nodepool-spot-quota-below-limits',
+    description:
+      "The account's Spot Standard vCPU quota is 64: Karpenter's NodePool default (Spot or On-Demand, c/m/r) runs 2 vCPUs and may launch 98 more up to its limits.cpu of 100.",
+    apply(snapshot) {
+      setVcpuQuota(snapshot, SPOT_STANDARD, 64);
+    },
+  },
+  {
     name: 'on-demand-quota-below-groups-max',
     description:
       "The account's On-Demand Standard vCPU quota is 100: the 28 vCPUs in use leave 72, and the groups may still launch 76 (general 3 more m6i.xlarge, batch 8 more c6i.2xlarge).",

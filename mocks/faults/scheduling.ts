@@ -4,9 +4,10 @@
  * progress, Karpenter only, EKS Auto Mode). Objects and messages as the scheduler, the
  * cluster-autoscaler, Karpenter and the API server write them; diagnostics/*-test files cite the sources.
  */
-import type { KubeEvent, KubeNode, KubePod, Snapshot } from '../../src/snapshot/types.js';
+import type { KubeEvent, KubeNode, KubePod, NodeClaim, Snapshot } from '../../src/snapshot/types.js';
+import { setVcpuQuota, setVcpuUsage } from '../scenario-builder/service-quotas.js';
 import { servedApiGroups, VPC_CNI_CRD_GROUPS } from '../k8s-mock/resources.js';
-import { iamArn, MANAGED_ASG, MANAGED_NODEGROUP } from '../scenario-builder/baseline.js';
+import { iamArn, KARPENTER_ROLE_ARN, MANAGED_ASG, MANAGED_NODEGROUP } from '../scenario-builder/baseline.js';
 import { defineFaults } from '../scenario-builder/fault.js';
 import { karpenterNodePool, statusConfigMap, statusGroupsOf, type StatusGroup } from '../scenario-builder/scheduling.js';
 import { minutesBefore } from './symptoms.js';
@@ -330,7 +331,63 @@ export const faults = defineFaults([
     name: 'checkout-pending-for-karpenter',
     description: 'Four shop/checkout pods (no nodeSelector) are Pending for lack of CPU; Karpenter\'s NodePool default would take them.',
     apply(s) {
-      checkoutPending(s, 4, insufficientCpuMessage(s), { nodeSelector: { 'karpenter.sh/nodepool': 'default' } });
+      checkoutPendingForKarpenter(s);
+    },
+  },
+  {
+    name: 'karpenter-spot-quota-exhausted',
+    description:
+      "The account runs 256 Spot Standard vCPUs, all its quota: Karpenter's NodeClaim for four Pending shop/checkout pods fails to launch with MaxSpotInstanceCountExceeded, and it keeps trying.",
+    apply(s) {
+      checkoutPendingForKarpenter(s);
+      for (const set of [setVcpuQuota, setVcpuUsage]) set(s, 'L-34B43A08', 256);
+      // From memory of karpenter's pkg/controllers/nodeclaim/lifecycle/launch.go (Launched=False, reason LaunchFailed, the cloud provider's error) and karpenter-provider-aws's instance provider ("creating instance, with fleet error(s), CODE: MESSAGE").
+      s.kubernetes.nodeClaims = [
+        nodeClaim(s, 'default-q7m2x', { minutesAgo: 6, launched: { status: 'False', reason: 'LaunchFailed', message: 'creating instance, with fleet error(s), MaxSpotInstanceCountExceeded: Max spot instance count exceeded' } }),
+      ];
+    },
+  },
+  {
+    name: 'karpenter-nodepool-at-limits',
+    description:
+      "Karpenter's NodePool default runs 100 of its limits.cpu 100: four shop/checkout pods are Pending for lack of CPU and Karpenter says all available instance types exceed the NodePool's limits.",
+    apply(s) {
+      const pool = s.kubernetes.nodePools![0]!;
+      pool.status = { ...pool.status, resources: { ...pool.status?.resources, cpu: '100', memory: '392Gi', nodes: '13' } };
+      const pods = checkoutPendingForKarpenter(s);
+      // From memory of karpenter's pkg/controllers/provisioning/scheduling: PodFailedToScheduleEvent ("Failed to schedule pod, " + the error) and "all available instance types exceed limits for nodepool: %q".
+      s.kubernetes.warningEvents = [
+        ...(s.kubernetes.warningEvents ?? []),
+        ...pods.map((pod) => recorderEvent(s, { pod, reason: 'FailedScheduling', type: 'Warning', note: 'Failed to schedule pod, all available instance types exceed limits for nodepool: "default"', controller: 'karpenter', instance: 'karpenter-6d8f7c9b5-abcde', minutesAgo: 2, firstMinutesAgo: 20, count: 9 })),
+      ];
+    },
+  },
+  {
+    name: 'karpenter-nodeclaim-launch-unauthorized',
+    description:
+      "Karpenter's controller role may not pass the node role to EC2: the NodeClaim for four Pending shop/checkout pods reports Launched=False with UnauthorizedOperation on iam:PassRole.",
+    apply(s) {
+      checkoutPendingForKarpenter(s);
+      // From memory of karpenter's launch.go and karpenter-provider-aws's fleet errors, as above.
+      s.kubernetes.nodeClaims = [
+        nodeClaim(s, 'default-w4k9t', {
+          minutesAgo: 12,
+          launched: {
+            status: 'False',
+            reason: 'LaunchFailed',
+            message: `creating instance, with fleet error(s), UnauthorizedOperation: You are not authorized to perform this operation. User: arn:aws:sts::111122223333:assumed-role/KarpenterControllerRole-shop-prod/1763612345678901234 is not authorized to perform: iam:PassRole on resource: ${KARPENTER_ROLE_ARN} because no identity-based policy allows the iam:PassRole action`,
+          },
+        }),
+      ];
+    },
+  },
+  {
+    name: 'karpenter-nodeclaim-launching',
+    description: "Four shop/checkout pods for Karpenter's NodePool default are Pending for lack of CPU, and Karpenter created a NodeClaim for them two minutes ago that is launching: a busy cluster, not a sick one.",
+    apply(s) {
+      checkoutPendingForKarpenter(s);
+      // A NodeClaim Karpenter has just created: its lifecycle controller has not set Launched yet (from memory of karpenter's pkg/apis/v1/nodeclaim_status.go and the status conditions library's "AwaitingReconciliation").
+      s.kubernetes.nodeClaims = [nodeClaim(s, 'default-h5n8r', { minutesAgo: 2, launched: { status: 'Unknown', reason: 'AwaitingReconciliation', message: 'object is awaiting reconciliation' } })];
     },
   },
   {
@@ -339,6 +396,41 @@ export const faults = defineFaults([
     apply: enableAutoMode,
   },
 ]);
+
+/** Four shop/checkout pods pinned to Karpenter's NodePool default, Pending for lack of CPU on its node. */
+function checkoutPendingForKarpenter(s: Snapshot): KubePod[] {
+  const onPool = (n: KubeNode) => n.metadata?.labels?.['karpenter.sh/nodepool'] === 'default';
+  return checkoutPending(s, 4, failedSchedulingMessage(s, { selects: onPool }), { nodeSelector: { 'karpenter.sh/nodepool': 'default' } });
+}
+
+/** A NodeClaim of NodePool default as karpenter.sh/v1 serves it, created `minutesAgo` and not launched. */
+function nodeClaim(s: Snapshot, name: string, o: { minutesAgo: number; launched: { status: string; reason: string; message: string } }): NodeClaim {
+  const at = minutesBefore(s, o.minutesAgo);
+  const labels = { 'karpenter.sh/nodepool': 'default', 'karpenter.k8s.aws/ec2nodeclass': 'default', 'kubernetes.io/arch': 'amd64', 'karpenter.sh/capacity-type': 'spot' };
+  const annotations = { 'karpenter.sh/nodepool-hash': '6821555240594823858', 'karpenter.sh/nodepool-hash-version': 'v3' };
+  const ownerReferences = [{ apiVersion: 'karpenter.sh/v1', kind: 'NodePool', name: 'default', uid: '4d4d4d4d-0000-4000-8000-00000default' }];
+  return {
+    apiVersion: 'karpenter.sh/v1',
+    kind: 'NodeClaim',
+    metadata: { name, uid: `6c6c6c6c-0000-4000-8000-${name.slice(-5).padStart(12, '0')}`, generation: 1, creationTimestamp: at, labels, annotations, ownerReferences },
+    spec: {
+      nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: 'default' },
+      requirements: [
+        { key: 'karpenter.sh/nodepool', operator: 'In', values: ['default'] },
+        { key: 'karpenter.k8s.aws/instance-category', operator: 'In', values: ['c', 'm', 'r'] },
+      ],
+      resources: { requests: { cpu: '8210m', memory: '16824Mi', pods: '6' } },
+    },
+    status: {
+      conditions: [
+        { type: 'Launched', ...o.launched, lastTransitionTime: at, observedGeneration: 1 },
+        { type: 'Registered', status: 'Unknown', reason: 'AwaitingReconciliation', message: 'object is awaiting reconciliation', lastTransitionTime: at, observedGeneration: 1 },
+        { type: 'Initialized', status: 'Unknown', reason: 'AwaitingReconciliation', message: 'object is awaiting reconciliation', lastTransitionTime: at, observedGeneration: 1 },
+        { type: 'Ready', status: 'False', reason: 'UnhealthyDependents', message: 'Launched=False, Registered=Unknown, Initialized=Unknown', lastTransitionTime: at, observedGeneration: 1 },
+      ],
+    },
+  };
+}
 
 /** Applies these faults of this file, in order. */
 export function applySchedulingFaults(s: Snapshot, ...names: string[]): void {

@@ -20,8 +20,16 @@ export const scenarios = defineScenarios([
   {
     name: 'spot-vcpu-quota-below-groups-max',
     description:
-      'The managed node group general runs Spot: 14 Spot vCPUs in use under a Spot Standard quota of 20, and general may launch 3 more m6i.xlarge (12 vCPUs). The On-Demand quota has room; the Spot one does not.',
+      "The managed node group general runs Spot: 14 Spot vCPUs in use under a Spot Standard quota of 20, and general may launch 3 more m6i.xlarge (12 vCPUs), Karpenter's NodePool default 98 more up to its limits.cpu. The On-Demand quota has room; the Spot one does not.",
     faults: ['general-spot-quota-short'],
+    expectedRootCauses: [],
+    expectedFindings: [{ id: 'quota-headroom/vcpu-quota-headroom-short', severity: 'warning' }],
+  },
+  {
+    name: 'nodepool-spot-quota-below-limits',
+    description:
+      "Karpenter's NodePool default may launch Spot up to its limits.cpu of 100 (2 vCPUs in use), but the account's Spot Standard vCPU quota is 64: its next large scale-up stops short with MaxSpotInstanceCountExceeded.",
+    faults: ['nodepool-spot-quota-below-limits'],
     expectedRootCauses: [],
     expectedFindings: [{ id: 'quota-headroom/vcpu-quota-headroom-short', severity: 'warning' }],
   },

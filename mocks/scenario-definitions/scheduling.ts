@@ -1,5 +1,10 @@
 import { defineScenarios } from '../scenario-builder/fault.js';
 
+/** Pending pods and the one cause that must rank above them, as a scenario. */
+function pendingBehind(name: string, faults: string[], cause: string, description: string) {
+  return { name, description, faults, expectedRootCauses: [cause] };
+}
+
 /** Pods that cannot be scheduled, traced to their causes; and busy-but-healthy clusters that must stay clean. */
 export const scenarios = defineScenarios([
   {
@@ -57,32 +62,17 @@ export const scenarios = defineScenarios([
     faults: ['auto-mode-enabled'],
     expectedRootCauses: [],
   },
+  pendingBehind('pending-pods-untolerated-taint', ['general-tainted-checkout-pending'], 'node-taints/untolerated-taint', 'Node group general was given the taint dedicated=payments:NoSchedule, and the shop/checkout pods pinned to it do not tolerate it: four are Pending. The taint, named with its node group and nodes, is the root cause, with a toleration for the Deployment or the taint\'s removal from the node group as the fix.'),
+  pendingBehind('pending-pods-node-unreachable', ['batch-instance-stopped', 'checkout-pending-batch-node-unreachable'], 'node-conditions/instance-not-running', 'The batch instance in eu-west-1b was stopped: its Node is NotReady and tainted node.kubernetes.io/unreachable, and the two shop/checkout pods pinned to it stay Pending. The stopped instance is the root cause, above the NotReady node and the Pending pods.'),
+  pendingBehind('pending-pods-vcpu-quota', ['batch-launches-vcpu-quota', 'checkout-pending-batch-full'], 'quota-headroom/vcpu-quota-exhausted', 'Three shop/checkout pods pinned to the batch nodes are Pending for lack of CPU; the batch group was scaled from 2 to 4 for them, but every launch fails because the account is at its On-Demand vCPU quota. The quota ranks first, with the group\'s shortfall and the Pending pods under it.'),
+  pendingBehind('pending-pods-insufficient-capacity', ['general-launches-insufficient-capacity', 'checkout-pending-general-full'], 'node-registration/launch-capacity-unavailable', 'Four shop/checkout pods pinned to node group general are Pending for lack of CPU; the group was scaled from 3 to 5 for them, but EC2 has no m6i.xlarge capacity in any of its zones. The launch failure ranks first, with the group\'s shortfall and the Pending pods under it.'),
+  pendingBehind('karpenter-nodepool-at-limits', ['karpenter-only', 'karpenter-nodepool-at-limits'], 'scheduling-capacity/capacity-at-maximum', "Karpenter-only cluster: the NodePool default runs 100 vCPUs, its limits.cpu, and four shop/checkout pods for it are Pending for lack of CPU (Karpenter: all available instance types exceed limits for nodepool \"default\"). The full NodePool is the root cause."),
+  pendingBehind('karpenter-nodeclaim-unauthorized', ['karpenter-only', 'karpenter-nodeclaim-launch-unauthorized'], 'scheduling-capacity/node-claim-launch-failed', "Karpenter-only cluster: the NodeClaim for four Pending shop/checkout pods reports Launched=False, UnauthorizedOperation: the Karpenter controller's role may not pass the node role (iam:PassRole). The failing NodeClaim is the root cause."),
+  pendingBehind('karpenter-spot-quota-exhausted', ['karpenter-only', 'karpenter-spot-quota-exhausted'], 'quota-headroom/vcpu-quota-exhausted', "Karpenter-only cluster: the account runs all 256 of its Spot Standard vCPUs, so the NodeClaim for four Pending shop/checkout pods fails with MaxSpotInstanceCountExceeded. The quota ranks first, above the NodeClaim's failure and the Pending pods."),
   {
-    name: 'pending-pods-untolerated-taint',
-    description:
-      'Node group general was given the taint dedicated=payments:NoSchedule, and the shop/checkout pods pinned to it do not tolerate it: four are Pending. The taint, named with its node group and nodes, is the root cause, with a toleration for the Deployment or the taint\'s removal from the node group as the fix.',
-    faults: ['general-tainted-checkout-pending'],
-    expectedRootCauses: ['node-taints/untolerated-taint'],
-  },
-  {
-    name: 'pending-pods-node-unreachable',
-    description:
-      'The batch instance in eu-west-1b was stopped: its Node is NotReady and tainted node.kubernetes.io/unreachable, and the two shop/checkout pods pinned to it stay Pending. The stopped instance is the root cause, above the NotReady node and the Pending pods.',
-    faults: ['batch-instance-stopped', 'checkout-pending-batch-node-unreachable'],
-    expectedRootCauses: ['node-conditions/instance-not-running'],
-  },
-  {
-    name: 'pending-pods-vcpu-quota',
-    description:
-      'Three shop/checkout pods pinned to the batch nodes are Pending for lack of CPU; the batch group was scaled from 2 to 4 for them, but every launch fails because the account is at its On-Demand vCPU quota. The quota ranks first, with the group\'s shortfall and the Pending pods under it.',
-    faults: ['batch-launches-vcpu-quota', 'checkout-pending-batch-full'],
-    expectedRootCauses: ['quota-headroom/vcpu-quota-exhausted'],
-  },
-  {
-    name: 'pending-pods-insufficient-capacity',
-    description:
-      'Four shop/checkout pods pinned to node group general are Pending for lack of CPU; the group was scaled from 3 to 5 for them, but EC2 has no m6i.xlarge capacity in any of its zones. The launch failure ranks first, with the group\'s shortfall and the Pending pods under it.',
-    faults: ['general-launches-insufficient-capacity', 'checkout-pending-general-full'],
-    expectedRootCauses: ['node-registration/launch-capacity-unavailable'],
+    name: 'karpenter-scale-up-in-progress',
+    description: "Karpenter-only cluster: four shop/checkout pods are Pending for lack of CPU, and the NodeClaim Karpenter created for them two minutes ago is launching. A busy cluster is not a sick one: info only.",
+    faults: ['karpenter-only', 'karpenter-nodeclaim-launching'],
+    expectedRootCauses: [],
   },
 ]);
