@@ -4,7 +4,7 @@ import { NODE_ACCESS_ENTRY_TYPES } from '../src/domain/eks-constants.js';
 import { instanceProfileNameOf, roleArnWithoutPath } from '../src/domain/iam-arn.js';
 import { resource } from '../src/engine/resources.js';
 import type { Snapshot } from '../src/snapshot/types.js';
-import { parseAwsAuth, type RoleMapping } from './lib/aws-auth-config.js';
+import { snapshotAwsAuth, type RoleMapping } from './lib/aws-auth-config.js';
 import { nodeRoles, type NodeRole } from './lib/node-roles.js';
 import { DOCS } from './lib/docs-links.js';
 
@@ -108,7 +108,7 @@ export default defineDiagnostic<Code>({
           return findings;
         }
       } else if (awsAuth) {
-        const parsed = parseAwsAuth(awsAuth);
+        const parsed = snapshotAwsAuth(snapshot)!;
         for (const e of parsed.syntaxErrors) {
           configMapUsable = configMapUsable && e.key !== 'mapRoles';
           findings.push({
@@ -210,7 +210,7 @@ export default defineDiagnostic<Code>({
           },
         });
       } else {
-        const ignoredMapping = !configMapCounts && snapshot.kubernetes.awsAuth ? parseAwsAuth(snapshot.kubernetes.awsAuth).roles.find((m) => sameArn(m.rolearn, bareArn)) : undefined;
+        const ignoredMapping = !configMapCounts ? snapshotAwsAuth(snapshot)?.roles.find((m) => sameArn(m.rolearn, bareArn)) : undefined;
         const where = mode === 'CONFIG_MAP' ? 'in aws-auth' : mode === 'API' ? 'by an access entry' : 'in aws-auth or by an access entry';
         findings.push({
           ...base,

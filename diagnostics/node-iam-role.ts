@@ -17,7 +17,7 @@ import {
   type InstanceProfileUse,
 } from './lib/node-identity.js';
 import { nodeRoles, type NodeRole } from './lib/node-roles.js';
-import { parseAwsAuth } from './lib/aws-auth-config.js';
+import { snapshotAwsAuth } from './lib/aws-auth-config.js';
 import { managedPolicyArn, NODE_ACCESS_ENTRY_TYPES, NODE_ROLE_POLICIES, NODE_ROLE_POLICIES_TO_ATTACH, RECOMMENDED_NODE_ROLE_POLICY } from '../src/domain/eks-constants.js';
 import { instanceProfileNameOf, roleNameOf, sameRole } from '../src/domain/iam-arn.js';
 import { rolesForServiceAccount } from './lib/workload-identity.js';
@@ -222,7 +222,7 @@ function nodegroupIssues(snapshot: Snapshot, nodegroups: string[], codes: string
  */
 function orphanedNodeRole(snapshot: Snapshot, ec2Roles: NodeRole[]): string | undefined {
   const mapped = [
-    ...(snapshot.kubernetes.awsAuth ? parseAwsAuth(snapshot.kubernetes.awsAuth).roles.filter((m) => m.groups.includes('system:nodes')).map((m) => m.rolearn) : []),
+    ...(snapshotAwsAuth(snapshot)?.roles.filter((m) => m.groups.includes('system:nodes')).map((m) => m.rolearn) ?? []),
     ...(snapshot.aws.accessEntries ?? []).filter((e) => NODE_ACCESS_ENTRY_TYPES.ec2.includes(e.type ?? '')).flatMap((e) => (e.principalArn ? [e.principalArn] : [])),
   ];
   const held = (snapshot.aws.iamInstanceProfiles ?? []).flatMap((p) => (p.Roles ?? []).flatMap((r) => (r.Arn ? [r.Arn] : [])));

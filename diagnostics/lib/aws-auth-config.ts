@@ -1,5 +1,6 @@
 import { isSeq, LineCounter, parseDocument } from 'yaml';
-import type { KubeConfigMap } from '../../src/snapshot/types.js';
+import { memoised } from '../../src/engine/snapshot-memo.js';
+import type { KubeConfigMap, Snapshot } from '../../src/snapshot/types.js';
 
 /** One entry of aws-auth's mapRoles, with the line it starts on (1-based, within the mapRoles value). */
 export interface RoleMapping {
@@ -24,6 +25,16 @@ export interface ParsedAwsAuth {
   invalidEntries: AwsAuthProblem[];
 }
 
+
+/**
+ * The snapshot's aws-auth parsed once per run (undefined without one): aws-auth and node-iam-role
+ * read it, node-iam-role once per instance profile, and the YAML parser is among the checks'
+ * costliest steps at scale (a mapping per team). Callers only read the result.
+ */
+export function snapshotAwsAuth(snapshot: Snapshot): ParsedAwsAuth | undefined {
+  const configMap = snapshot.kubernetes.awsAuth;
+  return configMap ? memoised(snapshot, 'aws-auth parsed', () => parseAwsAuth(configMap)) : undefined;
+}
 
 export function parseAwsAuth(configMap: KubeConfigMap): ParsedAwsAuth {
   const result: ParsedAwsAuth = { roles: [], syntaxErrors: [], invalidEntries: [] };
