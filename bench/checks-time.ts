@@ -1,6 +1,7 @@
 /**
- * The checks and correlation alone, per check, on generated clusters: where `diagnoseSnapshot`
- * spends its time at each size. Prints figures only (medians over the runs after one warm-up).
+ * The checks and correlation alone, per check, on generated clusters with their workload (ten pods
+ * per node, a tenth Pending, as `npm run bench` serves them): where `diagnoseSnapshot` spends its
+ * time at each size. Prints figures only (medians over the runs after one warm-up).
  *
  *   npm run build && tsc -p bench/tsconfig.json && node dist/bench/checks-time.js [sizes] [runs]
  *   node --cpu-prof dist/bench/checks-time.js 5000 3      # a profile to open in Chrome DevTools
@@ -15,7 +16,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 const diagnostics = await loadDiagnostics();
 for (const nodes of sizes) {
-  const snapshot = buildScaledCluster(nodes);
+  const snapshot = buildScaledCluster(nodes, { workload: {} });
   const totals: number[] = [];
   const cpu: number[] = [];
   const perCheck = new Map<string, number[]>();
