@@ -247,7 +247,8 @@ describeDiagnostic(nodeRegistration, {
     {
       name: "Karpenter's relaunch loop: three instances terminated at the registration timeout, the current attempt still in its grace period",
       snapshot: mutate(karpenterLoop([57, 40, 23], 6)),
-      expect: [{ id: 'node-registration/instance-not-joined', resource: 'i-0c0ffee0c0ffee0a1', mentions: '3 instances of Karpenter node pool default never registered as Nodes (3 terminated by Karpenter at its registration timeout)' }],
+      // Named with its NodePool, so it explains the Pending pods waiting for that pool.
+      expect: [{ id: 'node-registration/instance-not-joined', resource: 'default', mentions: '3 instances of Karpenter node pool default never registered as Nodes (3 terminated by Karpenter at its registration timeout)', canExplain: ['pod-unschedulable'] }],
     },
     {
       name: "Karpenter's relaunch loop counted with an instance past the grace period",

@@ -73,6 +73,8 @@ export default defineDiagnostic<Code, 'joinGracePeriodMinutes'>({
       description:
         'EC2 instances of the cluster have been running longer than the join grace period (default 10 minutes) and no Node registered for them. The checks that explain it (IAM, aws-auth and access entries, subnets, routes, security groups, network ACLs, DNS, user data) link their cause to it; when all of them ran and found nothing, the finding says the kubelet could not bootstrap or authenticate for a reason the APIs do not show, and lists what was ruled out.',
       symptom: 'instance-not-joined',
+      // The nodes that never joined are the ones Pending pods that fit their group or NodePool wait for.
+      explains: ['pod-unschedulable'],
       whenUnexplained:
         "No check found why: the kubelet could not bootstrap or authenticate for a reason the AWS and Kubernetes APIs do not show (a failing bootstrap step, a custom AMI, an HTTP proxy, clock skew); the instance's boot log or kubelet journal names it.",
     },
@@ -229,7 +231,9 @@ function instancesNotJoined(snapshot: Snapshot, index: ClusterInstances, graceMi
           : []),
         ...booting.map((i) => `${i.InstanceId} launched ${i.LaunchTime}, the current attempt, has no Node yet.`),
       ],
-      resources,
+      resources: uniqueRefs([...resources, ...(nodepool ? [resource.nodePool(nodepool)] : [])]),
+      // unschedulable-pods names the groups and NodePools that could run pods lacking room.
+      canExplain: [{ symptom: 'pod-unschedulable', resources: [...(nodepool ? [resource.nodePool(nodepool)] : []), ...(groupName ? [resource.autoScalingGroup(groupName)] : [])] }],
       fix: {
         summary: running
           ? 'Find out why the kubelet cannot join: read the boot log of one of these instances.'

@@ -14,6 +14,8 @@ const CASES = [
   { scenario: 'pending-pods-vcpu-quota', cause: 'quota-headroom/vcpu-quota-exhausted', through: ['node-registration/asg-below-desired'], listed: 'unschedulable-pods/unschedulable:shop/checkout' },
   { scenario: 'pending-pods-insufficient-capacity', cause: 'node-registration/launch-capacity-unavailable', through: ['node-registration/asg-below-desired', 'nodegroup-health/asg-instance-launch-failures'], listed: 'unschedulable-pods/unschedulable:shop/checkout' },
   { scenario: 'pending-pods-node-unreachable', cause: 'node-conditions/instance-not-running', through: ['node-conditions/node-not-ready'], listed: 'node-conditions/node-not-ready:ip-10-0-53-10.eu-west-1.compute.internal' },
+  { scenario: 'karpenter-relaunch-loop-pending-pods', cause: 'aws-auth/access-entry-wrong-type', through: ['node-registration/instance-not-joined'], listed: 'node-registration/instance-not-joined:i-0c0ffee0c0ffee002' },
+  { scenario: 'karpenter-spot-quota-exhausted', cause: 'quota-headroom/vcpu-quota-exhausted', through: ['scheduling-capacity/node-claim-launch-quota'], listed: 'unschedulable-pods/unschedulable:shop/checkout' },
   { scenario: 'pending-pods-untolerated-taint', cause: 'node-taints/untolerated-taint', through: [], listed: 'unschedulable-pods/unschedulable:shop/checkout' },
   { scenario: 'pending-pods-group-at-max', cause: 'scheduling-capacity/capacity-at-maximum', through: [], listed: 'unschedulable-pods/unschedulable:shop/checkout' },
 ];

@@ -35,6 +35,13 @@ export const scenarios = defineScenarios([
     expectedRootCauses: ['aws-auth/access-entry-wrong-type'],
   },
   {
+    name: 'karpenter-relaunch-loop-pending-pods',
+    description:
+      "Karpenter's instances never register (the node role's access entry has type EC2 instead of EC2_LINUX), so the four shop/checkout pods waiting for its NodePool default stay Pending while it relaunches every 15 minutes. The access entry ranks first, above the instances that never joined and the Pending pods.",
+    faults: ['karpenter-access-entry-type-ec2', 'karpenter-relaunch-loop', 'checkout-pending-for-karpenter'],
+    expectedRootCauses: ['aws-auth/access-entry-wrong-type'],
+  },
+  {
     name: 'taint-nothing-tolerates',
     description:
       "The batch group's launch template registers its nodes with dedicated=batch:NoSchedule, and the report-generator pods meant for them have no toleration: they stay Pending while the batch nodes run DaemonSets only.",
