@@ -21,6 +21,7 @@ import { describeEvent } from './lib/events.js';
 import { failedNodeClaims, nodeClassOf, nodeClassProblems } from './lib/node-provisioners.js';
 import { latestEvent, scaleUpUnderWay, unschedulablePods, type UnschedulablePod } from './lib/pending-pods.js';
 import { insufficientResources, lacksCapacity } from './lib/scheduling-message.js';
+import { heldByVolumeZone, sourcesInVolumeZones } from './lib/volume-claims.js';
 import { cappedLines, describeWorkload, groupByWorkload, workloadResource } from './lib/workload-owner.js';
 
 /** Where nodes for Pending pods can come from: Auto Scaling groups, Karpenter and Auto Mode NodePools. */
@@ -121,11 +122,15 @@ export default defineDiagnostic<Code>({
     const sources = capacitySources(snapshot);
     const capacitySourcesUnseen = unseenParts(snapshot, CAPACITY_SOURCE_PARTS).length > 0;
     const waiting = groupByWorkload(
-      unschedulablePods(snapshot).filter((p) => p.failure && lacksCapacity(p.failure) && !p.fargate),
+      unschedulablePods(snapshot).filter((p) => p.failure && (lacksCapacity(p.failure) || heldByVolumeZone(p.failure)) && !p.fargate),
       (p) => ({ workload: p.workload, reason: 'capacity' }),
     )
       .filter((g) => !scaleUpUnderWay(snapshot, g.members, now))
-      .map((g) => ({ pods: g.members, fitting: sources.filter((s) => sourceFits(g.members[0]!.pod, s)) }));
+      // Pods held by their volumes' zone need a node there: only the sources reaching it count (none: volume-zones' finding).
+      .flatMap((g) => {
+        const fitting = sourcesInVolumeZones(snapshot, g.members[0]!, sources.filter((s) => sourceFits(g.members[0]!.pod, s)));
+        return fitting ? [{ pods: g.members, fitting }] : [];
+      });
 
     findings.push(...nodeClassFindings(snapshot, waiting), ...nodeClaimFindings(snapshot, waiting));
     const explainedByKarpenter = new Set(findings.flatMap((f) => f.canExplain?.flatMap((c) => c.resources?.map((r) => r.id) ?? []) ?? []));
@@ -184,7 +189,8 @@ function waitingLines(waiting: Waiting[]): string[] {
   return cappedLines(
     waiting.map((w) => {
       const failure = w.pods.find((p) => p.failure)?.failure;
-      return `${w.pods.length} pod${w.pods.length === 1 ? '' : 's'} of ${describeWorkload(w.pods[0]!.workload)} Pending: Insufficient ${failure ? insufficientResources(failure).join(', ') || 'room' : 'room'}`;
+      const short = failure ? insufficientResources(failure).join(', ') : '';
+      return `${w.pods.length} pod${w.pods.length === 1 ? '' : 's'} of ${describeWorkload(w.pods[0]!.workload)} Pending: ${short ? `Insufficient ${short}` : heldByVolumeZone(failure) ? 'no node in their volumes\' zone' : 'Insufficient room'}`;
     }),
     5,
     'workloads',

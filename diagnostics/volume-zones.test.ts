@@ -4,6 +4,7 @@ import { applyVolumeFaults, ledgerBoundIn } from '../mocks/faults/volumes.js';
 import { applySchedulingFaults, recorderEvent } from '../mocks/faults/scheduling.js';
 import { BATCH_ASG } from '../mocks/scenario-builder/baseline.js';
 import type { Snapshot } from '../src/snapshot/types.js';
+import schedulingCapacity from './scheduling-capacity.js';
 import volumeZones from './volume-zones.js';
 
 const withFaults = (...names: string[]): Snapshot => mutate((s) => applyVolumeFaults(s, ...names));
@@ -113,5 +114,24 @@ describe('volume-zones fixes and limits', () => {
       x.errors.push({ part: 'aws.autoScalingGroups', call: 'autoscaling:DescribeAutoScalingGroups', kind: 'denied', code: 'AccessDenied', message: 'not authorized' });
     });
     expect(runDiagnostic(volumeZones, s)).toEqual([]);
+  });
+});
+
+describe('a group that reaches the volumes\' zone but is full is scheduling-capacity\'s, not volume-zones\'', () => {
+  const s = withFaults('batch-group-at-max', 'ledger-db-volumes-in-eu-west-1a');
+
+  it('volume-zones says nothing', () => {
+    expect(runDiagnostic(volumeZones, s)).toEqual([]);
+  });
+
+  it('scheduling-capacity reports the full group, which explains the Pending StatefulSet', () => {
+    const [f] = runDiagnostic(schedulingCapacity, s);
+    expect(f?.id).toBe('scheduling-capacity/capacity-at-maximum');
+    expect(f!.resources.map((r) => r.id)).toEqual(expect.arrayContaining([BATCH_ASG, 'shop/ledger-db']));
+    expect(f!.evidence).toContain('3 pods of StatefulSet shop/ledger-db Pending: no node in their volumes\' zone');
+  });
+
+  it('scheduling-capacity leaves a zone no group reaches to volume-zones (no "no capacity fits" beside it)', () => {
+    expect(runDiagnostic(schedulingCapacity, withFaults('batch-group-leaves-eu-west-1a', 'ledger-db-volumes-in-eu-west-1a'))).toEqual([]);
   });
 });

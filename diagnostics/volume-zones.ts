@@ -16,14 +16,14 @@ import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
 import type { ResourceRef } from '../src/engine/finding.js';
 import { resource, uniqueRefs } from '../src/engine/resources.js';
 import { unseenParts } from '../src/engine/run-checks.js';
-import type { KubePersistentVolume, KubeStorageClass, Snapshot, SnapshotPart } from '../src/snapshot/types.js';
+import type { Snapshot, SnapshotPart } from '../src/snapshot/types.js';
 import { capacitySourceRefs, capacitySources, sourceFits, type CapacitySource } from './lib/capacity-sources.js';
 import { clusterVpcId } from './lib/cluster-vpc.js';
 import { DOCS } from './lib/docs-links.js';
 import { describeEvent } from './lib/events.js';
 import { nodeClassOf } from './lib/node-provisioners.js';
 import { latestEvent, scaleUpUnderWay, unschedulablePods, type UnschedulablePod } from './lib/pending-pods.js';
-import { claimClassName, podClaimNames, storageIndex, volumeZones } from './lib/volume-claims.js';
+import { heldByVolumeZone, podVolumeZones, type PinnedVolume } from './lib/volume-claims.js';
 import { cappedLines, describeWorkload, groupByWorkload, workloadResource } from './lib/workload-owner.js';
 
 type Code = 'zone-without-capacity';
@@ -34,7 +34,7 @@ const SOURCE_PARTS: SnapshotPart[] = ['aws.autoScalingGroups', 'kubernetes.nodeP
 /** A pod held by its volumes' zone, with what pins it. */
 interface Pinned {
   pod: UnschedulablePod;
-  volumes: { claim: string; volume: KubePersistentVolume; zones: string[]; storageClass?: KubeStorageClass }[];
+  volumes: PinnedVolume[];
   /** The zones every one of its volumes allows. */
   zones: string[];
   /** The groups and NodePools whose nodes the pod accepts (selector, affinity, taints). */
@@ -59,22 +59,13 @@ export default defineDiagnostic<Code>({
   check({ snapshot, now }) {
     if (unseenParts(snapshot, SOURCE_PARTS).length > 0) return [];
     const sources = capacitySources(snapshot);
-    const index = storageIndex(snapshot);
-    const claims = new Map(index.waitingClaims.map((c) => [`${c.namespace}/${c.name}`, c.claim]));
     const pinned: Pinned[] = [];
     for (const pod of unschedulablePods(snapshot)) {
-      if (pod.fargate || !pod.failure?.obstacles.some((o) => o.kind === 'volume-node-affinity' || o.kind === 'volume-zone')) continue;
+      if (pod.fargate || !heldByVolumeZone(pod.failure)) continue;
       if (scaleUpUnderWay(snapshot, [pod], now)) continue;
-      const volumes = podClaimNames(pod.pod).flatMap((name) => {
-        const claim = claims.get(`${pod.namespace}/${name}`);
-        const volume = claim?.spec?.volumeName ? index.volumes.get(claim.spec.volumeName) : undefined;
-        const zones = volume ? volumeZones(volume) : [];
-        const className = claim ? claimClassName(claim) : undefined;
-        const storageClass = className ? index.classes.get(className) : undefined;
-        return volume && zones.length > 0 ? [{ claim: name, volume, zones, ...(storageClass ? { storageClass } : {}) }] : [];
-      });
-      if (volumes.length === 0) continue;
-      const zones = volumes.map((v) => v.zones).reduce((a, b) => a.filter((z) => b.includes(z)));
+      const held = podVolumeZones(snapshot, pod.pod);
+      if (!held) continue;
+      const { zones, volumes } = held;
       const fitting = sources.filter((s) => sourceFits(pod.pod, s));
       // Nothing fits at all is a selector problem (scheduling-capacity's no-capacity-fits); a source whose zones are unknown proves nothing.
       if (zones.length === 0 || fitting.length === 0 || fitting.some((s) => s.zones.length === 0)) continue;

@@ -157,3 +157,50 @@ export function volumeZones(volume: KubePersistentVolume): string[] {
   }
   return [...zones];
 }
+
+/** A pod's bound volume, with the zones it is pinned to. */
+export interface PinnedVolume {
+  claim: string;
+  volume: KubePersistentVolume;
+  zones: string[];
+  storageClass?: KubeStorageClass;
+}
+
+/**
+ * The zones a Pending pod's bound volumes pin it to (those every one of them allows), with the
+ * volumes; undefined when no volume of it is pinned to a zone. Zones may be empty: volumes in
+ * different zones, which no single node can serve.
+ */
+export function podVolumeZones(snapshot: Snapshot, pod: KubePod): { zones: string[]; volumes: PinnedVolume[] } | undefined {
+  const index = storageIndex(snapshot);
+  const namespace = pod.metadata?.namespace ?? 'default';
+  const claims = new Map(index.waitingClaims.filter((c) => c.namespace === namespace).map((c) => [c.name, c.claim]));
+  const volumes = podClaimNames(pod).flatMap((name) => {
+    const claim = claims.get(name);
+    const volume = claim?.spec?.volumeName ? index.volumes.get(claim.spec.volumeName) : undefined;
+    const zones = volume ? volumeZones(volume) : [];
+    const className = claim ? claimClassName(claim) : undefined;
+    const storageClass = className ? index.classes.get(className) : undefined;
+    return volume && zones.length > 0 ? [{ claim: name, volume, zones, ...(storageClass ? { storageClass } : {}) }] : [];
+  });
+  if (volumes.length === 0) return undefined;
+  return { zones: volumes.map((v) => v.zones).reduce((a, b) => a.filter((z) => b.includes(z))), volumes };
+}
+
+/** Whether the scheduler says a pod's volumes' zone rules nodes out (VolumeBinding's node affinity conflict, VolumeZone). */
+export function heldByVolumeZone(failure: { obstacles: { kind: string }[] } | undefined): boolean {
+  return failure?.obstacles.some((o) => o.kind === 'volume-node-affinity' || o.kind === 'volume-zone') ?? false;
+}
+
+/**
+ * Of the sources whose nodes a pod accepts, those that launch where its volumes are. All of them
+ * when the scheduler does not say the volumes' zone holds it, or its volumes pin no zone; undefined
+ * when none reaches that zone (volume-zones reports it: growing any of them would not help).
+ */
+export function sourcesInVolumeZones<S extends { zones: string[] }>(snapshot: Snapshot, pod: { pod: KubePod; failure?: { obstacles: { kind: string }[] } }, fitting: S[]): S[] | undefined {
+  if (!heldByVolumeZone(pod.failure)) return fitting;
+  const held = podVolumeZones(snapshot, pod.pod);
+  if (!held) return fitting;
+  const reaching = fitting.filter((s) => s.zones.some((z) => held.zones.includes(z)));
+  return reaching.length > 0 ? reaching : undefined;
+}

@@ -286,6 +286,14 @@ export const faults = defineFaults([
     },
   },
   {
+    name: 'batch-group-at-max',
+    description: 'The self-managed batch Auto Scaling group is at its maximum size (desired = max = 2).',
+    apply(s) {
+      const group = s.aws.autoScalingGroups?.find((g) => g.AutoScalingGroupName === BATCH_ASG);
+      if (group) group.MaxSize = group.DesiredCapacity;
+    },
+  },
+  {
     name: 'ledger-db-volumes-in-eu-west-1a',
     description:
       'shop/ledger-db runs on the batch nodes (nodeSelector node-role.example.com/batch: "true"); its three gp3 volumes were created in eu-west-1a when a batch node ran there. Its pods were rescheduled 18 minutes ago and every batch node reports a volume node affinity conflict.',

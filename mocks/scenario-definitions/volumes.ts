@@ -33,6 +33,12 @@ export const scenarios = defineScenarios([
     expectedRootCauses: ['volume-zones/zone-without-capacity'],
   },
   {
+    name: 'volumes-zone-group-at-max',
+    description: 'shop/ledger-db runs on the batch nodes and its EBS volumes are in eu-west-1a, where no batch node runs; the batch group can launch there but is at its maximum size. The full group is the root cause (scheduling-capacity), not the zone: volume-zones says nothing.',
+    faults: ['batch-group-at-max', 'ledger-db-volumes-in-eu-west-1a'],
+    expectedRootCauses: ['scheduling-capacity/capacity-at-maximum'],
+  },
+  {
     name: 'claims-wait-for-scale-up',
     description: 'shop/ledger-db\'s pods are Pending for lack of CPU and the cluster-autoscaler triggered a scale-up two minutes ago; their WaitForFirstConsumer claims wait for the pods to be scheduled. A busy cluster, not a sick one: info only.',
     faults: ['ledger-db-waits-for-scale-up'],
