@@ -58,6 +58,8 @@ export default defineDiagnostic<Code>({
     'aws.nodegroups',
     'aws.reservations',
     'aws.subnets',
+    'kubernetes.persistentVolumeClaims',
+    'kubernetes.persistentVolumes',
   ],
   codes: {
     'capacity-at-maximum': {

@@ -194,13 +194,14 @@ export function heldByVolumeZone(failure: { obstacles: { kind: string }[] } | un
 
 /**
  * Of the sources whose nodes a pod accepts, those that launch where its volumes are. All of them
- * when the scheduler does not say the volumes' zone holds it, or its volumes pin no zone; undefined
- * when none reaches that zone (volume-zones reports it: growing any of them would not help).
+ * when the scheduler does not say the volumes' zone holds it; undefined when none reaches that zone
+ * (volume-zones reports it: growing any of them would not help) or the zone is not known.
  */
 export function sourcesInVolumeZones<S extends { zones: string[] }>(snapshot: Snapshot, pod: { pod: KubePod; failure?: { obstacles: { kind: string }[] } }, fitting: S[]): S[] | undefined {
   if (!heldByVolumeZone(pod.failure)) return fitting;
+  // Held by a volume's zone that cannot be read (the claims or volumes were not): nothing is judged.
   const held = podVolumeZones(snapshot, pod.pod);
-  if (!held) return fitting;
+  if (!held) return undefined;
   const reaching = fitting.filter((s) => s.zones.some((z) => held.zones.includes(z)));
   return reaching.length > 0 ? reaching : undefined;
 }
