@@ -14,6 +14,13 @@ describeDiagnostic(schedulingCapacity, {
     ...[[], ['checkout-pending-no-autoscaler-none'], ['karpenter-only'], ['auto-mode-enabled']].map((names) => ({ name: `nothing Pending (${names.join(', ') || 'baseline'})`, snapshot: withFaults(...names) })),
     { name: 'scale-up triggered two minutes ago: no cause to report', snapshot: withFaults('checkout-pending-scale-up-triggered') },
     { name: 'Pending for Karpenter, whose NodePool can grow and whose node class is ready', snapshot: withFaults('karpenter-only', 'checkout-pending-for-karpenter') },
+    {
+      name: 'InsufficientCapacityError events with nothing Pending: Karpenter found capacity elsewhere',
+      snapshot: mutate((s) => {
+        applySchedulingFaults(s, 'karpenter-only', 'karpenter-insufficient-capacity');
+        s.kubernetes.problemPods = [];
+      }),
+    },
     { name: 'Pending pods the autoscaler discovers, not backing off: it is its turn to act', snapshot: mutate((s) => void checkoutPending(s, 2)) },
     {
       name: "a group already asked to grow whose launches fail (the vCPU quota): its shortfall explains the pods, not the autoscaler's discovery",
@@ -33,6 +40,11 @@ describeDiagnostic(schedulingCapacity, {
       name: "a NodeClaim that fails to launch (Launched=False, UnauthorizedOperation on iam:PassRole): Karpenter's reason and message",
       snapshot: withFaults('karpenter-only', 'karpenter-nodeclaim-launch-unauthorized'),
       expect: [{ id: 'scheduling-capacity/node-claim-launch-failed', resource: 'default-w4k9t', canExplain: ['pod-unschedulable'], mentions: 'is not authorized to perform: iam:PassRole' }],
+    },
+    {
+      name: "Karpenter's NodeClaims deleted after InsufficientCapacityError: the events outlive them and name the NodePool",
+      snapshot: withFaults('karpenter-only', 'karpenter-insufficient-capacity'),
+      expect: [{ id: 'scheduling-capacity/node-claim-capacity-unavailable', resource: 'default', severity: 'warning', canExplain: ['pod-unschedulable'], mentions: 'InsufficientInstanceCapacity' }],
     },
     {
       name: 'a NodeClaim refused on an EC2 quota: the ec2-launch-quota symptom quota-headroom explains',

@@ -17,7 +17,7 @@ import { resource, uniqueRefs } from '../src/engine/resources.js';
 import type { KubeDeployment, NodeClass, Snapshot, SnapshotPart } from '../src/snapshot/types.js';
 import { capacitySourceRefs, capacitySources, sourceFits, type CapacitySource } from './lib/capacity-sources.js';
 import { DOCS } from './lib/docs-links.js';
-import { describeEvent } from './lib/events.js';
+import { describeEvent, minutesSinceLastSeen, newestFirst, normalizeEvent, type KubernetesEvent } from './lib/events.js';
 import { failedNodeClaims, nodeClassOf, nodeClassProblems } from './lib/node-provisioners.js';
 import { latestEvent, scaleUpUnderWay, unschedulablePods, type UnschedulablePod } from './lib/pending-pods.js';
 import { insufficientResources, lacksCapacity } from './lib/scheduling-message.js';
@@ -27,7 +27,7 @@ import { cappedLines, describeWorkload, groupByWorkload, workloadResource } from
 /** Where nodes for Pending pods can come from: Auto Scaling groups, Karpenter and Auto Mode NodePools. */
 const CAPACITY_SOURCE_PARTS: SnapshotPart[] = ['aws.autoScalingGroups', 'kubernetes.nodePools'];
 
-type Code = 'capacity-at-maximum' | 'no-capacity-fits' | 'no-autoscaler' | 'autoscaler-not-running' | 'autoscaler-cannot-discover' | 'scale-up-backoff' | 'node-class-not-ready' | 'node-claim-launch-failed' | 'node-claim-launch-quota';
+type Code = 'capacity-at-maximum' | 'no-capacity-fits' | 'no-autoscaler' | 'autoscaler-not-running' | 'autoscaler-cannot-discover' | 'scale-up-backoff' | 'node-class-not-ready' | 'node-claim-launch-failed' | 'node-claim-launch-quota' | 'node-claim-capacity-unavailable';
 
 /** A workload held up for lack of room, with the sources that could take its pods. */
 interface Waiting {
@@ -110,6 +110,13 @@ export default defineDiagnostic<Code>({
       description: 'NodeClaims report Launched=False: the EC2 CreateFleet call behind them failed (permissions, a launch template or AMI problem, a subnet or security group), with the reason and message Karpenter recorded.',
       explains: ['pod-unschedulable'],
     },
+    'node-claim-capacity-unavailable': {
+      severity: 'warning',
+      title: 'EC2 has no capacity for the instance types a NodePool allows',
+      description:
+        "Karpenter's launches for a NodePool the Pending pods need fail with InsufficientCapacityError (it deletes those NodeClaims and tries again): EC2 has none of the instance types and zones the NodePool allows, in the purchase option it buys. Usually temporary; more instance types, zones or On-Demand make the NodePool resilient to it.",
+      explains: ['pod-unschedulable'],
+    },
     'node-claim-launch-quota': {
       severity: 'critical',
       title: 'Karpenter NodeClaims fail to launch on an EC2 quota',
@@ -134,7 +141,7 @@ export default defineDiagnostic<Code>({
         return fitting ? [{ pods: g.members, fitting }] : [];
       });
 
-    findings.push(...nodeClassFindings(snapshot, waiting), ...nodeClaimFindings(snapshot, waiting));
+    findings.push(...nodeClassFindings(snapshot, waiting), ...nodeClaimFindings(snapshot, waiting), ...capacityErrorFindings(snapshot, waiting, now));
     const explainedByKarpenter = new Set(findings.flatMap((f) => f.canExplain?.flatMap((c) => c.resources?.map((r) => r.id) ?? []) ?? []));
 
     const byCause = new Map<string, { code: Code; waiting: Waiting[]; build: (w: Waiting[]) => NewFinding<Code> }>();
@@ -459,5 +466,45 @@ function nodeClaimFindings(snapshot: Snapshot, waiting: Waiting[]): NewFinding<C
             docs: [DOCS.karpenterTroubleshooting, DOCS.ec2InsufficientCapacity],
           },
     };
+  });
+}
+
+/** How long after Karpenter's last InsufficientCapacityError its NodePool still counts as short of capacity. */
+const CAPACITY_ERROR_WINDOW_MINUTES = 30;
+
+/**
+ * Karpenter deletes a NodeClaim whose launch failed for lack of capacity and publishes a Warning
+ * event on it, reason InsufficientCapacityError, "NodeClaim NAME event: ERROR" (from memory of
+ * karpenter's pkg/controllers/nodeclaim/lifecycle/launch.go and events.go): the event outlives the
+ * NodeClaim. Its NodePool is the NodeClaim's name less the suffix generateName adds ("default-x7k2p").
+ */
+function capacityErrorFindings(snapshot: Snapshot, waiting: Waiting[], now: Date): NewFinding<Code>[] {
+  const byPool = new Map<string, KubernetesEvent[]>();
+  for (const raw of snapshot.kubernetes.warningEvents ?? []) {
+    const event = normalizeEvent(raw);
+    if (event.reason !== 'InsufficientCapacityError' || event.regarding.kind !== 'NodeClaim' || minutesSinceLastSeen(event, now) > CAPACITY_ERROR_WINDOW_MINUTES) continue;
+    const pool = /^(.+)-[a-z0-9]{5}$/.exec(event.regarding.name ?? '')?.[1];
+    if (pool) byPool.set(pool, [...(byPool.get(pool) ?? []), event]);
+  }
+  return [...byPool.entries()].flatMap(([pool, events]) => {
+    const held = waitingOnPools(snapshot, waiting, (s) => s.kind === 'node-pool' && s.name === pool);
+    if (held.length === 0) return []; // Karpenter found capacity elsewhere: nothing waits on it
+    const newest = [...events].sort(newestFirst)[0]!;
+    return [
+      {
+        code: 'node-claim-capacity-unavailable' as const,
+        keyResource: `NodePool/${pool}`,
+        title: `EC2 has no capacity for NodePool ${pool}'s instance types: ${events.length} launch${events.length === 1 ? '' : 'es'} failed with InsufficientCapacityError`,
+        rootCause: `Karpenter's launches for NodePool ${pool} fail for lack of EC2 capacity in the instance types, zones and purchase option the NodePool allows (${newest.message}); it deletes each NodeClaim and tries again, and the pods wait.`,
+        evidence: [...cappedLines(events.map((e) => `NodeClaim ${e.regarding.name}: ${describeEvent(e)}`), 5, 'NodeClaims'), ...waitingLines(held)],
+        resources: uniqueRefs([resource.nodePool(pool), ...held.map((w) => workloadResource(w.pods[0]!.workload))]),
+        canExplain: workloadScope(held),
+        fix: {
+          summary: `Let NodePool ${pool} use more instance types (wider instance-category, -family or -size requirements), more zones, or On-Demand as well as Spot; Karpenter picks from whatever its requirements allow.`,
+          commands: [`kubectl get nodepool ${pool} -o jsonpath='{.spec.template.spec.requirements}'`, `kubectl get events -A --field-selector reason=InsufficientCapacityError --sort-by=.lastTimestamp`],
+          docs: [DOCS.karpenterTroubleshooting, DOCS.ec2InsufficientCapacity],
+        },
+      },
+    ];
   });
 }

@@ -10,7 +10,7 @@ import { servedApiGroups, VPC_CNI_CRD_GROUPS } from '../k8s-mock/resources.js';
 import { iamArn, KARPENTER_ROLE_ARN, MANAGED_ASG, MANAGED_NODEGROUP } from '../scenario-builder/baseline.js';
 import { defineFaults } from '../scenario-builder/fault.js';
 import { karpenterNodePool, statusConfigMap, statusGroupsOf, type StatusGroup } from '../scenario-builder/scheduling.js';
-import { minutesBefore } from './symptoms.js';
+import { minutesBefore, warningEvent } from './symptoms.js';
 
 /** The checkout Deployment whose pods go Pending in these scenarios: pinned to the managed node group, asking 2 CPUs each. */
 export const CHECKOUT = { namespace: 'shop', deployment: 'checkout', replicaSet: 'checkout-5f7d9c8b6d', replicaSetUid: '2b2b2b2b-0000-4000-8000-00000000c0c0', deploymentUid: '2c2c2c2c-0000-4000-8000-00000000c0c0' };
@@ -388,6 +388,24 @@ export const faults = defineFaults([
       checkoutPendingForKarpenter(s);
       // A NodeClaim Karpenter has just created: its lifecycle controller has not set Launched yet (from memory of karpenter's pkg/apis/v1/nodeclaim_status.go and the status conditions library's "AwaitingReconciliation").
       s.kubernetes.nodeClaims = [nodeClaim(s, 'default-h5n8r', { minutesAgo: 2, launched: { status: 'Unknown', reason: 'AwaitingReconciliation', message: 'object is awaiting reconciliation' } })];
+    },
+  },
+  {
+    name: 'karpenter-insufficient-capacity',
+    description:
+      "Karpenter's NodePool default may launch only c7i.2xlarge as Spot in eu-west-1a for the four Pending shop/checkout pods, and EC2 has none: three launches in the last 20 minutes failed with InsufficientCapacityError, each NodeClaim deleted.",
+    apply(s) {
+      const pool = s.kubernetes.nodePools![0]!;
+      pool.spec!.template!.spec!.requirements = [
+        { key: 'node.kubernetes.io/instance-type', operator: 'In', values: ['c7i.2xlarge'] },
+        { key: 'karpenter.sh/capacity-type', operator: 'In', values: ['spot'] },
+        { key: 'topology.kubernetes.io/zone', operator: 'In', values: ['eu-west-1a'] },
+      ];
+      checkoutPendingForKarpenter(s);
+      // From memory of karpenter's lifecycle events.go (InsufficientCapacityErrorEvent: "NodeClaim %s event: %s") and karpenter-provider-aws's fleet errors.
+      const ice = (name: string, minutes: number) =>
+        warningEvent(s, { involved: { kind: 'NodeClaim', name }, reason: 'InsufficientCapacityError', message: `NodeClaim ${name} event: creating instance, insufficient capacity, with fleet error(s), InsufficientInstanceCapacity: We currently do not have sufficient c7i.2xlarge capacity in the Availability Zone you requested (eu-west-1a). Our system will be working on provisioning additional capacity.`, source: { component: 'karpenter' }, count: 1, minutes });
+      s.kubernetes.warningEvents = [...(s.kubernetes.warningEvents ?? []), ice('default-b8x2k', 19), ice('default-c4v7m', 11), ice('default-d2q9n', 3)];
     },
   },
   {
