@@ -5,9 +5,10 @@
  * diagnostics/lib/image-pull-errors.ts).
  */
 import { parseImageReference } from '../../src/domain/container-image.js';
-import type { KubeDeployment, KubeEndpointSlice, KubePod, KubeService, Snapshot } from '../../src/snapshot/types.js';
+import type { KubeDeployment, KubeEndpointSlice, KubeNode, KubePod, KubeService, Snapshot } from '../../src/snapshot/types.js';
 import { defineFaults } from '../scenario-builder/fault.js';
 import { removeEndpoint } from './network.js';
+import { failedSchedulingMessage, recorderEvent } from './scheduling.js';
 import { addonDegraded, minutesBefore, setKubeletSilent, stuckPod, warningEvent } from './symptoms.js';
 
 const KYVERNO_SELECTOR = { 'app.kubernetes.io/component': 'admission-controller', 'app.kubernetes.io/instance': 'kyverno', 'app.kubernetes.io/part-of': 'kyverno' };
@@ -410,5 +411,29 @@ faults.push({
     for (const node of (s.kubernetes.nodes ?? []).filter((n) => nodes.has(n.metadata?.name))) setKubeletSilent(s, node, 30);
     // The pods of a node whose kubelet is silent: MarkPodsNotReady (pkg/controller/util/node/controller_utils.go, from memory) sets their Ready condition False.
     corednsPodsDown(s, pods, 29);
+  },
+});
+
+faults.push({
+  name: 'coredns-pending-untolerated-taint',
+  description:
+    "Every EC2 node was given the taint dedicated=payments:NoSchedule by hand (kubectl taint), and CoreDNS's pods, restarted since, do not tolerate it: both are Pending with \"node(s) had untolerated taint {dedicated: payments}\" and the kube-dns Service has no ready endpoint.",
+  apply(s) {
+    const ec2 = (n: KubeNode) => n.metadata?.labels?.['eks.amazonaws.com/compute-type'] !== 'fargate';
+    for (const node of (s.kubernetes.nodes ?? []).filter(ec2)) node.spec = { ...node.spec, taints: [...(node.spec?.taints ?? []), { key: 'dedicated', value: 'payments', effect: 'NoSchedule' }] };
+    // CoreDNS selects every node: each EC2 node is rejected for its taint, the Fargate node for its own.
+    const message = failedSchedulingMessage(s, { taintOf: (n) => (ec2(n) ? { key: 'dedicated', value: 'payments' } : undefined), selects: () => true });
+    const pods = corednsPods(s);
+    for (const pod of pods) {
+      delete pod.spec!.nodeName;
+      pod.status = { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastTransitionTime: minutesBefore(s, 12) }], qosClass: 'Burstable' };
+    }
+    // Pending kube-system pods are in both lists: kube-system's, and the pods not running.
+    s.kubernetes.problemPods = [...(s.kubernetes.problemPods ?? []), ...pods];
+    s.kubernetes.warningEvents = [
+      ...(s.kubernetes.warningEvents ?? []),
+      ...pods.map((pod) => recorderEvent(s, { pod, reason: 'FailedScheduling', type: 'Warning', note: message, controller: 'default-scheduler', instance: 'default-scheduler-ip-10-0-1-10.eu-west-1.compute.internal', minutesAgo: 1, firstMinutesAgo: 12, count: 9 })),
+    ];
+    corednsPodsDown(s, pods, 12);
   },
 });

@@ -83,3 +83,10 @@ scenarios.push({
   faults: ['coredns-nodes-kubelet-stopped'],
   expectedRootCauses: ['node-conditions/node-not-ready'],
 });
+
+scenarios.push({
+  name: 'coredns-pending-untolerated-taint',
+  description: "Every EC2 node was tainted by hand and CoreDNS's restarted pods do not tolerate the taint: they are Pending and the cluster has no DNS. The taint ranks above the Pending pods, which rank above the CoreDNS symptom.",
+  faults: ['coredns-pending-untolerated-taint'],
+  expectedRootCauses: ['node-taints/untolerated-taint'],
+});
