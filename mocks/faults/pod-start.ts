@@ -426,6 +426,8 @@ faults.push({
     const pods = corednsPods(s);
     for (const pod of pods) {
       delete pod.spec!.nodeName;
+      // As the Deployment controller labels its pods: without the ReplicaSets they still group under coredns.
+      pod.metadata!.labels = { ...pod.metadata!.labels, 'pod-template-hash': pod.metadata!.ownerReferences![0]!.name.slice('coredns-'.length) };
       pod.status = { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastTransitionTime: minutesBefore(s, 12) }], qosClass: 'Burstable' };
     }
     // Pending kube-system pods are in both lists: kube-system's, and the pods not running.
