@@ -136,7 +136,7 @@ describeDiagnostic(addonHealth, {
     {
       name: 'Fargate-only, a profile selects CoreDNS but its template keeps the EC2 annotation',
       snapshot: fargateOnly((s) => {
-        corednsProfile(s, { namespace: 'kube-system', labels: { 'k8s-app': 'coredns' } });
+        corednsProfile(s, { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } });
         const template = s.kubernetes.deployments!.find((x) => x.metadata?.name === 'coredns')!.spec!.template!;
         template.metadata = { ...template.metadata, annotations: { 'eks.amazonaws.com/compute-type': 'ec2' } };
       }),

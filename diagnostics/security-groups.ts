@@ -381,8 +381,8 @@ function instanceIdsByNodeName(snapshot: Snapshot): ReadonlyMap<string | undefin
 /** Every node set must reach the nodes running CoreDNS (all nodes when they are unknown) on TCP and UDP 53. */
 function dnsFindings(snapshot: Snapshot, sets: NodeGroupSet[]): NewFinding<Code>[] {
   const findings: NewFinding<Code>[] = [];
+  // EKS's CoreDNS (and the CoreDNS chart as the cluster's DNS) keeps kube-dns's label.
   const dnsNodes = podNodesMatching(snapshot, 'kube-system', { 'k8s-app': 'kube-dns' });
-  for (const n of podNodesMatching(snapshot, 'kube-system', { 'k8s-app': 'coredns' })) dnsNodes.add(n);
   const servers = dnsNodes.size > 0 ? sets.filter((s) => s.instances.some((i) => dnsNodes.has(i.InstanceId!))) : sets.filter((s) => s.instances.length > 0);
   for (const client of sets) {
     for (const server of servers) {
