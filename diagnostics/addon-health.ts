@@ -15,6 +15,9 @@ import { refForAwsId } from './lib/symptom-resources.js';
 import { DOCS } from './lib/docs-links.js';
 import { ADDON_WORKLOADS } from '../src/domain/eks-constants.js';
 import { cappedLines } from './lib/workload-owner.js';
+
+/** CoreDNS's pods as EKS labels them (k8s-app=kube-dns): the selector the add-on table holds, not the Service's name. */
+const CORE_DNS_PODS = ADDON_WORKLOADS.coredns!.podSelector;
 import { COMPUTE_TYPE_ANNOTATION, COREDNS, corednsState, fargateOnly, fargateProfilesSelecting } from './lib/coredns.js';
 
 
@@ -203,7 +206,7 @@ function corednsFindings(snapshot: Snapshot): NewFinding<string>[] {
       fix: {
         summary: state?.desired === 0 ? 'Scale CoreDNS back up (at least 2 replicas); the linked causes say why its pods are missing otherwise.' : "Get CoreDNS's pods running: the linked causes say why they are not (their scheduling, image, nodes); otherwise their events and previous logs.",
         commands: [
-          `kubectl get pods -n ${COREDNS.namespace} -l k8s-app=${COREDNS.service} -o wide`,
+          `kubectl get pods -n ${COREDNS.namespace} -l ${CORE_DNS_PODS} -o wide`,
           `kubectl describe deployment -n ${COREDNS.namespace} ${COREDNS.deployment}`,
           ...(state?.desired === 0 ? [`kubectl scale deployment -n ${COREDNS.namespace} ${COREDNS.deployment} --replicas=2`] : []),
           `kubectl get events -n ${COREDNS.namespace} --field-selector involvedObject.kind=Pod --sort-by=.lastTimestamp`,
@@ -248,11 +251,11 @@ function fargateCause(snapshot: Snapshot, state: NonNullable<ReturnType<typeof c
     fix: {
       summary:
         profiles.length === 0
-          ? `Create a Fargate profile for ${COREDNS.namespace} selecting k8s-app=${COREDNS.service}${pinnedToEc2 ? ', remove the EC2 annotation from CoreDNS' : ''}, then restart CoreDNS.`
+          ? `Create a Fargate profile for ${COREDNS.namespace} selecting ${CORE_DNS_PODS}${pinnedToEc2 ? ', remove the EC2 annotation from CoreDNS' : ''}, then restart CoreDNS.`
           : 'Remove the EC2 annotation from CoreDNS and restart it, so the Fargate scheduler takes its pods.',
       commands: [
         ...(profiles.length === 0
-          ? [`aws eks create-fargate-profile --cluster-name ${cluster} --region ${region} --fargate-profile-name coredns --pod-execution-role-arn ${role}${subnets.length > 0 ? ` --subnets ${subnets.join(' ')}` : ''} --selectors namespace=${COREDNS.namespace},labels={k8s-app=${COREDNS.service}}`]
+          ? [`aws eks create-fargate-profile --cluster-name ${cluster} --region ${region} --fargate-profile-name coredns --pod-execution-role-arn ${role}${subnets.length > 0 ? ` --subnets ${subnets.join(' ')}` : ''} --selectors namespace=${COREDNS.namespace},labels={${CORE_DNS_PODS}}`]
           : []),
         ...(pinnedToEc2 ? [patch] : []),
         `kubectl rollout restart -n ${COREDNS.namespace} deployment ${COREDNS.deployment}`,
