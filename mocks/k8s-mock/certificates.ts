@@ -26,9 +26,11 @@ function newRsaKeyPair(): { privateKey: forge.pki.rsa.PrivateKey; publicKey: for
 }
 
 function serialNumber(): string {
-  // A positive serial: clear the top bit so DER does not read it as negative.
+  // A positive serial in minimal DER: the top bit clear (else it reads as negative) and the first byte
+  // not zero (else DER wants it dropped, and OpenSSL refuses the certificate with "illegal padding",
+  // which a zero first byte followed by one below 0x80 did about once in 256 certificates).
   const bytes = randomBytes(16);
-  bytes[0] = bytes[0]! & 0x7f;
+  bytes[0] = (bytes[0]! & 0x7f) | 0x01;
   return bytes.toString('hex');
 }
 
