@@ -151,7 +151,8 @@ export default defineDiagnostic<Code>({
       byCause.set(key, entry);
     };
     const autoscalers = (snapshot.kubernetes.clusterAutoscalers ?? []).map((d) => ({ deployment: d, settings: clusterAutoscalerSettings(d) })).filter((a): a is { deployment: KubeDeployment; settings: ClusterAutoscalerSettings } => a.settings !== undefined);
-    const backoffs = statusBackoffs(snapshot);
+    // The status ConfigMap's YAML (tens of KB at thousands of nodes) is parsed only when a workload gets as far as asking it.
+    let backoffs: Map<string, Backoff> | undefined;
 
     for (const w of waiting) {
       if (explainedByKarpenter.has(workloadResource(w.pods[0]!.workload).id)) continue;
@@ -170,7 +171,7 @@ export default defineDiagnostic<Code>({
       const groups = growable.filter((s) => s.kind === 'auto-scaling-group');
       // A group already asked for more instances than it runs is growing (or failing to: node-registration's shortfall and its causes explain the pods then): the autoscaler is not what holds them.
       if (groups.some(belowDesired)) continue;
-      const backoff = groups.map((g) => backoffs.get(g.name)).find((b) => b !== undefined);
+      const backoff = groups.map((g) => (backoffs ??= statusBackoffs(snapshot)).get(g.name)).find((b) => b !== undefined);
       if (snapshot.kubernetes.clusterAutoscalers && autoscalers.length === 0) add('no-autoscaler', 'no-autoscaler', w, (all) => noAutoscaler(snapshot, all));
       else if (autoscalers.length > 0 && autoscalers.every((a) => (a.deployment.status?.availableReplicas ?? 0) === 0)) add('not-running', 'autoscaler-not-running', w, (all) => notRunning(snapshot, all, autoscalers));
       else if (autoscalers.length > 0 && groups.every((g) => !autoscalers.some((a) => discovers(a.settings, g)))) add(`undiscovered:${groups.map((g) => g.name).join(',')}`, 'autoscaler-cannot-discover', w, (all) => cannotDiscover(snapshot, all, autoscalers));

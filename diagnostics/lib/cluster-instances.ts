@@ -23,6 +23,7 @@
 import { instanceIdFromProviderId } from '../../src/domain/provider-id.js';
 import type { ResourceRef } from '../../src/engine/finding.js';
 import { resource } from '../../src/engine/resources.js';
+import { memoised } from '../../src/engine/snapshot-memo.js';
 import type { AutoScalingGroup, Ec2Instance, KubeNode, Nodegroup, Snapshot } from '../../src/snapshot/types.js';
 
 
@@ -271,7 +272,7 @@ function securityGroupIdsOf(instance: Ec2Instance | undefined): string[] {
   return [...ids];
 }
 
-/** Indexes the snapshot's instances, groups and Nodes (see the module comment for the rules). */
+/** Indexes the snapshot's instances, groups and Nodes (see the module comment for the rules); built once per run (node-registration and node-bootstrap share it). */
 export function clusterInstances(snapshot: Snapshot): ClusterInstances {
-  return new ClusterInstances(snapshot);
+  return memoised(snapshot, 'cluster-instances', () => new ClusterInstances(snapshot));
 }

@@ -46,6 +46,17 @@ export function unschedulablePods(snapshot: Snapshot): UnschedulablePod[] {
   return memoised(snapshot, 'unschedulable-pods', () => {
     const events = eventsBySubject([...(snapshot.kubernetes.warningEvents ?? []), ...(snapshot.kubernetes.scalingEvents ?? [])]);
     const workloadOf = workloadResolver({ ReplicaSet: snapshot.kubernetes.replicaSets, Job: snapshot.kubernetes.jobs });
+    // The pods of one workload carry the same scheduler message (the bench's 5,000 Pending pods at
+    // 5,000 nodes carry one text), often twice (condition and event): each text is parsed once, and
+    // the pods share the parsed value, which nothing edits.
+    const parsed = new Map<string, SchedulingFailure | undefined>();
+    const parse = (text: string | undefined): SchedulingFailure | undefined => {
+      if (!text) return undefined;
+      if (parsed.has(text)) return parsed.get(text);
+      const failure = parseSchedulingFailure(text);
+      parsed.set(text, failure);
+      return failure;
+    };
     const out: UnschedulablePod[] = [];
     for (const pod of snapshot.kubernetes.problemPods ?? []) {
       if (!isUnschedulable(pod)) continue;
@@ -53,9 +64,9 @@ export function unschedulablePods(snapshot: Snapshot): UnschedulablePod[] {
       const name = pod.metadata?.name ?? '';
       const own = (events.get(subjectKey('Pod', namespace, name)) ?? []).filter((e) => SCHEDULING_REASONS.has(e.reason));
       const condition = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
-      const schedulerEvent = own.find((e) => e.reason === 'FailedScheduling' && parseSchedulingFailure(e.message));
+      const schedulerEvent = own.find((e) => e.reason === 'FailedScheduling' && parse(e.message));
       const message = condition?.message?.trim() || schedulerEvent?.message || own.find((e) => e.reason === 'FailedScheduling')?.message || '';
-      const failure = parseSchedulingFailure(message) ?? parseSchedulingFailure(schedulerEvent?.message);
+      const failure = parse(message) ?? parse(schedulerEvent?.message);
       out.push({
         pod,
         namespace,
