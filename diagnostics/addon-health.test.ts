@@ -130,7 +130,7 @@ describeDiagnostic(addonHealth, {
       snapshot: fargateOnly(),
       expect: [
         { id: 'addon-health/coredns-unavailable', resource: 'kube-system/kube-dns' },
-        { id: 'addon-health/coredns-no-fargate-profile', resource: 'kube-system/coredns', canExplain: ['coredns-unavailable'], mentions: 'none of its Fargate profiles (serverless)' },
+        { id: 'addon-health/coredns-no-fargate-profile', resource: 'kube-system/coredns', canExplain: ['coredns-unavailable', 'pod-unschedulable'], mentions: 'none of its Fargate profiles (serverless)' },
       ],
     },
     {

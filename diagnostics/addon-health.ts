@@ -46,8 +46,8 @@ const COREDNS_CODES = {
     severity: 'critical',
     title: 'No Fargate profile runs CoreDNS on a Fargate-only cluster',
     description:
-      'The cluster has no EC2 capacity, only Fargate, and no Fargate profile selects the CoreDNS pods (namespace kube-system, label k8s-app=kube-dns), or CoreDNS still carries the eks.amazonaws.com/compute-type: ec2 annotation that keeps it off Fargate: its pods stay Pending.',
-    explains: ['coredns-unavailable'],
+      'The cluster has no EC2 capacity, only Fargate, and no Fargate profile selects the CoreDNS pods (namespace kube-system, label k8s-app=kube-dns), or CoreDNS still carries the eks.amazonaws.com/compute-type: ec2 annotation that keeps it off Fargate: its pods stay Pending (the scheduler finds only Fargate nodes, whose taint they do not tolerate).',
+    explains: ['coredns-unavailable', 'pod-unschedulable'],
   },
 } satisfies Record<string, FindingCode>;
 
@@ -262,6 +262,10 @@ function fargateCause(snapshot: Snapshot, state: NonNullable<ReturnType<typeof c
       ],
       docs: [DOCS.fargateCoredns],
     },
-    canExplain: [{ symptom: 'coredns-unavailable', resources: refs }],
+    // Its Pending pods (unschedulable-pods names their Deployment) and CoreDNS below its replicas.
+    canExplain: [
+      { symptom: 'coredns-unavailable', resources: refs },
+      { symptom: 'pod-unschedulable', resources: refs },
+    ],
   };
 }

@@ -402,6 +402,26 @@ export function corednsPodsDown(snapshot: Snapshot, down: KubePod[], minutes = 2
   addonDegraded(snapshot, 'coredns');
 }
 
+/**
+ * CoreDNS's pods Pending for `minutes`, unscheduled with the scheduler's `message` on their
+ * PodScheduled condition and its FailedScheduling events, and CoreDNS as the controllers then leave it.
+ */
+function corednsPending(s: Snapshot, message: string, o: { minutes: number; count: number }, edit: (pod: KubePod) => void): void {
+  const pods = corednsPods(s);
+  for (const pod of pods) {
+    delete pod.spec!.nodeName;
+    edit(pod);
+    pod.status = { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastTransitionTime: minutesBefore(s, o.minutes) }], qosClass: 'Burstable' };
+  }
+  // Pending kube-system pods are in both lists: kube-system's, and the pods not running.
+  s.kubernetes.problemPods = [...(s.kubernetes.problemPods ?? []), ...pods];
+  s.kubernetes.warningEvents = [
+    ...(s.kubernetes.warningEvents ?? []),
+    ...pods.map((pod) => recorderEvent(s, { pod, reason: 'FailedScheduling', type: 'Warning', note: message, controller: 'default-scheduler', instance: 'default-scheduler-ip-10-0-1-10.eu-west-1.compute.internal', minutesAgo: 1, firstMinutesAgo: o.minutes, count: o.count })),
+  ];
+  corednsPodsDown(s, pods, o.minutes);
+}
+
 faults.push({
   name: 'coredns-nodes-kubelet-stopped',
   description: "The kubelets of the two nodes CoreDNS runs on stopped posting status (every condition Unknown): the node lifecycle controller marks their pods not ready, so the kube-dns Service has no ready endpoint and EKS reports the coredns add-on DEGRADED.",
@@ -423,19 +443,132 @@ faults.push({
     for (const node of (s.kubernetes.nodes ?? []).filter(ec2)) node.spec = { ...node.spec, taints: [...(node.spec?.taints ?? []), { key: 'dedicated', value: 'payments', effect: 'NoSchedule' }] };
     // CoreDNS selects every node: each EC2 node is rejected for its taint, the Fargate node for its own.
     const message = failedSchedulingMessage(s, { taintOf: (n) => (ec2(n) ? { key: 'dedicated', value: 'payments' } : undefined), selects: () => true });
-    const pods = corednsPods(s);
-    for (const pod of pods) {
-      delete pod.spec!.nodeName;
+    corednsPending(s, message, { minutes: 12, count: 9 }, (pod) => {
       // As the Deployment controller labels its pods: without the ReplicaSets they still group under coredns.
       pod.metadata!.labels = { ...pod.metadata!.labels, 'pod-template-hash': pod.metadata!.ownerReferences![0]!.name.slice('coredns-'.length) };
-      pod.status = { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastTransitionTime: minutesBefore(s, 12) }], qosClass: 'Burstable' };
-    }
-    // Pending kube-system pods are in both lists: kube-system's, and the pods not running.
-    s.kubernetes.problemPods = [...(s.kubernetes.problemPods ?? []), ...pods];
-    s.kubernetes.warningEvents = [
-      ...(s.kubernetes.warningEvents ?? []),
-      ...pods.map((pod) => recorderEvent(s, { pod, reason: 'FailedScheduling', type: 'Warning', note: message, controller: 'default-scheduler', instance: 'default-scheduler-ip-10-0-1-10.eu-west-1.compute.internal', minutesAgo: 1, firstMinutesAgo: 12, count: 9 })),
-    ];
-    corednsPodsDown(s, pods, 12);
+    });
   },
 });
+
+/**
+ * The annotation EKS gives CoreDNS's pod template so it runs on EC2 (diagnostics/lib/coredns.ts,
+ * COMPUTE_TYPE_ANNOTATION): "By default, CoreDNS is configured to run on Amazon EC2 infrastructure
+ * on Amazon EKS clusters" (AWS re:Post knowledge center, fargate-troubleshoot-profile-creation; the
+ * EKS user guide's "Get started with AWS Fargate" removes it with `kubectl patch deployment coredns
+ * ... "remove" ... /spec/template/metadata/annotations/eks.amazonaws.com~1compute-type`).
+ */
+const CORE_DNS_EC2_ANNOTATION = { 'eks.amazonaws.com/compute-type': 'ec2' };
+
+/** The Fargate profile the platform team made for kube-system: it selects the AWS Load Balancer Controller only. */
+export const KUBE_SYSTEM_CONTROLLERS_PROFILE = 'kube-system-controllers';
+
+/**
+ * A Fargate node as EKS registers one per pod: named fargate-<the pod's private DNS name>, labelled
+ * with its compute type and profile, tainted so only the Fargate scheduler's pods land there.
+ */
+function fargateNodeFor(s: Snapshot, ip: string, zone: string, profile: string): KubeNode {
+  const template = s.kubernetes.nodes!.find((n) => n.metadata?.labels?.['eks.amazonaws.com/compute-type'] === 'fargate')!;
+  const node = structuredClone(template);
+  const name = `fargate-ip-${ip.replaceAll('.', '-')}.${s.cluster.region}.compute.internal`;
+  node.metadata = {
+    ...node.metadata,
+    name,
+    uid: `0f0f0f0f-0000-4000-8000-${ip.replaceAll('.', '').padStart(12, '0')}`,
+    labels: { ...node.metadata!.labels, 'kubernetes.io/hostname': name, 'topology.kubernetes.io/zone': zone, 'eks.amazonaws.com/fargate-profile': profile },
+  };
+  node.spec = { ...node.spec, providerID: `aws:///${zone}/${ip.replaceAll('.', '').padStart(10, '0')}-${ip.replaceAll('.', '').padStart(10, '0')}/${name}` };
+  node.status = { ...node.status, addresses: [{ type: 'InternalIP', address: ip }, { type: 'Hostname', address: name.slice('fargate-'.length) }] };
+  return node;
+}
+
+faults.push(
+  {
+    name: 'fargate-only-cluster',
+    description:
+      "The cluster was moved to Fargate only: its managed node group, the self-managed batch Auto Scaling group, Karpenter and the cluster-autoscaler are gone with their instances, and the EBS CSI driver with the EBS-backed orders database. A Fargate profile kube-system-controllers runs the AWS Load Balancer Controller (its label only). DaemonSets have no node to run on.",
+    apply(s) {
+      const { aws, kubernetes: k } = s;
+      const ec2Nodes = new Set((k.nodes ?? []).filter((n) => n.metadata?.labels?.['eks.amazonaws.com/compute-type'] !== 'fargate').map((n) => n.metadata!.name!));
+      aws.nodegroups = [];
+      aws.autoScalingGroups = [];
+      aws.scalingActivities = [];
+      aws.reservations = [];
+      aws.launchTemplateVersions = [];
+      aws.launchTemplateUserData = [];
+      k.nodePools = [];
+      k.nodeClaims = [];
+      k.ec2NodeClasses = [];
+      k.clusterAutoscalers = [];
+      k.clusterAutoscalerStatus = [];
+      k.deployments = k.deployments!.filter((d) => !['cluster-autoscaler', 'ebs-csi-controller'].includes(d.metadata!.name!));
+      k.daemonSets = k.daemonSets!.filter((d) => d.metadata!.name !== 'ebs-csi-node');
+      aws.addons = aws.addons!.filter((a) => a.addonName !== 'aws-ebs-csi-driver');
+      aws.addonVersions = aws.addonVersions?.filter((a) => a.addonName !== 'aws-ebs-csi-driver');
+      k.persistentVolumeClaims = [];
+      k.persistentVolumes = [];
+      // EKS's DaemonSets carry a node affinity that excludes Fargate (compute-type NotIn fargate): with no EC2 node they want no pod.
+      for (const ds of k.daemonSets) ds.status = { currentNumberScheduled: 0, desiredNumberScheduled: 0, numberMisscheduled: 0, numberReady: 0, observedGeneration: ds.status?.observedGeneration ?? 1 };
+      k.nodes = k.nodes!.filter((n) => !ec2Nodes.has(n.metadata!.name!));
+      k.kubeSystemPods = k.kubeSystemPods!.filter((p) => !ec2Nodes.has(p.spec?.nodeName ?? '') || p.metadata?.ownerReferences?.[0]?.kind !== 'DaemonSet');
+      k.kubeSystemPods = k.kubeSystemPods.filter((p) => !p.metadata!.name!.startsWith('ebs-csi-controller-'));
+      // The Load Balancer Controller's pods, one Fargate node each (Fargate runs one pod per node).
+      const lbcLabels = { 'app.kubernetes.io/name': 'aws-load-balancer-controller' };
+      aws.fargateProfiles!.push({
+        ...aws.fargateProfiles![0]!,
+        fargateProfileName: KUBE_SYSTEM_CONTROLLERS_PROFILE,
+        fargateProfileArn: aws.fargateProfiles![0]!.fargateProfileArn!.replace('/serverless/1a2b3c4d-0000-1111-2222-333344445555', `/${KUBE_SYSTEM_CONTROLLERS_PROFILE}/7e8f9a0b-0000-1111-2222-333344445555`),
+        createdAt: minutesBefore(s, 6 * 24 * 60),
+        selectors: [{ namespace: 'kube-system', labels: lbcLabels }],
+      });
+      const zones = ['eu-west-1a', 'eu-west-1b'];
+      const lbcPods = k.kubeSystemPods.filter((p) => p.metadata!.name!.startsWith('aws-load-balancer-controller-'));
+      for (const [i, pod] of lbcPods.entries()) {
+        const ip = ['10.0.12.87', '10.0.44.163'][i % 2]!;
+        const node = fargateNodeFor(s, ip, zones[i % 2]!, KUBE_SYSTEM_CONTROLLERS_PROFILE);
+        k.nodes.push(node);
+        pod.metadata = { ...pod.metadata, labels: { ...pod.metadata!.labels, 'eks.amazonaws.com/fargate-profile': KUBE_SYSTEM_CONTROLLERS_PROFILE }, annotations: { ...pod.metadata!.annotations, CapacityProvisioned: '0.25vCPU 0.5GB', Logging: 'LoggingDisabled: LOGGING_CONFIGMAP_NOT_FOUND' } };
+        pod.spec!.nodeName = node.metadata!.name!;
+        pod.spec!.schedulerName = 'fargate-scheduler';
+        pod.status = { ...pod.status, podIP: ip, hostIP: ip };
+      }
+      for (const slice of k.webhookEndpointSlices ?? []) {
+        for (const [i, e] of (slice.endpoints ?? []).entries()) {
+          const pod = lbcPods[i % lbcPods.length];
+          if (pod && e.targetRef?.name?.startsWith('aws-load-balancer-controller-')) Object.assign(e, { addresses: [pod.status!.podIP!], nodeName: pod.spec!.nodeName!, targetRef: { ...e.targetRef, name: pod.metadata!.name! } });
+        }
+      }
+    },
+  },
+  {
+    name: 'coredns-pending-on-fargate-only',
+    description:
+      "CoreDNS's pods were restarted on the Fargate-only cluster: its template still carries the eks.amazonaws.com/compute-type: ec2 annotation EKS gives it, so the default scheduler takes them and finds only Fargate nodes, whose taint they do not tolerate. They stay Pending and the kube-dns Service has no ready endpoint.",
+    apply(s) {
+      const deployment = s.kubernetes.deployments!.find((d) => d.metadata?.namespace === 'kube-system' && d.metadata?.name === 'coredns')!;
+      const template = deployment.spec!.template!;
+      template.metadata = { ...template.metadata, annotations: { ...template.metadata?.annotations, ...CORE_DNS_EC2_ANNOTATION } };
+      // pkg/scheduler/framework/types.go, FitError.Error(): "0/%v nodes are available: %v." with the
+      // reasons sorted, then the PostFilter (DefaultPreemption) message; the taint reason is
+      // plugins/tainttoleration's "node(s) had untolerated taint {%s: %s}".
+      const message = failedSchedulingMessage(s, { selects: () => true });
+      corednsPending(s, message, { minutes: 14, count: 11 }, (pod) => {
+        pod.metadata = { ...pod.metadata, annotations: { ...pod.metadata?.annotations, ...CORE_DNS_EC2_ANNOTATION } };
+        pod.spec!.schedulerName = 'default-scheduler';
+      });
+    },
+  },
+  {
+    name: 'kube-system-fargate-profile-for-coredns',
+    description: 'A Fargate profile coredns selecting kube-system pods labelled k8s-app=kube-dns was created afterwards, but CoreDNS was neither patched nor restarted: its template keeps the EC2 annotation.',
+    apply(s) {
+      const first = s.aws.fargateProfiles![0]!;
+      s.aws.fargateProfiles!.push({
+        ...first,
+        fargateProfileName: 'coredns',
+        fargateProfileArn: first.fargateProfileArn!.replace('/serverless/1a2b3c4d-0000-1111-2222-333344445555', '/coredns/3c4d5e6f-0000-1111-2222-333344445555'),
+        createdAt: minutesBefore(s, 40),
+        selectors: [{ namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } }],
+      });
+    },
+  },
+);

@@ -90,3 +90,20 @@ scenarios.push({
   faults: ['coredns-pending-untolerated-taint'],
   expectedRootCauses: ['node-taints/untolerated-taint'],
 });
+
+scenarios.push(
+  {
+    name: 'coredns-fargate-only-no-profile',
+    description:
+      "The cluster was moved to Fargate only; its Fargate profiles run the serverless namespace and the AWS Load Balancer Controller, none selects CoreDNS, whose template still carries EKS's EC2 annotation: CoreDNS is Pending on the Fargate nodes' taint and the cluster has no DNS. The missing profile ranks above the Pending pods and the CoreDNS symptom.",
+    faults: ['fargate-only-cluster', 'coredns-pending-on-fargate-only'],
+    expectedRootCauses: ['addon-health/coredns-no-fargate-profile'],
+  },
+  {
+    name: 'coredns-fargate-only-ec2-annotation',
+    description:
+      "On the Fargate-only cluster a Fargate profile for CoreDNS (kube-system, k8s-app=kube-dns) was created, but CoreDNS was not patched: its template keeps eks.amazonaws.com/compute-type: ec2, so the Fargate scheduler never takes its pods and they stay Pending. The annotation is the cause, with the patch that removes it.",
+    faults: ['fargate-only-cluster', 'kube-system-fargate-profile-for-coredns', 'coredns-pending-on-fargate-only'],
+    expectedRootCauses: ['addon-health/coredns-no-fargate-profile'],
+  },
+);
