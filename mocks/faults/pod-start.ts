@@ -6,6 +6,7 @@
  */
 import { parseImageReference } from '../../src/domain/container-image.js';
 import type { KubeDeployment, KubeEndpointSlice, KubeNode, KubePod, KubeService, Snapshot } from '../../src/snapshot/types.js';
+import { BATCH_ROLE_NAME } from '../scenario-builder/baseline.js';
 import { defineFaults } from '../scenario-builder/fault.js';
 import { removeEndpoint } from './network.js';
 import { failedSchedulingMessage, recorderEvent } from './scheduling.js';
@@ -495,6 +496,14 @@ faults.push(
       aws.reservations = [];
       aws.launchTemplateVersions = [];
       aws.launchTemplateUserData = [];
+      // The AMIs and instance types went with the instances and launch templates: a collection finds none to describe.
+      aws.images = [];
+      aws.instanceTypes = [];
+      // Instance profiles are read from the instances and launch templates, now gone; of the node roles only the batch group's was
+      // known through them alone (the others stay mapped in aws-auth, so they are still read).
+      aws.iamRoles = aws.iamRoles?.filter((r) => r.RoleName !== BATCH_ROLE_NAME);
+      aws.iamAttachedRolePolicies = aws.iamAttachedRolePolicies?.filter((r) => r.RoleName !== BATCH_ROLE_NAME);
+      aws.iamInstanceProfiles = [];
       k.nodePools = [];
       k.nodeClaims = [];
       k.ec2NodeClasses = [];
