@@ -13,6 +13,7 @@
 import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
 import type { ResourceRef } from '../src/engine/finding.js';
 import { resource, uniqueRefs } from '../src/engine/resources.js';
+import { memoised } from '../src/engine/snapshot-memo.js';
 import type { KubeNode, Snapshot } from '../src/snapshot/types.js';
 import { DOCS } from './lib/docs-links.js';
 import { describeEvent } from './lib/events.js';
@@ -92,8 +93,20 @@ function breakdown(failure: SchedulingFailure): string[] {
   return failure.obstacles.map((o: Obstacle) => (o.nodes !== undefined ? `${o.nodes} node${o.nodes === 1 ? '' : 's'}: ${o.reason}` : `every node: ${o.reason}`));
 }
 
+/** The Nodes carrying a taint `key: value` (any effect), in the snapshot's order: indexed once per run, as every workload asks (a scan per workload was quadratic). */
 function nodesWithTaint(snapshot: Snapshot, key: string, value: string): KubeNode[] {
-  return (snapshot.kubernetes.nodes ?? []).filter((n) => (n.spec?.taints ?? []).some((t) => t.key === key && (t.value ?? '') === value));
+  const byTaint = memoised(snapshot, 'unschedulable-pods/nodes-by-taint', () => {
+    const index = new Map<string, KubeNode[]>();
+    for (const node of snapshot.kubernetes.nodes ?? []) {
+      for (const taint of new Set((node.spec?.taints ?? []).map((t) => JSON.stringify([t.key, t.value ?? ''])))) {
+        const nodes = index.get(taint);
+        if (nodes) nodes.push(node);
+        else index.set(taint, [node]);
+      }
+    }
+    return index;
+  });
+  return byTaint.get(JSON.stringify([key, value])) ?? [];
 }
 
 function finding(snapshot: Snapshot, pods: UnschedulablePod[], reason: string, scaling: string | undefined, sources: CapacitySource[]): NewFinding<Code> {
