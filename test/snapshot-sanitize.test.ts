@@ -1,8 +1,10 @@
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { listScenarios, loadScenario } from '../mocks/bundled-scenarios.js';
 import { diagnoseSnapshot } from '../src/engine/diagnose.js';
 import { loadDiagnostics } from '../src/engine/registry.js';
-import { sanitizeLaunchTemplateVersion, sanitizeNode, sanitizePod, sanitizeProblemPod, sanitizeWorkload, stripKubernetesMetadata } from '../src/snapshot/sanitize.js';
+import { SharedStrings, sanitizeLaunchTemplateVersion, sanitizeNode, sanitizePod, sanitizeProblemPod, sanitizeWorkload, stripKubernetesMetadata } from '../src/snapshot/sanitize.js';
 import { kubernetesAsCollected } from './support/kubernetes-as-collected.js';
 import { hiddenClassCount, layoutCount } from './support/hidden-classes.js';
 import { buildScaledCluster } from '../mocks/scenario-builder/scale.js';
@@ -100,6 +102,39 @@ describe('snapshot sanitising keeps secrets and bulk out', () => {
   it('drops the last-applied annotation, a full copy of the object', () => {
     const cm = stripKubernetesMetadata({ metadata: { name: 'x', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{"secret":1}', keep: 'me' } } });
     expect(cm.metadata.annotations).toEqual({ keep: 'me' });
+  });
+});
+
+describe('SharedStrings: one copy of each string a list repeats', () => {
+  it('changes no value, keeps the objects and their shape', () => {
+    const wire = JSON.stringify([0, 1, 2].map((i) => ({ metadata: { name: `aws-node-${i}`, namespace: 'kube-system', labels: { 'k8s-app': 'aws-node' } }, spec: { containers: [{ name: 'aws-node', image: 'amazon-k8s-cni:v1.21.1' }] }, tags: ['a', 'b', i], n: i, on: true, none: null })));
+    const items = JSON.parse(wire) as object[];
+    const strings = new SharedStrings();
+    for (const item of items) expect(strings.share(item)).toBe(item);
+    expect(JSON.stringify(items)).toBe(wire);
+    expect(Object.keys(items[2]!)).toEqual(['metadata', 'spec', 'tags', 'n', 'on', 'none']);
+  });
+
+  // JSON.parse gives each object its own copy of every string value; shared, a list's repeated
+  // values take the memory of one. Heap after a full collection: margins of tens of MB either way.
+  it('the strings repeated across parsed objects take the memory of one copy', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const usedAfterGc = () => {
+      gc();
+      return getHeapStatistics().used_heap_size;
+    };
+    const image = 'x'.repeat(20_000);
+    const wire = JSON.stringify(Array.from({ length: 1_000 }, (_, i) => ({ name: `pod-${i}`, containers: [{ image }] })));
+    const before = usedAfterGc();
+    const parsed = JSON.parse(wire) as object[];
+    const unshared = usedAfterGc() - before;
+    const strings = new SharedStrings();
+    for (const item of parsed) strings.share(item);
+    const shared = usedAfterGc() - before;
+    expect(parsed.length).toBe(1_000);
+    expect(unshared).toBeGreaterThan(15_000_000); // 1,000 copies of 20 KB
+    expect(shared).toBeLessThan(3_000_000); // one copy, the table's entries, the objects
   });
 });
 

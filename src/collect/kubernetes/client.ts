@@ -19,6 +19,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { StringDecoder } from 'node:string_decoder';
+import { SharedStrings } from '../../snapshot/sanitize.js';
 import { NO_TRACE, PHASE, type Tracer } from '../../trace/tracer.js';
 import { TOOL_VERSION } from '../../version.js';
 import type { KubernetesConnection } from './connection.js';
@@ -173,6 +174,8 @@ export class KubernetesClient {
   async list<T, U>(path: string, options: ListOptions, project: (item: T) => U): Promise<U[]>;
   async list<T, U>(path: string, options: ListOptions = {}, project?: (item: T) => U): Promise<(T | U)[]> {
     let items: (T | U)[] = [];
+    // The items keep one copy of each string they repeat (see SharedStrings): a page's copies die with it.
+    const strings = new SharedStrings();
     let continueToken: string | undefined;
     let restarted = false;
     for (;;) {
@@ -196,7 +199,7 @@ export class KubernetesClient {
         continueToken = undefined;
         continue;
       }
-      for (const item of page.items ?? []) items.push(project ? project(item) : item);
+      for (const item of page.items ?? []) items.push(strings.share(project ? project(item) : item));
       continueToken = page.metadata?.continue || undefined;
       if (!continueToken) return items;
     }
