@@ -3,6 +3,7 @@ import { UserError } from '../user-error.js';
 import { TOOL_VERSION } from '../version.js';
 import { commandHelp, parseCommandArgs, withCatalogueOptions, type CommandIo } from './command.js';
 import { COMMANDS } from './commands/index.js';
+import { limitHeapGrowth } from './heap-growth.js';
 
 function mainHelp(): string {
   const lines = [
@@ -45,6 +46,7 @@ export async function main(argv: string[], io: CommandIo = { stdout: process.std
     io.stdout.write(commandHelp(command));
     return 0;
   }
+  limitHeapGrowth(io.env);
   try {
     return await command.run(parseCommandArgs(command, rest), io);
   } catch (error) {
