@@ -92,8 +92,19 @@ function buildNodeSecurityGroupSets(snapshot: Snapshot): NodeGroupSet[] {
   return [...sets.values()];
 }
 
-/** The nodes of a set as a peer: their groups and each instance's address (or, before any instance exists, their subnets' ranges). */
+/**
+ * The nodes of a set as a peer: their groups and each instance's address (or, before any instance
+ * exists, their subnets' ranges). Built once per set and run: security-groups asks it for every
+ * pair of sets, protocol and webhook, and each build wrote a /32 for every node of the set.
+ */
 export function nodePeer(snapshot: Snapshot, set: NodeGroupSet): Peer {
+  const peers = memoised(snapshot, 'node-security-groups/peers', () => new Map<NodeGroupSet, Peer>());
+  let peer = peers.get(set);
+  if (!peer) peers.set(set, (peer = buildNodePeer(snapshot, set)));
+  return peer;
+}
+
+function buildNodePeer(snapshot: Snapshot, set: NodeGroupSet): Peer {
   const ips = set.instances.flatMap((i) => (i.PrivateIpAddress ? [`${i.PrivateIpAddress}/32`] : []));
   if (ips.length > 0) return { groupIds: set.groupIds, cidrs: ips };
   const cidrs = setSubnetIds(snapshot, set).flatMap((id) => subnetById(snapshot, id)?.CidrBlock ?? []);
