@@ -8,6 +8,7 @@
 import { instanceIdFromProviderId } from '../../src/domain/provider-id.js';
 import type { ResourceRef } from '../../src/engine/finding.js';
 import { resource } from '../../src/engine/resources.js';
+import { memoised } from '../../src/engine/snapshot-memo.js';
 import type { AutoScalingGroup, KubeNode, KubePod, NodePool, Snapshot } from '../../src/snapshot/types.js';
 import { tagValue } from './cluster-instances.js';
 import { instancesById } from './symptom-resources.js';
@@ -53,7 +54,9 @@ function nodesByGroup(snapshot: Snapshot): Map<string, KubeNode[]> {
     const id = instanceIdFromProviderId(node.spec?.providerID);
     const group = id ? tagValue(instances.get(id)?.Tags, 'aws:autoscaling:groupName') : undefined;
     if (!group) continue;
-    byGroup.set(group, [...(byGroup.get(group) ?? []), node]);
+    const nodes = byGroup.get(group);
+    if (nodes) nodes.push(node);
+    else byGroup.set(group, [node]);
   }
   return byGroup;
 }
@@ -115,11 +118,14 @@ function poolSource(snapshot: Snapshot, pool: NodePool): CapacitySource {
 
 /** Every Auto Scaling group of the cluster (Karpenter launches no groups) and every NodePool. */
 export function capacitySources(snapshot: Snapshot): CapacitySource[] {
-  const byGroup = nodesByGroup(snapshot);
-  return [
-    ...(snapshot.aws.autoScalingGroups ?? []).map((g) => groupSource(snapshot, g, byGroup.get(g.AutoScalingGroupName ?? '') ?? [])),
-    ...(snapshot.kubernetes.nodePools ?? []).map((p) => poolSource(snapshot, p)),
-  ];
+  // Built once per run (unschedulable-pods, scheduling-capacity and volume-zones each read them); nothing edits them.
+  return memoised(snapshot, 'capacity-sources', () => {
+    const byGroup = nodesByGroup(snapshot);
+    return [
+      ...(snapshot.aws.autoScalingGroups ?? []).map((g) => groupSource(snapshot, g, byGroup.get(g.AutoScalingGroupName ?? '') ?? [])),
+      ...(snapshot.kubernetes.nodePools ?? []).map((p) => poolSource(snapshot, p)),
+    ];
+  });
 }
 
 /** The sources as finding resources: a NodePool, or an Auto Scaling group with its managed node group. */

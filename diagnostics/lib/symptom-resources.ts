@@ -12,6 +12,7 @@ import { parseIamArn } from '../../src/domain/iam-arn.js';
 import { instanceIdFromProviderId } from '../../src/domain/provider-id.js';
 import type { ResourceRef } from '../../src/engine/finding.js';
 import { resource } from '../../src/engine/resources.js';
+import { memoised } from '../../src/engine/snapshot-memo.js';
 import type { Ec2Instance, KubeNode, Snapshot } from '../../src/snapshot/types.js';
 import { tagValue } from './node-placement.js';
 
@@ -48,9 +49,12 @@ export interface NodePlacement {
 }
 
 export function instancesById(snapshot: Snapshot): Map<string, Ec2Instance> {
-  const byId = new Map<string, Ec2Instance>();
-  for (const reservation of snapshot.aws.reservations ?? []) for (const i of reservation.Instances ?? []) if (i.InstanceId) byId.set(i.InstanceId, i);
-  return byId;
+  // Built once per run: six checks ask for it, image-pulls once per failing pull.
+  return memoised(snapshot, 'symptom-resources/instances-by-id', () => {
+    const byId = new Map<string, Ec2Instance>();
+    for (const reservation of snapshot.aws.reservations ?? []) for (const i of reservation.Instances ?? []) if (i.InstanceId) byId.set(i.InstanceId, i);
+    return byId;
+  });
 }
 
 export function nodePlacement(node: KubeNode, instances: Map<string, Ec2Instance>): NodePlacement {
