@@ -1,6 +1,6 @@
 /**
  * Image pulls, with the kubelet's and containerd's messages as EKS nodes write them (sources in
- * diagnostics/lib/image-pull-errors.ts; the fault helpers in mocks/faults/pod-start.ts build them).
+ * src/domain/image-pull-errors.ts; the fault helpers in mocks/faults/pod-start.ts build them).
  */
 import { describe, expect, it } from 'vitest';
 import { describeDiagnostic, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';

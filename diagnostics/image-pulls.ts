@@ -1,6 +1,6 @@
 /**
  * Images that cannot be pulled (ErrImagePull, ImagePullBackOff), grouped by workload and by why,
- * as the kubelet's own message says it (diagnostics/lib/image-pull-errors.ts): the registry refused
+ * as the kubelet's own message says it (src/domain/image-pull-errors.ts): the registry refused
  * the credentials, the registry or its layer storage (S3, for ECR) could not be reached, the image
  * does not exist, or the registry rate-limits the cluster's pulls.
  *
@@ -22,7 +22,7 @@ import { resource, uniqueRefs } from '../src/engine/resources.js';
 import type { KubePod, Snapshot } from '../src/snapshot/types.js';
 import { DOCS } from './lib/docs-links.js';
 import { eventsBySubject, subjectKey } from './lib/events.js';
-import { classifyImagePullMessage, IMAGE_PULL_WAITING_REASONS, type ImagePullFailure, type ImagePullFailureKind } from './lib/image-pull-errors.js';
+import { classifyImagePullMessage, IMAGE_PULL_WAITING_REASONS, type ImagePullFailure, type ImagePullFailureKind } from '../src/domain/image-pull-errors.js';
 import { nodeRoles } from './lib/node-roles.js';
 import { instancesById, nodePlacement, placementRefs } from './lib/symptom-resources.js';
 import { cappedLines, describeWorkload, describeWorkloadCommand, groupByWorkload, workloadResolver, workloadResource, type WorkloadGroup, type WorkloadRef } from './lib/workload-owner.js';

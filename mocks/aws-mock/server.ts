@@ -1,6 +1,6 @@
 /**
- * The AWS mock: one HTTP server on 127.0.0.1 that answers EC2, Auto Scaling, IAM, STS, EKS, Service
- * Quotas, CloudWatch and CloudTrail over their real wire protocols, from the AWS side of any number of snapshots.
+ * The AWS mock: one HTTP server on 127.0.0.1 that answers EC2, Auto Scaling, IAM, STS, EKS, ECR,
+ * Service Quotas, CloudWatch and CloudTrail over their real wire protocols, from the AWS side of any number of snapshots.
  *
  * Requests are routed by the SigV4 credential scope (`Credential=AKID/date/REGION/SERVICE/aws4_request`):
  * the service decides the protocol (EC2 and Auto Scaling both have a DescribeTags), the region
@@ -13,6 +13,7 @@ import * as autoScalingClient from '@aws-sdk/client-auto-scaling';
 import * as cloudTrailClient from '@aws-sdk/client-cloudtrail';
 import * as cloudWatchClient from '@aws-sdk/client-cloudwatch';
 import * as ec2Client from '@aws-sdk/client-ec2';
+import * as ecrClient from '@aws-sdk/client-ecr';
 import * as eksClient from '@aws-sdk/client-eks';
 import * as iamClient from '@aws-sdk/client-iam';
 import * as serviceQuotasClient from '@aws-sdk/client-service-quotas';
@@ -25,6 +26,7 @@ import { AUTOSCALING_HANDLERS } from './services/autoscaling.js';
 import { CLOUDTRAIL_HANDLERS } from './services/cloudtrail.js';
 import { CLOUDWATCH_HANDLERS } from './services/cloudwatch.js';
 import { EC2_HANDLERS } from './services/ec2.js';
+import { ECR_HANDLERS } from './services/ecr.js';
 import { eksHandlers, type ClusterOverrides } from './services/eks.js';
 import { IAM_HANDLERS, STS_HANDLERS } from './services/iam.js';
 import { SERVICEQUOTAS_HANDLERS } from './services/servicequotas.js';
@@ -80,6 +82,8 @@ interface ServiceProtocol {
   jsonVersion?: '1.0' | '1.1';
   /** A JSON service's own throttling error (Service Quotas' TooManyRequestsException unless said). */
   throttlingCode?: string;
+  /** A JSON service's own 500 (ECR's modelled ServerException; ServiceException unless said). */
+  serverErrorCode?: string;
   /** A JSON protocol that also answers in the query protocol's error codes (x-amzn-query-error). */
   queryCompatible?: boolean;
   version?: string;
@@ -89,7 +93,7 @@ interface ServiceProtocol {
 }
 
 /** One list of SDK models per process: reading the EC2 model takes a moment. */
-let models: Record<'ec2' | 'autoscaling' | 'iam' | 'sts' | 'eks' | 'servicequotas' | 'monitoring' | 'cloudtrail', Map<string, OperationModel>> | undefined;
+let models: Record<'ec2' | 'autoscaling' | 'iam' | 'sts' | 'eks' | 'ecr' | 'servicequotas' | 'monitoring' | 'cloudtrail', Map<string, OperationModel>> | undefined;
 function loadModels() {
   models ??= {
     ec2: operationModels(ec2Client),
@@ -97,6 +101,7 @@ function loadModels() {
     iam: operationModels(iamClient),
     sts: operationModels(stsClient),
     eks: operationModels(eksClient),
+    ecr: operationModels(ecrClient),
     servicequotas: operationModels(serviceQuotasClient),
     cloudtrail: operationModels(cloudTrailClient),
     monitoring: operationModels(cloudWatchClient),
@@ -116,6 +121,7 @@ export async function startAwsMock(options: AwsMockOptions): Promise<AwsMock> {
     iam: { protocol: 'query', version: '2010-05-08', xmlNamespace: 'https://iam.amazonaws.com/doc/2010-05-08/', operations: loaded.iam, handlers: IAM_HANDLERS },
     sts: { protocol: 'query', version: '2011-06-15', xmlNamespace: 'https://sts.amazonaws.com/doc/2011-06-15/', operations: loaded.sts, handlers: STS_HANDLERS },
     eks: { protocol: 'rest-json', operations: loaded.eks, handlers: eksHandlers(options.clusterOverrides) },
+    ecr: { protocol: 'json', targetPrefix: 'AmazonEC2ContainerRegistry_V20150921', jsonVersion: '1.1', throttlingCode: 'ThrottlingException', serverErrorCode: 'ServerException', operations: loaded.ecr, handlers: ECR_HANDLERS },
     servicequotas: { protocol: 'json', targetPrefix: 'ServiceQuotasV20190624', jsonVersion: '1.1', operations: loaded.servicequotas, handlers: SERVICEQUOTAS_HANDLERS },
     cloudtrail: { protocol: 'json', targetPrefix: 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101', targetAliases: ['CloudTrail_20131101'], jsonVersion: '1.1', throttlingCode: 'ThrottlingException', operations: loaded.cloudtrail, handlers: CLOUDTRAIL_HANDLERS },
     // Since 2025 CloudWatch speaks AWS JSON 1.0 (query-compatible), which the SDK and botocore both prefer to the query protocol.
@@ -383,7 +389,7 @@ function injectedError(fault: FaultRule, service: ServiceProtocol, iamService: s
     case 'server-error': {
       const status = fault.status ?? 500;
       if (protocol === 'ec2') return new AwsApiError(status === 503 ? 'Unavailable' : 'InternalError', 'An internal error has occurred', status);
-      if (protocol === 'json' && !service.queryCompatible) return new AwsApiError(status === 503 ? 'ServiceUnavailableException' : 'ServiceException', 'An internal error has occurred', status);
+      if (protocol === 'json' && !service.queryCompatible) return new AwsApiError(status === 503 ? 'ServiceUnavailableException' : (service.serverErrorCode ?? 'ServiceException'), 'An internal error has occurred', status);
       if (protocol === 'rest-json') return new AwsApiError(status === 503 ? 'ServiceUnavailableException' : 'ServerException', 'An internal error has occurred', status);
       if (protocol === 'json') return compatible(status === 503 ? 'ServiceUnavailable' : 'InternalFailure', 'An internal error has occurred', status, 'InternalServiceFault');
       return new AwsApiError(status === 503 ? 'ServiceUnavailable' : 'InternalFailure', 'An internal error has occurred', status, 'Receiver');

@@ -44,6 +44,8 @@ const IDENTITY: { [K in AwsListPart]?: (item: AwsElement<K>) => string | undefin
   iamAttachedRolePolicies: (p) => p.RoleName,
   iamInstanceProfiles: (p) => p.InstanceProfileName,
   iamOidcProviders: (p) => p.Arn,
+  ecrPullThroughCacheRules: (r) => [r.registryId, r.ecrRepositoryPrefix].join('/'),
+  ecrRepositoryPolicies: (p) => [p.region, p.registryId, p.repositoryName].join('/'),
 };
 
 const GLOBAL_PARTS: AwsListPart[] = ['iamRoles', 'iamAttachedRolePolicies', 'iamInstanceProfiles', 'iamOidcProviders'];

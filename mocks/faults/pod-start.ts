@@ -2,10 +2,10 @@
  * Faults of pods that cannot start: controllers that cannot create pods because an admission
  * webhook cannot be called, images that cannot be pulled. Messages are as the controllers, the
  * API server and the kubelet write them (sources in diagnostics/lib/controller-create-errors.ts and
- * diagnostics/lib/image-pull-errors.ts).
+ * src/domain/image-pull-errors.ts).
  */
 import { parseImageReference } from '../../src/domain/container-image.js';
-import type { KubeDeployment, KubeEndpointSlice, KubeNode, KubePod, KubeService, Snapshot } from '../../src/snapshot/types.js';
+import type { AwsElement, KubeDeployment, KubeEndpointSlice, KubeNode, KubePod, KubeService, Snapshot } from '../../src/snapshot/types.js';
 import { BATCH_ROLE_NAME } from '../scenario-builder/baseline.js';
 import { defineFaults } from '../scenario-builder/fault.js';
 import { removeEndpoint } from './network.js';
@@ -194,6 +194,44 @@ const CART_IMAGE = '111122223333.dkr.ecr.eu-west-1.amazonaws.com/shop/cart:2026.
 const PLATFORM_IMAGE = '444455556666.dkr.ecr.eu-west-1.amazonaws.com/platform/base-api:3.1.0';
 const REDIS_IMAGE = 'redis:7.4.1';
 
+/** The platform team's repository in their own account, which the billing API pulls its base image from. */
+export const PLATFORM_REPOSITORY = { registryId: '444455556666', repositoryName: 'platform/base-api', region: 'eu-west-1' } as const;
+
+/** The pull actions a repository policy grants another account (https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policy-examples.html). */
+const PULL_ACTIONS = ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'];
+
+/** The platform repository's policy: it lets the CI account pull, and nothing else: not this cluster's account. */
+export const PLATFORM_POLICY = {
+  Version: '2012-10-17',
+  Statement: [{ Sid: 'AllowPullFromCi', Effect: 'Allow' as const, Principal: { AWS: 'arn:aws:iam::777788889999:root' }, Action: PULL_ACTIONS }],
+};
+
+/**
+ * What ecr:GetRepositoryPolicy answers across accounts when the other account's policy does not
+ * name the caller (the IAM policy-evaluation message AWS writes for a resource-based denial).
+ */
+export function crossAccountPolicyReadDenied(snapshot: Snapshot): { call: string; kind: 'denied'; code: string; message: string } {
+  const caller = snapshot.aws.callerIdentity?.Arn ?? 'arn:aws:iam::111122223333:user/eks-doctor';
+  const { region, registryId, repositoryName } = PLATFORM_REPOSITORY;
+  return {
+    call: 'ecr:GetRepositoryPolicy',
+    kind: 'denied',
+    code: 'AccessDeniedException',
+    message: `User: ${caller} is not authorized to perform: ecr:GetRepositoryPolicy on resource: arn:aws:ecr:${region}:${registryId}:repository/${repositoryName} because no resource-based policy allows the ecr:GetRepositoryPolicy action`,
+  };
+}
+
+/** The account's pull-through cache rule for Docker Hub, with the Docker Hub credentials its secret holds, as DescribePullThroughCacheRules returns it. */
+export const DOCKER_HUB_CACHE_RULE: AwsElement<'ecrPullThroughCacheRules'> = {
+  ecrRepositoryPrefix: 'docker-hub',
+  upstreamRegistryUrl: 'registry-1.docker.io',
+  createdAt: '2026-09-14T08:21:37.000Z',
+  registryId: '111122223333',
+  credentialArn: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:ecr-pullthroughcache/docker-hub-Qw3rTy',
+  upstreamRegistry: 'docker-hub',
+  updatedAt: '2026-09-14T08:21:37.000Z',
+};
+
 faults.push(
   {
     name: 'cart-pull-no-basic-auth-credentials',
@@ -234,6 +272,22 @@ faults.push(
         count: 2,
         error: pullError(PLATFORM_IMAGE, 'Unknown', 'failed to resolve reference "<ref>": unexpected status from HEAD request to https://444455556666.dkr.ecr.eu-west-1.amazonaws.com/v2/platform/base-api/manifests/3.1.0: 403 Forbidden'),
       });
+      // The platform account lets eks-doctor's caller read the policy, which names the CI account only.
+      s.aws.ecrRepositoryPolicies = [{ ...PLATFORM_REPOSITORY, policyText: structuredClone(PLATFORM_POLICY) }];
+    },
+  },
+  {
+    name: 'platform-repository-policy-unreadable',
+    description: "The platform account's repository policy does not let this account read it either: ecr:GetRepositoryPolicy answers AccessDeniedException, as it usually does across accounts.",
+    apply(s) {
+      s.aws.ecrRepositoryPolicies = [{ ...PLATFORM_REPOSITORY, failure: crossAccountPolicyReadDenied(s) }];
+    },
+  },
+  {
+    name: 'docker-hub-pull-through-cache-rule',
+    description: "The account has an ECR pull-through cache rule for Docker Hub (prefix docker-hub, credentials in Secrets Manager).",
+    apply(s) {
+      s.aws.ecrPullThroughCacheRules = [{ ...DOCKER_HUB_CACHE_RULE }];
     },
   },
   {

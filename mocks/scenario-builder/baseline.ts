@@ -632,6 +632,9 @@ export function buildBaseline(size: Partial<BaselineSize> = {}): Snapshot {
         instanceProfile(KARPENTER_PROFILE_NAME, 'AIPAKARPENTERPROFILE1', KARPENTER_ROLE_NAME, '/'),
       ],
       iamOidcProviders: [{ Arn: OIDC_PROVIDER_ARN, Url: OIDC_ISSUER.replace('https://', ''), ClientIDList: ['sts.amazonaws.com'], ThumbprintList: ['9e99a48a9960b14926bb7f3b02e22da2b0ab7280'] }],
+      // No pull fails, so ECR is asked nothing (src/collect/aws/services/ecr.ts).
+      ecrPullThroughCacheRules: [],
+      ecrRepositoryPolicies: [],
       notFound: [],
     },
     kubernetes: {

@@ -1,14 +1,17 @@
 /**
  * Builds a Snapshot from live sources. The AWS side comes from src/collect/aws; the Kubernetes side
  * (src/collect/kubernetes) starts as soon as DescribeCluster has named the endpoint and CA and runs
- * alongside it: it hands the AWS side the IRSA role ARNs it finds on ServiceAccounts, and takes
- * from it the Pod Identity associations whose ServiceAccounts it keeps. No read waits for another
- * unless it needs its answer: only the IAM lookups of the IRSA roles wait for the ServiceAccounts
- * (and give up on them at the deadline); every other AWS read runs whatever the API server does.
+ * alongside it: it hands the AWS side the IRSA role ARNs it finds on ServiceAccounts and the
+ * containers waiting for their image (what ECR is asked), and takes from it the Pod Identity
+ * associations whose ServiceAccounts it keeps. No read waits for another unless it needs its
+ * answer: only the IAM lookups of the IRSA roles wait for the ServiceAccounts, and the ECR reads for
+ * the pods and events (each gives up at the deadline); every other AWS read runs whatever the API
+ * server does.
  */
 import { IRSA_ROLE_ANNOTATION } from '../domain/eks-constants.js';
+import { failingImagePulls, type FailingPull } from '../domain/image-pull-errors.js';
 import type { CollectEvent } from '../engine/progress.js';
-import { SNAPSHOT_KIND, SNAPSHOT_SCHEMA_VERSION, type AwsData, type KubeServiceAccount, type KubernetesPart, type Snapshot } from '../snapshot/types.js';
+import { SNAPSHOT_KIND, SNAPSHOT_SCHEMA_VERSION, type AwsData, type KubeServiceAccount, type KubernetesData, type KubernetesPart, type Snapshot } from '../snapshot/types.js';
 import { inSpan, NO_TRACE, PHASE, type Tracer } from '../trace/tracer.js';
 import { TOOL_VERSION } from '../version.js';
 import type { AwsClients } from './aws/clients.js';
@@ -42,6 +45,8 @@ export interface CollectSnapshotOptions {
   concurrency?: number;
   /** IRSA role ARNs to look up in IAM besides those AWS itself names. */
   extraRoleArns?: string[] | Promise<string[]>;
+  /** Containers waiting for their image besides those the Kubernetes side finds (what ECR is asked). */
+  failingPulls?: FailingPull[];
   /** How to reach the API server; without it the Kubernetes side is only attempted when the plan asks for it, with defaults. */
   kubernetes?: KubernetesAccessOptions;
   onEvent?: (event: CollectEvent) => void;
@@ -67,6 +72,7 @@ export async function collectSnapshot(options: CollectSnapshotOptions): Promise<
   const kubernetesParts = new Set(options.plan.kubernetes.map((key) => `kubernetes.${key}` as KubernetesPart));
   const serviceAccountRoles = deferred<string[]>();
   if (!kubernetesParts.has('kubernetes.serviceAccounts')) serviceAccountRoles.resolve([]);
+  const failingPulls = failingPullsHandOff(options.plan, kubernetesParts);
   let kubernetesSide: Promise<KubernetesCollection> | undefined;
   // The Kubernetes side shares the run's deadline with the AWS side.
   const deadline = AbortSignal.timeout(timeoutSeconds * 1000);
@@ -78,6 +84,7 @@ export async function collectSnapshot(options: CollectSnapshotOptions): Promise<
     clusterName: options.clusterName,
     parts: options.plan.aws,
     extraRoleArns: Promise.all([options.extraRoleArns ?? [], serviceAccountRoles.promise]).then(([a, b]) => [...new Set([...a, ...b])]),
+    failingPulls: failingPulls.promise.then((found) => [...(options.failingPulls ?? []), ...found]),
     timeoutSeconds,
     capturedAt: new Date(capturedAt),
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
@@ -88,12 +95,18 @@ export async function collectSnapshot(options: CollectSnapshotOptions): Promise<
       if (kubernetesParts.size === 0) return;
       // A phase of its own beside 'collect AWS' (not inside it): the two sides run concurrently.
       kubernetesSide = inSpan(tracer, PHASE.collectKubernetes, () =>
-        collectKubernetesSide({ options, cluster, part, parts: kubernetesParts, deadline, deadlineAt, onServiceAccounts: serviceAccountRoles.resolve }),
+        collectKubernetesSide({ options, cluster, part, parts: kubernetesParts, deadline, deadlineAt, onServiceAccounts: serviceAccountRoles.resolve, failingPulls }),
       );
-      // Whatever happens on the Kubernetes side, the AWS side must not wait for role ARNs forever.
-      void kubernetesSide.finally(() => serviceAccountRoles.resolve([]));
+      // Whatever happens on the Kubernetes side, the AWS side must not wait for role ARNs or pulls forever.
+      void kubernetesSide.finally(() => {
+        serviceAccountRoles.resolve([]);
+        failingPulls.settle();
+      });
     },
-  })).finally(() => serviceAccountRoles.resolve([]));
+  })).finally(() => {
+    serviceAccountRoles.resolve([]);
+    failingPulls.resolve([]);
+  });
   const kubernetes = kubernetesSide ? await kubernetesSide : { kubernetes: {}, errors: [] };
 
   return {
@@ -108,6 +121,29 @@ export async function collectSnapshot(options: CollectSnapshotOptions): Promise<
   };
 }
 
+/** The Kubernetes parts the failing image pulls are read from. */
+const PULL_PARTS = ['problemPods', 'kubeSystemPods', 'warningEvents'] as const;
+type PullPart = (typeof PULL_PARTS)[number];
+
+/**
+ * The containers waiting for their image, once the pods and events the plan reads have each been
+ * read or failed (settle(): with whatever came, when the Kubernetes side ends first). Nothing is
+ * computed when no ECR part is planned.
+ */
+function failingPullsHandOff(plan: CollectionPlan, kubernetesParts: ReadonlySet<KubernetesPart>) {
+  const { promise, resolve } = deferred<FailingPull[]>();
+  const pending = new Set<PullPart>(PULL_PARTS.filter((key) => kubernetesParts.has(`kubernetes.${key}`)));
+  const read: Pick<KubernetesData, PullPart> = {};
+  const settle = () => resolve(failingImagePulls([read.problemPods, read.kubeSystemPods], read.warningEvents));
+  if (!plan.aws.some((p) => p.startsWith('ecr')) || (!pending.has('problemPods') && !pending.has('kubeSystemPods'))) resolve([]);
+  const done = (key: string, value?: unknown) => {
+    if (!pending.delete(key as PullPart)) return;
+    if (value !== undefined) (read as Record<string, unknown>)[key] = value;
+    if (pending.size === 0) settle();
+  };
+  return { promise, resolve, settle, onPart: (key: string, value: unknown) => done(key, value), onPartFailed: (key: string) => done(key) };
+}
+
 async function collectKubernetesSide(args: {
   options: CollectSnapshotOptions;
   cluster: AwsData['cluster'];
@@ -117,6 +153,8 @@ async function collectKubernetesSide(args: {
   deadlineAt: number;
   /** The IRSA role ARNs ServiceAccounts name; [] as soon as they could not be read. */
   onServiceAccounts: (roleArns: string[]) => void;
+  /** Takes the pods and events the failing image pulls are read from. */
+  failingPulls: { onPart(key: string, value: unknown): void; onPartFailed(key: string): void };
 }): Promise<KubernetesCollection> {
   const { options } = args;
   const access = options.kubernetes ?? { env: {} };
@@ -161,9 +199,11 @@ async function collectKubernetesSide(args: {
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     // The IAM lookups of IRSA roles wait for this read alone, not for the rest of the Kubernetes side.
     onPartFailed: (key) => {
+      args.failingPulls.onPartFailed(key);
       if (key === 'serviceAccounts') args.onServiceAccounts([]);
     },
     onPart: (key, value) => {
+      args.failingPulls.onPart(key, value);
       if (key !== 'serviceAccounts') return;
       const accounts = (value ?? []) as KubeServiceAccount[];
       args.onServiceAccounts(accounts.flatMap((sa) => (sa.metadata?.annotations?.[IRSA_ROLE_ANNOTATION] ? [sa.metadata.annotations[IRSA_ROLE_ANNOTATION]] : [])));

@@ -7,7 +7,7 @@ const ARRAY_PARTS_AWS: (keyof AwsData)[] = [
   'podIdentityAssociations', 'insights', 'autoScalingGroups', 'scalingActivities', 'reservations', 'launchTemplateVersions', 'launchTemplateUserData', 'images',
   'instanceTypes', 'vpcs', 'vpcDnsAttributes', 'subnets', 'routeTables', 'securityGroups', 'prefixLists', 'prefixListEntries',
   'natGateways', 'internetGateways', 'vpcEndpoints', 'networkAcls', 'dhcpOptions', 'controlPlaneInterfaces', 'serviceQuotas', 'defaultServiceQuotas', 'quotaUsage', 'iamRoles', 'iamAttachedRolePolicies', 'iamInstanceProfiles',
-  'iamOidcProviders', 'notFound',
+  'iamOidcProviders', 'ecrPullThroughCacheRules', 'ecrRepositoryPolicies', 'notFound',
 ];
 const ARRAY_PARTS_K8S: (keyof KubernetesData)[] = [
   'nodes', 'kubeSystemPods', 'problemPods', 'daemonSets', 'deployments', 'loadBalancerServices', 'warningEvents',

@@ -13,6 +13,7 @@
 import type * as AutoScaling from '@aws-sdk/client-auto-scaling';
 import type * as CloudWatch from '@aws-sdk/client-cloudwatch';
 import type * as EC2 from '@aws-sdk/client-ec2';
+import type * as ECR from '@aws-sdk/client-ecr';
 import type * as EKS from '@aws-sdk/client-eks';
 import type * as IAM from '@aws-sdk/client-iam';
 import type * as ServiceQuotas from '@aws-sdk/client-service-quotas';
@@ -65,6 +66,24 @@ export interface OidcProvider {
   Url?: string;
   ClientIDList?: string[];
   ThumbprintList?: string[];
+}
+
+/**
+ * ecr:GetRepositoryPolicy for one repository of another account's registry, asked in its own region:
+ * exactly one of the policy (decoded, as IAM policies are), `noPolicy`
+ * (RepositoryPolicyNotFoundException: the repository has none, so no other account may pull), the
+ * call's failure (AccessDeniedException is the usual answer across accounts: the other account's
+ * policy must grant ecr:GetRepositoryPolicy to the caller), or why it was not asked (`notRead`).
+ */
+export interface EcrRepositoryPolicy {
+  registryId: string;
+  repositoryName: string;
+  /** The registry's region, from the image's host (<account>.dkr.ecr.<region>.amazonaws.com). */
+  region: string;
+  policyText?: PolicyDocument;
+  noPolicy?: true;
+  failure?: Pick<CollectionError, 'call' | 'kind' | 'code' | 'message'>;
+  notRead?: string;
 }
 
 /** DescribeVpcAttribute for the two DNS attributes of one VPC. */
@@ -313,6 +332,16 @@ export interface AwsData {
   iamInstanceProfiles?: IamInstanceProfile[];
   /** iam:ListOpenIDConnectProviders + iam:GetOpenIDConnectProvider */
   iamOidcProviders?: OidcProvider[];
+  /**
+   * ecr:DescribePullThroughCacheRules .pullThroughCacheRules in the cluster's region: read only when
+   * containers wait on a public registry's rate limit (src/domain/image-pull-errors.ts), [] otherwise.
+   */
+  ecrPullThroughCacheRules?: Serialized<ECR.PullThroughCacheRule>[];
+  /**
+   * ecr:GetRepositoryPolicy for the repositories of other accounts' registries that refuse the
+   * cluster's pulls with 403 (at most ECR_POLICY_READS_CAP, the rest recorded as not read); [] when none does.
+   */
+  ecrRepositoryPolicies?: EcrRepositoryPolicy[];
   /**
    * cloudtrail:LookupEvents by ResourceName for the AWS resources root causes name, over the change
    * window: collected by the enrichment pass after diagnosis (src/enrich), not for a check.

@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LaunchTemplateVersion, Snapshot } from '../../src/snapshot/types.js';
 import { userDataFacts } from '../../src/collect/aws/user-data.js';
 import { loadScenario } from '../../mocks/bundled-scenarios.js';
+import { crossAccountPolicyReadDenied, DOCKER_HUB_CACHE_RULE, PLATFORM_POLICY, PLATFORM_REPOSITORY } from '../../mocks/faults/pod-start.js';
 import { MOCK_CREDENTIALS, startAwsMock, type AwsMock } from '../../mocks/aws-mock/index.js';
 import { RequestLog } from '../../mocks/request-log.js';
 import { usageQuery } from '../../src/collect/aws/services/cloudwatch.js';
@@ -39,7 +40,11 @@ const botocore = await tool('python3', ['-c', 'import botocore; print(botocore._
 if (!version) console.log('skipping the aws CLI tests: `aws` is not installed (pip install awscli)');
 if (!botocore) console.log('skipping the botocore tests: python3 cannot import botocore (pip install awscli)');
 
-/** The baseline plus a managed prefix list and a change history, so the prefix-list and change actions have something to return. */
+/**
+ * The baseline plus a managed prefix list, a change history, ECR pull-through cache rules (three, for
+ * pages of 2) and repository policies of another account (one with a policy, one without, one whose
+ * read is denied), so those actions have something to return.
+ */
 function scenarioWithPrefixList(): Snapshot {
   const s = loadScenario('baseline');
   const changed = loadScenario('vpc-cni-updated-to-incompatible');
@@ -47,6 +52,16 @@ function scenarioWithPrefixList(): Snapshot {
   s.aws.cloudTrailLookups = loadScenario('nat-gateway-deleted-by-ci').aws.cloudTrailLookups;
   s.aws.prefixLists = [{ PrefixListId: 'pl-6da54004', PrefixListName: 'com.amazonaws.eu-west-1.s3', State: 'create-complete', AddressFamily: 'IPv4', OwnerId: 'AWS', PrefixListArn: 'arn:aws:ec2:eu-west-1:aws:prefix-list/pl-6da54004', Tags: [] }];
   s.aws.prefixListEntries = [{ PrefixListId: 'pl-6da54004', Entries: [{ Cidr: '3.5.64.0/21' }, { Cidr: '52.218.0.0/17' }, { Cidr: '52.92.40.0/21' }] }];
+  s.aws.ecrPullThroughCacheRules = [
+    DOCKER_HUB_CACHE_RULE,
+    { ecrRepositoryPrefix: 'ecr-public', upstreamRegistryUrl: 'public.ecr.aws', createdAt: '2026-03-02T10:00:00.000Z', registryId: '111122223333', upstreamRegistry: 'ecr-public', updatedAt: '2026-03-02T10:00:00.000Z' },
+    { ecrRepositoryPrefix: 'quay', upstreamRegistryUrl: 'quay.io', createdAt: '2026-03-02T10:05:00.000Z', registryId: '111122223333', upstreamRegistry: 'quay', updatedAt: '2026-03-02T10:05:00.000Z' },
+  ];
+  s.aws.ecrRepositoryPolicies = [
+    { ...PLATFORM_REPOSITORY, policyText: PLATFORM_POLICY },
+    { ...PLATFORM_REPOSITORY, repositoryName: 'platform/worker', noPolicy: true },
+    { ...PLATFORM_REPOSITORY, repositoryName: 'platform/base-api', region: 'us-east-1', failure: crossAccountPolicyReadDenied(s) },
+  ];
   return s;
 }
 
@@ -153,6 +168,11 @@ describe.skipIf(!botocore)(`botocore ${botocore ?? '(absent)'} reads the mock`, 
     updates: { service: 'eks', operation: 'ListUpdates', params: { name, addonName: update.addonName } },
     update: { service: 'eks', operation: 'DescribeUpdate', params: { name, updateId: update.id, addonName: update.addonName } },
     events: { service: 'cloudtrail', operation: 'LookupEvents', params: { LookupAttributes: [{ AttributeKey: 'ResourceName', AttributeValue: lookup.resourceName }], StartTime: lookup.startTime, EndTime: lookup.endTime, MaxResults: 50 } },
+    cacheRules: { service: 'ecr', operation: 'DescribePullThroughCacheRules', params: {} },
+    repositoryPolicy: { service: 'ecr', operation: 'GetRepositoryPolicy', params: { registryId: PLATFORM_REPOSITORY.registryId, repositoryName: PLATFORM_REPOSITORY.repositoryName } },
+    noRepositoryPolicy: { service: 'ecr', operation: 'GetRepositoryPolicy', params: { registryId: PLATFORM_REPOSITORY.registryId, repositoryName: 'platform/worker' } },
+    missingRepository: { service: 'ecr', operation: 'GetRepositoryPolicy', params: { repositoryName: 'no-such-repository' } },
+    unknownCrossAccountRepository: { service: 'ecr', operation: 'GetRepositoryPolicy', params: { registryId: PLATFORM_REPOSITORY.registryId, repositoryName: 'platform/unknown' } },
     missingQuota: { service: 'service-quotas', operation: 'GetServiceQuota', params: { ServiceCode: 'ec2', QuotaCode: 'L-DB2E81BA' } },
     missingRole: { service: 'iam', operation: 'GetRole', params: { RoleName: 'no-such-role' } },
     missingCluster: { service: 'eks', operation: 'DescribeCluster', params: { name: 'no-such-cluster' } },
@@ -293,6 +313,17 @@ describe.skipIf(!botocore)(`botocore ${botocore ?? '(absent)'} reads the mock`, 
     expect(record).toMatchObject({ userIdentity: { arn: kept.CloudTrailEvent!.userIdentity!.arn }, sourceIPAddress: kept.CloudTrailEvent!.sourceIPAddress, eventName: kept.EventName, eventID: kept.EventId });
   });
 
+  it('ECR (AWS JSON 1.1): the pull-through cache rules over pages of 2, a repository policy as the JSON text ECR returns', () => {
+    sameData(result('cacheRules').pullThroughCacheRules, data.ecrPullThroughCacheRules);
+    const policy = result('repositoryPolicy');
+    expect({ ...policy, policyText: JSON.parse(String(policy.policyText)) as unknown }).toEqual({ registryId: PLATFORM_REPOSITORY.registryId, repositoryName: PLATFORM_REPOSITORY.repositoryName, policyText: PLATFORM_POLICY });
+    expect(results.get('noRepositoryPolicy')).toEqual({ error: 'RepositoryPolicyNotFoundException' });
+    expect(results.get('missingRepository')).toEqual({ error: 'RepositoryNotFoundException' });
+    // Another account's repository the policy does not let us read: AccessDenied, whatever it holds.
+    expect(results.get('unknownCrossAccountRepository')).toEqual({ error: 'AccessDeniedException' });
+    expect(log.entries.filter((e) => e.action === 'DescribePullThroughCacheRules' && e.status === 200)).toHaveLength(2);
+  });
+
   it('errors parse into the codes AWS uses', () => {
     expect(results.get('missingQuota')).toEqual({ error: 'NoSuchResourceException' });
     expect(results.get('missingRole')).toEqual({ error: 'NoSuchEntity' });
@@ -330,5 +361,30 @@ describe.skipIf(!botocore)(`botocore ${botocore ?? '(absent)'} reads the mock`, 
     // The aws command prints the JSON protocols' timestamps as received: epoch seconds.
     expect(epochToIso(metric!.Timestamps, usage.Timestamps)).toEqual(usage.Timestamps);
     expect(metric!.Values).toEqual(usage.Values);
+  });
+
+  it.skipIf(!version)(`the aws command (${version ?? 'absent'}) reads ECR: the rules, a policy, and the errors as ECR words them`, async () => {
+    const aws = (args: string[], region = scenario.cluster.region) => run('aws', [...args, '--endpoint-url', mock.url, '--output', 'json', '--region', region], { env, timeout: 30_000 });
+    const failure = async (args: string[], region?: string) => {
+      try {
+        await aws(args, region);
+        return 'no error';
+      } catch (error) {
+        return String((error as { stderr?: string }).stderr).trim();
+      }
+    };
+    const { registryId, repositoryName } = PLATFORM_REPOSITORY;
+    const [rules, policy, none, denied] = await Promise.all([
+      aws(['ecr', 'describe-pull-through-cache-rules']),
+      aws(['ecr', 'get-repository-policy', '--registry-id', registryId, '--repository-name', repositoryName]),
+      failure(['ecr', 'get-repository-policy', '--registry-id', registryId, '--repository-name', 'platform/worker']),
+      failure(['ecr', 'get-repository-policy', '--registry-id', registryId, '--repository-name', repositoryName], 'us-east-1'),
+    ]);
+    const printed = JSON.parse(rules.stdout) as { pullThroughCacheRules: Record<string, unknown>[] };
+    // The aws command prints the JSON protocols' timestamps as received: epoch seconds.
+    sameData(epochToIso(printed.pullThroughCacheRules, data.ecrPullThroughCacheRules), data.ecrPullThroughCacheRules);
+    expect(JSON.parse(String((JSON.parse(policy.stdout) as { policyText: string }).policyText))).toEqual(PLATFORM_POLICY);
+    expect(none).toContain(`An error occurred (RepositoryPolicyNotFoundException) when calling the GetRepositoryPolicy operation: Repository policy does not exist for the repository with name 'platform/worker' in the registry with id '${registryId}'`);
+    expect(denied).toContain(`An error occurred (AccessDeniedException) when calling the GetRepositoryPolicy operation: ${crossAccountPolicyReadDenied(scenario).message}`);
   });
 });

@@ -15,7 +15,7 @@ import { collectFromMock } from './support.js';
 const policy = JSON.parse(readFileSync(new URL('../../policy/iam-policy.json', import.meta.url), 'utf8')) as { Statement: { Effect: string; Action: string[]; Resource: string }[] };
 const allowed = new Set(policy.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => s.Action));
 // LookupEvents reads CloudTrail's event history (the change history): a read, whatever its verb.
-const READ_ONLY = /^(autoscaling|ec2|eks|iam|servicequotas|cloudwatch):(Describe|List|Get)[A-Za-z]+$|^sts:GetCallerIdentity$|^cloudtrail:LookupEvents$/;
+const READ_ONLY = /^(autoscaling|ec2|ecr|eks|iam|servicequotas|cloudwatch):(Describe|List|Get)[A-Za-z]+$|^sts:GetCallerIdentity$|^cloudtrail:LookupEvents$/;
 
 describe('the IAM policy', () => {
   it('grants only read actions, on nothing but what it lists', () => {
@@ -30,7 +30,7 @@ describe('the IAM policy', () => {
       .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
       .map((f) => readFileSync(join(dir.pathname, f), 'utf8'))
       .join('\n');
-    const named = new Set([...source.matchAll(/'((?:autoscaling|ec2|eks|iam|sts|servicequotas|cloudwatch|cloudtrail):[A-Z][A-Za-z]+)'/g)].map((m) => m[1]));
+    const named = new Set([...source.matchAll(/'((?:autoscaling|ec2|ecr|eks|iam|sts|servicequotas|cloudwatch|cloudtrail):[A-Z][A-Za-z]+)'/g)].map((m) => m[1]));
     // ListClusters is sent directly (to name the clusters that exist) rather than through a part.
     if (/new ListClustersCommand/.test(source)) named.add('eks:ListClusters');
     expect([...allowed].sort()).toEqual([...named].sort());

@@ -10,6 +10,7 @@ import type { AwsPartDeclaration } from '../../src/collect/sources.js';
 import type { EnrichmentPlan } from '../../src/enrich/plan.js';
 import type { CollectEvent } from '../../src/engine/progress.js';
 import { groupsWhoseActivitiesAreRead } from '../../src/collect/aws/activity-groups.js';
+import { failingImagePulls } from '../../src/domain/image-pull-errors.js';
 import type { AwsData, Snapshot, SnapshotPart } from '../../src/snapshot/types.js';
 import type { Tracer } from '../../src/trace/tracer.js';
 import { MOCK_CREDENTIALS } from '../../mocks/aws-mock/index.js';
@@ -43,7 +44,7 @@ export function changePlanOf(snapshot: Snapshot): EnrichmentPlan {
   };
 }
 
-/** The IRSA role ARNs the Kubernetes side would hand the AWS side: its service accounts' annotations. */
+/** The IRSA role ARNs the Kubernetes side would hand the AWS side: its service accounts' annotations (its failing pulls: failingImagePulls). */
 export function irsaRoleArns(snapshot: Snapshot): string[] {
   return (snapshot.kubernetes.serviceAccounts ?? []).flatMap((sa) => {
     const arn = sa.metadata?.annotations?.['eks.amazonaws.com/role-arn'];
@@ -80,6 +81,7 @@ export async function collectFromMock(
       plan: options.plan ?? planForSnapshot(snapshot),
       aws: clients,
       extraRoleArns: irsaRoleArns(snapshot),
+      failingPulls: failingImagePulls([snapshot.kubernetes.problemPods, snapshot.kubernetes.kubeSystemPods], snapshot.kubernetes.warningEvents),
       // The mock's world stands at the scenario's capture time, as in the demo: time windows (quota usage) end there.
       now: () => new Date(snapshot.capturedAt),
       ...(options.timeoutSeconds !== undefined ? { timeoutSeconds: options.timeoutSeconds } : {}),

@@ -15,6 +15,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { LookupEventsCommandInput, LookupEventsCommandOutput } from '@aws-sdk/client-cloudtrail';
+import type { DescribePullThroughCacheRulesCommandInput, DescribePullThroughCacheRulesCommandOutput, GetRepositoryPolicyCommandInput, GetRepositoryPolicyCommandOutput } from '@aws-sdk/client-ecr';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, HandlerExecutionContext, MetadataBearer } from '@smithy/types';
 import { NO_TRACE, PHASE, type PhaseName, type Span, type Tracer } from '../../trace/tracer.js';
 import { UserError } from '../../user-error.js';
@@ -58,6 +59,12 @@ export interface CloudTrailReader {
   lookupEvents(input: LookupEventsCommandInput, abortSignal: AbortSignal): Promise<LookupEventsCommandOutput>;
 }
 
+/** The two ECR calls eks-doctor makes, on a client for one region made on first use. */
+export interface EcrReader {
+  describePullThroughCacheRules(input: DescribePullThroughCacheRulesCommandInput, abortSignal: AbortSignal): Promise<DescribePullThroughCacheRulesCommandOutput>;
+  getRepositoryPolicy(input: GetRepositoryPolicyCommandInput, abortSignal: AbortSignal): Promise<GetRepositoryPolicyCommandOutput>;
+}
+
 export interface AwsClients {
   region: string;
   eks: EKSClient;
@@ -74,6 +81,11 @@ export interface AwsClients {
    * first use: only the enrichment pass asks for one.
    */
   cloudTrail(region: string): Promise<CloudTrailReader>;
+  /**
+   * An ECR client for a region (another account's registry may be in another region than the
+   * cluster), its SDK loaded on first use: only failing image pulls ask for one.
+   */
+  ecr(region: string): Promise<EcrReader>;
   destroy(): void;
 }
 
@@ -164,14 +176,36 @@ export async function createAwsClients(options: AwsConnectionOptions): Promise<A
     }
     return made.then((m) => m.reader);
   };
+  const ecrClients = new Map<string, Promise<{ reader: EcrReader; destroy(): void }>>();
+  const ecr = (clientRegion: string): Promise<EcrReader> => {
+    let made = ecrClients.get(clientRegion);
+    if (!made) {
+      made = import('@aws-sdk/client-ecr').then(({ ECRClient, DescribePullThroughCacheRulesCommand, GetRepositoryPolicyCommand }) => {
+        const client = new ECRClient({ ...withRetries(), region: clientRegion });
+        refuseWebPages(client);
+        if (options.rateLimiter) addRateLimit(client, options.rateLimiter);
+        instrument(client, 'ecr', clientRegion);
+        return {
+          reader: {
+            describePullThroughCacheRules: (input, abortSignal) => client.send(new DescribePullThroughCacheRulesCommand(input), { abortSignal }),
+            getRepositoryPolicy: (input, abortSignal) => client.send(new GetRepositoryPolicyCommand(input), { abortSignal }),
+          },
+          destroy: () => client.destroy(),
+        };
+      });
+      ecrClients.set(clientRegion, made);
+    }
+    return made.then((m) => m.reader);
+  };
   return {
     region,
     ...clients,
     credentials: typeof credentials === 'function' ? credentials : async () => credentials,
     cloudTrail,
+    ecr,
     destroy() {
       for (const client of Object.values(clients)) client.destroy();
-      for (const made of cloudTrailClients.values()) void made.then((m) => m.destroy(), () => undefined);
+      for (const made of [...cloudTrailClients.values(), ...ecrClients.values()]) void made.then((m) => m.destroy(), () => undefined);
     },
   };
 }

@@ -5,6 +5,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import { ListClustersCommand } from '@aws-sdk/client-eks';
+import type { FailingPull } from '../../domain/image-pull-errors.js';
 import type { CollectEvent } from '../../engine/progress.js';
 import type { AwsData, CollectionError } from '../../snapshot/types.js';
 import type { Tracer } from '../../trace/tracer.js';
@@ -23,6 +24,8 @@ export interface AwsCollectRequest {
   parts: readonly AwsPartKey[];
   /** Role ARNs found elsewhere (IRSA annotations on service accounts); may arrive while AWS collection runs. */
   extraRoleArns?: string[] | Promise<string[]>;
+  /** The containers waiting for their image, from the Kubernetes side; may arrive while AWS collection runs (what ECR is asked). */
+  failingPulls?: FailingPull[] | Promise<FailingPull[]>;
   /** Bounds the whole collection; calls still running then are recorded as timed out. */
   timeoutSeconds?: number;
   concurrency?: number;
@@ -63,7 +66,7 @@ export async function collectAws(request: AwsCollectRequest): Promise<AwsCollect
         ...(request.tracer ? { tracer: request.tracer } : {}),
         ...(request.capturedAt ? { capturedAt: request.capturedAt } : {}),
       },
-      awsCollectors(request.clients, Promise.resolve(request.extraRoleArns ?? [])),
+      awsCollectors(request.clients, Promise.resolve(request.extraRoleArns ?? []), Promise.resolve(request.failingPulls ?? [])),
     );
 
     await Promise.all([collection.part('callerIdentity'), collection.part('cluster')]);

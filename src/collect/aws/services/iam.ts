@@ -7,7 +7,7 @@ import type { IamRole } from '../../../snapshot/types.js';
 import type { AwsClients } from '../clients.js';
 import { CallFailed, each, toSnapshotJson, type AwsCollection, type AwsKey, type Collectors } from '../collection.js';
 import type { IAM_PARTS } from './iam-parts.js';
-import { cluster, unique } from './shared.js';
+import { cluster, unique, unlessAborted } from './shared.js';
 
 /** A role with its trust policy decoded; a document that is not a policy fails the part rather than entering the snapshot half-read. */
 function roleFromWire(part: AwsKey, call: string, role: { AssumeRolePolicyDocument?: string }): IamRole {
@@ -16,22 +16,6 @@ function roleFromWire(part: AwsKey, call: string, role: { AssumeRolePolicyDocume
   } catch (error) {
     throw new CallFailed({ part: `aws.${part}`, call, kind: 'invalid-response', code: 'InvalidPolicyDocument', message: `the role's trust policy could not be decoded: ${(error as Error).message}` });
   }
-}
-
-/** What `promise` resolves to, or `fallback` once `signal` aborts first. */
-function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal, fallback: T): Promise<T> {
-  if (signal.aborted) return Promise.resolve(fallback);
-  return new Promise<T>((resolve) => {
-    const aborted = (): void => resolve(fallback);
-    signal.addEventListener('abort', aborted, { once: true });
-    void promise.then(
-      (value) => {
-        signal.removeEventListener('abort', aborted);
-        resolve(value);
-      },
-      () => resolve(fallback),
-    );
-  });
 }
 
 /** `extraRoleArns`: IRSA roles named by ServiceAccounts, which may arrive while AWS collection runs. */

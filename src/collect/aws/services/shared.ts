@@ -16,3 +16,19 @@ export const nodegroupAsgNames = (c: AwsCollection): Promise<string[]> =>
     const groups = (await c.part('nodegroups')) ?? [];
     return unique(groups.flatMap((g) => (g.resources?.autoScalingGroups ?? []).map((a) => a.name)));
   });
+
+/** What `promise` resolves to, or `fallback` once `signal` aborts first. */
+export function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal, fallback: T): Promise<T> {
+  if (signal.aborted) return Promise.resolve(fallback);
+  return new Promise<T>((resolve) => {
+    const aborted = (): void => resolve(fallback);
+    signal.addEventListener('abort', aborted, { once: true });
+    void promise.then(
+      (value) => {
+        signal.removeEventListener('abort', aborted);
+        resolve(value);
+      },
+      () => resolve(fallback),
+    );
+  });
+}

@@ -29,9 +29,14 @@
  *   timeout` (ECR serves layers from S3); `unexpected status code https://<host>/v2/...: 429 Too
  *   Many Requests - Server message: toomanyrequests: You have reached your pull rate limit. ...`.
  */
-import { parseImageReference } from '../../src/domain/container-image.js';
+import type { KubeEvent, KubePod } from '../snapshot/types.js';
+import { ecrRegistry, parseImageReference, RATE_LIMITED_PUBLIC_REGISTRIES } from './container-image.js';
+import { eventsBySubject, subjectKey, type EventsV1Event } from './kubernetes-events.js';
 
 export const IMAGE_PULL_WAITING_REASONS: ReadonlySet<string> = new Set(['ErrImagePull', 'ImagePullBackOff']);
+
+/** The reason of the kubelet's Warning event for a failed pull (events.FailedToPullImage, pkg/kubelet/events/event.go). */
+export const FAILED_TO_PULL_IMAGE_REASON = 'Failed';
 
 export type ImagePullFailureKind = 'rate-limited' | 'not-found' | 'credentials-refused' | 'unreachable' | 'other';
 
@@ -77,7 +82,82 @@ export function classifyImagePullMessage(message: string): ImagePullFailure {
   };
 }
 
-/** The registry an image is pulled from ('docker.io' for Docker Hub's short names). */
-export function registryOf(image: string): string | undefined {
-  return parseImageReference(image)?.registry;
+/** One container that waits for its image, with the message that says why. */
+export interface FailingPull {
+  pod: KubePod;
+  /** namespace/name */
+  podId: string;
+  container: string;
+  image: string;
+  /** The message classified: the container's waiting message, else the pod's latest "Failed to pull image" event. */
+  message: string;
+  failure: ImagePullFailure;
+}
+
+/**
+ * Every container of these pods (each pod once, whichever list holds it) that waits in ErrImagePull
+ * or ImagePullBackOff now, classified. Before Kubernetes 1.31 the back-off message carries no error:
+ * then the kubelet's Warning `Failed` event for that image says it. Shared by the image-pulls check
+ * and the ECR collector, which reads only what these pulls need (src/collect/aws/services/ecr.ts).
+ */
+export function failingImagePulls(podLists: readonly (readonly KubePod[] | undefined)[], warningEvents: readonly (KubeEvent | EventsV1Event)[] | undefined): FailingPull[] {
+  const seen = new Set<string>();
+  let events: ReturnType<typeof eventsBySubject> | undefined;
+  const out: FailingPull[] = [];
+  for (const pod of podLists.flatMap((list) => list ?? [])) {
+    const podId = `${pod.metadata?.namespace}/${pod.metadata?.name}`;
+    if (seen.has(podId)) continue;
+    seen.add(podId);
+    const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+    for (const status of statuses) {
+      const waiting = status.state?.waiting;
+      if (!waiting?.reason || !IMAGE_PULL_WAITING_REASONS.has(waiting.reason)) continue;
+      const spec = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].find((c) => c.name === status.name);
+      const image = spec?.image ?? '';
+      let message = (waiting.message ?? '').trim();
+      let failure = classifyImagePullMessage(message);
+      if (failure.kind === 'other') {
+        events ??= eventsBySubject(warningEvents ?? []);
+        const failed = (events.get(subjectKey('Pod', pod.metadata?.namespace, pod.metadata?.name ?? '')) ?? []).find((e) => e.reason === FAILED_TO_PULL_IMAGE_REASON && e.message.startsWith(`Failed to pull image "${image}"`));
+        if (failed) {
+          message = failed.message;
+          failure = classifyImagePullMessage(message);
+        }
+      }
+      out.push({ pod, podId, container: status.name, image, message: message || waiting.reason, failure });
+    }
+  }
+  return out;
+}
+
+/** An ECR repository as GetRepositoryPolicy names it, with the region of its registry. */
+export interface EcrRepositoryName {
+  registryId: string;
+  region: string;
+  repositoryName: string;
+}
+
+/**
+ * The repository in another account's ECR registry that refused this pull with 403 Forbidden: its
+ * repository policy decides. ('no basic auth credentials' is no refusal by the repository: the node
+ * got no token, which is the node role's own policy.)
+ */
+export function crossAccountRefusal(pull: Pick<FailingPull, 'image' | 'failure'>, account: string | undefined): EcrRepositoryName | undefined {
+  if (!account || pull.failure.kind !== 'credentials-refused' || pull.failure.status !== '403 Forbidden') return undefined;
+  const ref = parseImageReference(pull.image);
+  const ecr = ref ? ecrRegistry(ref.registry) : undefined;
+  if (!ref || !ecr || ecr.account === account) return undefined;
+  return { registryId: ecr.account, region: ecr.region, repositoryName: ref.repository };
+}
+
+/** The public registry (a key of RATE_LIMITED_PUBLIC_REGISTRIES) whose rate limit refused this pull. */
+export function rateLimitedPublicRegistry(pull: Pick<FailingPull, 'image' | 'failure'>): string | undefined {
+  if (pull.failure.kind !== 'rate-limited') return undefined;
+  const registry = parseImageReference(pull.image)?.registry;
+  return registry && RATE_LIMITED_PUBLIC_REGISTRIES[registry] ? registry : undefined;
+}
+
+/** The account a cluster runs in: its ARN's, else the caller's. */
+export function clusterAccount(aws: { cluster?: { arn?: string } | undefined; callerIdentity?: { Account?: string } | undefined }): string | undefined {
+  return aws.cluster?.arn?.split(':')[4] || aws.callerIdentity?.Account;
 }
