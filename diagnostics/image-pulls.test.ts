@@ -6,12 +6,17 @@ import { describe, expect, it } from 'vitest';
 import { describeDiagnostic, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
 import { faults, podsCannotPull, pullError } from '../mocks/faults/pod-start.js';
 import { faults as iamFaults } from '../mocks/faults/iam.js';
-import type { Snapshot } from '../src/snapshot/types.js';
+import { PLATFORM_REPOSITORY } from '../mocks/faults/pod-start.js';
+import { runChecks, type IncompletePart } from '../src/engine/run-checks.js';
+import type { PolicyStatement, Snapshot } from '../src/snapshot/types.js';
 import imagePulls from './image-pulls.js';
 
 function withFaults(...names: string[]): Snapshot {
   return mutate((s) => names.forEach((n) => [...faults, ...iamFaults].find((f) => f.name === n)!.apply(s)));
 }
+
+/** The general node group's role, which the billing API's nodes run as. */
+const NODE_ROLE = 'arn:aws:iam::111122223333:role/shop-prod-node-role';
 
 /** The cart Deployment: its pods' ReplicaSet (shop/cart-6d4f8b7c9d) groups under it. */
 const CART = 'shop/cart';
@@ -20,6 +25,7 @@ describeDiagnostic(imagePulls, {
   healthy: [
     { name: 'baseline: every image pulled', snapshot: mutate(() => {}) },
     { name: 'pods moved to the pull-through cache: old 429 events of pods that are gone are history', snapshot: withFaults('redis-moved-to-pull-through-cache') },
+    { name: 'pods moved to the pull-through cache, whose rule is there', snapshot: withFaults('docker-hub-pull-through-cache-rule', 'redis-moved-to-pull-through-cache') },
   ],
   broken: [
     {
@@ -105,9 +111,141 @@ describe('image-pulls', () => {
     expect(cause.fix.summary).toContain('redis:7.4.1 becomes 111122223333.dkr.ecr.eu-west-1.amazonaws.com/docker-hub/library/redis:7.4.1');
   });
 
-  it('the cross-account cause prints a repository policy naming the node role', () => {
+  it('the cross-account cause, with the policy read: it names the node role nowhere; the fix keeps its statements and adds one for the node role', () => {
     const cause = runDiagnostic(imagePulls, withFaults('platform-image-cross-account-403')).find((f) => f.id === 'image-pulls/cross-account-pull-refused')!;
-    expect(cause.fix.commands[1]).toContain('aws ecr set-repository-policy --registry-id 444455556666 --repository-name platform/base-api --region eu-west-1');
-    expect(cause.fix.commands[1]).toContain('"Principal":{"AWS":["arn:aws:iam::111122223333:role/shop-prod-node-role"]}');
+    expect(cause.rootCause).toContain(`the repository policy of platform/base-api (read with ecr:GetRepositoryPolicy) does not allow ${NODE_ROLE} ecr:BatchGetImage, ecr:GetDownloadUrlForLayer, ecr:BatchCheckLayerAvailability`);
+    expect(cause.evidence.at(-1)).toBe(`The policy allows arn:aws:iam::777788889999:root; it names neither ${NODE_ROLE} nor account 111122223333.`);
+    expect(cause.fix.commands[0]).toBe('aws ecr get-repository-policy --registry-id 444455556666 --repository-name platform/base-api --region eu-west-1');
+    const policy = JSON.parse(/--policy-text '(.*)'$/.exec(cause.fix.commands[1]!)![1]!) as { Statement: { Sid: string; Principal: unknown }[] };
+    expect(policy.Statement.map((x) => [x.Sid, x.Principal])).toEqual([
+      ['AllowPullFromCi', { AWS: 'arn:aws:iam::777788889999:root' }],
+      ['AllowPullFromCluster', { AWS: NODE_ROLE }],
+    ]);
+    expect(cause.fix.summary).toContain('with credentials of account 444455556666');
+  });
+
+  const withPolicy = (statement: PolicyStatement) =>
+    mutate((s) => {
+      faults.find((f) => f.name === 'platform-image-cross-account-403')!.apply(s);
+      s.aws.ecrRepositoryPolicies = [{ ...PLATFORM_REPOSITORY, policyText: { Version: '2012-10-17', Statement: [statement] } }];
+    });
+  const pull = ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'];
+  const crossAccount = (snapshot: Snapshot) => {
+    const unseen: IncompletePart[] = [];
+    const findings = imagePulls.check({ snapshot, options: {}, now: new Date(snapshot.capturedAt), incomplete: (u) => unseen.push(u) });
+    expect(findings.map((f) => f.id).sort()).toEqual(['image-pulls/cross-account-pull-refused', 'image-pulls/pull-refused']);
+    return { cause: findings.find((f) => f.id === 'image-pulls/cross-account-pull-refused')!, unseen };
+  };
+
+  it.each([
+    ['the node role', { AWS: NODE_ROLE }, false],
+    ["the node role's account (root)", { AWS: 'arn:aws:iam::111122223333:root' }, false],
+    ['the bare account ID', { AWS: '111122223333' }, false],
+  ])('a policy that allows %s: the 403 comes from elsewhere, and the cause says so', (_, principal) => {
+    const { cause } = crossAccount(withPolicy({ Sid: 'Pull', Effect: 'Allow', Principal: principal, Action: pull }));
+    expect(cause.rootCause).toContain(`although the repository policy of platform/base-api allows ${NODE_ROLE} to pull: the refusal comes from elsewhere`);
+    expect(cause.evidence.at(-1)).toContain('Statement allowing it: {"Sid":"Pull"');
+  });
+
+  it("'*' with a condition eks-doctor cannot evaluate allows, and says the condition was assumed to hold", () => {
+    const { cause } = crossAccount(withPolicy({ Sid: 'Org', Effect: 'Allow', Principal: '*', Action: 'ecr:*', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } }));
+    expect(cause.rootCause).toContain('under conditions eks-doctor cannot evaluate (assumed to hold)');
+  });
+
+  it('a Deny for the node role wins over an Allow for its account', () => {
+    const snapshot = withPolicy({ Sid: 'Account', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: pull });
+    (snapshot.aws.ecrRepositoryPolicies![0]!.policyText!.Statement as PolicyStatement[]).push({ Sid: 'NotNodes', Effect: 'Deny', Principal: { AWS: NODE_ROLE }, Action: 'ecr:BatchGetImage' });
+    const { cause } = crossAccount(snapshot);
+    expect(cause.rootCause).toContain(`does not allow ${NODE_ROLE} ecr:BatchGetImage (a Deny statement applies to it)`);
+    expect(cause.evidence).toContain(`Statement denying it: {"Sid":"NotNodes","Effect":"Deny","Principal":{"AWS":"${NODE_ROLE}"},"Action":"ecr:BatchGetImage"}`);
+  });
+
+  it('no repository policy (RepositoryPolicyNotFoundException): nothing allows another account', () => {
+    const { cause, unseen } = crossAccount(mutate((s) => {
+      faults.find((f) => f.name === 'platform-image-cross-account-403')!.apply(s);
+      s.aws.ecrRepositoryPolicies = [{ ...PLATFORM_REPOSITORY, noPolicy: true }];
+    }));
+    expect(cause.rootCause).toContain('repository platform/base-api has no repository policy (ecr:GetRepositoryPolicy answered RepositoryPolicyNotFoundException), so nothing allows another account to pull from it');
+    expect(JSON.parse(/--policy-text '(.*)'$/.exec(cause.fix.commands[1]!)![1]!)).toEqual({ Version: '2012-10-17', Statement: [{ Sid: 'AllowPullFromCluster', Effect: 'Allow', Principal: { AWS: NODE_ROLE }, Action: pull }] });
+    expect(unseen).toEqual([]);
+  });
+
+  it('the policy read denied across accounts: the cause stands on the 403, says why it could not read the policy and who can; the check names the call it could not make', () => {
+    const { cause, unseen } = crossAccount(withFaults('platform-image-cross-account-403', 'platform-repository-policy-unreadable'));
+    expect(cause.severity).toBe('critical');
+    expect(cause.rootCause).toContain('eks-doctor could not read that policy: ecr:GetRepositoryPolicy answered AccessDeniedException (User: ');
+    expect(cause.rootCause).toContain("across accounts that is usual, since account 444455556666's repository policy decides who may read it; someone in account 444455556666 can read it");
+    expect(unseen).toEqual([
+      expect.objectContaining({ part: 'aws.ecrRepositoryPolicies', failedCalls: [{ call: 'ecr:GetRepositoryPolicy', code: 'AccessDeniedException', kind: 'denied', permission: 'ecr:GetRepositoryPolicy' }] }),
+    ]);
+  });
+
+  it('the policies not collected, or their read failed as a whole: the cause stands, saying the policy is unknown; a failed part makes the check incomplete', async () => {
+    const absent = crossAccount(mutate((s) => {
+      faults.find((f) => f.name === 'platform-image-cross-account-403')!.apply(s);
+      delete s.aws.ecrRepositoryPolicies;
+    }));
+    expect(absent.cause.rootCause).toContain('eks-doctor could not read that policy: the repository policy was not read (this snapshot does not hold it)');
+    const failed = mutate((s) => {
+      faults.find((f) => f.name === 'platform-image-cross-account-403')!.apply(s);
+      delete s.aws.ecrRepositoryPolicies;
+      s.errors.push({ part: 'aws.ecrRepositoryPolicies', call: 'ecr:GetRepositoryPolicy', kind: 'timeout', code: 'DeadlineExceeded', message: 'the overall time limit of 60s (--timeout) ran out before ecr:GetRepositoryPolicy answered' });
+    });
+    expect(crossAccount(failed).cause.rootCause).toContain('the repository policies could not be read (ecr:GetRepositoryPolicy timed out');
+    const { checks } = await runChecks(failed, [imagePulls], {});
+    expect(checks[0]!.status).toBe('fail');
+    expect(checks[0]!.incomplete?.map((p) => p.part)).toEqual(['aws.ecrRepositoryPolicies']);
+  });
+
+  it('a repository over the read cap: recorded as not read, and the check says it could not see it', () => {
+    const { cause, unseen } = crossAccount(mutate((s) => {
+      faults.find((f) => f.name === 'platform-image-cross-account-403')!.apply(s);
+      s.aws.ecrRepositoryPolicies = [{ ...PLATFORM_REPOSITORY, notRead: 'eks-doctor reads at most 20 repository policies a run; 23 repositories refuse pulls' }];
+    }));
+    expect(cause.rootCause).toContain('it was not read: eks-doctor reads at most 20 repository policies a run');
+    expect(unseen.map((u) => u.failedCalls)).toEqual([[]]);
+  });
+
+  it('a pull-through cache rule for Docker Hub exists: the fix uses it (the cached name under its prefix), it does not create another', () => {
+    const findings = runDiagnostic(imagePulls, withFaults('docker-hub-pull-through-cache-rule', 'redis-docker-hub-rate-limited'));
+    expect(findings.map((f) => f.id).sort()).toEqual(['image-pulls/pull-rate-limited', 'image-pulls/registry-rate-limit']);
+    const cause = findings.find((f) => f.id === 'image-pulls/registry-rate-limit')!;
+    expect(cause.canExplain?.map((x) => x.symptom)).toEqual(['image-pull-rate-limited']);
+    expect(cause.title).toBe("Docker Hub rate-limits the cluster's image pulls, though pull-through cache rule docker-hub already caches it");
+    expect(cause.fix.summary).toContain('Use the existing pull-through cache rule docker-hub: change the images to the cache\'s names (redis:7.4.1 becomes 111122223333.dkr.ecr.eu-west-1.amazonaws.com/docker-hub/library/redis:7.4.1)');
+    expect(cause.fix.commands).toEqual([
+      'aws ecr describe-pull-through-cache-rules --ecr-repository-prefixes docker-hub --region eu-west-1',
+      'kubectl set image deployment/session-cache -n shop session-cache=111122223333.dkr.ecr.eu-west-1.amazonaws.com/docker-hub/library/redis:7.4.1',
+    ]);
+    expect(cause.fix.commands.join('\n')).not.toContain('create-pull-through-cache-rule');
+  });
+
+  it('rules for other registries only, or one whose upstream prefix does not cover the image: the fix creates one, and the evidence says what the rules cache', () => {
+    const snapshot = mutate((s) => {
+      faults.find((f) => f.name === 'redis-docker-hub-rate-limited')!.apply(s);
+      s.aws.ecrPullThroughCacheRules = [
+        { ecrRepositoryPrefix: 'quay', upstreamRegistryUrl: 'quay.io', upstreamRegistry: 'quay', registryId: '111122223333' },
+        { ecrRepositoryPrefix: 'hub-bitnami', upstreamRegistryUrl: 'registry-1.docker.io', upstreamRegistry: 'docker-hub', upstreamRepositoryPrefix: 'bitnami', registryId: '111122223333' },
+      ];
+    });
+    const cause = runDiagnostic(imagePulls, snapshot).find((f) => f.id === 'image-pulls/registry-rate-limit')!;
+    expect(cause.fix.commands[0]).toContain('aws ecr create-pull-through-cache-rule --ecr-repository-prefix docker-hub');
+    expect(cause.evidence.at(-1)).toBe('ecr:DescribePullThroughCacheRules in eu-west-1: no rule caches Docker Hub (the 2 rule(s) cache quay.io, registry-1.docker.io).');
+  });
+
+  it('the rules could not be read: the cause stands with today\'s fix, says the rules are unknown, and the check is incomplete', async () => {
+    const snapshot = mutate((s) => {
+      faults.find((f) => f.name === 'redis-docker-hub-rate-limited')!.apply(s);
+      delete s.aws.ecrPullThroughCacheRules;
+      s.errors.push({ part: 'aws.ecrPullThroughCacheRules', call: 'ecr:DescribePullThroughCacheRules', kind: 'denied', code: 'AccessDeniedException', message: 'denied', permission: 'ecr:DescribePullThroughCacheRules' });
+    });
+    const cause = runDiagnostic(imagePulls, snapshot).find((f) => f.id === 'image-pulls/registry-rate-limit')!;
+    expect(cause.evidence.at(-1)).toBe("Not known whether a rule already exists: the account's pull-through cache rules could not be read (ecr:DescribePullThroughCacheRules was denied (AccessDeniedException); grant ecr:DescribePullThroughCacheRules), so whether one already exists is unknown.");
+    expect(cause.fix.commands).toEqual([
+      'aws ecr describe-pull-through-cache-rules --region eu-west-1',
+      'aws ecr create-pull-through-cache-rule --ecr-repository-prefix docker-hub --upstream-registry-url registry-1.docker.io --region eu-west-1 --credential-arn arn:aws:secretsmanager:eu-west-1:111122223333:secret:ecr-pullthroughcache/docker-hub',
+    ]);
+    const { checks } = await runChecks(snapshot, [imagePulls], {});
+    expect(checks[0]!.incomplete?.map((p) => p.failedCalls[0]?.permission)).toEqual(['ecr:DescribePullThroughCacheRules']);
   });
 });

@@ -16,13 +16,15 @@
  * symptom (an old `Failed` event of an image that has since been changed is history).
  */
 import { ecrRegistry, parseImageReference, RATE_LIMITED_PUBLIC_REGISTRIES } from '../src/domain/container-image.js';
+import { clusterAccount, crossAccountRefusal, failingImagePulls, rateLimitedPublicRegistry, type EcrRepositoryName, type FailingPull, type ImagePullFailureKind } from '../src/domain/image-pull-errors.js';
 import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
+import { describeFailure } from '../src/engine/failure-text.js';
 import type { ResourceRef, Severity } from '../src/engine/finding.js';
 import { resource, uniqueRefs } from '../src/engine/resources.js';
-import type { KubePod, Snapshot } from '../src/snapshot/types.js';
+import type { IncompletePart } from '../src/engine/run-checks.js';
+import type { EcrRepositoryPolicy, Snapshot } from '../src/snapshot/types.js';
 import { DOCS } from './lib/docs-links.js';
-import { eventsBySubject, subjectKey } from './lib/events.js';
-import { classifyImagePullMessage, IMAGE_PULL_WAITING_REASONS, type ImagePullFailure, type ImagePullFailureKind } from '../src/domain/image-pull-errors.js';
+import { allowedPrincipals, cacheRuleFor, ECR_PULL_ACTIONS, policyWithPullStatement, quoteStatement, repositoryPolicyGrantsPull } from './lib/ecr.js';
 import { nodeRoles } from './lib/node-roles.js';
 import { instancesById, nodePlacement, placementRefs } from './lib/symptom-resources.js';
 import { cappedLines, describeWorkload, describeWorkloadCommand, groupByWorkload, workloadResolver, workloadResource, type WorkloadGroup, type WorkloadRef } from './lib/workload-owner.js';
@@ -41,16 +43,6 @@ const SYMPTOM_CODE: Record<ImagePullFailureKind, Code> = {
   other: 'pull-failing',
 };
 
-interface FailingPull {
-  pod: KubePod;
-  podId: string;
-  container: string;
-  image: string;
-  /** The message classified: the container's waiting message, else the pod's latest "Failed to pull image" event. */
-  message: string;
-  failure: ImagePullFailure;
-}
-
 export default defineDiagnostic<Code>({
   id: 'image-pulls',
   title: 'Pods can pull their images',
@@ -60,7 +52,8 @@ export default defineDiagnostic<Code>({
   docs: [DOCS.ecrPullThroughCache, DOCS.ecrOnEks, DOCS.troubleshooting],
   needs: ['kubernetes.problemPods'],
   // The owners group pods under their Deployment or CronJob (a rollout's two ReplicaSets are one workload).
-  uses: ['kubernetes.kubeSystemPods', 'kubernetes.warningEvents', 'kubernetes.nodes', 'kubernetes.replicaSets', 'kubernetes.jobs', 'aws.reservations', 'aws.cluster'],
+  // The ECR parts are read only for failing pulls that need them (src/collect/aws/services/ecr.ts): a healthy cluster costs no ECR request.
+  uses: ['kubernetes.kubeSystemPods', 'kubernetes.warningEvents', 'kubernetes.nodes', 'kubernetes.replicaSets', 'kubernetes.jobs', 'aws.reservations', 'aws.cluster', 'aws.callerIdentity', 'aws.ecrPullThroughCacheRules', 'aws.ecrRepositoryPolicies'],
   codes: {
     'pull-refused': {
       severity: 'critical',
@@ -105,52 +98,17 @@ export default defineDiagnostic<Code>({
       explains: ['image-pull-refused'],
     },
   },
-  check({ snapshot }) {
-    const pulls = failingPulls(snapshot);
+  check({ snapshot, incomplete }) {
+    const pulls = failingImagePulls([snapshot.kubernetes.problemPods, snapshot.kubernetes.kubeSystemPods], snapshot.kubernetes.warningEvents);
     if (pulls.length === 0) return [];
     const workloadOf = workloadResolver({ ReplicaSet: snapshot.kubernetes.replicaSets, Job: snapshot.kubernetes.jobs });
     const groups = groupByWorkload(pulls, (p) => ({ workload: workloadOf(p.pod), reason: p.failure.kind }));
     const findings: NewFinding<Code>[] = groups.map((g) => symptomFinding(snapshot, g.workload, g.members));
     findings.push(...rateLimitCauses(snapshot, groups.filter((g) => g.reason === 'rate-limited')));
-    findings.push(...crossAccountCauses(snapshot, pulls.filter((p) => p.failure.kind === 'credentials-refused')));
+    findings.push(...crossAccountCauses(snapshot, pulls, incomplete));
     return findings;
   },
 });
-
-function failingPulls(snapshot: Snapshot): FailingPull[] {
-  const seen = new Set<string>();
-  const pods = [...(snapshot.kubernetes.problemPods ?? []), ...(snapshot.kubernetes.kubeSystemPods ?? [])].filter((p) => {
-    const id = `${p.metadata?.namespace}/${p.metadata?.name}`;
-    if (seen.has(id)) return false;
-    seen.add(id);
-    return true;
-  });
-  let events: ReturnType<typeof eventsBySubject> | undefined;
-  const out: FailingPull[] = [];
-  for (const pod of pods) {
-    const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
-    for (const status of statuses) {
-      const waiting = status.state?.waiting;
-      if (!waiting?.reason || !IMAGE_PULL_WAITING_REASONS.has(waiting.reason)) continue;
-      const spec = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].find((c) => c.name === status.name);
-      const image = spec?.image ?? '';
-      const podId = `${pod.metadata?.namespace}/${pod.metadata?.name}`;
-      let message = (waiting.message ?? '').trim();
-      let failure = classifyImagePullMessage(message);
-      if (failure.kind === 'other') {
-        // Before Kubernetes 1.31 the back-off message carries no error: the kubelet's Failed event does.
-        events ??= eventsBySubject(snapshot.kubernetes.warningEvents ?? []);
-        const failed = (events.get(subjectKey('Pod', pod.metadata?.namespace, pod.metadata?.name ?? '')) ?? []).find((e) => e.reason === 'Failed' && e.message.startsWith(`Failed to pull image "${image}"`));
-        if (failed) {
-          message = failed.message;
-          failure = classifyImagePullMessage(message);
-        }
-      }
-      out.push({ pod, podId, container: status.name, image, message: message || waiting.reason, failure });
-    }
-  }
-  return out;
-}
 
 const TITLES: Record<ImagePullFailureKind, string> = {
   'credentials-refused': 'the registry refuses the pull',
@@ -213,13 +171,21 @@ function ecrRepositoryRef(image: string): ResourceRef | undefined {
   return ref && ecr ? resource.ecrRepository(`arn:aws:ecr:${ecr.region}:${ecr.account}:repository/${ref.repository}`) : undefined;
 }
 
+/** What the snapshot says about the account's pull-through cache rules: read, could not be read (and why), or not collected. */
+function cacheRulesSeen(snapshot: Snapshot): { rules: NonNullable<Snapshot['aws']['ecrPullThroughCacheRules']> } | { unseen: string } {
+  const failure = snapshot.errors.find((e) => e.part === 'aws.ecrPullThroughCacheRules');
+  if (failure) return { unseen: `the account's pull-through cache rules could not be read (${describeFailure(failure)}), so whether one already exists is unknown` };
+  const rules = snapshot.aws.ecrPullThroughCacheRules;
+  return rules ? { rules } : { unseen: "the account's pull-through cache rules were not read (this snapshot does not hold them), so whether one already exists is unknown" };
+}
+
 /** One cause per public registry that rate-limits the cluster's pulls, explaining the workloads it refuses. */
 function rateLimitCauses(snapshot: Snapshot, groups: WorkloadGroup<FailingPull>[]): NewFinding<Code>[] {
   const byRegistry = new Map<string, { workloads: WorkloadRef[]; pulls: FailingPull[] }>();
   for (const g of groups) {
     for (const p of g.members) {
-      const registry = parseImageReference(p.image)?.registry;
-      if (!registry || !RATE_LIMITED_PUBLIC_REGISTRIES[registry]) continue;
+      const registry = rateLimitedPublicRegistry(p);
+      if (!registry) continue;
       const entry = byRegistry.get(registry) ?? { workloads: [], pulls: [] };
       if (!entry.workloads.includes(g.workload)) entry.workloads.push(g.workload);
       entry.pulls.push(p);
@@ -228,68 +194,163 @@ function rateLimitCauses(snapshot: Snapshot, groups: WorkloadGroup<FailingPull>[
   }
   const region = snapshot.cluster.region;
   const account = accountOf(snapshot) ?? '<account-id>';
+  const seen = cacheRulesSeen(snapshot);
   return [...byRegistry].map(([registry, { workloads, pulls: ps }]) => {
     const upstream = RATE_LIMITED_PUBLIC_REGISTRIES[registry]!;
-    const prefix = registry === 'docker.io' ? 'docker-hub' : registry.split('.')[0]!;
     const example = parseImageReference(ps[0]!.image)!;
-    const cached = `${account}.dkr.ecr.${region}.amazonaws.com/${prefix}/${example.repository}${example.tag ? `:${example.tag}` : ''}`;
-    const needsCredentials = registry === 'docker.io' || registry === 'ghcr.io';
     const refs = workloads.map(workloadResource);
-    return {
+    const common = {
       code: 'registry-rate-limit' as const,
       keyResource: registry,
-      title: `${upstream.label} rate-limits the cluster's image pulls: pull through an ECR pull-through cache`,
-      rootCause: `${upstream.label} limits pulls per source address, and the cluster's nodes pull from the few addresses of their NAT gateways or their own public IPs: ${ps.length} container(s) of ${workloads.map(describeWorkload).join(', ')} are refused with 429 Too Many Requests. An Amazon ECR pull-through cache fetches each image once and serves it from ${account}'s registry in ${region}.`,
-      evidence: cappedLines(ps.map((p) => `${p.podId} (${p.image}): ${p.message}`), 3, 'containers'),
       resources: refs,
+      canExplain: [{ symptom: 'image-pull-rate-limited' as const, resources: refs }],
+    };
+    const limited = `${upstream.label} limits pulls per source address, and the cluster's nodes pull from the few addresses of their NAT gateways or their own public IPs: ${ps.length} container(s) of ${workloads.map(describeWorkload).join(', ')} are refused with 429 Too Many Requests.`;
+    const evidence = cappedLines(ps.map((p) => `${p.podId} (${p.image}): ${p.message}`), 3, 'containers');
+    const existing = 'rules' in seen ? cacheRuleFor(seen.rules, registry, example, { account, region }) : undefined;
+    if (existing) {
+      const { rule, cachedImage } = existing;
+      const workload = workloads[0]!;
+      const container = ps.find((p) => p.image === ps[0]!.image)!.container;
+      const settable = ['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob'].includes(workload.kind);
+      return {
+        ...common,
+        title: `${upstream.label} rate-limits the cluster's image pulls, though pull-through cache rule ${rule.ecrRepositoryPrefix} already caches it`,
+        rootCause: `${limited} The account already has an Amazon ECR pull-through cache rule for ${upstream.label} in ${region} (prefix ${rule.ecrRepositoryPrefix}, upstream ${rule.upstreamRegistryUrl}), but these workloads still pull from ${upstream.label} itself.`,
+        evidence: [...evidence, `ecr:DescribePullThroughCacheRules in ${region}: rule ${rule.ecrRepositoryPrefix} -> ${rule.upstreamRegistryUrl}${rule.credentialArn ? ` (credentials ${rule.credentialArn})` : ''}${rule.createdAt ? `, created ${rule.createdAt}` : ''}.`],
+        fix: {
+          summary: `Use the existing pull-through cache rule ${rule.ecrRepositoryPrefix}: change the images to the cache's names (${ps[0]!.image} becomes ${cachedImage}); the first pull of each image through the cache needs ecr:BatchImportUpstreamImage and ecr:CreateRepository on the node role.`,
+          commands: [
+            `aws ecr describe-pull-through-cache-rules --ecr-repository-prefixes ${rule.ecrRepositoryPrefix} --region ${region}`,
+            ...(settable ? [`kubectl set image ${workload.kind.toLowerCase()}/${workload.name}${workload.namespace ? ` -n ${workload.namespace}` : ''} ${container}=${cachedImage}`] : []),
+          ],
+          docs: [DOCS.ecrPullThroughCache],
+        },
+      };
+    }
+    const prefix = registry === 'docker.io' || registry === 'registry-1.docker.io' ? 'docker-hub' : registry.split('.')[0]!;
+    const cached = `${account}.dkr.ecr.${region}.amazonaws.com/${prefix}/${example.repository}${example.tag ? `:${example.tag}` : ''}`;
+    const needsCredentials = upstream.upstreamRegistryUrl === 'registry-1.docker.io' || registry === 'ghcr.io';
+    return {
+      ...common,
+      title: `${upstream.label} rate-limits the cluster's image pulls: pull through an ECR pull-through cache`,
+      rootCause: `${limited} An Amazon ECR pull-through cache fetches each image once and serves it from ${account}'s registry in ${region}.`,
+      evidence: [
+        ...evidence,
+        'rules' in seen
+          ? `ecr:DescribePullThroughCacheRules in ${region}: no rule caches ${upstream.label}${seen.rules.length > 0 ? ` (the ${seen.rules.length} rule(s) cache ${[...new Set(seen.rules.map((r) => r.upstreamRegistryUrl))].join(', ')})` : ''}.`
+          : `Not known whether a rule already exists: ${seen.unseen}.`,
+      ],
       fix: {
-        summary: `Create a pull-through cache rule for ${upstream.label}${needsCredentials ? ' (it needs the registry credentials in a Secrets Manager secret whose name starts with ecr-pullthroughcache/)' : ''}, and change the images to the cache's names (${ps[0]!.image} becomes ${cached}); the first pull of each image through the cache needs ecr:BatchImportUpstreamImage and ecr:CreateRepository on the node role.`,
+        summary: `Create a pull-through cache rule for ${upstream.label}${needsCredentials ? ' (it needs the registry credentials in a Secrets Manager secret whose name starts with ecr-pullthroughcache/)' : ''}, and change the images to the cache's names (${ps[0]!.image} becomes ${cached}); the first pull of each image through the cache needs ecr:BatchImportUpstreamImage and ecr:CreateRepository on the node role.${'unseen' in seen ? ' First check that no rule exists already (the rules could not be read).' : ''}`,
         commands: [
+          ...('unseen' in seen ? [`aws ecr describe-pull-through-cache-rules --region ${region}`] : []),
           `aws ecr create-pull-through-cache-rule --ecr-repository-prefix ${prefix} --upstream-registry-url ${upstream.upstreamRegistryUrl} --region ${region}${needsCredentials ? ` --credential-arn arn:aws:secretsmanager:${region}:${account}:secret:ecr-pullthroughcache/${prefix}` : ''}`,
-          `aws ecr describe-pull-through-cache-rules --region ${region}`,
+          ...('unseen' in seen ? [] : [`aws ecr describe-pull-through-cache-rules --region ${region}`]),
         ],
         docs: [DOCS.ecrPullThroughCache],
       },
-      canExplain: [{ symptom: 'image-pull-rate-limited', resources: refs }],
     };
   });
 }
 
-/** One cause per ECR repository in another account that refuses the pull with 403. */
-function crossAccountCauses(snapshot: Snapshot, pulls: FailingPull[]): NewFinding<Code>[] {
+const repositoryKey = (r: EcrRepositoryName) => `${r.region}/${r.registryId}/${r.repositoryName}`;
+
+/** What the snapshot holds about a repository's policy: its read, or why there is none. */
+function policyRead(snapshot: Snapshot, repository: EcrRepositoryName): EcrRepositoryPolicy | { unseen: string; failedCall?: IncompletePart['failedCalls'][number] } {
+  const failure = snapshot.errors.find((e) => e.part === 'aws.ecrRepositoryPolicies');
+  // The part failed as a whole: the engine already names it as a part the check could not see.
+  if (failure) return { unseen: `the repository policies could not be read (${describeFailure(failure)})` };
+  const read = snapshot.aws.ecrRepositoryPolicies?.find((p) => repositoryKey(p) === repositoryKey(repository));
+  if (read) return read;
+  return { unseen: 'the repository policy was not read (this snapshot does not hold it)' };
+}
+
+/** One cause per ECR repository in another account that refuses the pull with 403, with what its repository policy says. */
+function crossAccountCauses(snapshot: Snapshot, pulls: FailingPull[], incomplete: (unseen: IncompletePart) => void): NewFinding<Code>[] {
   const account = accountOf(snapshot);
   if (!account) return [];
-  const byRepository = new Map<string, FailingPull[]>();
+  const byRepository = new Map<string, { repository: EcrRepositoryName; pulls: FailingPull[] }>();
   for (const p of pulls) {
-    const ref = parseImageReference(p.image);
-    const ecr = ref ? ecrRegistry(ref.registry) : undefined;
-    // 'no basic auth credentials' means no token at all: the node role's own policy, not the repository's.
-    if (!ecr || ecr.account === account || p.failure.status !== '403 Forbidden') continue;
-    const arn = ecrRepositoryRef(p.image)!.id;
-    byRepository.set(arn, [...(byRepository.get(arn) ?? []), p]);
+    const repository = crossAccountRefusal(p, account);
+    if (!repository) continue;
+    const key = repositoryKey(repository);
+    byRepository.set(key, { repository, pulls: [...(byRepository.get(key)?.pulls ?? []), p] });
   }
-  return [...byRepository].map(([arn, ps]) => {
-    const [, , , region, owner, rest] = arn.split(':') as [string, string, string, string, string, string];
-    const repository = rest.replace(/^repository\//, '');
+  return [...byRepository.values()].map(({ repository, pulls: ps }) => {
+    const { registryId: owner, region, repositoryName } = repository;
+    const arn = ecrRepositoryRef(ps[0]!.image)!.id;
     const nodeRoles = [...new Set(ps.flatMap((p) => nodeRoleOf(snapshot, p.pod.spec?.nodeName)))];
     const principals = nodeRoles.length > 0 ? nodeRoles : [`arn:aws:iam::${account}:role/<node-role>`];
-    const policy = JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [{ Sid: 'AllowPullFromCluster', Effect: 'Allow', Principal: { AWS: principals }, Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'] }],
-    });
+    const who = nodeRoles.length > 0 ? nodeRoles.join(', ') : "the cluster's node role";
+    const images = [...new Set(ps.map((p) => p.image))].join(', ');
+    const getPolicy = `aws ecr get-repository-policy --registry-id ${owner} --repository-name ${repositoryName} --region ${region}`;
+    const read = policyRead(snapshot, repository);
+    let policyText: ReturnType<typeof policyWithPullStatement> | undefined;
+    let finding: { rootCause: string; evidence: string[]; summary: string };
+    const refused = `${ps.length} container(s) pull ${images} from account ${owner}'s registry, which answers 403 Forbidden`;
+    if ('policyText' in read && read.policyText) {
+      const grant = repositoryPolicyGrantsPull(read.policyText, account, nodeRoles[0]);
+      policyText = policyWithPullStatement(read.policyText, principals);
+      const granted = grant.grants.map((s) => `Statement allowing it: ${quoteStatement(s)}`);
+      if (grant.allowed) {
+        finding = {
+          rootCause: `${refused}, although the repository policy of ${repositoryName} allows ${who} to pull${grant.conditional ? ' under conditions eks-doctor cannot evaluate (assumed to hold)' : ''}: the refusal comes from elsewhere: the node role's own ECR permissions, a service control policy of either account's organization, or the repository's KMS key.`,
+          evidence: granted,
+          summary: `Check the conditions of the statement that allows the pull, the node role's own ECR policy, and the organizations' service control policies; the repository policy of ${repositoryName} already allows ${who}.`,
+        };
+      } else {
+        const principalsNamed = allowedPrincipals(read.policyText);
+        finding = {
+          rootCause: `${refused}: the repository policy of ${repositoryName} (read with ecr:GetRepositoryPolicy) does not allow ${who} ${grant.missing.join(', ')}${grant.deniedBy ? ' (a Deny statement applies to it)' : ''}; a cross-account pull needs the repository's permission as well as the node role's.`,
+          evidence: [
+            ...(grant.deniedBy ? [`Statement denying it: ${quoteStatement(grant.deniedBy)}`] : []),
+            ...granted,
+            `The policy allows ${principalsNamed.length > 0 ? principalsNamed.join(', ') : 'no principal at all'}; it names neither ${who} nor account ${account}${grant.grants.length > 0 ? ` for ${grant.missing.join(', ')}` : ''}.`,
+          ],
+          summary: `In account ${owner}, add a statement allowing ${who} ${ECR_PULL_ACTIONS.join(', ')} to the repository policy of ${repositoryName} (the command below keeps the existing statements: set-repository-policy replaces the whole policy).`,
+        };
+      }
+    } else if ('noPolicy' in read && read.noPolicy) {
+      policyText = policyWithPullStatement(undefined, principals);
+      finding = {
+        rootCause: `${refused}: repository ${repositoryName} has no repository policy (ecr:GetRepositoryPolicy answered RepositoryPolicyNotFoundException), so nothing allows another account to pull from it.`,
+        evidence: [`ecr:GetRepositoryPolicy for ${repositoryName} in account ${owner}: RepositoryPolicyNotFoundException (no policy).`],
+        summary: `In account ${owner}, give repository ${repositoryName} a policy that allows ${who} to pull.`,
+      };
+    } else {
+      const failure = 'failure' in read ? read.failure : undefined;
+      const why = failure
+        ? `ecr:GetRepositoryPolicy answered ${failure.code} (${failure.message})${failure.kind === 'denied' ? `: across accounts that is usual, since account ${owner}'s repository policy decides who may read it` : ''}`
+        : 'notRead' in read && read.notRead
+          ? `it was not read: ${read.notRead}`
+          : 'unseen' in read
+            ? read.unseen
+            : 'the policy was not read';
+      if (failure || ('notRead' in read && read.notRead)) {
+        incomplete({
+          part: 'aws.ecrRepositoryPolicies',
+          reason: `could not read the repository policy of ${repositoryName} in account ${owner} (${region}): ${why}`,
+          failedCalls: failure ? [{ call: failure.call, code: failure.code, kind: failure.kind, ...(failure.kind === 'denied' ? { permission: failure.call } : {}) }] : [],
+        });
+      }
+      finding = {
+        rootCause: `${refused}: the repository policy of ${repositoryName} most likely does not allow ${who} to pull (cross-account pulls need the repository's permission as well as the node role's). eks-doctor could not read that policy: ${why}; someone in account ${owner} can read it.`,
+        evidence: [`Could not read the repository policy of ${repositoryName} in account ${owner}: ${why}.`],
+        summary: `In account ${owner}, read the repository policy of ${repositoryName} and allow ${who} to pull (merge with the existing statements: set-repository-policy replaces the policy).`,
+      };
+    }
+    const newPolicy = policyText ?? { Version: '2012-10-17', Statement: [{ Sid: 'AllowPullFromCluster', Effect: 'Allow', Principal: { AWS: principals }, Action: [...ECR_PULL_ACTIONS] }] };
     return {
       code: 'cross-account-pull-refused' as const,
       keyResource: arn,
-      title: `ECR repository ${repository} in account ${owner} refuses pulls from ${account}`,
-      rootCause: `${ps.length} container(s) pull ${[...new Set(ps.map((p) => p.image))].join(', ')} from account ${owner}'s registry, which answers 403 Forbidden: the repository policy of ${repository} does not allow ${nodeRoles.length > 0 ? nodeRoles.join(', ') : "the cluster's node role"} to pull (cross-account pulls need the repository's permission as well as the node role's).`,
-      evidence: [...cappedLines(ps.map((p) => `${p.podId}: ${p.message}`), 3, 'containers'), `The cluster runs in account ${account}; the image is in account ${owner}'s registry.`],
+      title: `ECR repository ${repositoryName} in account ${owner} refuses pulls from ${account}`,
+      rootCause: finding.rootCause,
+      evidence: [...cappedLines(ps.map((p) => `${p.podId}: ${p.message}`), 3, 'containers'), `The cluster runs in account ${account}; the image is in account ${owner}'s registry.`, ...finding.evidence],
       resources: [resource.ecrRepository(arn), ...nodeRoles.map((r) => resource.role(r))],
       fix: {
-        summary: `In account ${owner}, allow the node role to pull from ${repository} (merge with the existing statements: set-repository-policy replaces the policy).`,
-        commands: [
-          `aws ecr get-repository-policy --registry-id ${owner} --repository-name ${repository} --region ${region}`,
-          `aws ecr set-repository-policy --registry-id ${owner} --repository-name ${repository} --region ${region} --policy-text '${policy}'`,
-        ],
+        summary: `${finding.summary} Run the commands with credentials of account ${owner}.`,
+        commands: [getPolicy, `aws ecr set-repository-policy --registry-id ${owner} --repository-name ${repositoryName} --region ${region} --policy-text '${JSON.stringify(newPolicy)}'`],
         docs: [DOCS.ecrRepositoryPolicies],
       },
       canExplain: [{ symptom: 'image-pull-refused', resources: [resource.ecrRepository(arn)] }],
@@ -298,7 +359,7 @@ function crossAccountCauses(snapshot: Snapshot, pulls: FailingPull[]): NewFindin
 }
 
 function accountOf(snapshot: Snapshot): string | undefined {
-  return snapshot.aws.cluster?.arn?.split(':')[4] || snapshot.aws.callerIdentity?.Account;
+  return clusterAccount(snapshot.aws);
 }
 
 /** The IAM role the instance behind a Node runs as (diagnostics/lib/node-roles.ts knows which instances and node groups use which role). */

@@ -36,14 +36,26 @@ scenarios.push(
   },
   {
     name: 'image-pull-cross-account-refused',
-    description: "The billing API's image is in the platform account's ECR, whose repository policy does not allow this cluster's node role: 403 Forbidden.",
+    description: "The billing API's image is in the platform account's ECR: ECR answers 403 Forbidden, and the repository policy (read with ecr:GetRepositoryPolicy) lets only the CI account pull, not this cluster's node role.",
     faults: ['platform-image-cross-account-403'],
     expectedRootCauses: ['image-pulls/cross-account-pull-refused'],
   },
   {
+    name: 'image-pull-cross-account-policy-unreadable',
+    description: "The billing API's image in the platform account's ECR answers 403 Forbidden, and that account does not let this one read the repository policy either (AccessDeniedException): the cause stands on the 403 and says who can read the policy.",
+    faults: ['platform-image-cross-account-403', 'platform-repository-policy-unreadable'],
+    expectedRootCauses: ['image-pulls/cross-account-pull-refused'],
+  },
+  {
     name: 'image-pull-docker-hub-rate-limited',
-    description: 'The session cache pulls redis from Docker Hub anonymously through the NAT gateway and hits the pull rate limit (429 toomanyrequests).',
+    description: 'The session cache pulls redis from Docker Hub anonymously through the NAT gateway and hits the pull rate limit (429 toomanyrequests); the account has no pull-through cache rule.',
     faults: ['redis-docker-hub-rate-limited'],
+    expectedRootCauses: ['image-pulls/registry-rate-limit'],
+  },
+  {
+    name: 'image-pull-docker-hub-cache-rule-unused',
+    description: "The account has an ECR pull-through cache rule for Docker Hub (prefix docker-hub), but the session cache still pulls redis from Docker Hub and hits the rate limit: the fix is to use the rule's image name, not to create a rule.",
+    faults: ['docker-hub-pull-through-cache-rule', 'redis-docker-hub-rate-limited'],
     expectedRootCauses: ['image-pulls/registry-rate-limit'],
   },
   {
