@@ -180,7 +180,7 @@ export async function createAwsClients(options: AwsConnectionOptions): Promise<A
   const ecr = (clientRegion: string): Promise<EcrReader> => {
     let made = ecrClients.get(clientRegion);
     if (!made) {
-      made = import('@aws-sdk/client-ecr').then(({ ECRClient, DescribePullThroughCacheRulesCommand, GetRepositoryPolicyCommand }) => {
+      made = import('./ecr-client.js').then(({ ECRClient, DescribePullThroughCacheRulesCommand, GetRepositoryPolicyCommand }) => {
         const client = new ECRClient({ ...withRetries(), region: clientRegion });
         refuseWebPages(client);
         if (options.rateLimiter) addRateLimit(client, options.rateLimiter);
