@@ -19,8 +19,8 @@ import { planCollection } from '../../src/collect/plan.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
 
 /** Collects what image-pulls needs from a mock cluster serving `scenario`; the ECR requests it made, by action and region. */
-async function collectForImagePulls(scenario: Snapshot, awsFaults: FaultRule[] = []): Promise<{ snapshot: Snapshot; ecr: string[] }> {
-  const cluster = await startMockCluster({ scenario, awsFaults });
+async function collectForImagePulls(scenario: Snapshot, awsFaults: FaultRule[] = [], slow?: { hangPath: string; timeoutSeconds: number }): Promise<{ snapshot: Snapshot; ecr: string[] }> {
+  const cluster = await startMockCluster({ scenario, awsFaults, ...(slow ? { kubernetesRequestFaults: [{ kind: 'hang' as const, path: slow.hangPath }] } : {}) });
   try {
     const clients = await createAwsClients({ region: scenario.cluster.region, endpointUrl: cluster.awsUrl, credentials: cluster.credentials, env: {}, maxAttempts: 1 });
     try {
@@ -28,8 +28,9 @@ async function collectForImagePulls(scenario: Snapshot, awsFaults: FaultRule[] =
         clusterName: scenario.cluster.name,
         plan: planCollection([imagePulls]),
         aws: clients,
-        timeoutSeconds: 20,
-        kubernetes: { env: {}, requestTimeoutMs: 2000 },
+        timeoutSeconds: slow?.timeoutSeconds ?? 20,
+        // A hung read lasts until the run's deadline.
+        kubernetes: { env: {}, requestTimeoutMs: slow ? 60_000 : 2000 },
         now: () => new Date(scenario.capturedAt),
       });
       const ecr = cluster.log.entries.filter((e) => e.service === 'ecr').map((e) => `${e.action} ${e.region} ${e.status}`);
@@ -103,6 +104,20 @@ describe('ECR reads for image-pulls', () => {
     // The mock knows none of them: another account's unknown repository answers AccessDenied, as ECR does.
     expect(policies.filter((p) => p.failure?.code === 'AccessDeniedException')).toHaveLength(ECR_POLICY_READS_CAP);
     expect(policies.filter((p) => p.notRead)).toHaveLength(3);
+  });
+
+  it('the events never come (the API server hangs until the deadline): the rules are read or fail as not attempted, never an empty list that would say "no rule"', async () => {
+    const scenario = loadScenario('image-pull-docker-hub-cache-rule-unused');
+    const { snapshot } = await collectForImagePulls(scenario, [], { hangPath: '/api/v1/events', timeoutSeconds: 2 });
+    // Which deadline fires first (the Kubernetes side's or the AWS side's) decides which of the two; both are honest.
+    const failure = snapshot.errors.find((e) => e.part === 'aws.ecrPullThroughCacheRules');
+    if (failure) {
+      expect(snapshot.aws.ecrPullThroughCacheRules).toBeUndefined();
+      expect(failure).toMatchObject({ kind: 'timeout', code: 'DeadlineExceeded' });
+    } else {
+      expect(snapshot.aws.ecrPullThroughCacheRules).toEqual(scenario.aws.ecrPullThroughCacheRules);
+    }
+    expect(snapshot.errors.some((e) => e.part === 'kubernetes.warningEvents')).toBe(true);
   });
 
   it('DescribePullThroughCacheRules denied: the part fails with the permission to grant; nothing else does', async () => {

@@ -17,7 +17,7 @@ import { clusterAccount, crossAccountRefusal, rateLimitedPublicRegistry, type Ec
 import type { EcrRepositoryPolicy, PolicyDocument } from '../../../snapshot/types.js';
 import type { AwsClients } from '../clients.js';
 import { CallFailed, each, toSnapshotJson, type AwsCollection, type Collectors } from '../collection.js';
-import type { ECR_PARTS } from './ecr-parts.js';
+import { ECR_PARTS } from './ecr-parts.js';
 import { unique, unlessAborted } from './shared.js';
 
 /** Repositories whose policy one run reads; the rest are recorded as not read. */
@@ -35,11 +35,21 @@ function decodedPolicy(text: string): PolicyDocument {
 
 /** `failingPulls`: the containers that wait for their image, handed over by the Kubernetes side. */
 export function ecrCollectors({ ecr, region }: AwsClients, failingPulls: Promise<FailingPull[]>): Collectors<keyof typeof ECR_PARTS> {
-  const pulls = (c: AwsCollection) => c.shared('failingImagePulls', () => unlessAborted(failingPulls, c.settings.signal, []));
+  /**
+   * The failing pulls, once handed over. When the run's deadline comes first (the pods or events
+   * still being read), the part fails as not attempted: an empty list would say "no rule" or "no
+   * repository refuses" on the strength of data that never came.
+   */
+  const pulls = async (c: AwsCollection, part: keyof typeof ECR_PARTS): Promise<FailingPull[]> => {
+    const handed = await c.shared('failingImagePulls', () => unlessAborted<FailingPull[] | undefined>(failingPulls, c.settings.signal, undefined));
+    if (handed) return handed;
+    const { step } = ECR_PARTS[part];
+    throw new CallFailed({ part: `aws.${part}`, call: step, kind: 'timeout', code: 'DeadlineExceeded', message: `the overall time limit of ${c.settings.deadlineSeconds}s (--timeout) ran out before the pods and events naming the failing image pulls were read`, notAttempted: true });
+  };
 
   return {
     async ecrPullThroughCacheRules(c) {
-      const limited = unique((await pulls(c)).map(rateLimitedPublicRegistry));
+      const limited = unique((await pulls(c, 'ecrPullThroughCacheRules')).map(rateLimitedPublicRegistry));
       if (limited.length === 0) return [];
       const reader = await ecr(region);
       const rules = [];
@@ -55,7 +65,7 @@ export function ecrCollectors({ ecr, region }: AwsClients, failingPulls: Promise
     },
 
     async ecrRepositoryPolicies(c) {
-      const [failing, cluster, caller] = await Promise.all([pulls(c), c.part('cluster'), c.part('callerIdentity')]);
+      const [failing, cluster, caller] = await Promise.all([pulls(c, 'ecrRepositoryPolicies'), c.part('cluster'), c.part('callerIdentity')]);
       const account = clusterAccount({ cluster, callerIdentity: caller });
       const byKey = new Map<string, EcrRepositoryName>();
       for (const pull of failing) {
