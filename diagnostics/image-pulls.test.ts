@@ -152,6 +152,19 @@ describe('image-pulls', () => {
     expect(cause.rootCause).toContain('under conditions eks-doctor cannot evaluate (assumed to hold)');
   });
 
+  it.each([
+    ['aws:PrincipalAccount of another account', { StringEquals: { 'aws:PrincipalAccount': '777788889999' } }],
+    ['aws:PrincipalArn of another role', { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/ci-*' } }],
+  ])("'*' with a condition on what eks-doctor knows (%s) is evaluated: it does not allow the node role", (_, condition) => {
+    const { cause } = crossAccount(withPolicy({ Sid: 'Scoped', Effect: 'Allow', Principal: '*', Action: pull, Condition: condition }));
+    expect(cause.rootCause).toContain(`does not allow ${NODE_ROLE} ecr:BatchGetImage, ecr:GetDownloadUrlForLayer, ecr:BatchCheckLayerAvailability`);
+  });
+
+  it("'*' with aws:PrincipalArn naming the node role's pattern allows it", () => {
+    const { cause } = crossAccount(withPolicy({ Sid: 'Nodes', Effect: 'Allow', Principal: '*', Action: pull, Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/shop-prod-*' } } }));
+    expect(cause.rootCause).toContain(`although the repository policy of platform/base-api allows ${NODE_ROLE} to pull: the refusal`);
+  });
+
   it('a Deny for the node role wins over an Allow for its account', () => {
     const snapshot = withPolicy({ Sid: 'Account', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: pull });
     (snapshot.aws.ecrRepositoryPolicies![0]!.policyText!.Statement as PolicyStatement[]).push({ Sid: 'NotNodes', Effect: 'Deny', Principal: { AWS: NODE_ROLE }, Action: 'ecr:BatchGetImage' });

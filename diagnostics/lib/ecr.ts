@@ -6,8 +6,8 @@
  * A repository policy is a resource-based policy, evaluated like a trust policy here
  * (diagnostics/lib/iam-policy.ts): a statement grants the principal when it names the role ARN, its
  * account (`arn:aws:iam::<account>:root` or the bare account ID) or `*`; an explicit Deny wins;
- * conditions on keys a snapshot cannot know (aws:PrincipalOrgID, aws:SourceVpce) are assumed to
- * hold, and said so (https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policies.html).
+ * aws:PrincipalAccount and aws:PrincipalArn are the node's account and role; conditions on keys a
+ * snapshot cannot know (aws:PrincipalOrgID, aws:SourceVpce) are assumed to hold, and said so (https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policies.html).
  *
  * Pull-through cache names (https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-working-pulling.html):
  * `<account>.dkr.ecr.<region>.amazonaws.com/<ecrRepositoryPrefix>/<upstream repository>`; a rule
@@ -48,18 +48,21 @@ function principalForms(roleArn: string | undefined, account: string): string[] 
 /** Whether the repository policy lets `roleArn` (a role of `account`; the account alone when the role is unknown) pull. */
 export function repositoryPolicyGrantsPull(policy: PolicyDocument, account: string, roleArn: string | undefined): PullGrant {
   const forms = principalForms(roleArn, account);
+  // What a node's pull is known to carry: its account and, when the node role is known, the role (aws:PrincipalArn of an assumed role is the role's ARN).
+  const context: Record<string, string> = { 'aws:PrincipalAccount': account, ...(roleArn ? { 'aws:PrincipalArn': roleArn } : {}) };
   const grants = new Set<PolicyStatement>();
   const missing: string[] = [];
   let deniedBy: PolicyStatement | undefined;
   let conditional = false;
   for (const action of ECR_PULL_ACTIONS) {
-    const evaluations = forms.map((principal) => evaluateTrust(policy, { kind: 'AWS', principal, action }));
+    const evaluations = forms.map((principal) => evaluateTrust(policy, { kind: 'AWS', principal, action, context }));
     const denied = evaluations.find((e) => e.deniedBy)?.deniedBy;
     deniedBy ??= denied;
     const allowing = evaluations.flatMap((e) => e.candidates.filter((c) => c.mismatches.length === 0).map((c) => c.statement));
     for (const s of allowing) {
       grants.add(s);
-      if (s.Condition && Object.keys(s.Condition).length > 0) conditional = true;
+      const known = new Set(Object.keys(context).map((k) => k.toLowerCase()));
+      if (Object.values(s.Condition ?? {}).some((keys) => Object.keys(keys).some((k) => !known.has(k.toLowerCase())))) conditional = true;
     }
     if (denied || allowing.length === 0) missing.push(action);
   }

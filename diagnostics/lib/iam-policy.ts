@@ -68,8 +68,15 @@ function evaluateOperator(operator: string, expected: string[], actual: string |
       return expected.some((e) => iamWildcardMatch(e, actual));
     case 'StringNotLike':
       return !expected.some((e) => iamWildcardMatch(e, actual));
+    // ARN operators compare like StringLike (wildcards in any segment); a repository policy's aws:PrincipalArn uses them.
+    case 'ArnEquals':
+    case 'ArnLike':
+      return expected.some((e) => iamWildcardMatch(e, actual));
+    case 'ArnNotEquals':
+    case 'ArnNotLike':
+      return !expected.some((e) => iamWildcardMatch(e, actual));
     default:
-      // Numeric, date, ARN, IP and Bool operators never apply to the string keys we know.
+      // Numeric, date, IP and Bool operators never apply to the keys we know.
       return undefined;
   }
 }
