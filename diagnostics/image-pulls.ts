@@ -211,7 +211,7 @@ function rateLimitCauses(snapshot: Snapshot, groups: WorkloadGroup<FailingPull>[
     if (existing) {
       const { rule, cachedImage } = existing;
       const workload = workloads[0]!;
-      const container = ps.find((p) => p.image === ps[0]!.image)!.container;
+      const container = ps[0]!.container;
       const settable = ['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob'].includes(workload.kind);
       return {
         ...common,
@@ -340,7 +340,8 @@ function crossAccountCauses(snapshot: Snapshot, pulls: FailingPull[], incomplete
         summary: `In account ${owner}, read the repository policy of ${repositoryName} and allow ${who} to pull (merge with the existing statements: set-repository-policy replaces the policy).`,
       };
     }
-    const newPolicy = policyText ?? { Version: '2012-10-17', Statement: [{ Sid: 'AllowPullFromCluster', Effect: 'Allow', Principal: { AWS: principals }, Action: [...ECR_PULL_ACTIONS] }] };
+    // Unread, the policy's own statements are unknown: the command holds the new statement alone, and the summary says to merge.
+    const newPolicy = policyText ?? policyWithPullStatement(undefined, principals);
     return {
       code: 'cross-account-pull-refused' as const,
       keyResource: arn,
