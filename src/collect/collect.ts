@@ -189,25 +189,30 @@ async function collectKubernetesSide(args: {
         (associations ?? []).flatMap((a) => (a.namespace && a.serviceAccount ? [{ namespace: a.namespace, name: a.serviceAccount }] : [])),
       )
     : Promise.resolve([]);
-  return collectKubernetes({
-    parts: args.parts,
-    client,
-    // Event windows are measured against the snapshot's time (the mock's scenarios have their own).
-    ...(options.now ? { now: options.now } : {}),
-    ...('unavailable' in connected ? { unavailable: connected.unavailable } : {}),
-    podIdentityServiceAccounts,
-    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
-    // The IAM lookups of IRSA roles wait for this read alone, not for the rest of the Kubernetes side.
-    onPartFailed: (key) => {
-      args.failingPulls.onPartFailed(key);
-      if (key === 'serviceAccounts') args.onServiceAccounts([]);
-    },
-    onPart: (key, value) => {
-      args.failingPulls.onPart(key, value);
-      if (key !== 'serviceAccounts') return;
-      const accounts = (value ?? []) as KubeServiceAccount[];
-      args.onServiceAccounts(accounts.flatMap((sa) => (sa.metadata?.annotations?.[IRSA_ROLE_ANNOTATION] ? [sa.metadata.annotations[IRSA_ROLE_ANNOTATION]] : [])));
-    },
-  });
+  try {
+    return await collectKubernetes({
+      parts: args.parts,
+      client,
+      // Event windows are measured against the snapshot's time (the mock's scenarios have their own).
+      ...(options.now ? { now: options.now } : {}),
+      ...('unavailable' in connected ? { unavailable: connected.unavailable } : {}),
+      podIdentityServiceAccounts,
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      // The IAM lookups of IRSA roles wait for this read alone, not for the rest of the Kubernetes side.
+      onPartFailed: (key) => {
+        args.failingPulls.onPartFailed(key);
+        if (key === 'serviceAccounts') args.onServiceAccounts([]);
+      },
+      onPart: (key, value) => {
+        args.failingPulls.onPart(key, value);
+        if (key !== 'serviceAccounts') return;
+        const accounts = (value ?? []) as KubeServiceAccount[];
+        args.onServiceAccounts(accounts.flatMap((sa) => (sa.metadata?.annotations?.[IRSA_ROLE_ANNOTATION] ? [sa.metadata.annotations[IRSA_ROLE_ANNOTATION]] : [])));
+      },
+    });
+  } finally {
+    // The connections kept alive end with the collection (each --watch run opens its own).
+    if ('connection' in connected) connected.connection.close();
+  }
 }
 

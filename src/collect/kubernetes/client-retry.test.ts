@@ -42,7 +42,7 @@ async function serve(answers: Answer[], settings: Partial<KubernetesClientSettin
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const waits: number[] = [];
-  const connection = { method: 'kubeconfig' as const, server: `http://127.0.0.1:${port}`, requestOptions: async () => ({ agent: undefined, headers: {} }) };
+  const connection = { method: 'kubeconfig' as const, server: `http://127.0.0.1:${port}`, requestOptions: async () => ({ agent: undefined, headers: {} }), close: () => {} };
   const client = new KubernetesClient(connection, {
     requestTimeoutMs: 5000,
     ...settings,

@@ -27,7 +27,7 @@ async function serveParts(parts: (Buffer | string)[]): Promise<KubernetesClient>
   });
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  const connection = { method: 'kubeconfig' as const, server: `http://127.0.0.1:${port}`, requestOptions: async () => ({ agent: undefined, headers: {} }) };
+  const connection = { method: 'kubeconfig' as const, server: `http://127.0.0.1:${port}`, requestOptions: async () => ({ agent: undefined, headers: {} }), close: () => {} };
   return new KubernetesClient(connection, { requestTimeoutMs: 5000 });
 }
 
