@@ -8,18 +8,19 @@
  * the pods and events (each gives up at the deadline); every other AWS read runs whatever the API
  * server does.
  */
+import diagnosticsChannel from 'node:diagnostics_channel';
 import { IRSA_ROLE_ANNOTATION } from '../domain/eks-constants.js';
 import { failingImagePulls, type FailingPull } from '../domain/image-pull-errors.js';
 import type { CollectEvent } from '../engine/progress.js';
 import { SNAPSHOT_KIND, SNAPSHOT_SCHEMA_VERSION, type AwsData, type KubeServiceAccount, type KubernetesData, type KubernetesPart, type Snapshot } from '../snapshot/types.js';
-import { inSpan, NO_TRACE, PHASE, type Tracer } from '../trace/tracer.js';
+import { inSpan, NO_TRACE, PHASE, timedImport, type Tracer } from '../trace/tracer.js';
 import { TOOL_VERSION } from '../version.js';
 import type { AwsClients } from './aws/clients.js';
 import { collectAws } from './aws/collect-aws.js';
 import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_TIMEOUT_SECONDS } from './aws/defaults.js';
 import { KubernetesClient, type KubernetesRequestRecord } from './kubernetes/client.js';
 import { collectKubernetes, type KubernetesCollection, type ServiceAccountRef } from './kubernetes/collect-kubernetes.js';
-import { connectToApiServer } from './kubernetes/connect.js';
+import type { ConnectResult } from './kubernetes/connect.js';
 import type { AwsPartKey, CollectionPlan } from './plan.js';
 
 export interface KubernetesAccessOptions {
@@ -60,6 +61,32 @@ export interface CollectSnapshotOptions {
   tracer?: Tracer;
 }
 
+/**
+ * How to reach the API server, and client-node beneath it: with its dependencies 1.7 MB of the
+ * bundle, the largest load of a live run. It loads while the first AWS requests (DescribeCluster
+ * among them) are in flight, instead of before the first request.
+ */
+const loadConnect = () => timedImport('collect/kubernetes/connect', () => import('./kubernetes/connect.js'));
+
+/** Node publishes every outgoing HTTP request here (the SDK's and client-node's both go through node:http). */
+const HTTP_REQUEST_START = 'http.client.request.start';
+
+/**
+ * Starts loading the Kubernetes connection once the first HTTP request has left: started earlier,
+ * its compilation ran ahead of the SDK's own work for those requests and delayed them. Returns the
+ * unsubscribe for when no request is ever made.
+ */
+function loadConnectAfterFirstRequest(): () => void {
+  const onRequest = (): void => {
+    stop();
+    // A failed load is said where the Kubernetes side awaits it.
+    loadConnect().catch(() => undefined);
+  };
+  const stop = (): void => void diagnosticsChannel.unsubscribe(HTTP_REQUEST_START, onRequest);
+  diagnosticsChannel.subscribe(HTTP_REQUEST_START, onRequest);
+  return stop;
+}
+
 function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
   let resolve!: (value: T) => void;
   const promise = new Promise<T>((r) => (resolve = r));
@@ -79,6 +106,7 @@ export async function collectSnapshot(options: CollectSnapshotOptions): Promise<
   const deadlineAt = Date.now() + timeoutSeconds * 1000;
 
   const tracer = options.tracer ?? NO_TRACE;
+  const stopWaitingForRequest = kubernetesParts.size > 0 ? loadConnectAfterFirstRequest() : undefined;
   const aws = await inSpan(tracer, PHASE.collectAws, () => collectAws({
     clients: options.aws,
     clusterName: options.clusterName,
@@ -106,6 +134,7 @@ export async function collectSnapshot(options: CollectSnapshotOptions): Promise<
   })).finally(() => {
     serviceAccountRoles.resolve([]);
     failingPulls.resolve([]);
+    stopWaitingForRequest?.();
   });
   const kubernetes = kubernetesSide ? await kubernetesSide : { kubernetes: {}, errors: [] };
 
@@ -158,8 +187,9 @@ async function collectKubernetesSide(args: {
 }): Promise<KubernetesCollection> {
   const { options } = args;
   const access = options.kubernetes ?? { env: {} };
-  let connected: ReturnType<typeof connectToApiServer>;
+  let connected: ConnectResult;
   try {
+    const { connectToApiServer } = await loadConnect();
     connected = connectToApiServer({
       clusterName: options.clusterName,
       region: options.aws.region,
