@@ -31,6 +31,20 @@ describeDiagnostic(admissionWebhooks, {
       }),
     },
     {
+      name: 'a Fail webhook with ready endpoints whose certificate the API server does not trust: the server\'s own matter, no cause here',
+      snapshot: mutate((s) => {
+        installKyverno(s, { replicas: 3, webhooks: ['Fail'] });
+        cartCannotCreatePods(s, call('tls: failed to verify certificate: x509: certificate signed by unknown authority'));
+      }),
+    },
+    {
+      name: 'a Fail webhook with ready endpoints that refuses the connection: the server\'s own matter, no cause here',
+      snapshot: mutate((s) => {
+        installKyverno(s, { replicas: 3, webhooks: ['Fail'] });
+        cartCannotCreatePods(s, call('dial tcp 10.0.19.41:9443: connect: connection refused'));
+      }),
+    },
+    {
       name: 'a FailedCreate older than the window is history',
       snapshot: withFault('kyverno-scaled-to-zero', (s) => {
         const e = s.kubernetes.warningEvents!.at(-1)!;

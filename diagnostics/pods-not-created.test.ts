@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeDiagnostic, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
-import { CART_REPLICA_SET, cartCannotCreatePods, failedCreate, faults, KYVERNO_SERVICE, ownedByDeployment } from '../mocks/faults/pod-start.js';
+import { CART_REPLICA_SET, cartCannotCreatePods, failedCreate, faults, installKyverno, KYVERNO_SERVICE, ownedByDeployment } from '../mocks/faults/pod-start.js';
 import { minutesBefore, warningEvent } from '../mocks/faults/symptoms.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 import podsNotCreated from './pods-not-created.js';
@@ -85,5 +85,47 @@ describe('pods-not-created grouping', () => {
     expect(findings[0]!.evidence.filter((e) => e.startsWith('ReplicaSet shop/cart-5d8f7c9b6d: FailedCreate from replicaset-controller (x19'))).toHaveLength(3);
     expect(findings[0]!.evidence).toContain('... and 2 more events');
     expect(findings[0]!.evidence).toContain('MutatingWebhookConfiguration kyverno-resource-mutating-webhook-cfg: webhook mutate.kyverno.svc-fail, failurePolicy Fail, calls service kyverno/kyverno-svc port 443.');
+  });
+});
+
+describe('pods-not-created: every controller kind', () => {
+  it('a StatefulSet, a DaemonSet and a CronJob\'s Job, each in its controller\'s words, each grouped by its own owner', () => {
+    const s = withFault('kyverno-scaled-to-zero', (x) => faults.find((f) => f.name === 'kyverno-down-blocks-every-controller-kind')!.apply(x));
+    const findings = runDiagnostic(podsNotCreated, s);
+    expect(findings.map((f) => f.title.replace(/ cannot create pods.*/, '')).sort()).toEqual(['CronJob shop/nightly-report', 'DaemonSet amazon-cloudwatch/fluent-bit', 'Deployment shop/cart', 'StatefulSet shop/orders-db']);
+    for (const f of findings) expect(f.resources).toContainEqual({ type: 'k8s:Service', id: KYVERNO_SERVICE });
+    const sts = findings.find((f) => f.title.startsWith('StatefulSet'))!;
+    expect(sts.evidence[0]).toMatch(/^StatefulSet shop\/orders-db: FailedCreate from statefulset-controller \(x19.*create Pod orders-db-1 in StatefulSet orders-db failed error: Internal error occurred: failed calling webhook "mutate\.kyverno\.svc-fail"/);
+    expect(findings.find((f) => f.title.startsWith('DaemonSet'))!.evidence[0]).toMatch(/FailedCreate from daemonset-controller .*Error creating: Internal error occurred/);
+    expect(findings.find((f) => f.title.startsWith('CronJob'))!.resources).toContainEqual({ type: 'k8s:Job', id: 'shop/nightly-report-29390400' });
+  });
+
+  it('without the Jobs, a Job stays its own workload', () => {
+    const s = withFault('kyverno-down-blocks-every-controller-kind', (x) => void delete x.kubernetes.jobs);
+    expect(runDiagnostic(podsNotCreated, s).map((f) => f.title.replace(/ cannot create pods.*/, ''))).toContain('Job shop/nightly-report-29390400');
+  });
+});
+
+describe('pods-not-created: how the webhook call failed', () => {
+  // The API server's words (apiserver/pkg/admission/plugin/webhook: ErrCallingWebhook "failed calling webhook %q: %v"
+  // around "failed to call webhook: %w", made an InternalError when failurePolicy is Fail) after the HTTP client's error.
+  const call = (cause: string) =>
+    `Internal error occurred: failed calling webhook "mutate.kyverno.svc-fail": failed to call webhook: Post "https://kyverno-svc.kyverno.svc:443/mutate/fail?timeout=10s": ${cause}`;
+  const withKyvernoUp = (cause: string) => mutate((s) => {
+    installKyverno(s, { replicas: 3, webhooks: ['Fail', 'Ignore'] });
+    cartCannotCreatePods(s, call(cause));
+  });
+
+  it.each([
+    ['tls: failed to verify certificate: x509: certificate signed by unknown authority', "the API server does not trust the webhook's certificate", /caBundle match the CA/, /clientConfig\.caBundle}' \| base64 -d \| openssl x509 -noout -subject -issuer -enddate$/],
+    ['tls: failed to verify certificate: x509: certificate has expired or is not yet valid: current time 2026-11-20T03:11:58Z is after 2026-11-19T08:00:00Z', "the API server does not trust the webhook's certificate", /renew it if it expired/, /openssl x509/],
+    ['dial tcp 10.0.19.41:9443: connect: connection refused', 'nothing accepted the connection', /targetPort is the port the webhook's container listens on/, /^kubectl get service -n kyverno kyverno-svc -o yaml$/],
+    ['context deadline exceeded', 'the call timed out', /security groups, network policies/, /^kubectl get mutatingwebhookconfiguration kyverno-resource-mutating-webhook-cfg -o yaml$/],
+  ])('%s', (cause, said, fix, command) => {
+    const [f] = runDiagnostic(podsNotCreated, withKyvernoUp(cause));
+    expect(f!.title).toBe(`Deployment shop/cart cannot create pods: webhook mutate.kyverno.svc-fail cannot be called (${said})`);
+    expect(f!.severity).toBe('critical');
+    expect(f!.fix.summary).toMatch(fix);
+    expect(f!.fix.commands.some((c) => command.test(c))).toBe(true);
   });
 });

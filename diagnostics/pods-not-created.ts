@@ -13,10 +13,28 @@ import type { ResourceRef } from '../src/engine/finding.js';
 import { resource, uniqueRefs } from '../src/engine/resources.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 import { admissionWebhooks, kubectlResource, type AdmissionWebhook } from './lib/admission-webhooks.js';
-import { FAILED_CREATE_WINDOW_MINUTES, recentFailedCreates, WEBHOOK_FAILURE_TEXT, type FailedCreate } from './lib/controller-create-errors.js';
+import { FAILED_CREATE_WINDOW_MINUTES, recentFailedCreates, WEBHOOK_FAILURE_TEXT, type FailedCreate, type WebhookCallFailure } from './lib/controller-create-errors.js';
 import { describeEvent } from './lib/events.js';
 import { cappedLines, describeWorkload, describeWorkloadCommand, groupByWorkload, workloadResolver, workloadResource, type WorkloadRef } from './lib/workload-owner.js';
 
+
+/**
+ * What to do when the API server could not call the webhook, by how the call failed: a certificate
+ * the API server does not trust is fixed in the webhook's caBundle or the server's certificate, a
+ * refused connection at the port the Service sends to, anything else by getting the server to answer.
+ */
+function webhookFix(failure: WebhookCallFailure, server: string): string {
+  switch (failure) {
+    case 'certificate':
+      return `The API server does not trust the certificate the webhook's server${server} presents: make the webhook's caBundle match the CA that signed the server's certificate (cert-manager's CA injector or the chart's certificate job renews both), or renew it if it expired; the controller retries and creates its pods by itself.`;
+    case 'connection-refused':
+      return `Nothing accepts the API server's connection to the webhook's server${server}: check that the Service's targetPort is the port the webhook's container listens on, and the server's logs; the controller retries and creates its pods by itself.`;
+    case 'timeout':
+      return `The call took longer than the webhook's timeoutSeconds: the control plane may not reach the port of the webhook's server${server} (security groups, network policies), or the server is too slow to answer; the controller retries and creates its pods by itself.`;
+    default:
+      return `Get the webhook's server${server} answering; the controller retries and creates its pods by itself.`;
+  }
+}
 
 /** Event lines quoted per workload: enough to see the pattern. */
 const QUOTED = 3;
@@ -39,6 +57,8 @@ export default defineDiagnostic<'pods-not-created'>({
         'A ReplicaSet, StatefulSet, DaemonSet or Job keeps failing to create pods (FailedCreate): no pod exists, so nothing is Pending and the rollout silently makes no progress. ' +
         'An admission webhook with failurePolicy Fail that cannot be called blocks every pod it covers; a quota or a webhook that denies the pod blocks it by policy.',
       symptom: 'pod-create-failing',
+      whenUnexplained:
+        "No AWS-side cause was found (a webhook Service without ready endpoints, its Deployment unavailable, its port blocked from the control plane by the security groups): the error in the controller's event says what to fix.",
     },
   },
   check({ snapshot }) {
@@ -75,8 +95,13 @@ function finding(snapshot: Snapshot, workload: WorkloadRef, failures: FailedCrea
     }
     if (hook) {
       resources.push({ type: `k8s:${hook.configurationKind}`, id: hook.configurationName });
-      commands.push(`kubectl get ${kubectlResource(hook.configurationKind)} ${hook.configurationName} -o yaml`);
+      commands.push(
+        call.failure === 'certificate'
+          ? `kubectl get ${kubectlResource(hook.configurationKind)} ${hook.configurationName} -o jsonpath='{.webhooks[${hook.index}].clientConfig.caBundle}' | base64 -d | openssl x509 -noout -subject -issuer -enddate`
+          : `kubectl get ${kubectlResource(hook.configurationKind)} ${hook.configurationName} -o yaml`,
+      );
     }
+    if (service && call.failure === 'connection-refused') commands.push(`kubectl get service -n ${service.namespace} ${service.name} -o yaml`);
     return {
       code: 'pods-not-created',
       keyResource: `${failingController}:${call.webhook}`,
@@ -85,7 +110,7 @@ function finding(snapshot: Snapshot, workload: WorkloadRef, failures: FailedCrea
       evidence,
       resources: uniqueRefs(resources),
       fix: {
-        summary: `Get the webhook's server${service ? ` behind ${service.namespace}/${service.name}` : ''} answering; the controller retries and creates its pods by itself.`,
+        summary: webhookFix(call.failure, service ? ` behind ${service.namespace}/${service.name}` : ''),
         commands,
         docs: [DOCS.k8sWebhookFailurePolicy, DOCS.eksBestPracticesControlPlane],
       },

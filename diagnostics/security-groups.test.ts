@@ -3,6 +3,7 @@ import type { IpPermission, Snapshot } from '../src/snapshot/types.js';
 import { describe, expect, it } from 'vitest';
 import { describeDiagnostic, failedPart, mutate, runDiagnostic } from '../test/support/diagnostic-tester.js';
 import securityGroups from './security-groups.js';
+import { installKyverno } from '../mocks/faults/pod-start.js';
 
 const { clusterSecurityGroupId: CLUSTER_SG, controlPlaneSecurityGroupId: CONTROL_PLANE_SG, account, vpcId } = BASELINE;
 const BATCH_SG = 'sg-0b7c8d9e0f1a2b3c4';
@@ -64,6 +65,15 @@ describeDiagnostic(securityGroups, {
         group(s, CONTROL_PLANE_SG).IpPermissions!.push({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, PrefixListIds: [{ PrefixListId: 'pl-0aa11bb22cc33dd44' }], IpRanges: [], Ipv6Ranges: [], UserIdGroupPairs: [] });
       }),
     },
+    {
+      name: "Kyverno's pods (by its EndpointSlice) run on nodes that accept 9443; the batch nodes that do not run none of them",
+      snapshot: mutate((s) => {
+        batchOwnGroup({ ingress: [from(CLUSTER_SG, 'tcp', 10250), from(CLUSTER_SG, 'tcp', 9443)], controlPlaneAccepts: [from(BATCH_SG, 'tcp', 443)], clusterAccepts: dnsFromBatch })(s);
+        group(s, BATCH_SG).IpPermissions = group(s, BATCH_SG).IpPermissions!.filter((p) => p.FromPort !== 9443);
+        // The Load Balancer Controller's own webhook would be blocked on the batch nodes only if its pods ran there; they do not.
+        installKyverno(s, { replicas: 2, webhooks: ['Fail'] });
+      }),
+    },
   ],
   broken: [
     {
@@ -91,6 +101,16 @@ describeDiagnostic(securityGroups, {
         for (const p of s.kubernetes.kubeSystemPods!) if (p.metadata!.labels!['app.kubernetes.io/name'] === 'aws-load-balancer-controller') p.spec!.nodeName = batchNode;
       }),
       expect: [{ id: 'security-groups/webhook-port-blocked', resource: 'kube-system/aws-load-balancer-webhook-service', severity: 'critical', mentions: '9443' }],
+    },
+    {
+      name: "Kyverno's webhook, a named targetPort resolved by its EndpointSlice (9443), its pods on batch nodes that do not accept it",
+      snapshot: mutate((s) => {
+        batchOwnGroup({ ingress: [from(CLUSTER_SG, 'tcp', 10250)], controlPlaneAccepts: [from(BATCH_SG, 'tcp', 443)], clusterAccepts: dnsFromBatch })(s);
+        installKyverno(s, { replicas: 1, webhooks: ['Fail'] });
+        const batchNode = s.kubernetes.nodes!.find((n) => n.spec!.providerID!.endsWith(batchInstance(s).InstanceId!))!.metadata!.name!;
+        for (const e of s.kubernetes.webhookEndpointSlices!.find((x) => x.metadata!.namespace === 'kyverno')!.endpoints!) e.nodeName = batchNode;
+      }),
+      expect: [{ id: 'security-groups/webhook-port-blocked', resource: 'kyverno/kyverno-svc', severity: 'critical', mentions: 'TCP 9443' }],
     },
     {
       name: 'batch nodes cannot reach CoreDNS on the cluster security group',

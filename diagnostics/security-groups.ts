@@ -19,6 +19,7 @@ import { allowedPeers, danglingReferences, groupLabel, groupsAllow, type FlowVer
 import { subnetById } from './lib/route-tables.js';
 import { clusterVpcId } from './lib/cluster-vpc.js';
 import { DOCS } from './lib/docs-links.js';
+import { endpointSlicesOf } from './lib/admission-webhooks.js';
 
 
 type Code =
@@ -42,7 +43,7 @@ export default defineDiagnostic<Code>({
     'following group references, CIDRs and prefix lists; reports rules that reference deleted groups.',
   docs: [DOCS.securityGroupReqs, DOCS.securityGroupRules],
   needs: ['aws.cluster', 'aws.securityGroups'],
-  uses: ['aws.reservations', 'aws.nodegroups', 'aws.autoScalingGroups', 'aws.launchTemplateVersions', 'aws.subnets', 'aws.vpcs', 'aws.vpcEndpoints', 'aws.prefixListEntries', 'kubernetes.validatingWebhooks', 'kubernetes.mutatingWebhooks', 'kubernetes.webhookServices', 'kubernetes.kubeSystemPods', 'kubernetes.nodes'],
+  uses: ['aws.reservations', 'aws.nodegroups', 'aws.autoScalingGroups', 'aws.launchTemplateVersions', 'aws.subnets', 'aws.vpcs', 'aws.vpcEndpoints', 'aws.prefixListEntries', 'kubernetes.validatingWebhooks', 'kubernetes.mutatingWebhooks', 'kubernetes.webhookServices', 'kubernetes.webhookEndpointSlices', 'kubernetes.kubeSystemPods', 'kubernetes.nodes'],
   codes: {
     'api-server-port-blocked': {
       severity: 'critical',
@@ -305,8 +306,9 @@ function webhookTargets(snapshot: Snapshot): { configuration: string; webhook: V
       if (!target) continue;
       const service = (snapshot.kubernetes.webhookServices ?? []).find((s) => s.metadata?.namespace === target.namespace && s.metadata?.name === target.name);
       const port = (service?.spec?.ports ?? []).find((p) => p.port === (target.port ?? 443));
-      // A named targetPort resolves per pod; without the pods' container ports it cannot be evaluated.
-      const targetPort = typeof port?.targetPort === 'number' ? port.targetPort : port?.targetPort === undefined && port ? port.port : undefined;
+      // A named targetPort resolves per pod: the EndpointSlice controller writes the resolved port under the Service port's name.
+      const resolved = typeof port?.targetPort === 'string' ? endpointSlicesOf(snapshot, target.namespace, target.name).flatMap((e) => e.ports ?? []).find((p) => (p.name ?? '') === (port.name ?? ''))?.port : undefined;
+      const targetPort = typeof port?.targetPort === 'number' ? port.targetPort : port?.targetPort === undefined && port ? port.port : (resolved ?? undefined);
       if (targetPort === undefined) continue;
       out.push({ configuration: `${config.kind} ${config.metadata?.name}`, webhook, service: `${target.namespace}/${target.name}`, targetPort, failurePolicy: webhook.failurePolicy ?? 'Fail', selector: service?.spec?.selector });
     }
@@ -320,6 +322,8 @@ function webhookFindings(snapshot: Snapshot, sets: NodeGroupSet[], controlPlane:
   for (const target of webhookTargets(snapshot)) {
     // Only the nodes running the webhook's pods matter; when those are unknown, every node could.
     const podNodes = podNodesMatching(snapshot, target.service.split('/')[0]!, target.selector);
+    // Outside kube-system the pods were not read; their Service's EndpointSlices name their nodes.
+    if (podNodes.size === 0) for (const id of endpointNodes(snapshot, target.service)) podNodes.add(id);
     const relevant = podNodes.size > 0 ? sets.filter((s) => s.instances.some((i) => podNodes.has(i.InstanceId!))) : sets;
     for (const set of relevant) {
       const key = `${target.service}:${target.targetPort}:${set.groupIds.join('+')}`;
@@ -371,6 +375,16 @@ function podNodesMatching(snapshot: Snapshot, namespace: string, selector: Recor
     if (id) instances.add(id);
   }
   return instances;
+}
+
+/** The instances whose nodes the Service's EndpointSlices place its endpoints on. */
+function endpointNodes(snapshot: Snapshot, service: string): string[] {
+  const [namespace, name] = service.split('/') as [string, string];
+  const instanceOfNode = instanceIdsByNodeName(snapshot);
+  return endpointSlicesOf(snapshot, namespace, name).flatMap((e) => (e.endpoints ?? []).flatMap((x) => {
+    const id = x.nodeName === undefined ? undefined : instanceOfNode.get(x.nodeName);
+    return id ? [id] : [];
+  }));
 }
 
 /** Node name -> EC2 instance ID from its providerID; the last Node of a repeated name wins, as `new Map(entries)` does. */

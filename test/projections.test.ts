@@ -63,8 +63,8 @@ const CASES: { kind: keyof typeof KIND_FIELDS; object: Json; dropped: string[]; 
       endpoints: [{ addresses: ['10.0.3.7'], conditions: { ready: false, serving: false, terminating: false }, nodeName: 'ip-10-0-3-1', zone: 'eu-west-1a', targetRef: { kind: 'Pod', namespace: 'policy', name: 'policy-webhook-5c4-abc', uid: 'p2' } }],
       ports: [{ name: 'https', port: 9443, protocol: 'TCP' }],
     },
-    dropped: ['metadata.generateName', 'metadata.ownerReferences', 'metadata.annotations', 'endpoints.0.targetRef', 'ports'],
-    kept: ['metadata.labels', 'endpoints.0.addresses', 'endpoints.0.conditions'],
+    dropped: ['metadata.generateName', 'metadata.ownerReferences', 'metadata.annotations', 'endpoints.0.targetRef'],
+    kept: ['metadata.labels', 'endpoints.0.addresses', 'endpoints.0.conditions', 'endpoints.0.nodeName', 'ports'],
   },
   {
     kind: 'webhookDeployment',

@@ -6,9 +6,9 @@
  */
 import { parseImageReference } from '../../src/domain/container-image.js';
 import type { AwsElement, KubeDeployment, KubeEndpointSlice, KubeNode, KubePod, KubeService, Snapshot } from '../../src/snapshot/types.js';
-import { BATCH_ROLE_NAME } from '../scenario-builder/baseline.js';
+import { BASELINE, BATCH_ASG, BATCH_ROLE_NAME, dnsName } from '../scenario-builder/baseline.js';
 import { defineFaults } from '../scenario-builder/fault.js';
-import { removeEndpoint } from './network.js';
+import { BATCH_NODE_SG, batchNodesOnOwnGroup, instancesOfGroup, removeEndpoint, ruleFrom } from './network.js';
 import { failedSchedulingMessage, recorderEvent } from './scheduling.js';
 import { addonDegraded, minutesBefore, setKubeletSilent, stuckPod, warningEvent } from './symptoms.js';
 
@@ -155,6 +155,92 @@ export const faults = defineFaults([
     },
   },
 ]);
+
+/**
+ * Another controller of each kind that cannot create its pods, each as its controller words it:
+ * the StatefulSet controller's "create Pod <pod> in StatefulSet <set> failed error: <error>"
+ * (pkg/controller/statefulset/stateful_pod_control.go, recordPodEvent: reason "Failed" + "Create"),
+ * the DaemonSet and Job controllers' "Error creating: <error>" through RealPodControl
+ * (pkg/controller/controller_utils.go, createPods: FailedCreatePodReason), with their own
+ * event source components. The Job belongs to a CronJob, as a nightly batch does.
+ */
+export function otherControllersCannotCreatePods(s: Snapshot, error: string): void {
+  failedCreate(s, { kind: 'StatefulSet', namespace: 'shop', name: 'orders-db' }, `create Pod orders-db-1 in StatefulSet orders-db failed error: ${error}`);
+  failedCreate(s, { kind: 'DaemonSet', namespace: 'amazon-cloudwatch', name: 'fluent-bit' }, `Error creating: ${error}`);
+  const job = { namespace: 'shop', name: 'nightly-report-29390400' };
+  s.kubernetes.jobs = [
+    ...(s.kubernetes.jobs ?? []),
+    {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: {
+        name: job.name,
+        namespace: job.namespace,
+        uid: mockUid('8e8e8e8e', `${job.namespace}/${job.name}`),
+        resourceVersion: '140001',
+        generation: 1,
+        creationTimestamp: minutesBefore(s, 12),
+        labels: { 'batch.kubernetes.io/controller-uid': mockUid('8e8e8e8e', `${job.namespace}/${job.name}`), 'batch.kubernetes.io/job-name': job.name },
+        ownerReferences: [{ apiVersion: 'batch/v1', kind: 'CronJob', name: 'nightly-report', uid: mockUid('8f8f8f8f', 'shop/nightly-report'), controller: true, blockOwnerDeletion: true }],
+      },
+      spec: { parallelism: 1, completions: 1, backoffLimit: 6, template: { spec: { restartPolicy: 'OnFailure', containers: [{ name: 'report', image: '111122223333.dkr.ecr.eu-west-1.amazonaws.com/shop/nightly-report:2026.11.4' }] } } },
+      status: { active: 0, ready: 0, startTime: minutesBefore(s, 12), uncountedTerminatedPods: {} },
+    },
+  ];
+  failedCreate(s, { kind: 'Job', ...job }, `Error creating: ${error}`);
+}
+
+const lbcCall = (cause: string) =>
+  `Internal error occurred: failed calling webhook "mpod.elbv2.k8s.aws": failed to call webhook: Post "https://aws-load-balancer-webhook-service.kube-system.svc:443/mutate-v1-pod?timeout=10s": ${cause}`;
+
+faults.push(
+  {
+    name: 'kyverno-down-blocks-every-controller-kind',
+    description: "With Kyverno's admission controller at zero, the orders-db StatefulSet, the fluent-bit DaemonSet and the nightly-report CronJob's Job cannot create their pods either (no endpoints available).",
+    apply(s) {
+      otherControllersCannotCreatePods(s, kyvernoCall('no endpoints available for service "kyverno-svc"'));
+    },
+  },
+  {
+    name: 'kyverno-certificate-not-trusted',
+    description:
+      "Kyverno's admission controller runs with ready endpoints, but its webhook's caBundle no longer matches the CA of the certificate it serves (the certificate was renewed, the configuration not): the API server refuses the TLS handshake and the cart rollout's ReplicaSet cannot create pods (x509: certificate signed by unknown authority).",
+    apply(s) {
+      installKyverno(s, { replicas: 3, webhooks: ['Fail', 'Ignore'] });
+      // Go's crypto/tls since 1.20 wraps the x509 error: "tls: failed to verify certificate: %w".
+      cartCannotCreatePods(s, kyvernoCall('tls: failed to verify certificate: x509: certificate signed by unknown authority'));
+    },
+  },
+  {
+    name: 'lb-controller-webhook-port-blocked',
+    description:
+      "The batch nodes' launch template gives them a security group of their own that accepts from the cluster security group only the kubelet's TCP 10250, and the AWS Load Balancer Controller runs there (nodeSelector on the batch nodes): the API server's calls to its pod webhook on TCP 9443 time out, so the cart rollout's ReplicaSet cannot create pods (context deadline exceeded).",
+    apply(s) {
+      const { clusterSecurityGroupId } = BASELINE;
+      batchNodesOnOwnGroup(s, {
+        ingress: [ruleFrom(clusterSecurityGroupId, 'tcp', 10250)],
+        controlPlaneAccepts: [ruleFrom(BATCH_NODE_SG, 'tcp', 443)],
+        clusterAccepts: [ruleFrom(BATCH_NODE_SG, 'udp', 53), ruleFrom(BATCH_NODE_SG, 'tcp', 53)],
+      });
+      const batchNodes = instancesOfGroup(s, BATCH_ASG).map((i) => ({ name: dnsName(i.PrivateIpAddress!), ip: i.PrivateIpAddress! }));
+      const lbcPods = (s.kubernetes.kubeSystemPods ?? []).filter((p) => p.metadata?.labels?.['app.kubernetes.io/name'] === 'aws-load-balancer-controller');
+      for (const [i, pod] of lbcPods.entries()) {
+        const node = batchNodes[i % batchNodes.length]!;
+        const [a, b, c, d] = node.ip.split('.').map(Number) as [number, number, number, number];
+        pod.spec!.nodeName = node.name;
+        pod.status = { ...pod.status, hostIP: node.ip, podIP: `${a}.${b}.${c + 8}.${(d + 30 + i) % 250}` };
+      }
+      for (const slice of s.kubernetes.webhookEndpointSlices ?? []) {
+        for (const e of slice.endpoints ?? []) {
+          const pod = lbcPods.find((p) => p.metadata?.name === e.targetRef?.name);
+          if (pod) Object.assign(e, { addresses: [pod.status!.podIP!], nodeName: pod.spec!.nodeName! });
+        }
+      }
+      // The API server's HTTP client gives up after the webhook's timeoutSeconds (10): the dropped SYNs end as the context's deadline.
+      cartCannotCreatePods(s, lbcCall('context deadline exceeded'));
+    },
+  },
+);
 
 /**
  * Pods of a Deployment's ReplicaSet whose image cannot be pulled: Pending, the container waiting in
@@ -567,6 +653,10 @@ faults.push(
       k.daemonSets = k.daemonSets!.filter((d) => d.metadata!.name !== 'ebs-csi-node');
       aws.addons = aws.addons!.filter((a) => a.addonName !== 'aws-ebs-csi-driver');
       aws.addonVersions = aws.addonVersions?.filter((a) => a.addonName !== 'aws-ebs-csi-driver');
+      // Deleting the add-on deletes its ServiceAccounts, and with them the only mention of its IRSA role a collection reads.
+      k.serviceAccounts = k.serviceAccounts!.filter((a) => !a.metadata!.name!.startsWith('ebs-csi-'));
+      aws.iamRoles = aws.iamRoles!.filter((r) => r.RoleName !== 'shop-prod-ebs-csi');
+      aws.iamAttachedRolePolicies = aws.iamAttachedRolePolicies!.filter((r) => r.RoleName !== 'shop-prod-ebs-csi');
       k.persistentVolumeClaims = [];
       k.persistentVolumes = [];
       // EKS's DaemonSets carry a node affinity that excludes Fargate (compute-type NotIn fargate): with no EC2 node they want no pod.

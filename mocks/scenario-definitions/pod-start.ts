@@ -119,3 +119,29 @@ scenarios.push(
     expectedRootCauses: ['addon-health/coredns-no-fargate-profile'],
   },
 );
+
+scenarios.push(
+  {
+    name: 'webhook-down-blocks-every-controller-kind',
+    description:
+      "Kyverno's admission controller was scaled to zero while its failurePolicy Fail webhook covers pod creation: a ReplicaSet (the cart rollout), a StatefulSet (orders-db), a DaemonSet (fluent-bit) and a CronJob's Job (nightly-report) all fail to create pods, each in its controller's own words. One cause, four workloads.",
+    faults: ['kyverno-scaled-to-zero', 'kyverno-down-blocks-every-controller-kind'],
+    expectedRootCauses: ['admission-webhooks/webhook-backend-unavailable'],
+  },
+  {
+    name: 'webhook-port-blocked-from-control-plane',
+    description:
+      "The AWS Load Balancer Controller runs on the batch nodes, whose own security group accepts only TCP 10250 from the control plane: the API server's calls to its pod webhook (mpod.elbv2.k8s.aws, failurePolicy Fail) on TCP 9443 time out, and the cart rollout creates no pods. Its endpoints are ready; the security group is the cause.",
+    faults: ['lb-controller-webhook-port-blocked'],
+    expectedRootCauses: ['security-groups/webhook-port-blocked'],
+  },
+);
+
+scenarios.push({
+  name: 'webhook-certificate-not-trusted',
+  description:
+    "Kyverno's webhook has ready endpoints, but the API server does not trust the certificate it serves (x509: certificate signed by unknown authority): the cart rollout creates no pods. No AWS-side cause: the symptom stands with the webhook causes ruled out and the caBundle to check.",
+  faults: ['kyverno-certificate-not-trusted'],
+  expectedRootCauses: [],
+  expectedFindings: [{ id: 'pods-not-created/pods-not-created', severity: 'critical' }],
+});

@@ -319,13 +319,17 @@ export const KIND_FIELDS = {
     deprecatedLastTimestamp: KEEP,
     deprecatedCount: KEEP,
   },
-  /** Whether the Service a webhook calls has a ready address (diagnostics/lib/admission-webhooks.ts). */
+  /**
+   * Whether the Service a webhook calls has a ready address (diagnostics/lib/admission-webhooks.ts),
+   * on which nodes, and the port a named targetPort resolves to (security-groups).
+   */
   endpointSlice: {
     apiVersion: KEEP,
     kind: KEEP,
     metadata: { name: KEEP, namespace: KEEP, labels: KEEP },
     addressType: KEEP,
     endpoints: { addresses: KEEP, conditions: KEEP, nodeName: KEEP, zone: KEEP },
+    ports: KEEP,
   },
   /** A webhook's Deployment: which pods it makes (the Service selects them) and how many are available. */
   webhookDeployment: {
