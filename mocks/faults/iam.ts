@@ -129,7 +129,9 @@ function deploymentCrashLooping(snapshot: Snapshot, name: string, message: strin
     unavailableReplicas: replicas,
     conditions: [{ type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.', lastTransitionTime: at, lastUpdateTime: at }],
   };
-  const pods = (snapshot.kubernetes.kubeSystemPods ?? []).filter((p) => p.metadata?.labels?.['k8s-app'] === name);
+  // Its pods, by its own selector (the EBS CSI controller's is app: ebs-csi-controller, not a k8s-app label).
+  const selector = Object.entries(deployment.spec?.selector?.matchLabels ?? {});
+  const pods = (snapshot.kubernetes.kubeSystemPods ?? []).filter((p) => selector.length > 0 && selector.every(([k, v]) => p.metadata?.labels?.[k] === v));
   for (const pod of pods) crashLoop(pod, message, since);
 }
 

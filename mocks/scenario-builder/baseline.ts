@@ -4,7 +4,7 @@
  * Fargate profile, the usual add-ons, IRSA and Pod Identity. Deterministic: the same input always
  * builds the same snapshot. `size` scales it up for benchmarks.
  */
-import { componentPodLabels, componentSelector } from './component-labels.js';
+import { componentLabels, componentPodLabels } from './component-labels.js';
 import { addSchedulingParts, clusterAutoscalerDeployment } from './scheduling.js';
 import { caFingerprint } from '../../src/domain/certificate.js';
 import { SNAPSHOT_KIND, SNAPSHOT_SCHEMA_VERSION, type AutoScalingGroup, type Ec2Image, type Ec2Instance, type LaunchTemplateUserData, type InstanceTypeInfo, type KubeEvent, type KubeNode, type NetworkAcl, type NetworkInterface, type RouteTable, type SecurityGroup, type Snapshot, type Subnet } from '../../src/snapshot/types.js';
@@ -1026,8 +1026,9 @@ function pod(name: string, app: string, nodeName: string, ip: string, containers
       uid: `9a9a9a9a-${name.length.toString().padStart(4, '0')}-4000-8000-${name.slice(-12).padStart(12, '0')}`,
       resourceVersion: '80001',
       creationTimestamp: '2026-11-02T09:20:00Z',
-      // A ReplicaSet's pods carry its pod-template-hash, as the Deployment controller labels them.
-      labels: { ...componentPodLabels(app), ...(ownerKind === 'ReplicaSet' ? { 'pod-template-hash': '7d9c6f8b4c' } : {}) } as Record<string, string>,
+      // A ReplicaSet's pods carry its pod-template-hash, as the Deployment controller labels them; a
+      // DaemonSet's its controller-revision-hash and pod-template-generation (its generation, 3 here).
+      labels: { ...componentPodLabels(app), ...(ownerKind === 'ReplicaSet' ? { 'pod-template-hash': '7d9c6f8b4c' } : { 'controller-revision-hash': '5d8b9c6f7', 'pod-template-generation': '3' }) } as Record<string, string>,
       ownerReferences: [{ apiVersion: 'apps/v1', kind: ownerKind, name: ownerKind === 'DaemonSet' ? app : `${app}-7d9c6f8b4c`, uid: `0e0e0e0e-0000-4000-8000-${app.length.toString().padStart(12, '0')}`, controller: true }],
     },
     spec: {
@@ -1051,10 +1052,10 @@ function daemonSet(name: string, image: string, count: number, serviceAccountNam
   return {
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
-    metadata: { name, namespace: 'kube-system', uid: `0e0e0e0e-0000-4000-8000-${name.length.toString().padStart(12, '0')}`, resourceVersion: '70001', generation: 3, creationTimestamp: '2024-03-14T10:15:00Z', labels: { 'k8s-app': name } },
+    metadata: { name, namespace: 'kube-system', uid: `0e0e0e0e-0000-4000-8000-${name.length.toString().padStart(12, '0')}`, resourceVersion: '70001', generation: 3, creationTimestamp: '2024-03-14T10:15:00Z', labels: componentLabels(name).object },
     spec: {
-      selector: { matchLabels: { 'k8s-app': name } },
-      template: { metadata: { labels: { 'k8s-app': name } }, spec: { serviceAccountName, containers: [{ name, image }] } },
+      selector: { matchLabels: componentLabels(name).selector },
+      template: { metadata: { labels: componentLabels(name).pod }, spec: { serviceAccountName, containers: [{ name, image }] } },
       updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '10%' } },
     },
     status: { currentNumberScheduled: count, desiredNumberScheduled: count, numberAvailable: count, numberMisscheduled: 0, numberReady: count, updatedNumberScheduled: count, observedGeneration: 3 },
@@ -1065,10 +1066,10 @@ function deployment(name: string, image: string, replicas: number, serviceAccoun
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name, namespace: 'kube-system', uid: `0f0e0e0e-0000-4000-8000-${name.length.toString().padStart(12, '0')}`, resourceVersion: '70002', generation: 2, creationTimestamp: '2024-03-14T10:15:00Z', labels: componentSelector(name) },
+    metadata: { name, namespace: 'kube-system', uid: `0f0e0e0e-0000-4000-8000-${name.length.toString().padStart(12, '0')}`, resourceVersion: '70002', generation: 2, creationTimestamp: '2024-03-14T10:15:00Z', labels: componentLabels(name).object },
     spec: {
       replicas,
-      selector: { matchLabels: componentSelector(name) },
+      selector: { matchLabels: componentLabels(name).selector },
       template: { metadata: { labels: componentPodLabels(name) }, spec: { serviceAccountName, containers: [{ name, image }] } },
     },
     status: { replicas, readyReplicas: replicas, availableReplicas: replicas, updatedReplicas: replicas, observedGeneration: 2, conditions: [{ type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.', lastTransitionTime: '2026-11-02T09:21:00Z', lastUpdateTime: '2026-11-02T09:21:00Z' }] },

@@ -4,7 +4,7 @@
  * objects are shaped as the API server returns them; faults in mocks/faults/scheduling.ts break them.
  */
 import { servedApiGroups, VPC_CNI_CRD_GROUPS } from '../k8s-mock/resources.js';
-import { componentSelector } from './component-labels.js';
+import { componentPodLabels, componentSelector } from './component-labels.js';
 import { clusterAutoscalerSettings, discoveredBy } from '../../src/domain/cluster-autoscaler.js';
 import type { KubernetesData, NodeClass, NodePool, Snapshot } from '../../src/snapshot/types.js';
 
@@ -189,7 +189,7 @@ function replicaSet(o: SchedulingInput['replicaSetOwners'][number]) {
       resourceVersion: '70010',
       generation: 1,
       creationTimestamp: '2026-11-02T09:19:00Z',
-      labels: { ...componentSelector(o.deployment), 'pod-template-hash': o.replicaSet.slice(o.deployment.length + 1) },
+      labels: { ...componentPodLabels(o.deployment), 'pod-template-hash': o.replicaSet.slice(o.deployment.length + 1) },
       annotations: { 'deployment.kubernetes.io/desired-replicas': String(o.replicas), 'deployment.kubernetes.io/max-replicas': String(o.replicas + 1), 'deployment.kubernetes.io/revision': '2' },
       ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: o.deployment, uid: o.deploymentUid, controller: true, blockOwnerDeletion: true }],
     },
