@@ -11,6 +11,7 @@ import { defineFaults } from '../scenario-builder/fault.js';
 import { cniImagePullFails, instancesOfGroup, nodegroupIssue } from './network.js';
 import { launchUnjoinedInstance, minutesBeforeCapture } from './node-registration.js';
 import { addonDegraded, asgNodes, setKubeletSilent } from './symptoms.js';
+import { kubeletBackingOff } from './pod-start.js';
 
 
 export const VPC_CNI_ROLE_NAME = 'shop-prod-vpc-cni';
@@ -132,7 +133,11 @@ function deploymentCrashLooping(snapshot: Snapshot, name: string, message: strin
   // Its pods, by its own selector (the EBS CSI controller's is app: ebs-csi-controller, not a k8s-app label).
   const selector = Object.entries(deployment.spec?.selector?.matchLabels ?? {});
   const pods = (snapshot.kubernetes.kubeSystemPods ?? []).filter((p) => selector.length > 0 && selector.every(([k, v]) => p.metadata?.labels?.[k] === v));
-  for (const pod of pods) crashLoop(pod, message, since);
+  // The kubelet's BackOff events name the pods, so a collection reads them (crash-loops).
+  for (const pod of pods) {
+    crashLoop(pod, message, since);
+    kubeletBackingOff(snapshot, pod);
+  }
 }
 
 /** Replaces the minor version in a version string or image tag: v1.35.2-eks-3a1b2c4 -> v1.33.2-eks-3a1b2c4. */

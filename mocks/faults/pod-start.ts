@@ -488,11 +488,24 @@ export function podsCrashLooping(snapshot: Snapshot, o: { namespace: string; app
         },
       ],
     };
-    snapshot.kubernetes.crashLoopPods = [...(snapshot.kubernetes.crashLoopPods ?? []), pod];
-    snapshot.kubernetes.warningEvents!.push(
-      warningEvent(snapshot, { involved: { kind: 'Pod', namespace: o.namespace, name, uid }, reason: 'BackOff', message: `Back-off restarting failed container ${o.app} in pod ${name}_${o.namespace}(${uid})`, source: { component: 'kubelet', host: node }, count: 40 + i }),
-    );
+    kubeletBackingOff(snapshot, pod, 40 + i);
   }
+}
+
+/**
+ * What a collection finds of a pod whose first container the kubelet backs off restarting: the
+ * kubelet's Warning BackOff event "Back-off restarting failed container <c> in pod
+ * <name>_<namespace>(<uid>)" (src/domain/kubelet-back-off.ts cites the source), and the pod itself,
+ * read by name because that event names it (kubernetes.crashLoopPods).
+ */
+export function kubeletBackingOff(snapshot: Snapshot, pod: KubePod, count = 40): void {
+  const { name, namespace, uid } = pod.metadata as { name: string; namespace: string; uid: string };
+  const container = pod.spec!.containers![0]!.name;
+  snapshot.kubernetes.crashLoopPods = [...(snapshot.kubernetes.crashLoopPods ?? []), pod];
+  snapshot.kubernetes.warningEvents = [
+    ...(snapshot.kubernetes.warningEvents ?? []),
+    warningEvent(snapshot, { involved: { kind: 'Pod', namespace, name, uid }, reason: 'BackOff', message: `Back-off restarting failed container ${container} in pod ${name}_${namespace}(${uid})`, source: { component: 'kubelet', ...(pod.spec?.nodeName ? { host: pod.spec.nodeName } : {}) }, count }),
+  ];
 }
 
 faults.push(
