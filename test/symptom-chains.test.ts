@@ -144,3 +144,17 @@ describe('a symptom with no cause found', () => {
     expect(section).toMatch(/- Could not check `subnets`: .*ec2:DescribeSubnets/);
   });
 });
+
+describe('a symptom explained through another symptom', () => {
+  it('text and Markdown list it under the root cause, after the symptom it comes through (a taint, CoreDNS Pending, CoreDNS below its replicas)', async () => {
+    const scenario = listScenarios().find((s) => s.name === 'coredns-pending-untolerated-taint')!;
+    for (const format of ['text', 'markdown']) {
+      const { stdout } = await runCli(['diagnose', '--snapshot', scenario.file, '--output', format, '--no-color', '--no-change-history']);
+      const pending = stdout.indexOf('unschedulable-pods/unschedulable:kube-system/coredns:taint');
+      const coredns = stdout.indexOf('addon-health/coredns-unavailable:kube-system/coredns');
+      expect(pending, format).toBeGreaterThan(stdout.indexOf('node-taints/untolerated-taint'));
+      expect(coredns, format).toBeGreaterThan(pending);
+      expect(stdout, format).toMatch(/Explains 2 symptoms/);
+    }
+  });
+});

@@ -20,14 +20,31 @@ export interface ReportSections {
 export function reportSections(report: Report): ReportSections {
   const active = report.findings.filter((f) => !f.suppressed);
   const byKey = new Map(active.map((f) => [f.key, f]));
-  const rootCauses = active.filter(isRootCause).map((cause) => ({
-    cause,
-    symptoms: cause.explains.map((k) => byKey.get(k)).filter((f): f is Finding => f !== undefined),
-  }));
+  const rootCauses = active.filter(isRootCause).map((cause) => ({ cause, symptoms: reachedSymptoms(cause, byKey) }));
   const unexplainedSymptoms = active.filter((f) => f.unexplained && !isRootCause(f));
   // A symptom whose causes are all suppressed is shown on its own rather than nowhere.
   const other = active.filter((f) => !isRootCause(f) && !f.explainedBy.some((k) => byKey.has(k)) && !f.unexplained);
   return { rootCauses, unexplainedSymptoms, other, suppressed: report.findings.filter((f) => f.suppressed) };
+}
+
+/**
+ * The symptoms a cause explains, then those they explain in turn (a taint keeps CoreDNS's pods
+ * Pending, which leaves CoreDNS below its replicas: SYMPTOM_LINKS), each once, nearest first.
+ * Listing only the first step hid a symptom explained through another from every section.
+ */
+function reachedSymptoms(cause: Finding, byKey: ReadonlyMap<string, Finding>): Finding[] {
+  const seen = new Set<string>([cause.key]);
+  const out: Finding[] = [];
+  const queue = [...cause.explains];
+  while (queue.length > 0) {
+    const key = queue.shift()!;
+    const symptom = byKey.get(key);
+    if (seen.has(key) || !symptom) continue;
+    seen.add(key);
+    out.push(symptom);
+    queue.push(...symptom.explains);
+  }
+  return out;
 }
 
 export function clusterLine(report: Report): string {
