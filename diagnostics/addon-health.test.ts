@@ -134,6 +134,17 @@ describeDiagnostic(addonHealth, {
       ],
     },
     {
+      name: "Fargate-only with no node at all yet: the scheduler's ErrNoNodesAvailable (pkg/scheduler/schedule_one.go: \"no nodes available to schedule pods\")",
+      snapshot: fargateOnly((s) => {
+        s.kubernetes.nodes = [];
+        for (const pod of corednsPods(s)) pod.status!.conditions = [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: 'no nodes available to schedule pods', lastTransitionTime: s.capturedAt }];
+      }),
+      expect: [
+        { id: 'addon-health/coredns-unavailable', resource: 'kube-system/coredns' },
+        { id: 'addon-health/coredns-no-fargate-profile', resource: 'kube-system/coredns', canExplain: ['coredns-unavailable', 'pod-unschedulable'] },
+      ],
+    },
+    {
       name: 'Fargate-only, a profile selects CoreDNS but its template keeps the EC2 annotation',
       snapshot: fargateOnly((s) => {
         corednsProfile(s, { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } });
