@@ -230,6 +230,22 @@ describe('claim-unbound draws no conclusion from what it could not read', () => 
     expect(ids).not.toContain('claim-unbound/provisioner-not-installed');
     expect(ids).toEqual([]);
   });
+
+  it('Deployments unreadable: a claim the driver leaves waiting is not said to be stalled, its controller unseen', () => {
+    const stopped = (x: Snapshot) => {
+      applyVolumeFaults(x, 'ledger-db-claims-wait-for-ebs');
+      const controller = x.kubernetes.deployments!.find((d) => d.metadata?.name === 'ebs-csi-controller')!;
+      controller.status = { ...controller.status, availableReplicas: 0, readyReplicas: 0 };
+    };
+    // Seen, the controller that does not run is the finding.
+    expect(runDiagnostic(claimUnbound, mutate(stopped)).map((f) => f.id)).toContain('claim-unbound/provisioner-not-running');
+    const s = mutate((x) => {
+      stopped(x);
+      delete x.kubernetes.deployments;
+      x.errors.push({ part: 'kubernetes.deployments', call: 'GET /apis/apps/v1/deployments', kind: 'denied', code: 'Forbidden', message: 'deployments.apps is forbidden' });
+    });
+    expect(runDiagnostic(claimUnbound, s).map((f) => f.id)).toEqual([]);
+  });
 });
 
 describe('claim-unbound fixes name the real resources', () => {

@@ -220,6 +220,8 @@ function provisionerState(snapshot: Snapshot, index: StorageIndex, provisioner: 
   if (known) {
     const deployment = controllerDeployment(snapshot, provisioner);
     if (deployment && (deployment.status?.availableReplicas ?? 0) === 0) return deployment;
+    // Without the Deployments, whether its controller runs is not known: a claim it leaves waiting is not called stalled.
+    if (known.controller && !deployment && unseen(['kubernetes.deployments'])) return 'unknown';
     if (hasDriver || deployment || (snapshot.aws.addons ?? []).some((a) => a.addonName === known.addon)) return 'installed';
     return unseen(['kubernetes.csiDrivers', 'aws.addons', 'kubernetes.deployments']) ? 'unknown' : 'not-installed';
   }
