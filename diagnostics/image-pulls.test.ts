@@ -7,6 +7,7 @@ import { describeDiagnostic, mutate, runDiagnostic } from '../test/support/diagn
 import { faults, podsCannotPull, pullError } from '../mocks/faults/pod-start.js';
 import { faults as iamFaults } from '../mocks/faults/iam.js';
 import { PLATFORM_REPOSITORY } from '../mocks/faults/pod-start.js';
+import { BATCH_ASG, BATCH_ROLE_NAME } from '../mocks/scenario-builder/baseline.js';
 import { runChecks, type IncompletePart } from '../src/engine/run-checks.js';
 import type { PolicyStatement, Snapshot } from '../src/snapshot/types.js';
 import imagePulls from './image-pulls.js';
@@ -163,6 +164,18 @@ describe('image-pulls', () => {
   it("'*' with aws:PrincipalArn naming the node role's pattern allows it", () => {
     const { cause } = crossAccount(withPolicy({ Sid: 'Nodes', Effect: 'Allow', Principal: '*', Action: pull, Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/shop-prod-*' } } }));
     expect(cause.rootCause).toContain(`although the repository policy of platform/base-api allows ${NODE_ROLE} to pull: the refusal`);
+  });
+
+  it('pods under two node roles: a policy that allows one of them does not allow the pull, and the cause names the other', () => {
+    const snapshot = withPolicy({ Sid: 'Pull', Effect: 'Allow', Principal: { AWS: NODE_ROLE }, Action: pull });
+    const batchInstance = snapshot.aws.autoScalingGroups!.find((g) => g.AutoScalingGroupName === BATCH_ASG)!.Instances![0]!.InstanceId!;
+    const batchNode = snapshot.kubernetes.nodes!.find((n) => n.spec?.providerID?.endsWith(`/${batchInstance}`))!.metadata!.name!;
+    const failing = snapshot.kubernetes.problemPods!.filter((p) => p.metadata?.namespace === 'billing');
+    failing[1]!.spec = { ...failing[1]!.spec!, nodeName: batchNode };
+    const { cause } = crossAccount(snapshot);
+    const batchRole = snapshot.aws.iamRoles!.find((r) => r.RoleName === BATCH_ROLE_NAME)!.Arn!;
+    expect(cause.rootCause).toContain(`does not allow ${batchRole} ecr:BatchGetImage`);
+    expect(cause.rootCause).not.toContain(`does not allow ${NODE_ROLE}`);
   });
 
   it('a Deny for the node role wins over an Allow for its account', () => {

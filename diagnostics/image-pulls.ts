@@ -290,7 +290,12 @@ function crossAccountCauses(snapshot: Snapshot, pulls: FailingPull[], incomplete
     let finding: { rootCause: string; evidence: string[]; summary: string };
     const refused = `${ps.length} container(s) pull ${images} from account ${owner}'s registry, which answers 403 Forbidden`;
     if ('policyText' in read && read.policyText) {
-      const grant = repositoryPolicyGrantsPull(read.policyText, account, nodeRoles[0]);
+      // Every node role the failing pods run under is evaluated: the policy allows the pull only if it allows each of them.
+      const evaluated = (nodeRoles.length > 0 ? nodeRoles : [undefined]).map((role) => ({ role, grant: repositoryPolicyGrantsPull(read.policyText!, account, role) }));
+      const notAllowed = evaluated.filter((e) => !e.grant.allowed);
+      const grant = (notAllowed[0] ?? evaluated[0]!).grant;
+      const refusedRoles = notAllowed.flatMap((e) => (e.role ? [e.role] : []));
+      const whoRefused = refusedRoles.length > 0 ? refusedRoles.join(', ') : who;
       policyText = policyWithPullStatement(read.policyText, principals);
       const granted = grant.grants.map((s) => `Statement allowing it: ${quoteStatement(s)}`);
       if (grant.allowed) {
@@ -302,11 +307,11 @@ function crossAccountCauses(snapshot: Snapshot, pulls: FailingPull[], incomplete
       } else {
         const principalsNamed = allowedPrincipals(read.policyText);
         finding = {
-          rootCause: `${refused}: the repository policy of ${repositoryName} (read with ecr:GetRepositoryPolicy) does not allow ${who} ${grant.missing.join(', ')}${grant.deniedBy ? ' (a Deny statement applies to it)' : ''}; a cross-account pull needs the repository's permission as well as the node role's.`,
+          rootCause: `${refused}: the repository policy of ${repositoryName} (read with ecr:GetRepositoryPolicy) does not allow ${whoRefused} ${grant.missing.join(', ')}${grant.deniedBy ? ' (a Deny statement applies to it)' : ''}; a cross-account pull needs the repository's permission as well as the node role's.`,
           evidence: [
             ...(grant.deniedBy ? [`Statement denying it: ${quoteStatement(grant.deniedBy)}`] : []),
             ...granted,
-            `The policy allows ${principalsNamed.length > 0 ? principalsNamed.join(', ') : 'no principal at all'}; it names neither ${who} nor account ${account}${grant.grants.length > 0 ? ` for ${grant.missing.join(', ')}` : ''}.`,
+            `The policy allows ${principalsNamed.length > 0 ? principalsNamed.join(', ') : 'no principal at all'}; it names neither ${whoRefused} nor account ${account}${grant.grants.length > 0 ? ` for ${grant.missing.join(', ')}` : ''}.`,
           ],
           summary: `In account ${owner}, add a statement allowing ${who} ${ECR_PULL_ACTIONS.join(', ')} to the repository policy of ${repositoryName} (the command below keeps the existing statements: set-repository-policy replaces the whole policy).`,
         };

@@ -126,10 +126,13 @@ export async function collectSnapshot(options: CollectSnapshotOptions): Promise<
         collectKubernetesSide({ options, cluster, part, parts: kubernetesParts, deadline, deadlineAt, onServiceAccounts: serviceAccountRoles.resolve, failingPulls }),
       );
       // Whatever happens on the Kubernetes side, the AWS side must not wait for role ARNs or pulls forever.
-      void kubernetesSide.finally(() => {
-        serviceAccountRoles.resolve([]);
-        failingPulls.settle();
-      });
+      // Its own failure is awaited below; this branch only releases the AWS side.
+      kubernetesSide
+        .finally(() => {
+          serviceAccountRoles.resolve([]);
+          failingPulls.settle();
+        })
+        .catch(() => undefined);
     },
   })).finally(() => {
     serviceAccountRoles.resolve([]);
@@ -163,10 +166,21 @@ function failingPullsHandOff(plan: CollectionPlan, kubernetesParts: ReadonlySet<
   const { promise, resolve } = deferred<FailingPull[]>();
   const pending = new Set<PullPart>(PULL_PARTS.filter((key) => kubernetesParts.has(`kubernetes.${key}`)));
   const read: Pick<KubernetesData, PullPart> = {};
-  const settle = () => resolve(failingImagePulls([read.problemPods, read.kubeSystemPods], read.warningEvents));
-  if (!plan.aws.some((p) => p.startsWith('ecr')) || (!pending.has('problemPods') && !pending.has('kubeSystemPods'))) resolve([]);
+  let settled = false;
+  const settleWith = (pulls: () => FailingPull[]) => {
+    if (settled) return;
+    settled = true;
+    // A pod shaped unlike any seen must cost the ECR reads, not the collection: nothing is asked of ECR then.
+    try {
+      resolve(pulls());
+    } catch {
+      resolve([]);
+    }
+  };
+  const settle = () => settleWith(() => failingImagePulls([read.problemPods, read.kubeSystemPods], read.warningEvents));
+  if (!plan.aws.some((p) => p.startsWith('ecr')) || (!pending.has('problemPods') && !pending.has('kubeSystemPods'))) settleWith(() => []);
   const done = (key: string, value?: unknown) => {
-    if (!pending.delete(key as PullPart)) return;
+    if (settled || !pending.delete(key as PullPart)) return;
     if (value !== undefined) (read as Record<string, unknown>)[key] = value;
     if (pending.size === 0) settle();
   };

@@ -37,13 +37,6 @@ export interface KubernetesConnection {
   close(): void;
 }
 
-/**
- * Connections to the API server open at once: reads run four at a time (collect-kubernetes.ts), a
- * few of them fanning out (ServiceAccounts by name, Deployments per namespace); client-go keeps up
- * to 25 idle per host.
- */
-export const MAX_API_SERVER_SOCKETS = 16;
-
 /** What client-node puts into its agent's TLS options: when any of it changes, so must the agent. */
 const TLS_FIELDS = ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername'] as const satisfies readonly (keyof AgentOptions)[];
 type TlsMaterial = Pick<AgentOptions, (typeof TLS_FIELDS)[number]>;
@@ -68,7 +61,9 @@ const sameTls = (a: TlsMaterial, b: TlsMaterial): boolean => TLS_FIELDS.every((f
  * the agent client-node made for the request (client-node's own dependency, without keep-alive).
  */
 function keepAliveAgent(cluster: Cluster, tls: TlsMaterial, made: Agent | undefined): Agent | undefined {
-  const options = { ...tls, keepAlive: true, maxSockets: MAX_API_SERVER_SOCKETS };
+  // No socket cap: a request's timeout starts before it has a socket, so one queued behind a cap could time out unsent.
+  // The collector bounds its own concurrency (four reads at a time, a few of them fanning out).
+  const options = { ...tls, keepAlive: true };
   const plainHttp = cluster.server.startsWith('http:');
   if (cluster.proxyUrl?.startsWith('socks')) return made;
   if (cluster.proxyUrl) return plainHttp ? new HttpProxyAgent({ ...options, proxy: cluster.proxyUrl }) : new HttpsProxyAgent({ ...options, proxy: cluster.proxyUrl });
@@ -116,12 +111,15 @@ function fromKubeConfig(
   let current: { tls: TlsMaterial; agent: Agent | undefined } | undefined;
   /** Every agent made, to close: one unless the TLS material changed during the run. */
   const agents = new Set<Agent>();
+  let closed = false;
   return {
     method,
     server: cluster.server,
     ...(cluster.proxyUrl ? { proxy: withoutCredentials(cluster.proxyUrl) } : {}),
     ...(method === 'kubeconfig' ? { context: config.getCurrentContext() } : {}),
     async requestOptions() {
+      // A request retried after the collection ended (a sibling of a failed fan-out) must not open an agent nothing closes.
+      if (closed) throw new Error('the connection to the API server was closed: the collection has ended');
       const options: RequestOptions = {};
       await config.applyToHTTPSOptions(options);
       const tls = tlsMaterial(options);
@@ -133,6 +131,7 @@ function fromKubeConfig(
       return { agent: current.agent, headers: { ...headersOf(options), ...(extraHeaders ? await extraHeaders() : {}) } };
     },
     close() {
+      closed = true;
       for (const agent of agents) agent.destroy();
       agents.clear();
       current = undefined;
