@@ -16,7 +16,7 @@
  * symptom (an old `Failed` event of an image that has since been changed is history).
  */
 import { ecrRegistry, parseImageReference, RATE_LIMITED_PUBLIC_REGISTRIES } from '../src/domain/container-image.js';
-import { clusterAccount, crossAccountRefusal, failingImagePulls, rateLimitedPublicRegistry, type EcrRepositoryName, type FailingPull, type ImagePullFailureKind } from '../src/domain/image-pull-errors.js';
+import { clusterAccount, crossAccountRefusal, ecrRepositoryKey, failingImagePulls, rateLimitedPublicRegistry, type EcrRepositoryName, type FailingPull, type ImagePullFailureKind } from '../src/domain/image-pull-errors.js';
 import { defineDiagnostic, type NewFinding } from '../src/engine/diagnostic.js';
 import { describeFailure } from '../src/engine/failure-text.js';
 import type { ResourceRef, Severity } from '../src/engine/finding.js';
@@ -254,14 +254,12 @@ function rateLimitCauses(snapshot: Snapshot, groups: WorkloadGroup<FailingPull>[
   });
 }
 
-const repositoryKey = (r: EcrRepositoryName) => `${r.region}/${r.registryId}/${r.repositoryName}`;
-
 /** What the snapshot holds about a repository's policy: its read, or why there is none. */
 function policyRead(snapshot: Snapshot, repository: EcrRepositoryName): EcrRepositoryPolicy | { unseen: string; failedCall?: IncompletePart['failedCalls'][number] } {
   const failure = snapshot.errors.find((e) => e.part === 'aws.ecrRepositoryPolicies');
   // The part failed as a whole: the engine already names it as a part the check could not see.
   if (failure) return { unseen: `the repository policies could not be read (${describeFailure(failure)})` };
-  const read = snapshot.aws.ecrRepositoryPolicies?.find((p) => repositoryKey(p) === repositoryKey(repository));
+  const read = snapshot.aws.ecrRepositoryPolicies?.find((p) => ecrRepositoryKey(p) === ecrRepositoryKey(repository));
   if (read) return read;
   return { unseen: 'the repository policy was not read (this snapshot does not hold it)' };
 }
@@ -274,7 +272,7 @@ function crossAccountCauses(snapshot: Snapshot, pulls: FailingPull[], incomplete
   for (const p of pulls) {
     const repository = crossAccountRefusal(p, account);
     if (!repository) continue;
-    const key = repositoryKey(repository);
+    const key = ecrRepositoryKey(repository);
     byRepository.set(key, { repository, pulls: [...(byRepository.get(key)?.pulls ?? []), p] });
   }
   return [...byRepository.values()].map(({ repository, pulls: ps }) => {

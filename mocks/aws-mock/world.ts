@@ -6,6 +6,7 @@
  * that disagree about shared resources (two variants of one scenario) from separate mocks.
  */
 import { caFingerprint } from '../../src/domain/certificate.js';
+import { ecrRepositoryKey } from '../../src/domain/image-pull-errors.js';
 import type { AwsData, AwsElement, AwsListPart, Snapshot } from '../../src/snapshot/types.js';
 import { servedCluster, type ClusterOverrides } from './services/eks.js';
 import { caLookup, renderUserData } from './services/user-data.js';
@@ -45,7 +46,7 @@ const IDENTITY: { [K in AwsListPart]?: (item: AwsElement<K>) => string | undefin
   iamInstanceProfiles: (p) => p.InstanceProfileName,
   iamOidcProviders: (p) => p.Arn,
   ecrPullThroughCacheRules: (r) => [r.registryId, r.ecrRepositoryPrefix].join('/'),
-  ecrRepositoryPolicies: (p) => [p.region, p.registryId, p.repositoryName].join('/'),
+  ecrRepositoryPolicies: ecrRepositoryKey,
 };
 
 const GLOBAL_PARTS: AwsListPart[] = ['iamRoles', 'iamAttachedRolePolicies', 'iamInstanceProfiles', 'iamOidcProviders'];

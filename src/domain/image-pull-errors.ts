@@ -137,6 +137,9 @@ export interface EcrRepositoryName {
   repositoryName: string;
 }
 
+/** One repository's key wherever repositories are matched: the collector's reads, the check's lookups, the mock's answers. */
+export const ecrRepositoryKey = (r: EcrRepositoryName): string => `${r.region}/${r.registryId}/${r.repositoryName}`;
+
 /**
  * The repository in another account's ECR registry that refused this pull with 403 Forbidden: its
  * repository policy decides. ('no basic auth credentials' is no refusal by the repository: the node

@@ -13,7 +13,7 @@
  *   the failure (across accounts AccessDeniedException is the usual answer), never a silent skip.
  */
 import type { FailingPull } from '../../../domain/image-pull-errors.js';
-import { clusterAccount, crossAccountRefusal, rateLimitedPublicRegistry, type EcrRepositoryName } from '../../../domain/image-pull-errors.js';
+import { clusterAccount, crossAccountRefusal, ecrRepositoryKey, rateLimitedPublicRegistry, type EcrRepositoryName } from '../../../domain/image-pull-errors.js';
 import type { EcrRepositoryPolicy, PolicyDocument } from '../../../snapshot/types.js';
 import type { AwsClients } from '../clients.js';
 import { CallFailed, each, toSnapshotJson, type AwsCollection, type Collectors } from '../collection.js';
@@ -70,7 +70,7 @@ export function ecrCollectors({ ecr, region }: AwsClients, failingPulls: Promise
       const byKey = new Map<string, EcrRepositoryName>();
       for (const pull of failing) {
         const repository = crossAccountRefusal(pull, account);
-        if (repository) byKey.set(`${repository.region}/${repository.registryId}/${repository.repositoryName}`, repository);
+        if (repository) byKey.set(ecrRepositoryKey(repository), repository);
       }
       const repositories = [...byKey.values()];
       const read = repositories.slice(0, ECR_POLICY_READS_CAP);
